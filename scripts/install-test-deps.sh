@@ -1,0 +1,19 @@
+#!/bin/sh
+# Installs what the test suite needs on a machine that has only the .NET SDK (Debian 12, run as root).
+set -eu
+export DEBIAN_FRONTEND=noninteractive
+PKGS="iproute2 iputils-ping tcpdump nftables strace iperf3 procps kmod busybox-static qemu-system-x86 \
+ strongswan-swanctl charon-systemd libcharon-extra-plugins libstrongswan-extra-plugins strongswan-charon charon-cmd strongswan-pki"
+missing=""
+for p in $PKGS; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  echo "installing:$missing"
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $missing >/dev/null
+fi
+# The Debian packages enable a charon in the root namespace on hosts with systemd; the tests start their own.
+if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+  systemctl disable --now strongswan strongswan-starter >/dev/null 2>&1 || true
+fi
