@@ -1,0 +1,36 @@
+using Akka.Configuration;
+
+namespace Concentrator.Host.Configuration;
+
+/// <summary>The typed <c>concentrator { … }</c> section of the host's configuration.</summary>
+public sealed record HostSettings(string ConfigDir, string NodeName)
+{
+    /// <summary>Reads the section from a configuration already merged with the reference configuration.</summary>
+    public static HostSettings From(Config config, string file)
+    {
+        var configDir = RequireString(config, "concentrator.config-dir", file);
+        if (configDir.Length == 0)
+        {
+            throw new ConfigException(file, "concentrator.config-dir", "expected a folder path, got an empty string");
+        }
+
+        var nodeName = RequireString(config, "concentrator.node-name", file);
+        return new HostSettings(configDir, nodeName.Length == 0 ? Environment.MachineName : nodeName);
+    }
+
+    private static string RequireString(Config config, string key, string file)
+    {
+        if (!config.HasPath(key))
+        {
+            throw new ConfigException(file, key, "missing (the reference configuration should define it)");
+        }
+
+        var value = config.GetValue(key);
+        if (!value.IsString())
+        {
+            throw new ConfigException(file, key, "expected a string, got an object or a list");
+        }
+
+        return value.GetString();
+    }
+}
