@@ -2,7 +2,7 @@
 # Installs what the test suite needs on a machine that has only the .NET SDK (Debian 12, run as root).
 set -eu
 export DEBIAN_FRONTEND=noninteractive
-PKGS="iproute2 iputils-ping tcpdump nftables strace iperf3 procps kmod busybox-static qemu-system-x86 \
+PKGS="gcc linux-libc-dev iproute2 iputils-ping tcpdump nftables strace iperf3 procps kmod busybox-static qemu-system-x86 \
  strongswan-swanctl charon-systemd libcharon-extra-plugins libstrongswan-extra-plugins strongswan-charon charon-cmd strongswan-pki"
 missing=""
 for p in $PKGS; do

@@ -21,5 +21,17 @@ public sealed class IkeProtocolException : Exception
     public IkeProtocolException(string message, Exception inner)
         : this(NotifyType.InvalidSyntax, message, inner) { }
 
+    /// <summary>Builds the exception with the Notification Data the answer carries, e.g. the one-octet
+    /// payload type of UNSUPPORTED_CRITICAL_PAYLOAD (RFC 7296 §2.5).</summary>
+    public IkeProtocolException(NotifyType notify, string message, ReadOnlyMemory<byte> notifyData)
+        : base(message)
+    {
+        Notify = notify;
+        NotifyData = notifyData;
+    }
+
     public NotifyType Notify { get; }
+
+    /// <summary>The Notification Data for the answer; empty for most types.</summary>
+    public ReadOnlyMemory<byte> NotifyData { get; }
 }

@@ -1,9 +1,12 @@
 namespace Concentrator.Ike;
 
 /// <summary>IKEv2 Notify Message Types (IANA "IKEv2 Notify Message Types"; RFC 7296 §3.10.1).
-/// Values below 16384 are errors, 16384 and above are status types.</summary>
+/// Values below 16384 are errors, 16384 and above are status types.
+/// 8192-16383 and 40960-65535 are private use: an unknown error type in a response means the request failed,
+/// an unknown status type MUST be ignored (RFC 7296 §3.10.1).</summary>
 public enum NotifyType : ushort
 {
+    // Error types.
     UnsupportedCriticalPayload = 1,
     InvalidIkeSpi = 4,
     InvalidMajorVersion = 5,
@@ -13,4 +16,89 @@ public enum NotifyType : ushort
     NoProposalChosen = 14,
     InvalidKePayload = 17,
     AuthenticationFailed = 24,
+    SinglePairRequired = 34,
+    NoAdditionalSas = 35,
+    InternalAddressFailure = 36,
+    FailedCpRequired = 37,
+    TsUnacceptable = 38,
+    InvalidSelectors = 39,
+    UnacceptableAddresses = 40,     // RFC 4555
+    UnexpectedNatDetected = 41,     // RFC 4555
+    UseAssignedHoA = 42,            // RFC 5026
+    TemporaryFailure = 43,          // RFC 7296
+    ChildSaNotFound = 44,           // RFC 7296
+    InvalidGroupId = 45,            // G-IKEv2
+    AuthorizationFailed = 46,       // G-IKEv2
+    StateNotFound = 47,             // RFC 9370
+    TsMaxQueue = 48,                // RFC 9611
+
+    // Status types.
+    InitialContact = 16384,
+    SetWindowSize = 16385,
+    AdditionalTsPossible = 16386,
+    IpcompSupported = 16387,
+    NatDetectionSourceIp = 16388,
+    NatDetectionDestinationIp = 16389,
+    Cookie = 16390,
+    UseTransportMode = 16391,
+    HttpCertLookupSupported = 16392,
+    RekeySa = 16393,
+    EspTfcPaddingNotSupported = 16394,
+    NonFirstFragmentsAlso = 16395,
+    MobikeSupported = 16396,        // RFC 4555
+    AdditionalIp4Address = 16397,
+    AdditionalIp6Address = 16398,
+    NoAdditionalAddresses = 16399,
+    UpdateSaAddresses = 16400,
+    Cookie2 = 16401,
+    NoNatsAllowed = 16402,
+    AuthLifetime = 16403,           // RFC 4478
+    MultipleAuthSupported = 16404,  // RFC 4739
+    AnotherAuthFollows = 16405,     // RFC 4739
+    RedirectSupported = 16406,      // RFC 5685
+    Redirect = 16407,
+    RedirectedFrom = 16408,
+    TicketLtOpaque = 16409,         // RFC 5723
+    TicketRequest = 16410,
+    TicketAck = 16411,
+    TicketNack = 16412,
+    TicketOpaque = 16413,
+    LinkId = 16414,                 // RFC 5739
+    UseWespMode = 16415,            // RFC 5840
+    RohcSupported = 16416,          // RFC 5857
+    EapOnlyAuthentication = 16417,  // RFC 5998
+    ChildlessIkev2Supported = 16418, // RFC 6023
+    QuickCrashDetection = 16419,    // RFC 6290
+    Ikev2MessageIdSyncSupported = 16420, // RFC 6311
+    IpsecReplayCounterSyncSupported = 16421,
+    Ikev2MessageIdSync = 16422,
+    IpsecReplayCounterSync = 16423,
+    SecurePasswordMethods = 16424,  // RFC 6467
+    PskPersist = 16425,             // RFC 6631
+    PskConfirm = 16426,
+    ErxSupported = 16427,           // RFC 6867
+    IfomCapability = 16428,         // 3GPP
+    SenderRequestId = 16429,
+    Ikev2FragmentationSupported = 16430, // RFC 7383
+    SignatureHashAlgorithms = 16431,     // RFC 7427
+    CloneIkeSaSupported = 16432,    // RFC 7791
+    CloneIkeSa = 16433,
+    Puzzle = 16434,                 // RFC 8019
+    UsePpk = 16435,                 // RFC 8784
+    PpkIdentity = 16436,
+    NoPpkAuth = 16437,
+    IntermediateExchangeSupported = 16438, // RFC 9242
+    Ip4Allowed = 16439,             // RFC 8983
+    Ip6Allowed = 16440,
+    AdditionalKeyExchange = 16441,  // RFC 9370
+    UseAggfrag = 16442,             // RFC 9347
+    SupportedAuthMethods = 16443,   // RFC 9593
+    SaResourceInfo = 16444,         // RFC 9611
+}
+
+/// <summary>Helpers over <see cref="NotifyType"/>.</summary>
+public static class NotifyTypeExtensions
+{
+    /// <summary>RFC 7296 §3.10.1: types 0-16383 report errors, 16384-65535 carry status.</summary>
+    public static bool IsError(this NotifyType type) => (ushort)type < 16384;
 }
