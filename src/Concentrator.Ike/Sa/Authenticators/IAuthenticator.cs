@@ -1,0 +1,32 @@
+using Concentrator.Ike.Encoding;
+
+namespace Concentrator.Ike.Sa.Authenticators;
+
+/// <summary>
+/// One way to prove an identity in IKE_AUTH (strongSwan's <c>authenticator_t</c>): PSK now, certificates and EAP
+/// later (EAP will add rounds: IKE_AUTH then loops while the authenticator needs more). <see cref="Build"/>
+/// adds our proof to a message, <see cref="Verify"/> checks the peer's.
+/// </summary>
+public interface IAuthenticator
+{
+    /// <summary>The AUTH method this authenticator builds and verifies (RFC 7296 §3.8); the IKE_AUTH task picks
+    /// the verifier by the method of the peer's AUTH payload.</summary>
+    AuthMethod Method { get; }
+
+    /// <summary>Appends our proof to <paramref name="message"/> (AUTH; a certificate authenticator also CERT).
+    /// False when we cannot authenticate, e.g. no secret for this pair of identities.</summary>
+    bool Build(IkeSa sa, IkeMessage message, IkeIdentity local, IkeIdentity remote);
+
+    /// <summary>Whether <paramref name="message"/> proves <paramref name="remote"/>.</summary>
+    bool Verify(IkeSa sa, IkeMessage message, IkeIdentity local, IkeIdentity remote);
+}
+
+/// <summary>The octets each side's AUTH covers (RFC 7296 §2.15).</summary>
+internal static class SignedOctets
+{
+    /// <summary>The initiator signs its IKE_SA_INIT request, Nr and prf(SK_pi, IDi'); the responder its
+    /// response, Ni and prf(SK_pr, IDr').</summary>
+    public static byte[] Of(IkeSa sa, bool initiatorSide, IkeIdentity id) => initiatorSide
+        ? sa.Keymat!.SignedOctets(true, sa.InitRequest, sa.NonceR.Span, id.PayloadBody())
+        : sa.Keymat!.SignedOctets(false, sa.InitResponse, sa.NonceI.Span, id.PayloadBody());
+}

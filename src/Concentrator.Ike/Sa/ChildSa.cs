@@ -1,0 +1,51 @@
+using System.Net;
+using Concentrator.Ike.Encoding.Payloads;
+
+namespace Concentrator.Ike.Sa;
+
+/// <summary>
+/// One CHILD SA pair as the kernel needs it: both SPIs, the algorithms with their keys for each direction
+/// (RFC 7296 §2.17: AEAD keys include the salt), the selectors, the outer addresses and whether ESP goes in UDP
+/// (RFC 3948, when NAT was detected, RFC 7296 §2.23). "Inbound" is traffic from the peer to us.
+/// </summary>
+public sealed record ChildSa
+{
+    public required uint InboundSpi { get; init; }
+
+    public required uint OutboundSpi { get; init; }
+
+    public ProtocolId Protocol { get; init; } = ProtocolId.Esp;
+
+    public required EspAlgorithms Algorithms { get; init; }
+
+    public required byte[] InboundEncryptionKey { get; init; }
+
+    public required byte[] InboundIntegrityKey { get; init; }
+
+    public required byte[] OutboundEncryptionKey { get; init; }
+
+    public required byte[] OutboundIntegrityKey { get; init; }
+
+    /// <summary>Our side of the traffic (TSr for the responder, TSi for the initiator) as agreed.</summary>
+    public required IReadOnlyList<TrafficSelector> LocalSelectors { get; init; }
+
+    /// <summary>The peer's side (for a road warrior with a virtual IP: that address).</summary>
+    public required IReadOnlyList<TrafficSelector> RemoteSelectors { get; init; }
+
+    public required IPEndPoint LocalEndpoint { get; init; }
+
+    public required IPEndPoint RemoteEndpoint { get; init; }
+
+    /// <summary>ESP in UDP on port 4500 (RFC 3948) because a NAT is on the path.</summary>
+    public required bool UdpEncapsulation { get; init; }
+
+    /// <summary>The IKE SA this CHILD SA belongs to.</summary>
+    public required ulong IkeInitiatorSpi { get; init; }
+
+    public required ulong IkeResponderSpi { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public override string ToString() =>
+        $"ESP {InboundSpi:x8}_i {OutboundSpi:x8}_o {Algorithms} {string.Join(",", LocalSelectors)} === {string.Join(",", RemoteSelectors)}{(UdpEncapsulation ? " udp-encap" : "")}";
+}

@@ -1,0 +1,172 @@
+using System.Net;
+using Concentrator.Ike.Crypto;
+using Concentrator.Ike.Encoding;
+using Concentrator.Ike.Encoding.Payloads;
+using Concentrator.Ike.Sa.Tasks;
+
+namespace Concentrator.Ike.Sa;
+
+/// <summary>The requests this SA answers: the window, retransmissions, and the task manager's response.</summary>
+public sealed partial class IkeSa
+{
+    /// <summary>Any datagram for this SA: requests go to <see cref="ProcessRequest"/>, responses to
+    /// <see cref="ProcessResponse"/>. Never throws for what the peer sent.</summary>
+    public IkeSaResult Process(ReadOnlyMemory<byte> datagram, IPEndPoint remote, IPEndPoint local, bool requireCookie = false)
+    {
+        IkeHeader header;
+        try
+        {
+            header = IkeHeader.Read(datagram.Span);
+        }
+        catch (IkeProtocolException ex)
+        {
+            return IkeSaResult.Dropped(DropReason.Malformed, ex.Message);
+        }
+
+        return header.IsResponse ? ProcessResponse(datagram, remote, local) : ProcessRequest(datagram, remote, local, requireCookie);
+    }
+
+    /// <summary>
+    /// A request from the peer: the response to send, the stored response again for a retransmission
+    /// (RFC 7296 §2.1), or a drop. <paramref name="requireCookie"/> (IKE_SA_INIT only) is the caller's verdict
+    /// that too many SAs are half-open (RFC 7296 §2.6).
+    /// </summary>
+    public IkeSaResult ProcessRequest(ReadOnlyMemory<byte> datagram, IPEndPoint remote, IPEndPoint local, bool requireCookie = false)
+    {
+        IkeHeader header;
+        try
+        {
+            header = IkeHeader.Read(datagram.Span);
+        }
+        catch (IkeProtocolException ex)
+        {
+            return IkeSaResult.Dropped(DropReason.Malformed, ex.Message);
+        }
+
+        if (header.IsResponse)
+        {
+            return IkeSaResult.Dropped(DropReason.WrongState, "a response where a request was expected");
+        }
+
+        bool first = !IsInitiator && State == IkeSaState.Created && _lastResponse is null;
+        if (first)
+        {
+            // RFC 7296 §2.2/§3.1: the first request is IKE_SA_INIT, Message ID 0, SPIr zero, from the initiator.
+            if (header.ExchangeType != ExchangeType.IkeSaInit || header.MessageId != 0 || header.ResponderSpi != 0
+                || !header.IsFromInitiator)
+            {
+                return IkeSaResult.Dropped(DropReason.WrongState, $"first request is {header.ExchangeType} {header.MessageId}");
+            }
+
+            InitiatorSpi = header.InitiatorSpi;
+            RemoteEndpoint = remote;
+            LocalEndpoint = local;
+        }
+        else if (header.InitiatorSpi != InitiatorSpi
+            || (header.ResponderSpi != ResponderSpi && !(header.ExchangeType == ExchangeType.IkeSaInit && header.ResponderSpi == 0)))
+        {
+            return IkeSaResult.Dropped(DropReason.WrongSpi, "SPIs of another SA");
+        }
+        else if (header.MessageId == _expectedRequestId - 1 && _lastResponse is not null)
+        {
+            // RFC 7296 §2.1: a retransmitted request is answered with the very same response, not processed again
+            // (also after the SA failed or was deleted by it: the peer may have missed that answer). A different
+            // request under the same Message ID is not a retransmission.
+            return IsRetransmission(datagram.Span)
+                ? new IkeSaResult(_lastResponse, DropReason.None, "retransmitted response", [])
+                : IkeSaResult.Dropped(DropReason.OutOfWindow, $"request {header.MessageId} differs from the one answered");
+        }
+        else if (State is IkeSaState.Failed or IkeSaState.Deleted)
+        {
+            return IkeSaResult.Dropped(DropReason.WrongState, $"SA is {State}");
+        }
+        else if (header.MessageId != _expectedRequestId)
+        {
+            // RFC 7296 §2.3: a request outside the window is dropped.
+            return IkeSaResult.Dropped(DropReason.OutOfWindow, $"request {header.MessageId}, expected {_expectedRequestId}");
+        }
+
+        IkeSaResult? drop = Open(datagram, header, out IkeMessage? request, out IkeProtocolException? error);
+        if (drop is not null)
+        {
+            return drop;
+        }
+
+        if (!ExchangeAllowed(header.ExchangeType))
+        {
+            return IkeSaResult.Dropped(DropReason.WrongState, $"{header.ExchangeType} request while {State}");
+        }
+
+        if (first)
+        {
+            InitRequest = datagram.ToArray();
+        }
+        else
+        {
+            FollowNat(remote, local);
+        }
+
+        int childrenBefore = _childSas.Count;
+        IkeMessage response = request!.CreateResponse(senderIsOriginalInitiator: IsInitiator);
+        IkeTaskStatus status;
+        string? detail = null;
+        if (error is not null)
+        {
+            response.Payloads.Add(new NotifyPayload(error.Notify, error.NotifyData));
+            status = IkeTaskStatus.Failed;
+            detail = error.Message;
+            Fail(error.Notify);
+        }
+        else
+        {
+            try
+            {
+                status = Tasks.Respond(request, response, requireCookie);
+            }
+            catch (IkeProtocolException ex) when (header.ExchangeType == ExchangeType.IkeSaInit)
+            {
+                // RFC 7296 §2.21.1: an unprotected message with bad content gets no answer.
+                Fail(ex.Notify);
+                return IkeSaResult.Dropped(DropReason.InvalidUnprotected, ex.Message);
+            }
+        }
+
+        // RFC 7296 §2.6: the IKE_SA_INIT response names our SPI, except an error answer, which creates no
+        // state and carries SPIr zero.
+        response.ResponderSpi = header.ExchangeType == ExchangeType.IkeSaInit && status == IkeTaskStatus.Failed ? 0 : ResponderSpi;
+
+        IReadOnlyList<byte[]> outbound = Encode(response);
+        if (header.ExchangeType == ExchangeType.IkeSaInit)
+        {
+            InitResponse = outbound[0];
+        }
+
+        _lastResponse = outbound;
+        _lastRequest = datagram.ToArray();
+        _expectedRequestId++;
+        return new IkeSaResult(outbound, DropReason.None, detail ?? (status == IkeTaskStatus.Failed ? $"failed: {FailureNotify}" : null),
+            _childSas.Skip(childrenBefore).ToList());
+    }
+
+    /// <summary>The same octets as the request last answered; for a fragmented request, its first fragment
+    /// (RFC 7383 §2.6.1: the response is resent on the first fragment of a retransmitted request only).</summary>
+    private bool IsRetransmission(ReadOnlySpan<byte> datagram)
+    {
+        if (datagram.Length > IkeConstants.HeaderLength + IkeConstants.FragmentPayloadHeaderLength
+            && (PayloadType)datagram[16] == PayloadType.EncryptedFragment)
+        {
+            return System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(datagram[(IkeConstants.HeaderLength + 4)..]) == 1;
+        }
+
+        return datagram.SequenceEqual(_lastRequest);
+    }
+
+    private bool ExchangeAllowed(ExchangeType exchange) => exchange switch
+    {
+        ExchangeType.IkeSaInit => !IsInitiator && State == IkeSaState.Created,
+        ExchangeType.IkeAuth => !IsInitiator && State == IkeSaState.Connecting,
+        ExchangeType.CreateChildSa => State == IkeSaState.Established,
+        ExchangeType.Informational => State is IkeSaState.Connecting or IkeSaState.Established or IkeSaState.Deleting,
+        _ => false,
+    };
+}

@@ -1,0 +1,129 @@
+using System.Net;
+using Concentrator.Ike.Crypto;
+using Concentrator.Ike.Encoding;
+using Concentrator.Ike.Encoding.Payloads;
+using Concentrator.Ike.Sa.Tasks;
+
+namespace Concentrator.Ike.Sa;
+
+/// <summary>The wire side of an IKE SA: Message ID state (RFC 7296 §2.1-§2.3), opening protected messages
+/// (decryption, reassembly, the exchange rules) and sealing (and fragmenting) outgoing ones.</summary>
+public sealed partial class IkeSa
+{
+    /// <summary>Our next request's Message ID (RFC 7296 §2.2: IKE_SA_INIT is 0, then one more each request).</summary>
+    private uint _nextRequestId;
+    private uint _pendingRequestId;
+    private IReadOnlyList<byte[]>? _pendingRequest;
+
+    /// <summary>The Message ID the peer's next request must carry (window size 1: we never send SET_WINDOW_SIZE).</summary>
+    private uint _expectedRequestId;
+    private IReadOnlyList<byte[]>? _lastResponse;
+    private byte[] _lastRequest = [];
+    private FragmentReassembler? _requestFragments;
+    private FragmentReassembler? _responseFragments;
+
+    /// <summary>The request in flight, to be retransmitted as is (RFC 7296 §2.1) until its response arrives.</summary>
+    public IReadOnlyList<byte[]>? PendingRequest => _pendingRequest;
+
+    /// <summary>Parses, decrypts (or reassembles) and checks a message against the exchange rules. Returns a drop,
+    /// or null with the message; <paramref name="error"/> is set for an authenticated message whose content is
+    /// malformed, which a request answers with that Notify (RFC 7296 §2.21.2).</summary>
+    private IkeSaResult? Open(ReadOnlyMemory<byte> datagram, IkeHeader header, out IkeMessage? message, out IkeProtocolException? error)
+    {
+        message = null;
+        error = null;
+        bool encrypted = MessageRules.IsEncrypted(header.ExchangeType);
+        try
+        {
+            message = IkeMessage.Parse(datagram);
+        }
+        catch (IkeProtocolException ex)
+        {
+            return IkeSaResult.Dropped(encrypted ? DropReason.Malformed : DropReason.InvalidUnprotected, ex.Message);
+        }
+
+        if (encrypted)
+        {
+            if (Ciphers is null)
+            {
+                return IkeSaResult.Dropped(DropReason.WrongState, $"{header.ExchangeType} before keys exist");
+            }
+
+            try
+            {
+                if (message.Payloads.Count > 0 && message.Payloads[^1] is EncryptedFragmentPayload)
+                {
+                    // Requests and responses of the peer are reassembled apart: both may be in flight at once.
+                    FragmentReassembler reassembler = header.IsResponse
+                        ? _responseFragments ??= new FragmentReassembler()
+                        : _requestFragments ??= new FragmentReassembler();
+                    if (!reassembler.TryAdd(message, Ciphers.Inbound, out IkeMessage? complete))
+                    {
+                        return IkeSaResult.Dropped(DropReason.FragmentPending, "fragment stored (or dropped)");
+                    }
+
+                    message = complete;
+                }
+                else if (!message.TryDecrypt(Ciphers.Inbound))
+                {
+                    // RFC 7296 §2.21.2: a message whose integrity check fails is dropped without an answer.
+                    return IkeSaResult.Dropped(DropReason.IntegrityCheckFailed, "ICV mismatch");
+                }
+            }
+            catch (IkeProtocolException ex)
+            {
+                if (message.Payloads.Count > 0 && message.Payloads[^1] is EncryptedPayload { Inner: null })
+                {
+                    return IkeSaResult.Dropped(DropReason.Malformed, ex.Message);
+                }
+
+                error = ex;
+                return null;
+            }
+        }
+
+        try
+        {
+            MessageRules.Validate(message);
+        }
+        catch (IkeProtocolException ex)
+        {
+            if (!encrypted)
+            {
+                return IkeSaResult.Dropped(DropReason.InvalidUnprotected, ex.Message);
+            }
+
+            error = ex;
+        }
+
+        return null;
+    }
+
+    private IReadOnlyList<byte[]> Encode(IkeMessage message)
+    {
+        if (!MessageRules.IsEncrypted(message.ExchangeType))
+        {
+            return [message.ToArray()];
+        }
+
+        var inner = new List<Payload>(message.Payloads);
+        message.Payloads.Clear();
+        message.Payloads.Add(new EncryptedPayload(inner));
+        byte[] whole = message.ToEncryptedArray(Ciphers!.Outbound);
+        // RFC 7383 §2.5: fragment only when the peer announced support and the message would not fit.
+        return PeerSupportsFragmentation && whole.Length > Config.FragmentSize
+            ? message.EncodeFragments(Ciphers.Outbound, Config.FragmentSize)
+            : [whole];
+    }
+
+    /// <summary>RFC 7296 §2.23: with a NAT on the path, messages go to the address and port the latest
+    /// authenticated message came from (and IKE floats to port 4500, RFC 3948).</summary>
+    private void FollowNat(IPEndPoint remote, IPEndPoint local)
+    {
+        if (NatDetected)
+        {
+            RemoteEndpoint = remote;
+            LocalEndpoint = local;
+        }
+    }
+}

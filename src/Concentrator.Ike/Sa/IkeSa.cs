@@ -1,0 +1,213 @@
+using System.Net;
+using Concentrator.Ike.Crypto;
+using Concentrator.Ike.Encoding;
+using Concentrator.Ike.Encoding.Payloads;
+
+namespace Concentrator.Ike.Sa;
+
+/// <summary>
+/// The state of one IKE SA (RFC 7296): SPIs, role, keys, Message IDs, the negotiated proposal, the peer's
+/// identity and the CHILD SAs. Pure: no sockets, timers or threads; one caller at a time (its actor).
+/// Entry points: <see cref="Initiate"/> (IkeSa.Initiator.cs) and <see cref="Process"/> (IkeSa.Responder.cs);
+/// Message IDs, SK protection and fragments in IkeSa.Wire.cs.
+/// </summary>
+public sealed partial class IkeSa : IDisposable
+{
+    private readonly List<ChildSa> _childSas = [];
+
+    private IkeSa(bool isInitiator, IkeSaConfig config, IkeSaServices services, IPEndPoint local, IPEndPoint remote)
+    {
+        IsInitiator = isInitiator;
+        Config = config;
+        Services = services;
+        LocalEndpoint = local;
+        RemoteEndpoint = remote;
+        CreatedAt = services.Time.GetUtcNow();
+        Tasks = new TaskManager(this);
+        ulong spi = NewSpi();
+        if (isInitiator)
+        {
+            InitiatorSpi = spi;
+        }
+        else
+        {
+            ResponderSpi = spi;
+        }
+    }
+
+    /// <summary>An SA that answers the IKE_SA_INIT request it will be given first (its SPIr is drawn now).</summary>
+    public static IkeSa CreateResponder(IkeSaConfig config, IkeSaServices services, IPEndPoint local, IPEndPoint remote) =>
+        new(false, config, services, local, remote);
+
+    /// <summary>An SA that starts with <see cref="Initiate"/> (its SPIi is drawn now).</summary>
+    public static IkeSa CreateInitiator(IkeSaConfig config, IkeSaServices services, IPEndPoint local, IPEndPoint remote) =>
+        new(true, config, services, local, remote);
+
+    public bool IsInitiator { get; }
+
+    public IkeSaConfig Config { get; }
+
+    public IkeSaServices Services { get; }
+
+    public IkeSaState State { get; internal set; }
+
+    /// <summary>A responder SA past IKE_SA_INIT but not yet authenticated: what the caller counts to decide when
+    /// to demand cookies (RFC 7296 §2.6).</summary>
+    public bool IsHalfOpen => !IsInitiator && State == IkeSaState.Connecting;
+
+    public DateTimeOffset CreatedAt { get; }
+
+    public ulong InitiatorSpi { get; internal set; }
+
+    public ulong ResponderSpi { get; internal set; }
+
+    public IPEndPoint LocalEndpoint { get; internal set; }
+
+    public IPEndPoint RemoteEndpoint { get; internal set; }
+
+    /// <summary>The chosen IKE proposal and its algorithms (after IKE_SA_INIT).</summary>
+    public Proposal? IkeProposal { get; internal set; }
+
+    public IkeAlgorithms? Algorithms { get; internal set; }
+
+    public IkeKeymat? Keymat { get; internal set; }
+
+    internal SkCipherPair? Ciphers { get; set; }
+
+    public ReadOnlyMemory<byte> NonceI { get; internal set; }
+
+    public ReadOnlyMemory<byte> NonceR { get; internal set; }
+
+    /// <summary>The IKE_SA_INIT request and response as they went on the wire (RFC 7296 §2.15 signs them).</summary>
+    internal byte[] InitRequest { get; set; } = [];
+
+    internal byte[] InitResponse { get; set; } = [];
+
+    /// <summary>RFC 7296 §2.23: the peer is behind a NAT (its source address differs from what it saw).</summary>
+    public bool RemoteBehindNat { get; internal set; }
+
+    /// <summary>RFC 7296 §2.23: we are behind a NAT.</summary>
+    public bool LocalBehindNat { get; internal set; }
+
+    /// <summary>ESP goes in UDP and IKE moves to port 4500 (RFC 7296 §2.23).</summary>
+    public bool NatDetected => RemoteBehindNat || LocalBehindNat;
+
+    /// <summary>RFC 7383 §2.3: the peer sent IKEV2_FRAGMENTATION_SUPPORTED.</summary>
+    public bool PeerSupportsFragmentation { get; internal set; }
+
+    /// <summary>RFC 7427 §4: the hash algorithms of SIGNATURE_HASH_ALGORITHMS from the peer.</summary>
+    public IReadOnlyList<ushort> PeerSignatureHashes { get; internal set; } = [];
+
+    /// <summary>The authenticated identity of the peer (after IKE_AUTH).</summary>
+    public IkeIdentity? RemoteIdentity { get; internal set; }
+
+    /// <summary>RFC 7296 §2.4: the peer sent INITIAL_CONTACT, so other IKE SAs of this identity are stale.</summary>
+    public bool InitialContactReceived { get; internal set; }
+
+    /// <summary>Virtual IPs: assigned to the peer (responder) or received (initiator).</summary>
+    public List<IPAddress> VirtualIps { get; } = [];
+
+    /// <summary>Initiator: the DNS servers the responder handed out.</summary>
+    public List<IPAddress> DnsServers { get; } = [];
+
+    /// <summary>Why the CHILD SA of IKE_AUTH was not created (NO_PROPOSAL_CHOSEN, TS_UNACCEPTABLE,
+    /// INTERNAL_ADDRESS_FAILURE), while the IKE SA stays up (RFC 7296 §1.2).</summary>
+    public NotifyType? ChildFailureNotify { get; internal set; }
+
+    /// <summary>The IKE_AUTH CFG_REQUEST could not be served (INTERNAL_ADDRESS_FAILURE): no CHILD SA then.</summary>
+    internal bool ConfigFailed { get; set; }
+
+    /// <summary>The Notify that ended setup (AUTHENTICATION_FAILED, NO_PROPOSAL_CHOSEN, …), if any.</summary>
+    public NotifyType? FailureNotify { get; internal set; }
+
+    public IReadOnlyList<ChildSa> ChildSas => _childSas;
+
+    internal TaskManager Tasks { get; }
+
+    internal ulong NewSpi()
+    {
+        Span<byte> spi = stackalloc byte[8];
+        ulong value = 0;
+        while (value == 0)
+        {
+            // RFC 7296 §2.6: an SPI of zero means "not known yet", so it is never chosen.
+            Services.Random.Fill(spi);
+            value = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(spi);
+        }
+
+        return value;
+    }
+
+    internal byte[] NewNonce()
+    {
+        var nonce = new byte[Math.Clamp(Config.NonceLength, IkeConstants.MinNonceLength, IkeConstants.MaxNonceLength)];
+        Services.Random.Fill(nonce);
+        return nonce;
+    }
+
+    internal uint NewChildSpi()
+    {
+        if (Services.ChildSpiAllocator is { } allocator)
+        {
+            return allocator();
+        }
+
+        Span<byte> spi = stackalloc byte[4];
+        uint value = 0;
+        while (value < 256)
+        {
+            // RFC 4303 §2.1: SPIs 1-255 are reserved by IANA and 0 is never sent.
+            Services.Random.Fill(spi);
+            value = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(spi);
+        }
+
+        return value;
+    }
+
+    internal void AddChildSa(ChildSa child)
+    {
+        Services.InstallChildSa?.Invoke(child);
+        _childSas.Add(child);
+    }
+
+    internal void RemoveChildSa(ChildSa child)
+    {
+        if (_childSas.Remove(child))
+        {
+            Services.UninstallChildSa?.Invoke(child);
+        }
+    }
+
+    internal void RemoveAllChildSas()
+    {
+        foreach (ChildSa child in _childSas.ToArray())
+        {
+            RemoveChildSa(child);
+        }
+    }
+
+    internal void Fail(NotifyType? notify)
+    {
+        FailureNotify ??= notify;
+        State = IkeSaState.Failed;
+    }
+
+    /// <summary>Gives virtual IPs back and zeroes the keys.</summary>
+    public void Dispose()
+    {
+        if (!IsInitiator && Services.AddressAllocator is { } allocator)
+        {
+            foreach (IPAddress address in VirtualIps)
+            {
+                allocator.Release(address);
+            }
+        }
+
+        VirtualIps.Clear();
+        Ciphers?.Dispose();
+        Keymat?.Dispose();
+    }
+
+    public override string ToString() =>
+        $"{InitiatorSpi:x16}_i {ResponderSpi:x16}_r {(IsInitiator ? "initiator" : "responder")} {State}";
+}

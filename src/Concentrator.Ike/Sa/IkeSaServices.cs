@@ -1,0 +1,34 @@
+using Concentrator.Ike.Crypto;
+
+namespace Concentrator.Ike.Sa;
+
+/// <summary>Everything an IKE SA takes from outside: time, randomness, key pairs, addresses, SPIs and the
+/// kernel hook. Tests pass deterministic ones; the actor layer passes the real ones.</summary>
+public sealed record IkeSaServices
+{
+    /// <summary>The clock (SA creation time, cookie secret rotation).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>SPIs, nonces and IVs.</summary>
+    public IRandomSource Random { get; init; } = SystemRandomSource.Instance;
+
+    /// <summary>Ephemeral key pairs for a group; the default draws the private value from the OS CSPRNG.</summary>
+    public Func<KeyExchangeId, IKeyExchange> KeyExchangeFactory { get; init; } = id => TransformRegistry.KeyExchange(id).Create();
+
+    /// <summary>Virtual IPs (responder); null means the connection hands out none.</summary>
+    public IAddressAllocator? AddressAllocator { get; init; }
+
+    /// <summary>Inbound SPIs of CHILD SAs; the kernel owns them (XFRM_MSG_ALLOCSPI), the default draws them at
+    /// random from the range RFC 4303 §2.1 leaves free (256 and up).</summary>
+    public Func<uint>? ChildSpiAllocator { get; init; }
+
+    /// <summary>The COOKIE secret (RFC 7296 §2.6), shared by all responder SAs of a socket.</summary>
+    public CookieGenerator? Cookies { get; init; }
+
+    /// <summary>Called with each new CHILD SA before the message that completes it leaves (responder) or as soon
+    /// as it is complete (initiator), so the kernel can install it. Exceptions propagate to the caller.</summary>
+    public Action<ChildSa>? InstallChildSa { get; init; }
+
+    /// <summary>Called with each CHILD SA that is deleted (by either side, or with its IKE SA).</summary>
+    public Action<ChildSa>? UninstallChildSa { get; init; }
+}

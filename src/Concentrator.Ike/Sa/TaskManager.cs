@@ -1,0 +1,132 @@
+using Concentrator.Ike.Encoding;
+using Concentrator.Ike.Encoding.Payloads;
+using Concentrator.Ike.Sa.Tasks;
+
+namespace Concentrator.Ike.Sa;
+
+/// <summary>
+/// Runs the tasks of an IKE SA (strongSwan's <c>task_manager_v2</c>): as initiator a queue of exchanges, each a
+/// group of tasks that build one request and process its response; as responder a fresh group per request,
+/// chosen by exchange type, that processes the request and builds the response. Message IDs and the wire are
+/// <see cref="IkeSa"/>'s business.
+/// </summary>
+internal sealed class TaskManager
+{
+    private readonly IkeSa _sa;
+    private readonly Queue<IIkeTask[]> _queue = new();
+    private IIkeTask[]? _active;
+
+    public TaskManager(IkeSa sa) => _sa = sa;
+
+    /// <summary>The exchange in flight (initiator side), if any.</summary>
+    public bool HasActive => _active is not null;
+
+    public bool HasQueued => _queue.Count > 0;
+
+    public ExchangeType? ActiveExchange => _active?[0].Exchange;
+
+    /// <summary>Queues one exchange made of <paramref name="tasks"/> (all of the same exchange type).</summary>
+    public void Queue(params IIkeTask[] tasks) => _queue.Enqueue(tasks);
+
+    /// <summary>Takes the next queued exchange, or null when none is queued or one is still in flight.</summary>
+    public IIkeTask[]? Activate()
+    {
+        if (_active is not null || !_queue.TryDequeue(out IIkeTask[]? tasks))
+        {
+            return null;
+        }
+
+        _active = tasks;
+        return tasks;
+    }
+
+    /// <summary>Builds the request of the active exchange into <paramref name="request"/>; false when a task
+    /// fails to build (the SA has failed then).</summary>
+    public bool BuildRequest(IkeMessage request)
+    {
+        foreach (IIkeTask task in _active!)
+        {
+            if (task.Build(request) == IkeTaskStatus.Failed)
+            {
+                Abort();
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Processes the response of the active exchange. NeedMore: the same exchange is to be sent again
+    /// (COOKIE or INVALID_KE_PAYLOAD); Success: it is done; Failed: the SA has failed.</summary>
+    public IkeTaskStatus ProcessResponse(IkeMessage response)
+    {
+        bool again = false;
+        foreach (IIkeTask task in _active!)
+        {
+            switch (task.Process(response))
+            {
+                case IkeTaskStatus.Failed:
+                    Abort();
+                    return IkeTaskStatus.Failed;
+                case IkeTaskStatus.NeedMore:
+                    again = true;
+                    break;
+            }
+        }
+
+        if (!again)
+        {
+            _active = null;
+        }
+
+        return again ? IkeTaskStatus.NeedMore : IkeTaskStatus.Success;
+    }
+
+    /// <summary>Answers a request: every task processes it, then every task builds its part of
+    /// <paramref name="response"/>. A task failing in Process builds the (error) response alone.</summary>
+    public IkeTaskStatus Respond(IkeMessage request, IkeMessage response, bool requireCookie)
+    {
+        IIkeTask[] tasks = ResponderTasks(request.ExchangeType, requireCookie);
+        if (tasks.Length == 0)
+        {
+            // RFC 7296 §1.3: a CREATE_CHILD_SA the responder will not serve is refused with NO_ADDITIONAL_SAS;
+            // rekeying is not implemented yet.
+            response.Payloads.Add(new NotifyPayload(NotifyType.NoAdditionalSas));
+            return IkeTaskStatus.Success;
+        }
+
+        foreach (IIkeTask task in tasks)
+        {
+            if (task.Process(request) == IkeTaskStatus.Failed)
+            {
+                task.Build(response);
+                return IkeTaskStatus.Failed;
+            }
+        }
+
+        foreach (IIkeTask task in tasks)
+        {
+            if (task.Build(response) == IkeTaskStatus.Failed)
+            {
+                return IkeTaskStatus.Failed;
+            }
+        }
+
+        return IkeTaskStatus.Success;
+    }
+
+    private IIkeTask[] ResponderTasks(ExchangeType exchange, bool requireCookie) => exchange switch
+    {
+        ExchangeType.IkeSaInit => [new IkeInitTask(_sa, initiator: false) { RequireCookie = requireCookie }],
+        ExchangeType.IkeAuth =>
+            [new IkeAuthTask(_sa, initiator: false), new IkeConfigTask(_sa, initiator: false), new ChildCreateTask(_sa, initiator: false)],
+        ExchangeType.Informational => [new IkeDeleteTask(_sa, initiator: false), new ChildDeleteTask(_sa, initiator: false)],
+        _ => [],
+    };
+
+    private void Abort()
+    {
+        _active = null;
+        _queue.Clear();
+    }
+}

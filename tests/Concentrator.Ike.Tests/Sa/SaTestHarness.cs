@@ -1,0 +1,174 @@
+using System.Net;
+using System.Net.Sockets;
+using Concentrator.Ike.Crypto;
+using Concentrator.Ike.Encoding;
+using Concentrator.Ike.Encoding.Payloads;
+using Concentrator.Ike.Sa;
+using Concentrator.Ike.Sa.Authenticators;
+
+namespace Concentrator.Ike.Tests.Sa;
+
+/// <summary>Deterministic octets: a seeded generator, so every run draws the same SPIs, nonces and IVs.</summary>
+internal sealed class SeededRandom : IRandomSource
+{
+    private readonly Random _random;
+
+    public SeededRandom(int seed) => _random = new Random(seed);
+
+    public void Fill(Span<byte> destination) => _random.NextBytes(destination);
+}
+
+/// <summary>A clock that moves only when told.</summary>
+internal sealed class ManualTime : TimeProvider
+{
+    private DateTimeOffset _now = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
+
+    public override DateTimeOffset GetUtcNow() => _now;
+
+    public void Advance(TimeSpan by) => _now += by;
+}
+
+/// <summary>A pool of a few addresses that remembers what it handed out.</summary>
+internal sealed class ListAllocator : IAddressAllocator
+{
+    private readonly Queue<IPAddress> _free;
+
+    public ListAllocator(params string[] addresses) => _free = new Queue<IPAddress>(addresses.Select(IPAddress.Parse));
+
+    public List<IPAddress> Released { get; } = [];
+
+    public IPAddress? Allocate(IkeIdentity peer, AddressFamily family, IPAddress? requested) =>
+        _free.Count > 0 && _free.Peek().AddressFamily == family ? _free.Dequeue() : null;
+
+    public void Release(IPAddress address) => Released.Add(address);
+}
+
+/// <summary>Two peers in memory: our initiator tasks against our responder tasks.</summary>
+internal sealed class SaPair : IDisposable
+{
+    public static readonly IPEndPoint ClientEndpoint = new(IPAddress.Parse("192.0.2.10"), 500);
+    public static readonly IPEndPoint ServerEndpoint = new(IPAddress.Parse("198.51.100.1"), 500);
+
+    public SaPair(IkeSaConfig initiatorConfig, IkeSaConfig responderConfig, IAddressAllocator? allocator = null,
+        CookieGenerator? cookies = null)
+    {
+        Time = new ManualTime();
+        InitiatorServices = new IkeSaServices
+        {
+            Time = Time,
+            Random = new SeededRandom(1),
+            InstallChildSa = c => InitiatorInstalled.Add(c),
+        };
+        ResponderServices = new IkeSaServices
+        {
+            Time = Time,
+            Random = new SeededRandom(2),
+            AddressAllocator = allocator,
+            Cookies = cookies,
+            InstallChildSa = c => ResponderInstalled.Add(c),
+            UninstallChildSa = c => ResponderUninstalled.Add(c),
+        };
+        Initiator = IkeSa.CreateInitiator(initiatorConfig, InitiatorServices, ClientEndpoint, ServerEndpoint);
+        Responder = IkeSa.CreateResponder(responderConfig, ResponderServices, ServerEndpoint, ClientEndpoint);
+    }
+
+    public ManualTime Time { get; }
+
+    public IkeSaServices InitiatorServices { get; }
+
+    public IkeSaServices ResponderServices { get; }
+
+    public IkeSa Initiator { get; }
+
+    /// <summary>The current responder SA: replaced when an IKE_SA_INIT error answer (COOKIE, INVALID_KE_PAYLOAD)
+    /// ended the previous one, as the socket layer does for a repeated IKE_SA_INIT.</summary>
+    public IkeSa Responder { get; private set; }
+
+    /// <summary>Responder SAs that ended in an IKE_SA_INIT error answer.</summary>
+    public List<IkeSa> DiscardedResponders { get; } = [];
+
+    public List<ChildSa> InitiatorInstalled { get; } = [];
+
+    public List<ChildSa> ResponderInstalled { get; } = [];
+
+    public List<ChildSa> ResponderUninstalled { get; } = [];
+
+    /// <summary>Every datagram in the order it was sent, with its direction.</summary>
+    public List<(bool FromInitiator, byte[] Datagram)> Wire { get; } = [];
+
+    /// <summary>Whether the responder should demand a cookie for each IKE_SA_INIT it sees.</summary>
+    public bool RequireCookie { get; set; }
+
+    /// <summary>Starts the initiator and relays until nobody has anything more to send.</summary>
+    public void Run(IkeSaResult? start = null)
+    {
+        IkeSaResult step = start ?? Initiator.Initiate();
+        for (int round = 0; round < 20 && step.Outbound.Count > 0; round++)
+        {
+            IkeSaResult answer = IkeSaResult.Nothing;
+            foreach (byte[] request in step.Outbound)
+            {
+                Wire.Add((true, request));
+                if (Responder.State == IkeSaState.Failed && IkeHeader.Read(request).ResponderSpi == 0)
+                {
+                    DiscardedResponders.Add(Responder);
+                    Responder = IkeSa.CreateResponder(Responder.Config, ResponderServices, ServerEndpoint, ClientEndpoint);
+                }
+
+                answer = Responder.Process(request, ClientEndpoint, ServerEndpoint, RequireCookie);
+            }
+
+            if (answer.Outbound.Count == 0)
+            {
+                return;
+            }
+
+            foreach (byte[] response in answer.Outbound)
+            {
+                Wire.Add((false, response));
+                step = Initiator.Process(response, ServerEndpoint, ClientEndpoint);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        Initiator.Dispose();
+        Responder.Dispose();
+        DiscardedResponders.ForEach(r => r.Dispose());
+    }
+
+    public static IkeSaConfig Config(string localId, string psk, string[] ike, string[] esp,
+        Func<IkeSaConfig, IkeSaConfig>? tweak = null)
+    {
+        var store = new PskStore().Add("%any", psk);
+        var authenticator = new PskAuthenticator(store.Lookup);
+        var config = new IkeSaConfig
+        {
+            IkeProposals = ProposalStrings.Parse(ProtocolId.Ike, ike),
+            EspProposals = ProposalStrings.Parse(ProtocolId.Esp, esp),
+            LocalIdentity = IkeIdentity.Parse(localId),
+            LocalAuthenticator = authenticator,
+            RemoteAuthenticators = [authenticator],
+        };
+        return tweak is null ? config : tweak(config);
+    }
+
+    /// <summary>A road warrior asking for a virtual IP and a concentrator protecting 10.0.0.0/8.</summary>
+    public static SaPair RoadWarrior(string ike, string esp = "aes256gcm16", string clientPsk = "secret",
+        string serverIke = "", string serverEsp = "", IAddressAllocator? allocator = null, CookieGenerator? cookies = null)
+    {
+        IkeSaConfig client = Config("client@example.org", clientPsk, [ike], [esp], c => c with
+        {
+            RequestVirtualIp4 = true,
+            RemoteTrafficSelectors = [TrafficSelector.Any(AddressFamily.InterNetwork)],
+        });
+        IkeSaConfig server = Config("vpn.example.org", "secret", [serverIke.Length > 0 ? serverIke : ike],
+            [serverEsp.Length > 0 ? serverEsp : esp], c => c with
+            {
+                LocalTrafficSelectors = [TrafficSelectors.Subnet(IPAddress.Parse("10.0.0.0"), 8)],
+                DnsServers = [IPAddress.Parse("10.0.0.53")],
+            });
+        return new SaPair(client, server, allocator ?? new ListAllocator("10.99.0.1", "10.99.0.2"), cookies);
+    }
+}
