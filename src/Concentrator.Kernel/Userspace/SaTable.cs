@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+
+namespace Concentrator.Kernel.Userspace;
+
+/// <summary>
+/// The SA database of the userspace dataplane. Inbound SAs are found per packet by SPI alone (the SPI is
+/// ours: <see cref="UserspaceKernelIpsec.AllocateSpiAsync"/> hands out unique ones), outbound SAs by
+/// (reqid, outer destination) — what an outbound policy's template names. Both are concurrent dictionaries:
+/// lookups are lock-free and O(1) at 100,000 SAs; changes are serialized by a lock.
+/// <para>
+/// Whether an SA is inbound is decided when it is added: its SPI was allocated here, or its destination is
+/// one of the dataplane's local addresses (the kernel instead looks states up by (destination, SPI)).
+/// </para>
+/// </summary>
+internal sealed class SaTable
+{
+    private readonly ConcurrentDictionary<uint, EspSa> _inbound = new();
+    private readonly ConcurrentDictionary<(uint Reqid, UInt128 Destination), EspSa> _outbound = new();
+    private readonly ConcurrentDictionary<SaKey, EspSa> _all = new();
+    private readonly Dictionary<(uint Reqid, UInt128 Destination), List<EspSa>> _outboundAll = [];
+    private readonly object _gate = new();
+
+    public int Count => _all.Count;
+
+    public ICollection<EspSa> All => _all.Values;
+
+    public void Add(EspSa sa, bool inbound, bool replace)
+    {
+        var key = SaKey.Of(sa.Request.Id);
+        lock (_gate)
+        {
+            if (_all.TryGetValue(key, out var old))
+            {
+                if (!replace)
+                {
+                    sa.Dispose();
+                    throw new KernelException(Errnos.EEXIST, null, "add SA");
+                }
+
+                RemoveLocked(key, old);
+            }
+
+            if (inbound && _inbound.TryGetValue(sa.Spi, out var clash) && SaKey.Of(clash.Request.Id) != key)
+            {
+                sa.Dispose();
+                throw new KernelException(Errnos.EEXIST, $"SPI 0x{sa.Spi:x8} is in use by another inbound SA", "add SA");
+            }
+
+            _all[key] = sa;
+            if (inbound)
+            {
+                _inbound[sa.Spi] = sa;
+            }
+            else
+            {
+                // The newest SA for a (reqid, peer) wins, as after a CHILD SA rekey the kernel prefers the newer state.
+                var ok = (sa.Reqid, IpPacket.Key(sa.Request.Destination));
+                if (!_outboundAll.TryGetValue(ok, out var list))
+                {
+                    _outboundAll[ok] = list = [];
+                }
+
+                list.Add(sa);
+                _outbound[ok] = sa;
+            }
+        }
+    }
+
+    public EspSa? Find(SaId id) => _all.TryGetValue(SaKey.Of(id), out var sa) ? sa : null;
+
+    public EspSa Remove(SaId id)
+    {
+        var key = SaKey.Of(id);
+        lock (_gate)
+        {
+            if (!_all.TryGetValue(key, out var sa))
+            {
+                throw new KernelException(Errnos.ESRCH, null, "delete SA");
+            }
+
+            RemoveLocked(key, sa);
+            return sa;
+        }
+    }
+
+    /// <summary>Per packet, inbound: the SA for an SPI, or null (count <see cref="EspDrop.NoSa"/>).</summary>
+    public EspSa? LookupInbound(uint spi) => _inbound.TryGetValue(spi, out var sa) ? sa : null;
+
+    /// <summary>Per packet, outbound: the SA a policy's template names, or null.</summary>
+    public EspSa? LookupOutbound(uint reqid, UInt128 destination) =>
+        _outbound.TryGetValue((reqid, destination), out var sa) ? sa : null;
+
+    public bool IsInbound(EspSa sa) => _inbound.TryGetValue(sa.Spi, out var s) && ReferenceEquals(s, sa);
+
+    private void RemoveLocked(SaKey key, EspSa sa)
+    {
+        _all.TryRemove(key, out _);
+        if (_inbound.TryGetValue(sa.Spi, out var i) && ReferenceEquals(i, sa))
+        {
+            _inbound.TryRemove(sa.Spi, out _);
+        }
+
+        var ok = (sa.Reqid, IpPacket.Key(sa.Request.Destination));
+        if (_outboundAll.TryGetValue(ok, out var list) && list.Remove(sa))
+        {
+            if (list.Count == 0)
+            {
+                _outboundAll.Remove(ok);
+                _outbound.TryRemove(ok, out _);
+            }
+            else
+            {
+                // Fall back to the newest older SA of the pair still installed (make-before-break rekeying).
+                _outbound[ok] = list[^1];
+            }
+        }
+    }
+
+    /// <summary>(destination, SPI, protocol, if_id) — the kernel's state identity.</summary>
+    private readonly record struct SaKey(UInt128 Destination, uint Spi, IpsecProtocol Protocol, uint IfId)
+    {
+        public static SaKey Of(SaId id) => new(IpPacket.Key(id.Destination), id.Spi, id.Protocol, id.IfId);
+    }
+}

@@ -1,0 +1,228 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using Concentrator.Kernel.Netlink;
+
+namespace Concentrator.Kernel.Userspace;
+
+/// <summary>What a datagram on UDP 4500 is (RFC 3948 sections 2.2, 2.3 and 3).</summary>
+public enum UdpDatagramKind
+{
+    /// <summary>Starts with the 4-zero-octet non-ESP marker: an IKE message follows.</summary>
+    Ike,
+
+    /// <summary>A single 0xFF octet: NAT keepalive, ignored.</summary>
+    Keepalive,
+
+    /// <summary>Anything else long enough: ESP, first four octets are the (non-zero) SPI.</summary>
+    Esp,
+
+    /// <summary>Too short to be any of them.</summary>
+    Invalid,
+}
+
+/// <summary>
+/// The one UDP socket on port 4500 that IKE and the userspace ESP dataplane share, like the kernel's
+/// UDP_ENCAP_ESPINUDP socket: a receive loop on a dedicated thread splits datagrams by their first octets
+/// and hands IKE messages (non-ESP marker removed) to <see cref="IkeReceived"/>, ESP packets to the ESP
+/// handler, and drops keepalives and garbage (counted). The IKE side sends through <see cref="SendIke"/>,
+/// which puts the marker back.
+/// </summary>
+public sealed class UdpEncapsulationSocket : IDisposable
+{
+    public const int NonEspMarkerLength = 4;
+    private const int BufferSize = 65_536;
+    private readonly Socket _socket;
+    private readonly DataplaneCounters _counters;
+    private Thread? _thread;
+    private volatile bool _stopping;
+
+    private UdpEncapsulationSocket(Socket socket, DataplaneCounters counters)
+    {
+        _socket = socket;
+        _counters = counters;
+    }
+
+    public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
+
+    public AddressFamily AddressFamily => _socket.AddressFamily;
+
+    /// <summary>Called on the receive thread with an IKE message (marker stripped) and its sender; copy to keep.</summary>
+    public Action<ReadOnlyMemory<byte>, EndPoint>? IkeReceived { get; set; }
+
+    /// <summary>Called on the receive thread with an ESP packet (SPI first), which it may modify in place.</summary>
+    internal EspPacketHandler? EspReceived { get; set; }
+
+    public DataplaneCounters Counters => _counters;
+
+    /// <summary>Binds UDP <paramref name="local"/> (IPv6 any = dual stack), inside a network namespace when given.</summary>
+    public static UdpEncapsulationSocket Bind(IPEndPoint local, string? networkNamespacePath = null, DataplaneCounters? counters = null)
+    {
+        if (networkNamespacePath is not null)
+        {
+            return NetworkNamespace.Run(networkNamespacePath, () => Bind(local, null, counters));
+        }
+
+        var s = new Socket(local.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            if (local.AddressFamily == AddressFamily.InterNetworkV6 && local.Address.Equals(IPAddress.IPv6Any))
+            {
+                s.DualMode = true;
+            }
+
+            s.ReceiveBufferSize = 4 << 20;
+            s.SendBufferSize = 4 << 20;
+            s.Bind(local);
+            return new UdpEncapsulationSocket(s, counters ?? new DataplaneCounters());
+        }
+        catch
+        {
+            s.Dispose();
+            throw;
+        }
+    }
+
+    public static UdpDatagramKind Classify(ReadOnlySpan<byte> datagram)
+    {
+        if (datagram.Length == 1 && datagram[0] == 0xFF)
+        {
+            return UdpDatagramKind.Keepalive;
+        }
+
+        if (datagram.Length >= NonEspMarkerLength && BinaryPrimitives.ReadUInt32BigEndian(datagram) == 0)
+        {
+            return UdpDatagramKind.Ike;
+        }
+
+        // RFC 3948 section 2.2: SPI (4) + sequence number (4) at least; SPI 0 is the marker, never an SA.
+        return datagram.Length >= 8 ? UdpDatagramKind.Esp : UdpDatagramKind.Invalid;
+    }
+
+    public void Start()
+    {
+        _thread = new Thread(ReceiveLoop) { IsBackground = true, Name = $"udp-encap {LocalEndPoint}" };
+        _thread.Start();
+    }
+
+    /// <summary>Sends an ESP packet to a peer whose address was serialized for this socket's family.</summary>
+    public bool SendEsp(ReadOnlySpan<byte> packet, SocketAddress peer)
+    {
+        try
+        {
+            return _socket.SendTo(packet, SocketFlags.None, peer) == packet.Length;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Sends an IKE message on port 4500, prefixed by the non-ESP marker (RFC 3948 section 2.2).</summary>
+    public void SendIke(ReadOnlySpan<byte> ikeMessage, EndPoint peer)
+    {
+        var buffer = new byte[NonEspMarkerLength + ikeMessage.Length];
+        ikeMessage.CopyTo(buffer.AsSpan(NonEspMarkerLength));
+        _socket.SendTo(buffer, Normalize(peer));
+    }
+
+    /// <summary>The socket address of <paramref name="peer"/> in this socket's family (IPv4 mapped on a dual-stack socket).</summary>
+    public SocketAddress Serialize(IPEndPoint peer) => Normalize(peer).Serialize();
+
+    public void Dispose()
+    {
+        _stopping = true;
+        _socket.Dispose();
+        if (_thread is not null && _thread != Thread.CurrentThread)
+        {
+            _thread.Join(2000);
+        }
+    }
+
+    private IPEndPoint Normalize(EndPoint peer)
+    {
+        var ep = (IPEndPoint)peer;
+        return _socket.AddressFamily == AddressFamily.InterNetworkV6 && ep.AddressFamily == AddressFamily.InterNetwork
+            ? new IPEndPoint(ep.Address.MapToIPv6(), ep.Port)
+            : ep;
+    }
+
+    private void ReceiveLoop()
+    {
+        var buffer = new byte[BufferSize];
+        var from = new SocketAddress(_socket.AddressFamily);
+        while (!_stopping)
+        {
+            int n;
+            try
+            {
+                n = _socket.ReceiveFrom(buffer, SocketFlags.None, from);
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.MessageSize)
+            {
+                _counters.Drop(EspDrop.Oversized);
+                continue;
+            }
+            catch (SocketException) when (!_stopping)
+            {
+                _counters.Drop(EspDrop.IoError);
+                continue;
+            }
+            catch (Exception) when (_stopping || _socket.SafeHandle.IsClosed)
+            {
+                return;
+            }
+
+            try
+            {
+                Dispatch(buffer.AsSpan(0, n), from);
+            }
+            catch (Exception)
+            {
+                // A handler bug must not end the receive loop: the datagram is lost and counted.
+                _counters.Drop(EspDrop.IoError);
+            }
+        }
+    }
+
+    private void Dispatch(Span<byte> datagram, SocketAddress from)
+    {
+        switch (Classify(datagram))
+        {
+            case UdpDatagramKind.Keepalive:
+                _counters.Keepalive();
+                break;
+            case UdpDatagramKind.Ike:
+                _counters.Ike();
+                if (IkeReceived is { } ike)
+                {
+                    // Low rate: copying and a fresh endpoint per IKE message are fine.
+                    var sender = new IPEndPoint(_socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0).Create(from);
+                    ike(datagram[NonEspMarkerLength..].ToArray(), sender);
+                }
+
+                break;
+            case UdpDatagramKind.Esp:
+                if (EspReceived is { } esp)
+                {
+                    esp(datagram);
+                }
+                else
+                {
+                    _counters.Drop(EspDrop.NoSa);
+                }
+
+                break;
+            default:
+                _counters.Drop(EspDrop.Truncated);
+                break;
+        }
+    }
+}
+
+/// <summary>Receives one ESP packet (modifiable in place) from the shared socket.</summary>
+internal delegate void EspPacketHandler(Span<byte> packet);
