@@ -1,0 +1,32 @@
+using Concentrator.LoadGen.Cli;
+using Concentrator.LoadGen.Engine;
+using Concentrator.LoadGen.Reporting;
+
+LoadGenOptions options;
+try
+{
+    options = OptionsParser.Parse(args);
+}
+catch (FormatException ex)
+{
+    await Console.Error.WriteLineAsync($"concentrator-loadgen: {ex.Message}\n{OptionsParser.Usage}").ConfigureAwait(false);
+    return 2;
+}
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+
+using var swarm = new LoadSwarm(options, Console.Out);
+LoadReport report = await swarm.RunAsync(cancel.Token).ConfigureAwait(false);
+Console.Write(report.ToText());
+if (options.JsonPath is { } path)
+{
+    await File.WriteAllTextAsync(path, report.ToJson()).ConfigureAwait(false);
+}
+
+// Exit status 1 tells scripts that some setups failed; the report says which and why.
+return report.Failed == 0 ? 0 : 1;

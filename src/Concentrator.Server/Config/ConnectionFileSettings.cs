@@ -1,0 +1,240 @@
+using System.Text.RegularExpressions;
+using Akka.Configuration.Hocon;
+using Concentrator.Ike;
+using Concentrator.Ike.Sa;
+using Concentrator.Kernel;
+using HoconConfig = Akka.Configuration.Config;
+
+namespace Concentrator.Server.Config;
+
+/// <summary>
+/// One connection file, typed: every top-level object is a connection except <c>secrets</c>. Keys a
+/// connection leaves out come from <c>concentrator.connection-defaults</c>; keys nobody knows are refused
+/// (a misspelt "pool" would otherwise leave clients without addresses and the operator without a clue).
+/// </summary>
+public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<ConnectionSettings> Connections, Secrets Secrets)
+{
+    public const string SecretsKey = "secrets";
+
+    private const string DefaultsPath = "concentrator.connection-defaults";
+
+    /// <summary>Reads a parsed connection file. <paramref name="serverConfig"/> is the operator's main
+    /// configuration (its <c>concentrator.connection-defaults</c> override the reference ones); null = reference only.</summary>
+    public static ConnectionFileSettings From(HoconConfig file, string fileName, HoconConfig? serverConfig = null)
+    {
+        var merged = serverConfig is null ? ServerSettings.Reference : serverConfig.WithFallback(ServerSettings.Reference);
+        var defaults = merged.GetConfig(DefaultsPath);
+        var root = file.Root;
+        if (root is null || !root.IsObject())
+        {
+            throw new ConfigException(fileName, null, "expected connections as top-level objects, e.g. road-warrior { … }");
+        }
+
+        var connections = new List<ConnectionSettings>();
+        var secrets = Secrets.Empty;
+        foreach (var (name, value) in root.GetObject().Items.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            if (name == SecretsKey)
+            {
+                secrets = ReadSecrets(value, fileName);
+                continue;
+            }
+
+            if (!NamePattern().IsMatch(name))
+            {
+                throw new ConfigException(fileName, name, "expected a connection name of letters, digits, '-' and '_'");
+            }
+
+            if (!value.IsObject())
+            {
+                throw new ConfigException(fileName, name, "expected a connection object { … }");
+            }
+
+            CheckKnownKeys(value.GetObject(), defaults.Root.GetObject(), name, fileName);
+            var section = file.GetConfig(name).WithFallback(defaults);
+            connections.Add(ReadConnection(new SettingsReader(section, fileName), name, fileName));
+        }
+
+        ConnectionSettings.CheckTogether(connections);
+        return new ConnectionFileSettings(fileName, connections, secrets);
+    }
+
+    /// <summary>
+    /// Checks the files of the config folder together and merges their secrets (secrets are global, as in
+    /// strongSwan: a file may hold only secrets). Refuses an identity with two different secrets in two files, and
+    /// a PSK connection whose remote identity has no secret (nor a "%any" one) anywhere.
+    /// </summary>
+    public static Secrets CheckAll(IReadOnlyList<ConnectionFileSettings> files)
+    {
+        ConnectionSettings.CheckTogether(files.SelectMany(f => f.Connections).ToList());
+        var merged = Secrets.Empty;
+        var from = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            foreach (var id in file.Secrets.Identities)
+            {
+                var secret = file.Secrets.Lookup(id)!;
+                if (from.TryGetValue(id, out var other) && !merged.Lookup(id)!.AsSpan().SequenceEqual(secret))
+                {
+                    throw new ConfigException(file.File, $"{SecretsKey}.\"{id}\"", $"expected one secret per identity, {other} has a different one");
+                }
+
+                from[id] = file.File;
+            }
+
+            merged = merged.Merge(file.Secrets);
+        }
+
+        foreach (var c in files.SelectMany(f => f.Connections).Where(c => c.Local.Auth == AuthMethod.Psk || c.Remote.Auth == AuthMethod.Psk))
+        {
+            if (merged.Lookup(c.Remote.Id) is null)
+            {
+                throw new ConfigException(c.File, c.Name + ".remote.id",
+                    $"expected a pre-shared key for '{c.Remote.Id}' (or \"%any\") in a secrets {{ … }} block: the connection uses auth = psk");
+            }
+        }
+
+        return merged;
+    }
+
+    private static ConnectionSettings ReadConnection(SettingsReader r, string name, string file)
+    {
+        // Keys are read relative to the connection, errors name them with the connection in front.
+        var rn = new PrefixedReader(r, name);
+        var local = new EndpointSettings(rn.String("local.id"), Auth(rn, "local.auth"));
+        if (local.Id == Secrets.AnyIdentity)
+        {
+            throw rn.Error("local.id", "expected our own identity (an address, an FQDN or user@domain), got '%any'");
+        }
+
+        var remote = new EndpointSettings(rn.String("remote.id"), Auth(rn, "remote.auth"));
+        if (remote.Id.Length == 0)
+        {
+            throw rn.Error("remote.id", "expected the identity peers must present, or \"%any\"");
+        }
+
+        var ike = Proposals(rn, "ike-proposals", ProtocolId.Ike);
+        var esp = Proposals(rn, "esp-proposals", ProtocolId.Esp);
+        var prefix = "an IPv4 or IPv6 prefix like 10.99.0.0/24";
+        var localTs = rn.PrefixList("local-ts", prefix);
+        if (localTs.Count == 0)
+        {
+            throw rn.Error("local-ts", "expected at least one prefix clients reach, e.g. [ \"0.0.0.0/0\" ]");
+        }
+
+        var pools = rn.PrefixList("pools", prefix);
+        for (var i = 0; i < pools.Count; i++)
+        {
+            if (pools[i].BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && pools[i].PrefixLength > 30 && pools[i].PrefixLength != 32)
+            {
+                // /31 has no usable address once network and broadcast are skipped; /32 is one fixed address.
+                throw rn.Error($"pools[{i}]", $"expected a pool with room for clients (/30 or shorter, or a single /32), got '{pools[i]}'");
+            }
+
+            for (var j = 0; j < i; j++)
+            {
+                if (ConnectionSettings.Overlap(pools[i], pools[j]))
+                {
+                    throw rn.Error($"pools[{i}]", $"expected pools that do not overlap, {pools[i]} overlaps pools[{j}] {pools[j]}");
+                }
+            }
+        }
+
+        var dns = rn.AddressList("dns", "an IPv4 or IPv6 address like 198.51.100.53");
+        var ifText = rn.String("ipsec-interface");
+        if (!IpsecInterfaceSetting.TryParse(ifText, out var ipsecInterface, out _))
+        {
+            throw rn.Error("ipsec-interface", $"expected no, yes or a number 0..4294967295 (N means ipsecN), got '{ifText}'");
+        }
+
+        var dpd = new DpdSettings(rn.Duration("dpd.delay"), rn.Duration("dpd.timeout"));
+        if (dpd.Delay > TimeSpan.Zero && dpd.Timeout <= TimeSpan.Zero)
+        {
+            throw rn.Error("dpd.timeout", "expected a duration greater than zero while dpd.delay is set");
+        }
+
+        var lifetimes = new LifetimeSettings(rn.PositiveDuration("lifetimes.ike"), rn.PositiveDuration("lifetimes.child"));
+        return new ConnectionSettings(name, file, local, remote, ike, esp, localTs, pools, dns, ipsecInterface, dpd, lifetimes);
+    }
+
+    private static AuthMethod Auth(PrefixedReader r, string key)
+    {
+        var text = r.String(key);
+        return text.ToLowerInvariant() switch
+        {
+            "psk" => AuthMethod.Psk,
+            "pubkey" => AuthMethod.Pubkey,
+            _ => throw r.Error(key, $"expected psk or pubkey, got '{text}'"),
+        };
+    }
+
+    private static IReadOnlyList<string> Proposals(PrefixedReader r, string key, ProtocolId protocol)
+    {
+        var list = r.StringList(key);
+        if (list.Count == 0)
+        {
+            throw r.Error(key, "expected at least one proposal, e.g. [ \"aes256gcm16-prfsha256-x25519\" ]");
+        }
+
+        for (var i = 0; i < list.Count; i++)
+        {
+            try
+            {
+                ProposalStrings.ParseOne(protocol, list[i]);
+            }
+            catch (FormatException e)
+            {
+                throw r.Error($"{key}[{i}]", $"expected a proposal like {(protocol == ProtocolId.Ike ? "aes256gcm16-prfsha256-x25519" : "aes256gcm16")}, got '{list[i]}': {e.Message}");
+            }
+        }
+
+        return list;
+    }
+
+    private static Secrets ReadSecrets(HoconValue value, string file)
+    {
+        if (!value.IsObject())
+        {
+            throw new ConfigException(file, SecretsKey, "expected an object { \"identity\" = \"secret\" }");
+        }
+
+        var result = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var (id, secret) in value.GetObject().Items)
+        {
+            var key = $"{SecretsKey}.\"{id}\"";
+            if (!secret.IsString())
+            {
+                throw new ConfigException(file, key, "expected the secret as a string (quote identities with dots: \"gw.example.net\" = \"…\")");
+            }
+
+            result[id] = Secrets.Decode(secret.GetString(), out var problem) ?? throw new ConfigException(file, key, problem!);
+        }
+
+        return new Secrets(result);
+    }
+
+    private static void CheckKnownKeys(HoconObject given, HoconObject known, string path, string file)
+    {
+        foreach (var (key, value) in given.Items)
+        {
+            var full = $"{path}.{key}";
+            if (!known.Items.TryGetValue(key, out var reference))
+            {
+                throw new ConfigException(file, full, $"unknown key; expected one of {string.Join(", ", known.Items.Keys.Order(StringComparer.Ordinal))}");
+            }
+
+            if (reference.IsObject())
+            {
+                if (!value.IsObject())
+                {
+                    throw new ConfigException(file, full, $"expected an object {{ {string.Join(", ", reference.GetObject().Items.Keys)} }}");
+                }
+
+                CheckKnownKeys(value.GetObject(), reference.GetObject(), full, file);
+            }
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]+$")]
+    private static partial Regex NamePattern();
+}

@@ -1,0 +1,84 @@
+using System.Net;
+using Concentrator.Kernel;
+
+namespace Concentrator.Server.Config;
+
+/// <summary>How one side authenticates (<c>local.auth</c>, <c>remote.auth</c>).</summary>
+public enum AuthMethod
+{
+    /// <summary>Pre-shared key from the file's <c>secrets</c>.</summary>
+    Psk,
+
+    /// <summary>Certificate / raw public key signature.</summary>
+    Pubkey,
+}
+
+/// <summary>One side of a connection: its identity in strongSwan's text form ("%any", an address, an FQDN,
+/// user@domain; empty for the local side = the address the request arrived on) and how it authenticates.</summary>
+public sealed record EndpointSettings(string Id, AuthMethod Auth);
+
+/// <summary>Dead peer detection (RFC 7296 section 2.4): probe after <see cref="Delay"/> of silence (zero = off),
+/// give up after <see cref="Timeout"/>.</summary>
+public sealed record DpdSettings(TimeSpan Delay, TimeSpan Timeout);
+
+/// <summary>Rekey intervals of the IKE SA and of each CHILD SA.</summary>
+public sealed record LifetimeSettings(TimeSpan Ike, TimeSpan Child);
+
+/// <summary>
+/// One connection of a connection file (a top-level object other than <c>secrets</c>), with every key the
+/// file leaves out taken from <c>concentrator.connection-defaults</c>. Proposals stay strings (validated by
+/// the IKE layer's parser while reading) so the IKE SA builds its own proposal objects from them.
+/// </summary>
+public sealed record ConnectionSettings(
+    string Name,
+    string File,
+    EndpointSettings Local,
+    EndpointSettings Remote,
+    IReadOnlyList<string> IkeProposals,
+    IReadOnlyList<string> EspProposals,
+    IReadOnlyList<IPNetwork> LocalTs,
+    IReadOnlyList<IPNetwork> Pools,
+    IReadOnlyList<IPAddress> Dns,
+    IpsecInterfaceSetting IpsecInterface,
+    DpdSettings Dpd,
+    LifetimeSettings Lifetimes)
+{
+    /// <summary>
+    /// Checks what only the whole set of connections can show: unique names, no two interfaces sharing an
+    /// if_id (ipsec0 and ipsec16384, see <see cref="IpsecInterfaceSetting.ConflictsWith"/>), and no pool
+    /// overlapping another connection's pool (two clients would get the same address).
+    /// </summary>
+    public static void CheckTogether(IReadOnlyList<ConnectionSettings> connections)
+    {
+        for (var i = 0; i < connections.Count; i++)
+        {
+            var a = connections[i];
+            for (var j = 0; j < i; j++)
+            {
+                var b = connections[j];
+                if (a.Name == b.Name)
+                {
+                    throw new ConfigException(a.File, a.Name, $"expected a connection name used once, '{a.Name}' is also defined in {b.File}");
+                }
+
+                if (a.IpsecInterface.ConflictsWith(b.IpsecInterface))
+                {
+                    throw new ConfigException(a.File, a.Name + ".ipsec-interface",
+                        $"expected an if_id of its own, ipsec{a.IpsecInterface.Number} and ipsec{b.IpsecInterface.Number} (connection '{b.Name}' in {b.File}) both use if_id {a.IpsecInterface.IfId}");
+                }
+
+                foreach (var (mine, p) in a.Pools.Select((x, k) => (x, k)))
+                {
+                    foreach (var theirs in b.Pools.Where(q => Overlap(q, mine)))
+                    {
+                        throw new ConfigException(a.File, $"{a.Name}.pools[{p}]",
+                            $"expected a pool of its own, {mine} overlaps {theirs} of connection '{b.Name}' in {b.File}");
+                    }
+                }
+            }
+        }
+    }
+
+    internal static bool Overlap(IPNetwork x, IPNetwork y) =>
+        x.BaseAddress.AddressFamily == y.BaseAddress.AddressFamily && (x.Contains(y.BaseAddress) || y.Contains(x.BaseAddress));
+}

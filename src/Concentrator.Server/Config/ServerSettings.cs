@@ -1,0 +1,100 @@
+using System.Net;
+using System.Reflection;
+using HoconConfig = Akka.Configuration.Config;
+
+namespace Concentrator.Server.Config;
+
+/// <summary>Where ESP is processed (<c>concentrator.dataplane</c>).</summary>
+public enum DataplaneMode
+{
+    Auto,
+    Kernel,
+    Userspace,
+}
+
+/// <summary>Retransmission of requests we initiate: attempt n waits <see cref="Timeout"/> * <see cref="Base"/>^n.</summary>
+public sealed record RetransmitSettings(TimeSpan Timeout, int Tries, double Base)
+{
+    /// <summary>The wait before retransmission <paramref name="attempt"/> (0 = first).</summary>
+    public TimeSpan Delay(int attempt) => TimeSpan.FromTicks((long)(Timeout.Ticks * Math.Pow(Base, attempt)));
+}
+
+/// <summary><c>concentrator.kernel</c>: the kernel actor's concurrency and queue limit.</summary>
+public sealed record KernelSettings(int BatchSize, int QueueBound);
+
+/// <summary><c>concentrator.interfaces</c>: how ipsecN devices the concentrator creates look.</summary>
+public sealed record InterfaceSettings(int Mtu, string Link);
+
+/// <summary>The typed <c>concentrator { … }</c> section of the server, read once at start.</summary>
+public sealed record ServerSettings(
+    int Port,
+    int NatTPort,
+    IReadOnlyList<IPAddress> Listen,
+    int HalfOpenCookieThreshold,
+    RetransmitSettings Retransmit,
+    DataplaneMode Dataplane,
+    KernelSettings Kernel,
+    InterfaceSettings Interfaces)
+{
+    public const string ReferenceResource = "Concentrator.Server.reference.conf";
+
+    /// <summary>The embedded reference configuration (every key with its default).</summary>
+    public static HoconConfig Reference { get; } = Akka.Configuration.ConfigurationFactory.ParseString(ReadReference());
+
+    /// <summary>Reads the section from the operator's configuration; keys it does not set come from <see cref="Reference"/>.</summary>
+    public static ServerSettings From(HoconConfig config, string file)
+    {
+        var r = new SettingsReader(config.WithFallback(Reference), file);
+        const string ike = "concentrator.ike.";
+        var listen = r.ParsedList(ike + "listen", "an IPv4 or IPv6 address like 0.0.0.0 or ::", SettingsReader.Address);
+        if (listen.Count == 0)
+        {
+            throw r.Error(ike + "listen", "expected at least one address to listen on, got an empty list");
+        }
+
+        var port = r.Int(ike + "port", 1, 65535);
+        var natT = r.Int(ike + "nat-t-port", 1, 65535);
+        if (port == natT)
+        {
+            throw r.Error(ike + "nat-t-port", $"expected a port different from concentrator.ike.port ({port}): RFC 3948 needs the marker-prefixed port apart");
+        }
+
+        var dataplaneText = r.String("concentrator.dataplane");
+        var dataplane = dataplaneText.ToLowerInvariant() switch
+        {
+            "auto" => DataplaneMode.Auto,
+            "kernel" => DataplaneMode.Kernel,
+            "userspace" => DataplaneMode.Userspace,
+            _ => throw r.Error("concentrator.dataplane", $"expected auto, kernel or userspace, got '{dataplaneText}'"),
+        };
+
+        var retransmit = new RetransmitSettings(
+            PositiveDuration(r, ike + "retransmit.timeout"),
+            r.Int(ike + "retransmit.tries", 0, 100),
+            r.Double(ike + "retransmit.base", 1.0, 10.0));
+
+        return new ServerSettings(
+            port,
+            natT,
+            listen,
+            r.Int(ike + "half-open-cookie-threshold", 0, int.MaxValue),
+            retransmit,
+            dataplane,
+            new KernelSettings(r.Int("concentrator.kernel.batch-size", 1, 65536), r.Int("concentrator.kernel.queue-bound", 1, int.MaxValue)),
+            new InterfaceSettings(r.Int("concentrator.interfaces.mtu", 68, 65535), r.String("concentrator.interfaces.link")));
+    }
+
+    internal static TimeSpan PositiveDuration(SettingsReader r, string key)
+    {
+        var d = r.Duration(key);
+        return d > TimeSpan.Zero ? d : throw r.Error(key, "expected a duration greater than zero, got 0");
+    }
+
+    private static string ReadReference()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(ReferenceResource)
+            ?? throw new InvalidOperationException($"embedded resource {ReferenceResource} is missing from the build");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

@@ -1,0 +1,130 @@
+using System.Net;
+using Akka.Actor;
+using Akka.Event;
+using Concentrator.Kernel;
+using Concentrator.Server.Config;
+using Concentrator.Server.Kernel;
+
+namespace Concentrator.Server.Interfaces;
+
+/// <summary>
+/// One per <c>ipsec-interface</c> number: owns the device ipsecN (creates it, or adopts one the operator made and
+/// then never deletes it), one route per address pool of its connections through it, and supervises the IKE SA
+/// actors of those connections. Connections with <c>ipsec-interface = no</c> live under an instance of their own
+/// without a device (policy-based: the XFRM policies steer the traffic, no route is needed). The device is
+/// reference-counted across connections: the last <see cref="DetachConnection"/> removes it and stops the actor.
+/// </summary>
+public sealed partial class InterfaceActor : ReceiveActor
+{
+    private readonly IpsecInterfaceSetting _setting;
+    private readonly IActorRef _kernel;
+    private readonly InterfaceSettings _interfaceSettings;
+    private readonly int _linkIndex;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<long, Action<object>> _waits = [];
+    private readonly Dictionary<string, ConnectionSettings> _connections = new(StringComparer.Ordinal);
+    private readonly Dictionary<IPNetwork, int> _routeRefs = [];
+    private readonly HashSet<IPNetwork> _routed = [];
+    private readonly List<(AttachConnection Attach, IActorRef ReplyTo)> _waitingForDevice = [];
+    private readonly Dictionary<IActorRef, string> _children = [];
+    private long _nextCorrelation;
+    private int? _index;
+    private bool _managed;
+    private KernelFailed? _deviceFailure;
+    private bool _tearingDown;
+
+    public InterfaceActor(IpsecInterfaceSetting setting, IActorRef kernel, InterfaceSettings interfaceSettings, int linkIndex)
+    {
+        _setting = setting;
+        _kernel = kernel;
+        _interfaceSettings = interfaceSettings;
+        _linkIndex = linkIndex;
+        Receive<AttachConnection>(a => OnAttach(a, Sender));
+        Receive<DetachConnection>(d => OnDetach(d, Sender));
+        Receive<SpawnSa>(OnSpawn);
+        Receive<Terminated>(OnTerminated);
+        Receive<GetInterfaceState>(_ => Sender.Tell(new InterfaceState(
+            _setting.InterfaceName, _index, _managed, _connections.Keys.Order(StringComparer.Ordinal).ToList(), _routed.ToList(), _children.Count)));
+        Receive<KernelDone>(r => Resume(r.CorrelationId, r));
+        Receive<KernelFailed>(r => Resume(r.CorrelationId, r));
+        Receive<InterfaceReady>(r => Resume(r.CorrelationId, r));
+    }
+
+    /// <summary>A failing IKE SA is stopped, never restarted: a restart would re-run its constructor with the
+    /// peer's state lost, and the peer would be left talking to an SA that forgot its keys. Stopping it lets the
+    /// kernel actor and the address pools, which watch it, remove its CHILD SAs and release its addresses.</summary>
+    public static SupervisorStrategy SaSupervision { get; } =
+        new OneForOneStrategy(maxNrOfRetries: -1, withinTimeRange: Timeout.InfiniteTimeSpan, localOnlyDecider: _ => Directive.Stop);
+
+    /// <summary>The actor for <paramref name="setting"/>; <paramref name="linkIndex"/> from <see cref="LinkIndex.Resolve"/>.</summary>
+    public static Props Props(IpsecInterfaceSetting setting, IActorRef kernel, InterfaceSettings interfaceSettings, int linkIndex = 0) =>
+        Akka.Actor.Props.Create(() => new InterfaceActor(setting, kernel, interfaceSettings, linkIndex));
+
+    /// <summary>Actor name: "ipsecN", or "policy-based" for <c>ipsec-interface = no</c>.</summary>
+    public static string NameFor(IpsecInterfaceSetting setting) => setting.InterfaceName ?? "policy-based";
+
+    protected override SupervisorStrategy SupervisorStrategy() => SaSupervision;
+
+    protected override void PreStart()
+    {
+        if (!_setting.IsEnabled)
+        {
+            return;
+        }
+
+        var request = InterfaceRequest.For(_setting, _linkIndex) with { Mtu = (uint)_interfaceSettings.Mtu };
+        Send(id => new EnsureInterface(id, request), reply =>
+        {
+            switch (reply)
+            {
+                case InterfaceReady ready:
+                    _index = ready.Index;
+                    _managed = ready.Managed;
+                    _log.Info("{0} {1} (ifindex {2})", ready.Managed ? "created" : "adopted", ready.Name, ready.Index);
+                    break;
+                case KernelFailed failed:
+                    _deviceFailure = failed;
+                    _log.Error("cannot create or adopt {0}: {1}", _setting.InterfaceName, failed);
+                    break;
+            }
+
+            foreach (var (attach, replyTo) in _waitingForDevice)
+            {
+                OnAttach(attach, replyTo);
+            }
+
+            _waitingForDevice.Clear();
+        });
+    }
+
+    private void Send(Func<long, IKernelCommand> command, Action<object> onReply)
+    {
+        var id = ++_nextCorrelation;
+        _waits[id] = onReply;
+        _kernel.Tell(command(id));
+    }
+
+    private void Resume(long correlationId, object reply)
+    {
+        if (_waits.Remove(correlationId, out var onReply))
+        {
+            onReply(reply);
+        }
+    }
+
+    private void OnSpawn(SpawnSa spawn)
+    {
+        var child = Context.ActorOf(spawn.Props, spawn.Name);
+        Context.Watch(child);
+        _children[child] = spawn.Connection;
+        Sender.Tell(new SaSpawned(spawn.Connection, spawn.Name, child));
+    }
+
+    private void OnTerminated(Terminated t)
+    {
+        if (_children.Remove(t.ActorRef, out var connection))
+        {
+            Context.Parent.Tell(new SaStopped(connection, t.ActorRef));
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using Akka.Actor;
+using Concentrator.Server.Config;
+using Concentrator.Server.Kernel;
+
+namespace Concentrator.Server.Interfaces;
+
+/// <summary>A connection starts using this interface: its pools get a route through ipsecN (once per prefix,
+/// however many connections share it). Answered with <see cref="ConnectionAttached"/> or <see cref="AttachFailed"/>.</summary>
+public sealed record AttachConnection(ConnectionSettings Connection);
+
+/// <summary>The connection's routes are in place. <paramref name="InterfaceIndex"/> is null for the
+/// policy-based parent (<c>ipsec-interface = no</c>), which has no device.</summary>
+public sealed record ConnectionAttached(string Connection, int? InterfaceIndex);
+
+/// <summary>The device could not be created/adopted or a route not added; <paramref name="Kernel"/> has the errno.
+/// The routes the attach added are removed again.</summary>
+public sealed record AttachFailed(string Connection, string Reason, KernelFailed? Kernel);
+
+/// <summary>A connection stops using the interface: its IKE SAs are stopped, routes no other connection needs are
+/// deleted and, with the last connection, the device too (only if we created it). Answered with
+/// <see cref="ConnectionDetached"/>; after the last one the interface actor stops.</summary>
+public sealed record DetachConnection(string Connection);
+
+public sealed record ConnectionDetached(string Connection);
+
+/// <summary>Starts an IKE SA actor as a child of this interface actor (supervised: a failure stops it, never
+/// restarts it). Answered with <see cref="SaSpawned"/>.</summary>
+public sealed record SpawnSa(string Connection, Props Props, string Name);
+
+public sealed record SaSpawned(string Connection, string Name, IActorRef Sa);
+
+/// <summary>An IKE SA actor under this interface stopped (normally or after a failure). Sent to the actor's
+/// parent (the one that created the interface actor), e.g. to drop it from the SPI table.</summary>
+public sealed record SaStopped(string Connection, IActorRef Sa);
+
+/// <summary>Asks for the interface's state; answered with <see cref="InterfaceState"/>.</summary>
+public sealed record GetInterfaceState
+{
+    public static GetInterfaceState Instance { get; } = new();
+}
+
+/// <summary>What the interface actor holds: the device (null index when policy-based or not yet up), whether we
+/// created it, the attached connections, the routed prefixes and the live IKE SA actors.</summary>
+public sealed record InterfaceState(
+    string? Name,
+    int? Index,
+    bool Managed,
+    IReadOnlyList<string> Connections,
+    IReadOnlyList<System.Net.IPNetwork> Routes,
+    int SaCount);

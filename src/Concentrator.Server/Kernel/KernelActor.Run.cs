@@ -1,0 +1,128 @@
+using Concentrator.Kernel;
+
+namespace Concentrator.Server.Kernel;
+
+// The kernel calls of each command. They run outside the actor's thread: they read only the command and the
+// kernel, never actor state, and return the answer as a message.
+public sealed partial class KernelActor
+{
+    private async Task<object> Run(IKernelCommand command)
+    {
+        switch (command)
+        {
+            case InstallChild c:
+                return await InstallAsync(c).ConfigureAwait(false);
+            case RemoveChild c:
+                return await RemoveAsync(c).ConfigureAwait(false);
+            case AllocateSpi c:
+                return new SpiAllocated(c.CorrelationId, await _kernel.AllocateSpiAsync(c.Source, c.Destination, IpsecProtocol.Esp, c.Reqid).ConfigureAwait(false));
+            case AddRoute c:
+                await _kernel.AddRouteAsync(c.Route).ConfigureAwait(false);
+                return new KernelDone(c.CorrelationId);
+            case DeleteRoute c:
+                await IgnoreGone(_kernel.DeleteRouteAsync(c.Route)).ConfigureAwait(false);
+                return new KernelDone(c.CorrelationId);
+            case EnsureInterface c:
+                if (await _kernel.FindInterfaceByIfIdAsync(c.Request.IfId).ConfigureAwait(false) is { } existing)
+                {
+                    return new InterfaceReady(c.CorrelationId, existing.Index, existing.Name, Managed: false);
+                }
+
+                var index = await _kernel.CreateInterfaceAsync(c.Request).ConfigureAwait(false);
+                return new InterfaceReady(c.CorrelationId, index, c.Request.Name, Managed: true);
+            case DeleteInterface c:
+                await IgnoreGone(_kernel.DeleteInterfaceAsync(c.Index)).ConfigureAwait(false);
+                return new KernelDone(c.CorrelationId);
+            default:
+                return new KernelFailed(command.CorrelationId, Errnos.EINVAL, null, $"unknown kernel command {command.GetType().Name}");
+        }
+    }
+
+    private async Task<object> InstallAsync(InstallChild c)
+    {
+        var sas = new List<SaId>(c.Sas.Count);
+        var policies = new List<PolicyId>(c.Policies.Count);
+        try
+        {
+            foreach (var sa in c.Sas)
+            {
+                if (sa.UpdateLarval)
+                {
+                    await _kernel.UpdateSaAsync(sa.Request).ConfigureAwait(false);
+                }
+                else
+                {
+                    await _kernel.AddSaAsync(sa.Request).ConfigureAwait(false);
+                }
+
+                sas.Add(sa.Request.Id);
+            }
+
+            foreach (var policy in c.Policies)
+            {
+                await _kernel.AddPolicyAsync(policy, c.ReplacePolicies).ConfigureAwait(false);
+                if (!c.ReplacePolicies)
+                {
+                    policies.Add(policy.Id);
+                }
+            }
+
+            return new KernelDone(c.CorrelationId);
+        }
+        catch (Exception e)
+        {
+            // All or nothing: take back what this command installed, newest first.
+            policies.Reverse();
+            sas.Reverse();
+            var (rollback, _) = await RemoveAllAsync(sas, policies).ConfigureAwait(false);
+            return Failure(c, e, $"install CHILD SA reqid {c.Reqid}") with { RollbackErrors = rollback };
+        }
+    }
+
+    private async Task<object> RemoveAsync(RemoveChild c)
+    {
+        var (errors, errno) = await RemoveAllAsync(c.Sas, c.Policies).ConfigureAwait(false);
+        return errors.Count == 0
+            ? new KernelDone(c.CorrelationId)
+            : new KernelFailed(c.CorrelationId, errno, errors[0], $"remove CHILD SA reqid {c.Reqid}") { RollbackErrors = errors };
+    }
+
+    // Policies before states: a policy whose state is gone would drop (or, on input, refuse) the traffic.
+    // Every step is tried even after one fails, so as little as possible is left behind.
+    private async Task<(List<string> Errors, int FirstErrno)> RemoveAllAsync(IReadOnlyList<SaId> sas, IReadOnlyList<PolicyId> policies)
+    {
+        var errors = new List<string>();
+        var firstErrno = 0;
+        var steps = policies.Select(p => (Func<ValueTask>)(() => _kernel.DeletePolicyAsync(p)))
+            .Zip(policies.Select(p => $"delete policy {p.Selector.Source}->{p.Selector.Destination} {p.Direction}"))
+            .Concat(sas.Select(sa => (Func<ValueTask>)(() => _kernel.DeleteSaAsync(sa)))
+                .Zip(sas.Select(sa => $"delete SA {sa.Destination} spi 0x{sa.Spi:x8}")));
+        foreach (var (step, operation) in steps)
+        {
+            try
+            {
+                await IgnoreGone(step()).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                var errno = e is KernelException k ? k.Errno : 0;
+                firstErrno = errors.Count == 0 ? errno : firstErrno;
+                errors.Add($"{operation}: {(e is KernelException ke ? KernelException.Describe(ke.Errno, ke.ExtAck) : e.Message)}");
+            }
+        }
+
+        return (errors, firstErrno);
+    }
+
+    private static async Task IgnoreGone(ValueTask call)
+    {
+        try
+        {
+            await call.ConfigureAwait(false);
+        }
+        catch (KernelException e) when (e.Errno is Errnos.ESRCH or Errnos.ENOENT or Errnos.ENODEV)
+        {
+            // Already gone (expired, flushed, or removed by the operator): what we wanted.
+        }
+    }
+}

@@ -1,0 +1,227 @@
+using Akka.Actor;
+using Akka.Event;
+using Concentrator.Kernel;
+using Concentrator.Server.Config;
+
+namespace Concentrator.Server.Kernel;
+
+/// <summary>
+/// The single writer to <see cref="IKernelIpsec"/>. Commands are grouped by what they touch (a CHILD SA's reqid,
+/// a route, an interface): one group runs strictly in arrival order (an install before the remove that follows
+/// it), different groups run concurrently up to <see cref="KernelSettings.BatchSize"/> so the netlink
+/// implementation can pack them into one send. The kernel calls never block the actor: each command runs as a
+/// task whose outcome is piped back as a message. Beyond <see cref="KernelSettings.QueueBound"/> waiting
+/// commands, new ones are refused at once with ENOBUFS.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The token source is disposed in PostStop, the actor's end of life.")]
+public sealed partial class KernelActor : ReceiveActor
+{
+    private readonly IKernelIpsec _kernel;
+    private readonly KernelSettings _settings;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<object, Queue<Pending>> _byKey = [];
+    private readonly Queue<object> _ready = new();
+    private readonly OwnedState _owned = new();
+    private readonly CancellationTokenSource _stop = new();
+    private int _running;
+    private int _queued;
+
+    public KernelActor(IKernelIpsec kernel, KernelSettings settings)
+    {
+        _kernel = kernel;
+        _settings = settings;
+        Receive<RemoveOwnedBy>(r =>
+        {
+            RemoveAllOf(r.Owner);
+            Sender.Tell(new KernelDone(r.CorrelationId));
+        });
+        Receive<IKernelCommand>(c => Enqueue(c, Sender));
+        Receive<Finished>(OnFinished);
+        Receive<Terminated>(t => RemoveAllOf(t.ActorRef));
+        Receive<KernelEventArrived>(e => OnKernelEvent(e.Event));
+    }
+
+    public static Props Props(IKernelIpsec kernel, KernelSettings settings) =>
+        Akka.Actor.Props.Create(() => new KernelActor(kernel, settings));
+
+    private sealed record Pending(IKernelCommand Command, IActorRef ReplyTo);
+
+    private sealed record KernelEventArrived(KernelEvent Event);
+
+    protected override void PreStart()
+    {
+        var self = Self;
+        var events = _kernel.Events;
+        var stop = _stop.Token;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var e in events.ReadAllAsync(stop).ConfigureAwait(false))
+                {
+                    self.Tell(new KernelEventArrived(e));
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The actor stopped.
+            }
+        });
+    }
+
+    protected override void PostStop()
+    {
+        _stop.Cancel();
+        _stop.Dispose();
+    }
+
+    // An SA expiry goes to the actor that installed the reqid (soft: time to rekey; hard: the kernel deleted it);
+    // everything else, and expiries nobody owns, goes to the event stream.
+    private void OnKernelEvent(KernelEvent e)
+    {
+        if (e is SaExpiredEvent expired && _owned.OwnerOf(expired.Reqid) is { } owner)
+        {
+            owner.Tell(expired);
+            return;
+        }
+
+        Context.System.EventStream.Publish(e);
+    }
+
+    private sealed record Finished(object Key, Pending Pending, object Reply);
+
+    private void Enqueue(IKernelCommand command, IActorRef replyTo)
+    {
+        if (_queued >= _settings.QueueBound)
+        {
+            replyTo.Tell(new KernelFailed(command.CorrelationId, Errnos.ENOBUFS, "kernel actor queue full", Describe(command)));
+            return;
+        }
+
+        switch (command)
+        {
+            case InstallChild install when !replyTo.IsNobody():
+                if (_owned.Add(replyTo, install))
+                {
+                    Context.Watch(replyTo);
+                }
+
+                break;
+            case RemoveChild remove:
+                // Forgotten as soon as queued: a later owner stop must not remove the same state twice.
+                foreach (var owner in _owned.Remove(remove))
+                {
+                    Context.Unwatch(owner);
+                }
+
+                break;
+        }
+
+        var key = KeyOf(command);
+        if (!_byKey.TryGetValue(key, out var queue))
+        {
+            queue = new Queue<Pending>();
+            _byKey[key] = queue;
+        }
+
+        queue.Enqueue(new Pending(command, replyTo));
+        _queued++;
+        if (queue.Count == 1)
+        {
+            _ready.Enqueue(key);
+            StartReady();
+        }
+    }
+
+    private void StartReady()
+    {
+        while (_running < _settings.BatchSize && _ready.TryDequeue(out var key))
+        {
+            var pending = _byKey[key].Peek();
+            _running++;
+            Run(pending.Command).PipeTo(
+                Self,
+                success: reply => new Finished(key, pending, reply),
+                failure: e => new Finished(key, pending, Failure(pending.Command, e, Describe(pending.Command))));
+        }
+    }
+
+    private void OnFinished(Finished f)
+    {
+        _running--;
+        _queued--;
+        var queue = _byKey[f.Key];
+        queue.Dequeue();
+        if (queue.Count == 0)
+        {
+            _byKey.Remove(f.Key);
+        }
+        else
+        {
+            _ready.Enqueue(f.Key);
+        }
+
+        if (f.Reply is KernelFailed failed)
+        {
+            if (f.Pending.Command is InstallChild install)
+            {
+                // Rolled back: nothing of it is left to remove when the owner stops.
+                foreach (var owner in _owned.Remove(new RemoveChild(0, install.Reqid, install.Sas.Select(s => s.Request.Id).ToList(), install.ReplacePolicies ? [] : install.Policies.Select(p => p.Id).ToList())))
+                {
+                    Context.Unwatch(owner);
+                }
+            }
+
+            _log.Warning("kernel: {0}{1}", failed, failed.RollbackErrors.Count == 0 ? "" : "; rollback failed: " + string.Join("; ", failed.RollbackErrors));
+        }
+
+        if (!f.Pending.ReplyTo.IsNobody())
+        {
+            f.Pending.ReplyTo.Tell(f.Reply);
+        }
+
+        StartReady();
+    }
+
+    private void RemoveAllOf(IActorRef owner)
+    {
+        foreach (var remove in _owned.TakeAll(owner))
+        {
+            Enqueue(remove, ActorRefs.Nobody);
+        }
+
+        Context.Unwatch(owner);
+    }
+
+    private static object KeyOf(IKernelCommand command) => command switch
+    {
+        InstallChild c => ("child", c.Reqid),
+        RemoveChild c => ("child", c.Reqid),
+        AllocateSpi c => ("child", c.Reqid),
+        AddRoute c => ("route", c.Route.Destination, c.Route.Table),
+        DeleteRoute c => ("route", c.Route.Destination, c.Route.Table),
+        EnsureInterface c => ("interface", c.Request.IfId),
+        DeleteInterface c => ("interface-index", c.Index),
+        _ => ("other", command.CorrelationId),
+    };
+
+    private static string Describe(IKernelCommand command) => command switch
+    {
+        InstallChild c => $"install CHILD SA reqid {c.Reqid}",
+        RemoveChild c => $"remove CHILD SA reqid {c.Reqid}",
+        AllocateSpi c => $"allocate SPI {c.Source}->{c.Destination} reqid {c.Reqid}",
+        AddRoute c => $"add route {c.Route.Destination} dev #{c.Route.InterfaceIndex}",
+        DeleteRoute c => $"delete route {c.Route.Destination} dev #{c.Route.InterfaceIndex}",
+        EnsureInterface c => $"create or adopt {c.Request.Name} if_id {c.Request.IfId}",
+        DeleteInterface c => $"delete interface #{c.Index}",
+        _ => command.GetType().Name,
+    };
+
+    private static KernelFailed Failure(IKernelCommand command, Exception e, string operation) =>
+        e switch
+        {
+            KernelException k => new KernelFailed(command.CorrelationId, k.Errno, k.ExtAck, k.Operation),
+            AggregateException { InnerException: { } inner } => Failure(command, inner, operation),
+            _ => new KernelFailed(command.CorrelationId, 0, e.Message, operation),
+        };
+}

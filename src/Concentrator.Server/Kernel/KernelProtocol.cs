@@ -1,0 +1,77 @@
+using System.Net;
+using Akka.Actor;
+using Concentrator.Kernel;
+
+namespace Concentrator.Server.Kernel;
+
+// Kernel events: the owner of a reqid (the sender of its InstallChild) receives Concentrator.Kernel.SaExpiredEvent
+// as is; other events (AcquireEvent, PolicyExpiredEvent, EventsLostEvent, expiries of unknown reqids) are
+// published on the actor system's EventStream.
+
+/// <summary>A command to the kernel actor. <see cref="CorrelationId"/> is chosen by the sender and comes back
+/// in the answer (<see cref="KernelDone"/>, <see cref="KernelFailed"/> or a command-specific one).</summary>
+public interface IKernelCommand
+{
+    long CorrelationId { get; }
+}
+
+/// <summary>One SA of a CHILD SA. <paramref name="UpdateLarval"/>: the SPI came from <see cref="AllocateSpi"/>,
+/// so the kernel already holds a larval state that XFRM_MSG_UPDSA completes (a NEWSA would fail with EEXIST).</summary>
+public sealed record SaInstall(SaRequest Request, bool UpdateLarval = false);
+
+/// <summary>Reserves an inbound SPI; answered with <see cref="SpiAllocated"/>.</summary>
+public sealed record AllocateSpi(long CorrelationId, IPAddress Source, IPAddress Destination, uint Reqid) : IKernelCommand;
+
+public sealed record SpiAllocated(long CorrelationId, uint Spi);
+
+/// <summary>
+/// Installs a CHILD SA: its SAs in order, then its policies in order (an SA before the policies that need it,
+/// so no packet meets a policy without a state). All or nothing: when one step fails, the SAs (and the policies,
+/// unless <see cref="ReplacePolicies"/>) installed so far are removed again and <see cref="KernelFailed"/> comes
+/// back. Commands with the same <paramref name="Reqid"/> run one after the other, in the order they arrived.
+/// The sender becomes the owner: when it stops, what it installed is removed.
+/// </summary>
+public sealed record InstallChild(long CorrelationId, uint Reqid, IReadOnlyList<SaInstall> Sas, IReadOnlyList<PolicyRequest> Policies) : IKernelCommand
+{
+    /// <summary>Rekey: the policies exist (they belong to the same reqid) and are updated, not created, and
+    /// are left in place if a later step fails.</summary>
+    public bool ReplacePolicies { get; init; }
+}
+
+/// <summary>Removes SAs and policies (policies first, so no packet meets a policy whose state is gone). A state
+/// or policy that is already gone (ESRCH/ENOENT) counts as removed; other errors do not stop the rest.</summary>
+public sealed record RemoveChild(long CorrelationId, uint Reqid, IReadOnlyList<SaId> Sas, IReadOnlyList<PolicyId> Policies) : IKernelCommand;
+
+public sealed record AddRoute(long CorrelationId, RouteRequest Route) : IKernelCommand;
+
+/// <summary>Deletes a route; ESRCH (already gone) counts as done.</summary>
+public sealed record DeleteRoute(long CorrelationId, RouteRequest Route) : IKernelCommand;
+
+/// <summary>
+/// Adopts the xfrm interface with the request's if_id if one exists (<see cref="InterfaceReady.Managed"/> =
+/// false: the operator made it, we never delete it), else creates it (managed). Answered with <see cref="InterfaceReady"/>.
+/// </summary>
+public sealed record EnsureInterface(long CorrelationId, InterfaceRequest Request) : IKernelCommand;
+
+public sealed record InterfaceReady(long CorrelationId, int Index, string Name, bool Managed);
+
+public sealed record DeleteInterface(long CorrelationId, int Index) : IKernelCommand;
+
+/// <summary>Removes everything <paramref name="Owner"/> installed that is still in place (the kernel actor does
+/// this by itself when an owner stops). Answered with <see cref="KernelDone"/>.</summary>
+public sealed record RemoveOwnedBy(long CorrelationId, IActorRef Owner) : IKernelCommand;
+
+/// <summary>The command succeeded.</summary>
+public sealed record KernelDone(long CorrelationId);
+
+/// <summary>
+/// The kernel refused: <paramref name="Errno"/> (positive, 0 when the failure was not the kernel's answer, e.g.
+/// an exception of the implementation) and the extended ack text. <paramref name="Operation"/> names the step.
+/// </summary>
+public sealed record KernelFailed(long CorrelationId, int Errno, string? ExtAck, string Operation)
+{
+    /// <summary>Steps of the rollback that failed too (the state they name may be left in the kernel).</summary>
+    public IReadOnlyList<string> RollbackErrors { get; init; } = [];
+
+    public override string ToString() => $"{Operation}: {KernelException.Describe(Errno, ExtAck)}";
+}

@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+
+namespace Concentrator.Server.Network;
+
+// The receive side: runs on the thread pool, one loop per socket; touches only the socket, the SPI table,
+// the counters (atomics) and actor references.
+public sealed partial class IkeSocketActor
+{
+    private async Task ReceiveLoop(BoundSocket bound, IActorRef self, CancellationToken stop)
+    {
+        var buffer = GC.AllocateUninitializedArray<byte>(65535);
+        EndPoint any = bound.Local.AddressFamily == AddressFamily.InterNetworkV6
+            ? new IPEndPoint(IPAddress.IPv6Any, 0)
+            : new IPEndPoint(IPAddress.Any, 0);
+        while (!stop.IsCancellationRequested)
+        {
+            SocketReceiveFromResult received;
+            try
+            {
+                received = await bound.Socket.ReceiveFromAsync(buffer, SocketFlags.None, any, stop).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused or SocketError.MessageSize)
+            {
+                // An ICMP error for an earlier send, or a datagram too large: nothing to hand on.
+                continue;
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.OperationAborted)
+            {
+                return;
+            }
+
+            Handle(bound, buffer.AsSpan(0, received.ReceivedBytes), (IPEndPoint)received.RemoteEndPoint, self);
+        }
+    }
+
+    private void Handle(BoundSocket bound, ReadOnlySpan<byte> datagram, IPEndPoint remote, IActorRef self)
+    {
+        _counters.Count(ref _counters.Received);
+        switch (DatagramClassifier.Classify(datagram, bound.NatT, out var header, out var range))
+        {
+            case DatagramKind.Keepalive:
+                _counters.Count(ref _counters.Keepalives);
+                return;
+            case DatagramKind.Esp:
+                // The kernel takes ESP-in-UDP before it reaches this socket once UDP_ENCAP is set on it; until
+                // then (or on the userspace dataplane, which has its own path) it is counted and dropped.
+                _counters.Count(ref _counters.Esp);
+                return;
+            case DatagramKind.Malformed:
+                _counters.Count(ref _counters.Malformed);
+                LogLimited(ref _counters.LastMalformedLog, "IKE: malformed datagram ({0} bytes) from {1} on {2} dropped ({3} so far)", datagram.Length, remote, bound.Local, Interlocked.Read(ref _counters.Malformed));
+                return;
+        }
+
+        var message = new IkeDatagram(bound.Local, remote, bound.NatT, header, datagram[range].ToArray(), self);
+        var ours = header.OurSpi;
+        if (ours == 0)
+        {
+            // RFC 7296 section 2.6: only the first request of an IKE SA (IKE_SA_INIT from the initiator) has a zero
+            // responder SPI. A retransmission of it has one too: the dispatcher recognises those by SPIi + peer.
+            if (header.ExchangeType == IkeHeaderInfo.IkeSaInit && header.FromInitiator && !header.IsResponse)
+            {
+                _counters.Count(ref _counters.NewSa);
+                _dispatcher.Tell(new NewSa(message));
+                return;
+            }
+
+            _counters.Count(ref _counters.Malformed);
+            LogLimited(ref _counters.LastMalformedLog, "IKE: exchange {0} without our SPI from {1} dropped", header.ExchangeType, remote);
+            return;
+        }
+
+        if (_spis.TryGet(ours, out var sa))
+        {
+            _counters.Count(ref _counters.ToSa);
+            sa.Tell(message);
+            return;
+        }
+
+        // RFC 7296 section 2.21.4 lets us answer INVALID_IKE_SPI, but an unauthenticated answer to spoofable input
+        // is a reflection vector; silence is also allowed and is what we do.
+        _counters.Count(ref _counters.UnknownSpi);
+        LogLimited(ref _counters.LastUnknownLog, "IKE: message for unknown SPI {0:x16} from {1} dropped ({2} so far)", ours, remote, Interlocked.Read(ref _counters.UnknownSpi));
+    }
+
+    private sealed class Counters
+    {
+#pragma warning disable SA1401, CA1805 // fields so Interlocked can take them by reference
+        public long Received;
+        public long ToSa;
+        public long NewSa;
+        public long UnknownSpi;
+        public long Malformed;
+        public long Keepalives;
+        public long Esp;
+        public long Sent;
+        public long SendFailures;
+        public long LastMalformedLog = -1_000_000;
+        public long LastUnknownLog = -1_000_000;
+        public long LastSendLog = -1_000_000;
+#pragma warning restore SA1401, CA1805
+
+        public void Count(ref long counter) => Interlocked.Increment(ref counter);
+
+        public SocketStats Snapshot(IReadOnlyList<BoundEndpoint> bound) => new(
+            bound,
+            Interlocked.Read(ref Received),
+            Interlocked.Read(ref ToSa),
+            Interlocked.Read(ref NewSa),
+            Interlocked.Read(ref UnknownSpi),
+            Interlocked.Read(ref Malformed),
+            Interlocked.Read(ref Keepalives),
+            Interlocked.Read(ref Esp),
+            Interlocked.Read(ref Sent));
+    }
+}

@@ -1,0 +1,144 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Event;
+
+namespace Concentrator.Server.Network;
+
+/// <summary>
+/// The UDP sockets of IKE: ports 500 and 4500 on every listen address. Each socket has a receive loop outside the
+/// actor that sorts datagrams (<see cref="DatagramClassifier"/>) and hands IKE messages straight to the owning IKE
+/// SA actor through the <see cref="SpiTable"/>; IKE_SA_INIT requests nobody owns yet go to the dispatcher as
+/// <see cref="NewSa"/>. The actor itself only sends (<see cref="SendIke"/>) and reports counters. Malformed input
+/// is counted and logged at most once per <see cref="LogInterval"/>; it never throws out of the loop.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Sockets and the token source are disposed in PostStop, the actor's end of life.")]
+public sealed partial class IkeSocketActor : ReceiveActor
+{
+    public static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(10);
+
+    // linux/udp.h
+    private const int SolUdp = 17;
+    private const int UdpEncap = 100;
+    private const int UdpEncapEspInUdp = 2;
+
+    private readonly IkeSocketOptions _options;
+    private readonly SpiTable _spis;
+    private readonly IActorRef _dispatcher;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<IPEndPoint, BoundSocket> _sockets = [];
+    private readonly Counters _counters = new();
+    private readonly CancellationTokenSource _stop = new();
+
+    public IkeSocketActor(IkeSocketOptions options, SpiTable spis, IActorRef dispatcher)
+    {
+        _options = options;
+        _spis = spis;
+        _dispatcher = dispatcher;
+        Receive<SendIke>(OnSend);
+        Receive<GetSocketStats>(_ => Sender.Tell(_counters.Snapshot(_sockets.Values.Select(b => new BoundEndpoint(b.Local, b.NatT)).ToList())));
+    }
+
+    public static Props Props(IkeSocketOptions options, SpiTable spis, IActorRef dispatcher) =>
+        Akka.Actor.Props.Create(() => new IkeSocketActor(options, spis, dispatcher));
+
+    private sealed record BoundSocket(Socket Socket, IPEndPoint Local, bool NatT);
+
+    protected override void PreStart()
+    {
+        var errors = new List<string>();
+        foreach (var address in _options.Addresses())
+        {
+            foreach (var (port, natT) in new[] { (_options.Port, false), (_options.NatTPort, true) })
+            {
+                try
+                {
+                    var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+                    if (address.AddressFamily == AddressFamily.InterNetworkV6)
+                    {
+                        socket.DualMode = false;
+                    }
+
+                    socket.Bind(new IPEndPoint(address, port));
+                    if (natT && _options.KernelEspInUdp)
+                    {
+                        // setsockopt(SOL_UDP, UDP_ENCAP, UDP_ENCAP_ESPINUDP) as strongSwan and libreswan do.
+                        socket.SetRawSocketOption(SolUdp, UdpEncap, BitConverter.GetBytes(UdpEncapEspInUdp));
+                    }
+
+                    var bound = new BoundSocket(socket, (IPEndPoint)socket.LocalEndPoint!, natT);
+                    _sockets[bound.Local] = bound;
+                }
+                catch (SocketException e)
+                {
+                    errors.Add($"{address} port {port}: {e.SocketErrorCode} ({e.Message})");
+                }
+            }
+        }
+
+        if (_sockets.Count == 0)
+        {
+            throw new InvalidOperationException("IKE: no socket could be bound: " + string.Join("; ", errors));
+        }
+
+        foreach (var error in errors)
+        {
+            _log.Warning("IKE: cannot bind {0}", error);
+        }
+
+        var self = Self;
+        foreach (var bound in _sockets.Values)
+        {
+            _ = Task.Run(() => ReceiveLoop(bound, self, _stop.Token));
+        }
+
+        _log.Info("IKE listening on {0}", string.Join(", ", _sockets.Keys));
+    }
+
+    protected override void PostStop()
+    {
+        _stop.Cancel();
+        foreach (var bound in _sockets.Values)
+        {
+            bound.Socket.Dispose();
+        }
+
+        _stop.Dispose();
+    }
+
+    private void OnSend(SendIke send)
+    {
+        if (!_sockets.TryGetValue(send.Local, out var bound))
+        {
+            _counters.Count(ref _counters.SendFailures);
+            LogLimited(ref _counters.LastSendLog, "IKE: no socket bound to {0}, message to {1} dropped", send.Local, send.Remote);
+            return;
+        }
+
+        var marker = bound.NatT ? DatagramClassifier.NonEspMarkerLength : 0;
+        var datagram = new byte[marker + send.Message.Length];
+
+        // RFC 3948 section 2.2: IKE on the NAT-T port carries four zero bytes (the non-ESP marker) in front.
+        send.Message.Span.CopyTo(datagram.AsSpan(marker));
+        try
+        {
+            bound.Socket.SendTo(datagram, send.Remote);
+            _counters.Count(ref _counters.Sent);
+        }
+        catch (SocketException e)
+        {
+            _counters.Count(ref _counters.SendFailures);
+            LogLimited(ref _counters.LastSendLog, "IKE: send to {0} failed: {1}", send.Remote, e.SocketErrorCode);
+        }
+    }
+
+    private void LogLimited(ref long lastTicks, string format, params object[] args)
+    {
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref lastTicks);
+        if (now - last >= (long)LogInterval.TotalMilliseconds && Interlocked.CompareExchange(ref lastTicks, now, last) == last)
+        {
+            _log.Warning(format, args);
+        }
+    }
+}

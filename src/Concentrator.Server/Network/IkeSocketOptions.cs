@@ -1,0 +1,53 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using Concentrator.Server.Config;
+
+namespace Concentrator.Server.Network;
+
+/// <summary>
+/// Where the IKE sockets listen. Port 0 (tests) lets the system pick. A wildcard address ("0.0.0.0", "::") is
+/// expanded to every unicast address of that family present at start, and each gets a socket of its own: a
+/// reply must leave from the address the request arrived on (RFC 7296 section 2.11), and a socket bound to one
+/// address does that without IP_PKTINFO control messages, which .NET's Socket cannot send. The price: addresses
+/// added after start are not served until restart (libreswan has the same rule until it rescans interfaces).
+/// </summary>
+public sealed record IkeSocketOptions(IReadOnlyList<IPAddress> Listen, int Port, int NatTPort)
+{
+    /// <summary>
+    /// Sets UDP_ENCAP = UDP_ENCAP_ESPINUDP on the NAT-T sockets, so the kernel takes ESP-in-UDP off them and
+    /// decrypts it with its XFRM states (RFC 3948) and swallows NAT-keepalives; IKE behind the non-ESP marker still
+    /// reaches the socket, marker included. True for the kernel dataplane; false for the userspace one, which reads ESP from the socket.
+    /// </summary>
+    public bool KernelEspInUdp { get; init; }
+
+    public static IkeSocketOptions From(ServerSettings settings, bool kernelEspInUdp) =>
+        new(settings.Listen, settings.Port, settings.NatTPort) { KernelEspInUdp = kernelEspInUdp };
+
+    /// <summary>The concrete addresses to bind, wildcards expanded (IPv6 link-local addresses left out: peers
+    /// reach a concentrator on global addresses, and link-local ones need a scope per interface).</summary>
+    public IReadOnlyList<IPAddress> Addresses()
+    {
+        var result = new List<IPAddress>();
+        foreach (var listen in Listen)
+        {
+            if (listen.Equals(IPAddress.Any) || listen.Equals(IPAddress.IPv6Any))
+            {
+                result.AddRange(LocalAddresses(listen.AddressFamily));
+            }
+            else
+            {
+                result.Add(listen);
+            }
+        }
+
+        return result.Distinct().ToList();
+    }
+
+    private static IEnumerable<IPAddress> LocalAddresses(AddressFamily family) =>
+        NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus is OperationalStatus.Up or OperationalStatus.Unknown)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(u => u.Address)
+            .Where(a => a.AddressFamily == family && !a.IsIPv6LinkLocal);
+}

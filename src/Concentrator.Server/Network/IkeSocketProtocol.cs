@@ -1,0 +1,57 @@
+using System.Net;
+using Akka.Actor;
+
+namespace Concentrator.Server.Network;
+
+/// <summary>The fixed fields of an IKE header (RFC 7296 section 3.1) that routing needs.</summary>
+public readonly record struct IkeHeaderInfo(ulong InitiatorSpi, ulong ResponderSpi, byte ExchangeType, byte Flags, uint MessageId)
+{
+    public const byte IkeSaInit = 34;
+    public const byte FlagInitiator = 0x08;
+    public const byte FlagResponse = 0x20;
+
+    /// <summary>The sender is the original initiator of the IKE SA (the I flag).</summary>
+    public bool FromInitiator => (Flags & FlagInitiator) != 0;
+
+    public bool IsResponse => (Flags & FlagResponse) != 0;
+
+    /// <summary>The SPI we chose: the responder SPI when the peer initiated the IKE SA, else the initiator SPI.</summary>
+    public ulong OurSpi => FromInitiator ? ResponderSpi : InitiatorSpi;
+}
+
+/// <summary>
+/// One IKE message as received: <paramref name="Message"/> starts at the IKE header (the non-ESP marker of port
+/// 4500 is already stripped), <paramref name="Local"/> is the address and port it arrived on (answers must leave
+/// from there, RFC 7296 section 2.11), <paramref name="NatT"/> tells it came on the NAT-T port. Answer through
+/// <paramref name="Socket"/> with <see cref="SendIke"/>.
+/// </summary>
+public sealed record IkeDatagram(IPEndPoint Local, IPEndPoint Remote, bool NatT, IkeHeaderInfo Header, ReadOnlyMemory<byte> Message, IActorRef Socket);
+
+/// <summary>An IKE_SA_INIT request with responder SPI 0: nobody owns it yet. Sent to the dispatcher, which
+/// creates the IKE SA actor (or answers with a COOKIE) and registers its SPI in the <see cref="SpiTable"/>.</summary>
+public sealed record NewSa(IkeDatagram Datagram);
+
+/// <summary>Sends an IKE message from <paramref name="Local"/> (one of the bound endpoints) to <paramref name="Remote"/>;
+/// on the NAT-T port the non-ESP marker is put in front (RFC 3948 section 2.2).</summary>
+public sealed record SendIke(IPEndPoint Local, IPEndPoint Remote, ReadOnlyMemory<byte> Message);
+
+/// <summary>Asks for the bound endpoints and counters; answered with <see cref="SocketStats"/>.</summary>
+public sealed record GetSocketStats
+{
+    public static GetSocketStats Instance { get; } = new();
+}
+
+/// <summary>A bound socket: its address and port, and whether it is the NAT-T (marker) port.</summary>
+public sealed record BoundEndpoint(IPEndPoint Local, bool NatT);
+
+/// <summary>Counters since start. Dropped datagrams are counted by reason, never answered.</summary>
+public sealed record SocketStats(
+    IReadOnlyList<BoundEndpoint> Bound,
+    long Received,
+    long ToSa,
+    long NewSa,
+    long UnknownSpi,
+    long Malformed,
+    long Keepalives,
+    long Esp,
+    long Sent);

@@ -1,0 +1,231 @@
+using System.Net;
+using Akka.Actor;
+using Akka.Event;
+using Concentrator.Ike.Sa;
+using Concentrator.Server.Kernel;
+using Concentrator.Server.Network;
+
+namespace Concentrator.Server.Sa;
+
+/// <summary>
+/// One IKE SA: a thin actor over the pure <see cref="IkeSa"/> (which holds all protocol logic). It feeds it the
+/// datagrams the socket routes here, sends what it answers through the socket actor, runs its timers
+/// (retransmission, half-open, DPD; IkeSaActor.Timers.cs) and puts its CHILD SAs into the kernel through the kernel
+/// actor before the message that completes them leaves (IkeSaActor.Kernel.cs). On stop it removes its CHILD SAs,
+/// gives its virtual IPs back (<see cref="IkeSa.Dispose"/>) and unregisters its SPI.
+/// </summary>
+public sealed partial class IkeSaActor : ReceiveActor, IWithTimers, IWithStash
+{
+    private readonly IkeSa _sa;
+    private readonly IkeSaEnvironment _env;
+    private readonly IkeSaActorSettings _settings;
+    private readonly IActorRef _kernel;
+    private readonly bool _requireCookie;
+    private IActorRef _socket = ActorRefs.Nobody;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<DropReason, int> _drops = [];
+    private int _internalErrors;
+    private bool _established;
+
+    public IkeSaActor(IkeSaConfig config, IPEndPoint local, IPEndPoint remote, IkeSaEnvironment environment, bool requireCookie)
+    {
+        _env = environment;
+        _settings = environment.Settings;
+        _kernel = environment.Kernel;
+        _requireCookie = requireCookie;
+        // The actor owns the kernel hooks: they only record, the kernel actor is told after Process returns.
+        _sa = IkeSa.CreateResponder(config, environment.Services with { InstallChildSa = _added.Add, UninstallChildSa = _removed.Add },
+            local, remote);
+        Active();
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public IStash Stash { get; set; } = null!;
+
+    /// <summary>A responder IKE SA actor; give it the IKE_SA_INIT request that made it first.
+    /// <paramref name="requireCookie"/> is the creator's verdict that too many SAs are half-open (RFC 7296 §2.6):
+    /// the IKE_SA_INIT is then answered with a COOKIE unless it carries a valid one.</summary>
+    public static Props Props(IkeSaConfig config, IPEndPoint local, IPEndPoint remote, IkeSaEnvironment environment,
+        bool requireCookie = false) =>
+        Akka.Actor.Props.Create(() => new IkeSaActor(config, local, remote, environment, requireCookie));
+
+    protected override void PreStart()
+    {
+        _lastHeard = _sa.Services.Time.GetTimestamp();
+        if (_env.Spis is { } spis && !spis.TryRegister(_sa.ResponderSpi, Self))
+        {
+            // RFC 7296 §2.6 wants our SPIs unique; a collision of 64 random bits ends this SA, the peer retries.
+            _log.Warning("{0}: SPI already taken", _sa);
+            Context.Stop(Self);
+            return;
+        }
+
+        Timers.StartSingleTimer(HalfOpenKey, HalfOpenExpired.Instance, _settings.HalfOpenTimeout);
+    }
+
+    protected override void PostStop()
+    {
+        foreach (var installed in _installed.Values)
+        {
+            _kernel.Tell(ChildSaKernelRequests.Remove(installed, NextCorrelation()));
+        }
+
+        _installed.Clear();
+        // Gives the virtual IPs back to the pool and zeroes the keys.
+        _sa.Dispose();
+        _env.Spis?.Unregister(_sa.ResponderSpi, Self);
+    }
+
+    private void Active()
+    {
+        Receive<IkeDatagram>(OnDatagram);
+        Receive<RetransmitTick>(OnRetransmit);
+        Receive<DpdTick>(_ => OnDpd());
+        Receive<HalfOpenExpired>(_ => OnHalfOpen());
+        Receive<DeleteIkeSa>(OnDelete);
+        Receive<GetIkeSaStatus>(_ => Sender.Tell(Status()));
+        Receive<KernelDone>(_ => { });
+        Receive<KernelFailed>(f => _log.Warning("{0}: removing a CHILD SA failed: {1}", _sa, f));
+    }
+
+    private void OnDatagram(IkeDatagram d)
+    {
+        _added.Clear();
+        _removed.Clear();
+        IkeSaResult result;
+        try
+        {
+            result = _sa.Process(d.Message, d.Remote, d.Local, _requireCookie);
+        }
+#pragma warning disable CA1031 // Whatever the peer sent must not kill the SA: a bug shows as a counted error.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _internalErrors++;
+            _log.Error(e, "{0}: processing a datagram from {1} failed", _sa, d.Remote);
+            SendRemovals();
+            if (_added.Count > 0)
+            {
+                // A CHILD SA half made cannot be trusted: end the IKE SA rather than leave it inconsistent.
+                Context.Stop(Self);
+            }
+
+            return;
+        }
+
+        SendRemovals();
+        if (result.IsDropped)
+        {
+            CountDrop(result.Drop, result.Detail);
+            return;
+        }
+
+        _lastHeard = _sa.Services.Time.GetTimestamp();
+        // Answers and later requests leave through the socket the peer's latest accepted message came in on
+        // (after NAT detection that is the port 4500 socket, RFC 7296 §2.23).
+        _socket = d.Socket;
+        if (result.Detail is { } detail)
+        {
+            _log.Debug("{0}: {1}", _sa, detail);
+        }
+
+        if (_added.Count > 0)
+        {
+            HoldForKernel(result.Outbound);
+            return;
+        }
+
+        if (_sa.State is IkeSaState.Deleted or IkeSaState.Failed)
+        {
+            // Told before the last answer leaves: a peer that reacts to it (a COOKIE answer, say) with a new
+            // IKE_SA_INIT of the same SPIi must get a new SA from the dispatcher, not this ending one.
+            _env.Observer?.Tell(new IkeSaEnding(_sa.ResponderSpi));
+        }
+
+        Send(result.Outbound);
+        AfterStep();
+    }
+
+    /// <summary>What follows every step: stop when the SA is over (its last datagrams already handed to the socket),
+    /// leave half-open once established, and (re)arm the retransmission of a new request.</summary>
+    private void AfterStep()
+    {
+        switch (_sa.State)
+        {
+            case IkeSaState.Deleted or IkeSaState.Failed:
+                _log.Info("{0}: ended ({1})", _sa, _sa.FailureNotify?.ToString() ?? "deleted");
+                Context.Stop(Self);
+                return;
+            case IkeSaState.Established:
+                if (!_established)
+                {
+                    _established = true;
+                    Timers.Cancel(HalfOpenKey);
+                    _env.Observer?.Tell(new IkeSaEstablished(_sa.ResponderSpi, _sa.RemoteIdentity));
+                    ClaimIdentity();
+                }
+
+                if (_settings.DpdDelay > TimeSpan.Zero && !Timers.IsTimerActive(DpdKey))
+                {
+                    Timers.StartSingleTimer(DpdKey, DpdTick.Instance, _settings.DpdDelay);
+                }
+
+                break;
+        }
+
+        ArmRetransmit();
+    }
+
+    private void OnDelete(DeleteIkeSa delete)
+    {
+        if (delete.Silently || _sa.State != IkeSaState.Established)
+        {
+            _log.Info("{0}: deleted locally: {1}", _sa, delete.Reason);
+            Context.Stop(Self);
+            return;
+        }
+
+        _log.Info("{0}: deleting: {1}", _sa, delete.Reason);
+        Send(_sa.InitiateDelete().Outbound);
+        AfterStep();
+    }
+
+    private void ClaimIdentity()
+    {
+        if (_env.Identities is { } identities && _sa.RemoteIdentity is { } identity)
+        {
+            identities.Tell(new ClaimIdentity(identity, _sa.InitialContactReceived));
+        }
+    }
+
+    private void Send(IReadOnlyList<byte[]> outbound)
+    {
+        foreach (byte[] datagram in outbound)
+        {
+            _socket.Tell(new SendIke(_sa.LocalEndpoint, _sa.RemoteEndpoint, datagram));
+        }
+    }
+
+    private void CountDrop(DropReason reason, string? detail)
+    {
+        int count = _drops[reason] = _drops.GetValueOrDefault(reason) + 1;
+        // Logged the 1st, 2nd, 4th, 8th … time per reason: a flood of junk cannot flood the log.
+        if ((count & (count - 1)) == 0)
+        {
+            _log.Warning("{0}: dropped a datagram ({1}, {2} so far): {3}", _sa, reason, count, detail);
+        }
+    }
+
+    private IkeSaStatus Status() => new(
+        _sa.State,
+        _sa.InitiatorSpi,
+        _sa.ResponderSpi,
+        _sa.RemoteIdentity?.ToString(),
+        _sa.VirtualIps.ToList(),
+        _installed.Count,
+        new Dictionary<DropReason, int>(_drops),
+        _retransmissions,
+        _internalErrors,
+        _droppedWhileInstalling);
+}

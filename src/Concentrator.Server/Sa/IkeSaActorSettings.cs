@@ -1,0 +1,52 @@
+using Concentrator.Kernel;
+using Concentrator.Server.Config;
+
+namespace Concentrator.Server.Sa;
+
+/// <summary>
+/// The timers and kernel parameters of one IKE SA actor.
+/// </summary>
+/// <param name="Retransmit">Retransmission of our requests (DPD, Delete): attempt n waits timeout × base^n; after
+/// <see cref="RetransmitSettings.Tries"/> retransmissions the peer is dead (strongSwan: 4 s × 1.8^n, 5 tries).</param>
+/// <param name="HalfOpenTimeout">An SA not established within this long after its creation stops (strongSwan's
+/// half_open_timeout is 30 s).</param>
+/// <param name="DpdDelay">Send a liveness check after this long without a message from the peer (RFC 7296 §2.4);
+/// zero disables it.</param>
+/// <param name="KernelTimeout">How long a CHILD SA install may take before it counts as failed.</param>
+/// <param name="IfId">XFRMA_IF_ID of the CHILD SAs' states and policies (the ipsecN interface), 0 = policy-based.</param>
+public sealed record IkeSaActorSettings(
+    RetransmitSettings Retransmit,
+    TimeSpan HalfOpenTimeout,
+    TimeSpan DpdDelay,
+    TimeSpan KernelTimeout,
+    uint IfId)
+{
+    private static long s_nextReqid = KernelOwnership.DefaultFirstReqid;
+
+    public static IkeSaActorSettings Default { get; } = new(
+        new RetransmitSettings(TimeSpan.FromSeconds(4), 5, 1.8),
+        TimeSpan.FromSeconds(30),
+        TimeSpan.FromSeconds(30),
+        TimeSpan.FromSeconds(10),
+        0);
+
+    /// <summary>The reqid of each new CHILD SA; the default draws from the owned range of
+    /// <see cref="KernelOwnership"/>, process-wide, so no two CHILD SAs share one.</summary>
+    public Func<uint> ReqidAllocator { get; init; } = NextReqid;
+
+    /// <summary>The settings for a connection of the server.</summary>
+    public static IkeSaActorSettings For(ServerSettings server, ConnectionSettings connection) =>
+        Default with
+        {
+            Retransmit = server.Retransmit,
+            DpdDelay = connection.Dpd.Delay,
+            IfId = connection.IpsecInterface.IsEnabled ? connection.IpsecInterface.IfId : 0,
+        };
+
+    private static uint NextReqid()
+    {
+        long next = Interlocked.Increment(ref s_nextReqid);
+        const long span = (long)KernelOwnership.DefaultLastReqid - KernelOwnership.DefaultFirstReqid + 1;
+        return (uint)(KernelOwnership.DefaultFirstReqid + ((next - KernelOwnership.DefaultFirstReqid) % span));
+    }
+}

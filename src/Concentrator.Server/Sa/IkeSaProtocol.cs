@@ -1,0 +1,59 @@
+using System.Net;
+using Akka.Actor;
+using Concentrator.Ike.Sa;
+using Concentrator.Server.Network;
+
+namespace Concentrator.Server.Sa;
+
+// The IKE SA actor takes Network.IkeDatagram (from the socket's receive loop or the dispatcher) and answers
+// through the socket named in it with Network.SendIke; its SPI goes into the shared Network.SpiTable while it lives.
+
+/// <summary>What every IKE SA actor of a connection shares: the services of its IkeSa (clock, randomness, address
+/// pool, cookies; the kernel hooks are the actor's own), the kernel actor, the timers and, optionally, the SPI table
+/// it registers in, the identity registry and an observer told of <see cref="IkeSaEstablished"/>.</summary>
+public sealed record IkeSaEnvironment(IkeSaServices Services, IActorRef Kernel, IkeSaActorSettings Settings)
+{
+    /// <summary>The actor registers its SPI here on start and removes it on stop; null in tests that route by hand.</summary>
+    public SpiTable? Spis { get; init; }
+
+    /// <summary>An <see cref="IdentityRegistryActor"/>, or null for no uniqueness of identities.</summary>
+    public IActorRef? Identities { get; init; }
+
+    /// <summary>Gets <see cref="IkeSaEstablished"/> once the SA is up (the dispatcher counts half-open SAs by it).</summary>
+    public IActorRef? Observer { get; init; }
+}
+
+/// <summary>Told to <see cref="IkeSaEnvironment.Observer"/> when the SA completed IKE_AUTH and its CHILD SAs are
+/// installed: it is no longer half-open.</summary>
+public sealed record IkeSaEstablished(ulong ResponderSpi, IkeIdentity? RemoteIdentity);
+
+/// <summary>Told to <see cref="IkeSaEnvironment.Observer"/> just before the SA sends its last answer and stops
+/// (an IKE_SA_INIT answered with COOKIE or INVALID_KE_PAYLOAD, a failed IKE_AUTH, a Delete).</summary>
+public sealed record IkeSaEnding(ulong ResponderSpi);
+
+/// <summary>Ends the IKE SA: with <paramref name="Silently"/> (the peer announced INITIAL_CONTACT on a newer SA,
+/// RFC 7296 §2.4: it has lost this one) the local state goes at once; otherwise an INFORMATIONAL Delete is sent
+/// first and the actor stops on its response or when its retransmissions run out.</summary>
+public sealed record DeleteIkeSa(string Reason, bool Silently = false);
+
+/// <summary>Asks the SA actor for <see cref="IkeSaStatus"/>.</summary>
+public sealed record GetIkeSaStatus
+{
+    public static GetIkeSaStatus Instance { get; } = new();
+}
+
+/// <summary>A snapshot of an IKE SA actor, for the operator and for tests. <paramref name="Drops"/> counts the
+/// datagrams the SA dropped, by reason (malformed, wrong SPI, out of window, …); <paramref name="DroppedWhileInstalling"/>
+/// those beyond the few kept while a CHILD SA install was in flight; <paramref name="InternalErrors"/> exceptions out
+/// of the IkeSa (bugs: the datagram is dropped, the actor lives on).</summary>
+public sealed record IkeSaStatus(
+    IkeSaState State,
+    ulong InitiatorSpi,
+    ulong ResponderSpi,
+    string? RemoteIdentity,
+    IReadOnlyList<IPAddress> VirtualIps,
+    int InstalledChildSas,
+    IReadOnlyDictionary<DropReason, int> Drops,
+    int Retransmissions,
+    int InternalErrors,
+    int DroppedWhileInstalling);

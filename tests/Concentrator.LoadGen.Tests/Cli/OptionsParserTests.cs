@@ -1,0 +1,48 @@
+using System.Net;
+using Concentrator.LoadGen.Cli;
+
+namespace Concentrator.LoadGen.Tests.Cli;
+
+public sealed class OptionsParserTests
+{
+    [Fact]
+    public void Parse_FullCommandLine_SetsEveryOption()
+    {
+        LoadGenOptions o = OptionsParser.Parse(
+        [
+            "192.0.2.1", "--psk", "s3cret", "--count", "500", "--concurrency", "20", "--hold", "2.5", "--teardown",
+            "--id", "u{n}@x", "--ike", "aes128gcm16-prfsha256-ecp256,aes256gcm16-prfsha256-x25519", "--esp", "aes128gcm16",
+            "--sockets", "4", "--source", "192.0.2.2,192.0.2.3", "--retransmit", "0.5,2,4", "--reuse-dh",
+            "--responder-pid", "77", "--json", "out.json", "--netns", "lg-x",
+        ]);
+
+        Assert.Equal(new IPEndPoint(IPAddress.Parse("192.0.2.1"), 500), o.Target);
+        Assert.Equal((500, 20, 2.5, true, "u7@x"), (o.Count, o.Concurrency, o.Hold.TotalSeconds, o.Teardown, o.IdentityOf(7)));
+        Assert.Equal(["aes128gcm16-prfsha256-ecp256", "aes256gcm16-prfsha256-x25519"], o.IkeProposals);
+        Assert.Equal([IPAddress.Parse("192.0.2.2"), IPAddress.Parse("192.0.2.3")], o.SourceAddresses);
+        Assert.Equal((0.5, 2.0, 4), (o.RetransmitTimeout.TotalSeconds, o.RetransmitBase, o.RetransmitTries));
+        Assert.Equal((true, 77, "out.json", "lg-x", 4), (o.ReuseDh, o.ResponderPid, o.JsonPath, o.Netns, o.SocketsPerAddress));
+        Assert.Null(o.Rate);
+    }
+
+    [Fact]
+    public void Parse_RateWithoutConcurrency_LeavesInFlightUnbounded()
+    {
+        LoadGenOptions o = OptionsParser.Parse(["192.0.2.1:4501", "--psk", "x", "--rate", "200"]);
+
+        Assert.Equal((200.0, 0, 4501), (o.Rate, o.Concurrency, o.Target.Port));
+    }
+
+    [Theory]
+    [InlineData("192.0.2.1")]
+    [InlineData("192.0.2.1", "--psk", "x", "--count", "0")]
+    [InlineData("192.0.2.1", "--psk", "x", "--bogus")]
+    [InlineData("--psk", "x")]
+    [InlineData("not-an-ip", "--psk", "x")]
+    [InlineData("192.0.2.1", "--psk", "x", "--concurrency", "0")]
+    [InlineData("192.0.2.1", "--psk")]
+    public void Parse_BadCommandLine_ThrowsFormatException(params string[] args)
+    {
+        Assert.Throws<FormatException>(() => OptionsParser.Parse(args));
+    }
+}

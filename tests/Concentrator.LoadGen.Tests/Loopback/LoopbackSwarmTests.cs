@@ -1,0 +1,51 @@
+using Concentrator.Ike.Sa;
+using Concentrator.LoadGen.Cli;
+using Concentrator.LoadGen.Engine;
+using Concentrator.LoadGen.Reporting;
+
+namespace Concentrator.LoadGen.Tests.Loopback;
+
+/// <summary>The swarm against our own responder on loopback (no root, no strongSwan, no NAT).</summary>
+public sealed class LoopbackSwarmTests
+{
+    private static LoadGenOptions Options(LoopbackResponder responder, int count, string psk) => new()
+    {
+        Target = responder.Endpoint,
+        Count = count,
+        Concurrency = 5,
+        Psk = psk,
+        SocketsPerAddress = 4,
+        ProgressInterval = TimeSpan.Zero,
+        RetransmitTimeout = TimeSpan.FromSeconds(1),
+        RetransmitTries = 2,
+    };
+
+    [Fact]
+    public async Task Swarm_ThirtyClientsThenTeardown_EstablishedWithoutNatAndDeleted()
+    {
+        using var responder = new LoopbackResponder("loop-psk");
+        using var swarm = new LoadSwarm(Options(responder, 30, "loop-psk") with { Teardown = true });
+
+        LoadReport report = await swarm.RunAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(report.Established == 30, report.ToText());
+        Assert.Equal(30, report.DistinctVirtualIps);
+        // No NAT between 127.0.0.1 and itself: nobody floats to 4500.
+        Assert.Equal(0, report.NatTraversal);
+        Assert.Equal(30, report.Deleted);
+        Assert.Equal(30, responder.Count(IkeSaState.Deleted));
+        Assert.Equal(30, swarm.Outcomes.Select(o => o.Identity).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Swarm_WrongPskAgainstOurResponder_CountsAuthenticationFailed()
+    {
+        using var responder = new LoopbackResponder("loop-psk");
+        using var swarm = new LoadSwarm(Options(responder, 10, "wrong") with { ReuseDh = true });
+
+        LoadReport report = await swarm.RunAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(new Dictionary<string, int> { ["AUTHENTICATION_FAILED"] = 10 }, report.FailuresByCause);
+        Assert.Equal(0, responder.Count(IkeSaState.Established));
+    }
+}

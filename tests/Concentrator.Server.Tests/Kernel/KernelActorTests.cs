@@ -1,0 +1,268 @@
+using System.Net;
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using Concentrator.Kernel;
+using Concentrator.Server.Config;
+using Concentrator.Server.Kernel;
+
+namespace Concentrator.Server.Tests.Kernel;
+
+public sealed class KernelActorTests : TestKit
+{
+    private readonly FakeKernelIpsec _kernel = new();
+
+    internal static readonly IPAddress Gateway = IPAddress.Parse("192.0.2.1");
+    internal static readonly IPAddress Peer = IPAddress.Parse("203.0.113.5");
+
+    private IActorRef Start(int batchSize = 64, int queueBound = 1000) =>
+        Sys.ActorOf(KernelActor.Props(_kernel, new KernelSettings(batchSize, queueBound)));
+
+    internal static InstallChild Child(long correlation, uint reqid, uint spiIn, uint spiOut, string virtualIp = "10.99.0.2")
+    {
+        var client = new IPNetwork(IPAddress.Parse(virtualIp), 32);
+        var local = IPNetwork.Parse("198.51.100.0/24");
+        var aead = new AeadAlgorithm(AeadAlgorithm.AesGcm, new byte[36], 128);
+        SaRequest Sa(IPAddress src, IPAddress dst, uint spi) => new(src, dst, spi, reqid) { Aead = aead, IfId = 1 };
+        PolicyRequest Policy(TrafficSelector ts, PolicyDirection dir, IPAddress src, IPAddress dst) =>
+            new(ts, dir, [new PolicyTemplate(src, dst, reqid)]) { IfId = 1 };
+        var inbound = TrafficSelector.Between(client, local);
+        var outbound = TrafficSelector.Between(local, client);
+        return new InstallChild(
+            correlation,
+            reqid,
+            [new SaInstall(Sa(Peer, Gateway, spiIn), UpdateLarval: false), new SaInstall(Sa(Gateway, Peer, spiOut))],
+            [Policy(inbound, PolicyDirection.In, Peer, Gateway), Policy(inbound, PolicyDirection.Fwd, Peer, Gateway), Policy(outbound, PolicyDirection.Out, Gateway, Peer)]);
+    }
+
+    internal static RemoveChild RemovalOf(InstallChild install, long correlation) =>
+        new(correlation, install.Reqid, install.Sas.Select(s => s.Request.Id).ToList(), install.Policies.Select(p => p.Id).ToList());
+
+    [Fact]
+    public void InstallChild_AllSucceed_SasThenPoliciesInOrder()
+    {
+        var kernel = Start();
+
+        kernel.Tell(Child(1, 0x4000_0001, 0xC0000001, 0xAAAA0001));
+
+        ExpectMsg(new KernelDone(1));
+        Assert.Equal(
+            ["add-sa spi 0xc0000001", "add-sa spi 0xaaaa0001", "add-policy In 198.51.100.0/24", "add-policy Fwd 198.51.100.0/24", "add-policy Out 10.99.0.2/32"],
+            _kernel.CallList);
+        Assert.Equal(2, _kernel.Sas.Count);
+        Assert.Equal(3, _kernel.Policies.Count);
+    }
+
+    [Fact]
+    public void InstallChild_PolicyFailsInMiddle_EverythingRemovedAndErrnoReported()
+    {
+        var kernel = Start();
+        _kernel.FailWhen = call => call == "add-policy Fwd 198.51.100.0/24" ? new KernelException(Errnos.EINVAL, "Invalid policy template", "add policy") : null;
+
+        kernel.Tell(Child(7, 0x4000_0002, 0xC0000002, 0xAAAA0002));
+
+        var failed = ExpectMsg<KernelFailed>();
+        Assert.Equal(7, failed.CorrelationId);
+        Assert.Equal(Errnos.EINVAL, failed.Errno);
+        Assert.Equal("Invalid policy template", failed.ExtAck);
+        Assert.Empty(failed.RollbackErrors);
+        Assert.True(_kernel.IsEmpty, string.Join(", ", _kernel.CallList));
+        Assert.Equal(["delete-policy In 198.51.100.0/24", "delete-sa spi 0xaaaa0002", "delete-sa spi 0xc0000002"], _kernel.CallList.Skip(4));
+    }
+
+    [Fact]
+    public void InstallChild_SecondSaFails_FirstSaRemoved()
+    {
+        var kernel = Start();
+        _kernel.FailWhen = call => call == "add-sa spi 0xaaaa0003" ? new KernelException(Errnos.EPROTONOSUPPORT, "Requested type not found", "add SA") : null;
+
+        kernel.Tell(Child(3, 0x4000_0003, 0xC0000003, 0xAAAA0003));
+
+        Assert.Equal(Errnos.EPROTONOSUPPORT, ExpectMsg<KernelFailed>().Errno);
+        Assert.True(_kernel.IsEmpty);
+        Assert.Equal(["add-sa spi 0xc0000003", "add-sa spi 0xaaaa0003", "delete-sa spi 0xc0000003"], _kernel.CallList);
+    }
+
+    [Fact]
+    public void RemoveChild_SentRightAfterInstall_RunsAfterIt()
+    {
+        var kernel = Start();
+        var gate = new TaskCompletionSource();
+        _kernel.Gate = gate.Task;
+        var install = Child(1, 0x4000_0004, 0xC0000004, 0xAAAA0004);
+
+        kernel.Tell(install);
+        kernel.Tell(RemovalOf(install, 2));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        gate.SetResult();
+
+        ExpectMsg(new KernelDone(1));
+        ExpectMsg(new KernelDone(2));
+        Assert.True(_kernel.IsEmpty);
+        Assert.Equal(5, _kernel.CallList.TakeWhile(c => c.StartsWith("add", StringComparison.Ordinal)).Count());
+    }
+
+    [Fact]
+    public void InstallChild_DifferentReqids_RunConcurrentlyUpToBatchSize()
+    {
+        var kernel = Start(batchSize: 3);
+        var gate = new TaskCompletionSource();
+        _kernel.Gate = gate.Task;
+
+        for (var i = 0; i < 10; i++)
+        {
+            kernel.Tell(Child(i, 0x4000_0100 + (uint)i, 0xC000_0100 + (uint)i, 0xAAAA_0100 + (uint)i, $"10.99.0.{i + 10}"));
+        }
+
+        AwaitCondition(() => Volatile.Read(ref _kernel.InFlight) == 3, TimeSpan.FromSeconds(3));
+        gate.SetResult();
+
+        var done = Enumerable.Range(0, 10).Select(_ => ExpectMsg<KernelDone>().CorrelationId).Order().ToList();
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i), done);
+        Assert.Equal(3, _kernel.MaxInFlight);
+        Assert.Equal(20, _kernel.Sas.Count);
+    }
+
+    [Fact]
+    public void Command_QueueBoundReached_RefusedWithEnobufs()
+    {
+        var kernel = Start(batchSize: 1, queueBound: 2);
+        var gate = new TaskCompletionSource();
+        _kernel.Gate = gate.Task;
+
+        kernel.Tell(Child(1, 0x4000_0201, 0xC0000201, 0xAAAA0201));
+        kernel.Tell(Child(2, 0x4000_0202, 0xC0000202, 0xAAAA0202, "10.99.0.3"));
+        kernel.Tell(Child(3, 0x4000_0203, 0xC0000203, 0xAAAA0203, "10.99.0.4"));
+
+        var refused = ExpectMsg<KernelFailed>();
+        Assert.Equal(3, refused.CorrelationId);
+        Assert.Equal(Errnos.ENOBUFS, refused.Errno);
+        gate.SetResult();
+        ExpectMsg(new KernelDone(1));
+        ExpectMsg(new KernelDone(2));
+    }
+
+    [Fact]
+    public void Owner_StopsAfterInstall_ItsStateRemoved()
+    {
+        var kernel = Start();
+        var owner = CreateTestProbe();
+        kernel.Tell(Child(1, 0x4000_0301, 0xC0000301, 0xAAAA0301), owner);
+        kernel.Tell(Child(2, 0x4000_0302, 0xC0000302, 0xAAAA0302, "10.99.0.3"), owner);
+        // Different reqids run concurrently: the answers may come in either order.
+        Assert.Equal([1L, 2L], new[] { owner.ExpectMsg<KernelDone>().CorrelationId, owner.ExpectMsg<KernelDone>().CorrelationId }.Order());
+        Assert.Equal(4, _kernel.Sas.Count);
+
+        Sys.Stop(owner.Ref);
+
+        AwaitCondition(() => _kernel.IsEmpty, TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public void Owner_RemovedItsChildThenStops_NothingDeletedTwice()
+    {
+        var kernel = Start();
+        var owner = CreateTestProbe();
+        var install = Child(1, 0x4000_0401, 0xC0000401, 0xAAAA0401);
+        kernel.Tell(install, owner);
+        kernel.Tell(RemovalOf(install, 2), owner);
+        owner.ExpectMsg(new KernelDone(1));
+        owner.ExpectMsg(new KernelDone(2));
+
+        Sys.Stop(owner.Ref);
+        kernel.Tell(new AddRoute(3, new RouteRequest(IPNetwork.Parse("10.99.0.0/24"), 5)));
+        ExpectMsg(new KernelDone(3));
+
+        Assert.Equal(5, _kernel.CallList.Count(c => c.StartsWith("delete", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void RemoveChild_StateAlreadyGone_Done()
+    {
+        var kernel = Start();
+
+        kernel.Tell(RemovalOf(Child(1, 0x4000_0501, 0xC0000501, 0xAAAA0501), 9));
+
+        ExpectMsg(new KernelDone(9));
+    }
+
+    [Fact]
+    public void RemoveChild_KernelRefusesOne_ReportsAndStillRemovesTheRest()
+    {
+        var kernel = Start();
+        var install = Child(1, 0x4000_0601, 0xC0000601, 0xAAAA0601);
+        kernel.Tell(install);
+        ExpectMsg(new KernelDone(1));
+        _kernel.FailWhen = call => call == "delete-policy Out 10.99.0.2/32" ? new KernelException(Errnos.EBUSY, null, "delete policy") : null;
+
+        kernel.Tell(RemovalOf(install, 2));
+
+        var failed = ExpectMsg<KernelFailed>();
+        Assert.Equal(Errnos.EBUSY, failed.Errno);
+        Assert.Single(failed.RollbackErrors);
+        Assert.Empty(_kernel.Sas);
+        Assert.Single(_kernel.Policies);
+    }
+
+    [Fact]
+    public void EnsureInterface_NoneWithIfId_CreatedAsManaged()
+    {
+        var kernel = Start();
+
+        kernel.Tell(new EnsureInterface(1, new InterfaceRequest("ipsec1", 1, 0) { Mtu = 1400 }));
+
+        var ready = ExpectMsg<InterfaceReady>();
+        Assert.True(ready.Managed);
+        Assert.Equal(1400u, _kernel.Interfaces[ready.Index].Mtu);
+    }
+
+    [Fact]
+    public void EnsureInterface_OperatorMadeOne_AdoptedUnmanaged()
+    {
+        var index = _kernel.AddExistingInterface("ipsec7", 7);
+        var kernel = Start();
+
+        kernel.Tell(new EnsureInterface(1, new InterfaceRequest("ipsec7", 7, 0)));
+
+        Assert.Equal(new InterfaceReady(1, index, "ipsec7", Managed: false), ExpectMsg<InterfaceReady>());
+        Assert.DoesNotContain(_kernel.CallList, c => c.StartsWith("create", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AllocateSpi_AnswersWithKernelSpi()
+    {
+        var kernel = Start();
+
+        kernel.Tell(new AllocateSpi(4, Peer, Gateway, 0x4000_0001));
+
+        Assert.Equal(new SpiAllocated(4, 0xC000_0001), ExpectMsg<SpiAllocated>());
+    }
+
+    [Fact]
+    public void SaExpired_ForInstalledReqid_GoesToItsOwner()
+    {
+        var kernel = Start();
+        var owner = CreateTestProbe();
+        var install = Child(1, 0x4000_0701, 0xC0000701, 0xAAAA0701);
+        kernel.Tell(install, owner);
+        owner.ExpectMsg(new KernelDone(1));
+        var expired = new SaExpiredEvent(install.Sas[0].Request.Id, 0x4000_0701, Hard: false);
+
+        _kernel.Publish(expired);
+
+        Assert.Equal(expired, owner.ExpectMsg<SaExpiredEvent>());
+    }
+
+    [Fact]
+    public void KernelEvent_NobodyOwnsIt_PublishedOnEventStream()
+    {
+        Start();
+        var listener = CreateTestProbe();
+        Sys.EventStream.Subscribe(listener.Ref, typeof(KernelEvent));
+
+        _kernel.Publish(new EventsLostEvent());
+        _kernel.Publish(new SaExpiredEvent(new SaId(Peer, Gateway, 1), 0x4000_0999, Hard: true));
+
+        listener.ExpectMsg<EventsLostEvent>();
+        Assert.Equal(0x4000_0999u, listener.ExpectMsg<SaExpiredEvent>().Reqid);
+    }
+}
