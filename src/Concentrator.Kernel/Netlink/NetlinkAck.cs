@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 using Concentrator.Kernel.Netlink.Interop;
 using static Concentrator.Kernel.Netlink.Interop.NetlinkConstants;
 
@@ -48,49 +47,25 @@ internal static class NetlinkAck
         }
 
         int error = BinaryPrimitives.ReadInt32LittleEndian(payload);
-        if (Type(message) == NLMSG_ERROR)
+        try
         {
-            try
+            if (Type(message) == NLMSG_ERROR)
             {
                 foreach (var m in new NetlinkMessageReader(message))
                 {
                     return NetlinkErrors.Parse(m, out _);
                 }
             }
-            catch (NetlinkParseException)
+            else if ((Flags(message) & NLM_F_ACK_TLVS) != 0)
             {
-                // A short error message: the errno is still good, the text is lost.
+                return KernelResult.FromNlmsgerr(error, NetlinkErrors.ExtAckMessage(payload[4..]));
             }
-
-            return KernelResult.FromNlmsgerr(error, null);
         }
-
-        string? text = (Flags(message) & NLM_F_ACK_TLVS) != 0 ? FindMessage(payload[4..]) : null;
-        return KernelResult.FromNlmsgerr(error, text);
-    }
-
-    private static string? FindMessage(ReadOnlySpan<byte> tlvs)
-    {
-        while (tlvs.Length >= 4)
+        catch (NetlinkParseException)
         {
-            int len = BinaryPrimitives.ReadUInt16LittleEndian(tlvs);
-            int type = BinaryPrimitives.ReadUInt16LittleEndian(tlvs[2..]) & 0x3FFF;
-            if (len < 4 || len > tlvs.Length)
-            {
-                return null;
-            }
-
-            if (type == NLMSGERR_ATTR_MSG)
-            {
-                var s = tlvs[4..len];
-                int nul = s.IndexOf((byte)0);
-                return Encoding.UTF8.GetString(nul >= 0 ? s[..nul] : s);
-            }
-
-            int next = Align(len);
-            tlvs = next >= tlvs.Length ? default : tlvs[next..];
+            // Cut short: the errno is still good, the text is lost.
         }
 
-        return null;
+        return KernelResult.FromNlmsgerr(error, null);
     }
 }

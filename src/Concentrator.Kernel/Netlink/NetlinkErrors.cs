@@ -24,16 +24,29 @@ internal static class NetlinkErrors
                 : 4 + NetlinkConstants.Align((int)err.msg.nlmsg_len);
             if (tlvStart <= message.Payload.Length)
             {
-                foreach (var a in new NetlinkAttributeReader(message.Payload[tlvStart..]))
-                {
-                    if (a.Type == NLMSGERR_ATTR_MSG)
-                    {
-                        extAck = a.String;
-                    }
-                }
+                extAck = ExtAckMessage(message.Payload[tlvStart..]);
             }
         }
 
         return KernelResult.FromNlmsgerr(err.error, extAck);
+    }
+
+    /// <summary>
+    /// The NLMSGERR_ATTR_MSG text among extended-ack attributes (after an nlmsgerr, or after the int error of
+    /// the NLMSG_DONE that ends a failed dump); null when there is none.
+    /// </summary>
+    /// <exception cref="NetlinkParseException">An attribute is cut short.</exception>
+    public static string? ExtAckMessage(ReadOnlySpan<byte> attributes)
+    {
+        string? text = null;
+        foreach (var a in new NetlinkAttributeReader(attributes))
+        {
+            if (a.Type == NLMSGERR_ATTR_MSG)
+            {
+                text = a.String;
+            }
+        }
+
+        return text;
     }
 }

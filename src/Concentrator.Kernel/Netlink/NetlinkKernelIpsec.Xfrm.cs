@@ -138,33 +138,23 @@ public sealed partial class NetlinkKernelIpsec
         && installed.Action == wanted.Action
         && installed.Templates.Select(t => (t.Reqid, t.Protocol, t.Mode)).SequenceEqual(wanted.Templates.Select(t => (t.Reqid, t.Protocol, t.Mode)));
 
-    internal static List<XfrmPolicyInfo> ParsePolicies(IReadOnlyList<byte[]> messages)
+    internal static List<XfrmPolicyInfo> ParsePolicies(IReadOnlyList<byte[]> messages) =>
+        ParseReplies(messages, XfrmConstants.XFRM_MSG_NEWPOLICY, XfrmReplies.ParsePolicy);
+
+    internal static List<XfrmStateInfo> ParseStates(IReadOnlyList<byte[]> messages) =>
+        ParseReplies(messages, XfrmConstants.XFRM_MSG_NEWSA, XfrmReplies.ParseSa);
+
+    /// <summary>Every message of <paramref name="type"/> in a reply's datagrams, through <paramref name="parse"/>; others are skipped.</summary>
+    private static List<T> ParseReplies<T>(IReadOnlyList<byte[]> messages, ushort type, Func<NetlinkMessage, T> parse)
     {
-        var list = new List<XfrmPolicyInfo>(messages.Count);
+        var list = new List<T>(messages.Count);
         foreach (var bytes in messages)
         {
             foreach (var m in new NetlinkMessageReader(bytes))
             {
-                if (m.Type == XfrmConstants.XFRM_MSG_NEWPOLICY)
+                if (m.Type == type)
                 {
-                    list.Add(XfrmReplies.ParsePolicy(m));
-                }
-            }
-        }
-
-        return list;
-    }
-
-    internal static List<XfrmStateInfo> ParseStates(IReadOnlyList<byte[]> messages)
-    {
-        var list = new List<XfrmStateInfo>(messages.Count);
-        foreach (var bytes in messages)
-        {
-            foreach (var m in new NetlinkMessageReader(bytes))
-            {
-                if (m.Type == XfrmConstants.XFRM_MSG_NEWSA)
-                {
-                    list.Add(XfrmReplies.ParseSa(m));
+                    list.Add(parse(m));
                 }
             }
         }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Threading.Channels;
 using Concentrator.Kernel.Netlink.Interop;
 
@@ -120,13 +119,8 @@ internal sealed class XfrmEventReader : IDisposable
     {
         var x = m.Fixed<xfrm_user_expire>();
         var s = x.state;
-        (uint ifId, XfrmMark? mark) = IfIdAndMark(m.AttributesAfter<xfrm_user_expire>());
-        var sa = new SaId(s.saddr.ToIPAddress(s.family), s.id.daddr.ToIPAddress(s.family), BinaryPrimitives.ReverseEndianness(s.id.spi), (IpsecProtocol)s.id.proto)
-        {
-            IfId = ifId,
-            Mark = mark,
-        };
-        return new SaExpiredEvent(sa, s.reqid, x.hard != 0)
+        (uint ifId, XfrmMark? mark) = XfrmReplies.IfIdAndMark(m.AttributesAfter<xfrm_user_expire>());
+        return new SaExpiredEvent(XfrmReplies.StateId(s, ifId, mark), s.reqid, x.hard != 0)
         {
             Counters = SaCounters.FromKernel(s.curlft.bytes, s.curlft.packets, s.curlft.add_time, s.curlft.use_time, null),
         };
@@ -135,8 +129,8 @@ internal sealed class XfrmEventReader : IDisposable
     private static PolicyExpiredEvent PolicyExpire(NetlinkMessage m)
     {
         var x = m.Fixed<xfrm_user_polexpire>();
-        (uint ifId, XfrmMark? mark) = IfIdAndMark(m.AttributesAfter<xfrm_user_polexpire>());
-        var id = new PolicyId(Selector(x.pol.sel), (PolicyDirection)x.pol.dir) { IfId = ifId, Mark = mark };
+        (uint ifId, XfrmMark? mark) = XfrmReplies.IfIdAndMark(m.AttributesAfter<xfrm_user_polexpire>());
+        var id = new PolicyId(XfrmReplies.SelectorOrAny(x.pol.sel), (PolicyDirection)x.pol.dir) { IfId = ifId, Mark = mark };
         return new PolicyExpiredEvent(id, x.pol.index, x.hard != 0);
     }
 
@@ -158,29 +152,6 @@ internal sealed class XfrmEventReader : IDisposable
         }
 
         ushort family = x.sel.family != 0 ? x.sel.family : x.policy.sel.family;
-        return new AcquireEvent(Selector(x.sel), x.saddr.ToIPAddress(family), x.id.daddr.ToIPAddress(family), reqid, x.policy.index) { IfId = ifId };
+        return new AcquireEvent(XfrmReplies.SelectorOrAny(x.sel), x.saddr.ToIPAddress(family), x.id.daddr.ToIPAddress(family), reqid, x.policy.index) { IfId = ifId };
     }
-
-    private static (uint IfId, XfrmMark? Mark) IfIdAndMark(NetlinkAttributeReader attributes)
-    {
-        uint ifId = 0;
-        XfrmMark? mark = null;
-        foreach (var a in attributes)
-        {
-            if (a.Type == XfrmConstants.XFRMA_IF_ID)
-            {
-                ifId = a.U32;
-            }
-            else if (a.Type == XfrmConstants.XFRMA_MARK)
-            {
-                var mk = a.Struct<xfrm_mark>();
-                mark = new XfrmMark(mk.v, mk.m);
-            }
-        }
-
-        return (ifId, mark);
-    }
-
-    private static TrafficSelector Selector(in xfrm_selector s) =>
-        XfrmReplies.Selector(s) ?? TrafficSelector.Any(System.Net.Sockets.AddressFamily.InterNetwork);
 }

@@ -41,7 +41,7 @@ internal static class XfrmReplies
             {
                 case XFRMA_IF_ID: ifId = a.U32; break;
                 case XFRMA_LASTUSED: lastUsed = a.U64; break;
-                case XFRMA_MARK: var m = a.Struct<xfrm_mark>(); mark = new XfrmMark(m.v, m.m); break;
+                case XFRMA_MARK: mark = Mark(a); break;
                 case XFRMA_SET_MARK: setMark = a.U32; break;
                 case XFRMA_SET_MARK_MASK: setMask = a.U32; break;
                 case XFRMA_ALG_AEAD: aead = AlgName(a); break;
@@ -56,11 +56,7 @@ internal static class XfrmReplies
             }
         }
 
-        var id = new SaId(info.saddr.ToIPAddress(info.family), info.id.daddr.ToIPAddress(info.family), XfrmMessages.Be32(info.id.spi), (IpsecProtocol)info.id.proto)
-        {
-            IfId = ifId,
-            Mark = mark,
-        };
+        var id = StateId(info, ifId, mark);
         var cur = info.curlft;
         return new XfrmStateInfo(id, info.reqid, (IpsecMode)info.mode, SaCounters.FromKernel(cur.bytes, cur.packets, cur.add_time, cur.use_time, lastUsed))
         {
@@ -81,8 +77,7 @@ internal static class XfrmReplies
     {
         var info = message.Fixed<xfrm_userpolicy_info>();
         var (ifId, mark, templates) = PolicyAttributes(message.AttributesAfter<xfrm_userpolicy_info>());
-        var selector = Selector(info.sel) ?? TrafficSelector.Any(System.Net.Sockets.AddressFamily.InterNetwork);
-        var id = new PolicyId(selector, (PolicyDirection)info.dir) { IfId = ifId, Mark = mark };
+        var id = new PolicyId(SelectorOrAny(info.sel), (PolicyDirection)info.dir) { IfId = ifId, Mark = mark };
         return new XfrmPolicyInfo(id, info.index, info.priority, (PolicyAction)info.action, templates);
     }
 
@@ -96,7 +91,7 @@ internal static class XfrmReplies
             switch (a.Type)
             {
                 case XFRMA_IF_ID: ifId = a.U32; break;
-                case XFRMA_MARK: var m = a.Struct<xfrm_mark>(); mark = new XfrmMark(m.v, m.m); break;
+                case XFRMA_MARK: mark = Mark(a); break;
                 case XFRMA_TMPL:
                     var size = XfrmMessages.Size<xfrm_user_tmpl>();
                     for (var off = 0; off + size <= a.Value.Length; off += size)
@@ -117,6 +112,35 @@ internal static class XfrmReplies
 
         return (ifId, mark, templates);
     }
+
+    /// <summary>IF_ID and MARK among the attributes after an SA or policy struct (expire events carry only these).</summary>
+    internal static (uint IfId, XfrmMark? Mark) IfIdAndMark(NetlinkAttributeReader attributes)
+    {
+        uint ifId = 0;
+        XfrmMark? mark = null;
+        foreach (var a in attributes)
+        {
+            switch (a.Type)
+            {
+                case XFRMA_IF_ID: ifId = a.U32; break;
+                case XFRMA_MARK: mark = Mark(a); break;
+            }
+        }
+
+        return (ifId, mark);
+    }
+
+    /// <summary>The SA an xfrm_usersa_info names (in a NEWSA reply or inside an expire event).</summary>
+    internal static SaId StateId(in xfrm_usersa_info info, uint ifId, XfrmMark? mark) =>
+        new(info.saddr.ToIPAddress(info.family), info.id.daddr.ToIPAddress(info.family), XfrmMessages.Be32(info.id.spi), (IpsecProtocol)info.id.proto)
+        {
+            IfId = ifId,
+            Mark = mark,
+        };
+
+    /// <summary>A policy's selector: an all-zero kernel selector (family 0) matches everything, read as IPv4 any.</summary>
+    internal static TrafficSelector SelectorOrAny(in xfrm_selector s) =>
+        Selector(s) ?? TrafficSelector.Any(System.Net.Sockets.AddressFamily.InterNetwork);
 
     /// <summary>Our selector for a kernel one; null when the kernel's is all zero (family 0).</summary>
     internal static TrafficSelector? Selector(in xfrm_selector s)
@@ -153,6 +177,12 @@ internal static class XfrmReplies
     internal static SaLifetime Lifetime(in xfrm_lifetime_cfg l) => new(
         l.soft_byte_limit, l.hard_byte_limit, l.soft_packet_limit, l.hard_packet_limit,
         l.soft_add_expires_seconds, l.hard_add_expires_seconds, l.soft_use_expires_seconds, l.hard_use_expires_seconds);
+
+    private static XfrmMark Mark(NetlinkAttribute a)
+    {
+        var m = a.Struct<xfrm_mark>();
+        return new XfrmMark(m.v, m.m);
+    }
 
     private static string AlgName(NetlinkAttribute a)
     {

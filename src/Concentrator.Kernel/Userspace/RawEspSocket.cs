@@ -66,21 +66,7 @@ internal sealed class RawEspSocket : IDisposable
         _thread.Start();
     }
 
-    public bool Send(ReadOnlySpan<byte> packet, SocketAddress peer)
-    {
-        try
-        {
-            return _socket.SendTo(packet, SocketFlags.None, peer) == packet.Length;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-        catch (ObjectDisposedException)
-        {
-            return false;
-        }
-    }
+    public bool Send(ReadOnlySpan<byte> packet, SocketAddress peer) => _socket.TrySendTo(packet, peer);
 
     public void Dispose()
     {

@@ -106,21 +106,7 @@ public sealed class UdpEncapsulationSocket : IDisposable
     }
 
     /// <summary>Sends an ESP packet to a peer whose address was serialized for this socket's family.</summary>
-    public bool SendEsp(ReadOnlySpan<byte> packet, SocketAddress peer)
-    {
-        try
-        {
-            return _socket.SendTo(packet, SocketFlags.None, peer) == packet.Length;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-        catch (ObjectDisposedException)
-        {
-            return false;
-        }
-    }
+    public bool SendEsp(ReadOnlySpan<byte> packet, SocketAddress peer) => _socket.TrySendTo(packet, peer);
 
     /// <summary>Sends an IKE message on port 4500, prefixed by the non-ESP marker (RFC 3948 section 2.2).</summary>
     public void SendIke(ReadOnlySpan<byte> ikeMessage, EndPoint peer)
