@@ -97,6 +97,7 @@ run updpolicy-out send ip xfrm policy update src 0.0.0.0/0 dst 10.100.0.7/32 dir
 run delpolicy send ip xfrm policy delete src 0.0.0.0/0 dst 10.100.0.7/32 dir out if_id 0x1
 run delpolicy-index send ip xfrm policy delete index 0x109 dir out if_id 0x1
 run flushpolicy send ip xfrm policy flush
+run setspdinfo-hthresh send ip xfrm policy set hthresh4 0 32 hthresh6 0 128
 
 # --- rtnetlink ---------------------------------------------------------------------------------------
 run newlink-xfrm send ip link add ipsec1 mtu 1400 up type xfrm dev lo if_id 1

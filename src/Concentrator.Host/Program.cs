@@ -1,16 +1,34 @@
 using System.Reflection;
+using System.Runtime.InteropServices;
 using Concentrator.Host.Configuration;
+using Concentrator.Server.Runtime;
+using ServerConfigException = Concentrator.Server.Config.ConfigException;
 
 namespace Concentrator.Host;
 
-/// <summary>The headless executable. At this stage it loads and validates the configuration and prints it;
-/// the IKEv2 responder, the actors and the dataplane are not wired in yet, and the output says so.</summary>
+/// <summary>The headless executable: <c>run</c> starts the IKEv2 responder and serves until SIGTERM/SIGINT;
+/// <c>check-config</c> validates and prints the configuration and exits.</summary>
 public static class Program
 {
-    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
-
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    public static int Main(string[] args)
     {
+        using var stop = new CancellationTokenSource();
+        void OnSignal(PosixSignalContext context)
+        {
+            // Keep the runtime from exiting at once: the node shuts down cleanly and Main returns.
+            context.Cancel = true;
+            stop.Cancel();
+        }
+
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        return Run(args, Console.Out, Console.Error, stop.Token);
+    }
+
+    public static int Run(string[] args, TextWriter output, TextWriter error, CancellationToken stop = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
         var options = CommandLine.Parse(args);
         if (options.Error is not null)
         {
@@ -32,23 +50,73 @@ public static class Program
         }
 
         LoadedConfig loaded;
+        NodeDefinition definition;
         try
         {
             loaded = ConfigLoader.Load(options.ConfigFile);
+            definition = NodeDefinition.Load(loaded.Config, loaded.MainFile,
+                loaded.Connections.Select(c => new ConnectionSource(c.Path, c.Config)).ToList());
         }
         catch (ConfigException e)
         {
             error.WriteLine($"concentrator: configuration error: {e.Message}");
             return 78; // EX_CONFIG
         }
+        catch (ServerConfigException e)
+        {
+            error.WriteLine($"concentrator: configuration error: {e.Message}");
+            return 78;
+        }
 
-        ConfigPrinter.Print(loaded, output);
-        output.WriteLine("status: configuration is valid. This build does not yet run the IKEv2 responder or program the kernel;");
-        output.WriteLine("        it provides the IKEv2 codec, the crypto suite and the kernel layer, tested by the test command.");
-        return 0;
+        if (options.Verb == Verb.CheckConfig)
+        {
+            ConfigPrinter.Print(loaded, output);
+            output.WriteLine($"status: configuration is valid ({definition.Connections.Count} connection(s): {string.Join(", ", definition.Connections.Select(c => c.Name))}).");
+            return 0;
+        }
+
+        return Serve(definition, output, error, stop).GetAwaiter().GetResult();
     }
 
     public static string Version =>
         typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? "0.0.0";
+
+    private static async Task<int> Serve(NodeDefinition definition, TextWriter output, TextWriter error, CancellationToken stop)
+    {
+        ConcentratorNode node;
+        try
+        {
+            node = await ConcentratorNode.StartAsync(definition, stop).ConfigureAwait(false);
+        }
+        catch (ServerConfigException e)
+        {
+            error.WriteLine($"concentrator: configuration error: {e.Message}");
+            return 78;
+        }
+        catch (OperationCanceledException)
+        {
+            return 0;
+        }
+        catch (Exception e)
+        {
+            error.WriteLine($"concentrator: cannot start: {e.Message}");
+            return 69; // EX_UNAVAILABLE
+        }
+
+        output.WriteLine($"dataplane: {node.Dataplane.Mode.ToString().ToLowerInvariant()} ({node.Dataplane.Reason})");
+        output.WriteLine($"running: connection '{node.Connection.Name}', IKE on port {definition.Server.Port}/{definition.Server.NatTPort}; SIGTERM or Ctrl-C stops");
+        output.Flush();
+        try
+        {
+            await Task.WhenAny(node.WhenTerminated, Task.Delay(Timeout.Infinite, stop)).ConfigureAwait(false);
+        }
+        finally
+        {
+            await node.StopAsync().ConfigureAwait(false);
+        }
+
+        output.WriteLine("stopped: actor system terminated, owned kernel state removed");
+        return 0;
+    }
 }

@@ -11,14 +11,47 @@ public sealed class ProgramTests
     }
 
     [Fact]
-    public void Run_ExampleConfig_PrintsVersionConfigAndHonestStatus()
+    public void CheckConfig_ExampleConfig_PrintsVersionConfigAndValidConnections()
     {
-        var (code, output, _) = Run("run", "--config", Path.Combine(RepoPaths.Root, "HOCON.conf"));
+        var (code, output, _) = Run("check-config", "--config", Path.Combine(RepoPaths.Root, "HOCON.conf"));
 
         Assert.Equal(0, code);
         Assert.StartsWith($"concentrator {Program.Version}", output, StringComparison.Ordinal);
         Assert.Contains("road-warrior.conf: road-warrior, secrets", output, StringComparison.Ordinal);
-        Assert.Contains("does not yet run the IKEv2 responder", output, StringComparison.Ordinal);
+        Assert.Contains("configuration is valid (1 connection(s): road-warrior)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CheckConfig_ConnectionFileWithBadProposal_ExitsWithConfigErrorNamingFileAndKey()
+    {
+        using var dir = new TempDir();
+        var conn = dir.Write("conns/bad.conf", "rw { ike-proposals = [ \"aes256gcm16-prfsha256-nosuchgroup\" ] }\nsecrets { \"%any\" = \"x\" }");
+        var main = dir.Write("main.conf", "concentrator.config-dir = conns");
+
+        var (code, _, error) = Run("check-config", "--config", main);
+
+        Assert.Equal(78, code);
+        Assert.Contains(conn, error, StringComparison.Ordinal);
+        Assert.Contains("ike-proposals", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_StopRequested_StartsServesAndStopsCleanly()
+    {
+        using var dir = new TempDir();
+        var (port, natT) = TestPorts.FreePair();
+        dir.Write("conns/rw.conf", "rw { pools = [ \"10.231.9.0/30\" ], ipsec-interface = no }\nsecrets { \"%any\" = \"x\" }");
+        var main = dir.Write("main.conf", "concentrator { config-dir = conns, dataplane = userspace, ike { listen = [ \"127.0.0.1\" ], port = " + port + ", nat-t-port = " + natT + " } }\nakka.loglevel = WARNING");
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = Program.Run(["run", "--config", main], output, error, stop.Token);
+
+        Assert.True(code == 0, error.ToString());
+        Assert.Contains("dataplane: userspace (dataplane = userspace (configured))", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("running: connection 'rw'", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("stopped: actor system terminated", output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

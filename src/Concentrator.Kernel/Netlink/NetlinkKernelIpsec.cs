@@ -16,6 +16,15 @@ public sealed record NetlinkKernelOptions
 
     /// <summary>Subscribe to XFRM expire/acquire events (a third socket).</summary>
     public bool ListenForEvents { get; init; } = true;
+
+    /// <summary>
+    /// Policy hash thresholds set once by <see cref="NetlinkKernelIpsec.Open"/>; null leaves the kernel's as they are.
+    /// Why not the kernel default (32 32): road-warrior policies have 0.0.0.0/0 on the local side, so the kernel
+    /// counts them as inexact and every insert walks all of them. Measured on Debian's 6.1 kernel
+    /// (bench/results/guest-install.md): 30,000 policies took 80 s to install with the default and 2.2 s with
+    /// hthresh4 0 32.
+    /// </summary>
+    public PolicyHashThresholds? PolicyHashThresholds { get; init; } = Netlink.PolicyHashThresholds.RoadWarrior;
 }
 
 /// <summary>
@@ -60,7 +69,21 @@ public sealed partial class NetlinkKernelIpsec : IKernelIpsec
             xfrm = NetlinkWriter.Open(NetlinkSocket.NetlinkXfrm, options.Xfrm, options.NamespacePath);
             route = NetlinkWriter.Open(NetlinkSocket.NetlinkRoute, options.Route, options.NamespacePath);
             var events = options.ListenForEvents ? XfrmEventReader.Open(options.NamespacePath) : null;
-            return new NetlinkKernelIpsec(options, xfrm, route, events);
+            var ipsec = new NetlinkKernelIpsec(options, xfrm, route, events);
+            if (options.PolicyHashThresholds is { } thresholds)
+            {
+                try
+                {
+                    ipsec.SetPolicyHashThresholdsAsync(thresholds).AsTask().GetAwaiter().GetResult();
+                }
+                catch
+                {
+                    events?.Dispose();
+                    throw;
+                }
+            }
+
+            return ipsec;
         }
         catch
         {

@@ -36,6 +36,7 @@ public sealed partial class IkeSocketActor : ReceiveActor
         _spis = spis;
         _dispatcher = dispatcher;
         Receive<SendIke>(OnSend);
+        Receive<InjectIke>(OnInject);
         Receive<GetSocketStats>(_ => Sender.Tell(_counters.Snapshot(_sockets.Values.Select(b => new BoundEndpoint(b.Local, b.NatT)).ToList())));
     }
 
@@ -51,6 +52,11 @@ public sealed partial class IkeSocketActor : ReceiveActor
         {
             foreach (var (port, natT) in new[] { (_options.Port, false), (_options.NatTPort, true) })
             {
+                if (natT && _options.ExternalNatT is not null)
+                {
+                    continue;
+                }
+
                 try
                 {
                     var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
@@ -106,8 +112,64 @@ public sealed partial class IkeSocketActor : ReceiveActor
         _stop.Dispose();
     }
 
+    private void OnInject(InjectIke inject)
+    {
+        if (_options.ExternalNatT is not { } external)
+        {
+            _counters.Count(ref _counters.Malformed);
+            return;
+        }
+
+        // Put the marker back so the NAT-T classification (marker, keepalive, ESP) applies unchanged.
+        var datagram = new byte[DatagramClassifier.NonEspMarkerLength + inject.Message.Length];
+        inject.Message.Span.CopyTo(datagram.AsSpan(DatagramClassifier.NonEspMarkerLength));
+        Handle(new BoundSocket(null!, ExternalLocalFor(external, inject.Remote), NatT: true), datagram, inject.Remote, Self);
+    }
+
+    // A wildcard-bound NAT-T socket cannot say which address a datagram arrived on (no IP_PKTINFO in .NET), but
+    // its answers leave from the address the kernel routes towards the peer: that is the IKE SA's local address
+    // (RFC 7296 section 2.11), found by connecting a throw-away UDP socket, which sends nothing.
+    private static IPEndPoint ExternalLocalFor(ExternalNatTransport external, IPEndPoint remote)
+    {
+        if (!external.Local.Address.Equals(IPAddress.Any) && !external.Local.Address.Equals(IPAddress.IPv6Any))
+        {
+            return external.Local;
+        }
+
+        try
+        {
+            using var probe = new Socket(remote.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            probe.Connect(remote);
+            return new IPEndPoint(((IPEndPoint)probe.LocalEndPoint!).Address, external.Local.Port);
+        }
+        catch (SocketException)
+        {
+            return external.Local;
+        }
+    }
+
+    private bool IsExternal(IPEndPoint local) =>
+        _options.ExternalNatT is { } external && local.Port == external.Local.Port
+        && (local.Address.Equals(external.Local.Address) || external.Local.Address.Equals(IPAddress.Any) || external.Local.Address.Equals(IPAddress.IPv6Any));
+
     private void OnSend(SendIke send)
     {
+        if (_options.ExternalNatT is { } external && IsExternal(send.Local))
+        {
+            try
+            {
+                external.Send(send.Message, send.Remote);
+                _counters.Count(ref _counters.Sent);
+            }
+            catch (SocketException e)
+            {
+                _counters.Count(ref _counters.SendFailures);
+                LogLimited(ref _counters.LastSendLog, "IKE: send to {0} failed: {1}", send.Remote, e.SocketErrorCode);
+            }
+
+            return;
+        }
+
         if (!_sockets.TryGetValue(send.Local, out var bound))
         {
             _counters.Count(ref _counters.SendFailures);

@@ -21,6 +21,13 @@ public sealed record IkeSocketOptions(IReadOnlyList<IPAddress> Listen, int Port,
     /// </summary>
     public bool KernelEspInUdp { get; init; }
 
+    /// <summary>
+    /// Set when another component already owns the NAT-T port (the userspace dataplane reads ESP-in-UDP from
+    /// it): the actor then binds only the IKE port, takes NAT-T IKE messages as <see cref="InjectIke"/> and
+    /// sends its NAT-T messages through this transport instead of a socket of its own.
+    /// </summary>
+    public ExternalNatTransport? ExternalNatT { get; init; }
+
     public static IkeSocketOptions From(ServerSettings settings, bool kernelEspInUdp) =>
         new(settings.Listen, settings.Port, settings.NatTPort) { KernelEspInUdp = kernelEspInUdp };
 
@@ -51,3 +58,7 @@ public sealed record IkeSocketOptions(IReadOnlyList<IPAddress> Listen, int Port,
             .Select(u => u.Address)
             .Where(a => a.AddressFamily == family && !a.IsIPv6LinkLocal);
 }
+
+/// <summary>A NAT-T port owned elsewhere: <paramref name="Local"/> is its bound endpoint, <paramref name="Send"/>
+/// sends an IKE message (without marker; the transport puts the non-ESP marker in front) to a peer.</summary>
+public sealed record ExternalNatTransport(IPEndPoint Local, Action<ReadOnlyMemory<byte>, IPEndPoint> Send);

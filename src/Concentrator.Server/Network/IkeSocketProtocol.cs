@@ -35,6 +35,10 @@ public sealed record NewSa(IkeDatagram Datagram);
 /// on the NAT-T port the non-ESP marker is put in front (RFC 3948 section 2.2).</summary>
 public sealed record SendIke(IPEndPoint Local, IPEndPoint Remote, ReadOnlyMemory<byte> Message);
 
+/// <summary>An IKE message that arrived on the externally owned NAT-T port (<see cref="IkeSocketOptions.ExternalNatT"/>),
+/// non-ESP marker already stripped; routed like a datagram of the actor's own sockets.</summary>
+public sealed record InjectIke(IPEndPoint Remote, ReadOnlyMemory<byte> Message);
+
 /// <summary>Asks for the bound endpoints and counters; answered with <see cref="SocketStats"/>.</summary>
 public sealed record GetSocketStats
 {

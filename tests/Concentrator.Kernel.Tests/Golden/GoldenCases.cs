@@ -106,6 +106,7 @@ internal static class GoldenCases
         ["delpolicy-index"] = (XFRM_MSG_DELPOLICY, (d, s) => XfrmMessages.WriteDeletePolicyByIndex(d, s, 0x109, PolicyDirection.Out, ifId: 1)),
         ["flushpolicy"] = (XFRM_MSG_FLUSHPOLICY, XfrmMessages.WriteFlushPolicy),
         ["getpolicy-dump"] = (XFRM_MSG_GETPOLICY, XfrmMessages.WriteDumpPolicy),
+        ["setspdinfo-hthresh"] = (XFRM_MSG_NEWSPDINFO, (d, s) => XfrmMessages.WriteSetSpdInfo(d, s, 0, 32, 0, 128)),
 
         ["newlink-xfrm"] = (RTM_NEWLINK, (d, s) => LinkMessages.WriteNewXfrmLink(d, s, new InterfaceRequest("ipsec1", 1, 1) { Mtu = 1400 })),
         ["setlink-up"] = (RTM_NEWLINK, (d, s) => LinkMessages.WriteSetLinkUp(d, s, 1, up: true)),

@@ -65,6 +65,7 @@ public class MessageWriterTests
             "allocspi" => XfrmMessages.AllocSpiLength,
             "flushsa" or "flushsa-esp" or "flushpolicy" => XfrmMessages.FlushLength,
             "getsa-dump" or "getpolicy-dump" => XfrmMessages.DumpLength,
+            "setspdinfo-hthresh" => XfrmMessages.SetSpdInfoLength,
             _ when capture.Contains("policy", StringComparison.Ordinal) && capture.StartsWith("del", StringComparison.Ordinal) => XfrmMessages.MaxPolicyIdLength,
             _ when capture.Contains("policy", StringComparison.Ordinal) => 16 + 168 + 4 + 64 + 12 + 8,
             _ when capture.Contains("link", StringComparison.Ordinal) => LinkMessages.MaxLength,

@@ -16,7 +16,7 @@ public class StructLayoutTests
             "xfrm_usersa_info", "xfrm_usersa_id", "xfrm_userpolicy_info", "xfrm_userpolicy_id", "xfrm_user_tmpl",
             "xfrm_userspi_info", "xfrm_algo", "xfrm_algo_aead", "xfrm_algo_auth", "xfrm_encap_tmpl", "xfrm_replay_state_esn",
             "xfrm_mark", "xfrm_usersa_flush", "xfrm_user_expire", "xfrm_user_polexpire", "xfrm_user_acquire",
-            "ifinfomsg", "ifaddrmsg", "rtmsg", "fib_rule_hdr", "xfrm_address_t",
+            "ifinfomsg", "ifaddrmsg", "rtmsg", "fib_rule_hdr", "xfrm_address_t", "xfrmu_spdhthresh",
         ];
         Assert.Empty(required.Except(UapiHeaderProbe.Structs().Select(t => t.Name)));
     }

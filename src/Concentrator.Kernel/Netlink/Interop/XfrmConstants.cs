@@ -18,6 +18,8 @@ internal static class XfrmConstants
     public const ushort XFRM_MSG_POLEXPIRE = 0x1b;
     public const ushort XFRM_MSG_FLUSHSA = 0x1c;
     public const ushort XFRM_MSG_FLUSHPOLICY = 0x1d;
+    public const ushort XFRM_MSG_NEWSPDINFO = 0x24;
+    public const ushort XFRM_MSG_GETSPDINFO = 0x25;
 
     // enum xfrm_attr_type_t
     public const ushort XFRMA_ALG_AUTH = 1;
@@ -43,6 +45,12 @@ internal static class XfrmConstants
     public const ushort XFRMA_SET_MARK = 29;
     public const ushort XFRMA_SET_MARK_MASK = 30;
     public const ushort XFRMA_IF_ID = 31;
+
+    // enum xfrm_spdattr_type_t: attributes of XFRM_MSG_NEWSPDINFO/GETSPDINFO
+    public const ushort XFRMA_SPD_INFO = 1;
+    public const ushort XFRMA_SPD_HINFO = 2;
+    public const ushort XFRMA_SPD_IPV4_HTHRESH = 3;
+    public const ushort XFRMA_SPD_IPV6_HTHRESH = 4;
 
     // xfrm_usersa_info.flags
     public const byte XFRM_STATE_AF_UNSPEC = 32;

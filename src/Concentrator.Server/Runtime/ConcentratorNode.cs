@@ -1,0 +1,212 @@
+using System.Net;
+using Akka.Actor;
+using Akka.Event;
+using Concentrator.Ike.Sa;
+using Concentrator.Kernel;
+using Concentrator.Kernel.Netlink;
+using Concentrator.Kernel.Userspace;
+using Concentrator.Server.Config;
+using Concentrator.Server.Interfaces;
+using Concentrator.Server.Kernel;
+using Concentrator.Server.Network;
+using Concentrator.Server.Sa;
+using KernelDataplaneMode = Concentrator.Kernel.Userspace.DataplaneMode;
+
+namespace Concentrator.Server.Runtime;
+
+/// <summary>
+/// The composition root: one running concentrator. It chooses the dataplane, opens the kernel implementation,
+/// and builds the actor tree of DESIGN.md (kernel actor, interface actor for the connection's ipsecN, address
+/// pools, IKE SA dispatcher, IKE sockets). <see cref="StopAsync"/> takes it down again and removes the kernel
+/// state it owns. This build serves the first connection of the configuration (see <see cref="Connection"/>).
+/// </summary>
+public sealed class ConcentratorNode : IAsyncDisposable
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly IActorRef? _interface;
+    private int _stopped;
+
+    private ConcentratorNode(NodeDefinition definition, DataplaneChoice dataplane, ActorSystem system, IKernelIpsec kernel,
+        IActorRef kernelActor, IActorRef? interfaceActor, IActorRef dispatcher, IActorRef socket, PoolAllocator pools, ConnectionSettings connection)
+    {
+        Definition = definition;
+        Dataplane = dataplane;
+        System = system;
+        KernelIpsec = kernel;
+        KernelActor = kernelActor;
+        _interface = interfaceActor;
+        Dispatcher = dispatcher;
+        Socket = socket;
+        Pools = pools;
+        Connection = connection;
+    }
+
+    public NodeDefinition Definition { get; }
+
+    /// <summary>The dataplane in use and why it was chosen.</summary>
+    public DataplaneChoice Dataplane { get; }
+
+    public ActorSystem System { get; }
+
+    /// <summary>The kernel implementation (<see cref="UserspaceKernelIpsec"/> or <see cref="NetlinkKernelIpsec"/>).</summary>
+    public IKernelIpsec KernelIpsec { get; }
+
+    public IActorRef KernelActor { get; }
+
+    public IActorRef Dispatcher { get; }
+
+    public IActorRef Socket { get; }
+
+    /// <summary>The virtual IP pools of <see cref="Connection"/>.</summary>
+    public PoolAllocator Pools { get; }
+
+    /// <summary>The connection served: the first one configured. Choosing among several by the peer's identity
+    /// is not built yet.</summary>
+    public ConnectionSettings Connection { get; }
+
+    /// <summary>Completes when the actor system has terminated.</summary>
+    public Task WhenTerminated => System.WhenTerminated;
+
+    public static async Task<ConcentratorNode> StartAsync(NodeDefinition definition, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var server = definition.Server;
+        var connections = definition.Connections;
+        var connection = connections.Count > 0 ? connections[0]
+            : throw new ConfigException(definition.Files.Count > 0 ? definition.Files[0].File : "config-dir", null, "expected at least one connection to serve, found none");
+
+        var dataplane = await DataplaneProbe.DecideAsync(ToKernelMode(server.Dataplane), cancellationToken).ConfigureAwait(false);
+        var system = ActorSystem.Create("concentrator", definition.Config.WithFallback(Akka.Configuration.ConfigurationFactory.Default()));
+        var log = system.Log;
+        log.Info("dataplane: {0} ({1})", dataplane.Mode.ToString().ToLowerInvariant(), dataplane.Reason);
+
+        IActorRef? socketRef = null;
+        IKernelIpsec kernel;
+        ExternalNatTransport? externalNatT = null;
+        try
+        {
+            if (dataplane.Mode == KernelDataplaneMode.Userspace)
+            {
+                // The userspace dataplane reads ESP-in-UDP from port 4500 itself, so it owns that socket; IKE
+                // behind the non-ESP marker is handed to the socket actor, which keeps port 500 for itself.
+                var natTAddress = server.Listen.Count == 1 ? server.Listen[0] : IPAddress.Any;
+                var userspace = new UserspaceKernelIpsec(new UserspaceIpsecOptions
+                {
+                    UdpEndPoint = new IPEndPoint(natTAddress, server.NatTPort),
+                    // Tells inbound SAs (destination = one of ours) from outbound ones: the concrete addresses.
+                    LocalAddresses = IkeSocketOptions.From(server, kernelEspInUdp: false).Addresses(),
+                    IkeReceived = (message, from) => Volatile.Read(ref socketRef)?.Tell(new InjectIke((IPEndPoint)from, message)),
+                });
+                var udp = userspace.Socket!;
+                externalNatT = new ExternalNatTransport(udp.LocalEndPoint, (message, to) => udp.SendIke(message.Span, to));
+                kernel = userspace;
+            }
+            else
+            {
+                kernel = NetlinkKernelIpsec.Open();
+            }
+        }
+        catch
+        {
+            await system.Terminate().ConfigureAwait(false);
+            throw;
+        }
+
+        try
+        {
+            var kernelActor = system.ActorOf(Kernel.KernelActor.Props(kernel, server.Kernel), "kernel");
+            IActorRef? interfaceActor = null;
+            if (connection.IpsecInterface.IsEnabled)
+            {
+                interfaceActor = system.ActorOf(InterfaceActor.Props(connection.IpsecInterface, kernelActor, server.Interfaces), connection.IpsecInterface.InterfaceName);
+                var attached = await interfaceActor.Ask<object>(new AttachConnection(connection), AskTimeout, cancellationToken).ConfigureAwait(false);
+                if (attached is AttachFailed failed)
+                {
+                    throw new InvalidOperationException($"connection '{connection.Name}': {connection.IpsecInterface.InterfaceName} could not be set up: {failed.Reason}");
+                }
+            }
+
+            var pools = new PoolAllocator(connection.Pools, line => log.Info("{0}: {1}", connection.Name, line));
+            var spis = new SpiTable();
+            var environment = new IkeSaEnvironment(new IkeSaServices { AddressAllocator = pools }, kernelActor, IkeSaActorSettings.For(server, connection))
+            {
+                Spis = spis,
+                Identities = system.ActorOf(IdentityRegistryActor.Props(), "identities"),
+            };
+            var ikeConfig = ResponderConfig.For(connection, definition.Secrets, server);
+            var dispatcher = system.ActorOf(IkeSaDispatcher.Props(ikeConfig, environment, server.HalfOpenCookieThreshold), "ike-sas");
+            var options = IkeSocketOptions.From(server, kernelEspInUdp: dataplane.Mode == KernelDataplaneMode.Kernel) with { ExternalNatT = externalNatT };
+            var socket = system.ActorOf(IkeSocketActor.Props(options, spis, dispatcher), "ike-socket");
+
+            // The sockets bind in PreStart; an answer proves they did (a failed start stops the actor instead).
+            var stats = await socket.Ask<SocketStats>(GetSocketStats.Instance, AskTimeout, cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref socketRef, socket);
+            log.Info("serving connection '{0}' on {1}{2}", connection.Name, string.Join(", ", stats.Bound.Select(b => b.Local)),
+                externalNatT is null ? "" : $", NAT-T {externalNatT.Local} (userspace dataplane)");
+            if (definition.Connections.Count > 1)
+            {
+                log.Warning("{0} connections configured; this build serves only the first ('{1}')", definition.Connections.Count, connection.Name);
+            }
+
+            return new ConcentratorNode(definition, dataplane, system, kernel, kernelActor, interfaceActor, dispatcher, socket, pools, connection);
+        }
+        catch
+        {
+            await system.Terminate().ConfigureAwait(false);
+            await CleanUpKernelAsync(kernel, connection).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Live IKE SA actors, half-open ones and the total created since start.</summary>
+    public Task<IkeSaDispatcherStats> SaStatsAsync() => Dispatcher.Ask<IkeSaDispatcherStats>(GetIkeSaDispatcherStats.Instance, AskTimeout);
+
+    /// <summary>Detaches the connection (the interface actor removes an ipsecN it created and its routes), stops
+    /// the actor system, then removes whatever owned kernel state is left (SAs, policies) and closes the kernel.</summary>
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            await System.WhenTerminated.ConfigureAwait(false);
+            return;
+        }
+
+        if (_interface is not null)
+        {
+            try
+            {
+                await _interface.Ask<object>(new DetachConnection(Connection.Name), AskTimeout).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+            {
+                System.Log.Warning("{0} did not detach in time; flushing owned state instead", Connection.IpsecInterface.InterfaceName);
+            }
+        }
+
+        await System.Terminate().ConfigureAwait(false);
+        await CleanUpKernelAsync(KernelIpsec, Connection).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    private static async Task CleanUpKernelAsync(IKernelIpsec kernel, ConnectionSettings connection)
+    {
+        try
+        {
+            var ifIds = connection.IpsecInterface.IsEnabled ? new[] { connection.IpsecInterface.IfId } : [];
+            await kernel.FlushOwnedAsync(KernelOwnership.Default(ifIds)).ConfigureAwait(false);
+        }
+        finally
+        {
+            await kernel.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static KernelDataplaneMode ToKernelMode(Config.DataplaneMode mode) => mode switch
+    {
+        Config.DataplaneMode.Kernel => KernelDataplaneMode.Kernel,
+        Config.DataplaneMode.Userspace => KernelDataplaneMode.Userspace,
+        _ => KernelDataplaneMode.Auto,
+    };
+}

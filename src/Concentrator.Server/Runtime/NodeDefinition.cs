@@ -1,0 +1,33 @@
+using Concentrator.Server.Config;
+using HoconConfig = Akka.Configuration.Config;
+
+namespace Concentrator.Server.Runtime;
+
+/// <summary>A connection file as the host parsed it: its path and its HOCON.</summary>
+public sealed record ConnectionSource(string Path, HoconConfig Config);
+
+/// <summary>
+/// Everything the node reads from configuration, checked together: the server section, every connection file
+/// and the merged secrets. Building it is the whole of <c>check-config</c>; starting a node begins with it.
+/// </summary>
+public sealed record NodeDefinition(
+    HoconConfig Config,
+    ServerSettings Server,
+    IReadOnlyList<ConnectionFileSettings> Files,
+    Secrets Secrets)
+{
+    /// <summary>All connections of all files, in file order.</summary>
+    public IReadOnlyList<ConnectionSettings> Connections => Files.SelectMany(f => f.Connections).ToList();
+
+    /// <summary>Reads and checks the configuration; every problem is a <see cref="ConfigException"/> naming
+    /// file, key and expectation.</summary>
+    public static NodeDefinition Load(HoconConfig main, string mainFile, IReadOnlyList<ConnectionSource> connectionFiles)
+    {
+        ArgumentNullException.ThrowIfNull(main);
+        ArgumentNullException.ThrowIfNull(connectionFiles);
+        var server = ServerSettings.From(main, mainFile);
+        var files = connectionFiles.Select(f => ConnectionFileSettings.From(f.Config, f.Path, main)).ToList();
+        var secrets = ConnectionFileSettings.CheckAll(files);
+        return new NodeDefinition(main, server, files, secrets);
+    }
+}

@@ -1,0 +1,80 @@
+using System.Net;
+using System.Net.Sockets;
+using Concentrator.Ike.Sa;
+using Concentrator.Server.Pools;
+
+namespace Concentrator.Server.Runtime;
+
+/// <summary>
+/// The IKE layer's synchronous <see cref="IAddressAllocator"/> over the pools of one connection: the pure
+/// <see cref="AddressPool"/>s behind one lock (IKE SA actors call it from their own threads; an allocation is a
+/// few dictionary operations, so contention stays negligible next to the key exchange that precedes it).
+/// </summary>
+public sealed class PoolAllocator : IAddressAllocator
+{
+    private readonly IReadOnlyList<AddressPool> _pools;
+    private readonly Dictionary<IPAddress, ulong> _holders = [];
+    private readonly Lock _lock = new();
+    private readonly Action<string>? _log;
+    private ulong _nextHolder;
+
+    public PoolAllocator(IEnumerable<IPNetwork> prefixes, Action<string>? log = null)
+    {
+        _pools = prefixes.Select(p => new AddressPool(p)).ToList();
+        _log = log;
+    }
+
+    public IReadOnlyList<AddressPool> Pools => _pools;
+
+    /// <summary>Leases currently held by live IKE SAs, over all pools.</summary>
+    public int Online
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _pools.Sum(p => p.Online);
+            }
+        }
+    }
+
+    public IPAddress? Allocate(IkeIdentity peer, AddressFamily family, IPAddress? requested)
+    {
+        var identity = peer.ToString();
+        lock (_lock)
+        {
+            foreach (var pool in _pools.Where(p => p.Family == family))
+            {
+                var holder = ++_nextHolder;
+                var wanted = requested is not null && pool.Contains(requested) ? requested : null;
+                if (pool.Acquire(identity, holder, wanted) is { } address)
+                {
+                    _holders[address] = holder;
+                    _log?.Invoke($"lease {address} to {identity}");
+                    return address;
+                }
+            }
+        }
+
+        _log?.Invoke($"no {family} address left for {identity}");
+        return null;
+    }
+
+    public void Release(IPAddress address)
+    {
+        lock (_lock)
+        {
+            if (!_holders.Remove(address, out var holder))
+            {
+                return;
+            }
+
+            foreach (var pool in _pools.Where(p => p.Contains(address)))
+            {
+                pool.Release(address, holder);
+            }
+        }
+
+        _log?.Invoke($"released {address}");
+    }
+}

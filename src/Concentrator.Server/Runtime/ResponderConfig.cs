@@ -1,0 +1,52 @@
+using System.Net;
+using Concentrator.Ike;
+using Concentrator.Ike.Encoding.Payloads;
+using Concentrator.Ike.Sa;
+using Concentrator.Ike.Sa.Authenticators;
+using Concentrator.Server.Config;
+using ConfigAuth = Concentrator.Server.Config.AuthMethod;
+
+namespace Concentrator.Server.Runtime;
+
+/// <summary>Turns a configured connection into the responder's <see cref="IkeSaConfig"/>.</summary>
+public static class ResponderConfig
+{
+    public static IkeSaConfig For(ConnectionSettings connection, Secrets secrets, ServerSettings server)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(secrets);
+        ArgumentNullException.ThrowIfNull(server);
+        if (connection.Local.Auth != ConfigAuth.Psk || connection.Remote.Auth != ConfigAuth.Psk)
+        {
+            throw new ConfigException(connection.File, connection.Name + ".local.auth",
+                "expected auth = psk on both sides: this build's responder authenticates with pre-shared keys only");
+        }
+
+        // One secret per remote identity ("%any" as fallback), used for both AUTH payloads as strongSwan does.
+        var psk = new PskAuthenticator((_, remote) => secrets.Lookup(remote.ToString()));
+        return new IkeSaConfig
+        {
+            IkeProposals = ProposalStrings.Parse(ProtocolId.Ike, [.. connection.IkeProposals]),
+            EspProposals = ProposalStrings.Parse(ProtocolId.Esp, [.. connection.EspProposals]),
+            LocalIdentity = LocalIdentity(connection, server),
+            RemoteIdentity = IkeIdentity.Parse(connection.Remote.Id),
+            LocalAuthenticator = psk,
+            RemoteAuthenticators = [psk],
+            LocalTrafficSelectors = connection.LocalTs.Select(n => TrafficSelectors.Subnet(n.BaseAddress, n.PrefixLength)).ToList(),
+            DnsServers = connection.Dns,
+        };
+    }
+
+    // An empty id means "the address the request arrived on"; with one concrete listen address that is it,
+    // otherwise the host name stands in until per-address identities exist.
+    private static IkeIdentity LocalIdentity(ConnectionSettings connection, ServerSettings server)
+    {
+        if (connection.Local.Id.Length > 0)
+        {
+            return IkeIdentity.Parse(connection.Local.Id);
+        }
+
+        var concrete = server.Listen.Where(a => !a.Equals(IPAddress.Any) && !a.Equals(IPAddress.IPv6Any)).ToList();
+        return concrete.Count == 1 ? IkeIdentity.Parse(concrete[0].ToString()) : IkeIdentity.Parse(Dns.GetHostName());
+    }
+}

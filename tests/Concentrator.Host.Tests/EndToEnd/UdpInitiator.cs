@@ -1,0 +1,78 @@
+using System.Net;
+using System.Net.Sockets;
+using Concentrator.Ike;
+using Concentrator.Ike.Encoding.Payloads;
+using Concentrator.Ike.Sa;
+using Concentrator.Ike.Sa.Authenticators;
+
+namespace Concentrator.Host.Tests.EndToEnd;
+
+/// <summary>Our own IKEv2 initiator (the pure <see cref="IkeSa"/> in the initiator role) over a real UDP socket:
+/// a road warrior asking for a virtual IP, authenticating with a PSK.</summary>
+internal sealed class UdpInitiator : IDisposable
+{
+    private static readonly TimeSpan ReceiveTimeout = TimeSpan.FromSeconds(5);
+    private readonly Socket _socket;
+
+    public UdpInitiator(IPEndPoint server, string identity, string secret, Socket? socket = null)
+    {
+        Server = server;
+        _socket = socket ?? new Socket(server.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        if (!_socket.IsBound)
+        {
+            _socket.Bind(new IPEndPoint(server.Address, 0));
+        }
+
+        Local = (IPEndPoint)_socket.LocalEndPoint!;
+        var psk = new PskAuthenticator((_, _) => System.Text.Encoding.UTF8.GetBytes(secret));
+        var config = new IkeSaConfig
+        {
+            IkeProposals = ProposalStrings.Parse(ProtocolId.Ike, "aes256gcm16-prfsha256-x25519"),
+            EspProposals = ProposalStrings.Parse(ProtocolId.Esp, "aes256gcm16"),
+            LocalIdentity = IkeIdentity.Parse(identity),
+            LocalAuthenticator = psk,
+            RemoteAuthenticators = [psk],
+            RequestVirtualIp4 = true,
+        };
+        Sa = IkeSa.CreateInitiator(config, new IkeSaServices(), Local, server);
+    }
+
+    public IPEndPoint Server { get; }
+
+    public IPEndPoint Local { get; }
+
+    public IkeSa Sa { get; }
+
+    /// <summary>IKE_SA_INIT and IKE_AUTH; returns the state afterwards (Established or Failed).</summary>
+    public async Task<IkeSaState> ConnectAsync()
+    {
+        var auth = await ExchangeAsync(Sa.Initiate().Message!);
+        Assert.False(auth.IsDropped, auth.Detail);
+        var done = await ExchangeAsync(auth.Message!);
+        Assert.False(done.IsDropped, done.Detail);
+        return Sa.State;
+    }
+
+    /// <summary>INFORMATIONAL with DELETE of the IKE SA; returns the state afterwards.</summary>
+    public async Task<IkeSaState> DeleteAsync()
+    {
+        var result = await ExchangeAsync(Sa.InitiateDelete().Message!);
+        Assert.False(result.IsDropped, result.Detail);
+        return Sa.State;
+    }
+
+    public void Dispose()
+    {
+        Sa.Dispose();
+        _socket.Dispose();
+    }
+
+    private async Task<IkeSaResult> ExchangeAsync(byte[] request)
+    {
+        await _socket.SendToAsync(request, Server);
+        var buffer = new byte[65535];
+        using var timeout = new CancellationTokenSource(ReceiveTimeout);
+        var received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), timeout.Token);
+        return Sa.ProcessResponse(buffer.AsMemory(0, received.ReceivedBytes), (IPEndPoint)received.RemoteEndPoint, Local);
+    }
+}
