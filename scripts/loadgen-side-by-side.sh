@@ -1,0 +1,196 @@
+#!/bin/bash
+# Side by side: the same load-generator settings against strongSwan 5.9 (charon-systemd + kernel-libipsec) and
+# against Concentrator (src/Concentrator.Host, userspace dataplane: TUN ipsec1, no kernel ESP on this machine).
+# Both responders: PSK, IKE aes256gcm16-prfsha256-x25519, ESP aes256gcm16, pool 10.99.0.0/16, one CHILD SA
+# (local_ts 198.51.100.0/24), cookie / half-open thresholds lifted because every client uses one source address.
+# Topology per responder: netns lg-sbs-gw (192.0.2.1, responder) <veth> lg-sbs-cl (192.0.2.2, load generator).
+# A fresh responder process per level (memory per SA is measured from the same start); every run ends with
+# --teardown. Prints one table, writes JSON + text table to $OUT (default bench/results/side-by-side-<UTC time>).
+#
+#   COUNT=1000 LEVELS="1 10 50" scripts/loadgen-side-by-side.sh
+#   REPEAT=3 ...        # every (responder, level) REPEAT times, interleaved; the table quotes medians
+#   CONC_ENV="DOTNET_ThreadPool_ForceMinWorkerThreads=0x40" ...   # environment for the Concentrator process
+#   VERBOSE=1 ...       # print the load generator's output (progress lines + report; always kept in $OUT/*.txt)
+set -u
+COUNT=${COUNT:-1000}
+LEVELS=${LEVELS:-"1 10 50"}
+REPEAT=${REPEAT:-1}
+PROPOSAL=aes256gcm16-prfsha256-x25519
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+OUT=${OUT:-$ROOT/bench/results/side-by-side-$STAMP}
+GW=lg-sbs-gw CL=lg-sbs-cl
+D=$(mktemp -d /tmp/lg-sbs-XXXXXX)
+PID=
+stop_responder() {
+    [ -z "$PID" ] && return
+    kill "$PID" 2>/dev/null
+    for i in $(seq 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; PID=
+}
+cleanup() { stop_responder; ip netns del $GW 2>/dev/null; ip netns del $CL 2>/dev/null; rm -rf "$D"; }
+trap cleanup EXIT
+
+for p in bench/Concentrator.LoadGen src/Concentrator.Host; do
+    dotnet build "$ROOT/$p" -c Release -v q -nologo >/dev/null || { echo "build of $p failed"; exit 1; }
+done
+LG="$ROOT/bench/Concentrator.LoadGen/bin/Release/net10.0/concentrator-loadgen"
+HOST="$ROOT/src/Concentrator.Host/bin/Release/net10.0/concentrator"
+mkdir -p "$OUT"
+
+ip netns del $GW 2>/dev/null; ip netns del $CL 2>/dev/null
+set -e
+ip netns add $GW; ip netns add $CL
+ip -n $GW link set lo up; ip -n $CL link set lo up
+ip link add gw0 netns $GW type veth peer name cl0 netns $CL
+ip -n $GW addr add 192.0.2.1/24 dev gw0; ip -n $CL addr add 192.0.2.2/24 dev cl0
+ip -n $GW addr add 198.51.100.1/24 dev lo   # kernel-libipsec routes the CHILD SA from an address in local_ts
+ip -n $GW link set gw0 up; ip -n $CL link set cl0 up
+set +e
+
+# ---- strongSwan -------------------------------------------------------------------------------------------
+cat > $D/strongswan.conf <<CONF
+charon {
+    load_modular = no
+    load = random nonce openssl pem pkcs1 pkcs8 x509 pubkey curve25519 gcm aes sha1 sha2 hmac kdf kernel-libipsec kernel-netlink socket-default vici
+    # all clients share one source address: lift the per-IP half-open limit and the cookie threshold
+    block_threshold = 1000000
+    cookie_threshold = 1000000
+    filelog { main { path = $D/charon.log
+                     default = -1 } }
+    syslog { daemon { default = -1 } }
+    plugins { vici { socket = unix://$D/charon.vici } }
+}
+swanctl { socket = unix://$D/charon.vici }
+CONF
+cat > $D/swanctl.conf <<CONF
+connections { rw {
+    version = 2
+    local_addrs = 192.0.2.1
+    proposals = $PROPOSAL
+    pools = rw-pool
+    local { auth = psk
+            id = gw.loadgen.test }
+    remote { auth = psk
+             id = %any }
+    children { lan { local_ts = 198.51.100.0/24
+                     esp_proposals = aes256gcm16 } }
+} }
+pools { rw-pool { addrs = 10.99.0.0/16 } }
+secrets { ike-any { secret = "lg-bench-psk" } }
+CONF
+export STRONGSWAN_CONF=$D/strongswan.conf
+
+# ---- Concentrator -----------------------------------------------------------------------------------------
+mkdir -p $D/conc/conns
+cat > $D/conc/concentrator.conf <<CONF
+concentrator {
+  config-dir = "conns"
+  ike {
+    listen = [ "192.0.2.1" ]
+    # all clients share one source address: never ask for COOKIEs during the run
+    half-open-cookie-threshold = 1000000
+  }
+}
+CONF
+cat > $D/conc/conns/rw.conf <<CONF
+rw {
+  local { id = "gw.loadgen.test", auth = psk }
+  remote { id = "%any", auth = psk }
+  ike-proposals = [ "$PROPOSAL" ]
+  esp-proposals = [ "aes256gcm16" ]
+  local-ts = [ "198.51.100.0/24" ]
+  pools = [ "10.99.0.0/16" ]
+  ipsec-interface = 1
+}
+secrets { "%any" = "lg-bench-psk" }
+CONF
+
+start_strongswan() {
+    setsid ip netns exec $GW env STRONGSWAN_CONF=$D/strongswan.conf /usr/sbin/charon-systemd </dev/null >/dev/null 2>&1 &
+    PID=$!
+    for i in $(seq 500); do swanctl --stats >/dev/null 2>&1 && break; sleep 0.01; done
+    swanctl --load-all --file $D/swanctl.conf >/dev/null 2>&1 || { echo "swanctl --load-all failed"; return 1; }
+}
+start_concentrator() {  # $1 = log file
+    ip -n $GW link del ipsec1 2>/dev/null
+    ip netns exec $GW env ${CONC_ENV:-} "$HOST" run --config $D/conc/concentrator.conf </dev/null >"$1" 2>&1 &
+    PID=$!
+    for i in $(seq 300); do
+        grep -q "IKE listening" "$1" 2>/dev/null && ip netns exec $GW ss -Hlun 'sport = :500' | grep -q . && return 0
+        kill -0 $PID 2>/dev/null || { echo "concentrator exited:"; tail -20 "$1"; PID=; return 1; }
+        sleep 0.1
+    done
+    echo "concentrator did not start listening in 30 s:"; tail -20 "$1"; return 1
+}
+
+shrink_log() {  # the Host logs one line per lease, release and deleted SA: keep their counts, not the lines
+    local f=$1
+    { echo "# omitted: $(grep -c ': lease ' $f) 'lease', $(grep -c ': released ' $f) 'released', $(grep -c 'Deleted: ended (deleted)' $f) 'Deleted: ended (deleted)' lines"
+      echo "# first lease: $(grep -m1 ': lease ' $f | cut -c1-130)"
+      grep -v ': lease \|: released \|Deleted: ended (deleted)' $f; } >$f.tmp && mv $f.tmp $f
+}
+
+SSV=$(swanctl --version 2>&1 | grep -o '[0-9]\+\.[0-9]\+\.[0-9]\+' | head -1)
+echo "COUNT=$COUNT LEVELS=\"$LEVELS\" REPEAT=$REPEAT EXTRA=\"${EXTRA:-}\" CONC_ENV=\"${CONC_ENV:-}\", $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), strongSwan $SSV" | tee $OUT/runs.txt
+run=0
+for r in $(seq $REPEAT); do
+  for c in $LEVELS; do
+    for resp in strongswan concentrator; do
+        run=$((run + 1))
+        J=$OUT/$resp-c$c-r$r.json; T=$OUT/$resp-c$c-r$r.txt
+        if [ $resp = strongswan ]; then start_strongswan || exit 1
+        else start_concentrator $OUT/concentrator-c$c-r$r.log || { stop_responder; continue; }; fi
+        CONC="--concurrency $c"; [ "$c" = 0 ] && CONC=""
+        CMD="$LG 192.0.2.1 --psk lg-bench-psk --count $COUNT $CONC ${EXTRA:-} --teardown --netns $CL --id r$run-c{n}@loadgen --responder-pid $PID --json $J"
+        timeout 600 $CMD >$T 2>&1
+        echo "$resp c=$c rep=$r exit=$? : ${CMD/$LG/concentrator-loadgen}" | tee -a $OUT/runs.txt
+        [ -n "${VERBOSE:-}" ] && cat $T
+        if [ $resp = concentrator ] && ! kill -0 $PID 2>/dev/null; then echo "  concentrator died during the run" | tee -a $OUT/runs.txt; PID=; fi
+        stop_responder
+        [ $resp = concentrator ] && shrink_log $OUT/concentrator-c$c-r$r.log
+    done
+  done
+done
+
+python3 - "$OUT" "$LEVELS" "$REPEAT" "$COUNT" "$SSV" <<'PY' | tee $OUT/table.md
+import json, os, statistics, sys
+out, levels, rep, count, ssv = sys.argv[1], sys.argv[2].split(), int(sys.argv[3]), sys.argv[4], sys.argv[5]
+def load(resp, c):
+    rs = []
+    for r in range(1, rep + 1):
+        p = f"{out}/{resp}-c{c}-r{r}.json"
+        if os.path.exists(p): rs.append(json.load(open(p)))
+    return rs
+def med(rs, f):
+    v = [f(x) for x in rs]
+    return statistics.median(v) if v else None
+M = {"setups/s": lambda x: x["setupsPerSecond"], "CPU ms/setup": lambda x: x.get("responderCpuMsPerSetup", 0),
+     "p99 ms": lambda x: x["latencyMs"]["p99"], "KiB/SA": lambda x: x.get("responderRssKiBPerSa", 0)}
+summary = {"count": int(count), "repeat": rep, "levels": {}}
+print(f"strongSwan {ssv}: charon-systemd + kernel-libipsec (ESP in userspace inside charon). "
+      f"Concentrator: Concentrator.Host, userspace dataplane (TUN ipsec1); this kernel has no ESP/xfrm interfaces.")
+print(f"{count} setups per run, {'median of ' + str(rep) + ' runs' if rep > 1 else 'one run'} per cell; ratio = Concentrator / strongSwan.\n")
+print("| concurrency | metric | strongSwan | Concentrator | ratio C/S |")
+print("|---:|---|---:|---:|---:|")
+for c in levels:
+    s, k = load("strongswan", c), load("concentrator", c)
+    summary["levels"][c] = {}
+    for name, f in M.items():
+        a, b = med(s, f), med(k, f)
+        ratio = (b / a) if a and b is not None else None
+        summary["levels"][c][name] = {"strongswan": a, "concentrator": b, "ratio": ratio}
+        fmt = lambda v: "n/a" if v is None else f"{v:.2f}"
+        print(f"| {c} | {name} | {fmt(a)} | {fmt(b)} | {'n/a' if ratio is None else f'{ratio:.2f}'} |")
+    for resp, rs in (("strongSwan", s), ("Concentrator", k)):
+        summary["levels"][c][resp + " runs"] = [dict({n: f(x) for n, f in M.items()}, failed=x["failed"],
+            retransmits=x.get("retransmits"), loadGenCpuMsPerSetup=x.get("loadGenCpuMsPerSetup")) for x in rs]
+        fails = [x["failed"] for x in rs]
+        summary["levels"][c][resp + " failed"] = fails
+        if any(fails):
+            causes = [x.get("failuresByCause") for x in rs]
+            summary["levels"][c][resp + " failuresByCause"] = causes
+            print(f"| {c} | {resp} failed | {fails} of {count} | {causes} | |")
+json.dump(summary, open(f"{out}/summary.json", "w"), indent=2)
+PY
+echo "results in $OUT"

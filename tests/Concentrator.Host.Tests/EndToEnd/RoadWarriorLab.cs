@@ -1,0 +1,323 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using Concentrator.Host.Configuration;
+using Concentrator.Server.Pools;
+using Concentrator.Server.Runtime;
+
+namespace Concentrator.Host.Tests.EndToEnd;
+
+/// <summary>
+/// A fresh gateway for one interop test: three namespaces (gateway, road warrior, LAN host 198.51.100.10), the
+/// real concentrator process serving the repository's HOCON.conf in the gateway namespace, and helpers to run a
+/// strongSwan road warrior (charon-systemd + swanctl, kernel-libipsec, PSK) against it. Names carry a per-lab
+/// counter so labs of different test classes can run side by side.
+/// </summary>
+internal sealed partial class RoadWarriorLab : IDisposable
+{
+    private static int _counter;
+    private readonly string _gw;
+    private readonly string _road;
+    private readonly string _lan;
+    private readonly TempDir _dir = new();
+    private readonly Dictionary<string, string> _swanctl;
+    private readonly StringBuilder _hostLog = new();
+    private readonly Process _concentrator;
+    private Process? _charon;
+
+    public RoadWarriorLab()
+    {
+        var tag = Interlocked.Increment(ref _counter).ToString(CultureInfo.InvariantCulture) + "-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        _gw = "rw-gw-" + tag;
+        _road = "rw-road-" + tag;
+        _lan = "rw-lan-" + tag;
+        _swanctl = new() { ["STRONGSWAN_CONF"] = Path.Combine(_dir.Path, "strongswan.conf") };
+        Cleanup();
+        foreach (var ns in new[] { _gw, _road, _lan })
+        {
+            Shell.Must("ip", "netns", "add", ns);
+            Shell.Must("ip", "-n", ns, "link", "set", "lo", "up");
+        }
+
+        Shell.Must("ip", "link", "add", "rw-gw0", "netns", _gw, "type", "veth", "peer", "name", "rw-road0", "netns", _road);
+        Shell.Must("ip", "-n", _gw, "addr", "add", "192.0.2.1/24", "dev", "rw-gw0");
+        Shell.Must("ip", "-n", _road, "addr", "add", "192.0.2.2/24", "dev", "rw-road0");
+        Shell.Must("ip", "-n", _gw, "link", "set", "rw-gw0", "up");
+        Shell.Must("ip", "-n", _road, "link", "set", "rw-road0", "up");
+        Shell.Must("ip", "link", "add", "rw-gwl", "netns", _gw, "type", "veth", "peer", "name", "rw-lan0", "netns", _lan);
+        Shell.Must("ip", "-n", _gw, "addr", "add", "198.51.100.1/24", "dev", "rw-gwl");
+        Shell.Must("ip", "-n", _lan, "addr", "add", "198.51.100.10/24", "dev", "rw-lan0");
+        Shell.Must("ip", "-n", _gw, "link", "set", "rw-gwl", "up");
+        Shell.Must("ip", "-n", _lan, "link", "set", "rw-lan0", "up");
+        Shell.Must("ip", "-n", _lan, "route", "add", "default", "via", "198.51.100.1");
+        Shell.Must("ip", "netns", "exec", _gw, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+
+        var main = Path.Combine(RepoPaths.Root, "HOCON.conf");
+        var loaded = ConfigLoader.Load(main);
+        var node = NodeDefinition.Load(loaded.Config, loaded.MainFile, loaded.Connections.Select(c => new ConnectionSource(c.Path, c.Config)).ToList());
+        var connection = node.Connections[0];
+        GatewayId = connection.Local.Id;
+        Psk = Encoding.UTF8.GetString(node.Secrets.Lookup("road@e2e.test")!);
+        Pool = connection.Pools[0];
+
+        // The address the pool itself hands out first, computed by the pool rather than written down here.
+        FirstPoolAddress = new AddressPool(Pool).Acquire("probe", 1)!;
+        WriteStrongSwanConf();
+        _concentrator = StartConcentrator(main);
+    }
+
+    public string GatewayId { get; }
+
+    public string Psk { get; }
+
+    public IPNetwork Pool { get; }
+
+    public IPAddress FirstPoolAddress { get; }
+
+    public string CharonLog => File.Exists(Path.Combine(_dir.Path, "charon.log")) ? File.ReadAllText(Path.Combine(_dir.Path, "charon.log")) : "";
+
+    public string HostLog
+    {
+        get
+        {
+            lock (_hostLog)
+            {
+                return _hostLog.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts charon-systemd in the road namespace and waits for its vici socket.</summary>
+    public void StartCharon()
+    {
+        _charon = Start("ip", "netns", "exec", _road, "env", "STRONGSWAN_CONF=" + _swanctl["STRONGSWAN_CONF"], "/usr/sbin/charon-systemd");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (Shell.Run(_swanctl, "swanctl", "--stats").Code != 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "charon-systemd did not open its vici socket within 10 s");
+            Thread.Sleep(50);
+        }
+    }
+
+    /// <summary>SIGKILL: charon vanishes without telling the gateway anything.</summary>
+    public void KillCharon()
+    {
+        var charon = _charon!;
+        Shell.Run("kill", "-KILL", charon.Id.ToString(CultureInfo.InvariantCulture));
+        Assert.True(charon.WaitForExit(TimeSpan.FromSeconds(5)), "charon did not die");
+        charon.Dispose();
+        _charon = null;
+
+        // charon-systemd's TUN device of kernel-libipsec dies with it; its leftover routes go with the device.
+        Shell.Run("rm", "-f", Path.Combine(_dir.Path, "charon.vici"));
+    }
+
+    /// <summary>Loads connection "home" (child "lan") for <paramref name="identity"/> into the running charon.</summary>
+    public void Load(string identity, string psk, string proposals = "aes256gcm16-prfsha256-x25519", string espProposals = "aes256gcm16", string vip = "0.0.0.0")
+    {
+        var file = _dir.Write("swanctl.conf", $$"""
+            connections {
+                home {
+                    version = 2
+                    remote_addrs = 192.0.2.1
+                    vips = {{vip}}
+                    proposals = {{proposals}}
+                    local {
+                        auth = psk
+                        id = {{identity}}
+                    }
+                    remote {
+                        auth = psk
+                        id = {{GatewayId}}
+                    }
+                    children {
+                        lan {
+                            remote_ts = 198.51.100.0/24
+                            esp_proposals = {{espProposals}}
+                            start_action = none
+                        }
+                    }
+                }
+            }
+            secrets {
+                ike-gw {
+                    id-1 = {{identity}}
+                    secret = "{{psk}}"
+                }
+            }
+            """);
+        var (code, output) = Shell.Run(_swanctl, "swanctl", "--load-all", "--clear", "--file", file);
+        Assert.True(code == 0, "swanctl --load-all failed:\n" + output);
+    }
+
+    public (int Code, string Output) Initiate() => Shell.Run(_swanctl, "timeout", "12", "swanctl", "--initiate", "--ike", "home", "--child", "lan");
+
+    public void MustInitiate()
+    {
+        var (code, output) = Initiate();
+        Assert.True(code == 0, "swanctl --initiate failed:\n" + output + "\nhost:\n" + HostLog);
+    }
+
+    public (int Code, string Output) Terminate() => Shell.Run(_swanctl, "timeout", "8", "swanctl", "--terminate", "--ike", "home");
+
+    public string ListSas() => Shell.Run(_swanctl, "swanctl", "--list-sas").Output;
+
+    /// <summary>The virtual IP charon shows for its IKE SA.</summary>
+    public static IPAddress VirtualIp(string sas)
+    {
+        var match = VipPattern().Match(sas);
+        Assert.True(match.Success, "no virtual IP in:\n" + sas);
+        return IPAddress.Parse(match.Groups[1].Value);
+    }
+
+    /// <summary>Pings the LAN host from the road namespace, from <paramref name="source"/> when given.</summary>
+    public (int Code, string Output) Ping(int count = 2, IPAddress? source = null)
+    {
+        var args = new List<string> { "netns", "exec", _road, "ping", "-c", count.ToString(CultureInfo.InvariantCulture), "-W", "2" };
+        if (source is not null)
+        {
+            args.AddRange(["-I", source.ToString()]);
+        }
+
+        args.Add("198.51.100.10");
+        return Shell.Run("ip", [.. args]);
+    }
+
+    /// <summary>Waits until the host log holds <paramref name="text"/>; false after <paramref name="timeout"/>.</summary>
+    public bool WaitForHostLog(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!HostLog.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            Thread.Sleep(50);
+        }
+
+        return true;
+    }
+
+    public void Dispose()
+    {
+        foreach (var p in new[] { _charon, _concentrator })
+        {
+            if (p is not null)
+            {
+                if (!p.HasExited)
+                {
+                    p.Kill();
+                    p.WaitForExit(TimeSpan.FromSeconds(5));
+                }
+
+                p.Dispose();
+            }
+        }
+
+        Cleanup();
+        _dir.Dispose();
+    }
+
+    [GeneratedRegex(@"\[(\d+\.\d+\.\d+\.\d+)\]")]
+    private static partial Regex VipPattern();
+
+    private void Cleanup()
+    {
+        foreach (var ns in new[] { _gw, _road, _lan })
+        {
+            Shell.Run("ip", "netns", "del", ns);
+        }
+    }
+
+    private Process StartConcentrator(string main)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "concentrator.dll");
+        var p = Start("ip", "netns", "exec", _gw, "dotnet", dll, "run", "--config", main);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            var line = p.StandardOutput.ReadLine();
+            if (line is null)
+            {
+                break;
+            }
+
+            Append(line);
+            if (line.StartsWith("running:", StringComparison.Ordinal))
+            {
+                _ = Task.Run(() =>
+                {
+                    while (p.StandardOutput.ReadLine() is { } more)
+                    {
+                        Append(more);
+                    }
+                });
+                return p;
+            }
+        }
+
+        Assert.Fail("concentrator did not start:\n" + HostLog + p.StandardError.ReadToEnd());
+        throw new UnreachableException();
+    }
+
+    private void Append(string line)
+    {
+        lock (_hostLog)
+        {
+            _hostLog.AppendLine(line);
+        }
+    }
+
+    private static Process Start(string file, params string[] args)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        var p = Process.Start(info)!;
+        p.StandardInput.Close();
+        _ = p.StandardError.ReadToEndAsync();
+        return p;
+    }
+
+    private void WriteStrongSwanConf()
+    {
+        var dir = _dir.Path;
+        _dir.Write("strongswan.conf", $$"""
+            charon {
+                load_modular = no
+                load = random nonce openssl pem pkcs1 pkcs8 x509 pubkey curve25519 gcm aes sha1 sha2 hmac kdf kernel-libipsec kernel-netlink socket-default vici
+                retransmit_tries = 2
+                retransmit_timeout = 1.0
+                threads = 32
+                filelog {
+                    main {
+                        path = {{dir}}/charon.log
+                        default = 1
+                        ike = 2
+                        flush_line = yes
+                    }
+                }
+                syslog {
+                    daemon {
+                        default = -1
+                    }
+                }
+                plugins {
+                    vici {
+                        socket = unix://{{dir}}/charon.vici
+                    }
+                }
+            }
+            swanctl {
+                socket = unix://{{dir}}/charon.vici
+            }
+            """);
+    }
+}
