@@ -152,6 +152,16 @@ internal sealed partial class RoadWarriorLab : IDisposable
         Assert.True(code == 0, "swanctl --load-all failed:\n" + output);
     }
 
+    /// <summary>Loads a whole swanctl.conf (any number of connections) into the running charon.</summary>
+    public void LoadConf(string swanctlConf)
+    {
+        var (code, output) = Shell.Run(_swanctl, "swanctl", "--load-all", "--clear", "--file", _dir.Write("swanctl.conf", swanctlConf));
+        Assert.True(code == 0, "swanctl --load-all failed:\n" + output);
+    }
+
+    /// <summary>Runs swanctl against this lab's charon, bounded by <paramref name="seconds"/>.</summary>
+    public (int Code, string Output) Swanctl(int seconds, params string[] args) => Shell.Run(_swanctl, "timeout", [seconds.ToString(CultureInfo.InvariantCulture), "swanctl", .. args]);
+
     public (int Code, string Output) Initiate() => Shell.Run(_swanctl, "timeout", "12", "swanctl", "--initiate", "--ike", "home", "--child", "lan");
 
     public void MustInitiate()
