@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using Concentrator.Host.Configuration;
+using Concentrator.Server.Config;
 using Concentrator.Server.Pools;
 using Concentrator.Server.Runtime;
 
@@ -58,6 +59,7 @@ internal sealed partial class RoadWarriorLab : IDisposable
         var loaded = ConfigLoader.Load(main);
         var node = NodeDefinition.Load(loaded.Config, loaded.MainFile, loaded.Connections.Select(c => new ConnectionSource(c.Path, c.Config)).ToList());
         var connection = node.Connections[0];
+        Connection = connection;
         GatewayId = connection.Local.Id;
         Psk = Encoding.UTF8.GetString(node.Secrets.Lookup("road@e2e.test")!);
         Pool = connection.Pools[0];
@@ -67,6 +69,9 @@ internal sealed partial class RoadWarriorLab : IDisposable
         WriteStrongSwanConf();
         _concentrator = StartConcentrator(main);
     }
+
+    /// <summary>The example connection the gateway serves (the first of the repository's config/).</summary>
+    public ConnectionSettings Connection { get; }
 
     public string GatewayId { get; }
 
@@ -211,6 +216,16 @@ internal sealed partial class RoadWarriorLab : IDisposable
 
         return true;
     }
+
+    /// <summary>SIGTERM to the concentrator; its exit code, or null when it is still running after <paramref name="timeout"/>.</summary>
+    public int? StopConcentrator(TimeSpan timeout)
+    {
+        Shell.Must("kill", "-TERM", _concentrator.Id.ToString(CultureInfo.InvariantCulture));
+        return _concentrator.WaitForExit(timeout) ? _concentrator.ExitCode : null;
+    }
+
+    /// <summary>Whether the gateway namespace has a link named <paramref name="name"/>.</summary>
+    public bool GatewayHasLink(string name) => Shell.Run("ip", "-n", _gw, "link", "show", name).Code == 0;
 
     public void Dispose()
     {
