@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Concentrator.Host.Tests.EndToEnd;
+namespace Concentrator.Interop.Tests.Lab;
 
 /// <summary>Runs tools (ip, swanctl, ping) for the network-namespace tests.</summary>
 internal static class Shell

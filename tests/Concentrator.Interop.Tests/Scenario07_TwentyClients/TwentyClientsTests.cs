@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Xunit.Abstractions;
 
-namespace Concentrator.Host.Tests.EndToEnd;
+namespace Concentrator.Interop.Tests.Scenario07_TwentyClients;
 
 /// <summary>
 /// Interop scenario 7 of the responder issue: many strongSwan road warriors at once sharing the gateway's one
@@ -14,7 +14,7 @@ namespace Concentrator.Host.Tests.EndToEnd;
 /// distinct IKE SPIs, identities, leases and CHILD SAs behind the same outer address.
 /// Needs root and strongSwan (scripts/install-test-deps.sh); fails, never skips, without them.
 /// </summary>
-public sealed partial class StrongSwanScaleTests(ITestOutputHelper output)
+public sealed partial class TwentyClientsTests(ITestOutputHelper output)
 {
     private const int Clients = 20;
 

@@ -8,7 +8,7 @@ using Concentrator.Server.Config;
 using Concentrator.Server.Pools;
 using Concentrator.Server.Runtime;
 
-namespace Concentrator.Host.Tests.EndToEnd;
+namespace Concentrator.Interop.Tests.Lab;
 
 /// <summary>
 /// A fresh gateway for one interop test: three namespaces (gateway, road warrior, LAN host 198.51.100.10), the

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Concentrator.Host.Tests.EndToEnd;
+namespace Concentrator.Interop.Tests.Scenario01_PskGcmX25519;
 
 /// <summary>
 /// Scenario 1 of the responder issue, for real: the concentrator process (built concentrator.dll, run as the
@@ -10,7 +10,7 @@ namespace Concentrator.Host.Tests.EndToEnd;
 /// host behind the gateway through the tunnel, disconnects; SIGTERM then stops the concentrator cleanly and
 /// ipsec1 is gone. Needs root and strongSwan (scripts/install-test-deps.sh); fails, never skips, without them.
 /// </summary>
-public sealed class StrongSwanRoadWarriorTests : IDisposable
+public sealed class PskGcmX25519Tests : IDisposable
 {
     private readonly RoadWarriorLab _lab = new();
 
