@@ -199,7 +199,7 @@ public sealed partial class IkeSa : IDisposable
         {
             foreach (IPAddress address in VirtualIps)
             {
-                allocator.Release(address);
+                allocator.Release(address, ResponderSpi);
             }
         }
 

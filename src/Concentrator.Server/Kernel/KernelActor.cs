@@ -195,8 +195,8 @@ public sealed partial class KernelActor : ReceiveActor
 
     private static object KeyOf(IKernelCommand command) => command switch
     {
-        InstallChild c => ("child", c.Reqid),
-        RemoveChild c => ("child", c.Reqid),
+        InstallChild c => ChildKey(c.Reqid, c.Policies.Select(p => p.Id).ToList()),
+        RemoveChild c => ChildKey(c.Reqid, c.Policies),
         AllocateSpi c => ("child", c.Reqid),
         AddRoute c => ("route", c.Route.Destination, c.Route.Table),
         DeleteRoute c => ("route", c.Route.Destination, c.Route.Table),
@@ -204,6 +204,20 @@ public sealed partial class KernelActor : ReceiveActor
         DeleteInterface c => ("interface-index", c.Index),
         _ => ("other", command.CorrelationId),
     };
+
+    // CHILD SAs are ordered by their policy selectors, not just their reqid: when a newer IKE SA of the same identity
+    // takes over the virtual IP, the older SA's removal must finish before the newer one's policies (the same
+    // selectors, a different reqid) go in, or they would meet EEXIST. The outbound policy names the selector pair.
+    private static object ChildKey(uint reqid, IReadOnlyList<PolicyId> policies)
+    {
+        if (policies.Count == 0)
+        {
+            return ("child", reqid);
+        }
+
+        var id = policies.FirstOrDefault(p => p.Direction == PolicyDirection.Out) ?? policies[0];
+        return ("child-selector", id.Selector, id.IfId);
+    }
 
     private static string Describe(IKernelCommand command) => command switch
     {

@@ -24,6 +24,9 @@ public sealed class ConcentratorNode : IAsyncDisposable
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long shutdown waits for the peers to answer their Delete.</summary>
+    private static readonly TimeSpan ShutdownDeleteTimeout = TimeSpan.FromSeconds(3);
+
     private readonly IActorRef? _interface;
     private int _stopped;
 
@@ -170,6 +173,18 @@ public sealed class ConcentratorNode : IAsyncDisposable
         {
             await System.WhenTerminated.ConfigureAwait(false);
             return;
+        }
+
+        try
+        {
+            // Clients hear of the shutdown through a Delete (strongSwan does the same), bounded: a peer that does not
+            // answer is not waited for; whatever is left is flushed below.
+            var ended = await Dispatcher.Ask<AllIkeSasEnded>(new DeleteAllIkeSas("the concentrator is shutting down"), ShutdownDeleteTimeout).ConfigureAwait(false);
+            System.Log.Info("shutdown: {0} IKE SA(s) deleted", ended.Deleted);
+        }
+        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+        {
+            System.Log.Warning("shutdown: not every peer answered its Delete within {0}", ShutdownDeleteTimeout);
         }
 
         if (_interface is not null)

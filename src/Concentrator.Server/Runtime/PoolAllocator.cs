@@ -13,10 +13,8 @@ namespace Concentrator.Server.Runtime;
 public sealed class PoolAllocator : IAddressAllocator
 {
     private readonly IReadOnlyList<AddressPool> _pools;
-    private readonly Dictionary<IPAddress, ulong> _holders = [];
     private readonly Lock _lock = new();
     private readonly Action<string>? _log;
-    private ulong _nextHolder;
 
     public PoolAllocator(IEnumerable<IPNetwork> prefixes, Action<string>? log = null)
     {
@@ -38,18 +36,16 @@ public sealed class PoolAllocator : IAddressAllocator
         }
     }
 
-    public IPAddress? Allocate(IkeIdentity peer, AddressFamily family, IPAddress? requested)
+    public IPAddress? Allocate(IkeIdentity peer, AddressFamily family, IPAddress? requested, ulong owner, bool reclaim)
     {
         var identity = peer.ToString();
         lock (_lock)
         {
             foreach (var pool in _pools.Where(p => p.Family == family))
             {
-                var holder = ++_nextHolder;
                 var wanted = requested is not null && pool.Contains(requested) ? requested : null;
-                if (pool.Acquire(identity, holder, wanted) is { } address)
+                if (pool.Acquire(identity, owner, wanted, reclaim) is { } address)
                 {
-                    _holders[address] = holder;
                     _log?.Invoke($"lease {address} to {identity}");
                     return address;
                 }
@@ -60,21 +56,19 @@ public sealed class PoolAllocator : IAddressAllocator
         return null;
     }
 
-    public void Release(IPAddress address)
+    public void Release(IPAddress address, ulong owner)
     {
+        bool released;
         lock (_lock)
         {
-            if (!_holders.Remove(address, out var holder))
-            {
-                return;
-            }
-
-            foreach (var pool in _pools.Where(p => p.Contains(address)))
-            {
-                pool.Release(address, holder);
-            }
+            // The owner (the IKE SA's SPI) keys the lease: an older SA of the same identity whose address a newer
+            // SA took over (INITIAL_CONTACT) releases nothing when it ends later.
+            released = _pools.FirstOrDefault(p => p.Contains(address))?.Release(address, owner) ?? false;
         }
 
-        _log?.Invoke($"released {address}");
+        if (released)
+        {
+            _log?.Invoke($"released {address}");
+        }
     }
 }

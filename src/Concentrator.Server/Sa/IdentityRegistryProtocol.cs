@@ -3,10 +3,22 @@ using Concentrator.Ike.Sa;
 
 namespace Concentrator.Server.Sa;
 
-/// <summary>Sent by an IKE SA actor once its peer authenticated as <paramref name="Identity"/>. The SA that held
-/// the identity before gets <see cref="DeleteIkeSa"/>: silently when the new SA carried INITIAL_CONTACT (RFC 7296
-/// §2.4: the peer lost the old one), else with a Delete sent to the peer. Not answered.</summary>
+/// <summary>Sent by an IKE SA actor once its peer authenticated as <paramref name="Identity"/>, before its CHILD SAs
+/// go into the kernel. The SA that held the identity before gets <see cref="DeleteIkeSa"/>: silently when the new SA
+/// carried INITIAL_CONTACT (RFC 7296 §2.4: the peer lost the old one), else with a Delete sent to the peer. Answered
+/// with <see cref="IdentityGranted"/> once the older SA's CHILD SAs have left the kernel (it answered
+/// <see cref="IkeSaReleased"/> or stopped), so the newer SA can install the same selectors (the same virtual IP).</summary>
 public sealed record ClaimIdentity(IkeIdentity Identity, bool InitialContact);
+
+/// <summary>The claimant now holds <paramref name="Identity"/> and no older SA of it has state in the kernel.</summary>
+public sealed record IdentityGranted(IkeIdentity Identity);
+
+/// <summary>An IKE SA told to delete itself answers this once its CHILD SAs' removal is on its way to the kernel
+/// actor (which runs commands for the same selectors in arrival order).</summary>
+public sealed record IkeSaReleased
+{
+    public static IkeSaReleased Instance { get; } = new();
+}
 
 /// <summary>Asks which SA actor holds <paramref name="Identity"/>; answered with <see cref="IdentityHolder"/>.</summary>
 public sealed record GetIdentityHolder(IkeIdentity Identity);

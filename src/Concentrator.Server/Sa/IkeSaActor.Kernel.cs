@@ -68,6 +68,12 @@ public sealed partial class IkeSaActor
         Receive<KernelFailed>(OnInstallFailed);
         Receive<KernelTimeout>(_ => InstallFailed($"the kernel did not answer within {_settings.KernelTimeout}"));
         Receive<GetIkeSaStatus>(_ => Sender.Tell(Status()));
+        StashTheRest();
+    }
+
+    /// <summary>While waiting (for the kernel, for the identity), later messages wait too; datagrams only a few.</summary>
+    private void StashTheRest()
+    {
         Receive<IkeDatagram>(_ =>
         {
             if (_stashedDatagrams++ < MaxStashedDatagrams)
@@ -120,6 +126,17 @@ public sealed partial class IkeSaActor
         // PostStop removes what was installed (or is still being installed: the kernel actor runs commands of one
         // reqid in order), releases the virtual IPs and unregisters the SPI.
         Context.Stop(Self);
+    }
+
+    private void RemoveAllChildren()
+    {
+        // Sent on the way out: nobody is left to hear the answer, and the kernel actor logs a failure itself.
+        foreach (var installed in _installed.Values)
+        {
+            _kernel.Tell(ChildSaKernelRequests.Remove(installed, NextCorrelation()), ActorRefs.Nobody);
+        }
+
+        _installed.Clear();
     }
 
     private void SendRemovals()

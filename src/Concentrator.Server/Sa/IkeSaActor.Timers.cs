@@ -9,6 +9,7 @@ public sealed partial class IkeSaActor
     private const string RetransmitKey = "retransmit";
     private const string HalfOpenKey = "half-open";
     private const string DpdKey = "dpd";
+    private const string DpdTimeoutKey = "dpd-timeout";
     private object? _armedRequest;
     private long _lastHeard;
     private int _retransmissions;
@@ -25,6 +26,9 @@ public sealed partial class IkeSaActor
     {
         public static DpdTick Instance { get; } = new();
     }
+
+    /// <summary>The liveness check <paramref name="Request"/> has been out for the whole DPD timeout.</summary>
+    private sealed record DpdTimedOut(object Request);
 
     private void ArmRetransmit()
     {
@@ -95,8 +99,25 @@ public sealed partial class IkeSaActor
             // running out declares it dead.
             Send(_sa.InitiateDpd().Outbound);
             ArmRetransmit();
+            if (_settings.DpdTimeout > TimeSpan.Zero && _sa.PendingRequest is { } check)
+            {
+                Timers.StartSingleTimer(DpdTimeoutKey, new DpdTimedOut(check), _settings.DpdTimeout);
+            }
         }
 
         Timers.StartSingleTimer(DpdKey, DpdTick.Instance, _settings.DpdDelay);
+    }
+
+    private void OnDpdTimedOut(DpdTimedOut timedOut)
+    {
+        if (!ReferenceEquals(_sa.PendingRequest, timedOut.Request))
+        {
+            return;
+        }
+
+        // RFC 7296 §2.4: a peer that does not answer within the time the operator allows is dead; its IKE SA and
+        // CHILD SAs are removed locally (PostStop), nobody is left to tell.
+        _log.Warning("{0}: liveness check unanswered for {1}, peer is dead", _sa, _settings.DpdTimeout);
+        Context.Stop(Self);
     }
 }

@@ -66,12 +66,7 @@ public sealed partial class IkeSaActor : ReceiveActor, IWithTimers, IWithStash
 
     protected override void PostStop()
     {
-        foreach (var installed in _installed.Values)
-        {
-            _kernel.Tell(ChildSaKernelRequests.Remove(installed, NextCorrelation()));
-        }
-
-        _installed.Clear();
+        RemoveAllChildren();
         // Gives the virtual IPs back to the pool and zeroes the keys.
         _sa.Dispose();
         _env.Spis?.Unregister(_sa.ResponderSpi, Self);
@@ -82,6 +77,7 @@ public sealed partial class IkeSaActor : ReceiveActor, IWithTimers, IWithStash
         Receive<IkeDatagram>(OnDatagram);
         Receive<RetransmitTick>(OnRetransmit);
         Receive<DpdTick>(_ => OnDpd());
+        Receive<DpdTimedOut>(OnDpdTimedOut);
         Receive<HalfOpenExpired>(_ => OnHalfOpen());
         Receive<DeleteIkeSa>(OnDelete);
         Receive<GetIkeSaStatus>(_ => Sender.Tell(Status()));
@@ -130,9 +126,25 @@ public sealed partial class IkeSaActor : ReceiveActor, IWithTimers, IWithStash
             _log.Debug("{0}: {1}", _sa, detail);
         }
 
+        if (!_claimed && _sa.State == IkeSaState.Established && _env.Identities is { } identities && _sa.RemoteIdentity is { } identity)
+        {
+            // Uniqueness first (IkeSaActor.Identity.cs): an older SA of this identity leaves the kernel before this
+            // one's CHILD SAs go in, since with the same virtual IP both would install the same selectors.
+            _claimed = true;
+            identities.Tell(new ClaimIdentity(identity, _sa.InitialContactReceived));
+            AwaitIdentity(result.Outbound);
+            return;
+        }
+
+        Continue(result.Outbound);
+    }
+
+    /// <summary>Installs the step's new CHILD SAs (holding the answer until the kernel has them) or sends the answer.</summary>
+    private void Continue(IReadOnlyList<byte[]> outbound)
+    {
         if (_added.Count > 0)
         {
-            HoldForKernel(result.Outbound);
+            HoldForKernel(outbound);
             return;
         }
 
@@ -143,7 +155,7 @@ public sealed partial class IkeSaActor : ReceiveActor, IWithTimers, IWithStash
             _env.Observer?.Tell(new IkeSaEnding(_sa.ResponderSpi));
         }
 
-        Send(result.Outbound);
+        Send(outbound);
         AfterStep();
     }
 
@@ -163,7 +175,8 @@ public sealed partial class IkeSaActor : ReceiveActor, IWithTimers, IWithStash
                     _established = true;
                     Timers.Cancel(HalfOpenKey);
                     _env.Observer?.Tell(new IkeSaEstablished(_sa.ResponderSpi, _sa.RemoteIdentity));
-                    ClaimIdentity();
+                    _log.Info("{0}: established with {1} at {2}, virtual IP {3}, {4} CHILD SA(s)", _sa, _sa.RemoteIdentity,
+                        _sa.RemoteEndpoint, _sa.VirtualIps.Count == 0 ? "none" : string.Join(", ", _sa.VirtualIps), _installed.Count);
                 }
 
                 if (_settings.DpdDelay > TimeSpan.Zero && !Timers.IsTimerActive(DpdKey))
@@ -179,6 +192,14 @@ public sealed partial class IkeSaActor : ReceiveActor, IWithTimers, IWithStash
 
     private void OnDelete(DeleteIkeSa delete)
     {
+        // The CHILD SAs leave the kernel first, whatever follows: a newer SA of the same identity installs the
+        // same selectors (its virtual IP) as soon as the sender hears back.
+        RemoveAllChildren();
+        if (!Sender.IsNobody())
+        {
+            Sender.Tell(IkeSaReleased.Instance);
+        }
+
         if (delete.Silently || _sa.State != IkeSaState.Established)
         {
             _log.Info("{0}: deleted locally: {1}", _sa, delete.Reason);
@@ -189,14 +210,6 @@ public sealed partial class IkeSaActor : ReceiveActor, IWithTimers, IWithStash
         _log.Info("{0}: deleting: {1}", _sa, delete.Reason);
         Send(_sa.InitiateDelete().Outbound);
         AfterStep();
-    }
-
-    private void ClaimIdentity()
-    {
-        if (_env.Identities is { } identities && _sa.RemoteIdentity is { } identity)
-        {
-            identities.Tell(new ClaimIdentity(identity, _sa.InitialContactReceived));
-        }
     }
 
     private void Send(IReadOnlyList<byte[]> outbound)

@@ -12,12 +12,15 @@ namespace Concentrator.Server.Sa;
 /// half_open_timeout is 30 s).</param>
 /// <param name="DpdDelay">Send a liveness check after this long without a message from the peer (RFC 7296 §2.4);
 /// zero disables it.</param>
+/// <param name="DpdTimeout">A liveness check unanswered for this long declares the peer dead, even while retransmissions
+/// are still due (libreswan's dpdtimeout); zero leaves it to the retransmissions running out.</param>
 /// <param name="KernelTimeout">How long a CHILD SA install may take before it counts as failed.</param>
 /// <param name="IfId">XFRMA_IF_ID of the CHILD SAs' states and policies (the ipsecN interface), 0 = policy-based.</param>
 public sealed record IkeSaActorSettings(
     RetransmitSettings Retransmit,
     TimeSpan HalfOpenTimeout,
     TimeSpan DpdDelay,
+    TimeSpan DpdTimeout,
     TimeSpan KernelTimeout,
     uint IfId)
 {
@@ -27,6 +30,7 @@ public sealed record IkeSaActorSettings(
         new RetransmitSettings(TimeSpan.FromSeconds(4), 5, 1.8),
         TimeSpan.FromSeconds(30),
         TimeSpan.FromSeconds(30),
+        TimeSpan.FromSeconds(150),
         TimeSpan.FromSeconds(10),
         0);
 
@@ -40,6 +44,7 @@ public sealed record IkeSaActorSettings(
         {
             Retransmit = server.Retransmit,
             DpdDelay = connection.Dpd.Delay,
+            DpdTimeout = connection.Dpd.Timeout,
             IfId = connection.IpsecInterface.IsEnabled ? connection.IpsecInterface.IfId : 0,
         };
 

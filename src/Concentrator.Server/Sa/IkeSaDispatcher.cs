@@ -21,6 +21,7 @@ public sealed class IkeSaDispatcher : ReceiveActor
     private readonly Dictionary<(ulong Spi, IPEndPoint Peer), IActorRef> _halfOpen = [];
     private readonly Dictionary<IActorRef, (ulong Spi, IPEndPoint Peer)> _keys = [];
     private readonly HashSet<IActorRef> _live = [];
+    private readonly List<(IActorRef ReplyTo, int Deleted)> _waitingForEnd = [];
     private long _created;
 
     public IkeSaDispatcher(IkeSaConfig config, IkeSaEnvironment environment, int cookieThreshold)
@@ -35,7 +36,10 @@ public sealed class IkeSaDispatcher : ReceiveActor
         {
             ForgetHalfOpen(t.ActorRef);
             _live.Remove(t.ActorRef);
+            AnswerIfAllEnded();
         });
+        Receive<DeleteAllIkeSas>(OnDeleteAll);
+        Receive<IkeSaReleased>(_ => { });
         Receive<GetIkeSaDispatcherStats>(_ => Sender.Tell(new IkeSaDispatcherStats(_halfOpen.Count, _live.Count, _created)));
     }
 
@@ -64,6 +68,32 @@ public sealed class IkeSaDispatcher : ReceiveActor
         _halfOpen[key] = sa;
         _keys[sa] = key;
         sa.Tell(d);
+    }
+
+    private void OnDeleteAll(DeleteAllIkeSas delete)
+    {
+        foreach (var sa in _live)
+        {
+            sa.Tell(new DeleteIkeSa(delete.Reason));
+        }
+
+        _waitingForEnd.Add((Sender, _live.Count));
+        AnswerIfAllEnded();
+    }
+
+    private void AnswerIfAllEnded()
+    {
+        if (_live.Count > 0 || _waitingForEnd.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (replyTo, deleted) in _waitingForEnd)
+        {
+            replyTo.Tell(new AllIkeSasEnded(deleted));
+        }
+
+        _waitingForEnd.Clear();
     }
 
     private void ForgetHalfOpen(IActorRef sa)

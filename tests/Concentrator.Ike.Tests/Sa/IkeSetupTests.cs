@@ -194,4 +194,25 @@ public class IkeSetupTests
         ChildSa child = Assert.Single(pair.ResponderInstalled);
         Assert.Equal(["10.99.0.1", "fd00:99::1"], child.RemoteSelectors.Select(t => t.GetStartAddress().ToString()));
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Setup_VirtualIp_AllocatedForThisSaAndReclaimOnlyWithInitialContact(bool initialContact)
+    {
+        IkeSaConfig client = SaPair.Config("client@example.org", "secret", ["aes256gcm16-prfsha256-x25519"], ["aes256gcm16"],
+            c => c with { RequestVirtualIp4 = true, SendInitialContact = initialContact });
+        IkeSaConfig server = SaPair.Config("vpn.example.org", "secret", ["aes256gcm16-prfsha256-x25519"], ["aes256gcm16"]);
+        var allocator = new ListAllocator("10.99.0.1");
+        using var pair = new SaPair(client, server, allocator);
+
+        pair.Run();
+        ulong spi = pair.Responder.ResponderSpi;
+        pair.Responder.Dispose();
+
+        // The lease is keyed by the SA holding it (its SPI), and taking over an identity's address that an older SA
+        // still holds is allowed only when the peer declared with INITIAL_CONTACT that it keeps no other SA (§2.4).
+        Assert.Equal([(spi, initialContact)], allocator.Allocations);
+        Assert.Equal([IPAddress.Parse("10.99.0.1")], allocator.Released);
+    }
 }

@@ -37,10 +37,16 @@ internal sealed class ListAllocator : IAddressAllocator
 
     public List<IPAddress> Released { get; } = [];
 
-    public IPAddress? Allocate(IkeIdentity peer, AddressFamily family, IPAddress? requested) =>
-        _free.Count > 0 && _free.Peek().AddressFamily == family ? _free.Dequeue() : null;
+    /// <summary>Every allocation's owner and reclaim flag, in order.</summary>
+    public List<(ulong Owner, bool Reclaim)> Allocations { get; } = [];
 
-    public void Release(IPAddress address) => Released.Add(address);
+    public IPAddress? Allocate(IkeIdentity peer, AddressFamily family, IPAddress? requested, ulong owner, bool reclaim)
+    {
+        Allocations.Add((owner, reclaim));
+        return _free.Count > 0 && _free.Peek().AddressFamily == family ? _free.Dequeue() : null;
+    }
+
+    public void Release(IPAddress address, ulong owner) => Released.Add(address);
 }
 
 /// <summary>Two peers in memory: our initiator tasks against our responder tasks.</summary>

@@ -7,15 +7,15 @@ namespace Concentrator.Interop.Tests.Scenario01_PskGcmX25519;
 /// README says with the repository's own HOCON.conf and config/road-warrior.conf: all addresses, ports 500/4500,
 /// dataplane auto) serves a gateway namespace, choosing the userspace dataplane and ipsec1 on this kernel; a strongSwan road warrior
 /// (charon-systemd + swanctl, kernel-libipsec, PSK) in another namespace connects, gets a virtual IP, pings a LAN
-/// host behind the gateway through the tunnel, disconnects; SIGTERM then stops the concentrator cleanly and
-/// ipsec1 is gone. Needs root and strongSwan (scripts/install-test-deps.sh); fails, never skips, without them.
+/// host behind the gateway through the tunnel; SIGTERM then stops the concentrator cleanly, the client hears a
+/// Delete, and ipsec1 is gone. Needs root and strongSwan (scripts/install-test-deps.sh); fails, never skips, without them.
 /// </summary>
 public sealed class PskGcmX25519Tests : IDisposable
 {
     private readonly RoadWarriorLab _lab = new();
 
     [Fact]
-    public void StrongSwanClient_Psk_GetsVirtualIpPingsLanAndShutdownRemovesIpsec1()
+    public void StrongSwanClient_Psk_GetsVirtualIpPingsLanAndShutdownDeletesSaAndIpsec1()
     {
         var connection = _lab.Connection;
         Assert.Contains(connection.LocalTs, n => n.Contains(IPAddress.Parse("198.51.100.10")));
@@ -35,12 +35,14 @@ public sealed class PskGcmX25519Tests : IDisposable
         var (ping, pingOut) = _lab.Ping();
         Assert.True(ping == 0, "ping through the tunnel failed:\n" + pingOut);
 
-        Assert.Equal(0, _lab.Swanctl(10, "--terminate", "--ike", "home").Code);
-
-        // SIGTERM: clean shutdown, exit 0, the ipsec1 the concentrator created is gone.
+        // SIGTERM with the client connected: the gateway tells it with a Delete (the client does not have to find
+        // out by DPD), stops cleanly with exit 0, and the ipsec1 it created is gone.
         var exit = _lab.StopConcentrator(TimeSpan.FromSeconds(20));
         Assert.True(exit is not null, "concentrator did not stop within 20 s of SIGTERM");
         Assert.Equal(0, exit);
+        Assert.Contains("received DELETE for IKE_SA home", _lab.CharonLog, StringComparison.Ordinal);
+        Assert.DoesNotContain("ESTABLISHED", _lab.ListSas(), StringComparison.Ordinal);
+        Assert.Contains("shutdown: 1 IKE SA(s) deleted", _lab.HostLog, StringComparison.Ordinal);
         Assert.False(_lab.GatewayHasLink("ipsec1"));
     }
 

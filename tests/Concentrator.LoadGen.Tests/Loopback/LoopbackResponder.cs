@@ -108,13 +108,13 @@ internal sealed class LoopbackResponder : IDisposable
     {
         private int _next;
 
-        public IPAddress? Allocate(IkeIdentity peer, AddressFamily family, IPAddress? requested)
+        public IPAddress? Allocate(IkeIdentity peer, AddressFamily family, IPAddress? requested, ulong owner, bool reclaim)
         {
             int n = Interlocked.Increment(ref _next);
             return family == AddressFamily.InterNetwork ? new IPAddress([10, 99, (byte)(n >> 8), (byte)n]) : null;
         }
 
-        public void Release(IPAddress address)
+        public void Release(IPAddress address, ulong owner)
         {
         }
     }

@@ -15,8 +15,8 @@ public sealed class PoolAllocatorTests
     {
         var pools = new PoolAllocator([IPNetwork.Parse("10.99.0.0/30")]);
 
-        var a = pools.Allocate(Alice, AddressFamily.InterNetwork, null);
-        var b = pools.Allocate(Bob, AddressFamily.InterNetwork, null);
+        var a = pools.Allocate(Alice, AddressFamily.InterNetwork, null, 1, reclaim: false);
+        var b = pools.Allocate(Bob, AddressFamily.InterNetwork, null, 2, reclaim: false);
 
         Assert.NotNull(a);
         Assert.NotNull(b);
@@ -29,12 +29,12 @@ public sealed class PoolAllocatorTests
     public void Release_AfterAllocate_LeaseOfflineAndSamePeerGetsItBack()
     {
         var pools = new PoolAllocator([IPNetwork.Parse("10.99.0.0/24")]);
-        var first = pools.Allocate(Alice, AddressFamily.InterNetwork, null)!;
+        var first = pools.Allocate(Alice, AddressFamily.InterNetwork, null, 1, reclaim: false)!;
 
-        pools.Release(first);
+        pools.Release(first, 1);
 
         Assert.Equal(0, pools.Online);
-        Assert.Equal(first, pools.Allocate(Alice, AddressFamily.InterNetwork, null));
+        Assert.Equal(first, pools.Allocate(Alice, AddressFamily.InterNetwork, null, 2, reclaim: false));
     }
 
     [Fact]
@@ -42,15 +42,35 @@ public sealed class PoolAllocatorTests
     {
         var pools = new PoolAllocator([IPNetwork.Parse("10.99.0.0/24")]);
 
-        Assert.Null(pools.Allocate(Alice, AddressFamily.InterNetworkV6, null));
+        Assert.Null(pools.Allocate(Alice, AddressFamily.InterNetworkV6, null, 1, reclaim: false));
     }
 
     [Fact]
     public void Allocate_PoolExhausted_ReturnsNull()
     {
         var pools = new PoolAllocator([IPNetwork.Parse("10.99.0.0/32")]);
-        Assert.NotNull(pools.Allocate(Alice, AddressFamily.InterNetwork, null));
+        Assert.NotNull(pools.Allocate(Alice, AddressFamily.InterNetwork, null, 2, reclaim: false));
 
-        Assert.Null(pools.Allocate(Bob, AddressFamily.InterNetwork, null));
+        Assert.Null(pools.Allocate(Bob, AddressFamily.InterNetwork, null, 2, reclaim: false));
+    }
+
+    [Fact]
+    public void Allocate_InitialContactWhileOldSaHoldsLease_SameAddressAndOldReleaseLeavesItHeld()
+    {
+        var pools = new PoolAllocator([IPNetwork.Parse("10.99.0.0/24")]);
+        var old = pools.Allocate(Alice, AddressFamily.InterNetwork, null, 1, reclaim: false)!;
+
+        var withoutReclaim = pools.Allocate(Alice, AddressFamily.InterNetwork, null, 2, reclaim: false);
+        var reclaimed = pools.Allocate(Alice, AddressFamily.InterNetwork, null, 3, reclaim: true);
+        pools.Release(old, 1);
+
+        // A second SA of the identity without INITIAL_CONTACT gets an address of its own; with it, the identity's.
+        Assert.NotEqual(old, withoutReclaim);
+        Assert.Equal(old, reclaimed);
+        // The old SA (owner 1) ending later must not free the address the new SA (owner 3) now holds.
+        Assert.Equal(2, pools.Online);
+        Assert.NotEqual(old, pools.Allocate(Bob, AddressFamily.InterNetwork, old, 4, reclaim: false));
+        pools.Release(old, 3);
+        Assert.Equal(2, pools.Online);
     }
 }

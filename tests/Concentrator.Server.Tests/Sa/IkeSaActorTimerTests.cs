@@ -71,6 +71,28 @@ public sealed class IkeSaActorTimerTests : TestKit
     }
 
     [Fact]
+    public void Dpd_PeerSilentPastDpdTimeout_RemovedBeforeRetransmissionsRunOut()
+    {
+        // Retransmissions alone would declare the peer dead after 2 s × 5 = 10 s; the DPD timeout ends it at 0.5 s,
+        // so stopping within 3 s can only be the timeout's doing.
+        var settings = SaActorHarness.FastSettings with
+        {
+            DpdDelay = TimeSpan.FromMilliseconds(200),
+            DpdTimeout = TimeSpan.FromMilliseconds(500),
+            Retransmit = new RetransmitSettings(TimeSpan.FromSeconds(2), 4, 1.0),
+        };
+        using var h = new SaActorHarness(this, settings);
+        Watch(h.Actor);
+        InstallChild install = h.Establish();
+
+        h.NextSent();
+        ExpectTerminated(h.Actor, TimeSpan.FromSeconds(3));
+
+        Assert.Equal(install.Reqid, h.Kernel.ExpectMsg<RemoveChild>().Reqid);
+        Assert.Equal([IPAddress.Parse("10.99.0.1")], h.Allocator.Released);
+    }
+
+    [Fact]
     public void Dpd_PeerAnswers_NoRetransmissionAndNextProbeIsNew()
     {
         var settings = SaActorHarness.FastSettings with
@@ -103,6 +125,9 @@ public sealed class IkeSaActorTimerTests : TestKit
         h.Establish();
 
         h.Actor.Tell(new DeleteIkeSa("operator"));
+        // The CHILD SAs leave the kernel at once, before the Delete exchange, and the sender hears so.
+        ExpectMsg<IkeSaReleased>();
+        h.Kernel.ExpectMsg<RemoveChild>();
         byte[] request = h.NextSent();
         Assert.Equal(request, h.NextSent());
         IkeSaResult answer = h.Initiator.Process(request, SaActorHarness.ServerEndpoint, SaActorHarness.ClientEndpoint);
@@ -110,6 +135,6 @@ public sealed class IkeSaActorTimerTests : TestKit
 
         ExpectTerminated(h.Actor);
         Assert.Equal(IkeSaState.Deleted, h.Initiator.State);
-        h.Kernel.ExpectMsg<RemoveChild>();
+        h.Kernel.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // removed once, not again on stop
     }
 }

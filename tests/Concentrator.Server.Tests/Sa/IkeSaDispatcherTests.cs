@@ -66,4 +66,28 @@ public sealed class IkeSaDispatcherTests : TestKit
         AwaitAssert(() => Assert.Equal(new IkeSaDispatcherStats(HalfOpen: 1, Live: 1, Created: 2), Stats(dispatcher)));
         Assert.Equal(1, spis.Count);
     }
+
+    [Fact]
+    public void DeleteAll_HalfOpenAndNone_AnsweredWhenEveryActorEnded()
+    {
+        var (dispatcher, spis, socket) = Start(cookieThreshold: 100);
+        dispatcher.Tell(new DeleteAllIkeSas("shutdown"));
+        Assert.Equal(0, ExpectMsg<AllIkeSasEnded>().Deleted);
+
+        using var first = new SaActorHarness(this, clientSeed: 1);
+        using var second = new SaActorHarness(this, clientSeed: 2);
+        dispatcher.Tell(NewSa(first.Initiator.Initiate().Message!, socket.Ref));
+        dispatcher.Tell(NewSa(second.Initiator.Initiate().Message!, socket.Ref));
+        socket.ExpectMsg<SendIke>();
+        socket.ExpectMsg<SendIke>();
+
+        dispatcher.Tell(new DeleteAllIkeSas("shutdown"));
+
+        // Half-open SAs have nobody to send a Delete to (RFC 7296 §1.4: no INFORMATIONAL before IKE_AUTH): they
+        // just end, and the answer comes once both actors have stopped and unregistered their SPIs.
+        Assert.Equal(2, ExpectMsg<AllIkeSasEnded>().Deleted);
+        Assert.Equal(0, spis.Count);
+        Assert.Equal(new IkeSaDispatcherStats(HalfOpen: 0, Live: 0, Created: 2), Stats(dispatcher));
+        socket.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
 }

@@ -40,7 +40,7 @@ internal sealed class ListAllocator(params string[] addresses) : IAddressAllocat
         }
     }
 
-    public IPAddress? Allocate(IkeIdentity peer, AddressFamily family, IPAddress? requested)
+    public IPAddress? Allocate(IkeIdentity peer, AddressFamily family, IPAddress? requested, ulong owner, bool reclaim)
     {
         lock (_lock)
         {
@@ -48,7 +48,7 @@ internal sealed class ListAllocator(params string[] addresses) : IAddressAllocat
         }
     }
 
-    public void Release(IPAddress address)
+    public void Release(IPAddress address, ulong owner)
     {
         lock (_lock)
         {
