@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
+using Concentrator.Kernel.Netlink;
 
 namespace Concentrator.Server.Network;
 
@@ -57,15 +58,18 @@ public sealed partial class IkeSocketActor : ReceiveActor
                     continue;
                 }
 
+                Socket? socket = null;
                 try
                 {
-                    var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+                    socket = _options.SocketFactory?.Invoke(address.AddressFamily)
+                        ?? new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
                     if (address.AddressFamily == AddressFamily.InterNetworkV6)
                     {
                         socket.DualMode = false;
                     }
 
                     socket.Bind(new IPEndPoint(address, port));
+                    Bypass(socket);
                     if (natT && _options.KernelEspInUdp)
                     {
                         // setsockopt(SOL_UDP, UDP_ENCAP, UDP_ENCAP_ESPINUDP) as strongSwan and libreswan do.
@@ -77,6 +81,7 @@ public sealed partial class IkeSocketActor : ReceiveActor
                 }
                 catch (SocketException e)
                 {
+                    socket?.Dispose();
                     errors.Add($"{address} port {port}: {e.SocketErrorCode} ({e.Message})");
                 }
             }
@@ -99,6 +104,27 @@ public sealed partial class IkeSocketActor : ReceiveActor
         }
 
         _log.Info("IKE listening on {0}", string.Join(", ", _sockets.Keys));
+    }
+
+    // IKE must never be captured by a CHILD SA's policies (a /32 <-> /32 tunnel covers the peers' own addresses):
+    // each socket gets the per-socket bypass strongSwan and libreswan set. On the kernel dataplane a refusal is an
+    // error for that socket; on the userspace one the kernel's policies carry none of our tunnels, so a kernel
+    // without XFRM (ENOPROTOOPT) only earns a warning.
+    private void Bypass(Socket socket)
+    {
+        if (!_options.BypassIpsecPolicies)
+        {
+            return;
+        }
+
+        try
+        {
+            SocketPolicyBypass.Apply(socket);
+        }
+        catch (SocketException e) when (!_options.KernelEspInUdp)
+        {
+            _log.Warning("IKE: {0}: no IPsec bypass policy ({1}); kernel XFRM policies could capture IKE", socket.LocalEndPoint, e.SocketErrorCode);
+        }
     }
 
     protected override void PostStop()

@@ -28,6 +28,13 @@ public sealed record IkeSocketOptions(IReadOnlyList<IPAddress> Listen, int Port,
     /// </summary>
     public ExternalNatTransport? ExternalNatT { get; init; }
 
+    /// <summary>Give every IKE socket the per-socket IPsec bypass policy (on by default; see IkeSocketActor.Bypass).</summary>
+    public bool BypassIpsecPolicies { get; init; } = true;
+
+    /// <summary>Creates the unbound UDP socket for a family; null = an ordinary socket of this process's network
+    /// namespace (tests create theirs inside another namespace).</summary>
+    public Func<AddressFamily, Socket>? SocketFactory { get; init; }
+
     public static IkeSocketOptions From(ServerSettings settings, bool kernelEspInUdp) =>
         new(settings.Listen, settings.Port, settings.NatTPort) { KernelEspInUdp = kernelEspInUdp };
 
