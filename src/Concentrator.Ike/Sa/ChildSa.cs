@@ -46,6 +46,11 @@ public sealed record ChildSa
 
     public required DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>Set on a CHILD SA made by rekeying (RFC 7296 §1.3.3): the inbound SPI of the one it replaces, which
+    /// stays until the rekey's initiator deletes it. Both carry the same traffic, so the kernel keeps one set of
+    /// policies for them. (An SPI rather than a reference, so a chain of rekeys keeps no old keys alive.)</summary>
+    public uint? ReplacesInboundSpi { get; init; }
+
     public override string ToString() =>
         $"ESP {InboundSpi:x8}_i {OutboundSpi:x8}_o {Algorithms} {string.Join(",", LocalSelectors)} === {string.Join(",", RemoteSelectors)}{(UdpEncapsulation ? " udp-encap" : "")}";
 }

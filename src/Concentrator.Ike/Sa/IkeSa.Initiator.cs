@@ -35,6 +35,10 @@ public sealed partial class IkeSa
     public IkeSaResult InitiateChildDelete(params ChildSa[] children) =>
         QueueInformational(new ChildDeleteTask(this, initiator: true, children));
 
+    /// <summary>Rekeys <paramref name="child"/> with CREATE_CHILD_SA (RFC 7296 §1.3.3); once the new CHILD SA is up
+    /// (<see cref="IkeSaResult.NewChildSas"/>), the caller deletes the old one with <see cref="InitiateChildDelete"/>.</summary>
+    public IkeSaResult InitiateChildRekey(ChildSa child) => QueueInformational(new ChildRekeyTask(this, initiator: true, child));
+
     /// <summary>A response to our request in flight: the next request to send (if any), or a drop.</summary>
     public IkeSaResult ProcessResponse(ReadOnlyMemory<byte> datagram, IPEndPoint remote, IPEndPoint local)
     {

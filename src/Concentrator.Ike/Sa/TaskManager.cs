@@ -87,14 +87,6 @@ internal sealed class TaskManager
     public IkeTaskStatus Respond(IkeMessage request, IkeMessage response, bool requireCookie)
     {
         IIkeTask[] tasks = ResponderTasks(request.ExchangeType, requireCookie);
-        if (tasks.Length == 0)
-        {
-            // RFC 7296 §1.3: a CREATE_CHILD_SA the responder will not serve is refused with NO_ADDITIONAL_SAS;
-            // rekeying is not implemented yet.
-            response.Payloads.Add(new NotifyPayload(NotifyType.NoAdditionalSas));
-            return IkeTaskStatus.Success;
-        }
-
         foreach (IIkeTask task in tasks)
         {
             if (task.Process(request) == IkeTaskStatus.Failed)
@@ -121,6 +113,7 @@ internal sealed class TaskManager
         ExchangeType.IkeAuth =>
             [new IkeAuthTask(_sa, initiator: false), new IkeConfigTask(_sa, initiator: false), new ChildCreateTask(_sa, initiator: false)],
         ExchangeType.Informational => [new IkeDeleteTask(_sa, initiator: false), new ChildDeleteTask(_sa, initiator: false)],
+        ExchangeType.CreateChildSa => [new ChildRekeyTask(_sa, initiator: false)],
         _ => [],
     };
 

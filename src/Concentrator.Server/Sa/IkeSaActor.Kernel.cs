@@ -45,7 +45,18 @@ public sealed partial class IkeSaActor
             InstallChild install;
             try
             {
-                install = ChildSaKernelRequests.Install(child, NextCorrelation(), _settings.ReqidAllocator(), _settings.IfId);
+                install = Rekeying(child, out var replaced, out var old)
+                    // RFC 7296 §1.3.3 rekey: the new states join the old ones' reqid and take over their policies
+                    // (XFRM_MSG_UPDPOLICY), so traffic moves to the newer state without a gap; the old SA's later
+                    // removal then takes only its states.
+                    ? ChildSaKernelRequests.Install(child, NextCorrelation(), old.Reqid, _settings.IfId) with { ReplacePolicies = true }
+                    : ChildSaKernelRequests.Install(child, NextCorrelation(), _settings.ReqidAllocator(), _settings.IfId);
+                if (replaced is not null)
+                {
+                    _installed[replaced] = old with { Policies = [] };
+                    _log.Info("{0}: CHILD SA rekeyed: {1:x8}_i {2:x8}_o replaces {3:x8}_i (reqid {4})", _sa, child.InboundSpi,
+                        child.OutboundSpi, replaced.InboundSpi, old.Reqid);
+                }
             }
             catch (NotSupportedException e)
             {
@@ -126,6 +137,21 @@ public sealed partial class IkeSaActor
         // PostStop removes what was installed (or is still being installed: the kernel actor runs commands of one
         // reqid in order), releases the virtual IPs and unregisters the SPI.
         Context.Stop(Self);
+    }
+
+    private bool Rekeying(ChildSa child, out ChildSa? replaced, out InstallChild old)
+    {
+        foreach (var (installedChild, install) in _installed)
+        {
+            if (child.ReplacesInboundSpi == installedChild.InboundSpi)
+            {
+                (replaced, old) = (installedChild, install);
+                return true;
+            }
+        }
+
+        (replaced, old) = (null, null!);
+        return false;
     }
 
     private void RemoveAllChildren()

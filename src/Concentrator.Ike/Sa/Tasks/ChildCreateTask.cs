@@ -75,13 +75,7 @@ public sealed class ChildCreateTask : IkeTask
             return IkeTaskStatus.NeedMore;
         }
 
-        // RFC 7296 §2.9: the responder narrows TSi to the address it assigned (or to what policy allows) and TSr
-        // to its configured local selectors; nothing left means TS_UNACCEPTABLE.
-        IEnumerable<TrafficSelector> allowedRemote = Sa.VirtualIps.Count > 0
-            ? Sa.VirtualIps.Select(TrafficSelectors.Host)
-            : Sa.Config.RemoteTrafficSelectors;
-        _tsi = TrafficSelectors.Narrow(tsi.Selectors, allowedRemote);
-        _tsr = TrafficSelectors.Narrow(tsr.Selectors, Sa.Config.LocalTrafficSelectors);
+        (_tsi, _tsr) = NarrowR(Sa, tsi.Selectors, tsr.Selectors);
         if (_tsi.Count == 0 || _tsr.Count == 0)
         {
             _error = NotifyType.TsUnacceptable;
@@ -111,7 +105,8 @@ public sealed class ChildCreateTask : IkeTask
         response.Payloads.Add(new TrafficSelectorPayload(true, [.. _tsi]));
         response.Payloads.Add(new TrafficSelectorPayload(false, [.. _tsr]));
         // Installed before the response leaves: the initiator may send ESP as soon as it has the response.
-        Sa.AddChildSa(CreateChildSa(EspAlgorithms.From(_chosen!)!, local: _tsr, remote: _tsi));
+        Sa.AddChildSa(Keyed(Sa, EspAlgorithms.From(_chosen!)!, _inboundSpi, _outboundSpi, local: _tsr, remote: _tsi, [],
+            Sa.NonceI.Span, Sa.NonceR.Span));
         return IkeTaskStatus.Success;
     }
 
@@ -145,23 +140,38 @@ public sealed class ChildCreateTask : IkeTask
         }
 
         _outboundSpi = BinaryPrimitives.ReadUInt32BigEndian(sa.Proposals[0].Spi.Span);
-        Sa.AddChildSa(CreateChildSa(algorithms, local: tsi.Selectors, remote: tsr.Selectors));
+        Sa.AddChildSa(Keyed(Sa, algorithms, _inboundSpi, _outboundSpi, local: tsi.Selectors, remote: tsr.Selectors, [],
+            Sa.NonceI.Span, Sa.NonceR.Span));
         return IkeTaskStatus.Success;
     }
 
-    private ChildSa CreateChildSa(EspAlgorithms algorithms, IReadOnlyList<TrafficSelector> local, IReadOnlyList<TrafficSelector> remote)
+    /// <summary>RFC 7296 §2.9: the responder narrows TSi to the address it assigned (or to what policy allows) and
+    /// TSr to its configured local selectors; an empty side means TS_UNACCEPTABLE.</summary>
+    internal static (List<TrafficSelector> Tsi, List<TrafficSelector> Tsr) NarrowR(IkeSa sa, IReadOnlyList<TrafficSelector> tsi,
+        IReadOnlyList<TrafficSelector> tsr)
+    {
+        IEnumerable<TrafficSelector> allowedRemote = sa.VirtualIps.Count > 0
+            ? sa.VirtualIps.Select(TrafficSelectors.Host)
+            : sa.Config.RemoteTrafficSelectors;
+        return (TrafficSelectors.Narrow(tsi, allowedRemote), TrafficSelectors.Narrow(tsr, sa.Config.LocalTrafficSelectors));
+    }
+
+    /// <summary>A CHILD SA of <paramref name="sa"/> with its keys: RFC 7296 §2.17, KEYMAT = prf+(SK_d, [g^ir] | Ni | Nr)
+    /// with the nonces of the exchange that creates it (IKE_AUTH: those of IKE_SA_INIT) and g^ir only with PFS;
+    /// initiator-to-responder keys come first.</summary>
+    internal static ChildSa Keyed(IkeSa sa, EspAlgorithms algorithms, uint inboundSpi, uint outboundSpi,
+        IReadOnlyList<TrafficSelector> local, IReadOnlyList<TrafficSelector> remote, ReadOnlySpan<byte> sharedSecret,
+        ReadOnlySpan<byte> ni, ReadOnlySpan<byte> nr)
     {
         int integLength = algorithms.Integrity?.KeyLength ?? 0;
-        // RFC 7296 §2.17: KEYMAT = prf+(SK_d, Ni | Nr) for the CHILD SA of IKE_AUTH; initiator-to-responder keys first.
-        using ChildKeymat keymat = Sa.Keymat!.DeriveChild(algorithms.Encryption.KeyLength, integLength, [],
-            Sa.NonceI.Span, Sa.NonceR.Span);
+        using ChildKeymat keymat = sa.Keymat!.DeriveChild(algorithms.Encryption.KeyLength, integLength, sharedSecret, ni, nr);
         byte[] iEncr = keymat.InitiatorEncryptionKey.ToArray(), iInteg = keymat.InitiatorIntegrityKey.ToArray();
         byte[] rEncr = keymat.ResponderEncryptionKey.ToArray(), rInteg = keymat.ResponderIntegrityKey.ToArray();
-        bool initiator = Sa.IsInitiator;
+        bool initiator = sa.IsInitiator;
         return new ChildSa
         {
-            InboundSpi = _inboundSpi,
-            OutboundSpi = _outboundSpi,
+            InboundSpi = inboundSpi,
+            OutboundSpi = outboundSpi,
             Algorithms = algorithms,
             InboundEncryptionKey = initiator ? rEncr : iEncr,
             InboundIntegrityKey = initiator ? rInteg : iInteg,
@@ -169,12 +179,12 @@ public sealed class ChildCreateTask : IkeTask
             OutboundIntegrityKey = initiator ? iInteg : rInteg,
             LocalSelectors = [.. local],
             RemoteSelectors = [.. remote],
-            LocalEndpoint = Sa.LocalEndpoint,
-            RemoteEndpoint = Sa.RemoteEndpoint,
-            UdpEncapsulation = Sa.NatDetected,
-            IkeInitiatorSpi = Sa.InitiatorSpi,
-            IkeResponderSpi = Sa.ResponderSpi,
-            CreatedAt = Sa.Services.Time.GetUtcNow(),
+            LocalEndpoint = sa.LocalEndpoint,
+            RemoteEndpoint = sa.RemoteEndpoint,
+            UdpEncapsulation = sa.NatDetected,
+            IkeInitiatorSpi = sa.InitiatorSpi,
+            IkeResponderSpi = sa.ResponderSpi,
+            CreatedAt = sa.Services.Time.GetUtcNow(),
         };
     }
 
@@ -194,7 +204,7 @@ public sealed class ChildCreateTask : IkeTask
         return list;
     }
 
-    private static Proposal WithoutKe(Proposal proposal, byte[] spi)
+    internal static Proposal WithoutKe(Proposal proposal, byte[] spi)
     {
         var copy = new Proposal(proposal.Number, proposal.Protocol, spi);
         copy.Transforms.AddRange(proposal.Transforms.Where(t => t.Type != TransformType.KeyExchange));

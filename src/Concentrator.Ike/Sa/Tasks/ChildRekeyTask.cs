@@ -1,0 +1,219 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using Concentrator.Ike.Crypto;
+using Concentrator.Ike.Encoding;
+using Concentrator.Ike.Encoding.Payloads;
+
+namespace Concentrator.Ike.Sa.Tasks;
+
+/// <summary>
+/// Rekeying a CHILD SA with CREATE_CHILD_SA (RFC 7296 §1.3.3): the request names the SA it replaces in a REKEY_SA
+/// notify, brings a fresh nonce (and a KE payload with PFS), the responder answers with its SPI, nonce (KE) and the
+/// narrowed selectors; the new SA's KEYMAT comes from SK_d and the new nonces (§2.17). The old SA stays until the
+/// rekey's initiator deletes it. A CREATE_CHILD_SA this responder does not serve (a further CHILD SA, an IKE SA
+/// rekey) is refused with NO_ADDITIONAL_SAS, which leaves the IKE SA as it was.
+/// </summary>
+public sealed class ChildRekeyTask : IkeTask
+{
+    private readonly ChildSa? _old;
+    private List<Proposal> _offered = [];
+    private Proposal? _chosen;
+    private uint _inboundSpi;
+    private uint _outboundSpi;
+    private List<TrafficSelector> _tsi = [];
+    private List<TrafficSelector> _tsr = [];
+    private byte[] _nonceI = [];
+    private byte[] _nonceR = [];
+    private IKeyExchange? _ke;
+    private byte[] _peerKe = [];
+    private ChildSa? _replaced;
+    private NotifyType? _error;
+    private byte[]? _errorData;
+
+    /// <summary>Responder side, or an initiator rekeying <paramref name="old"/>.</summary>
+    public ChildRekeyTask(IkeSa sa, bool initiator, ChildSa? old = null)
+        : base(sa, initiator) => _old = old;
+
+    public override ExchangeType Exchange => ExchangeType.CreateChildSa;
+
+    protected override IkeTaskStatus BuildI(IkeMessage request)
+    {
+        ChildSa old = _old ?? throw new InvalidOperationException("an initiator rekey names the CHILD SA it replaces");
+        _inboundSpi = Sa.NewChildSpi();
+        var spi = new byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(spi, _inboundSpi);
+        // Unlike IKE_AUTH's CHILD SA, a rekey may bring its own key exchange: the configured PFS groups stay in.
+        _offered = Sa.Config.EspProposals.Select(p => new Proposal(p.Number, p.Protocol, spi, [.. p.Transforms])).ToList();
+        var oldSpi = new byte[4];
+        // RFC 7296 §1.3.3: REKEY_SA carries the SPI the initiator expects in inbound packets of the replaced SA.
+        BinaryPrimitives.WriteUInt32BigEndian(oldSpi, old.InboundSpi);
+        request.Payloads.Add(new NotifyPayload(NotifyType.RekeySa, ProtocolId.Esp, oldSpi));
+        request.Payloads.Add(new SaPayload([.. _offered]));
+        _nonceI = Sa.NewNonce();
+        request.Payloads.Add(new NoncePayload(_nonceI));
+        if (FirstGroup(_offered) is { } group)
+        {
+            _ke = Sa.Services.KeyExchangeFactory(group);
+            request.Payloads.Add(new KePayload((ushort)group, _ke.PublicKey.ToArray()));
+        }
+
+        _tsi = [.. old.LocalSelectors];
+        _tsr = [.. old.RemoteSelectors];
+        request.Payloads.Add(new TrafficSelectorPayload(true, [.. _tsi]));
+        request.Payloads.Add(new TrafficSelectorPayload(false, [.. _tsr]));
+        return IkeTaskStatus.NeedMore;
+    }
+
+    protected override IkeTaskStatus ProcessR(IkeMessage request)
+    {
+        SaPayload? sa = request.Get<SaPayload>();
+        NotifyPayload? rekey = request.GetNotify(NotifyType.RekeySa);
+        if (sa is null || rekey is null || sa.Proposals.Any(p => p.Protocol != ProtocolId.Esp))
+        {
+            // A new CHILD SA or an IKE SA rekey: not served (yet). RFC 7296 §1.3 lets the responder refuse either.
+            return Refuse(NotifyType.NoAdditionalSas);
+        }
+
+        // RFC 7296 §1.3.3: the SPI names the peer's inbound SA, i.e. our outbound one.
+        if (rekey.Spi.Length != 4 || Sa.ChildSas.FirstOrDefault(c => c.OutboundSpi == BinaryPrimitives.ReadUInt32BigEndian(rekey.Spi.Span)) is not { } replaced)
+        {
+            // §2.25: the SA being rekeyed is gone (a Delete crossed this request).
+            return Refuse(NotifyType.ChildSaNotFound);
+        }
+
+        _replaced = replaced;
+        _chosen = Proposals.Select(Sa.Config.EspProposals, sa.Proposals);
+        Proposal? peer = _chosen is null ? null : sa.Proposals.FirstOrDefault(p => p.Number == _chosen.Number);
+        if (_chosen is null || peer is null || peer.Spi.Length != 4 || EspAlgorithms.From(_chosen) is null)
+        {
+            return Refuse(NotifyType.NoProposalChosen);
+        }
+
+        if (FirstGroup([_chosen]) is { } group)
+        {
+            // RFC 7296 §1.3.3 with PFS: the KE payload must be of the chosen group, else name the one we want.
+            KePayload? ke = request.Get<KePayload>();
+            if (ke is null || ke.Group != (ushort)group)
+            {
+                var data = new byte[2];
+                BinaryPrimitives.WriteUInt16BigEndian(data, (ushort)group);
+                _errorData = data;
+                return Refuse(NotifyType.InvalidKePayload);
+            }
+
+            _ke = Sa.Services.KeyExchangeFactory(group);
+            _peerKe = ke.Data.ToArray();
+        }
+
+        _outboundSpi = BinaryPrimitives.ReadUInt32BigEndian(peer.Spi.Span);
+        TrafficSelectorPayload? tsi = request.GetAll<TrafficSelectorPayload>().FirstOrDefault(t => t.IsInitiator);
+        TrafficSelectorPayload? tsr = request.GetAll<TrafficSelectorPayload>().FirstOrDefault(t => !t.IsInitiator);
+        if (tsi is null || tsr is null)
+        {
+            return Refuse(NotifyType.TsUnacceptable);
+        }
+
+        (_tsi, _tsr) = ChildCreateTask.NarrowR(Sa, tsi.Selectors, tsr.Selectors);
+        if (_tsi.Count == 0 || _tsr.Count == 0)
+        {
+            return Refuse(NotifyType.TsUnacceptable);
+        }
+
+        _nonceI = request.Get<NoncePayload>()!.Data.ToArray();
+        return IkeTaskStatus.NeedMore;
+    }
+
+    protected override IkeTaskStatus BuildR(IkeMessage response)
+    {
+        if (_error is { } error)
+        {
+            // The IKE SA and the CHILD SA asked about stay as they were.
+            response.Payloads.Add(new NotifyPayload(error, _errorData ?? default));
+            return IkeTaskStatus.Success;
+        }
+
+        _inboundSpi = Sa.NewChildSpi();
+        var spi = new byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(spi, _inboundSpi);
+        _nonceR = Sa.NewNonce();
+        response.Payloads.Add(new SaPayload(Proposals.WithSpi(_chosen!, spi)));
+        response.Payloads.Add(new NoncePayload(_nonceR));
+        if (_ke is not null)
+        {
+            response.Payloads.Add(new KePayload((ushort)_ke.Id, _ke.PublicKey.ToArray()));
+        }
+
+        response.Payloads.Add(new TrafficSelectorPayload(true, [.. _tsi]));
+        response.Payloads.Add(new TrafficSelectorPayload(false, [.. _tsr]));
+        // Installed before the response leaves, like the first CHILD SA: the initiator switches to it at once.
+        Sa.AddChildSa(Create(EspAlgorithms.From(_chosen!)!, local: _tsr, remote: _tsi));
+        return IkeTaskStatus.Success;
+    }
+
+    protected override IkeTaskStatus ProcessI(IkeMessage response)
+    {
+        SaPayload? sa = response.Get<SaPayload>();
+        NoncePayload? nonce = response.Get<NoncePayload>();
+        TrafficSelectorPayload? tsi = response.GetAll<TrafficSelectorPayload>().FirstOrDefault(t => t.IsInitiator);
+        TrafficSelectorPayload? tsr = response.GetAll<TrafficSelectorPayload>().FirstOrDefault(t => !t.IsInitiator);
+        EspAlgorithms? algorithms = sa is { Proposals.Count: 1 } ? EspAlgorithms.From(sa.Proposals[0]) : null;
+        if (sa is null || nonce is null || tsi is null || tsr is null || algorithms is null || sa.Proposals[0].Spi.Length != 4
+            || !Proposals.IsAcceptableChoice(_offered, sa.Proposals))
+        {
+            // The old CHILD SA keeps running; the caller may retry later.
+            Sa.ChildFailureNotify = response.GetAll<NotifyPayload>().FirstOrDefault(n => n.IsError)?.NotifyType ?? NotifyType.NoProposalChosen;
+            DisposeKe();
+            return IkeTaskStatus.Success;
+        }
+
+        if (_ke is not null)
+        {
+            if (response.Get<KePayload>() is not { } ke || ke.Group != (ushort)_ke.Id)
+            {
+                Sa.ChildFailureNotify = NotifyType.InvalidKePayload;
+                DisposeKe();
+                return IkeTaskStatus.Success;
+            }
+
+            _peerKe = ke.Data.ToArray();
+        }
+
+        _outboundSpi = BinaryPrimitives.ReadUInt32BigEndian(sa.Proposals[0].Spi.Span);
+        _nonceR = nonce.Data.ToArray();
+        _replaced = _old;
+        Sa.AddChildSa(Create(algorithms, local: tsi.Selectors, remote: tsr.Selectors));
+        return IkeTaskStatus.Success;
+    }
+
+    private ChildSa Create(EspAlgorithms algorithms, IReadOnlyList<TrafficSelector> local, IReadOnlyList<TrafficSelector> remote)
+    {
+        byte[] shared = _ke is null ? [] : _ke.DeriveSharedSecret(_peerKe);
+        try
+        {
+            // RFC 7296 §2.17: KEYMAT = prf+(SK_d, g^ir (new) | Ni | Nr) with this exchange's nonces.
+            return ChildCreateTask.Keyed(Sa, algorithms, _inboundSpi, _outboundSpi, local, remote, shared, _nonceI, _nonceR)
+                with { ReplacesInboundSpi = _replaced?.InboundSpi };
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(shared);
+            DisposeKe();
+        }
+    }
+
+    private IkeTaskStatus Refuse(NotifyType notify)
+    {
+        _error = notify;
+        return IkeTaskStatus.NeedMore;
+    }
+
+    private void DisposeKe()
+    {
+        _ke?.Dispose();
+        _ke = null;
+    }
+
+    private static KeyExchangeId? FirstGroup(IEnumerable<Proposal> proposals) =>
+        proposals.SelectMany(p => p.Transforms).Where(t => t.Type == TransformType.KeyExchange && t.Id != 0)
+            .Select(t => (KeyExchangeId?)(KeyExchangeId)t.Id).FirstOrDefault();
+}
