@@ -39,6 +39,10 @@ public sealed partial class IkeSa
     /// (<see cref="IkeSaResult.NewChildSas"/>), the caller deletes the old one with <see cref="InitiateChildDelete"/>.</summary>
     public IkeSaResult InitiateChildRekey(ChildSa child) => QueueInformational(new ChildRekeyTask(this, initiator: true, child));
 
+    /// <summary>Rekeys this IKE SA (RFC 7296 §1.3.2); the response's <see cref="IkeSaResult.Rekeyed"/> is the new SA,
+    /// after which the caller deletes this one with <see cref="InitiateDelete"/>.</summary>
+    public IkeSaResult InitiateRekey() => QueueInformational(new IkeRekeyTask(this, initiator: true));
+
     /// <summary>A response to our request in flight: the next request to send (if any), or a drop.</summary>
     public IkeSaResult ProcessResponse(ReadOnlyMemory<byte> datagram, IPEndPoint remote, IPEndPoint local)
     {
@@ -90,6 +94,7 @@ public sealed partial class IkeSa
         }
 
         int childrenBefore = _childSas.Count;
+        IkeSa? rekeyedBefore = RekeyedTo;
         IkeTaskStatus status;
         try
         {
@@ -109,7 +114,7 @@ public sealed partial class IkeSa
         }
 
         IkeSaResult next = status == IkeTaskStatus.NeedMore ? SendActive() : SendNext();
-        return next with { NewChildSas = children };
+        return next with { NewChildSas = children, Rekeyed = ReferenceEquals(RekeyedTo, rekeyedBefore) ? null : RekeyedTo };
     }
 
     private IkeSaResult QueueInformational(IIkeTask task)

@@ -107,6 +107,7 @@ public sealed partial class IkeSa
         }
 
         int childrenBefore = _childSas.Count;
+        IkeSa? rekeyedBefore = RekeyedTo;
         IkeMessage response = request!.CreateResponse(senderIsOriginalInitiator: IsInitiator);
         IkeTaskStatus status;
         string? detail = null;
@@ -145,7 +146,10 @@ public sealed partial class IkeSa
         _lastRequest = datagram.ToArray();
         _expectedRequestId++;
         return new IkeSaResult(outbound, DropReason.None, detail ?? (status == IkeTaskStatus.Failed ? $"failed: {FailureNotify}" : null),
-            _childSas.Skip(childrenBefore).ToList());
+            _childSas.Skip(childrenBefore).ToList())
+        {
+            Rekeyed = ReferenceEquals(RekeyedTo, rekeyedBefore) ? null : RekeyedTo,
+        };
     }
 
     /// <summary>The same octets as the request last answered; for a fragmented request, its first fragment

@@ -25,6 +25,7 @@ public sealed partial class IkeSa : IDisposable
         CreatedAt = services.Time.GetUtcNow();
         Tasks = new TaskManager(this);
         ulong spi = NewSpi();
+        LeaseOwner = spi;
         if (isInitiator)
         {
             InitiatorSpi = spi;
@@ -199,7 +200,7 @@ public sealed partial class IkeSa : IDisposable
         {
             foreach (IPAddress address in VirtualIps)
             {
-                allocator.Release(address, ResponderSpi);
+                allocator.Release(address, LeaseOwner);
             }
         }
 

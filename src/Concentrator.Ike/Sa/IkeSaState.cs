@@ -69,6 +69,10 @@ public sealed record IkeSaResult(
 
     public bool IsDropped => Drop != DropReason.None;
 
+    /// <summary>The IKE SA that replaced this one in the exchange just processed (an IKE SA rekey, RFC 7296
+    /// §2.18): it carries the CHILD SAs and virtual IPs from now on; this one only waits for its Delete.</summary>
+    public IkeSa? Rekeyed { get; init; }
+
     /// <summary>The single datagram to send, or null.</summary>
     public byte[]? Message => Outbound.Count > 0 ? Outbound[0] : null;
 }

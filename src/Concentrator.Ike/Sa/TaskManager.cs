@@ -86,7 +86,7 @@ internal sealed class TaskManager
     /// <paramref name="response"/>. A task failing in Process builds the (error) response alone.</summary>
     public IkeTaskStatus Respond(IkeMessage request, IkeMessage response, bool requireCookie)
     {
-        IIkeTask[] tasks = ResponderTasks(request.ExchangeType, requireCookie);
+        IIkeTask[] tasks = ResponderTasks(request, requireCookie);
         foreach (IIkeTask task in tasks)
         {
             if (task.Process(request) == IkeTaskStatus.Failed)
@@ -107,12 +107,15 @@ internal sealed class TaskManager
         return IkeTaskStatus.Success;
     }
 
-    private IIkeTask[] ResponderTasks(ExchangeType exchange, bool requireCookie) => exchange switch
+    private IIkeTask[] ResponderTasks(IkeMessage request, bool requireCookie) => request.ExchangeType switch
     {
         ExchangeType.IkeSaInit => [new IkeInitTask(_sa, initiator: false) { RequireCookie = requireCookie }],
         ExchangeType.IkeAuth =>
             [new IkeAuthTask(_sa, initiator: false), new IkeConfigTask(_sa, initiator: false), new ChildCreateTask(_sa, initiator: false)],
         ExchangeType.Informational => [new IkeDeleteTask(_sa, initiator: false), new ChildDeleteTask(_sa, initiator: false)],
+        // RFC 7296 §1.3.2: a CREATE_CHILD_SA whose SA payload proposes protocol IKE rekeys the IKE SA itself.
+        ExchangeType.CreateChildSa when request.Get<SaPayload>()?.Proposals is [{ Protocol: ProtocolId.Ike }, ..] =>
+            [new IkeRekeyTask(_sa, initiator: false)],
         ExchangeType.CreateChildSa => [new ChildRekeyTask(_sa, initiator: false)],
         _ => [],
     };

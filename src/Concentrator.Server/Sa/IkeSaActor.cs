@@ -16,7 +16,7 @@ namespace Concentrator.Server.Sa;
 /// </summary>
 public sealed partial class IkeSaActor : ReceiveActor, IWithTimers, IWithStash
 {
-    private readonly IkeSa _sa;
+    private IkeSa _sa;
     private readonly IkeSaEnvironment _env;
     private readonly IkeSaActorSettings _settings;
     private readonly IActorRef _kernel;
@@ -70,6 +70,7 @@ public sealed partial class IkeSaActor : ReceiveActor, IWithTimers, IWithStash
         // Gives the virtual IPs back to the pool and zeroes the keys.
         _sa.Dispose();
         _env.Spis?.Unregister(_sa.ResponderSpi, Self);
+        RetireNow();
     }
 
     private void Active()
@@ -78,6 +79,7 @@ public sealed partial class IkeSaActor : ReceiveActor, IWithTimers, IWithStash
         Receive<RetransmitTick>(OnRetransmit);
         Receive<DpdTick>(_ => OnDpd());
         Receive<DpdTimedOut>(OnDpdTimedOut);
+        Receive<RetireExpired>(_ => RetireNow());
         Receive<HalfOpenExpired>(_ => OnHalfOpen());
         Receive<DeleteIkeSa>(OnDelete);
         Receive<GetIkeSaStatus>(_ => Sender.Tell(Status()));
@@ -87,6 +89,12 @@ public sealed partial class IkeSaActor : ReceiveActor, IWithTimers, IWithStash
 
     private void OnDatagram(IkeDatagram d)
     {
+        if (ForRetiring(d))
+        {
+            OnRetiringDatagram(d);
+            return;
+        }
+
         _added.Clear();
         _removed.Clear();
         IkeSaResult result;
@@ -118,6 +126,11 @@ public sealed partial class IkeSaActor : ReceiveActor, IWithTimers, IWithStash
         }
 
         _lastHeard = _sa.Services.Time.GetTimestamp();
+        if (result.Rekeyed is { } next)
+        {
+            AdoptRekeyed(next);
+        }
+
         // Answers and later requests leave through the socket the peer's latest accepted message came in on
         // (after NAT detection that is the port 4500 socket, RFC 7296 §2.23).
         _socket = d.Socket;

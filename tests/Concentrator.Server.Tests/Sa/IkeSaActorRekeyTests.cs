@@ -41,4 +41,36 @@ public sealed class IkeSaActorRekeyTests : TestKit
         Assert.Equal(IkeSaState.Established, status.State);
         Assert.Equal(1, status.InstalledChildSas);
     }
+
+    [Fact]
+    public void IkeRekey_ThenPeerDeletesOld_SameActorServesNewSpiAndKernelUntouched()
+    {
+        using var h = new SaActorHarness(this);
+        Watch(h.Actor);
+        h.Establish();
+        IkeSa oldClient = h.Initiator;
+        ulong oldSpi = oldClient.ResponderSpi;
+
+        h.Deliver(oldClient.InitiateRekey().Message!);
+        IkeSaResult done = oldClient.Process(h.NextSent(), SaActorHarness.ServerEndpoint, SaActorHarness.ClientEndpoint);
+        using IkeSa newClient = done.Rekeyed!;
+
+        // The new SPI routes to this same actor; the old one still does until its Delete.
+        Assert.True(h.Spis.TryGet(newClient.ResponderSpi, out var routed) && routed.Equals(h.Actor));
+        Assert.True(h.Spis.TryGet(oldSpi, out _));
+        h.Deliver(oldClient.InitiateDelete().Message!);
+        Assert.Equal(DropReason.None, oldClient.Process(h.NextSent(), SaActorHarness.ServerEndpoint, SaActorHarness.ClientEndpoint).Drop);
+        Assert.Equal(IkeSaState.Deleted, oldClient.State);
+        AwaitAssert(() => Assert.False(h.Spis.TryGet(oldSpi, out _)));
+
+        // The CHILD SA moved with the IKE SA: nothing left the kernel, and the new SA answers a liveness check.
+        h.Kernel.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        h.Deliver(newClient.InitiateDpd().Message!);
+        Assert.Equal(DropReason.None, newClient.Process(h.NextSent(), SaActorHarness.ServerEndpoint, SaActorHarness.ClientEndpoint).Drop);
+        IkeSaStatus status = h.Status();
+        Assert.Equal(newClient.ResponderSpi, status.ResponderSpi);
+        Assert.Equal(IkeSaState.Established, status.State);
+        Assert.Equal(1, status.InstalledChildSas);
+        Assert.Empty(h.Allocator.Released);
+    }
 }
