@@ -39,8 +39,27 @@ public sealed record SaRequest(IPAddress Source, IPAddress Destination, uint Spi
     /// </summary>
     public XfrmMark? OutputMark { get; init; }
 
-    /// <summary>Anti-replay window in packets; 0 disables anti-replay.</summary>
-    public uint ReplayWindow { get; init; } = 32;
+    /// <summary>
+    /// What <see cref="ReplayWindow"/> reads when nobody set it: 32 packets, the XFRM/strongSwan default
+    /// (charon.replay_window), which is what the netlink path sends.
+    /// </summary>
+    public const uint DefaultKernelReplayWindow = 32;
+
+    private readonly uint? _replayWindow;
+
+    /// <summary>
+    /// Anti-replay window in packets; 0 disables anti-replay. When not set it reads
+    /// <see cref="DefaultKernelReplayWindow"/>; the userspace dataplane then applies its own default instead
+    /// (see <see cref="ReplayWindowIsSet"/>).
+    /// </summary>
+    public uint ReplayWindow
+    {
+        get => _replayWindow ?? DefaultKernelReplayWindow;
+        init => _replayWindow = value;
+    }
+
+    /// <summary>False when <see cref="ReplayWindow"/> was left at its default, so an implementation may choose its own.</summary>
+    public bool ReplayWindowIsSet => _replayWindow.HasValue;
 
     /// <summary>Extended sequence numbers (RFC 4303 section 2.2.1); sent as XFRMA_REPLAY_ESN_VAL with XFRM_STATE_ESN.</summary>
     public bool Esn { get; init; }

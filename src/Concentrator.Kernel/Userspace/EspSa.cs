@@ -20,13 +20,15 @@ internal sealed class EspSa : IDisposable
     private int _softRaised;
     private int _hardRaised;
 
-    public EspSa(SaRequest request, EspTransform transform, long nowUnixSeconds)
+    /// <param name="defaultReplayWindow">Window used when the request leaves <see cref="SaRequest.ReplayWindow"/> unset.</param>
+    public EspSa(SaRequest request, EspTransform transform, long nowUnixSeconds, uint defaultReplayWindow = UserspaceIpsecOptions.DefaultReplayWindow)
     {
+        uint window = ReplayWindowFor(request, defaultReplayWindow);
         Request = request;
         Transform = transform;
         Spi = request.Spi;
         Esn = request.Esn || (request.Flags & SaFlags.Esn) != 0;
-        Replay = new ReplayWindow(Math.Min(request.ReplayWindow, ReplayWindow.MaxSize), Esn);
+        Replay = new ReplayWindow(window, Esn);
         AddTime = nowUnixSeconds;
         // SaLifetime.Infinite is `new()`, i.e. all zeros: a zero byte/packet limit is read as "none", like XFRM_INF.
         var l = request.Lifetime;
@@ -42,6 +44,24 @@ internal sealed class EspSa : IDisposable
     }
 
     public SaRequest Request { get; }
+
+    /// <summary>
+    /// The window an SA gets here: the request's own if it set one, else the dataplane default. Larger than
+    /// <see cref="ReplayWindow.MaxSize"/> is refused, not silently shrunk: the peer's IKE config asked for it.
+    /// </summary>
+    public static uint ReplayWindowFor(SaRequest request, uint defaultReplayWindow)
+    {
+        uint window = request.ReplayWindowIsSet ? request.ReplayWindow : defaultReplayWindow;
+        if (window > ReplayWindow.MaxSize)
+        {
+            throw new KernelException(
+                Errnos.EINVAL,
+                $"replay window {window} is larger than the userspace dataplane's maximum of {ReplayWindow.MaxSize} packets",
+                "add SA");
+        }
+
+        return window;
+    }
 
     public EspTransform Transform { get; }
 

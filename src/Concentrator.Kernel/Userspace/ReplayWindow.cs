@@ -9,7 +9,7 @@ namespace Concentrator.Kernel.Userspace;
 /// </summary>
 internal sealed class ReplayWindow
 {
-    public const uint MaxSize = 4096;
+    public const uint MaxSize = UserspaceIpsecOptions.MaxReplayWindow;
     private readonly ulong[] _bits;
     private readonly uint _size;
     private readonly bool _esn;

@@ -16,6 +16,19 @@ public sealed record UserspaceIpsecOptions
     /// <summary>MTU of the ipsecN TUN devices when the interface request names none.</summary>
     public int Mtu { get; init; } = DefaultMtu;
 
+    /// <summary>Anti-replay window of SAs whose request leaves <see cref="SaRequest.ReplayWindow"/> unset.</summary>
+    public const uint DefaultReplayWindow = 128;
+
+    /// <summary>
+    /// Anti-replay window (packets) for inbound SAs that do not set their own; at most
+    /// <see cref="MaxReplayWindow"/>. Wider than the kernel's 32 because one process decrypts for many peers
+    /// and reorders more than a NIC queue does.
+    /// </summary>
+    public uint ReplayWindow { get; init; } = DefaultReplayWindow;
+
+    /// <summary>The largest window this dataplane keeps (a 4096-bit bitmap per SA, Linux's XFRMA_REPLAY_ESN_VAL limit too).</summary>
+    public const uint MaxReplayWindow = 4096;
+
     /// <summary>
     /// Addresses of this host that SAs may have as destination: such SAs are inbound. SAs whose SPI came from
     /// <see cref="UserspaceKernelIpsec.AllocateSpiAsync"/> and the socket's own bound address count too.

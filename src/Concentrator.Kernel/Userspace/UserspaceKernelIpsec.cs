@@ -27,6 +27,14 @@ public sealed class UserspaceKernelIpsec : IKernelIpsec
     public UserspaceKernelIpsec(UserspaceIpsecOptions? options = null)
     {
         _options = options ?? new UserspaceIpsecOptions();
+        if (_options.ReplayWindow > UserspaceIpsecOptions.MaxReplayWindow)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(options),
+                _options.ReplayWindow,
+                $"ReplayWindow must be at most {UserspaceIpsecOptions.MaxReplayWindow} packets");
+        }
+
         _rtnl = new(() => NetlinkKernelIpsec.Open(new NetlinkKernelOptions { NamespacePath = _options.NetworkNamespacePath, ListenForEvents = false }));
         _events = Channel.CreateBounded<KernelEvent>(new BoundedChannelOptions(_options.EventCapacity)
         {
@@ -268,7 +276,9 @@ public sealed class UserspaceKernelIpsec : IKernelIpsec
             throw new KernelException(Errnos.EPROTONOSUPPORT, "the userspace dataplane carries ESP in tunnel mode only", "add SA");
         }
 
-        var sa = new EspSa(request, EspTransform.Create(request), _dataplane.Now);
+        // Checked before the transform exists so a refused window leaves no keyed cipher behind.
+        _ = EspSa.ReplayWindowFor(request, _options.ReplayWindow);
+        var sa = new EspSa(request, EspTransform.Create(request), _dataplane.Now, _options.ReplayWindow);
         if (sa.Peer is { } peer && _dataplane.Socket is { } socket)
         {
             sa.PeerAddress = socket.Serialize(peer);

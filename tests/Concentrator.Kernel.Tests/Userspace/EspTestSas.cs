@@ -36,6 +36,15 @@ internal static class EspTestSas
 
     public static EspSa Create(SaRequest request) => new(request, EspTransform.Create(request), 1_000);
 
+    /// <summary>The 8-byte ESP header: SPI and the low 32 bits of the sequence number, both big-endian.</summary>
+    public static byte[] EspHeader(uint spi, uint seqLow)
+    {
+        var h = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(h, spi);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(h.AsSpan(4), seqLow);
+        return h;
+    }
+
     public static byte[] Hex(string s) => Convert.FromHexString(s.Replace(" ", "", StringComparison.Ordinal));
 
     /// <summary>An IPv4 ICMP echo request from <paramref name="src"/> to <paramref name="dst"/> with a valid header length.</summary>

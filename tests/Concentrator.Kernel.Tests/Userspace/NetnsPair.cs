@@ -10,6 +10,8 @@ namespace Concentrator.Kernel.Tests.Userspace;
 /// Two network namespaces us-a-* and us-b-* joined by a veth pair (192.0.2.1 / 192.0.2.2), each running a
 /// <see cref="UserspaceKernelIpsec"/> with TUN ipsec1 (if_id 1, inner 10.99.0.1 / 10.99.0.2) and a static
 /// AES-GCM SA pair with policies, UDP-encapsulated on 4500 both ways. Deleted on dispose.
+/// Shared by the netns tests and the throughput benchmark (bench/Concentrator.Benchmarks links this file),
+/// which swaps the cipher through the <c>customizeSa</c> hook.
 /// </summary>
 internal sealed class NetnsPair : IAsyncDisposable
 {
@@ -37,6 +39,8 @@ internal sealed class NetnsPair : IAsyncDisposable
     /// <summary>UDP encapsulation (RFC 3948) on the SAs; false = plain ESP, IP protocol 50.</summary>
     public bool Udp { get; private init; } = true;
 
+    private Func<SaRequest, SaRequest> _customizeSa = sa => sa;
+
     public IPAddress OuterA { get; }
     public IPAddress OuterB { get; }
     public string NsA { get; }
@@ -49,19 +53,23 @@ internal sealed class NetnsPair : IAsyncDisposable
     public UserspaceKernelIpsec B { get; private set; } = null!;
     public List<(byte[] Message, EndPoint From)> IkeAtB { get; } = [];
 
+    /// <summary>Dataplane-wide counters of both sides, for a benchmark's log.</summary>
+    public string Counters => $"A: {A?.Counters}; B: {B?.Counters}";
+
+    /// <summary>The SA request of one direction; the replay window is left to the dataplane's default (128).</summary>
     public static SaRequest Sa(IPAddress src, IPAddress dst, uint spi, byte[] key, bool udp = true) => new(src, dst, spi, Reqid)
     {
         Aead = new AeadAlgorithm(AeadAlgorithm.AesGcm, key, 128),
         Encapsulation = udp ? new UdpEncapsulation(4500, 4500) : null,
         IfId = IfId,
-        ReplayWindow = 128,
     };
 
     public SaId IdAtoB => Sa(OuterA, OuterB, SpiAtoB, KeyAtoB).Id;
 
-    public static async Task<NetnsPair> CreateAsync(SaLifetime? lifetimeAtoB = null, bool outerV6 = false, bool udp = true)
+    /// <param name="customizeSa">Applied to each of the four SA requests before install (another cipher, window ...).</param>
+    public static async Task<NetnsPair> CreateAsync(SaLifetime? lifetimeAtoB = null, bool outerV6 = false, bool udp = true, Func<SaRequest, SaRequest>? customizeSa = null)
     {
-        var pair = new NetnsPair(Guid.NewGuid().ToString("N")[..6], outerV6) { Udp = udp };
+        var pair = new NetnsPair(Guid.NewGuid().ToString("N")[..6], outerV6) { Udp = udp, _customizeSa = customizeSa ?? (sa => sa) };
         try
         {
             await pair.SetUpAsync(lifetimeAtoB ?? SaLifetime.Infinite);
@@ -176,19 +184,19 @@ internal sealed class NetnsPair : IAsyncDisposable
                 }
             },
         });
-        await SideAsync(A, OuterA, OuterB, InnerA, InnerB, InnerA6, InnerB6, SpiAtoB, KeyAtoB, SpiBtoA, KeyBtoA, lifetimeAtoB, Udp);
-        await SideAsync(B, OuterB, OuterA, InnerB, InnerA, InnerB6, InnerA6, SpiBtoA, KeyBtoA, SpiAtoB, KeyAtoB, SaLifetime.Infinite, Udp);
+        await SideAsync(A, OuterA, OuterB, InnerA, InnerB, InnerA6, InnerB6, SpiAtoB, KeyAtoB, SpiBtoA, KeyBtoA, lifetimeAtoB);
+        await SideAsync(B, OuterB, OuterA, InnerB, InnerA, InnerB6, InnerA6, SpiBtoA, KeyBtoA, SpiAtoB, KeyAtoB, SaLifetime.Infinite);
     }
 
-    private static async Task SideAsync(UserspaceKernelIpsec k, IPAddress me, IPAddress peer, IPAddress innerMe, IPAddress innerPeer, IPAddress innerMe6, IPAddress innerPeer6, uint outSpi, byte[] outKey, uint inSpi, byte[] inKey, SaLifetime outLifetime, bool udp)
+    private async Task SideAsync(UserspaceKernelIpsec k, IPAddress me, IPAddress peer, IPAddress innerMe, IPAddress innerPeer, IPAddress innerMe6, IPAddress innerPeer6, uint outSpi, byte[] outKey, uint inSpi, byte[] inKey, SaLifetime outLifetime)
     {
         int index = await k.CreateInterfaceAsync(new InterfaceRequest("ipsec1", IfId, 0) { Mtu = 1400 });
         await k.AddAddressAsync(new AddressRequest(innerMe, 32, index));
         await k.AddRouteAsync(new RouteRequest(new IPNetwork(innerPeer, 32), index));
         await k.AddAddressAsync(new AddressRequest(innerMe6, 128, index));
         await k.AddRouteAsync(new RouteRequest(new IPNetwork(innerPeer6, 128), index));
-        await k.AddSaAsync(Sa(me, peer, outSpi, outKey, udp) with { Lifetime = outLifetime });
-        await k.AddSaAsync(Sa(peer, me, inSpi, inKey, udp));
+        await k.AddSaAsync(_customizeSa(Sa(me, peer, outSpi, outKey, Udp) with { Lifetime = outLifetime }));
+        await k.AddSaAsync(_customizeSa(Sa(peer, me, inSpi, inKey, Udp)));
         var outSel = new TrafficSelector(new IPNetwork(innerMe, 32), new IPNetwork(innerPeer, 32));
         var inSel = new TrafficSelector(new IPNetwork(innerPeer, 32), new IPNetwork(innerMe, 32));
         await k.AddPolicyAsync(new PolicyRequest(outSel, PolicyDirection.Out, [new PolicyTemplate(me, peer, Reqid)]) { IfId = IfId });
