@@ -16,7 +16,9 @@ namespace Concentrator.Server.Sa;
 /// </summary>
 public static class ChildSaKernelRequests
 {
-    public static InstallChild Install(ChildSa child, long correlationId, uint reqid, uint ifId)
+    /// <summary>The states (in and out, each with <paramref name="lifetime"/>; none when null) and the out/in/fwd
+    /// policies of a CHILD SA under <paramref name="reqid"/>.</summary>
+    public static InstallChild Install(ChildSa child, long correlationId, uint reqid, uint ifId, SaLifetime? lifetime = null)
     {
         IPAddress local = child.LocalEndpoint.Address, remote = child.RemoteEndpoint.Address;
         var inbound = State(child, remote, local, child.InboundSpi, reqid, ifId, child.InboundEncryptionKey, child.InboundIntegrityKey,
@@ -34,7 +36,9 @@ public static class ChildSaKernelRequests
             policies.Add(new PolicyRequest(inSelector, PolicyDirection.Fwd, [new PolicyTemplate(remote, local, reqid)]) { IfId = ifId });
         }
 
-        return new InstallChild(correlationId, reqid, [new SaInstall(inbound), new SaInstall(outbound)], policies);
+        SaLifetime limits = lifetime ?? SaLifetime.Infinite;
+        return new InstallChild(correlationId, reqid,
+            [new SaInstall(inbound with { Lifetime = limits }), new SaInstall(outbound with { Lifetime = limits })], policies);
     }
 
     public static RemoveChild Remove(InstallChild installed, long correlationId) =>

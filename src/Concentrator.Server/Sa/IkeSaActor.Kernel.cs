@@ -49,8 +49,8 @@ public sealed partial class IkeSaActor
                     // RFC 7296 §1.3.3 rekey: the new states join the old ones' reqid and take over their policies
                     // (XFRM_MSG_UPDPOLICY), so traffic moves to the newer state without a gap; the old SA's later
                     // removal then takes only its states.
-                    ? ChildSaKernelRequests.Install(child, NextCorrelation(), old.Reqid, _settings.IfId) with { ReplacePolicies = true }
-                    : ChildSaKernelRequests.Install(child, NextCorrelation(), _settings.ReqidAllocator(), _settings.IfId);
+                    ? ChildSaKernelRequests.Install(child, NextCorrelation(), old.Reqid, _settings.IfId, _settings.ChildLifetime) with { ReplacePolicies = true }
+                    : ChildSaKernelRequests.Install(child, NextCorrelation(), _settings.ReqidAllocator(), _settings.IfId, _settings.ChildLifetime);
                 if (replaced is not null)
                 {
                     _installed[replaced] = old with { Policies = [] };
@@ -113,6 +113,7 @@ public sealed partial class IkeSaActor
         // Only now, with states and policies in place, does the response that reports the CHILD SA leave.
         Send(held);
         AfterStep();
+        DeleteReplacedByUs(_added);
         _stashedDatagrams = 0;
         Stash.UnstashAll();
     }
@@ -169,6 +170,8 @@ public sealed partial class IkeSaActor
     {
         foreach (ChildSa child in _removed)
         {
+            _deletingByUs.Remove(child.InboundSpi);
+            _rekeyingByUs.Remove(child.InboundSpi);
             if (_installed.Remove(child, out var installed))
             {
                 _kernel.Tell(ChildSaKernelRequests.Remove(installed, NextCorrelation()));

@@ -80,6 +80,7 @@ public sealed partial class IkeSaActor : ReceiveActor, IWithTimers, IWithStash
         Receive<DpdTick>(_ => OnDpd());
         Receive<DpdTimedOut>(OnDpdTimedOut);
         Receive<RetireExpired>(_ => RetireNow());
+        Receive<Concentrator.Kernel.SaExpiredEvent>(OnSaExpired);
         Receive<HalfOpenExpired>(_ => OnHalfOpen());
         Receive<DeleteIkeSa>(OnDelete);
         Receive<GetIkeSaStatus>(_ => Sender.Tell(Status()));

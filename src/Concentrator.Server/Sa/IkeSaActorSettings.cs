@@ -14,6 +14,9 @@ namespace Concentrator.Server.Sa;
 /// zero disables it.</param>
 /// <param name="DpdTimeout">A liveness check unanswered for this long declares the peer dead, even while retransmissions
 /// are still due (libreswan's dpdtimeout); zero leaves it to the retransmissions running out.</param>
+/// <param name="ChildRekeyAfter">A CHILD SA that the peer has not rekeyed this long after its install is rekeyed by us
+/// (the states' soft lifetime); at 1.1 times this (their hard lifetime, strongSwan's default ratio) the kernel drops
+/// them and we delete the CHILD SA. Zero: no lifetime.</param>
 /// <param name="KernelTimeout">How long a CHILD SA install may take before it counts as failed.</param>
 /// <param name="IfId">XFRMA_IF_ID of the CHILD SAs' states and policies (the ipsecN interface), 0 = policy-based.</param>
 public sealed record IkeSaActorSettings(
@@ -21,6 +24,7 @@ public sealed record IkeSaActorSettings(
     TimeSpan HalfOpenTimeout,
     TimeSpan DpdDelay,
     TimeSpan DpdTimeout,
+    TimeSpan ChildRekeyAfter,
     TimeSpan KernelTimeout,
     uint IfId)
 {
@@ -31,6 +35,7 @@ public sealed record IkeSaActorSettings(
         TimeSpan.FromSeconds(30),
         TimeSpan.FromSeconds(30),
         TimeSpan.FromSeconds(150),
+        TimeSpan.Zero,
         TimeSpan.FromSeconds(10),
         0);
 
@@ -45,8 +50,24 @@ public sealed record IkeSaActorSettings(
             Retransmit = server.Retransmit,
             DpdDelay = connection.Dpd.Delay,
             DpdTimeout = connection.Dpd.Timeout,
+            ChildRekeyAfter = connection.Lifetimes.Child,
             IfId = connection.IpsecInterface.IsEnabled ? connection.IpsecInterface.IfId : 0,
         };
+
+    /// <summary>The kernel lifetime of each CHILD SA state: soft at <see cref="ChildRekeyAfter"/>, hard 10% later.</summary>
+    public SaLifetime? ChildLifetime
+    {
+        get
+        {
+            if (ChildRekeyAfter <= TimeSpan.Zero)
+            {
+                return null;
+            }
+
+            ulong soft = (ulong)Math.Ceiling(ChildRekeyAfter.TotalSeconds);
+            return SaLifetime.Infinite with { SoftAddSeconds = soft, HardAddSeconds = soft + ((soft + 9) / 10) };
+        }
+    }
 
     private static uint NextReqid()
     {

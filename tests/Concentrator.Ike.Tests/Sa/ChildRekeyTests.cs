@@ -91,4 +91,30 @@ public class ChildRekeyTests
         Assert.Single(pair.Initiator.ChildSas);
         Assert.Single(pair.ResponderInstalled);
     }
+
+    [Fact]
+    public void Rekey_StartedByIkeResponder_KeysOrderedByTheExchangesInitiator()
+    {
+        using SaPair pair = SaPair.RoadWarrior(Ike);
+        pair.Run();
+
+        // The gateway (IKE responder) starts this CREATE_CHILD_SA: it is the exchange's initiator.
+        IkeSaResult request = pair.Responder.InitiateChildRekey(pair.Responder.ChildSas[0]);
+        IkeSaResult answer = pair.Initiator.Process(request.Message!, SaPair.ServerEndpoint, SaPair.ClientEndpoint);
+        Assert.Equal(DropReason.None, pair.Responder.Process(answer.Message!, SaPair.ClientEndpoint, SaPair.ServerEndpoint).Drop);
+
+        ChildSa gateway = pair.Responder.ChildSas[1];
+        ChildSa client = pair.Initiator.ChildSas[1];
+        IkeMessage sent = IkeMessage.Parse(request.Message!);
+        Assert.True(sent.TryDecrypt(pair.Initiator.Ciphers!.Inbound));
+        IkeMessage got = IkeMessage.Parse(answer.Message!);
+        Assert.True(got.TryDecrypt(pair.Responder.Ciphers!.Inbound));
+        // RFC 7296 §2.17: Ni is the exchange initiator's nonce, and its outbound keys are taken first.
+        using var keymat = pair.Responder.Keymat!.DeriveChild(gateway.OutboundEncryptionKey.Length, 0, [],
+            sent.Get<NoncePayload>()!.Data.Span, got.Get<NoncePayload>()!.Data.Span);
+        Assert.Equal(keymat.InitiatorEncryptionKey.ToArray(), gateway.OutboundEncryptionKey);
+        Assert.Equal(keymat.ResponderEncryptionKey.ToArray(), gateway.InboundEncryptionKey);
+        Assert.Equal(gateway.OutboundEncryptionKey, client.InboundEncryptionKey);
+        Assert.Equal(gateway.InboundEncryptionKey, client.OutboundEncryptionKey);
+    }
 }

@@ -70,7 +70,7 @@ public sealed partial class ChildRekeyTests
     }
 
     // "in  c1234567 (0x..)," and "out c7654321" as swanctl --list-sas prints a CHILD SA's SPIs.
-    private static List<string> Spis(string sas) => SpiPattern().Matches(sas).Select(m => m.Groups[1].Value).ToList();
+    internal static List<string> Spis(string sas) => SpiPattern().Matches(sas).Select(m => m.Groups[1].Value).ToList();
 
     [GeneratedRegex(@"(?:in|out)\s+([0-9a-f]{8})")]
     private static partial Regex SpiPattern();

@@ -1,5 +1,7 @@
+using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Concentrator.Ike.Sa;
+using Concentrator.Kernel;
 using Concentrator.Server.Kernel;
 using Concentrator.Server.Sa;
 
@@ -72,5 +74,57 @@ public sealed class IkeSaActorRekeyTests : TestKit
         Assert.Equal(IkeSaState.Established, status.State);
         Assert.Equal(1, status.InstalledChildSas);
         Assert.Empty(h.Allocator.Released);
+    }
+
+    [Fact]
+    public void SoftLifetime_PeerDidNotRekey_WeRekeyThenDeleteOldPair()
+    {
+        using var h = new SaActorHarness(this, SaActorHarness.FastSettings with { ChildRekeyAfter = TimeSpan.FromMinutes(10) });
+        InstallChild first = h.Establish();
+        // Soft at the configured time, hard 10 % later, on both states.
+        Assert.All(first.Sas, s => Assert.Equal((600UL, 660UL), (s.Request.Lifetime.SoftAddSeconds, s.Request.Lifetime.HardAddSeconds)));
+        ChildSa clientOld = h.Initiator.ChildSas[0];
+
+        // Both states of the pair expire (soft): one rekey, not two.
+        h.Actor.Tell(new SaExpiredEvent(first.Sas[0].Request.Id, first.Reqid, Hard: false));
+        h.Actor.Tell(new SaExpiredEvent(first.Sas[1].Request.Id, first.Reqid, Hard: false));
+        IkeSaResult answer = h.Initiator.Process(h.NextSent(), SaActorHarness.ServerEndpoint, SaActorHarness.ClientEndpoint);
+        Assert.Equal(2, h.Initiator.ChildSas.Count);
+        h.Deliver(answer.Message!);
+
+        InstallChild rekeyed = h.Kernel.ExpectMsg<InstallChild>();
+        Assert.Equal(first.Reqid, rekeyed.Reqid);
+        Assert.True(rekeyed.ReplacePolicies);
+        h.Kernel.Reply(new KernelDone(rekeyed.CorrelationId));
+
+        // The rekey's initiator (us) deletes the old pair; the client agrees and the old states leave the kernel.
+        IkeSaResult deleted = h.Initiator.Process(h.NextSent(), SaActorHarness.ServerEndpoint, SaActorHarness.ClientEndpoint);
+        Assert.DoesNotContain(clientOld, h.Initiator.ChildSas);
+        h.Deliver(deleted.Message!);
+        RemoveChild remove = h.Kernel.ExpectMsg<RemoveChild>();
+        Assert.Equal(first.Sas.Select(s => s.Request.Id), remove.Sas);
+        Assert.Empty(remove.Policies);
+        h.Socket.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(1, h.Status().InstalledChildSas);
+    }
+
+    [Fact]
+    public void HardLifetime_StateGone_ChildSaDeletedTowardsPeerAndRemoved()
+    {
+        using var h = new SaActorHarness(this, SaActorHarness.FastSettings with { ChildRekeyAfter = TimeSpan.FromMinutes(10) });
+        InstallChild first = h.Establish();
+
+        h.Actor.Tell(new SaExpiredEvent(first.Sas[0].Request.Id, first.Reqid, Hard: true));
+        h.Actor.Tell(new SaExpiredEvent(first.Sas[1].Request.Id, first.Reqid, Hard: true));
+        IkeSaResult answer = h.Initiator.Process(h.NextSent(), SaActorHarness.ServerEndpoint, SaActorHarness.ClientEndpoint);
+        h.Deliver(answer.Message!);
+
+        Assert.Empty(h.Initiator.ChildSas);
+        RemoveChild remove = h.Kernel.ExpectMsg<RemoveChild>();
+        Assert.Equal(first.Policies.Select(p => p.Id), remove.Policies);
+        h.Socket.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        IkeSaStatus status = h.Status();
+        Assert.Equal(IkeSaState.Established, status.State);
+        Assert.Equal(0, status.InstalledChildSas);
     }
 }

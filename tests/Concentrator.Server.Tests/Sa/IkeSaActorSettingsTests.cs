@@ -8,14 +8,15 @@ namespace Concentrator.Server.Tests.Sa;
 public sealed class IkeSaActorSettingsTests
 {
     [Fact]
-    public void For_Connection_TakesRetransmitDpdAndIfId()
+    public void For_Connection_TakesRetransmitDpdLifetimeAndIfId()
     {
         var server = ServerSettings.From(ConfigurationFactory.ParseString("concentrator.ike.retransmit { timeout = 2s, tries = 3, base = 1.5 }"), "HOCON.conf");
         var file = ConnectionFileSettings.From(ConfigurationFactory.ParseString("""
             rw {
               pools = [ "10.99.0.0/24" ]
               ipsec-interface = 5
-              dpd { delay = 12s }
+              dpd { delay = 12s, timeout = 40s }
+              lifetimes { child = 30m }
             }
             secrets { "%any" = "secret" }
             """), "rw.conf");
@@ -26,6 +27,9 @@ public sealed class IkeSaActorSettingsTests
         Assert.Equal(TimeSpan.FromSeconds(4.5), settings.Retransmit.Delay(2));
         Assert.Equal(3, settings.Retransmit.Tries);
         Assert.Equal(TimeSpan.FromSeconds(12), settings.DpdDelay);
+        Assert.Equal(TimeSpan.FromSeconds(40), settings.DpdTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(30), settings.ChildRekeyAfter);
+        Assert.Equal((1800UL, 1980UL), (settings.ChildLifetime!.Value.SoftAddSeconds, settings.ChildLifetime.Value.HardAddSeconds));
         Assert.Equal(5u, settings.IfId);
     }
 

@@ -105,7 +105,7 @@ public sealed class ChildCreateTask : IkeTask
         response.Payloads.Add(new TrafficSelectorPayload(true, [.. _tsi]));
         response.Payloads.Add(new TrafficSelectorPayload(false, [.. _tsr]));
         // Installed before the response leaves: the initiator may send ESP as soon as it has the response.
-        Sa.AddChildSa(Keyed(Sa, EspAlgorithms.From(_chosen!)!, _inboundSpi, _outboundSpi, local: _tsr, remote: _tsi, [],
+        Sa.AddChildSa(Keyed(Sa, Sa.IsInitiator, EspAlgorithms.From(_chosen!)!, _inboundSpi, _outboundSpi, local: _tsr, remote: _tsi, [],
             Sa.NonceI.Span, Sa.NonceR.Span));
         return IkeTaskStatus.Success;
     }
@@ -140,7 +140,7 @@ public sealed class ChildCreateTask : IkeTask
         }
 
         _outboundSpi = BinaryPrimitives.ReadUInt32BigEndian(sa.Proposals[0].Spi.Span);
-        Sa.AddChildSa(Keyed(Sa, algorithms, _inboundSpi, _outboundSpi, local: tsi.Selectors, remote: tsr.Selectors, [],
+        Sa.AddChildSa(Keyed(Sa, Sa.IsInitiator, algorithms, _inboundSpi, _outboundSpi, local: tsi.Selectors, remote: tsr.Selectors, [],
             Sa.NonceI.Span, Sa.NonceR.Span));
         return IkeTaskStatus.Success;
     }
@@ -158,8 +158,9 @@ public sealed class ChildCreateTask : IkeTask
 
     /// <summary>A CHILD SA of <paramref name="sa"/> with its keys: RFC 7296 §2.17, KEYMAT = prf+(SK_d, [g^ir] | Ni | Nr)
     /// with the nonces of the exchange that creates it (IKE_AUTH: those of IKE_SA_INIT) and g^ir only with PFS;
-    /// initiator-to-responder keys come first.</summary>
-    internal static ChildSa Keyed(IkeSa sa, EspAlgorithms algorithms, uint inboundSpi, uint outboundSpi,
+    /// the keys for traffic from that exchange's initiator come first. <paramref name="exchangeInitiator"/>: we
+    /// started the exchange (for a rekey the gateway may, though it is the IKE SA's responder).</summary>
+    internal static ChildSa Keyed(IkeSa sa, bool exchangeInitiator, EspAlgorithms algorithms, uint inboundSpi, uint outboundSpi,
         IReadOnlyList<TrafficSelector> local, IReadOnlyList<TrafficSelector> remote, ReadOnlySpan<byte> sharedSecret,
         ReadOnlySpan<byte> ni, ReadOnlySpan<byte> nr)
     {
@@ -167,7 +168,7 @@ public sealed class ChildCreateTask : IkeTask
         using ChildKeymat keymat = sa.Keymat!.DeriveChild(algorithms.Encryption.KeyLength, integLength, sharedSecret, ni, nr);
         byte[] iEncr = keymat.InitiatorEncryptionKey.ToArray(), iInteg = keymat.InitiatorIntegrityKey.ToArray();
         byte[] rEncr = keymat.ResponderEncryptionKey.ToArray(), rInteg = keymat.ResponderIntegrityKey.ToArray();
-        bool initiator = sa.IsInitiator;
+        bool initiator = exchangeInitiator;
         return new ChildSa
         {
             InboundSpi = inboundSpi,

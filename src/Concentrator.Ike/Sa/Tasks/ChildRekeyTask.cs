@@ -113,7 +113,9 @@ public sealed class ChildRekeyTask : IkeTask
             return Refuse(NotifyType.TsUnacceptable);
         }
 
-        (_tsi, _tsr) = ChildCreateTask.NarrowR(Sa, tsi.Selectors, tsr.Selectors);
+        // The new SA carries the old one's traffic: narrowed to its selectors, whichever side started the rekey.
+        _tsi = TrafficSelectors.Narrow(tsi.Selectors, replaced.RemoteSelectors);
+        _tsr = TrafficSelectors.Narrow(tsr.Selectors, replaced.LocalSelectors);
         if (_tsi.Count == 0 || _tsr.Count == 0)
         {
             return Refuse(NotifyType.TsUnacceptable);
@@ -191,7 +193,7 @@ public sealed class ChildRekeyTask : IkeTask
         try
         {
             // RFC 7296 §2.17: KEYMAT = prf+(SK_d, g^ir (new) | Ni | Nr) with this exchange's nonces.
-            return ChildCreateTask.Keyed(Sa, algorithms, _inboundSpi, _outboundSpi, local, remote, shared, _nonceI, _nonceR)
+            return ChildCreateTask.Keyed(Sa, Initiator, algorithms, _inboundSpi, _outboundSpi, local, remote, shared, _nonceI, _nonceR)
                 with { ReplacesInboundSpi = _replaced?.InboundSpi };
         }
         finally
