@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Akka.Event;
 using Concentrator.Ike.Sa;
 using Concentrator.Kernel;
@@ -6,7 +7,8 @@ namespace Concentrator.Server.Sa;
 
 // CHILD SA lifetimes (RFC 7296 §2.8): the kernel's soft expiry of a state the peer has not rekeyed in time makes us
 // rekey it (CREATE_CHILD_SA with REKEY_SA, then a Delete of the old pair once the new one is installed); the hard
-// expiry means the kernel already dropped the state, so the CHILD SA is deleted towards the peer.
+// expiry means the kernel already dropped the state, so the CHILD SA is deleted towards the peer. An IKE SA the
+// peer does not rekey within its lifetime (plus 10%) is deleted.
 public sealed partial class IkeSaActor
 {
     // Inbound SPIs of CHILD SAs we are rekeying or deleting: one action per CHILD SA, however many of its states
@@ -67,5 +69,27 @@ public sealed partial class IkeSaActor
         }
 
         return null;
+    }
+
+    private const string IkeLifetimeKey = "ike-lifetime";
+
+    private sealed record IkeLifetimeExpired(ulong ResponderSpi);
+
+    /// <summary>(Re)starts the IKE SA's lifetime when it is established or replaced by a rekey.</summary>
+    private void StartIkeLifetime()
+    {
+        if (_settings.IkeLifetime > TimeSpan.Zero)
+        {
+            Timers.StartSingleTimer(IkeLifetimeKey, new IkeLifetimeExpired(_sa.ResponderSpi), _settings.IkeLifetime * 1.1);
+        }
+    }
+
+    private void OnIkeLifetimeExpired(IkeLifetimeExpired expired)
+    {
+        if (expired.ResponderSpi == _sa.ResponderSpi && _sa.State == IkeSaState.Established)
+        {
+            // RFC 7296 §2.8: an SA past its lifetime is not used any more; the client reconnects with a new one.
+            Self.Tell(new DeleteIkeSa($"not rekeyed by the peer within the IKE lifetime ({_settings.IkeLifetime})"), ActorRefs.Nobody);
+        }
     }
 }

@@ -38,6 +38,7 @@ public sealed partial class IkeSaActor
         _log.Info("{0}: IKE SA rekeyed, replaces {1:x16}_r", next, _sa.ResponderSpi);
         _retiring = _sa;
         _sa = next;
+        StartIkeLifetime();
         // The rekey's initiator deletes the old SA right away (§2.18); one that never does is dropped anyway.
         Timers.StartSingleTimer(RetireKey, RetireExpired.Instance, _settings.HalfOpenTimeout);
     }

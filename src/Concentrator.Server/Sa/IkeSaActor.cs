@@ -81,6 +81,7 @@ public sealed partial class IkeSaActor : ReceiveActor, IWithTimers, IWithStash
         Receive<DpdTimedOut>(OnDpdTimedOut);
         Receive<RetireExpired>(_ => RetireNow());
         Receive<Concentrator.Kernel.SaExpiredEvent>(OnSaExpired);
+        Receive<IkeLifetimeExpired>(OnIkeLifetimeExpired);
         Receive<HalfOpenExpired>(_ => OnHalfOpen());
         Receive<DeleteIkeSa>(OnDelete);
         Receive<GetIkeSaStatus>(_ => Sender.Tell(Status()));
@@ -189,6 +190,7 @@ public sealed partial class IkeSaActor : ReceiveActor, IWithTimers, IWithStash
                     _established = true;
                     Timers.Cancel(HalfOpenKey);
                     _env.Observer?.Tell(new IkeSaEstablished(_sa.ResponderSpi, _sa.RemoteIdentity));
+                    StartIkeLifetime();
                     _log.Info("{0}: established with {1} at {2}, virtual IP {3}, {4} CHILD SA(s)", _sa, _sa.RemoteIdentity,
                         _sa.RemoteEndpoint, _sa.VirtualIps.Count == 0 ? "none" : string.Join(", ", _sa.VirtualIps), _installed.Count);
                 }

@@ -17,6 +17,9 @@ namespace Concentrator.Server.Sa;
 /// <param name="ChildRekeyAfter">A CHILD SA that the peer has not rekeyed this long after its install is rekeyed by us
 /// (the states' soft lifetime); at 1.1 times this (their hard lifetime, strongSwan's default ratio) the kernel drops
 /// them and we delete the CHILD SA. Zero: no lifetime.</param>
+/// <param name="IkeLifetime">An IKE SA the peer has not rekeyed this long after it was made (or last rekeyed) is
+/// deleted 10% later (the gateway does not start IKE rekeys itself: the client, as the original initiator, does;
+/// strongSwan's clients rekey at 4 h). Zero: no limit.</param>
 /// <param name="KernelTimeout">How long a CHILD SA install may take before it counts as failed.</param>
 /// <param name="IfId">XFRMA_IF_ID of the CHILD SAs' states and policies (the ipsecN interface), 0 = policy-based.</param>
 public sealed record IkeSaActorSettings(
@@ -25,6 +28,7 @@ public sealed record IkeSaActorSettings(
     TimeSpan DpdDelay,
     TimeSpan DpdTimeout,
     TimeSpan ChildRekeyAfter,
+    TimeSpan IkeLifetime,
     TimeSpan KernelTimeout,
     uint IfId)
 {
@@ -35,6 +39,7 @@ public sealed record IkeSaActorSettings(
         TimeSpan.FromSeconds(30),
         TimeSpan.FromSeconds(30),
         TimeSpan.FromSeconds(150),
+        TimeSpan.Zero,
         TimeSpan.Zero,
         TimeSpan.FromSeconds(10),
         0);
@@ -51,6 +56,7 @@ public sealed record IkeSaActorSettings(
             DpdDelay = connection.Dpd.Delay,
             DpdTimeout = connection.Dpd.Timeout,
             ChildRekeyAfter = connection.Lifetimes.Child,
+            IkeLifetime = connection.Lifetimes.Ike,
             IfId = connection.IpsecInterface.IsEnabled ? connection.IpsecInterface.IfId : 0,
         };
 

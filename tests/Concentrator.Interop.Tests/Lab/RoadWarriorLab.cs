@@ -11,10 +11,11 @@ using Concentrator.Server.Runtime;
 namespace Concentrator.Interop.Tests.Lab;
 
 /// <summary>
-/// A fresh gateway for one interop test: three namespaces (gateway, road warrior, LAN host 198.51.100.10), the
-/// real concentrator process serving the repository's HOCON.conf in the gateway namespace, and helpers to run a
-/// strongSwan road warrior (charon-systemd + swanctl, kernel-libipsec, PSK) against it. Names carry a per-lab
-/// counter so labs of different test classes can run side by side.
+/// A fresh gateway for one interop test: three namespaces (gateway, road warrior, LAN host 198.51.100.10; a fourth,
+/// a NAT between road and gateway, on request), the real concentrator process serving the repository's HOCON.conf
+/// (or a copy with <see cref="GatewayOverrides"/>) in the gateway namespace, and helpers to run a strongSwan road
+/// warrior (charon-systemd + swanctl, kernel-libipsec, PSK) against it. Names carry a per-lab counter so labs of
+/// different test classes can run side by side.
 /// </summary>
 internal sealed partial class RoadWarriorLab : IDisposable
 {
@@ -22,43 +23,60 @@ internal sealed partial class RoadWarriorLab : IDisposable
     private readonly string _gw;
     private readonly string _road;
     private readonly string _lan;
+    private readonly string? _nat;
     private readonly TempDir _dir = new();
     private readonly Dictionary<string, string> _swanctl;
     private readonly StringBuilder _hostLog = new();
     private readonly Process _concentrator;
     private Process? _charon;
 
-    public RoadWarriorLab()
+    /// <summary>
+    /// Builds the namespaces and starts the gateway. <paramref name="behindNat"/> puts a NAT namespace between
+    /// road and gateway (see <see cref="BuildBehindNat"/>); <paramref name="overrides"/> starts the gateway on a
+    /// modified copy of the repository's configuration instead of the repository's HOCON.conf itself.
+    /// </summary>
+    public RoadWarriorLab(bool behindNat = false, GatewayOverrides? overrides = null)
     {
         var tag = Interlocked.Increment(ref _counter).ToString(CultureInfo.InvariantCulture) + "-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         _gw = "rw-gw-" + tag;
         _road = "rw-road-" + tag;
         _lan = "rw-lan-" + tag;
+        _nat = behindNat ? "rw-nat-" + tag : null;
         _swanctl = new() { ["STRONGSWAN_CONF"] = Path.Combine(_dir.Path, "strongswan.conf") };
         Cleanup();
-        foreach (var ns in new[] { _gw, _road, _lan })
+        foreach (var ns in Namespaces)
         {
             Shell.Must("ip", "netns", "add", ns);
             Shell.Must("ip", "-n", ns, "link", "set", "lo", "up");
         }
 
-        Shell.Must("ip", "link", "add", "rw-gw0", "netns", _gw, "type", "veth", "peer", "name", "rw-road0", "netns", _road);
-        Shell.Must("ip", "-n", _gw, "addr", "add", "192.0.2.1/24", "dev", "rw-gw0");
-        Shell.Must("ip", "-n", _road, "addr", "add", "192.0.2.2/24", "dev", "rw-road0");
-        Shell.Must("ip", "-n", _gw, "link", "set", "rw-gw0", "up");
-        Shell.Must("ip", "-n", _road, "link", "set", "rw-road0", "up");
+        if (_nat is null)
+        {
+            BuildDirect();
+        }
+        else
+        {
+            BuildBehindNat(_nat);
+        }
+
         Shell.Must("ip", "link", "add", "rw-gwl", "netns", _gw, "type", "veth", "peer", "name", "rw-lan0", "netns", _lan);
         Shell.Must("ip", "-n", _gw, "addr", "add", "198.51.100.1/24", "dev", "rw-gwl");
-        Shell.Must("ip", "-n", _lan, "addr", "add", "198.51.100.10/24", "dev", "rw-lan0");
+        Shell.Must("ip", "-n", _lan, "addr", "add", LanHost + "/24", "dev", "rw-lan0");
         Shell.Must("ip", "-n", _gw, "link", "set", "rw-gwl", "up");
         Shell.Must("ip", "-n", _lan, "link", "set", "rw-lan0", "up");
         Shell.Must("ip", "-n", _lan, "route", "add", "default", "via", "198.51.100.1");
         Shell.Must("ip", "netns", "exec", _gw, "sysctl", "-qw", "net.ipv4.ip_forward=1");
 
         var main = Path.Combine(RepoPaths.Root, "HOCON.conf");
+        if (overrides is not null)
+        {
+            main = overrides.WriteCopy(main, Path.Combine(_dir.Path, "gateway"));
+        }
+
         var loaded = ConfigLoader.Load(main);
         var node = NodeDefinition.Load(loaded.Config, loaded.MainFile, loaded.Connections.Select(c => new ConnectionSource(c.Path, c.Config)).ToList());
         var connection = node.Connections[0];
+        Server = node.Server;
         Connection = connection;
         GatewayId = connection.Local.Id;
         Psk = Encoding.UTF8.GetString(node.Secrets.Lookup("road@e2e.test")!);
@@ -69,6 +87,12 @@ internal sealed partial class RoadWarriorLab : IDisposable
         WriteStrongSwanConf();
         _concentrator = StartConcentrator(main);
     }
+
+    /// <summary>The LAN host behind the gateway, the target of every ping.</summary>
+    public static IPAddress LanHost { get; } = IPAddress.Parse("198.51.100.10");
+
+    /// <summary>The server section the gateway runs with (retransmission settings among others).</summary>
+    public ServerSettings Server { get; }
 
     /// <summary>The example connection the gateway serves (the first of the repository's config/).</summary>
     public ConnectionSettings Connection { get; }
@@ -196,9 +220,16 @@ internal sealed partial class RoadWarriorLab : IDisposable
             args.AddRange(["-I", source.ToString()]);
         }
 
-        args.Add("198.51.100.10");
+        args.Add(LanHost.ToString());
         return Shell.Run("ip", [.. args]);
     }
+
+    /// <summary>Pings <paramref name="target"/> (a road warrior's virtual IP) from the LAN host.</summary>
+    public (int Code, string Output) PingFromLan(IPAddress target, int count = 1) =>
+        Shell.Run("ip", "netns", "exec", _lan, "ping", "-c", count.ToString(CultureInfo.InvariantCulture), "-W", "1", target.ToString());
+
+    /// <summary>Captures IPv4 on the gateway's side of the link towards the road warrior (or the NAT).</summary>
+    public PacketCapture CaptureGatewayUplink(string filter = "ip") => new(_gw, "rw-gw0", filter);
 
     /// <summary>Waits until the host log holds <paramref name="text"/>; false after <paramref name="timeout"/>.</summary>
     public bool WaitForHostLog(string text, TimeSpan timeout)
@@ -252,7 +283,7 @@ internal sealed partial class RoadWarriorLab : IDisposable
 
     private void Cleanup()
     {
-        foreach (var ns in new[] { _gw, _road, _lan })
+        foreach (var ns in Namespaces)
         {
             Shell.Run("ip", "netns", "del", ns);
         }

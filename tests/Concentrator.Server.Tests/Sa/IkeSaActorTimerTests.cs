@@ -137,4 +137,20 @@ public sealed class IkeSaActorTimerTests : TestKit
         Assert.Equal(IkeSaState.Deleted, h.Initiator.State);
         h.Kernel.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // removed once, not again on stop
     }
+
+    [Fact]
+    public void IkeLifetime_PeerNeverRekeys_SaDeletedWithDeleteAfterLifetimePlusTenPercent()
+    {
+        using var h = new SaActorHarness(this, SaActorHarness.FastSettings with { IkeLifetime = TimeSpan.FromMilliseconds(300) });
+        Watch(h.Actor);
+        h.Establish();
+
+        IkeSaResult answer = h.Initiator.Process(h.NextSent(), SaActorHarness.ServerEndpoint, SaActorHarness.ClientEndpoint);
+
+        // The client is told with an INFORMATIONAL Delete of the IKE SA, answers, and the actor ends.
+        Assert.Equal(IkeSaState.Deleted, h.Initiator.State);
+        h.Deliver(answer.Message!);
+        ExpectTerminated(h.Actor);
+        Assert.Equal([IPAddress.Parse("10.99.0.1")], h.Allocator.Released);
+    }
 }

@@ -1,0 +1,38 @@
+using Concentrator.Host.Configuration;
+using Concentrator.Server.Runtime;
+
+namespace Concentrator.Interop.Tests.Lab;
+
+/// <summary>
+/// HOCON merged over the repository's configuration for one lab: <see cref="Server"/> is appended to the main
+/// file (e.g. <c>concentrator.ike.retransmit { timeout = 1s }</c>), <see cref="Connection"/> is merged into
+/// every connection of the connection files (e.g. <c>dpd { delay = 2s, timeout = 6s }</c>). The repository's
+/// files stay untouched: the gateway starts from copies, so what it runs is the example plus exactly these keys.
+/// </summary>
+internal sealed record GatewayOverrides(string Server = "", string Connection = "")
+{
+    /// <summary>Writes the copies under <paramref name="targetDir"/>; returns the copied main file.</summary>
+    public string WriteCopy(string repoMain, string targetDir)
+    {
+        var loaded = ConfigLoader.Load(repoMain);
+        var node = NodeDefinition.Load(loaded.Config, loaded.MainFile, loaded.Connections.Select(c => new ConnectionSource(c.Path, c.Config)).ToList());
+        var configDir = Path.Combine(targetDir, "config");
+        Directory.CreateDirectory(configDir);
+        foreach (var file in loaded.Connections)
+        {
+            // HOCON merges a repeated object key into the earlier one (later keys win), so appending
+            // `"name" { … }` changes only the keys given here.
+            var text = File.ReadAllText(file.Path);
+            foreach (var connection in node.Files.SelectMany(f => f.Connections).Where(c => c.File == file.Path))
+            {
+                text += $"\n\"{connection.Name}\" {{\n{Connection}\n}}\n";
+            }
+
+            File.WriteAllText(Path.Combine(configDir, Path.GetFileName(file.Path)), text);
+        }
+
+        var main = Path.Combine(targetDir, Path.GetFileName(repoMain));
+        File.WriteAllText(main, File.ReadAllText(repoMain) + $"\nconcentrator.config-dir = \"{configDir}\"\n{Server}\n");
+        return main;
+    }
+}
