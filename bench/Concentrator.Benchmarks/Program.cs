@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using Concentrator.Benchmarks.Kernel;
+using Concentrator.Benchmarks.Server;
 
 namespace Concentrator.Benchmarks;
 
@@ -11,6 +12,12 @@ internal static class Program
         if (args.Length > 0 && args[0] == GuestInstallBenchmark.Switch)
         {
             return GuestInstallBenchmark.Run(args[1..]);
+        }
+
+        // CPU time per operation for the Server benchmarks, robust on a shared machine, see CpuTimeRatios
+        if (args.Length > 0 && args[0] == CpuTimeRatios.Switch)
+        {
+            return CpuTimeRatios.Run(args[1..]);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

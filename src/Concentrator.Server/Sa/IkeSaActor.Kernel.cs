@@ -174,6 +174,7 @@ public sealed partial class IkeSaActor
             _rekeyingByUs.Remove(child.InboundSpi);
             if (_installed.Remove(child, out var installed))
             {
+                _log.Info("{0}: CHILD SA {1:x8}_i {2:x8}_o removed", _sa, child.InboundSpi, child.OutboundSpi);
                 _kernel.Tell(ChildSaKernelRequests.Remove(installed, NextCorrelation()));
             }
         }

@@ -191,8 +191,8 @@ public sealed partial class IkeSaActor : ReceiveActor, IWithTimers, IWithStash
                     Timers.Cancel(HalfOpenKey);
                     _env.Observer?.Tell(new IkeSaEstablished(_sa.ResponderSpi, _sa.RemoteIdentity));
                     StartIkeLifetime();
-                    _log.Info("{0}: established with {1} at {2}, virtual IP {3}, {4} CHILD SA(s)", _sa, _sa.RemoteIdentity,
-                        _sa.RemoteEndpoint, _sa.VirtualIps.Count == 0 ? "none" : string.Join(", ", _sa.VirtualIps), _installed.Count);
+                    _log.Info("{0}: established with {1} at {2}{3}, virtual IP {4}, {5} CHILD SA(s)", _sa, _sa.RemoteIdentity,
+                        _sa.RemoteEndpoint, NatNote(), _sa.VirtualIps.Count == 0 ? "none" : string.Join(", ", _sa.VirtualIps), _installed.Count);
                 }
 
                 if (_settings.DpdDelay > TimeSpan.Zero && !Timers.IsTimerActive(DpdKey))
@@ -205,6 +205,15 @@ public sealed partial class IkeSaActor : ReceiveActor, IWithTimers, IWithStash
 
         ArmRetransmit();
     }
+
+    // RFC 7296 §2.23: which side the NAT detection payloads put behind a NAT (ESP then travels in UDP 4500).
+    private string NatNote() => (_sa.RemoteBehindNat, _sa.LocalBehindNat) switch
+    {
+        (true, true) => " (both behind NAT)",
+        (true, false) => " (peer behind NAT)",
+        (false, true) => " (we are behind NAT)",
+        _ => "",
+    };
 
     private void OnDelete(DeleteIkeSa delete)
     {

@@ -35,7 +35,7 @@ public sealed partial class NatTraversalTests
         // The gateway sees the client at the NAT's outside address, never at its own.
         Assert.True(lab.WaitForHostLog($"established with road@e2e.test at {lab.RoadAddressSeenByGateway}:", TimeSpan.FromSeconds(5)),
             "the gateway did not see the client at the NAT's address:\n" + lab.HostLog);
-        Assert.Matches($@"established with road@e2e\.test at {Regex.Escape(lab.RoadAddressSeenByGateway.ToString())}:\d+, virtual IP {Regex.Escape(vip.ToString())}, 1 CHILD SA", lab.HostLog);
+        Assert.Matches($@"established with road@e2e\.test at {Regex.Escape(lab.RoadAddressSeenByGateway.ToString())}:\d+ \(peer behind NAT\), virtual IP {Regex.Escape(vip.ToString())}, 1 CHILD SA", lab.HostLog);
         Assert.DoesNotContain(lab.RoadAddress.ToString(), lab.HostLog, StringComparison.Ordinal);
 
         var (ping, output) = lab.Ping(source: vip);

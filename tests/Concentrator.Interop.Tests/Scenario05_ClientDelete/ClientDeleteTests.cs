@@ -21,6 +21,7 @@ public sealed class ClientDeleteTests
         Assert.True(code == 0, "swanctl --terminate failed:\n" + output);
         Assert.True(lab.WaitForHostLog("released " + vip, TimeSpan.FromSeconds(5)), "the gateway did not release " + vip + ":\n" + lab.HostLog);
         Assert.True(lab.WaitForHostLog("ended (deleted)", TimeSpan.FromSeconds(5)), "the gateway did not end the IKE SA:\n" + lab.HostLog);
+        Assert.Contains("_o removed", lab.HostLog, StringComparison.Ordinal);
         Assert.DoesNotContain("ESTABLISHED", lab.ListSas(), StringComparison.Ordinal);
         Assert.NotEqual(0, lab.Ping(count: 1).Code);
 
