@@ -117,10 +117,15 @@ public sealed partial class IkeSa
     }
 
     /// <summary>RFC 7296 §2.23: with a NAT on the path, messages go to the address and port the latest
-    /// authenticated message came from (and IKE floats to port 4500, RFC 3948).</summary>
+    /// authenticated message came from (and IKE floats to port 4500, RFC 3948). Without a NAT a peer may still float
+    /// to port 4500 on the same addresses (§2.23 allows it, strongSwan does): that is followed too, since §2.11 wants
+    /// responses to leave from where the request arrived and go back where it came from. A change of address
+    /// without a NAT is not (that would be MOBIKE, RFC 4555).</summary>
     private void FollowNat(IPEndPoint remote, IPEndPoint local)
     {
-        if (NatDetected)
+        bool floated = remote.Address.Equals(RemoteEndpoint.Address) && local.Address.Equals(LocalEndpoint.Address)
+            && (remote.Port != RemoteEndpoint.Port || local.Port != LocalEndpoint.Port);
+        if (NatDetected || floated)
         {
             RemoteEndpoint = remote;
             LocalEndpoint = local;

@@ -20,7 +20,11 @@ public sealed record RetransmitSettings(TimeSpan Timeout, int Tries, double Base
 }
 
 /// <summary><c>concentrator.kernel</c>: the kernel actor's concurrency and queue limit.</summary>
-public sealed record KernelSettings(int BatchSize, int QueueBound);
+public sealed record KernelSettings(int BatchSize, int QueueBound)
+{
+    /// <summary><c>concentrator.kernel.install-timeout</c>: how long a CHILD SA install may take.</summary>
+    public TimeSpan InstallTimeout { get; init; } = TimeSpan.FromSeconds(20);
+}
 
 /// <summary><c>concentrator.interfaces</c>: how ipsecN devices the concentrator creates look.</summary>
 public sealed record InterfaceSettings(int Mtu, string Link);
@@ -37,6 +41,10 @@ public sealed record ServerSettings(
     InterfaceSettings Interfaces)
 {
     public const string ReferenceResource = "Concentrator.Server.reference.conf";
+
+    /// <summary><c>concentrator.userspace.replay-window</c>: the anti-replay window of the userspace dataplane's
+    /// inbound SAs (RFC 4303 §3.4.3), 1..4096 packets.</summary>
+    public int UserspaceReplayWindow { get; init; } = 128;
 
     /// <summary>The embedded reference configuration (every key with its default).</summary>
     public static HoconConfig Reference { get; } = Akka.Configuration.ConfigurationFactory.ParseString(ReadReference());
@@ -80,8 +88,14 @@ public sealed record ServerSettings(
             r.Int(ike + "half-open-cookie-threshold", 0, int.MaxValue),
             retransmit,
             dataplane,
-            new KernelSettings(r.Int("concentrator.kernel.batch-size", 1, 65536), r.Int("concentrator.kernel.queue-bound", 1, int.MaxValue)),
-            new InterfaceSettings(r.Int("concentrator.interfaces.mtu", 68, 65535), r.String("concentrator.interfaces.link")));
+            new KernelSettings(r.Int("concentrator.kernel.batch-size", 1, 65536), r.Int("concentrator.kernel.queue-bound", 1, int.MaxValue))
+            {
+                InstallTimeout = PositiveDuration(r, "concentrator.kernel.install-timeout"),
+            },
+            new InterfaceSettings(r.Int("concentrator.interfaces.mtu", 68, 65535), r.String("concentrator.interfaces.link")))
+        {
+            UserspaceReplayWindow = r.Int("concentrator.userspace.replay-window", 1, 4096),
+        };
     }
 
     internal static TimeSpan PositiveDuration(SettingsReader r, string key)

@@ -29,6 +29,17 @@ public sealed partial class KernelActor
                 }
 
                 var index = await _kernel.CreateInterfaceAsync(c.Request).ConfigureAwait(false);
+                try
+                {
+                    InterfaceSysctls.Apply(_kernel, c.Request.Name);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // A device without its settings would drop or misroute clients' traffic: take it back and fail.
+                    await IgnoreGone(_kernel.DeleteInterfaceAsync(index)).ConfigureAwait(false);
+                    throw new KernelException(0, $"cannot apply the device settings of {c.Request.Name}: {e.Message}", "sysctl");
+                }
+
                 return new InterfaceReady(c.CorrelationId, index, c.Request.Name, Managed: true);
             case DeleteInterface c:
                 await IgnoreGone(_kernel.DeleteInterfaceAsync(c.Index)).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using Concentrator.Kernel;
@@ -88,7 +89,11 @@ public sealed partial class KernelActor : ReceiveActor
         Context.System.EventStream.Publish(e);
     }
 
-    private sealed record Finished(object Key, Pending Pending, object Reply);
+    private sealed record Finished(object Key, Pending Pending, object Reply, long Started);
+
+    /// <summary>A command that takes longer than this is logged: the kernel (or the process) is starving, and the IKE SA
+    /// waiting for it may give up (its install timeout).</summary>
+    private static readonly TimeSpan SlowCommand = TimeSpan.FromSeconds(1);
 
     private void Enqueue(IKernelCommand command, IActorRef replyTo)
     {
@@ -139,10 +144,11 @@ public sealed partial class KernelActor : ReceiveActor
         {
             var pending = _byKey[key].Peek();
             _running++;
+            long started = Stopwatch.GetTimestamp();
             Run(pending.Command).PipeTo(
                 Self,
-                success: reply => new Finished(key, pending, reply),
-                failure: e => new Finished(key, pending, Failure(pending.Command, e, Describe(pending.Command))));
+                success: reply => new Finished(key, pending, reply, started),
+                failure: e => new Finished(key, pending, Failure(pending.Command, e, Describe(pending.Command)), started));
         }
     }
 
@@ -150,6 +156,12 @@ public sealed partial class KernelActor : ReceiveActor
     {
         _running--;
         _queued--;
+        var took = Stopwatch.GetElapsedTime(f.Started);
+        if (took > SlowCommand)
+        {
+            _log.Warning("kernel: {0} took {1:F1} s", Describe(f.Pending.Command), took.TotalSeconds);
+        }
+
         var queue = _byKey[f.Key];
         queue.Dequeue();
         if (queue.Count == 0)

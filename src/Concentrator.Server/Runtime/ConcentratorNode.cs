@@ -97,6 +97,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
                 var userspace = new UserspaceKernelIpsec(new UserspaceIpsecOptions
                 {
                     UdpEndPoint = new IPEndPoint(natTAddress, server.NatTPort),
+                    ReplayWindow = (uint)server.UserspaceReplayWindow,
                     // Tells inbound SAs (destination = one of ours) from outbound ones: the concrete addresses.
                     LocalAddresses = IkeSocketOptions.From(server, kernelEspInUdp: false).Addresses(),
                     IkeReceived = (message, from) => Volatile.Read(ref socketRef)?.Tell(new InjectIke((IPEndPoint)from, message)),
@@ -122,7 +123,9 @@ public sealed class ConcentratorNode : IAsyncDisposable
             IActorRef? interfaceActor = null;
             if (connection.IpsecInterface.IsEnabled)
             {
-                interfaceActor = system.ActorOf(InterfaceActor.Props(connection.IpsecInterface, kernelActor, server.Interfaces), connection.IpsecInterface.InterfaceName);
+                // concentrator.interfaces.link: the device ipsecN is attached to (IFLA_XFRM_LINK); empty means none.
+                var link = LinkIndex.Resolve(server.Interfaces.Link);
+                interfaceActor = system.ActorOf(InterfaceActor.Props(connection.IpsecInterface, kernelActor, server.Interfaces, link), connection.IpsecInterface.InterfaceName);
                 var attached = await interfaceActor.Ask<object>(new AttachConnection(connection), AskTimeout, cancellationToken).ConfigureAwait(false);
                 if (attached is AttachFailed failed)
                 {

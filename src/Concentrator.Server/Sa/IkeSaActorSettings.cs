@@ -57,6 +57,7 @@ public sealed record IkeSaActorSettings(
             DpdTimeout = connection.Dpd.Timeout,
             ChildRekeyAfter = connection.Lifetimes.Child,
             IkeLifetime = connection.Lifetimes.Ike,
+            KernelTimeout = server.Kernel.InstallTimeout,
             IfId = connection.IpsecInterface.IsEnabled ? connection.IpsecInterface.IfId : 0,
         };
 

@@ -270,4 +270,31 @@ public class IkeSetupFailureTests
         Assert.Equal(translated4500, pair.Responder.RemoteEndpoint);
         Assert.Equal(server4500, pair.Initiator.RemoteEndpoint);
     }
+
+    [Fact]
+    public void NoNat_PeerFloatsTo4500_ResponsesFollowThePortButNotAnotherAddress()
+    {
+        using SaPair pair = SaPair.RoadWarrior("aes256gcm16-prfsha256-x25519");
+        var server4500 = new IPEndPoint(SaPair.ServerEndpoint.Address, 4500);
+        var client4500 = new IPEndPoint(SaPair.ClientEndpoint.Address, 4500);
+
+        IkeSaResult init = pair.Initiator.Initiate();
+        IkeSaResult r1 = pair.Responder.Process(init.Message!, SaPair.ClientEndpoint, SaPair.ServerEndpoint);
+        IkeSaResult auth = pair.Initiator.Process(r1.Message!, SaPair.ServerEndpoint, SaPair.ClientEndpoint);
+        // No NAT, yet the client moves IKE to port 4500 (RFC 7296 §2.23 allows it, strongSwan does it).
+        IkeSaResult r2 = pair.Responder.Process(auth.Message!, client4500, server4500);
+        pair.Initiator.Process(r2.Message!, server4500, client4500);
+
+        // §2.11: the answer goes back where the request came from, and later requests of ours follow it.
+        Assert.False(pair.Responder.NatDetected);
+        Assert.Equal(client4500, pair.Responder.RemoteEndpoint);
+        Assert.Equal(server4500, pair.Responder.LocalEndpoint);
+        Assert.False(pair.Responder.ChildSas[0].UdpEncapsulation);
+
+        // Another source address without a NAT is not followed (that would be MOBIKE, RFC 4555).
+        IkeSaResult dpd = pair.Initiator.InitiateDpd();
+        var elsewhere = new IPEndPoint(IPAddress.Parse("192.0.2.99"), 4500);
+        Assert.Equal(DropReason.None, pair.Responder.Process(dpd.Message!, elsewhere, server4500).Drop);
+        Assert.Equal(client4500, pair.Responder.RemoteEndpoint);
+    }
 }

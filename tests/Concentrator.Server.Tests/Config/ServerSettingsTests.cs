@@ -20,6 +20,8 @@ public sealed class ServerSettingsTests
         Assert.Equal(new RetransmitSettings(TimeSpan.FromSeconds(4), 5, 1.8), s.Retransmit);
         Assert.Equal(DataplaneMode.Auto, s.Dataplane);
         Assert.Equal(new KernelSettings(64, 10000), s.Kernel);
+        Assert.Equal(TimeSpan.FromSeconds(20), s.Kernel.InstallTimeout);
+        Assert.Equal(128, s.UserspaceReplayWindow);
         Assert.Equal(new InterfaceSettings(1400, ""), s.Interfaces);
     }
 
@@ -62,7 +64,7 @@ public sealed class ServerSettingsTests
     [Fact]
     public void From_Overrides_TakesThem()
     {
-        var s = Parse("concentrator { ike { port = 1500, nat-t-port = 14500, listen = [\"127.0.0.1\"], retransmit.base = 1.0 }\n dataplane = userspace\n kernel.batch-size = 8 }");
+        var s = Parse("concentrator { ike { port = 1500, nat-t-port = 14500, listen = [\"127.0.0.1\"], retransmit.base = 1.0 }\n dataplane = userspace\n kernel.batch-size = 8\n kernel.install-timeout = 45s\n userspace.replay-window = 1024 }");
 
         Assert.Equal(1500, s.Port);
         Assert.Equal(14500, s.NatTPort);
@@ -70,6 +72,8 @@ public sealed class ServerSettingsTests
         Assert.Equal(1.0, s.Retransmit.Base);
         Assert.Equal(DataplaneMode.Userspace, s.Dataplane);
         Assert.Equal(8, s.Kernel.BatchSize);
+        Assert.Equal(TimeSpan.FromSeconds(45), s.Kernel.InstallTimeout);
+        Assert.Equal(1024, s.UserspaceReplayWindow);
     }
 
     [Theory]
@@ -83,6 +87,8 @@ public sealed class ServerSettingsTests
     [InlineData("concentrator.ike.retransmit.timeout = 0s", "concentrator.ike.retransmit.timeout", "greater than zero")]
     [InlineData("concentrator.ike.retransmit.base = 0.5", "concentrator.ike.retransmit.base", "expected a number 1..10, got '0.5'")]
     [InlineData("concentrator.kernel { queue-bound = { a = 1 } }", "concentrator.kernel.queue-bound", "expected a single value, got an object")]
+    [InlineData("concentrator.kernel.install-timeout = 0s", "concentrator.kernel.install-timeout", "greater than zero")]
+    [InlineData("concentrator.userspace.replay-window = 4097", "concentrator.userspace.replay-window", "expected a whole number 1..4096, got '4097'")]
     public void From_WrongValue_NamesFileKeyAndExpectation(string hocon, string key, string expected)
     {
         var e = Assert.Throws<ConfigException>(() => Parse(hocon));

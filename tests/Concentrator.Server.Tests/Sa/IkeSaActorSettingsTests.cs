@@ -10,7 +10,7 @@ public sealed class IkeSaActorSettingsTests
     [Fact]
     public void For_Connection_TakesRetransmitDpdLifetimeAndIfId()
     {
-        var server = ServerSettings.From(ConfigurationFactory.ParseString("concentrator.ike.retransmit { timeout = 2s, tries = 3, base = 1.5 }"), "HOCON.conf");
+        var server = ServerSettings.From(ConfigurationFactory.ParseString("concentrator.ike.retransmit { timeout = 2s, tries = 3, base = 1.5 }\nconcentrator.kernel.install-timeout = 33s"), "HOCON.conf");
         var file = ConnectionFileSettings.From(ConfigurationFactory.ParseString("""
             rw {
               pools = [ "10.99.0.0/24" ]
@@ -30,6 +30,7 @@ public sealed class IkeSaActorSettingsTests
         Assert.Equal(TimeSpan.FromSeconds(40), settings.DpdTimeout);
         Assert.Equal(TimeSpan.FromMinutes(30), settings.ChildRekeyAfter);
         Assert.Equal((1800UL, 1980UL), (settings.ChildLifetime!.Value.SoftAddSeconds, settings.ChildLifetime.Value.HardAddSeconds));
+        Assert.Equal(TimeSpan.FromSeconds(33), settings.KernelTimeout);
         Assert.Equal(5u, settings.IfId);
     }
 
