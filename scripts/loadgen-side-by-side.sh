@@ -22,13 +22,6 @@ STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=${OUT:-$ROOT/bench/results/side-by-side-$STAMP}
 GW=lg-sbs-gw CL=lg-sbs-cl
 D=$(mktemp -d /tmp/lg-sbs-XXXXXX)
-PID=
-stop_responder() {
-    [ -z "$PID" ] && return
-    kill "$PID" 2>/dev/null
-    for i in $(seq 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; PID=
-}
 cleanup() { stop_responder; ip netns del $GW 2>/dev/null; ip netns del $CL 2>/dev/null; rm -rf "$D"; }
 trap cleanup EXIT
 
@@ -47,54 +40,7 @@ lab_strongswan_conf
 export STRONGSWAN_CONF=$D/strongswan.conf
 
 # ---- Concentrator -----------------------------------------------------------------------------------------
-mkdir -p $D/conc/conns
-cat > $D/conc/concentrator.conf <<CONF
-concentrator {
-  config-dir = "conns"
-  ike {
-    listen = [ "192.0.2.1" ]
-    # all clients share one source address: never ask for COOKIEs during the run
-    half-open-cookie-threshold = 1000000
-  }
-}
-CONF
-cat > $D/conc/conns/rw.conf <<CONF
-rw {
-  local { id = "gw.loadgen.test", auth = psk }
-  remote { id = "%any", auth = psk }
-  ike-proposals = [ "$PROPOSAL" ]
-  esp-proposals = [ "aes256gcm16" ]
-  local-ts = [ "198.51.100.0/24" ]
-  pools = [ "10.99.0.0/16" ]
-  ipsec-interface = 1
-}
-secrets { "%any" = "lg-bench-psk" }
-CONF
-
-start_strongswan() {
-    setsid ip netns exec $GW env STRONGSWAN_CONF=$D/strongswan.conf /usr/sbin/charon-systemd </dev/null >/dev/null 2>&1 &
-    PID=$!
-    for i in $(seq 500); do swanctl --stats >/dev/null 2>&1 && break; sleep 0.01; done
-    swanctl --load-all --file $D/swanctl.conf >/dev/null 2>&1 || { echo "swanctl --load-all failed"; return 1; }
-}
-start_concentrator() {  # $1 = log file
-    ip -n $GW link del ipsec1 2>/dev/null
-    ip netns exec $GW env ${CONC_ENV:-} "$HOST" run --config $D/conc/concentrator.conf </dev/null >"$1" 2>&1 &
-    PID=$!
-    for i in $(seq 300); do
-        grep -q "IKE listening" "$1" 2>/dev/null && ip netns exec $GW ss -Hlun 'sport = :500' | grep -q . && return 0
-        kill -0 $PID 2>/dev/null || { echo "concentrator exited:"; tail -20 "$1"; PID=; return 1; }
-        sleep 0.1
-    done
-    echo "concentrator did not start listening in 30 s:"; tail -20 "$1"; return 1
-}
-
-shrink_log() {  # the Host logs one line per lease, release and deleted SA: keep their counts, not the lines
-    local f=$1
-    { echo "# omitted: $(grep -c ': lease ' $f) 'lease', $(grep -c ': released ' $f) 'released', $(grep -c 'Deleted: ended (deleted)' $f) 'Deleted: ended (deleted)' lines"
-      echo "# first lease: $(grep -m1 ': lease ' $f | cut -c1-130)"
-      grep -v ': lease \|: released \|Deleted: ended (deleted)' $f; } >$f.tmp && mv $f.tmp $f
-}
+lab_concentrator_conf
 
 SSV=$(swanctl --version 2>&1 | grep -o '[0-9]\+\.[0-9]\+\.[0-9]\+' | head -1)
 echo "COUNT=$COUNT LEVELS=\"$LEVELS\" REPEAT=$REPEAT EXTRA=\"${EXTRA:-}\" CONC_ENV=\"${CONC_ENV:-}\", $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), strongSwan $SSV" | tee $OUT/runs.txt

@@ -1,6 +1,12 @@
 # Shared by scripts/loadgen-*.sh (sourced, not run): the two-namespace topology and the strongSwan responder
-# configuration the load benchmarks use. The caller sets GW, CL (namespace names), D (temp dir) and PROPOSAL.
+# configuration the load benchmarks use. The caller sets GW, CL (namespace names), D (temp dir) and PROPOSAL;
+# optional: LAB_POOL (virtual-IP pool of both responders, default 10.99.0.0/16), LAB_DPD (Concentrator
+# dpd.delay, e.g. 0s to match the strongSwan connection, which has no DPD; unset = Concentrator's default 30s),
+# CONC_ENV (environment of the Concentrator process), HOST (the concentrator executable), RESP_CPUS (pin the
+# responder to these CPUs with taskset, e.g. 0; unset = no pinning).
 # Topology: netns $GW (192.0.2.1, responder) <veth> $CL (192.0.2.2, load generator).
+# Functions: lab_netns_up, lab_strongswan_conf, lab_concentrator_conf, start_strongswan, start_concentrator LOG,
+# stop_responder (PID holds the running responder), shrink_log LOG.
 
 lab_netns_up() {
     ip netns del $GW 2>/dev/null; ip netns del $CL 2>/dev/null
@@ -14,7 +20,7 @@ lab_netns_up() {
     set +e
 }
 
-# strongSwan responder: PSK, pool 10.99.0.0/16, one CHILD SA to 198.51.100.0/24, written to $D.
+# strongSwan responder: PSK, pool LAB_POOL, one CHILD SA to 198.51.100.0/24, written to $D.
 lab_strongswan_conf() {
 cat > $D/strongswan.conf <<CONF
 charon {
@@ -43,7 +49,70 @@ connections { rw {
     children { lan { local_ts = 198.51.100.0/24
                      esp_proposals = aes256gcm16 } }
 } }
-pools { rw-pool { addrs = 10.99.0.0/16 } }
+pools { rw-pool { addrs = ${LAB_POOL:-10.99.0.0/16} } }
 secrets { ike-any { secret = "lg-bench-psk" } }
 CONF
+}
+
+# Concentrator responder: the same connection as strongSwan's, written to $D/conc.
+lab_concentrator_conf() {
+local dpd=""; [ -n "${LAB_DPD:-}" ] && dpd="dpd { delay = $LAB_DPD }"
+mkdir -p $D/conc/conns
+cat > $D/conc/concentrator.conf <<CONF
+concentrator {
+  config-dir = "conns"
+  ike {
+    listen = [ "192.0.2.1" ]
+    # all clients share one source address: never ask for COOKIEs during the run
+    half-open-cookie-threshold = 1000000
+  }
+}
+CONF
+cat > $D/conc/conns/rw.conf <<CONF
+rw {
+  local { id = "gw.loadgen.test", auth = psk }
+  remote { id = "%any", auth = psk }
+  ike-proposals = [ "$PROPOSAL" ]
+  esp-proposals = [ "aes256gcm16" ]
+  local-ts = [ "198.51.100.0/24" ]
+  pools = [ "${LAB_POOL:-10.99.0.0/16}" ]
+  ipsec-interface = 1
+  $dpd
+}
+secrets { "%any" = "lg-bench-psk" }
+CONF
+}
+
+PID=
+start_strongswan() {
+    setsid ip netns exec $GW ${RESP_CPUS:+taskset -c $RESP_CPUS} env STRONGSWAN_CONF=$D/strongswan.conf /usr/sbin/charon-systemd </dev/null >/dev/null 2>&1 &
+    PID=$!
+    for i in $(seq 500); do STRONGSWAN_CONF=$D/strongswan.conf swanctl --stats >/dev/null 2>&1 && break; sleep 0.01; done
+    STRONGSWAN_CONF=$D/strongswan.conf swanctl --load-all --file $D/swanctl.conf >/dev/null 2>&1 || { echo "swanctl --load-all failed"; return 1; }
+}
+start_concentrator() {  # $1 = log file
+    ip -n $GW link del ipsec1 2>/dev/null
+    ip netns exec $GW ${RESP_CPUS:+taskset -c $RESP_CPUS} env ${CONC_ENV:-} "$HOST" run --config $D/conc/concentrator.conf </dev/null >"$1" 2>&1 &
+    PID=$!
+    for i in $(seq 300); do
+        grep -q "IKE listening" "$1" 2>/dev/null && ip netns exec $GW ss -Hlun 'sport = :500' | grep -q . && return 0
+        kill -0 $PID 2>/dev/null || { echo "concentrator exited:"; tail -20 "$1"; PID=; return 1; }
+        sleep 0.1
+    done
+    echo "concentrator did not start listening in 30 s:"; tail -20 "$1"; return 1
+}
+stop_responder() {
+    [ -z "$PID" ] && return
+    kill "$PID" 2>/dev/null
+    for i in $(seq 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; PID=
+}
+
+shrink_log() {  # the Host logs one line per SA established, lease, release and deleted SA: keep their counts, not the lines
+    local f=$1 pat=': lease \|: released \|Deleted: ended (deleted)\|Established: established with \|responder Deleting: deleting: '
+    { echo "# omitted: $(grep -c ': lease ' $f) 'lease', $(grep -c ': released ' $f) 'released', $(grep -c 'Deleted: ended (deleted)' $f) 'Deleted: ended (deleted)', $(grep -c 'Established: established with ' $f) 'Established: established with', $(grep -c 'responder Deleting: deleting: ' $f) 'responder Deleting: deleting:' lines"
+      echo "# first lease: $(grep -m1 ': lease ' $f | cut -c1-130)"
+      echo "# first deleting: $(grep -m1 'responder Deleting: deleting: ' $f | cut -c1-200)"
+      echo "# first established: $(grep -m1 'Established: established with ' $f | cut -c1-200)"
+      grep -v "$pat" $f; } >$f.tmp && mv $f.tmp $f
 }

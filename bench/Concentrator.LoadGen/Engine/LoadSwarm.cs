@@ -78,6 +78,7 @@ public sealed partial class LoadSwarm : IDisposable
         Task[] receivers = _sockets.Select(s => Task.Run(() => s.ReceiveLoopAsync(_options.NatTraversalPort, OnDatagram, stop.Token), stop.Token)).ToArray();
         ProcessSample? before = SampleResponder();
         TimeSpan ownCpuBefore = Environment.CpuUsage.TotalTime;
+        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
         _setupStart = Stopwatch.GetTimestamp();
         if (_options.Rate is null)
         {
@@ -94,6 +95,7 @@ public sealed partial class LoadSwarm : IDisposable
             double setupSeconds = Stopwatch.GetElapsedTime(_setupStart).TotalSeconds;
             ProcessSample? after = SampleResponder();
             double ownCpu = (Environment.CpuUsage.TotalTime - ownCpuBefore).TotalMilliseconds;
+            long allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
             long setupRetransmits = _counters.Retransmits;
             PrintProgress(force: true);
             if (_options.Hold > TimeSpan.Zero)
@@ -112,6 +114,7 @@ public sealed partial class LoadSwarm : IDisposable
             return BuildReport(setupSeconds, before, after, deleted) with
             {
                 LoadGenCpuMsPerSetup = _counters.Established > 0 ? ownCpu / _counters.Established : null,
+                LoadGenAllocatedBytesPerSetup = _counters.Established > 0 ? (double)allocated / _counters.Established : null,
                 Retransmits = setupRetransmits,
                 TeardownRetransmits = _options.Teardown ? _counters.Retransmits - setupRetransmits : null,
             };

@@ -62,6 +62,11 @@ public sealed record LoadReport
     /// shared machine, what it takes away from the responder.</summary>
     public double? LoadGenCpuMsPerSetup { get; init; }
 
+    /// <summary>Managed bytes the load generator allocated over the setup phase per established setup (all
+    /// threads: the swarm plus Concentrator.Ike's initiator work), to check it allocates little beyond the
+    /// messages and the SA state it must keep.</summary>
+    public double? LoadGenAllocatedBytesPerSetup { get; init; }
+
     public double? ResponderCpuSeconds { get; init; }
 
     /// <summary>Responder CPU (user+system) over the setup phase divided by established setups.</summary>
@@ -94,7 +99,13 @@ public sealed record LoadReport
 
         if (LoadGenCpuMsPerSetup is { } own)
         {
-            s.AppendLine(c, $"load generator: {own:F3} CPU ms/setup");
+            s.Append(c, $"load generator: {own:F3} CPU ms/setup");
+            if (LoadGenAllocatedBytesPerSetup is { } alloc)
+            {
+                s.Append(c, $", {alloc / 1024:F1} KiB allocated/setup");
+            }
+
+            s.AppendLine();
         }
 
         if (Deleted is { } deleted)

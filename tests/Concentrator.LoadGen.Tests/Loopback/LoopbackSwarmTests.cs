@@ -35,6 +35,8 @@ public sealed class LoopbackSwarmTests
         Assert.Equal(30, report.Deleted);
         Assert.Equal(30, responder.Count(IkeSaState.Deleted));
         Assert.Equal(30, swarm.Outcomes.Select(o => o.Identity).Distinct().Count());
+        // Every setup allocates at least its messages and SA state (here the responder's too: same process).
+        Assert.True(report.LoadGenAllocatedBytesPerSetup > 1024, report.ToText());
     }
 
     [Fact]

@@ -53,6 +53,14 @@ public sealed class LoadReportTests
     }
 
     [Fact]
+    public void ToText_WithOwnCpuAndAllocations_ShowsBothPerSetup()
+    {
+        string text = (Sample() with { LoadGenCpuMsPerSetup = 0.5, LoadGenAllocatedBytesPerSetup = 3 * 1024 }).ToText();
+
+        Assert.Contains("load generator: 0.500 CPU ms/setup, 3.0 KiB allocated/setup", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ToJson_RoundTripsTheNumbers()
     {
         using JsonDocument doc = JsonDocument.Parse(Sample(cpu: 0.96).ToJson());
