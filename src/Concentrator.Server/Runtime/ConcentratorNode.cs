@@ -135,8 +135,11 @@ public sealed class ConcentratorNode : IAsyncDisposable
 
             var pools = new PoolAllocator(connection.Pools, line => log.Info("{0}: {1}", connection.Name, line));
             var spis = new SpiTable();
-            var environment = new IkeSaEnvironment(new IkeSaServices { AddressAllocator = pools }, kernelActor, IkeSaActorSettings.For(server, connection))
+            var childSpis = new ChildSpiRegistry();
+            var services = new IkeSaServices { AddressAllocator = pools, ChildSpiAllocator = childSpis.Allocate };
+            var environment = new IkeSaEnvironment(services, kernelActor, IkeSaActorSettings.For(server, connection))
             {
+                ChildSpis = childSpis,
                 Spis = spis,
                 Identities = system.ActorOf(IdentityRegistryActor.Props(), "identities"),
             };

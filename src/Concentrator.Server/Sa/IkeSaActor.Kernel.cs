@@ -172,6 +172,7 @@ public sealed partial class IkeSaActor
         {
             _deletingByUs.Remove(child.InboundSpi);
             _rekeyingByUs.Remove(child.InboundSpi);
+            _env.ChildSpis?.Release(child.InboundSpi);
             if (_installed.Remove(child, out var installed))
             {
                 _log.Info("{0}: CHILD SA {1:x8}_i {2:x8}_o removed", _sa, child.InboundSpi, child.OutboundSpi);

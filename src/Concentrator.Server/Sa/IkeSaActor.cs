@@ -66,6 +66,11 @@ public sealed partial class IkeSaActor : ReceiveActor, IWithTimers, IWithStash
 
     protected override void PostStop()
     {
+        foreach (ChildSa child in _sa.ChildSas.Concat(_installed.Keys))
+        {
+            _env.ChildSpis?.Release(child.InboundSpi);
+        }
+
         RemoveAllChildren();
         // Gives the virtual IPs back to the pool and zeroes the keys.
         _sa.Dispose();

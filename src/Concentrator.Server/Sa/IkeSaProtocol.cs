@@ -19,6 +19,10 @@ public sealed record IkeSaEnvironment(IkeSaServices Services, IActorRef Kernel, 
     /// <summary>An <see cref="IdentityRegistryActor"/>, or null for no uniqueness of identities.</summary>
     public IActorRef? Identities { get; init; }
 
+    /// <summary>Where the SA's CHILD SAs' inbound SPIs were drawn (the services' ChildSpiAllocator): the actor gives
+    /// them back when the CHILD SAs go. Null when the services draw SPIs some other way.</summary>
+    public ChildSpiRegistry? ChildSpis { get; init; }
+
     /// <summary>Gets <see cref="IkeSaEstablished"/> once the SA is up (the dispatcher counts half-open SAs by it).</summary>
     public IActorRef? Observer { get; init; }
 }

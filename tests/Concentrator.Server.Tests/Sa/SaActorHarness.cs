@@ -88,9 +88,11 @@ internal sealed class SaActorHarness : IDisposable
         Allocator = new ListAllocator("10.99.0.1", "10.99.0.2");
         Initiator = IkeSa.CreateInitiator(ClientConfig(clientId, initialContact, esp),
             new IkeSaServices { Random = new SeededRandom(clientSeed) }, ClientEndpoint, ServerEndpoint);
-        Environment = new IkeSaEnvironment(new IkeSaServices { AddressAllocator = Allocator }, Kernel.Ref, settings ?? FastSettings)
+        Environment = new IkeSaEnvironment(new IkeSaServices { AddressAllocator = Allocator, ChildSpiAllocator = ChildSpis.Allocate },
+            Kernel.Ref, settings ?? FastSettings)
         {
             Spis = Spis,
+            ChildSpis = ChildSpis,
             Identities = identities,
         };
         Actor = kit.Sys.ActorOf(IkeSaActor.Props(ServerConfig(esp), ServerEndpoint, ClientEndpoint, Environment));
@@ -107,6 +109,8 @@ internal sealed class SaActorHarness : IDisposable
     public IActorRef Actor { get; }
 
     public SpiTable Spis { get; } = new();
+
+    public ChildSpiRegistry ChildSpis { get; } = new();
 
     public IkeSaEnvironment Environment { get; }
 
