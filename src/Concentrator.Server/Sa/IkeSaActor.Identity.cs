@@ -23,19 +23,27 @@ public sealed partial class IkeSaActor
         _heldForIdentity = outbound;
         // Bounded like a kernel install: a registry that never answers must not hold the client forever.
         Timers.StartSingleTimer(IdentityKey, IdentityTimeout.Instance, _settings.KernelTimeout);
-        Become(AwaitingIdentity);
+        _phase = Phase.AwaitingIdentity;
     }
 
-    private void AwaitingIdentity()
+    private void AwaitingIdentity(object message)
     {
-        Receive<IdentityGranted>(_ => IdentitySettled());
-        Receive<IdentityTimeout>(_ =>
+        switch (message)
         {
-            _log.Warning("{0}: the identity registry did not answer within {1}; going on", _sa, _settings.KernelTimeout);
-            IdentitySettled();
-        });
-        Receive<GetIkeSaStatus>(_ => Sender.Tell(Status()));
-        StashTheRest();
+            case IdentityGranted:
+                IdentitySettled();
+                break;
+            case IdentityTimeout:
+                _log.Warning("{0}: the identity registry did not answer within {1}; going on", _sa, _settings.KernelTimeout);
+                IdentitySettled();
+                break;
+            case GetIkeSaStatus:
+                Sender.Tell(Status());
+                break;
+            default:
+                StashTheRest(message);
+                break;
+        }
     }
 
     private void IdentitySettled()
@@ -43,7 +51,7 @@ public sealed partial class IkeSaActor
         Timers.Cancel(IdentityKey);
         var outbound = _heldForIdentity!;
         _heldForIdentity = null;
-        Become(Active);
+        _phase = Phase.Active;
         Continue(outbound);
         _stashedDatagrams = 0;
         Stash.UnstashAll();

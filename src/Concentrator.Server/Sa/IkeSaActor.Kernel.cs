@@ -70,33 +70,46 @@ public sealed partial class IkeSaActor
         }
 
         Timers.StartSingleTimer(KernelKey, KernelTimeout.Instance, _settings.KernelTimeout);
-        Become(AwaitingKernel);
+        _phase = Phase.AwaitingKernel;
     }
 
-    private void AwaitingKernel()
+    private void AwaitingKernel(object message)
     {
-        Receive<KernelDone>(OnInstalled);
-        Receive<KernelFailed>(OnInstallFailed);
-        Receive<KernelTimeout>(_ => InstallFailed($"the kernel did not answer within {_settings.KernelTimeout}"));
-        Receive<GetIkeSaStatus>(_ => Sender.Tell(Status()));
-        StashTheRest();
+        switch (message)
+        {
+            case KernelDone done:
+                OnInstalled(done);
+                break;
+            case KernelFailed failed:
+                OnInstallFailed(failed);
+                break;
+            case KernelTimeout:
+                InstallFailed($"the kernel did not answer within {_settings.KernelTimeout}");
+                break;
+            case GetIkeSaStatus:
+                Sender.Tell(Status());
+                break;
+            default:
+                StashTheRest(message);
+                break;
+        }
     }
 
     /// <summary>While waiting (for the kernel, for the identity), later messages wait too; datagrams only a few.</summary>
-    private void StashTheRest()
+    private void StashTheRest(object message)
     {
-        Receive<IkeDatagram>(_ =>
+        if (message is not IkeDatagram)
         {
-            if (_stashedDatagrams++ < MaxStashedDatagrams)
-            {
-                Stash.Stash();
-            }
-            else
-            {
-                _droppedWhileInstalling++;
-            }
-        });
-        ReceiveAny(_ => Stash.Stash());
+            Stash.Stash();
+        }
+        else if (_stashedDatagrams++ < MaxStashedDatagrams)
+        {
+            Stash.Stash();
+        }
+        else
+        {
+            _droppedWhileInstalling++;
+        }
     }
 
     private void OnInstalled(KernelDone done)
@@ -109,7 +122,7 @@ public sealed partial class IkeSaActor
         Timers.Cancel(KernelKey);
         var held = _held!;
         _held = null;
-        Become(Active);
+        _phase = Phase.Active;
         // Only now, with states and policies in place, does the response that reports the CHILD SA leave.
         Send(held);
         AfterStep();

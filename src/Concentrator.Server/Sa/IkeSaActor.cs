@@ -14,9 +14,10 @@ namespace Concentrator.Server.Sa;
 /// actor before the message that completes them leaves (IkeSaActor.Kernel.cs). On stop it removes its CHILD SAs,
 /// gives its virtual IPs back (<see cref="IkeSa.Dispose"/>) and unregisters its SPI.
 /// </summary>
-public sealed partial class IkeSaActor : ReceiveActor, IWithTimers, IWithStash
+public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
 {
     private IkeSa _sa;
+    private Phase _phase = Phase.Active;
     private readonly IkeSaEnvironment _env;
     private readonly IkeSaActorSettings _settings;
     private readonly IActorRef _kernel;
@@ -36,7 +37,15 @@ public sealed partial class IkeSaActor : ReceiveActor, IWithTimers, IWithStash
         // The actor owns the kernel hooks: they only record, the kernel actor is told after Process returns.
         _sa = IkeSa.CreateResponder(config, environment.Services with { InstallChildSa = _added.Add, UninstallChildSa = _removed.Add },
             local, remote);
-        Active();
+    }
+
+    /// <summary>What the actor waits for. One receive method switching on this field instead of Become: with a
+    /// hundred thousand IKE SAs, per-instance handler tables (ReceiveActor) cost memory and every Become rebuilt one.</summary>
+    private enum Phase
+    {
+        Active,
+        AwaitingIdentity,
+        AwaitingKernel,
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -78,20 +87,66 @@ public sealed partial class IkeSaActor : ReceiveActor, IWithTimers, IWithStash
         RetireNow();
     }
 
-    private void Active()
+    protected override void OnReceive(object message)
     {
-        Receive<IkeDatagram>(OnDatagram);
-        Receive<RetransmitTick>(OnRetransmit);
-        Receive<DpdTick>(_ => OnDpd());
-        Receive<DpdTimedOut>(OnDpdTimedOut);
-        Receive<RetireExpired>(_ => RetireNow());
-        Receive<Concentrator.Kernel.SaExpiredEvent>(OnSaExpired);
-        Receive<IkeLifetimeExpired>(OnIkeLifetimeExpired);
-        Receive<HalfOpenExpired>(_ => OnHalfOpen());
-        Receive<DeleteIkeSa>(OnDelete);
-        Receive<GetIkeSaStatus>(_ => Sender.Tell(Status()));
-        Receive<KernelDone>(_ => { });
-        Receive<KernelFailed>(f => _log.Warning("{0}: removing a CHILD SA failed: {1}", _sa, f));
+        switch (_phase)
+        {
+            case Phase.AwaitingKernel:
+                AwaitingKernel(message);
+                break;
+            case Phase.AwaitingIdentity:
+                AwaitingIdentity(message);
+                break;
+            default:
+                Active(message);
+                break;
+        }
+    }
+
+    private void Active(object message)
+    {
+        switch (message)
+        {
+            case IkeDatagram d:
+                OnDatagram(d);
+                break;
+            case RetransmitTick tick:
+                OnRetransmit(tick);
+                break;
+            case DpdTick:
+                OnDpd();
+                break;
+            case DpdTimedOut timedOut:
+                OnDpdTimedOut(timedOut);
+                break;
+            case RetireExpired:
+                RetireNow();
+                break;
+            case Concentrator.Kernel.SaExpiredEvent expired:
+                OnSaExpired(expired);
+                break;
+            case IkeLifetimeExpired expired:
+                OnIkeLifetimeExpired(expired);
+                break;
+            case HalfOpenExpired:
+                OnHalfOpen();
+                break;
+            case DeleteIkeSa delete:
+                OnDelete(delete);
+                break;
+            case GetIkeSaStatus:
+                Sender.Tell(Status());
+                break;
+            case KernelFailed failed:
+                _log.Warning("{0}: removing a CHILD SA failed: {1}", _sa, failed);
+                break;
+            case KernelDone or KernelTimeout or IdentityGranted or IdentityTimeout:
+                // Late answers of a wait already over.
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
     }
 
     private void OnDatagram(IkeDatagram d)
