@@ -108,6 +108,11 @@ public sealed partial class IkeSa
 
         _pendingRequest = null;
         List<ChildSa> children = _childSas.Skip(childrenBefore).ToList();
+        if (State == IkeSaState.Established)
+        {
+            ReleaseInitMessages();
+        }
+
         if (status == IkeTaskStatus.Failed)
         {
             return new IkeSaResult([], DropReason.None, $"failed: {FailureNotify}", children);

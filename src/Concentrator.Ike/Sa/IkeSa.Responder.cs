@@ -143,7 +143,12 @@ public sealed partial class IkeSa
         }
 
         _lastResponse = outbound;
-        _lastRequest = datagram.ToArray();
+        _lastRequestHash = System.Security.Cryptography.SHA256.HashData(datagram.Span);
+        if (State == IkeSaState.Established)
+        {
+            ReleaseInitMessages();
+        }
+
         _expectedRequestId++;
         return new IkeSaResult(outbound, DropReason.None, detail ?? (status == IkeTaskStatus.Failed ? $"failed: {FailureNotify}" : null),
             _childSas.Skip(childrenBefore).ToList())
@@ -162,7 +167,9 @@ public sealed partial class IkeSa
             return System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(datagram[(IkeConstants.HeaderLength + 4)..]) == 1;
         }
 
-        return datagram.SequenceEqual(_lastRequest);
+        Span<byte> hash = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(datagram, hash);
+        return hash.SequenceEqual(_lastRequestHash);
     }
 
     private bool ExchangeAllowed(ExchangeType exchange) => exchange switch

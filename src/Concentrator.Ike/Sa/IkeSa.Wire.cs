@@ -18,7 +18,9 @@ public sealed partial class IkeSa
     /// <summary>The Message ID the peer's next request must carry (window size 1: we never send SET_WINDOW_SIZE).</summary>
     private uint _expectedRequestId;
     private IReadOnlyList<byte[]>? _lastResponse;
-    private byte[] _lastRequest = [];
+    // SHA-256 of the request last answered: enough to know a retransmission (RFC 7296 §2.1) without keeping a copy
+    // of every SA's last request (a few hundred octets each, a hundred thousand SAs).
+    private byte[] _lastRequestHash = [];
     private FragmentReassembler? _requestFragments;
     private FragmentReassembler? _responseFragments;
 

@@ -84,6 +84,14 @@ public sealed partial class IkeSa : IDisposable
 
     internal byte[] InitResponse { get; set; } = [];
 
+    /// <summary>The IKE_SA_INIT messages only matter for the AUTH payloads (RFC 7296 §2.15); once the SA is up they
+    /// are dropped rather than kept for the SA's life.</summary>
+    internal void ReleaseInitMessages()
+    {
+        InitRequest = [];
+        InitResponse = [];
+    }
+
     /// <summary>RFC 7296 §2.23: the peer is behind a NAT (its source address differs from what it saw).</summary>
     public bool RemoteBehindNat { get; internal set; }
 

@@ -215,4 +215,22 @@ public class IkeSetupTests
         Assert.Equal([(spi, initialContact)], allocator.Allocations);
         Assert.Equal([IPAddress.Parse("10.99.0.1")], allocator.Released);
     }
+
+    [Fact]
+    public void Setup_Established_InitMessagesDroppedAndRetransmittedAuthStillAnswered()
+    {
+        using SaPair pair = SaPair.RoadWarrior("aes256gcm16-prfsha256-x25519");
+        pair.Run();
+
+        // Held only for the AUTH payloads: an established SA keeps neither IKE_SA_INIT message.
+        Assert.Empty(pair.Responder.InitRequest);
+        Assert.Empty(pair.Responder.InitResponse);
+        Assert.Empty(pair.Initiator.InitRequest);
+        Assert.Empty(pair.Initiator.InitResponse);
+
+        // RFC 7296 §2.1: the IKE_AUTH request again gets the stored response again, octet for octet.
+        byte[] authRequest = pair.Wire.Where(w => w.FromInitiator).ElementAt(1).Datagram;
+        byte[] authResponse = pair.Wire.Where(w => !w.FromInitiator).ElementAt(1).Datagram;
+        Assert.Equal(authResponse, pair.Responder.Process(authRequest, SaPair.ClientEndpoint, SaPair.ServerEndpoint).Message);
+    }
 }
