@@ -45,16 +45,8 @@ if [[ " $RESPONDERS " == *" concentrator "* ]]; then
         command -v $t >/dev/null || dotnet tool install -g $t >/dev/null || { echo "cannot install $t"; exit 1; }
     done
 fi
-for p in bench/Concentrator.LoadGen src/Concentrator.Host; do
-    dotnet build "$ROOT/$p" -c Release -v q -nologo >/dev/null || { echo "build of $p failed"; exit 1; }
-done
-LG="$ROOT/bench/Concentrator.LoadGen/bin/Release/net10.0/concentrator-loadgen"
-HOST="$ROOT/src/Concentrator.Host/bin/Release/net10.0/concentrator"
-mkdir -p "$OUT"
-lab_netns_up
-lab_strongswan_conf
-lab_concentrator_conf
-export STRONGSWAN_CONF=$D/strongswan.conf
+lab_build
+lab_prepare
 
 rss_kib() { awk '/^VmRSS/ {print $2}' /proc/$PID/status; }
 # sample NAME: VmRSS, and for Concentrator the live managed heap after a forced GC and the runtime counters

@@ -33,16 +33,8 @@ GW=lg-rs-gw CL=lg-rs-cl
 D=$(mktemp -d /tmp/lg-rs-XXXXXX)
 cleanup() { stop_responder; ip netns del $GW 2>/dev/null; ip netns del $CL 2>/dev/null; rm -rf "$D"; }
 trap cleanup EXIT
-for p in bench/Concentrator.LoadGen src/Concentrator.Host; do
-    dotnet build "$ROOT/$p" -c Release -v q -nologo >/dev/null || { echo "build of $p failed"; exit 1; }
-done
-LG="$ROOT/bench/Concentrator.LoadGen/bin/Release/net10.0/concentrator-loadgen"
-HOST="$ROOT/src/Concentrator.Host/bin/Release/net10.0/concentrator"
-mkdir -p "$OUT"
-lab_netns_up
-lab_strongswan_conf
-lab_concentrator_conf
-export STRONGSWAN_CONF=$D/strongswan.conf
+lab_build
+lab_prepare
 SSV=$(swanctl --version 2>&1 | grep -o '[0-9]\+\.[0-9]\+\.[0-9]\+' | head -1)
 
 run=0

@@ -25,12 +25,7 @@ D=$(mktemp -d /tmp/lg-sbs-XXXXXX)
 cleanup() { stop_responder; ip netns del $GW 2>/dev/null; ip netns del $CL 2>/dev/null; rm -rf "$D"; }
 trap cleanup EXIT
 
-for p in bench/Concentrator.LoadGen src/Concentrator.Host; do
-    dotnet build "$ROOT/$p" -c Release -v q -nologo >/dev/null || { echo "build of $p failed"; exit 1; }
-done
-LG="$ROOT/bench/Concentrator.LoadGen/bin/Release/net10.0/concentrator-loadgen"
-HOST="$ROOT/src/Concentrator.Host/bin/Release/net10.0/concentrator"
-mkdir -p "$OUT"
+lab_build
 
 lab_netns_up
 

@@ -116,3 +116,21 @@ shrink_log() {  # the Host logs one line per SA established, lease, release and 
       echo "# first established: $(grep -m1 'Established: established with ' $f | cut -c1-200)"
       grep -v "$pat" $f; } >$f.tmp && mv $f.tmp $f
 }
+
+# Builds the load generator and the Host (Release) and sets LG and HOST; creates $OUT.
+lab_build() {
+    for p in bench/Concentrator.LoadGen src/Concentrator.Host; do
+        dotnet build "$ROOT/$p" -c Release -v q -nologo >/dev/null || { echo "build of $p failed"; exit 1; }
+    done
+    LG="$ROOT/bench/Concentrator.LoadGen/bin/Release/net10.0/concentrator-loadgen"
+    HOST="$ROOT/src/Concentrator.Host/bin/Release/net10.0/concentrator"
+    mkdir -p "$OUT"
+}
+
+# The two namespaces and both responders' configuration under $D.
+lab_prepare() {
+    lab_netns_up
+    lab_strongswan_conf
+    lab_concentrator_conf
+    export STRONGSWAN_CONF=$D/strongswan.conf
+}

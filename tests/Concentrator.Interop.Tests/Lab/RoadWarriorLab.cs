@@ -143,8 +143,11 @@ internal sealed partial class RoadWarriorLab : IDisposable
         Shell.Run("rm", "-f", Path.Combine(_dir.Path, "charon.vici"));
     }
 
-    /// <summary>Loads connection "home" (child "lan") for <paramref name="identity"/> into the running charon.</summary>
-    public void Load(string identity, string psk, string proposals = "aes256gcm16-prfsha256-x25519", string espProposals = "aes256gcm16", string vip = "0.0.0.0")
+    /// <summary>Loads connection "home" (child "lan") for <paramref name="identity"/> into the running charon;
+    /// <paramref name="ikeOptions"/> and <paramref name="childOptions"/> are extra swanctl lines for the connection
+    /// and the child (rekey times, say).</summary>
+    public void Load(string identity, string psk, string proposals = "aes256gcm16-prfsha256-x25519", string espProposals = "aes256gcm16",
+        string vip = "0.0.0.0", string ikeOptions = "", string childOptions = "")
     {
         var file = _dir.Write("swanctl.conf", $$"""
             connections {
@@ -153,6 +156,7 @@ internal sealed partial class RoadWarriorLab : IDisposable
                     remote_addrs = 192.0.2.1
                     vips = {{vip}}
                     proposals = {{proposals}}
+                    {{ikeOptions}}
                     local {
                         auth = psk
                         id = {{identity}}
@@ -166,6 +170,7 @@ internal sealed partial class RoadWarriorLab : IDisposable
                             remote_ts = 198.51.100.0/24
                             esp_proposals = {{espProposals}}
                             start_action = none
+                            {{childOptions}}
                         }
                     }
                 }

@@ -15,40 +15,7 @@ public sealed partial class ChildRekeyTests
     {
         using var lab = new RoadWarriorLab();
         lab.StartCharon();
-        lab.LoadConf($$"""
-            connections {
-                home {
-                    version = 2
-                    remote_addrs = 192.0.2.1
-                    vips = 0.0.0.0
-                    proposals = aes256gcm16-prfsha256-x25519
-                    local {
-                        auth = psk
-                        id = road@e2e.test
-                    }
-                    remote {
-                        auth = psk
-                        id = {{lab.GatewayId}}
-                    }
-                    children {
-                        lan {
-                            remote_ts = 198.51.100.0/24
-                            esp_proposals = aes256gcm16
-                            start_action = none
-                            rekey_time = 4s
-                            rand_time = 0s
-                            life_time = 60s
-                        }
-                    }
-                }
-            }
-            secrets {
-                ike-gw {
-                    id-1 = road@e2e.test
-                    secret = "{{lab.Psk}}"
-                }
-            }
-            """);
+        lab.Load("road@e2e.test", lab.Psk, childOptions: "rekey_time = 4s\nrand_time = 0s\nlife_time = 60s");
         lab.MustInitiate();
         var before = Spis(lab.ListSas());
         Assert.Equal(0, lab.Ping().Code);

@@ -15,40 +15,7 @@ public sealed partial class IkeRekeyTests
     {
         using var lab = new RoadWarriorLab();
         lab.StartCharon();
-        lab.LoadConf($$"""
-            connections {
-                home {
-                    version = 2
-                    remote_addrs = 192.0.2.1
-                    vips = 0.0.0.0
-                    proposals = aes256gcm16-prfsha256-x25519
-                    rekey_time = 4s
-                    rand_time = 0s
-                    over_time = 30s
-                    local {
-                        auth = psk
-                        id = road@e2e.test
-                    }
-                    remote {
-                        auth = psk
-                        id = {{lab.GatewayId}}
-                    }
-                    children {
-                        lan {
-                            remote_ts = 198.51.100.0/24
-                            esp_proposals = aes256gcm16
-                            start_action = none
-                        }
-                    }
-                }
-            }
-            secrets {
-                ike-gw {
-                    id-1 = road@e2e.test
-                    secret = "{{lab.Psk}}"
-                }
-            }
-            """);
+        lab.Load("road@e2e.test", lab.Psk, ikeOptions: "rekey_time = 4s\nrand_time = 0s\nover_time = 30s");
         lab.MustInitiate();
         var before = IkeSpis(lab.ListSas());
         var vip = RoadWarriorLab.VirtualIp(lab.ListSas());
