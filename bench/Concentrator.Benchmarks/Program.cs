@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 using Concentrator.Benchmarks.Kernel;
 using Concentrator.Benchmarks.Server;
+using Concentrator.Benchmarks.Userspace;
 
 namespace Concentrator.Benchmarks;
 
@@ -18,6 +19,12 @@ internal static class Program
         if (args.Length > 0 && args[0] == CpuTimeRatios.Switch)
         {
             return CpuTimeRatios.Run(args[1..]);
+        }
+
+        // managed bytes the userspace dataplane keeps per CHILD SA (issue 6), see UserspaceSaMemory
+        if (args.Length > 0 && args[0] == UserspaceSaMemory.Switch)
+        {
+            return UserspaceSaMemory.Run(args[1..]);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -17,8 +17,8 @@ internal enum AeadKind
 internal sealed class AeadEspTransform : EspTransform
 {
     private const int SaltLength = 4;
-    private readonly AesGcm? _gcm;
-    private readonly ChaCha20Poly1305? _chacha;
+    // AesGcm or ChaCha20Poly1305 in one field (8 bytes less per SA than one field each).
+    private readonly IDisposable _aead;
     private readonly uint _salt;
     private readonly int _icv;
 
@@ -40,7 +40,7 @@ internal sealed class AeadEspTransform : EspTransform
                 throw new KernelException(Errnos.EINVAL, "AES-GCM needs a 16/24/32-byte key and an 8/12/16-byte ICV", "add SA");
             }
 
-            _gcm = new AesGcm(key, icvLength);
+            _aead = new AesGcm(key, icvLength);
         }
         else
         {
@@ -50,7 +50,7 @@ internal sealed class AeadEspTransform : EspTransform
                 throw new KernelException(Errnos.EINVAL, "ChaCha20-Poly1305 needs a 32-byte key and a 16-byte ICV", "add SA");
             }
 
-            _chacha = new ChaCha20Poly1305(key);
+            _aead = new ChaCha20Poly1305(key);
         }
     }
 
@@ -74,13 +74,13 @@ internal sealed class AeadEspTransform : EspTransform
         BuildNonce(packet, nonce);
         var body = packet.Slice(HeaderLength + 8, bodyLength);
         var tag = packet.Slice(HeaderLength + 8 + bodyLength, _icv);
-        if (_gcm is not null)
+        if (_aead is AesGcm gcm)
         {
-            _gcm.Encrypt(nonce, body, body, tag, a);
+            gcm.Encrypt(nonce, body, body, tag, a);
         }
         else
         {
-            _chacha!.Encrypt(nonce, body, body, tag, a);
+            ((ChaCha20Poly1305)_aead).Encrypt(nonce, body, body, tag, a);
         }
     }
 
@@ -94,13 +94,13 @@ internal sealed class AeadEspTransform : EspTransform
         var tag = packet.Slice(HeaderLength + 8 + bodyLength, _icv);
         try
         {
-            if (_gcm is not null)
+            if (_aead is AesGcm gcm)
             {
-                _gcm.Decrypt(nonce, body, tag, body, a);
+                gcm.Decrypt(nonce, body, tag, body, a);
             }
             else
             {
-                _chacha!.Decrypt(nonce, body, tag, body, a);
+                ((ChaCha20Poly1305)_aead).Decrypt(nonce, body, tag, body, a);
             }
 
             return true;
@@ -113,8 +113,7 @@ internal sealed class AeadEspTransform : EspTransform
 
     public override void Dispose()
     {
-        _gcm?.Dispose();
-        _chacha?.Dispose();
+        _aead.Dispose();
     }
 
     private void BuildNonce(ReadOnlySpan<byte> packet, Span<byte> nonce)

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 
 namespace Concentrator.Kernel.Userspace;
 
@@ -12,35 +11,41 @@ namespace Concentrator.Kernel.Userspace;
 internal sealed class EspSa : IDisposable
 {
     private static readonly int DropKinds = Enum.GetValues<EspDrop>().Length;
-    private readonly long[] _drops = new long[DropKinds];
-    private readonly ulong _softBytes;
-    private readonly ulong _hardBytes;
-    private readonly ulong _softPackets;
-    private readonly ulong _hardPackets;
-    private int _softRaised;
-    private int _hardRaised;
+    private const int SoftRaised = 1;
+    private const int HardRaised = 2;
+
+    // Byte and packet limits, shared by every SA that has none (the common case: IKE rekeys by time).
+    private readonly CountLimits _limits;
+    private readonly ushort _window; // at most UserspaceIpsecOptions.MaxReplayWindow (4096)
+
+    // Per-SA drop counters by reason, allocated on the first drop: most SAs never drop a packet, and a
+    // concentrator holds tens of thousands of SAs (issue 6: managed bytes per SA).
+    private long[]? _drops;
+
+    // Only the inbound half of a CHILD SA checks replays: made on first use (or by PrepareInbound at install),
+    // so outbound SAs carry no window.
+    private ReplayWindow? _replay;
+
+    // The SA's link in the one chain it belongs to: an outbound SA in the SA table's chain of its (reqid,
+    // destination), an inbound SA in the control plane's chain of its reqid (see OlderOutbound, NextOfReqid).
+    private EspSa? _next;
+    private int _raised;
+
+    // One destination field for both transports (an SA is either UDP-encapsulated or raw, never both).
+    private SocketAddress? _destination;
+    private bool _rawDestination;
 
     /// <param name="defaultReplayWindow">Window used when the request leaves <see cref="SaRequest.ReplayWindow"/> unset.</param>
     public EspSa(SaRequest request, EspTransform transform, long nowUnixSeconds, uint defaultReplayWindow = UserspaceIpsecOptions.DefaultReplayWindow)
     {
-        uint window = ReplayWindowFor(request, defaultReplayWindow);
+        _window = (ushort)ReplayWindowFor(request, defaultReplayWindow);
         Request = request;
         Transform = transform;
         Spi = request.Spi;
         Esn = request.Esn || (request.Flags & SaFlags.Esn) != 0;
-        Replay = new ReplayWindow(window, Esn);
         AddTime = nowUnixSeconds;
         // SaLifetime.Infinite is `new()`, i.e. all zeros: a zero byte/packet limit is read as "none", like XFRM_INF.
-        var l = request.Lifetime;
-        _softBytes = Limit(l.SoftBytes);
-        _hardBytes = Limit(l.HardBytes);
-        _softPackets = Limit(l.SoftPackets);
-        _hardPackets = Limit(l.HardPackets);
-        Lifetime = l;
-        if (request.Encapsulation is { } encap)
-        {
-            Peer = new IPEndPoint(request.Destination, encap.DestinationPort);
-        }
+        _limits = CountLimits.Of(request.Lifetime);
     }
 
     public SaRequest Request { get; }
@@ -73,18 +78,25 @@ internal sealed class EspSa : IDisposable
 
     public bool Esn { get; }
 
-    public ReplayWindow Replay { get; }
+    /// <summary>The inbound anti-replay window, made on first use (one receive thread per SA; racing makers agree on one).</summary>
+    public ReplayWindow Replay => Volatile.Read(ref _replay) ?? CreateReplay();
 
-    public SaLifetime Lifetime { get; }
+    /// <summary>The SA's lifetime limits, read from the request rather than copied (64 bytes per SA).</summary>
+    public SaLifetime Lifetime => Request.Lifetime;
 
-    /// <summary>UDP destination (RFC 3948) when the SA is encapsulated; null = raw ESP.</summary>
-    public IPEndPoint? Peer { get; }
-
-    /// <summary>Serialized <see cref="Peer"/> for the socket's family, set by the dataplane, so sends do not allocate.</summary>
-    public SocketAddress? PeerAddress { get; set; }
+    /// <summary>Serialized UDP destination (RFC 3948) of an encapsulated outbound SA for the socket's family, set at install, so sends do not allocate.</summary>
+    public SocketAddress? PeerAddress
+    {
+        get => _rawDestination ? null : _destination;
+        set => (_destination, _rawDestination) = (value, false);
+    }
 
     /// <summary>Serialized outer destination for the raw ESP socket, when the SA is not UDP-encapsulated.</summary>
-    public SocketAddress? RawPeerAddress { get; set; }
+    public SocketAddress? RawPeerAddress
+    {
+        get => _rawDestination ? _destination : null;
+        set => (_destination, _rawDestination) = (value, true);
+    }
 
     /// <summary>Last sequence number sent (the first packet carries 1).</summary>
     public ulong OutboundSequence;
@@ -98,14 +110,41 @@ internal sealed class EspSa : IDisposable
     /// <summary>Selectors the decrypted inner packet must match (SA selector and in/fwd policies of the SA's reqid); empty = any.</summary>
     public CompiledSelector[] InboundSelectors { get; set; } = [];
 
-    public bool HardExpired => Volatile.Read(ref _hardRaised) != 0;
+    /// <summary>The SA installed before this one for the same (reqid, destination), outbound (the SA table's chain, changed under its lock).</summary>
+    public EspSa? OlderOutbound
+    {
+        get => _next;
+        set => _next = value;
+    }
+
+    /// <summary>The next inbound SA of the same reqid (the control plane's per-reqid chain, changed under its lock).</summary>
+    public EspSa? NextOfReqid
+    {
+        get => _next;
+        set => _next = value;
+    }
+
+    public bool HardExpired => (Volatile.Read(ref _raised) & HardRaised) != 0;
 
     /// <summary>Raised once per threshold: (sa, hard).</summary>
     public Action<EspSa, bool>? Expired { get; set; }
 
-    public long DropCount(EspDrop reason) => Interlocked.Read(ref _drops[(int)reason]);
+    /// <summary>Set when the SA is installed as inbound: makes the replay window now rather than on the first packet.</summary>
+    public void PrepareInbound() => _ = Replay;
 
-    public void CountDrop(EspDrop reason) => Interlocked.Increment(ref _drops[(int)reason]);
+    public long DropCount(EspDrop reason) => Volatile.Read(ref _drops) is { } d ? Interlocked.Read(ref d[(int)reason]) : 0;
+
+    public void CountDrop(EspDrop reason)
+    {
+        var d = Volatile.Read(ref _drops);
+        if (d is null)
+        {
+            Interlocked.CompareExchange(ref _drops, new long[DropKinds], null);
+            d = _drops!;
+        }
+
+        Interlocked.Increment(ref d[(int)reason]);
+    }
 
     /// <summary>
     /// The kernel's xfrm_state_check_expire, per packet: refuse when the hard byte/packet limit is reached,
@@ -113,7 +152,8 @@ internal sealed class EspSa : IDisposable
     /// </summary>
     public bool TryUse(int bytes, long nowUnixSeconds)
     {
-        if (HardExpired || Bytes >= _hardBytes || Packets >= _hardPackets)
+        var limits = _limits;
+        if (HardExpired || Bytes >= limits.HardBytes || Packets >= limits.HardPackets)
         {
             ExpireHard();
             return false;
@@ -127,7 +167,7 @@ internal sealed class EspSa : IDisposable
         }
 
         LastUseTime = nowUnixSeconds;
-        if (Bytes >= _softBytes || Packets >= _softPackets)
+        if (Bytes >= limits.SoftBytes || Packets >= limits.SoftPackets)
         {
             RaiseSoft();
         }
@@ -153,7 +193,7 @@ internal sealed class EspSa : IDisposable
 
     public void ExpireHard()
     {
-        if (Interlocked.Exchange(ref _hardRaised, 1) == 0)
+        if ((Interlocked.Or(ref _raised, HardRaised) & HardRaised) == 0)
         {
             Expired?.Invoke(this, true);
         }
@@ -167,13 +207,39 @@ internal sealed class EspSa : IDisposable
 
     public void Dispose() => Transform.Dispose();
 
-    private static ulong Limit(ulong v) => v == 0 ? ulong.MaxValue : v;
+    private ReplayWindow CreateReplay()
+    {
+        Interlocked.CompareExchange(ref _replay, new ReplayWindow(_window, Esn), null);
+        return _replay!;
+    }
 
     private void RaiseSoft()
     {
-        if (Interlocked.Exchange(ref _softRaised, 1) == 0)
+        if ((Interlocked.Or(ref _raised, SoftRaised) & SoftRaised) == 0)
         {
             Expired?.Invoke(this, false);
         }
+    }
+
+    /// <summary>Byte and packet limits of an SA; a zero limit is read as "none", like XFRM_INF.</summary>
+    private sealed class CountLimits(ulong softBytes, ulong hardBytes, ulong softPackets, ulong hardPackets)
+    {
+        private static readonly CountLimits None = new(ulong.MaxValue, ulong.MaxValue, ulong.MaxValue, ulong.MaxValue);
+
+        public ulong SoftBytes { get; } = softBytes;
+
+        public ulong HardBytes { get; } = hardBytes;
+
+        public ulong SoftPackets { get; } = softPackets;
+
+        public ulong HardPackets { get; } = hardPackets;
+
+        public static CountLimits Of(in SaLifetime l)
+        {
+            ulong sb = Limit(l.SoftBytes), hb = Limit(l.HardBytes), sp = Limit(l.SoftPackets), hp = Limit(l.HardPackets);
+            return (sb & hb & sp & hp) == ulong.MaxValue ? None : new CountLimits(sb, hb, sp, hp);
+        }
+
+        private static ulong Limit(ulong v) => v == 0 ? ulong.MaxValue : v;
     }
 }

@@ -24,6 +24,9 @@ internal sealed class PolicyEntry
 
     /// <summary>Outer destination of the tunnel-mode template: with the reqid, it names the outbound SA.</summary>
     public UInt128 TemplateDestination { get; }
+
+    /// <summary>The next in/fwd policy of the same reqid (the table's per-reqid chain, changed under its lock).</summary>
+    public PolicyEntry? NextOfReqid { get; set; }
 }
 
 /// <summary>
@@ -36,9 +39,11 @@ internal sealed class PolicyEntry
 /// </summary>
 internal sealed class PolicyTable
 {
-    private readonly ConcurrentDictionary<PolicyId, PolicyEntry> _all = new();
-    private readonly ConcurrentDictionary<(uint IfId, UInt128 Destination), PolicyEntry[]> _hostOut = new();
-    private readonly Dictionary<uint, List<PolicyEntry>> _inboundByReqid = [];
+    private readonly ConcurrentDictionary<PolicyKey, PolicyEntry> _all = new();
+    // The value is the one PolicyEntry of the destination (the road-warrior case, no array per client) or, when
+    // several policies name it, a PolicyEntry[] in priority order.
+    private readonly ConcurrentDictionary<(uint IfId, UInt128 Destination), object> _hostOut = new();
+    private readonly Dictionary<uint, PolicyEntry> _inboundByReqid = [];
     private readonly object _gate = new();
     private volatile PolicyEntry[] _rangeOut = [];
 
@@ -50,7 +55,7 @@ internal sealed class PolicyTable
         var entry = new PolicyEntry(request);
         lock (_gate)
         {
-            var id = request.Id;
+            var id = PolicyKey.Of(request);
             if (_all.TryGetValue(id, out var old))
             {
                 if (!replace)
@@ -67,9 +72,16 @@ internal sealed class PolicyTable
                 if (entry.Selector.IsHostDestination)
                 {
                     var key = (entry.IfId, entry.Selector.DestinationKey);
-                    var list = _hostOut.TryGetValue(key, out var existing) ? [.. existing, entry] : new[] { entry };
-                    Array.Sort(list, (a, b) => a.Request.Priority.CompareTo(b.Request.Priority));
-                    _hostOut[key] = list;
+                    if (!_hostOut.TryGetValue(key, out var existing))
+                    {
+                        _hostOut[key] = entry;
+                    }
+                    else
+                    {
+                        PolicyEntry[] list = existing is PolicyEntry one ? [one, entry] : [.. (PolicyEntry[])existing, entry];
+                        Array.Sort(list, (a, b) => a.Request.Priority.CompareTo(b.Request.Priority));
+                        _hostOut[key] = list;
+                    }
                 }
                 else
                 {
@@ -84,12 +96,20 @@ internal sealed class PolicyTable
             }
             else if (entry.Reqid != 0)
             {
-                if (!_inboundByReqid.TryGetValue(entry.Reqid, out var l))
+                // Appended to the reqid's chain (through the entries, no list per reqid), in the order added.
+                if (!_inboundByReqid.TryGetValue(entry.Reqid, out var last))
                 {
-                    _inboundByReqid[entry.Reqid] = l = [];
+                    _inboundByReqid[entry.Reqid] = entry;
                 }
+                else
+                {
+                    while (last.NextOfReqid is { } next)
+                    {
+                        last = next;
+                    }
 
-                l.Add(entry);
+                    last.NextOfReqid = entry;
+                }
             }
         }
 
@@ -100,7 +120,7 @@ internal sealed class PolicyTable
     {
         lock (_gate)
         {
-            if (!_all.TryGetValue(id, out var entry))
+            if (!_all.TryGetValue(PolicyKey.Of(id), out var entry))
             {
                 throw new KernelException(Errnos.ENOENT, null, "delete policy");
             }
@@ -117,11 +137,21 @@ internal sealed class PolicyTable
     {
         if (_hostOut.TryGetValue((ifId, packet.Destination), out var hosts))
         {
-            foreach (var p in hosts)
+            if (hosts is PolicyEntry one)
             {
-                if (p.Selector.Matches(packet))
+                if (one.Selector.Matches(packet))
                 {
-                    return p;
+                    return one;
+                }
+            }
+            else
+            {
+                foreach (var p in (PolicyEntry[])hosts)
+                {
+                    if (p.Selector.Matches(packet))
+                    {
+                        return p;
+                    }
                 }
             }
         }
@@ -137,35 +167,74 @@ internal sealed class PolicyTable
         return null;
     }
 
-    /// <summary>In and fwd policies whose template names <paramref name="reqid"/> (and the SA's if_id).</summary>
+    /// <summary>
+    /// Allowing in and fwd policies whose template names <paramref name="reqid"/> (and the SA's if_id), as the
+    /// selectors a decrypted packet must match one of. A selector given by both the in and the fwd policy (as a
+    /// CHILD SA installs them) is kept once: matching any of them is the same test.
+    /// </summary>
     public CompiledSelector[] InboundSelectors(uint reqid, uint ifId)
     {
         lock (_gate)
         {
-            return _inboundByReqid.TryGetValue(reqid, out var l)
-                ? l.Where(p => p.IfId == ifId && p.Request.Action == PolicyAction.Allow).Select(p => p.Selector).ToArray()
-                : [];
+            _inboundByReqid.TryGetValue(reqid, out var head);
+            int n = 0;
+            for (var p = head; p is not null; p = p.NextOfReqid)
+            {
+                n++;
+            }
+
+            if (n == 0)
+            {
+                return [];
+            }
+
+            int count = 0;
+            var all = new CompiledSelector[n];
+            for (var p = head; p is not null; p = p.NextOfReqid)
+            {
+                if (p.IfId != ifId || p.Request.Action != PolicyAction.Allow || Contains(all.AsSpan(0, count), p.Selector))
+                {
+                    continue;
+                }
+
+                all[count++] = p.Selector;
+            }
+
+            return count == n ? all : all.AsSpan(0, count).ToArray();
         }
+    }
+
+    private static bool Contains(ReadOnlySpan<CompiledSelector> selectors, in CompiledSelector s)
+    {
+        foreach (ref readonly var x in selectors)
+        {
+            if (x.SameAs(s))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void RemoveLocked(PolicyEntry entry)
     {
-        _all.TryRemove(entry.Request.Id, out _);
+        _all.TryRemove(PolicyKey.Of(entry.Request), out _);
         if (entry.Request.Direction == PolicyDirection.Out)
         {
             if (entry.Selector.IsHostDestination)
             {
                 var key = (entry.IfId, entry.Selector.DestinationKey);
-                if (_hostOut.TryGetValue(key, out var list))
+                if (_hostOut.TryGetValue(key, out var existing))
                 {
-                    var rest = list.Where(p => p != entry).ToArray();
-                    if (rest.Length == 0)
+                    if (ReferenceEquals(existing, entry))
                     {
                         _hostOut.TryRemove(key, out _);
                     }
-                    else
+                    else if (existing is PolicyEntry[] list)
                     {
-                        _hostOut[key] = rest;
+                        var rest = list.Where(p => p != entry).ToArray();
+                        _hostOut[key] = rest.Length == 1 ? rest[0] : rest;
                     }
                 }
             }
@@ -174,13 +243,47 @@ internal sealed class PolicyTable
                 _rangeOut = _rangeOut.Where(p => p != entry).ToArray();
             }
         }
-        else if (_inboundByReqid.TryGetValue(entry.Reqid, out var l))
+        else if (_inboundByReqid.TryGetValue(entry.Reqid, out var head))
         {
-            l.Remove(entry);
-            if (l.Count == 0)
+            if (ReferenceEquals(head, entry))
             {
-                _inboundByReqid.Remove(entry.Reqid);
+                if (entry.NextOfReqid is { } next)
+                {
+                    _inboundByReqid[entry.Reqid] = next;
+                }
+                else
+                {
+                    _inboundByReqid.Remove(entry.Reqid);
+                }
             }
+            else
+            {
+                for (var prev = head; prev.NextOfReqid is { } cur; prev = cur)
+                {
+                    if (ReferenceEquals(cur, entry))
+                    {
+                        prev.NextOfReqid = cur.NextOfReqid;
+                        break;
+                    }
+                }
+            }
+
+            entry.NextOfReqid = null;
         }
+    }
+
+    /// <summary>
+    /// A policy's identity (selector, direction, if_id, mark) as <see cref="PolicyId"/> compares it, held in the
+    /// table as a 24-byte struct: no <see cref="PolicyId"/> object per installed policy, the mark unpacked so no
+    /// nullable's padding is paid.
+    /// </summary>
+    private readonly record struct PolicyKey(TrafficSelector Selector, uint IfId, uint MarkValue, uint MarkMask, PolicyDirection Direction, bool HasMark)
+    {
+        public static PolicyKey Of(PolicyId id) => Of(id.Selector, id.Direction, id.IfId, id.Mark);
+
+        public static PolicyKey Of(PolicyRequest r) => Of(r.Selector, r.Direction, r.IfId, r.Mark);
+
+        private static PolicyKey Of(TrafficSelector selector, PolicyDirection direction, uint ifId, XfrmMark? mark) =>
+            new(selector, ifId, mark?.Value ?? 0, mark?.Mask ?? 0, direction, mark.HasValue);
     }
 }

@@ -17,7 +17,6 @@ internal sealed class SaTable
     private readonly ConcurrentDictionary<uint, EspSa> _inbound = new();
     private readonly ConcurrentDictionary<(uint Reqid, UInt128 Destination), EspSa> _outbound = new();
     private readonly ConcurrentDictionary<SaKey, EspSa> _all = new();
-    private readonly Dictionary<(uint Reqid, UInt128 Destination), List<EspSa>> _outboundAll = [];
     private readonly object _gate = new();
 
     public int Count => _all.Count;
@@ -53,14 +52,10 @@ internal sealed class SaTable
             }
             else
             {
-                // The newest SA for a (reqid, peer) wins, as after a CHILD SA rekey the kernel prefers the newer state.
+                // The newest SA for a (reqid, peer) wins, as after a CHILD SA rekey the kernel prefers the newer state;
+                // the older ones stay chained behind it (through the SAs, no list per pair) for when it goes.
                 var ok = (sa.Reqid, IpPacket.Key(sa.Request.Destination));
-                if (!_outboundAll.TryGetValue(ok, out var list))
-                {
-                    _outboundAll[ok] = list = [];
-                }
-
-                list.Add(sa);
+                sa.OlderOutbound = _outbound.TryGetValue(ok, out var newest) ? newest : null;
                 _outbound[ok] = sa;
             }
         }
@@ -101,17 +96,35 @@ internal sealed class SaTable
         }
 
         var ok = (sa.Reqid, IpPacket.Key(sa.Request.Destination));
-        if (_outboundAll.TryGetValue(ok, out var list) && list.Remove(sa))
+        if (!_outbound.TryGetValue(ok, out var newest))
         {
-            if (list.Count == 0)
+            return;
+        }
+
+        if (ReferenceEquals(newest, sa))
+        {
+            // Fall back to the newest older SA of the pair still installed (make-before-break rekeying).
+            if (sa.OlderOutbound is { } older)
             {
-                _outboundAll.Remove(ok);
-                _outbound.TryRemove(ok, out _);
+                _outbound[ok] = older;
             }
             else
             {
-                // Fall back to the newest older SA of the pair still installed (make-before-break rekeying).
-                _outbound[ok] = list[^1];
+                _outbound.TryRemove(ok, out _);
+            }
+
+            sa.OlderOutbound = null;
+            return;
+        }
+
+        // One SA per pair, two while rekeying: the walk is short.
+        for (var newer = newest; newer.OlderOutbound is { } cur; newer = cur)
+        {
+            if (ReferenceEquals(cur, sa))
+            {
+                newer.OlderOutbound = cur.OlderOutbound;
+                cur.OlderOutbound = null;
+                return;
             }
         }
     }

@@ -19,7 +19,8 @@ public sealed class UserspaceKernelIpsec : IKernelIpsec
     private readonly Channel<KernelEvent> _events;
     private readonly HashSet<uint> _larval = [];
     private readonly HashSet<IPAddress> _local;
-    private readonly Dictionary<uint, List<EspSa>> _inboundByReqid = [];
+    private readonly Dictionary<uint, EspSa> _inboundByReqid = [];
+    private readonly Action<EspSa, bool> _onExpired;
     private readonly Dictionary<uint, uint> _interfaceIfIds = [];
     private readonly object _gate = new();
     private readonly Lazy<NetlinkKernelIpsec> _rtnl;
@@ -27,6 +28,7 @@ public sealed class UserspaceKernelIpsec : IKernelIpsec
     public UserspaceKernelIpsec(UserspaceIpsecOptions? options = null)
     {
         _options = options ?? new UserspaceIpsecOptions();
+        _onExpired = OnExpired;
         if (_options.ReplayWindow > UserspaceIpsecOptions.MaxReplayWindow)
         {
             throw new ArgumentOutOfRangeException(
@@ -279,19 +281,27 @@ public sealed class UserspaceKernelIpsec : IKernelIpsec
         // Checked before the transform exists so a refused window leaves no keyed cipher behind.
         _ = EspSa.ReplayWindowFor(request, _options.ReplayWindow);
         var sa = new EspSa(request, EspTransform.Create(request), _dataplane.Now, _options.ReplayWindow);
-        if (sa.Peer is { } peer && _dataplane.Socket is { } socket)
-        {
-            sa.PeerAddress = socket.Serialize(peer);
-        }
-        else if (sa.Peer is null)
-        {
-            var raw = request.Destination.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? _dataplane.RawV4 : _dataplane.RawV6;
-            sa.RawPeerAddress = raw?.Serialize(request.Destination);
-        }
-
         lock (_gate)
         {
             bool inbound = _larval.Contains(request.Spi) || _local.Contains(request.Destination);
+            if (inbound)
+            {
+                sa.PrepareInbound();
+            }
+            else if (request.Encapsulation is { } encap)
+            {
+                // Only the outbound SA sends: its destination is serialized once so sends do not allocate.
+                if (_dataplane.Socket is { } socket)
+                {
+                    sa.PeerAddress = socket.Serialize(new IPEndPoint(request.Destination, encap.DestinationPort));
+                }
+            }
+            else
+            {
+                var raw = request.Destination.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? _dataplane.RawV4 : _dataplane.RawV6;
+                sa.RawPeerAddress = raw?.Serialize(request.Destination);
+            }
+
             var old = _dataplane.Sas.Find(request.Id);
             _dataplane.Sas.Add(sa, inbound, replace);
             if (old is not null)
@@ -301,15 +311,12 @@ public sealed class UserspaceKernelIpsec : IKernelIpsec
             }
 
             _larval.Remove(request.Spi);
-            sa.Expired = OnExpired;
+            sa.Expired = _onExpired;
             if (inbound)
             {
-                if (!_inboundByReqid.TryGetValue(sa.Reqid, out var list))
-                {
-                    _inboundByReqid[sa.Reqid] = list = [];
-                }
-
-                list.Add(sa);
+                // Chained by reqid through the SA itself (no list per reqid): policies of the reqid refresh its selectors.
+                sa.NextOfReqid = _inboundByReqid.TryGetValue(sa.Reqid, out var head) ? head : null;
+                _inboundByReqid[sa.Reqid] = sa;
                 sa.InboundSelectors = SelectorsFor(sa);
             }
         }
@@ -331,24 +338,44 @@ public sealed class UserspaceKernelIpsec : IKernelIpsec
 
     private void Forget(EspSa sa)
     {
-        if (_inboundByReqid.TryGetValue(sa.Reqid, out var list))
+        if (!_inboundByReqid.TryGetValue(sa.Reqid, out var head))
         {
-            list.Remove(sa);
-            if (list.Count == 0)
+            return;
+        }
+
+        if (ReferenceEquals(head, sa))
+        {
+            if (sa.NextOfReqid is { } next)
+            {
+                _inboundByReqid[sa.Reqid] = next;
+            }
+            else
             {
                 _inboundByReqid.Remove(sa.Reqid);
+            }
+
+            sa.NextOfReqid = null;
+            return;
+        }
+
+        // A reqid has one inbound SA, two while rekeying: the walk is short.
+        for (var prev = head; prev.NextOfReqid is { } cur; prev = cur)
+        {
+            if (ReferenceEquals(cur, sa))
+            {
+                prev.NextOfReqid = cur.NextOfReqid;
+                cur.NextOfReqid = null;
+                return;
             }
         }
     }
 
     private void RefreshSelectors(uint reqid)
     {
-        if (_inboundByReqid.TryGetValue(reqid, out var list))
+        _inboundByReqid.TryGetValue(reqid, out var sa);
+        for (; sa is not null; sa = sa.NextOfReqid)
         {
-            foreach (var sa in list)
-            {
-                sa.InboundSelectors = SelectorsFor(sa);
-            }
+            sa.InboundSelectors = SelectorsFor(sa);
         }
     }
 
