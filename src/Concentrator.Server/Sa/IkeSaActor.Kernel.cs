@@ -10,10 +10,10 @@ namespace Concentrator.Server.Sa;
 /// CHILD SAs into and out of the kernel. The IkeSa's install hook is synchronous and only records the CHILD SA;
 /// the response that completes it is held back (and every other message stashed) until the kernel actor
 /// acknowledges the install, so the CHILD SA's states and policies exist before the peer learns of it (a peer that
-/// sends ESP at once must not find them missing). If the install fails or times out, the held response is thrown
-/// away and the IKE SA ends locally: the response would announce a CHILD SA that does not exist, and
-/// RFC 7296 §1.4 forbids INFORMATIONAL exchanges before the initial exchanges completed, so no Delete can be sent
-/// either. The peer's IKE_AUTH retransmissions then meet an unknown SPI and it gives up by its own timeout.
+/// sends ESP at once must not find them missing). If the install fails or times out, the exchange still completes
+/// (the answer is sent: RFC 7296 §1.4 allows INFORMATIONAL only after the initial exchanges) and what it announced is
+/// taken back at once with a Delete: the whole IKE SA after IKE_AUTH, the new CHILD SA after a rekey. The peer
+/// learns in one round trip instead of by its own IKE_AUTH timeout.
 /// </summary>
 public sealed partial class IkeSaActor
 {
@@ -25,6 +25,9 @@ public sealed partial class IkeSaActor
     private readonly List<ChildSa> _removed = [];
     private readonly Dictionary<ChildSa, InstallChild> _installed = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<long, ChildSa> _waitingForKernel = [];
+
+    // A rekey's new CHILD SA → the SA it replaces and that SA's install as it was before the handover of policies.
+    private readonly Dictionary<ChildSa, (ChildSa Replaced, InstallChild Original)> _handovers = new(ReferenceEqualityComparer.Instance);
     private IReadOnlyList<byte[]>? _held;
     private long _nextCorrelation;
     private int _stashedDatagrams;
@@ -53,6 +56,7 @@ public sealed partial class IkeSaActor
                     : ChildSaKernelRequests.Install(child, NextCorrelation(), _settings.ReqidAllocator(), _settings.IfId, _settings.ChildLifetime);
                 if (replaced is not null)
                 {
+                    _handovers[child] = (replaced, old);
                     _installed[replaced] = old with { Policies = [] };
                     _log.Info("{0}: CHILD SA rekeyed: {1:x8}_i {2:x8}_o replaces {3:x8}_i (reqid {4})", _sa, child.InboundSpi,
                         child.OutboundSpi, replaced.InboundSpi, old.Reqid);
@@ -120,6 +124,7 @@ public sealed partial class IkeSaActor
         }
 
         Timers.Cancel(KernelKey);
+        _handovers.Clear();
         var held = _held!;
         _held = null;
         _phase = Phase.Active;
@@ -139,18 +144,52 @@ public sealed partial class IkeSaActor
             return;
         }
 
-        // The kernel actor rolled this install back: nothing of it is left to remove.
+        // The kernel actor rolled this install back: nothing of it is left to remove, and a rekey's old SA keeps
+        // its policies.
         _installed.Remove(child);
+        if (_handovers.Remove(child, out var handover))
+        {
+            _installed[handover.Replaced] = handover.Original;
+        }
+
         InstallFailed(failed.ToString());
     }
 
     private void InstallFailed(string reason)
     {
-        _log.Error("{0}: CHILD SA not installed ({1}); the IKE SA ends without answering", _sa, reason);
+        var held = _held;
         _held = null;
-        // PostStop removes what was installed (or is still being installed: the kernel actor runs commands of one
-        // reqid in order), releases the virtual IPs and unregisters the SPI.
-        Context.Stop(Self);
+        Timers.Cancel(KernelKey);
+        _waitingForKernel.Clear();
+        _handovers.Clear();
+        _phase = Phase.Active;
+        if (held is null || _sa.State != IkeSaState.Established)
+        {
+            _log.Error("{0}: CHILD SA not installed ({1}); the IKE SA ends", _sa, reason);
+            // PostStop removes what was installed (or is still being installed: the kernel actor runs commands of
+            // one selector in order), releases the virtual IPs and unregisters the SPI.
+            Context.Stop(Self);
+            return;
+        }
+
+        Send(held);
+        if (!_established)
+        {
+            _log.Error("{0}: CHILD SA not installed ({1}); deleting the IKE SA right after its IKE_AUTH answer", _sa, reason);
+            Send(_sa.InitiateDelete().Outbound);
+        }
+        else
+        {
+            _log.Error("{0}: CHILD SA not installed ({1}); deleting it right after the answer", _sa, reason);
+            foreach (ChildSa child in _added)
+            {
+                Send(_sa.InitiateChildDelete(child).Outbound);
+            }
+        }
+
+        ArmRetransmit();
+        _stashedDatagrams = 0;
+        Stash.UnstashAll();
     }
 
     private bool Rekeying(ChildSa child, out ChildSa? replaced, out InstallChild old)

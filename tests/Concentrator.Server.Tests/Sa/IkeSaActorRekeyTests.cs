@@ -127,4 +127,29 @@ public sealed class IkeSaActorRekeyTests : TestKit
         Assert.Equal(IkeSaState.Established, status.State);
         Assert.Equal(0, status.InstalledChildSas);
     }
+
+    [Fact]
+    public void ChildRekey_KernelRefusesNewStates_AnsweredThenNewDeletedOldKeepsItsPolicies()
+    {
+        using var h = new SaActorHarness(this);
+        InstallChild first = h.Establish();
+        ChildSa old = h.Initiator.ChildSas[0];
+
+        h.Deliver(h.Initiator.InitiateChildRekey(old).Message!);
+        InstallChild rekeyed = h.Kernel.ExpectMsg<InstallChild>();
+        h.Kernel.Reply(new KernelFailed(rekeyed.CorrelationId, Errnos.EEXIST, "exists", "install"));
+
+        // The rekey is answered, then its new CHILD SA deleted at once; the IKE SA and the old CHILD SA stay.
+        Assert.Equal(DropReason.None, h.Initiator.Process(h.NextSent(), SaActorHarness.ServerEndpoint, SaActorHarness.ClientEndpoint).Drop);
+        IkeSaResult answer = h.Initiator.Process(h.NextSent(), SaActorHarness.ServerEndpoint, SaActorHarness.ClientEndpoint);
+        h.Deliver(answer.Message!);
+        Assert.Same(old, Assert.Single(h.Initiator.ChildSas));
+        h.Kernel.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // the failed install was rolled back by the kernel actor
+
+        // The old CHILD SA owns its policies again: deleting it removes them with its states.
+        h.Deliver(h.Initiator.InitiateChildDelete(old).Message!);
+        RemoveChild remove = h.Kernel.ExpectMsg<RemoveChild>();
+        Assert.Equal(first.Policies.Select(p => p.Id), remove.Policies);
+        Assert.Equal(IkeSaState.Established, h.Status().State);
+    }
 }

@@ -42,7 +42,7 @@ public sealed class IkeSaActorSetupTests : TestKit
     }
 
     [Fact]
-    public void Setup_KernelFails_NoAuthResponseAndNothingLeftBehind()
+    public void Setup_KernelFails_AnsweredThenIkeSaDeletedAndNothingLeftBehind()
     {
         using var h = new SaActorHarness(this);
         Watch(h.Actor);
@@ -51,18 +51,23 @@ public sealed class IkeSaActorSetupTests : TestKit
         InstallChild install = h.Kernel.ExpectMsg<InstallChild>();
         h.Kernel.Reply(new KernelFailed(install.CorrelationId, Errnos.ENOBUFS, "full", "install"));
 
-        // No IKE_AUTH response at all: the SPI is unregistered, the virtual IP back in the pool, no removal needed
-        // (the kernel actor rolled the failed install back itself).
+        // The IKE_AUTH exchange completes, and at once an INFORMATIONAL Delete takes the IKE SA back (RFC 7296 §1.4:
+        // allowed once the initial exchanges are done): the client knows in one round trip, not by its own timeout.
+        Assert.Equal(DropReason.None, h.Initiator.Process(h.NextSent(), SaActorHarness.ServerEndpoint, SaActorHarness.ClientEndpoint).Drop);
+        IkeSaResult answer = h.Initiator.Process(h.NextSent(), SaActorHarness.ServerEndpoint, SaActorHarness.ClientEndpoint);
+        Assert.Equal(IkeSaState.Deleted, h.Initiator.State);
+        h.Deliver(answer.Message!);
+
+        // The SPI is unregistered, the virtual IP back in the pool, and no removal is needed (the kernel actor
+        // rolled the failed install back itself).
         ExpectTerminated(h.Actor);
-        h.Socket.ExpectNoMsg(Quiet);
         Assert.Equal(0, h.Spis.Count);
         h.Kernel.ExpectNoMsg(Quiet);
         Assert.Equal([IPAddress.Parse("10.99.0.1")], h.Allocator.Released);
-        Assert.Equal(IkeSaState.Connecting, h.Initiator.State);
     }
 
     [Fact]
-    public void Setup_KernelSilent_TimesOutAndRemovesThePendingInstall()
+    public void Setup_KernelSilent_TimesOutAnswersDeletesAndRemovesThePendingInstall()
     {
         using var h = new SaActorHarness(this, SaActorHarness.FastSettings with { KernelTimeout = TimeSpan.FromMilliseconds(200) });
         Watch(h.Actor);
@@ -70,7 +75,10 @@ public sealed class IkeSaActorSetupTests : TestKit
 
         InstallChild install = h.Kernel.ExpectMsg<InstallChild>();
 
-        ExpectTerminated(h.Actor);
+        // The answer and the Delete go out; the client never answers, so the retransmissions end it.
+        Assert.Equal(DropReason.None, h.Initiator.Process(h.NextSent(), SaActorHarness.ServerEndpoint, SaActorHarness.ClientEndpoint).Drop);
+        Assert.Equal(IkeSaState.Established, h.Initiator.State);
+        ExpectTerminated(h.Actor, TimeSpan.FromSeconds(5));
         RemoveChild remove = h.Kernel.ExpectMsg<RemoveChild>();
         Assert.Equal(install.Reqid, remove.Reqid);
         Assert.Equal(install.Sas.Select(s => s.Request.Id), remove.Sas);
