@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using Concentrator.Ike.Crypto;
 using Concentrator.Ike.Encoding;
 using Concentrator.Ike.Encoding.Payloads;
@@ -13,7 +12,7 @@ namespace Concentrator.Ike.Sa.Tasks;
 /// rekey's initiator deletes it. A CREATE_CHILD_SA this responder does not serve (a further CHILD SA, an IKE SA
 /// rekey) is refused with NO_ADDITIONAL_SAS, which leaves the IKE SA as it was.
 /// </summary>
-public sealed class ChildRekeyTask : IkeTask
+public sealed class ChildRekeyTask : CreateChildSaTask
 {
     private readonly ChildSa? _old;
     private List<Proposal> _offered = [];
@@ -24,17 +23,11 @@ public sealed class ChildRekeyTask : IkeTask
     private List<TrafficSelector> _tsr = [];
     private byte[] _nonceI = [];
     private byte[] _nonceR = [];
-    private IKeyExchange? _ke;
-    private byte[] _peerKe = [];
     private ChildSa? _replaced;
-    private NotifyType? _error;
-    private byte[]? _errorData;
 
     /// <summary>Responder side, or an initiator rekeying <paramref name="old"/>.</summary>
     public ChildRekeyTask(IkeSa sa, bool initiator, ChildSa? old = null)
         : base(sa, initiator) => _old = old;
-
-    public override ExchangeType Exchange => ExchangeType.CreateChildSa;
 
     protected override IkeTaskStatus BuildI(IkeMessage request)
     {
@@ -53,8 +46,8 @@ public sealed class ChildRekeyTask : IkeTask
         request.Payloads.Add(new NoncePayload(_nonceI));
         if (FirstGroup(_offered) is { } group)
         {
-            _ke = Sa.Services.KeyExchangeFactory(group);
-            request.Payloads.Add(new KePayload((ushort)group, _ke.PublicKey.ToArray()));
+            Ke = Sa.Services.KeyExchangeFactory(group);
+            request.Payloads.Add(new KePayload((ushort)group, Ke.PublicKey.ToArray()));
         }
 
         _tsi = [.. old.LocalSelectors];
@@ -97,12 +90,11 @@ public sealed class ChildRekeyTask : IkeTask
             {
                 var data = new byte[2];
                 BinaryPrimitives.WriteUInt16BigEndian(data, (ushort)group);
-                _errorData = data;
-                return Refuse(NotifyType.InvalidKePayload);
+                return Refuse(NotifyType.InvalidKePayload, data);
             }
 
-            _ke = Sa.Services.KeyExchangeFactory(group);
-            _peerKe = ke.Data.ToArray();
+            Ke = Sa.Services.KeyExchangeFactory(group);
+            PeerKe = ke.Data.ToArray();
         }
 
         _outboundSpi = BinaryPrimitives.ReadUInt32BigEndian(peer.Spi.Span);
@@ -127,10 +119,10 @@ public sealed class ChildRekeyTask : IkeTask
 
     protected override IkeTaskStatus BuildR(IkeMessage response)
     {
-        if (_error is { } error)
+        if (Refused)
         {
             // The IKE SA and the CHILD SA asked about stay as they were.
-            response.Payloads.Add(new NotifyPayload(error, _errorData ?? default));
+            AddRefusal(response);
             return IkeTaskStatus.Success;
         }
 
@@ -140,9 +132,9 @@ public sealed class ChildRekeyTask : IkeTask
         _nonceR = Sa.NewNonce();
         response.Payloads.Add(new SaPayload(Proposals.WithSpi(_chosen!, spi)));
         response.Payloads.Add(new NoncePayload(_nonceR));
-        if (_ke is not null)
+        if (Ke is not null)
         {
-            response.Payloads.Add(new KePayload((ushort)_ke.Id, _ke.PublicKey.ToArray()));
+            response.Payloads.Add(new KePayload((ushort)Ke.Id, Ke.PublicKey.ToArray()));
         }
 
         response.Payloads.Add(new TrafficSelectorPayload(true, [.. _tsi]));
@@ -168,16 +160,16 @@ public sealed class ChildRekeyTask : IkeTask
             return IkeTaskStatus.Success;
         }
 
-        if (_ke is not null)
+        if (Ke is not null)
         {
-            if (response.Get<KePayload>() is not { } ke || ke.Group != (ushort)_ke.Id)
+            if (response.Get<KePayload>() is not { } ke || ke.Group != (ushort)Ke.Id)
             {
                 Sa.ChildFailureNotify = NotifyType.InvalidKePayload;
                 DisposeKe();
                 return IkeTaskStatus.Success;
             }
 
-            _peerKe = ke.Data.ToArray();
+            PeerKe = ke.Data.ToArray();
         }
 
         _outboundSpi = BinaryPrimitives.ReadUInt32BigEndian(sa.Proposals[0].Spi.Span);
@@ -187,33 +179,10 @@ public sealed class ChildRekeyTask : IkeTask
         return IkeTaskStatus.Success;
     }
 
-    private ChildSa Create(EspAlgorithms algorithms, IReadOnlyList<TrafficSelector> local, IReadOnlyList<TrafficSelector> remote)
-    {
-        byte[] shared = _ke is null ? [] : _ke.DeriveSharedSecret(_peerKe);
-        try
-        {
-            // RFC 7296 §2.17: KEYMAT = prf+(SK_d, g^ir (new) | Ni | Nr) with this exchange's nonces.
-            return ChildCreateTask.Keyed(Sa, Initiator, algorithms, _inboundSpi, _outboundSpi, local, remote, shared, _nonceI, _nonceR)
-                with { ReplacesInboundSpi = _replaced?.InboundSpi };
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(shared);
-            DisposeKe();
-        }
-    }
-
-    private IkeTaskStatus Refuse(NotifyType notify)
-    {
-        _error = notify;
-        return IkeTaskStatus.NeedMore;
-    }
-
-    private void DisposeKe()
-    {
-        _ke?.Dispose();
-        _ke = null;
-    }
+    // RFC 7296 §2.17: KEYMAT = prf+(SK_d, g^ir (new) | Ni | Nr) with this exchange's nonces.
+    private ChildSa Create(EspAlgorithms algorithms, IReadOnlyList<TrafficSelector> local, IReadOnlyList<TrafficSelector> remote) =>
+        WithSharedSecret(shared => ChildCreateTask.Keyed(Sa, Initiator, algorithms, _inboundSpi, _outboundSpi, local, remote, shared,
+            _nonceI, _nonceR) with { ReplacesInboundSpi = _replaced?.InboundSpi });
 
     private static KeyExchangeId? FirstGroup(IEnumerable<Proposal> proposals) =>
         proposals.SelectMany(p => p.Transforms).Where(t => t.Type == TransformType.KeyExchange && t.Id != 0)

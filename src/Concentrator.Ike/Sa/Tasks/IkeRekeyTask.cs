@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using Concentrator.Ike.Crypto;
 using Concentrator.Ike.Encoding;
 using Concentrator.Ike.Encoding.Payloads;
@@ -12,7 +11,7 @@ namespace Concentrator.Ike.Sa.Tasks;
 /// SK_d (§2.18: SKEYSEED = prf(SK_d (old), g^ir (new) | Ni | Nr)), the CHILD SAs move to the new SA, and the rekey's
 /// initiator then deletes the old one.
 /// </summary>
-public sealed class IkeRekeyTask : IkeTask
+public sealed class IkeRekeyTask : CreateChildSaTask
 {
     private List<Proposal> _offered = [];
     private Proposal? _chosen;
@@ -21,17 +20,11 @@ public sealed class IkeRekeyTask : IkeTask
     private ulong _spiR;
     private byte[] _nonceI = [];
     private byte[] _nonceR = [];
-    private IKeyExchange? _ke;
-    private byte[] _peerKe = [];
-    private NotifyType? _error;
-    private byte[]? _errorData;
 
     public IkeRekeyTask(IkeSa sa, bool initiator)
         : base(sa, initiator)
     {
     }
-
-    public override ExchangeType Exchange => ExchangeType.CreateChildSa;
 
     protected override IkeTaskStatus BuildI(IkeMessage request)
     {
@@ -43,8 +36,8 @@ public sealed class IkeRekeyTask : IkeTask
         _nonceI = Sa.NewNonce();
         request.Payloads.Add(new NoncePayload(_nonceI));
         // §1.3.2: an IKE SA rekey always brings a key exchange, in the group of the current SA.
-        _ke = Sa.Services.KeyExchangeFactory(Sa.Algorithms!.Group);
-        request.Payloads.Add(new KePayload((ushort)_ke.Id, _ke.PublicKey.ToArray()));
+        Ke = Sa.Services.KeyExchangeFactory(Sa.Algorithms!.Group);
+        request.Payloads.Add(new KePayload((ushort)Ke.Id, Ke.PublicKey.ToArray()));
         return IkeTaskStatus.NeedMore;
     }
 
@@ -63,33 +56,33 @@ public sealed class IkeRekeyTask : IkeTask
         if (ke is null || ke.Group != (ushort)_algorithms.Group)
         {
             // §1.3.2 with §1.3: the KE payload must be of the chosen group, else name the one we want.
-            _errorData = new byte[2];
-            BinaryPrimitives.WriteUInt16BigEndian(_errorData, (ushort)_algorithms.Group);
-            return Refuse(NotifyType.InvalidKePayload);
+            var data = new byte[2];
+            BinaryPrimitives.WriteUInt16BigEndian(data, (ushort)_algorithms.Group);
+            return Refuse(NotifyType.InvalidKePayload, data);
         }
 
         _spiI = BinaryPrimitives.ReadUInt64BigEndian(peer.Spi.Span);
-        _peerKe = ke.Data.ToArray();
+        PeerKe = ke.Data.ToArray();
         _nonceI = request.Get<NoncePayload>()!.Data.ToArray();
         return IkeTaskStatus.NeedMore;
     }
 
     protected override IkeTaskStatus BuildR(IkeMessage response)
     {
-        if (_error is { } error)
+        if (Refused)
         {
-            response.Payloads.Add(new NotifyPayload(error, _errorData ?? default));
+            AddRefusal(response);
             return IkeTaskStatus.Success;
         }
 
         _spiR = Sa.NewSpi();
         var spi = new byte[8];
         BinaryPrimitives.WriteUInt64BigEndian(spi, _spiR);
-        _ke = Sa.Services.KeyExchangeFactory(_algorithms!.Group);
+        Ke = Sa.Services.KeyExchangeFactory(_algorithms!.Group);
         _nonceR = Sa.NewNonce();
         response.Payloads.Add(new SaPayload(Proposals.WithSpi(_chosen!, spi)));
         response.Payloads.Add(new NoncePayload(_nonceR));
-        response.Payloads.Add(new KePayload((ushort)_ke.Id, _ke.PublicKey.ToArray()));
+        response.Payloads.Add(new KePayload((ushort)Ke.Id, Ke.PublicKey.ToArray()));
         Complete(_chosen!, _algorithms);
         return IkeTaskStatus.Success;
     }
@@ -101,7 +94,7 @@ public sealed class IkeRekeyTask : IkeTask
         KePayload? ke = response.Get<KePayload>();
         IkeAlgorithms? algorithms = sa is { Proposals.Count: 1 } ? IkeAlgorithms.From(sa.Proposals[0]) : null;
         if (sa is null || nonce is null || ke is null || algorithms is null || sa.Proposals[0].Spi.Length != 8
-            || ke.Group != (ushort)_ke!.Id || !Proposals.IsAcceptableChoice(_offered, sa.Proposals))
+            || ke.Group != (ushort)Ke!.Id || !Proposals.IsAcceptableChoice(_offered, sa.Proposals))
         {
             // The old IKE SA stays in use; a later attempt may succeed.
             DisposeKe();
@@ -109,42 +102,21 @@ public sealed class IkeRekeyTask : IkeTask
         }
 
         _spiR = BinaryPrimitives.ReadUInt64BigEndian(sa.Proposals[0].Spi.Span);
-        _peerKe = ke.Data.ToArray();
+        PeerKe = ke.Data.ToArray();
         _nonceR = nonce.Data.ToArray();
         Complete(sa.Proposals[0], algorithms);
         return IkeTaskStatus.Success;
     }
 
-    private void Complete(Proposal chosen, IkeAlgorithms algorithms)
+    private void Complete(Proposal chosen, IkeAlgorithms algorithms) => WithSharedSecret(shared =>
     {
-        byte[] shared = _ke!.DeriveSharedSecret(_peerKe);
-        try
-        {
-            var spiI = new byte[8];
-            var spiR = new byte[8];
-            BinaryPrimitives.WriteUInt64BigEndian(spiI, _spiI);
-            BinaryPrimitives.WriteUInt64BigEndian(spiR, _spiR);
-            // RFC 7296 §2.18: the nonces and SPIs of this exchange; the new SA's own PRF for prf+.
-            IkeKeymat keymat = Sa.Keymat!.DeriveRekeyed(algorithms.Prf, algorithms.Encryption, algorithms.Integrity, shared,
-                _nonceI, _nonceR, spiI, spiR);
-            Sa.Rekey(Initiator, _spiI, _spiR, chosen, algorithms, keymat, _nonceI, _nonceR);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(shared);
-            DisposeKe();
-        }
-    }
-
-    private IkeTaskStatus Refuse(NotifyType notify)
-    {
-        _error = notify;
-        return IkeTaskStatus.NeedMore;
-    }
-
-    private void DisposeKe()
-    {
-        _ke?.Dispose();
-        _ke = null;
-    }
+        var spiI = new byte[8];
+        var spiR = new byte[8];
+        BinaryPrimitives.WriteUInt64BigEndian(spiI, _spiI);
+        BinaryPrimitives.WriteUInt64BigEndian(spiR, _spiR);
+        // RFC 7296 §2.18: the nonces and SPIs of this exchange; the new SA's own PRF for prf+.
+        IkeKeymat keymat = Sa.Keymat!.DeriveRekeyed(algorithms.Prf, algorithms.Encryption, algorithms.Integrity, shared,
+            _nonceI, _nonceR, spiI, spiR);
+        return Sa.Rekey(Initiator, _spiI, _spiR, chosen, algorithms, keymat, _nonceI, _nonceR);
+    });
 }
