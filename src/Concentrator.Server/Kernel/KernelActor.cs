@@ -207,7 +207,7 @@ public sealed partial class KernelActor : ReceiveActor
 
     private static object KeyOf(IKernelCommand command) => command switch
     {
-        InstallChild c => ChildKey(c.Reqid, c.Policies.Select(p => p.Id).ToList()),
+        InstallChild c => ChildKey(c.Reqid, c.Policies.Select(p => p.Id)),
         RemoveChild c => ChildKey(c.Reqid, c.Policies),
         AllocateSpi c => ("child", c.Reqid),
         AddRoute c => ("route", c.Route.Destination, c.Route.Table),
@@ -220,15 +220,20 @@ public sealed partial class KernelActor : ReceiveActor
     // CHILD SAs are ordered by their policy selectors, not just their reqid: when a newer IKE SA of the same identity
     // takes over the virtual IP, the older SA's removal must finish before the newer one's policies (the same
     // selectors, a different reqid) go in, or they would meet EEXIST. The outbound policy names the selector pair.
-    private static object ChildKey(uint reqid, IReadOnlyList<PolicyId> policies)
+    private static object ChildKey(uint reqid, IEnumerable<PolicyId> policies)
     {
-        if (policies.Count == 0)
+        PolicyId? key = null;
+        foreach (var id in policies)
         {
-            return ("child", reqid);
+            key ??= id;
+            if (id.Direction == PolicyDirection.Out)
+            {
+                key = id;
+                break;
+            }
         }
 
-        var id = policies.FirstOrDefault(p => p.Direction == PolicyDirection.Out) ?? policies[0];
-        return ("child-selector", id.Selector, id.IfId);
+        return key is null ? ("child", reqid) : ("child-selector", key.Selector, key.IfId);
     }
 
     private static string Describe(IKernelCommand command) => command switch

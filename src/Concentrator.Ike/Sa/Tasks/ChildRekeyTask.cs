@@ -185,6 +185,5 @@ public sealed class ChildRekeyTask : CreateChildSaTask
             _nonceI, _nonceR) with { ReplacesInboundSpi = _replaced?.InboundSpi });
 
     private static KeyExchangeId? FirstGroup(IEnumerable<Proposal> proposals) =>
-        proposals.SelectMany(p => p.Transforms).Where(t => t.Type == TransformType.KeyExchange && t.Id != 0)
-            .Select(t => (KeyExchangeId?)(KeyExchangeId)t.Id).FirstOrDefault();
+        Proposals.Groups(proposals) is [var first, ..] ? (KeyExchangeId)first : null;
 }
