@@ -204,6 +204,19 @@ internal sealed partial class RoadWarriorLab : IDisposable
         Assert.True(code == 0, "swanctl --initiate failed:\n" + output + "\nhost:\n" + HostLog);
     }
 
+    /// <summary>Initiates "home", asserts the IKE SA is up with a UDP-encapsulated CHILD SA installed and a virtual IP
+    /// from the pool, and returns that address.</summary>
+    public IPAddress MustEstablish()
+    {
+        MustInitiate();
+        var sas = ListSas();
+        Assert.Contains("ESTABLISHED", sas, StringComparison.Ordinal);
+        Assert.Contains("INSTALLED, TUNNEL-in-UDP", sas, StringComparison.Ordinal);
+        var vip = VirtualIp(sas);
+        Assert.True(Pool.Contains(vip), vip + " is not from the pool " + Pool);
+        return vip;
+    }
+
     public (int Code, string Output) Terminate() => Shell.Run(_swanctl, "timeout", "8", "swanctl", "--terminate", "--ike", "home");
 
     public string ListSas() => Shell.Run(_swanctl, "swanctl", "--list-sas").Output;

@@ -77,12 +77,7 @@ public sealed class DeadPeerDetectionTests(ITestOutputHelper output)
     {
         lab.StartCharon();
         lab.Load("road@e2e.test", lab.Psk);
-        lab.MustInitiate();
-        var sas = lab.ListSas();
-        Assert.Contains("ESTABLISHED", sas, StringComparison.Ordinal);
-        Assert.Contains("INSTALLED, TUNNEL-in-UDP", sas, StringComparison.Ordinal);
-        var vip = RoadWarriorLab.VirtualIp(sas);
-        Assert.True(lab.Pool.Contains(vip), vip + " is not from the pool " + lab.Pool);
+        var vip = lab.MustEstablish();
         var (ping, output) = lab.Ping(source: vip);
         Assert.True(ping == 0, "ping through the tunnel failed:\n" + output + "\nhost:\n" + lab.HostLog);
 

@@ -63,12 +63,7 @@ public sealed class ReconnectTests
             lab.Load("road@e2e.test", lab.Psk);
         }
 
-        lab.MustInitiate();
-        var sas = lab.ListSas();
-        Assert.Contains("ESTABLISHED", sas, StringComparison.Ordinal);
-        Assert.Contains("INSTALLED, TUNNEL-in-UDP", sas, StringComparison.Ordinal);
-        var vip = RoadWarriorLab.VirtualIp(sas);
-        Assert.True(lab.Pool.Contains(vip), vip + " is not from the pool " + lab.Pool);
+        var vip = lab.MustEstablish();
         Assert.True(lab.WaitForHostLog("virtual IP " + vip, TimeSpan.FromSeconds(5)), "the gateway did not log the SA with " + vip + ":\n" + lab.HostLog);
         var (ping, output) = lab.Ping(source: vip);
         Assert.True(ping == 0, "ping through the tunnel failed:\n" + output + "\nhost:\n" + lab.HostLog);
