@@ -7,7 +7,6 @@ internal static class ConfigPrinter
     public static void Print(LoadedConfig loaded, TextWriter output)
     {
         output.WriteLine($"config file: {loaded.MainFile}");
-        output.WriteLine($"node name:   {loaded.Settings.NodeName}");
         output.WriteLine($"config dir:  {loaded.Settings.ConfigDir}");
         output.WriteLine($"connection files: {loaded.Connections.Count}");
         foreach (var file in loaded.Connections)

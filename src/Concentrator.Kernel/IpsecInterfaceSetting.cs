@@ -4,8 +4,8 @@ using System.Globalization;
 namespace Concentrator.Kernel;
 
 /// <summary>
-/// The <c>ipsec-interface = no | yes | N</c> connection setting (libreswan's keyword, see
-/// shared/reference/route-based-xfrmi.txt): "no" = policy-based, no interface; "yes" = ipsec1 with if_id 1;
+/// The <c>ipsec-interface = no | yes | N</c> connection setting (libreswan's keyword, ipsec.conf(5)):
+/// "no" = policy-based, no interface; "yes" = ipsec1 with if_id 1;
 /// N in 1..4294967295 = ipsecN with if_id N.
 /// <para>
 /// "0" is accepted and means ipsec0 with if_id <see cref="IfIdForZero"/> (16384): the kernel refuses if_id 0

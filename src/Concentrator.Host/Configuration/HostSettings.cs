@@ -3,7 +3,7 @@ using Akka.Configuration;
 namespace Concentrator.Host.Configuration;
 
 /// <summary>The typed <c>concentrator { … }</c> section of the host's configuration.</summary>
-public sealed record HostSettings(string ConfigDir, string NodeName)
+public sealed record HostSettings(string ConfigDir)
 {
     /// <summary>Reads the section from a configuration already merged with the reference configuration.</summary>
     public static HostSettings From(Config config, string file)
@@ -14,8 +14,7 @@ public sealed record HostSettings(string ConfigDir, string NodeName)
             throw new ConfigException(file, "concentrator.config-dir", "expected a folder path, got an empty string");
         }
 
-        var nodeName = RequireString(config, "concentrator.node-name", file);
-        return new HostSettings(configDir, nodeName.Length == 0 ? Environment.MachineName : nodeName);
+        return new HostSettings(configDir);
     }
 
     private static string RequireString(Config config, string key, string file)

@@ -18,8 +18,8 @@ public sealed record IkeSaServices
     /// <summary>Virtual IPs (responder); null means the connection hands out none.</summary>
     public IAddressAllocator? AddressAllocator { get; init; }
 
-    /// <summary>Inbound SPIs of CHILD SAs; the kernel owns them (XFRM_MSG_ALLOCSPI), the default draws them at
-    /// random from the range RFC 4303 §2.1 leaves free (256 and up).</summary>
+    /// <summary>Inbound SPIs of CHILD SAs, drawn and registered in one step by the node's registry so no two live
+    /// CHILD SAs share one; without it they are drawn at random from the range RFC 4303 §2.1 leaves free (256 and up).</summary>
     public Func<uint>? ChildSpiAllocator { get; init; }
 
     /// <summary>The COOKIE secret (RFC 7296 §2.6), shared by all responder SAs of a socket.</summary>

@@ -5,8 +5,9 @@ namespace Concentrator.Server.Kernel;
 
 /// <summary>
 /// The per-device settings a shared ipsecN needs, as libreswan's updown script sets them for an XFRM interface
-/// (../shared/reference/route-based-xfrmi.txt, "Device options"; config/sysctl.d/60-concentrator.conf lists the
-/// same for operators who create the device themselves). Applied to a device the concentrator creates, right
+/// (libreswan's wiki page "Route-based VPN using XFRMi", "Device options": its updown script sets rp_filter,
+/// forwarding and disable_policy; config/sysctl.d/60-concentrator.conf lists the same for operators who create
+/// the device themselves). Applied to a device the concentrator creates, right
 /// after creating it; an adopted device keeps the operator's settings.
 /// </summary>
 public static class InterfaceSysctls

@@ -14,8 +14,6 @@ public sealed partial class KernelActor
                 return await InstallAsync(c).ConfigureAwait(false);
             case RemoveChild c:
                 return await RemoveAsync(c).ConfigureAwait(false);
-            case AllocateSpi c:
-                return new SpiAllocated(c.CorrelationId, await _kernel.AllocateSpiAsync(c.Source, c.Destination, IpsecProtocol.Esp, c.Reqid).ConfigureAwait(false));
             case AddRoute c:
                 await _kernel.AddRouteAsync(c.Route).ConfigureAwait(false);
                 return new KernelDone(c.CorrelationId);
@@ -57,14 +55,7 @@ public sealed partial class KernelActor
         {
             foreach (var sa in c.Sas)
             {
-                if (sa.UpdateLarval)
-                {
-                    await _kernel.UpdateSaAsync(sa.Request).ConfigureAwait(false);
-                }
-                else
-                {
-                    await _kernel.AddSaAsync(sa.Request).ConfigureAwait(false);
-                }
+                await _kernel.AddSaAsync(sa.Request).ConfigureAwait(false);
 
                 sas.Add(sa.Request.Id);
             }

@@ -209,7 +209,6 @@ public sealed partial class KernelActor : ReceiveActor
     {
         InstallChild c => ChildKey(c.Reqid, c.Policies.Select(p => p.Id)),
         RemoveChild c => ChildKey(c.Reqid, c.Policies),
-        AllocateSpi c => ("child", c.Reqid),
         AddRoute c => ("route", c.Route.Destination, c.Route.Table),
         DeleteRoute c => ("route", c.Route.Destination, c.Route.Table),
         EnsureInterface c => ("interface", c.Request.IfId),
@@ -240,7 +239,6 @@ public sealed partial class KernelActor : ReceiveActor
     {
         InstallChild c => $"install CHILD SA reqid {c.Reqid}",
         RemoveChild c => $"remove CHILD SA reqid {c.Reqid}",
-        AllocateSpi c => $"allocate SPI {c.Source}->{c.Destination} reqid {c.Reqid}",
         AddRoute c => $"add route {c.Route.Destination} dev #{c.Route.InterfaceIndex}",
         DeleteRoute c => $"delete route {c.Route.Destination} dev #{c.Route.InterfaceIndex}",
         EnsureInterface c => $"create or adopt {c.Request.Name} if_id {c.Request.IfId}",

@@ -15,14 +15,9 @@ public interface IKernelCommand
     long CorrelationId { get; }
 }
 
-/// <summary>One SA of a CHILD SA. <paramref name="UpdateLarval"/>: the SPI came from <see cref="AllocateSpi"/>,
-/// so the kernel already holds a larval state that XFRM_MSG_UPDSA completes (a NEWSA would fail with EEXIST).</summary>
-public sealed record SaInstall(SaRequest Request, bool UpdateLarval = false);
-
-/// <summary>Reserves an inbound SPI; answered with <see cref="SpiAllocated"/>.</summary>
-public sealed record AllocateSpi(long CorrelationId, IPAddress Source, IPAddress Destination, uint Reqid) : IKernelCommand;
-
-public sealed record SpiAllocated(long CorrelationId, uint Spi);
+/// <summary>One SA of a CHILD SA (inbound SPIs come from the node's ChildSpiRegistry, so every SA is new:
+/// XFRM_MSG_NEWSA).</summary>
+public sealed record SaInstall(SaRequest Request);
 
 /// <summary>
 /// Installs a CHILD SA: its SAs in order, then its policies in order (an SA before the policies that need it,

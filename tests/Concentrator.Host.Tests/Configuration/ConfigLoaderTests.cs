@@ -10,7 +10,6 @@ public sealed class ConfigLoaderTests
         var settings = HostSettings.From(ConfigLoader.Reference, "reference.conf");
 
         Assert.Equal("config", settings.ConfigDir);
-        Assert.Equal(Environment.MachineName, settings.NodeName);
     }
 
     [Fact]
@@ -25,15 +24,15 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
-    public void Load_OverrideNodeName_UsesOverride()
+    public void Load_OverrideConfigDir_ResolvesRelativeToMainFile()
     {
         using var dir = new TempDir();
-        Directory.CreateDirectory(Path.Combine(dir.Path, "config"));
-        var main = dir.Write("main.conf", "concentrator.node-name = gw-7");
+        Directory.CreateDirectory(Path.Combine(dir.Path, "conns"));
+        var main = dir.Write("main.conf", "concentrator.config-dir = conns");
 
         var loaded = ConfigLoader.Load(main);
 
-        Assert.Equal("gw-7", loaded.Settings.NodeName);
+        Assert.Equal(Path.Combine(dir.Path, "conns"), loaded.Settings.ConfigDir);
         Assert.Empty(loaded.Connections);
     }
 

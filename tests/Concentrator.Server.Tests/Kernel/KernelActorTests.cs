@@ -30,7 +30,7 @@ public sealed class KernelActorTests : TestKit
         return new InstallChild(
             correlation,
             reqid,
-            [new SaInstall(Sa(Peer, Gateway, spiIn), UpdateLarval: false), new SaInstall(Sa(Gateway, Peer, spiOut))],
+            [new SaInstall(Sa(Peer, Gateway, spiIn)), new SaInstall(Sa(Gateway, Peer, spiOut))],
             [Policy(inbound, PolicyDirection.In, Peer, Gateway), Policy(inbound, PolicyDirection.Fwd, Peer, Gateway), Policy(outbound, PolicyDirection.Out, Gateway, Peer)]);
     }
 
@@ -225,16 +225,6 @@ public sealed class KernelActorTests : TestKit
 
         Assert.Equal(new InterfaceReady(1, index, "ipsec7", Managed: false), ExpectMsg<InterfaceReady>());
         Assert.DoesNotContain(_kernel.CallList, c => c.StartsWith("create", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void AllocateSpi_AnswersWithKernelSpi()
-    {
-        var kernel = Start();
-
-        kernel.Tell(new AllocateSpi(4, Peer, Gateway, 0x4000_0001));
-
-        Assert.Equal(new SpiAllocated(4, 0xC000_0001), ExpectMsg<SpiAllocated>());
     }
 
     [Fact]
