@@ -18,6 +18,9 @@ public sealed record IkeSaServices
     /// <summary>Virtual IPs (responder); null means the connection hands out none.</summary>
     public IAddressAllocator? AddressAllocator { get; init; }
 
+    /// <summary>Uniqueness of peer identities (responder); null means any number of IKE SAs per identity.</summary>
+    public IIdentityGate? IdentityGate { get; init; }
+
     /// <summary>Inbound SPIs of CHILD SAs; the kernel owns them (XFRM_MSG_ALLOCSPI), the default draws them at
     /// random from the range RFC 4303 §2.1 leaves free (256 and up).</summary>
     public Func<uint>? ChildSpiAllocator { get; init; }

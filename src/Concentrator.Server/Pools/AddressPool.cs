@@ -68,9 +68,9 @@ public sealed class AddressPool
     /// An address for <paramref name="identity"/> held by SA <paramref name="saId"/>, or null when every
     /// address is held by a live SA (the IKE layer answers INTERNAL_ADDRESS_FAILURE, RFC 7296 section 3.15.4).
     /// The identity's own lease is returned when it is offline, or when it is still held by an older SA of
-    /// the same identity and the client asks for exactly that address or <paramref name="reclaim"/> is set
-    /// (the new SA replaces the old one: INITIAL_CONTACT, RFC 7296 section 2.4). Without either, a second
-    /// client presenting the same identity gets an address of its own rather than stealing the first one's.
+    /// the same identity and <paramref name="reclaim"/> is set (the new SA replaces the old one: unique = replace,
+    /// or INITIAL_CONTACT, RFC 7296 section 2.4). Without it, a second SA presenting the same identity gets an
+    /// address of its own rather than stealing the first one's (unique = never).
     /// </summary>
     public IPAddress? Acquire(string identity, ulong saId, IPAddress? requested = null, bool reclaim = false)
     {
@@ -81,7 +81,7 @@ public sealed class AddressPool
                 return Hold(own, saId);
             }
 
-            if (own.Holder == saId || reclaim || (requested is not null && requested.Equals(AddressOf(own.Offset))))
+            if (own.Holder == saId || reclaim)
             {
                 // Taken over: the old SA's later Release no longer matches and leaves the lease alone.
                 own.Holder = saId;

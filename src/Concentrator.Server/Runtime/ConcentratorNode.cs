@@ -133,15 +133,21 @@ public sealed class ConcentratorNode : IAsyncDisposable
                 }
             }
 
-            var pools = new PoolAllocator(connection.Pools, line => log.Info("{0}: {1}", connection.Name, line));
+            var pools = new PoolAllocator(connection.Pools, line => log.Info("{0}: {1}", connection.Name, line), connection.Unique);
             var spis = new SpiTable();
             var childSpis = new ChildSpiRegistry();
-            var services = new IkeSaServices { AddressAllocator = pools, ChildSpiAllocator = childSpis.Allocate };
+            var services = new IkeSaServices
+            {
+                AddressAllocator = pools,
+                ChildSpiAllocator = childSpis.Allocate,
+                IdentityGate = connection.Unique == UniquePolicy.Keep ? new KeptIdentities() : null,
+            };
             var environment = new IkeSaEnvironment(services, kernelActor, IkeSaActorSettings.For(server, connection))
             {
                 ChildSpis = childSpis,
                 Spis = spis,
-                Identities = system.ActorOf(IdentityRegistryActor.Props(), "identities"),
+                // unique = replace: the registry deletes an identity's older SA; keep refuses in IKE_AUTH; never neither.
+                Identities = connection.Unique == UniquePolicy.Replace ? system.ActorOf(IdentityRegistryActor.Props(), "identities") : null,
             };
             var ikeConfig = ResponderConfig.For(connection, definition.Secrets, server);
             var dispatcher = system.ActorOf(IkeSaDispatcher.Props(ikeConfig, environment, server.HalfOpenCookieThreshold), "ike-sas");

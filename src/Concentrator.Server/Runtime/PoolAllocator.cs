@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Concentrator.Ike.Sa;
+using Concentrator.Server.Config;
 using Concentrator.Server.Pools;
 
 namespace Concentrator.Server.Runtime;
@@ -15,11 +16,13 @@ public sealed class PoolAllocator : IAddressAllocator
     private readonly IReadOnlyList<AddressPool> _pools;
     private readonly Lock _lock = new();
     private readonly Action<string>? _log;
+    private readonly UniquePolicy _unique;
 
-    public PoolAllocator(IEnumerable<IPNetwork> prefixes, Action<string>? log = null)
+    public PoolAllocator(IEnumerable<IPNetwork> prefixes, Action<string>? log = null, UniquePolicy unique = UniquePolicy.Replace)
     {
         _pools = prefixes.Select(p => new AddressPool(p)).ToList();
         _log = log;
+        _unique = unique;
     }
 
     public IReadOnlyList<AddressPool> Pools => _pools;
@@ -39,6 +42,14 @@ public sealed class PoolAllocator : IAddressAllocator
     public IPAddress? Allocate(IkeIdentity peer, AddressFamily family, IPAddress? requested, ulong owner, bool reclaim)
     {
         var identity = peer.ToString();
+        // unique = replace: the new SA takes the identity's address over, with or without INITIAL_CONTACT (the
+        // identity registry deletes the older SA). never: each SA its own address, INITIAL_CONTACT or not.
+        reclaim = _unique switch
+        {
+            UniquePolicy.Replace => true,
+            UniquePolicy.Never => false,
+            _ => reclaim,
+        };
         lock (_lock)
         {
             foreach (var pool in _pools.Where(p => p.Family == family))
