@@ -18,11 +18,34 @@ public sealed class PoolAllocator : IAddressAllocator
     private readonly Action<string>? _log;
     private readonly UniquePolicy _unique;
 
-    public PoolAllocator(IEnumerable<IPNetwork> prefixes, Action<string>? log = null, UniquePolicy unique = UniquePolicy.Replace)
+    public PoolAllocator(IEnumerable<IPNetwork> prefixes, Action<string>? log = null, UniquePolicy unique = UniquePolicy.Replace,
+        LeaseJournal? journal = null, string connection = "")
     {
         _pools = prefixes.Select(p => new AddressPool(p)).ToList();
         _log = log;
         _unique = unique;
+        if (journal is null)
+        {
+            return;
+        }
+
+        // Identities keep the addresses they had before the restart (offline until they reconnect); a remembered
+        // address outside today's pools is forgotten.
+        var restored = 0;
+        foreach (var (identity, address) in journal.Remembered(connection))
+        {
+            if (_pools.FirstOrDefault(p => p.Contains(address))?.Restore(identity, address) == true)
+            {
+                restored++;
+            }
+        }
+
+        log?.Invoke($"{restored} remembered lease(s) restored from {journal.Path}");
+        foreach (var pool in _pools)
+        {
+            // Called under _lock (from Allocate); one small append per change of an identity's address.
+            pool.ClaimChanged = (identity, address) => journal.Record(connection, identity, address);
+        }
     }
 
     public IReadOnlyList<AddressPool> Pools => _pools;
