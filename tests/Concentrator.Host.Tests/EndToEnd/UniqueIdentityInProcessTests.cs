@@ -94,6 +94,7 @@ public sealed class UniqueIdentityInProcessTests
             concentrator {
               config-dir = "conns"
               dataplane = userspace
+              leases.path = ""
               ike { listen = [ "127.0.0.1" ], port = {{port}}, nat-t-port = {{natT}}, retransmit { timeout = 200ms, tries = 1 } }
             }
             akka.loglevel = WARNING
