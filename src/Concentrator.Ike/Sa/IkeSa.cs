@@ -201,7 +201,7 @@ public sealed partial class IkeSa : IDisposable
         State = IkeSaState.Failed;
     }
 
-    /// <summary>Gives virtual IPs back and zeroes the keys.</summary>
+    /// <summary>Gives virtual IPs and the peer's identity back and zeroes the keys.</summary>
     public void Dispose()
     {
         if (!IsInitiator && Services.AddressAllocator is { } allocator)
@@ -210,6 +210,12 @@ public sealed partial class IkeSa : IDisposable
             {
                 allocator.Release(address, LeaseOwner);
             }
+        }
+
+        // A rekeyed SA handed its identity on to its successor (same LeaseOwner), which leaves it when it ends.
+        if (!IsInitiator && RekeyedTo is null && RemoteIdentity is { } peer)
+        {
+            Services.IdentityGate?.Leave(peer, LeaseOwner);
         }
 
         VirtualIps.Clear();

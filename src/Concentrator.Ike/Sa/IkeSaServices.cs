@@ -18,6 +18,9 @@ public sealed record IkeSaServices
     /// <summary>Virtual IPs (responder); null means the connection hands out none.</summary>
     public IAddressAllocator? AddressAllocator { get; init; }
 
+    /// <summary>Uniqueness of peer identities (responder); null means any number of IKE SAs per identity.</summary>
+    public IIdentityGate? IdentityGate { get; init; }
+
     /// <summary>Inbound SPIs of CHILD SAs, drawn and registered in one step by the node's registry so no two live
     /// CHILD SAs share one; without it they are drawn at random from the range RFC 4303 §2.1 leaves free (256 and up).</summary>
     public Func<uint>? ChildSpiAllocator { get; init; }

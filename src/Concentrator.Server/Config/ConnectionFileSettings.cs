@@ -154,7 +154,15 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
         }
 
         var lifetimes = new LifetimeSettings(rn.PositiveDuration("lifetimes.ike"), rn.PositiveDuration("lifetimes.child"));
-        return new ConnectionSettings(name, file, local, remote, ike, esp, localTs, pools, dns, ipsecInterface, dpd, lifetimes);
+        var uniqueText = rn.String("unique");
+        var unique = uniqueText.ToLowerInvariant() switch
+        {
+            "replace" => UniquePolicy.Replace,
+            "keep" => UniquePolicy.Keep,
+            "never" => UniquePolicy.Never,
+            _ => throw rn.Error("unique", $"expected replace, keep or never, got '{uniqueText}'"),
+        };
+        return new ConnectionSettings(name, file, local, remote, ike, esp, localTs, pools, dns, ipsecInterface, dpd, lifetimes) { Unique = unique };
     }
 
     private static AuthMethod Auth(PrefixedReader r, string key)

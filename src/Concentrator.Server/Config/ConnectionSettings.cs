@@ -24,6 +24,20 @@ public sealed record DpdSettings(TimeSpan Delay, TimeSpan Timeout);
 /// <summary>Rekey intervals of the IKE SA and of each CHILD SA.</summary>
 public sealed record LifetimeSettings(TimeSpan Ike, TimeSpan Child);
 
+/// <summary>How many IKE SAs one peer identity may have (<c>unique</c>, strongSwan's <c>unique</c>/<c>uniqueids</c>),
+/// applied at IKE_AUTH whether or not the peer sent INITIAL_CONTACT.</summary>
+public enum UniquePolicy
+{
+    /// <summary>The newest IKE SA wins: it gets the identity's virtual IP and the older SA is deleted.</summary>
+    Replace,
+
+    /// <summary>The first IKE SA wins: a new one for an identity that has one is refused (AUTHENTICATION_FAILED).</summary>
+    Keep,
+
+    /// <summary>No uniqueness: every IKE SA is on its own, with an address of its own.</summary>
+    Never,
+}
+
 /// <summary>
 /// One connection of a connection file (a top-level object other than <c>secrets</c>), with every key the
 /// file leaves out taken from <c>concentrator.connection-defaults</c>. Proposals stay strings (validated by
@@ -43,6 +57,9 @@ public sealed record ConnectionSettings(
     DpdSettings Dpd,
     LifetimeSettings Lifetimes)
 {
+    /// <summary><c>unique</c>: one IKE SA per peer identity, and which one wins.</summary>
+    public UniquePolicy Unique { get; init; } = UniquePolicy.Replace;
+
     /// <summary>
     /// Checks what only the whole set of connections can show: unique names, no two interfaces sharing an
     /// if_id (ipsec0 and ipsec16384, see <see cref="IpsecInterfaceSetting.ConflictsWith"/>), and no pool

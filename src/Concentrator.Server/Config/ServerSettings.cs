@@ -29,6 +29,13 @@ public sealed record KernelSettings(int BatchSize, int QueueBound)
 /// <summary><c>concentrator.interfaces</c>: how ipsecN devices the concentrator creates look.</summary>
 public sealed record InterfaceSettings(int Mtu, string Link);
 
+/// <summary><c>concentrator.leases</c>: where identity → virtual IP leases are kept across restarts
+/// (<see cref="Path"/> empty = nowhere), and the configuration file that said so (for errors at start).</summary>
+public sealed record LeaseStoreSettings(string Path, string File)
+{
+    public bool IsEnabled => Path.Length > 0;
+}
+
 /// <summary>The typed <c>concentrator { … }</c> section of the server, read once at start.</summary>
 public sealed record ServerSettings(
     int Port,
@@ -45,6 +52,11 @@ public sealed record ServerSettings(
     /// <summary><c>concentrator.userspace.replay-window</c>: the anti-replay window of the userspace dataplane's
     /// inbound SAs (RFC 4303 §3.4.3), 1..4096 packets.</summary>
     public int UserspaceReplayWindow { get; init; } = 128;
+
+    /// <summary><c>concentrator.leases.path</c>: the lease journal (see <see cref="Pools.LeaseJournal"/>).</summary>
+    public LeaseStoreSettings Leases { get; init; } = new(DefaultLeasesPath, "reference.conf");
+
+    public const string DefaultLeasesPath = "/var/lib/concentrator/leases.jsonl";
 
     /// <summary>The embedded reference configuration (every key with its default).</summary>
     public static HoconConfig Reference { get; } = Akka.Configuration.ConfigurationFactory.ParseString(ReadReference());
@@ -81,6 +93,12 @@ public sealed record ServerSettings(
             r.Int(ike + "retransmit.tries", 0, 100),
             r.Double(ike + "retransmit.base", 1.0, 10.0));
 
+        var leases = r.String("concentrator.leases.path");
+        if (leases.Length > 0 && !System.IO.Path.IsPathFullyQualified(leases))
+        {
+            throw r.Error("concentrator.leases.path", $"expected an absolute path like {DefaultLeasesPath}, or \"\" to keep no leases across restarts, got '{leases}'");
+        }
+
         return new ServerSettings(
             port,
             natT,
@@ -95,6 +113,7 @@ public sealed record ServerSettings(
             new InterfaceSettings(r.Int("concentrator.interfaces.mtu", 68, 65535), r.String("concentrator.interfaces.link")))
         {
             UserspaceReplayWindow = r.Int("concentrator.userspace.replay-window", 1, 4096),
+            Leases = new LeaseStoreSettings(leases, file),
         };
     }
 

@@ -68,25 +68,40 @@ public sealed class AddressPool
     /// An address for <paramref name="identity"/> held by SA <paramref name="saId"/>, or null when every
     /// address is held by a live SA (the IKE layer answers INTERNAL_ADDRESS_FAILURE, RFC 7296 section 3.15.4).
     /// The identity's own lease is returned when it is offline, or when it is still held by an older SA of
-    /// the same identity and the client asks for exactly that address or <paramref name="reclaim"/> is set
-    /// (the new SA replaces the old one: INITIAL_CONTACT, RFC 7296 section 2.4). Without either, a second
-    /// client presenting the same identity gets an address of its own rather than stealing the first one's.
+    /// the same identity and <paramref name="reclaim"/> is set (the new SA replaces the old one: unique = replace,
+    /// or INITIAL_CONTACT, RFC 7296 section 2.4). Without it, a second SA presenting the same identity gets an
+    /// address of its own rather than stealing the first one's (unique = never).
     /// </summary>
     public IPAddress? Acquire(string identity, ulong saId, IPAddress? requested = null, bool reclaim = false)
     {
-        if (_byIdentity.TryGetValue(identity, out var own))
+        _byIdentity.TryGetValue(identity, out var own);
+        // Without reclaim a lease a live SA holds is never taken, not even by its own identity: this SA then gets a
+        // second address, which is not remembered for the identity.
+        var ownUsable = own is not null && (own.Holder is null || own.Holder == saId || reclaim);
+        if (ownUsable && (requested is null || requested.Equals(AddressOf(own!.Offset))))
         {
-            if (own.Holder is null)
+            return Take(own!, saId);
+        }
+
+        // RFC 7296 section 3.15.1: the client may ask for an address (typically its previous one); it gets it when
+        // the address is free (not held, not remembered for another identity), and the identity's claim moves there.
+        if (requested is not null && FreeForRequest(requested, identity) is { } wanted)
+        {
+            if (own is null || ownUsable)
             {
-                return Hold(own, saId);
+                ClaimFor(identity, wanted, own);
+            }
+            else
+            {
+                wanted.Identity = identity;
             }
 
-            if (own.Holder == saId || reclaim || (requested is not null && requested.Equals(AddressOf(own.Offset))))
-            {
-                // Taken over: the old SA's later Release no longer matches and leaves the lease alone.
-                own.Holder = saId;
-                return AddressOf(own.Offset);
-            }
+            return Hold(wanted, saId);
+        }
+
+        if (ownUsable)
+        {
+            return Take(own!, saId);
         }
 
         var lease = NextUnheld();
@@ -99,15 +114,37 @@ public sealed class AddressPool
         {
             // The oldest offline lease of another identity: that identity loses its claim.
             _byIdentity.Remove(previous);
+            ClaimChanged?.Invoke(previous, null);
         }
 
         lease.Identity = identity;
         if (own is null)
         {
             _byIdentity[identity] = lease;
+            ClaimChanged?.Invoke(identity, AddressOf(lease.Offset));
         }
 
         return Hold(lease, saId);
+    }
+
+    /// <summary>Called when an identity's remembered address changes (null: it has none any more), so a durable
+    /// store can follow; not called for <see cref="Restore"/>.</summary>
+    public Action<string, IPAddress?>? ClaimChanged { get; set; }
+
+    /// <summary>Remembers <paramref name="address"/> for <paramref name="identity"/> as an offline lease (read back from
+    /// the lease store at start-up); false when the address is outside the pool or either is already taken.</summary>
+    public bool Restore(string identity, IPAddress address)
+    {
+        if (_byIdentity.ContainsKey(identity) || !TryOffset(address, out var offset) || _byOffset.ContainsKey(offset))
+        {
+            return false;
+        }
+
+        var lease = new Lease(offset) { Identity = identity };
+        _byOffset.Add(offset, lease);
+        _byIdentity[identity] = lease;
+        _offline.Enqueue((lease, lease.Generation));
+        return true;
     }
 
     /// <summary>Marks the lease of <paramref name="address"/> offline if SA <paramref name="saId"/> holds it;
@@ -141,13 +178,20 @@ public sealed class AddressPool
     /// <summary>The identity's remembered address (online or offline), if any.</summary>
     public IPAddress? LeaseOf(string identity) => _byIdentity.TryGetValue(identity, out var l) ? AddressOf(l.Offset) : null;
 
-    // Never-used offsets first, then released addresses nobody claims, then the oldest offline lease.
+    // Never-used offsets first (skipping those a request or the lease store took out of order), then released
+    // addresses nobody claims, then the oldest offline lease.
     private Lease? NextUnheld()
     {
-        if (_next < _count)
+        while (_next < _count)
         {
-            var lease = new Lease(_first + _next++);
-            _byOffset.Add(lease.Offset, lease);
+            var offset = _first + _next++;
+            if (_byOffset.ContainsKey(offset))
+            {
+                continue;
+            }
+
+            var lease = new Lease(offset);
+            _byOffset.Add(offset, lease);
             return lease;
         }
 
@@ -166,6 +210,55 @@ public sealed class AddressPool
         }
 
         return null;
+    }
+
+    private IPAddress Take(Lease own, ulong saId)
+    {
+        if (own.Holder is null)
+        {
+            return Hold(own, saId);
+        }
+
+        // Taken over (or asked again by its holder): an old SA's later Release no longer matches and leaves it alone.
+        own.Holder = saId;
+        return AddressOf(own.Offset);
+    }
+
+    // A requested address: free when nobody holds it and it is not remembered for another identity.
+    private Lease? FreeForRequest(IPAddress requested, string identity)
+    {
+        if (!TryOffset(requested, out var offset))
+        {
+            return null;
+        }
+
+        if (_byOffset.TryGetValue(offset, out var lease))
+        {
+            var remembered = lease.Identity is { } other && other != identity && _byIdentity.TryGetValue(other, out var c) && c == lease;
+            return lease.Holder is null && !remembered ? lease : null;
+        }
+
+        lease = new Lease(offset);
+        _byOffset.Add(offset, lease);
+        return lease;
+    }
+
+    // The identity's claim moves to `wanted`; its previous lease, if free, is free for anyone.
+    private void ClaimFor(string identity, Lease wanted, Lease? previous)
+    {
+        if (previous is not null && previous != wanted)
+        {
+            previous.Identity = null;
+            if (previous.Holder is null)
+            {
+                previous.Generation++;
+                _free.Enqueue((previous, previous.Generation));
+            }
+        }
+
+        wanted.Identity = identity;
+        _byIdentity[identity] = wanted;
+        ClaimChanged?.Invoke(identity, AddressOf(wanted.Offset));
     }
 
     private IPAddress Hold(Lease lease, ulong saId)

@@ -9,6 +9,7 @@ using Concentrator.Server.Config;
 using Concentrator.Server.Interfaces;
 using Concentrator.Server.Kernel;
 using Concentrator.Server.Network;
+using Concentrator.Server.Pools;
 using Concentrator.Server.Sa;
 using KernelDataplaneMode = Concentrator.Kernel.Userspace.DataplaneMode;
 
@@ -28,6 +29,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
     private static readonly TimeSpan ShutdownDeleteTimeout = TimeSpan.FromSeconds(3);
 
     private readonly IActorRef? _interface;
+    private LeaseJournal? _leases;
     private int _stopped;
 
     private ConcentratorNode(NodeDefinition definition, DataplaneChoice dataplane, ActorSystem system, IKernelIpsec kernel,
@@ -84,6 +86,23 @@ public sealed class ConcentratorNode : IAsyncDisposable
         var log = system.Log;
         log.Info("dataplane: {0} ({1})", dataplane.Mode.ToString().ToLowerInvariant(), dataplane.Reason);
 
+        LeaseJournal? leases;
+        try
+        {
+            leases = server.Leases.IsEnabled ? LeaseJournal.Open(server.Leases.Path) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await system.Terminate().ConfigureAwait(false);
+            throw new ConfigException(server.Leases.File, "concentrator.leases.path",
+                $"expected a file the concentrator can create and write, '{server.Leases.Path}' is not: {e.Message} (or set it to \"\" to keep leases in memory only)");
+        }
+
+        if (leases is not null)
+        {
+            log.Info("leases: {0}{1}", leases.Path, leases.SkippedLines > 0 ? $" ({leases.SkippedLines} unreadable line(s) skipped, e.g. torn by a crash)" : "");
+        }
+
         IActorRef? socketRef = null;
         IKernelIpsec kernel;
         ExternalNatTransport? externalNatT = null;
@@ -114,6 +133,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
         catch
         {
             await system.Terminate().ConfigureAwait(false);
+            leases?.Dispose();
             throw;
         }
 
@@ -133,15 +153,21 @@ public sealed class ConcentratorNode : IAsyncDisposable
                 }
             }
 
-            var pools = new PoolAllocator(connection.Pools, line => log.Info("{0}: {1}", connection.Name, line));
+            var pools = new PoolAllocator(connection.Pools, line => log.Info("{0}: {1}", connection.Name, line), connection.Unique, leases, connection.Name);
             var spis = new SpiTable();
             var childSpis = new ChildSpiRegistry();
-            var services = new IkeSaServices { AddressAllocator = pools, ChildSpiAllocator = childSpis.Allocate };
+            var services = new IkeSaServices
+            {
+                AddressAllocator = pools,
+                ChildSpiAllocator = childSpis.Allocate,
+                IdentityGate = connection.Unique == UniquePolicy.Keep ? new KeptIdentities() : null,
+            };
             var environment = new IkeSaEnvironment(services, kernelActor, IkeSaActorSettings.For(server, connection))
             {
                 ChildSpis = childSpis,
                 Spis = spis,
-                Identities = system.ActorOf(IdentityRegistryActor.Props(), "identities"),
+                // unique = replace: the registry deletes an identity's older SA; keep refuses in IKE_AUTH; never neither.
+                Identities = connection.Unique == UniquePolicy.Replace ? system.ActorOf(IdentityRegistryActor.Props(), "identities") : null,
             };
             var ikeConfig = ResponderConfig.For(connection, definition.Secrets, server);
             var dispatcher = system.ActorOf(IkeSaDispatcher.Props(ikeConfig, environment, server.HalfOpenCookieThreshold), "ike-sas");
@@ -158,11 +184,12 @@ public sealed class ConcentratorNode : IAsyncDisposable
                 log.Warning("{0} connections configured; this build serves only the first ('{1}')", definition.Connections.Count, connection.Name);
             }
 
-            return new ConcentratorNode(definition, dataplane, system, kernel, kernelActor, interfaceActor, dispatcher, socket, pools, connection);
+            return new ConcentratorNode(definition, dataplane, system, kernel, kernelActor, interfaceActor, dispatcher, socket, pools, connection) { _leases = leases };
         }
         catch
         {
             await system.Terminate().ConfigureAwait(false);
+            leases?.Dispose();
             await CleanUpKernelAsync(kernel, connection).ConfigureAwait(false);
             throw;
         }
@@ -206,6 +233,8 @@ public sealed class ConcentratorNode : IAsyncDisposable
         }
 
         await System.Terminate().ConfigureAwait(false);
+        // After the actors: the last releases and replacements are in the journal before it is closed and fsynced.
+        _leases?.Dispose();
         await CleanUpKernelAsync(KernelIpsec, Connection).ConfigureAwait(false);
     }
 

@@ -28,6 +28,12 @@ public sealed record NodeDefinition(
         var server = ServerSettings.From(main, mainFile);
         var files = connectionFiles.Select(f => ConnectionFileSettings.From(f.Config, f.Path, main)).ToList();
         var secrets = ConnectionFileSettings.CheckAll(files);
+        foreach (var connection in files.SelectMany(f => f.Connections))
+        {
+            // What the node builds at start, built (and so checked) here: check-config and run share this path.
+            _ = ResponderConfig.For(connection, secrets, server);
+        }
+
         return new NodeDefinition(main, server, files, secrets);
     }
 }

@@ -8,7 +8,9 @@ using ConfigAuth = Concentrator.Server.Config.AuthMethod;
 
 namespace Concentrator.Server.Runtime;
 
-/// <summary>Turns a configured connection into the responder's <see cref="IkeSaConfig"/>.</summary>
+/// <summary>Turns a configured connection into the responder's <see cref="IkeSaConfig"/>. Also the last check of a
+/// connection: <see cref="NodeDefinition.Load"/> runs it for every connection, so <c>check-config</c> refuses
+/// whatever <c>run</c> would refuse, through this one code path.</summary>
 public static class ResponderConfig
 {
     public static IkeSaConfig For(ConnectionSettings connection, Secrets secrets, ServerSettings server)
@@ -16,10 +18,14 @@ public static class ResponderConfig
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(secrets);
         ArgumentNullException.ThrowIfNull(server);
-        if (connection.Local.Auth != ConfigAuth.Psk || connection.Remote.Auth != ConfigAuth.Psk)
+        foreach (var (side, auth) in new[] { ("local", connection.Local.Auth), ("remote", connection.Remote.Auth) })
         {
-            throw new ConfigException(connection.File, connection.Name + ".local.auth",
-                "expected auth = psk on both sides: this build's responder authenticates with pre-shared keys only");
+            if (auth != ConfigAuth.Psk)
+            {
+                // The key at fault is named, not always local.auth: the operator edits the side that says pubkey.
+                throw new ConfigException(connection.File, $"{connection.Name}.{side}.auth",
+                    $"expected auth = psk, got {auth.ToString().ToLowerInvariant()}: this build's responder authenticates both sides with pre-shared keys only");
+            }
         }
 
         // One secret per remote identity ("%any" as fallback), used for both AUTH payloads as strongSwan does.

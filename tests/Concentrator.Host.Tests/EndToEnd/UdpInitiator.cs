@@ -14,7 +14,7 @@ internal sealed class UdpInitiator : IDisposable
     private static readonly TimeSpan ReceiveTimeout = TimeSpan.FromSeconds(5);
     private readonly Socket _socket;
 
-    public UdpInitiator(IPEndPoint server, string identity, string secret, Socket? socket = null)
+    public UdpInitiator(IPEndPoint server, string identity, string secret, Socket? socket = null, bool initialContact = true)
     {
         Server = server;
         _socket = socket ?? new Socket(server.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
@@ -33,6 +33,7 @@ internal sealed class UdpInitiator : IDisposable
             LocalAuthenticator = psk,
             RemoteAuthenticators = [psk],
             RequestVirtualIp4 = true,
+            SendInitialContact = initialContact,
         };
         Sa = IkeSa.CreateInitiator(config, new IkeSaServices(), Local, server);
     }

@@ -71,12 +71,16 @@ public sealed class AddressPoolTests
     }
 
     [Fact]
-    public void Acquire_SameIdentityOldSaHoldsAndClientRequestsIt_TakesItOver()
+    public void Acquire_SameIdentityOldSaHoldsAndClientRequestsItWithoutReclaim_GetsAnotherAddress()
     {
+        // Without reclaim (unique = never) a live SA's address is never taken, even by its own identity.
         var pool = Pool("10.99.0.0/24");
         var first = pool.Acquire("alice", 1)!;
 
-        Assert.Equal(first, pool.Acquire("alice", 2, requested: first));
+        var second = pool.Acquire("alice", 2, requested: first);
+
+        Assert.NotNull(second);
+        Assert.NotEqual(first, second);
     }
 
     [Fact]

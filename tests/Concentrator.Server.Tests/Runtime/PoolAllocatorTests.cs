@@ -57,7 +57,8 @@ public sealed class PoolAllocatorTests
     [Fact]
     public void Allocate_InitialContactWhileOldSaHoldsLease_SameAddressAndOldReleaseLeavesItHeld()
     {
-        var pools = new PoolAllocator([IPNetwork.Parse("10.99.0.0/24")]);
+        // unique = keep hands INITIAL_CONTACT through (replace always reclaims, never never does).
+        var pools = new PoolAllocator([IPNetwork.Parse("10.99.0.0/24")], unique: Concentrator.Server.Config.UniquePolicy.Keep);
         var old = pools.Allocate(Alice, AddressFamily.InterNetwork, null, 1, reclaim: false)!;
 
         var withoutReclaim = pools.Allocate(Alice, AddressFamily.InterNetwork, null, 2, reclaim: false);

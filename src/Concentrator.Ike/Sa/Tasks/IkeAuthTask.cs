@@ -66,6 +66,12 @@ public sealed class IkeAuthTask : IkeTask
             return Error(NotifyType.AuthenticationFailed);
         }
 
+        if (Sa.Services.IdentityGate is { } gate && !gate.TryAdmit(remote, Sa.LeaseOwner))
+        {
+            // uniqueids=keep: the identity already has an IKE SA; refused as strongSwan does (AUTHENTICATION_FAILED).
+            return Error(NotifyType.AuthenticationFailed);
+        }
+
         Sa.RemoteIdentity = remote;
         Sa.InitialContactReceived = request.GetNotify(NotifyType.InitialContact) is not null;
         return IkeTaskStatus.NeedMore;
