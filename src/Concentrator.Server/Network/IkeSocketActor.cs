@@ -30,6 +30,7 @@ public sealed partial class IkeSocketActor : ReceiveActor
     private readonly Dictionary<IPEndPoint, BoundSocket> _sockets = [];
     private readonly Counters _counters = new();
     private readonly CancellationTokenSource _stop = new();
+    private string? _startFailure;
 
     public IkeSocketActor(IkeSocketOptions options, SpiTable spis, IActorRef dispatcher)
     {
@@ -38,7 +39,9 @@ public sealed partial class IkeSocketActor : ReceiveActor
         _dispatcher = dispatcher;
         Receive<SendIke>(OnSend);
         Receive<InjectIke>(OnInject);
-        Receive<GetSocketStats>(_ => Sender.Tell(_counters.Snapshot(_sockets.Values.Select(b => new BoundEndpoint(b.Local, b.NatT)).ToList())));
+        Receive<GetSocketStats>(_ => Sender.Tell(_startFailure is { } failure
+            ? new SocketStartFailed(failure)
+            : _counters.Snapshot(_sockets.Values.Select(b => new BoundEndpoint(b.Local, b.NatT)).ToList())));
     }
 
     public static Props Props(IkeSocketOptions options, SpiTable spis, IActorRef dispatcher) =>
@@ -87,9 +90,20 @@ public sealed partial class IkeSocketActor : ReceiveActor
             }
         }
 
-        if (_sockets.Count == 0)
+        if (_sockets.Count == 0 || (errors.Count > 0 && _options.Bind == Config.BindMode.Strict))
         {
-            throw new InvalidOperationException("IKE: no socket could be bound: " + string.Join("; ", errors));
+            // Serving some addresses silently is worse than not starting: clients of the others see a dead gateway.
+            _startFailure = (_sockets.Count == 0 ? "no IKE socket could be bound: " : "cannot bind ")
+                + string.Join("; ", errors)
+                + (_sockets.Count == 0 ? "" : " (concentrator.ike.bind = best-effort serves the other addresses instead)");
+            _log.Error("IKE: {0}", _startFailure);
+            foreach (var bound in _sockets.Values)
+            {
+                bound.Socket.Dispose();
+            }
+
+            _sockets.Clear();
+            return;
         }
 
         foreach (var error in errors)

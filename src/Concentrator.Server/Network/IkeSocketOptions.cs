@@ -31,12 +31,16 @@ public sealed record IkeSocketOptions(IReadOnlyList<IPAddress> Listen, int Port,
     /// <summary>Give every IKE socket the per-socket IPsec bypass policy (on by default; see IkeSocketActor.Bypass).</summary>
     public bool BypassIpsecPolicies { get; init; } = true;
 
+    /// <summary>Whether one address that cannot be bound fails the start (<see cref="SocketStartFailed"/>) or is
+    /// only warned about (<c>concentrator.ike.bind</c>).</summary>
+    public BindMode Bind { get; init; } = BindMode.Strict;
+
     /// <summary>Creates the unbound UDP socket for a family; null = an ordinary socket of this process's network
     /// namespace (tests create theirs inside another namespace).</summary>
     public Func<AddressFamily, Socket>? SocketFactory { get; init; }
 
     public static IkeSocketOptions From(ServerSettings settings, bool kernelEspInUdp) =>
-        new(settings.Listen, settings.Port, settings.NatTPort) { KernelEspInUdp = kernelEspInUdp };
+        new(settings.Listen, settings.Port, settings.NatTPort) { KernelEspInUdp = kernelEspInUdp, Bind = settings.Bind };
 
     /// <summary>The concrete addresses to bind, wildcards expanded (IPv6 link-local addresses left out: peers
     /// reach a concentrator on global addresses, and link-local ones need a scope per interface).</summary>

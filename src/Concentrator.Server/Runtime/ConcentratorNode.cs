@@ -148,8 +148,13 @@ public sealed class ConcentratorNode : IAsyncDisposable
             var options = IkeSocketOptions.From(server, kernelEspInUdp: dataplane.Mode == KernelDataplaneMode.Kernel) with { ExternalNatT = externalNatT };
             var socket = system.ActorOf(IkeSocketActor.Props(options, spis, dispatcher), "ike-socket");
 
-            // The sockets bind in PreStart; an answer proves they did (a failed start stops the actor instead).
-            var stats = await socket.Ask<SocketStats>(GetSocketStats.Instance, AskTimeout, cancellationToken).ConfigureAwait(false);
+            // The sockets bind in PreStart; the answer says whether they did (concentrator.ike.bind).
+            var stats = await socket.Ask<object>(GetSocketStats.Instance, AskTimeout, cancellationToken).ConfigureAwait(false) switch
+            {
+                SocketStats s => s,
+                SocketStartFailed failed => throw new InvalidOperationException(failed.Reason),
+                var other => throw new InvalidOperationException($"IKE socket answered {other}"),
+            };
             Volatile.Write(ref socketRef, socket);
             log.Info("serving connection '{0}' on {1}{2}", connection.Name, string.Join(", ", stats.Bound.Select(b => b.Local)),
                 externalNatT is null ? "" : $", NAT-T {externalNatT.Local} (userspace dataplane)");
