@@ -68,6 +68,10 @@ public sealed class ConcentratorNode : IAsyncDisposable
     /// is not built yet.</summary>
     public ConnectionSettings Connection { get; }
 
+    /// <summary>Datagrams that ended before an IKE SA existed, by reason (malformed, COOKIE demanded, over the
+    /// half-open limit, unknown SPI, …).</summary>
+    public DatagramDrops Drops { get; private init; } = new();
+
     /// <summary>Completes when the actor system has terminated.</summary>
     public Task WhenTerminated => System.WhenTerminated;
 
@@ -144,8 +148,9 @@ public sealed class ConcentratorNode : IAsyncDisposable
                 Identities = system.ActorOf(IdentityRegistryActor.Props(), "identities"),
             };
             var ikeConfig = ResponderConfig.For(connection, definition.Secrets, server);
-            var dispatcher = system.ActorOf(IkeSaDispatcher.Props(ikeConfig, environment, server.HalfOpenCookieThreshold), "ike-sas");
-            var options = IkeSocketOptions.From(server, kernelEspInUdp: dataplane.Mode == KernelDataplaneMode.Kernel) with { ExternalNatT = externalNatT };
+            var drops = new DatagramDrops();
+            var dispatcher = system.ActorOf(IkeSaDispatcher.Props(ikeConfig, environment, server.HalfOpen, drops), "ike-sas");
+            var options = IkeSocketOptions.From(server, kernelEspInUdp: dataplane.Mode == KernelDataplaneMode.Kernel) with { ExternalNatT = externalNatT, Drops = drops };
             var socket = system.ActorOf(IkeSocketActor.Props(options, spis, dispatcher), "ike-socket");
 
             // The sockets bind in PreStart; the answer says whether they did (concentrator.ike.bind).
@@ -163,7 +168,10 @@ public sealed class ConcentratorNode : IAsyncDisposable
                 log.Warning("{0} connections configured; this build serves only the first ('{1}')", definition.Connections.Count, connection.Name);
             }
 
-            return new ConcentratorNode(definition, dataplane, system, kernel, kernelActor, interfaceActor, dispatcher, socket, pools, connection);
+            return new ConcentratorNode(definition, dataplane, system, kernel, kernelActor, interfaceActor, dispatcher, socket, pools, connection)
+            {
+                Drops = drops,
+            };
         }
         catch
         {
