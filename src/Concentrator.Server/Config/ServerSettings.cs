@@ -72,7 +72,7 @@ public sealed record ServerSettings(
     public BindMode Bind { get; init; } = BindMode.Strict;
 
     /// <summary><c>concentrator.ike.half-open-*</c> and <c>cookie-secret-lifetime</c>.</summary>
-    public HalfOpenSettings HalfOpen { get; init; } = new(1000, 5, 20000, TimeSpan.FromMinutes(1));
+    public HalfOpenSettings HalfOpen { get; init; } = new(1000, 5, 10000, TimeSpan.FromMinutes(1));
 
     /// <summary><c>concentrator.ike.invalid-spi-notify</c>.</summary>
     public InvalidSpiNotifySettings InvalidSpiNotify { get; init; } = new(100, 100);

@@ -14,7 +14,7 @@ public sealed class AdmissionSettingsTests
         var s = Parse("");
 
         Assert.Equal(BindMode.Strict, s.Bind);
-        Assert.Equal(new HalfOpenSettings(1000, 5, 20000, TimeSpan.FromMinutes(1)), s.HalfOpen);
+        Assert.Equal(new HalfOpenSettings(1000, 5, 10000, TimeSpan.FromMinutes(1)), s.HalfOpen);
         Assert.Equal(1000, s.HalfOpenCookieThreshold);
         Assert.Equal(new InvalidSpiNotifySettings(100, 100), s.InvalidSpiNotify);
     }
