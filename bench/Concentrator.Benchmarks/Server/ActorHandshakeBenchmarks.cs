@@ -52,7 +52,7 @@ public class ActorHandshakeBenchmarks
         var kernelActor = _system.ActorOf(KernelActor.Props(_kernel, new KernelSettings(BatchSize: 64, QueueBound: 100_000)), "kernel");
         var settings = IkeSaActorSettings.Default with { DpdDelay = TimeSpan.Zero, IfId = 7 };
         var environment = new IkeSaEnvironment(new IkeSaServices { AddressAllocator = _pool }, kernelActor, settings) { Spis = _spis };
-        var dispatcher = _system.ActorOf(IkeSaDispatcher.Props(_responderConfig, environment, cookieThreshold: int.MaxValue), "ike-sas");
+        var dispatcher = _system.ActorOf(IkeSaDispatcher.Props(_responderConfig, environment, new HalfOpenSettings(int.MaxValue, int.MaxValue, int.MaxValue, TimeSpan.FromMinutes(1))), "ike-sas");
         var options = new IkeSocketOptions([IPAddress.Loopback], 0, 0)
         {
             BypassIpsecPolicies = false,

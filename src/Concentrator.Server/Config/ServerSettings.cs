@@ -36,6 +36,28 @@ public sealed record LeaseStoreSettings(string Path, string File)
     public bool IsEnabled => Path.Length > 0;
 }
 
+/// <summary><c>concentrator.ike.bind</c>: what start-up does when a listen address cannot be bound.</summary>
+public enum BindMode
+{
+    /// <summary>Start-up fails, naming the address, the port and the error.</summary>
+    Strict,
+
+    /// <summary>Serve the addresses that could be bound, warn about the others.</summary>
+    BestEffort,
+}
+
+/// <summary>Admission of new IKE SAs before any state exists (RFC 7296 §2.6): when cookies are demanded and the
+/// hard cap. <paramref name="CookieThreshold"/>: half-open SAs from which every initiator must return a COOKIE;
+/// <paramref name="PerSourceCookieThreshold"/>: half-open SAs of one source address from which that source must;
+/// <paramref name="Limit"/>: half-open SAs from which IKE_SA_INIT is dropped unanswered;
+/// <paramref name="CookieSecretLifetime"/>: how long one cookie secret is used before the next.</summary>
+public sealed record HalfOpenSettings(int CookieThreshold, int PerSourceCookieThreshold, int Limit, TimeSpan CookieSecretLifetime);
+
+/// <summary><c>concentrator.ike.invalid-spi-notify</c>: INVALID_IKE_SPI answers to requests for unknown SPIs
+/// (RFC 7296 §2.21.4), node-wide token bucket: <paramref name="Rate"/> per second, bursts of <paramref name="Burst"/>;
+/// rate 0 = never answer.</summary>
+public sealed record InvalidSpiNotifySettings(int Rate, int Burst);
+
 /// <summary>The typed <c>concentrator { … }</c> section of the server, read once at start.</summary>
 public sealed record ServerSettings(
     int Port,
@@ -57,6 +79,14 @@ public sealed record ServerSettings(
     public LeaseStoreSettings Leases { get; init; } = new(DefaultLeasesPath, "reference.conf");
 
     public const string DefaultLeasesPath = "/var/lib/concentrator/leases.jsonl";
+    /// <summary><c>concentrator.ike.bind</c>.</summary>
+    public BindMode Bind { get; init; } = BindMode.Strict;
+
+    /// <summary><c>concentrator.ike.half-open-*</c> and <c>cookie-secret-lifetime</c>.</summary>
+    public HalfOpenSettings HalfOpen { get; init; } = new(1000, 5, 10000, TimeSpan.FromMinutes(1));
+
+    /// <summary><c>concentrator.ike.invalid-spi-notify</c>.</summary>
+    public InvalidSpiNotifySettings InvalidSpiNotify { get; init; } = new(100, 100);
 
     /// <summary>The embedded reference configuration (every key with its default).</summary>
     public static HoconConfig Reference { get; } = Akka.Configuration.ConfigurationFactory.ParseString(ReadReference());
@@ -99,11 +129,30 @@ public sealed record ServerSettings(
             throw r.Error("concentrator.leases.path", $"expected an absolute path like {DefaultLeasesPath}, or \"\" to keep no leases across restarts, got '{leases}'");
         }
 
+        var bindText = r.String(ike + "bind");
+        var bind = bindText.ToLowerInvariant() switch
+        {
+            "strict" => BindMode.Strict,
+            "best-effort" => BindMode.BestEffort,
+            _ => throw r.Error(ike + "bind", $"expected strict or best-effort, got '{bindText}'"),
+        };
+
+        var cookieThreshold = r.Int(ike + "half-open-cookie-threshold", 0, int.MaxValue);
+        var halfOpen = new HalfOpenSettings(
+            cookieThreshold,
+            r.Int(ike + "half-open-per-source-cookie-threshold", 0, int.MaxValue),
+            r.Int(ike + "half-open-limit", 1, int.MaxValue),
+            PositiveDuration(r, ike + "cookie-secret-lifetime"));
+        if (halfOpen.Limit < cookieThreshold)
+        {
+            throw r.Error(ike + "half-open-limit", $"expected at least half-open-cookie-threshold ({cookieThreshold}): below it new SAs would be dropped before cookies are ever asked for, got {halfOpen.Limit}");
+        }
+
         return new ServerSettings(
             port,
             natT,
             listen,
-            r.Int(ike + "half-open-cookie-threshold", 0, int.MaxValue),
+            cookieThreshold,
             retransmit,
             dataplane,
             new KernelSettings(r.Int("concentrator.kernel.batch-size", 1, 65536), r.Int("concentrator.kernel.queue-bound", 1, int.MaxValue))
@@ -114,6 +163,10 @@ public sealed record ServerSettings(
         {
             UserspaceReplayWindow = r.Int("concentrator.userspace.replay-window", 1, 4096),
             Leases = new LeaseStoreSettings(leases, file),
+            Bind = bind,
+            HalfOpen = halfOpen,
+            InvalidSpiNotify = new InvalidSpiNotifySettings(
+                r.Int(ike + "invalid-spi-notify.rate", 0, 1_000_000), r.Int(ike + "invalid-spi-notify.burst", 1, 1_000_000)),
         };
     }
 

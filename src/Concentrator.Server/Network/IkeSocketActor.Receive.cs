@@ -54,7 +54,7 @@ public sealed partial class IkeSocketActor
                 return;
             case DatagramKind.Malformed:
                 _counters.Count(ref _counters.Malformed);
-                LogLimited(ref _counters.LastMalformedLog, "IKE: malformed datagram ({0} bytes) from {1} on {2} dropped ({3} so far)", datagram.Length, remote, bound.Local, Interlocked.Read(ref _counters.Malformed));
+                _options.Drops.Count(DatagramDrop.Malformed);
                 return;
         }
 
@@ -66,13 +66,19 @@ public sealed partial class IkeSocketActor
             // responder SPI. A retransmission of it has one too: the dispatcher recognises those by SPIi + peer.
             if (header.ExchangeType == IkeHeaderInfo.IkeSaInit && header.FromInitiator && !header.IsResponse)
             {
+                if (!_options.Drops.TryEnqueueNewSa(_options.NewSaBacklog))
+                {
+                    _options.Drops.Count(DatagramDrop.Backlog);
+                    return;
+                }
+
                 _counters.Count(ref _counters.NewSa);
                 _dispatcher.Tell(new NewSa(message));
                 return;
             }
 
             _counters.Count(ref _counters.Malformed);
-            LogLimited(ref _counters.LastMalformedLog, "IKE: exchange {0} without our SPI from {1} dropped", header.ExchangeType, remote);
+            _options.Drops.Count(DatagramDrop.Malformed);
             return;
         }
 
@@ -83,10 +89,17 @@ public sealed partial class IkeSocketActor
             return;
         }
 
-        // RFC 7296 section 2.21.4 lets us answer INVALID_IKE_SPI, but an unauthenticated answer to spoofable input
-        // is a reflection vector; silence is also allowed and is what we do.
+        // RFC 7296 section 2.21.4: a request outside any IKE SA we know (a client of the gateway before it restarted)
+        // MAY be answered with INVALID_IKE_SPI. The answer is unauthenticated and the request spoofable, so answers
+        // are rate-limited node-wide (a reflection costs the attacker one datagram per answer, never more) and no
+        // state is created; responses are never answered (InvalidSpiNotify.For).
         _counters.Count(ref _counters.UnknownSpi);
-        LogLimited(ref _counters.LastUnknownLog, "IKE: message for unknown SPI {0:x16} from {1} dropped ({2} so far)", ours, remote, Interlocked.Read(ref _counters.UnknownSpi));
+        _options.Drops.Count(DatagramDrop.UnknownSpi);
+        if (!header.IsResponse && _invalidSpiAnswers.TryTake() && InvalidSpiNotify.For(header) is { } answer)
+        {
+            _options.Drops.CountInvalidSpiAnswer();
+            self.Tell(new SendIke(bound.Local, remote, answer));
+        }
     }
 
     private sealed class Counters
@@ -101,8 +114,6 @@ public sealed partial class IkeSocketActor
         public long Esp;
         public long Sent;
         public long SendFailures;
-        public long LastMalformedLog = -1_000_000;
-        public long LastUnknownLog = -1_000_000;
         public long LastSendLog = -1_000_000;
 #pragma warning restore SA1401, CA1805
 

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
 using Concentrator.Kernel.Netlink;
+using Concentrator.Server.Config;
 
 namespace Concentrator.Server.Network;
 
@@ -14,7 +15,7 @@ namespace Concentrator.Server.Network;
 /// is counted and logged at most once per <see cref="LogInterval"/>; it never throws out of the loop.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Sockets and the token source are disposed in PostStop, the actor's end of life.")]
-public sealed partial class IkeSocketActor : ReceiveActor
+public sealed partial class IkeSocketActor : ReceiveActor, IWithTimers
 {
     public static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(10);
 
@@ -30,21 +31,48 @@ public sealed partial class IkeSocketActor : ReceiveActor
     private readonly Dictionary<IPEndPoint, BoundSocket> _sockets = [];
     private readonly Counters _counters = new();
     private readonly CancellationTokenSource _stop = new();
+    private string? _startFailure;
+    private readonly TokenBucket _invalidSpiAnswers;
+    private DatagramDropCounts _lastDrops = new(0, 0, 0, 0, 0, 0);
 
     public IkeSocketActor(IkeSocketOptions options, SpiTable spis, IActorRef dispatcher)
     {
         _options = options;
         _spis = spis;
         _dispatcher = dispatcher;
+        _invalidSpiAnswers = new TokenBucket(options.InvalidSpiNotify.Rate, options.InvalidSpiNotify.Burst, TimeProvider.System);
         Receive<SendIke>(OnSend);
+        Receive<LogDrops>(_ => OnLogDrops());
         Receive<InjectIke>(OnInject);
-        Receive<GetSocketStats>(_ => Sender.Tell(_counters.Snapshot(_sockets.Values.Select(b => new BoundEndpoint(b.Local, b.NatT)).ToList())));
+        Receive<GetSocketStats>(_ => Sender.Tell(_startFailure is { } failure
+            ? new SocketStartFailed(failure)
+            : _counters.Snapshot(_sockets.Values.Select(b => new BoundEndpoint(b.Local, b.NatT)).ToList())));
     }
 
     public static Props Props(IkeSocketOptions options, SpiTable spis, IActorRef dispatcher) =>
         Akka.Actor.Props.Create(() => new IkeSocketActor(options, spis, dispatcher));
 
     private sealed record BoundSocket(Socket Socket, IPEndPoint Local, bool NatT);
+
+    private sealed record LogDrops
+    {
+        public static LogDrops Instance { get; } = new();
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    // One line per period however many datagrams were dropped (DESIGN.md: malformed input is counted and logged
+    // rate-limited): with fresh SPIs per datagram, junk would otherwise cost a line each.
+    private void OnLogDrops()
+    {
+        var now = _options.Drops.Snapshot();
+        var period = now.Minus(_lastDrops);
+        _lastDrops = now;
+        if (period.Total > 0)
+        {
+            _log.Warning("IKE: {0}", period.Summary(LogInterval));
+        }
+    }
 
     protected override void PreStart()
     {
@@ -87,9 +115,20 @@ public sealed partial class IkeSocketActor : ReceiveActor
             }
         }
 
-        if (_sockets.Count == 0)
+        if (_sockets.Count == 0 || (errors.Count > 0 && _options.Bind == BindMode.Strict))
         {
-            throw new InvalidOperationException("IKE: no socket could be bound: " + string.Join("; ", errors));
+            // Serving some addresses silently is worse than not starting: clients of the others see a dead gateway.
+            _startFailure = (_sockets.Count == 0 ? "no IKE socket could be bound: " : "cannot bind ")
+                + string.Join("; ", errors)
+                + (_sockets.Count == 0 ? "" : " (concentrator.ike.bind = best-effort serves the other addresses instead)");
+            _log.Error("IKE: {0}", _startFailure);
+            foreach (var bound in _sockets.Values)
+            {
+                bound.Socket.Dispose();
+            }
+
+            _sockets.Clear();
+            return;
         }
 
         foreach (var error in errors)
@@ -103,6 +142,7 @@ public sealed partial class IkeSocketActor : ReceiveActor
             _ = Task.Run(() => ReceiveLoop(bound, self, _stop.Token));
         }
 
+        Timers.StartPeriodicTimer(nameof(LogDrops), LogDrops.Instance, LogInterval);
         _log.Info("IKE listening on {0}", string.Join(", ", _sockets.Keys));
     }
 

@@ -31,12 +31,26 @@ public sealed record IkeSocketOptions(IReadOnlyList<IPAddress> Listen, int Port,
     /// <summary>Give every IKE socket the per-socket IPsec bypass policy (on by default; see IkeSocketActor.Bypass).</summary>
     public bool BypassIpsecPolicies { get; init; } = true;
 
+    /// <summary>Whether one address that cannot be bound fails the start (<see cref="SocketStartFailed"/>) or is
+    /// only warned about (<c>concentrator.ike.bind</c>).</summary>
+    public BindMode Bind { get; init; } = BindMode.Strict;
+
+    /// <summary>Node-wide counters of datagrams that end before an IKE SA exists (shared with the dispatcher).</summary>
+    public DatagramDrops Drops { get; init; } = new();
+
+    /// <summary>How many IKE_SA_INIT requests may wait in the dispatcher's mailbox; beyond, new ones are dropped
+    /// (<see cref="DatagramDrop.Backlog"/>) so that a flood faster than the dispatcher cannot grow memory.</summary>
+    public int NewSaBacklog { get; init; } = 4096;
+
+    /// <summary>The rate of INVALID_IKE_SPI answers (<c>concentrator.ike.invalid-spi-notify</c>).</summary>
+    public InvalidSpiNotifySettings InvalidSpiNotify { get; init; } = new(100, 100);
+
     /// <summary>Creates the unbound UDP socket for a family; null = an ordinary socket of this process's network
     /// namespace (tests create theirs inside another namespace).</summary>
     public Func<AddressFamily, Socket>? SocketFactory { get; init; }
 
     public static IkeSocketOptions From(ServerSettings settings, bool kernelEspInUdp) =>
-        new(settings.Listen, settings.Port, settings.NatTPort) { KernelEspInUdp = kernelEspInUdp };
+        new(settings.Listen, settings.Port, settings.NatTPort) { KernelEspInUdp = kernelEspInUdp, Bind = settings.Bind, InvalidSpiNotify = settings.InvalidSpiNotify };
 
     /// <summary>The concrete addresses to bind, wildcards expanded (IPv6 link-local addresses left out: peers
     /// reach a concentrator on global addresses, and link-local ones need a scope per interface).</summary>

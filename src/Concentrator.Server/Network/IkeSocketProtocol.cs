@@ -45,6 +45,11 @@ public sealed record GetSocketStats
     public static GetSocketStats Instance { get; } = new();
 }
 
+/// <summary>The answer to <see cref="GetSocketStats"/> when the sockets could not be bound as configured
+/// (<c>concentrator.ike.bind</c>): <paramref name="Reason"/> names each address, port and error. The actor binds
+/// nothing and serves nothing.</summary>
+public sealed record SocketStartFailed(string Reason);
+
 /// <summary>A bound socket: its address and port, and whether it is the NAT-T (marker) port.</summary>
 public sealed record BoundEndpoint(IPEndPoint Local, bool NatT);
 

@@ -70,6 +70,10 @@ public sealed class ConcentratorNode : IAsyncDisposable
     /// is not built yet.</summary>
     public ConnectionSettings Connection { get; }
 
+    /// <summary>Datagrams that ended before an IKE SA existed, by reason (malformed, COOKIE demanded, over the
+    /// half-open limit, unknown SPI, …).</summary>
+    public DatagramDrops Drops { get; private init; } = new();
+
     /// <summary>Completes when the actor system has terminated.</summary>
     public Task WhenTerminated => System.WhenTerminated;
 
@@ -170,12 +174,18 @@ public sealed class ConcentratorNode : IAsyncDisposable
                 Identities = connection.Unique == UniquePolicy.Replace ? system.ActorOf(IdentityRegistryActor.Props(), "identities") : null,
             };
             var ikeConfig = ResponderConfig.For(connection, definition.Secrets, server);
-            var dispatcher = system.ActorOf(IkeSaDispatcher.Props(ikeConfig, environment, server.HalfOpenCookieThreshold), "ike-sas");
-            var options = IkeSocketOptions.From(server, kernelEspInUdp: dataplane.Mode == KernelDataplaneMode.Kernel) with { ExternalNatT = externalNatT };
+            var drops = new DatagramDrops();
+            var dispatcher = system.ActorOf(IkeSaDispatcher.Props(ikeConfig, environment, server.HalfOpen, drops), "ike-sas");
+            var options = IkeSocketOptions.From(server, kernelEspInUdp: dataplane.Mode == KernelDataplaneMode.Kernel) with { ExternalNatT = externalNatT, Drops = drops };
             var socket = system.ActorOf(IkeSocketActor.Props(options, spis, dispatcher), "ike-socket");
 
-            // The sockets bind in PreStart; an answer proves they did (a failed start stops the actor instead).
-            var stats = await socket.Ask<SocketStats>(GetSocketStats.Instance, AskTimeout, cancellationToken).ConfigureAwait(false);
+            // The sockets bind in PreStart; the answer says whether they did (concentrator.ike.bind).
+            var stats = await socket.Ask<object>(GetSocketStats.Instance, AskTimeout, cancellationToken).ConfigureAwait(false) switch
+            {
+                SocketStats s => s,
+                SocketStartFailed failed => throw new InvalidOperationException(failed.Reason),
+                var other => throw new InvalidOperationException($"IKE socket answered {other}"),
+            };
             Volatile.Write(ref socketRef, socket);
             log.Info("serving connection '{0}' on {1}{2}", connection.Name, string.Join(", ", stats.Bound.Select(b => b.Local)),
                 externalNatT is null ? "" : $", NAT-T {externalNatT.Local} (userspace dataplane)");
@@ -184,7 +194,11 @@ public sealed class ConcentratorNode : IAsyncDisposable
                 log.Warning("{0} connections configured; this build serves only the first ('{1}')", definition.Connections.Count, connection.Name);
             }
 
-            return new ConcentratorNode(definition, dataplane, system, kernel, kernelActor, interfaceActor, dispatcher, socket, pools, connection) { _leases = leases };
+            return new ConcentratorNode(definition, dataplane, system, kernel, kernelActor, interfaceActor, dispatcher, socket, pools, connection)
+            {
+                _leases = leases,
+                Drops = drops,
+            };
         }
         catch
         {

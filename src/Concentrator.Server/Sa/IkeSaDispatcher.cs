@@ -1,34 +1,44 @@
 using System.Net;
 using Akka.Actor;
+using Akka.Event;
+using Concentrator.Ike.Crypto;
+using Concentrator.Ike.Encoding;
 using Concentrator.Ike.Sa;
+using Concentrator.Server.Config;
 using Concentrator.Server.Interfaces;
 using Concentrator.Server.Network;
 
 namespace Concentrator.Server.Sa;
 
 /// <summary>
-/// Creates an IKE SA actor for each new IKE_SA_INIT request (<see cref="NewSa"/> from the socket; the actor
-/// registers its own SPI in the <see cref="SpiTable"/>) and supervises them (a failing one is stopped, never
-/// restarted). It remembers half-open SAs by (SPIi, peer) so a retransmitted IKE_SA_INIT, which still has a zero
-/// SPIr, reaches the SA that answered it instead of creating a second one, and it counts them to decide when
-/// new initiators must show a COOKIE first (RFC 7296 §2.6).
+/// Admits new IKE SAs (<see cref="NewSa"/> from the socket) and supervises them (a failing one is stopped, never
+/// restarted). Before anything is spawned, the first message must be a well-formed IKE_SA_INIT request
+/// (<see cref="FirstRequest"/>) and pass <see cref="HalfOpenAdmission"/>: over the thresholds the dispatcher itself
+/// answers N(COOKIE) (RFC 7296 §2.6) and creates nothing, at the half-open limit it drops the request. Every such
+/// end is counted in <see cref="DatagramDrops"/>. It remembers half-open SAs by (SPIi, peer) so a retransmitted
+/// IKE_SA_INIT, which still has a zero SPIr, reaches the SA that answered it instead of creating a second one; the
+/// SA actor registers its own SPI in the <see cref="SpiTable"/>.
 /// </summary>
 public sealed class IkeSaDispatcher : ReceiveActor
 {
     private readonly IkeSaConfig _config;
     private readonly IkeSaEnvironment _environment;
-    private readonly int _cookieThreshold;
+    private readonly HalfOpenAdmission _admission;
+    private readonly DatagramDrops _drops;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<(ulong Spi, IPEndPoint Peer), IActorRef> _halfOpen = [];
     private readonly Dictionary<IActorRef, (ulong Spi, IPEndPoint Peer)> _keys = [];
     private readonly HashSet<IActorRef> _live = [];
     private readonly List<(IActorRef ReplyTo, int Deleted)> _waitingForEnd = [];
     private long _created;
 
-    public IkeSaDispatcher(IkeSaConfig config, IkeSaEnvironment environment, int cookieThreshold)
+    public IkeSaDispatcher(IkeSaConfig config, IkeSaEnvironment environment, HalfOpenSettings halfOpen, DatagramDrops drops, CookieGenerator? cookies)
     {
         _config = config;
         _environment = environment with { Observer = Self };
-        _cookieThreshold = cookieThreshold;
+        _drops = drops;
+        _admission = new HalfOpenAdmission(halfOpen,
+            cookies ?? new CookieGenerator(TimeProvider.System, SystemRandomSource.Instance, halfOpen.CookieSecretLifetime));
         Receive<NewSa>(OnNewSa);
         Receive<IkeSaEstablished>(_ => ForgetHalfOpen(Sender));
         Receive<IkeSaEnding>(_ => ForgetHalfOpen(Sender));
@@ -43,15 +53,19 @@ public sealed class IkeSaDispatcher : ReceiveActor
         Receive<GetIkeSaDispatcherStats>(_ => Sender.Tell(new IkeSaDispatcherStats(_halfOpen.Count, _live.Count, _created)));
     }
 
-    /// <summary><paramref name="cookieThreshold"/>: from this many half-open SAs on, new IKE_SA_INIT requests are
-    /// answered with a COOKIE unless they carry a valid one (<c>concentrator.ike.half-open-cookie-threshold</c>).</summary>
-    public static Props Props(IkeSaConfig config, IkeSaEnvironment environment, int cookieThreshold) =>
-        Akka.Actor.Props.Create(() => new IkeSaDispatcher(config, environment, cookieThreshold));
+    /// <summary><paramref name="halfOpen"/>: the cookie thresholds and the limit (<c>concentrator.ike.half-open-*</c>);
+    /// <paramref name="drops"/>: where requests that end here are counted (shared with the socket, which reserved
+    /// each <see cref="NewSa"/>'s place in <see cref="DatagramDrops.PendingNewSa"/>); <paramref name="cookies"/>: null
+    /// for a generator with a random secret changed every <see cref="HalfOpenSettings.CookieSecretLifetime"/>.</summary>
+    public static Props Props(IkeSaConfig config, IkeSaEnvironment environment, HalfOpenSettings halfOpen, DatagramDrops? drops = null,
+        CookieGenerator? cookies = null) =>
+        Akka.Actor.Props.Create(() => new IkeSaDispatcher(config, environment, halfOpen, drops ?? new DatagramDrops(), cookies));
 
     protected override SupervisorStrategy SupervisorStrategy() => InterfaceActor.SaSupervision;
 
     private void OnNewSa(NewSa newSa)
     {
+        _drops.DequeuedNewSa();
         IkeDatagram d = newSa.Datagram;
         var key = (d.Header.InitiatorSpi, d.Remote);
         if (_halfOpen.TryGetValue(key, out var existing))
@@ -60,13 +74,32 @@ public sealed class IkeSaDispatcher : ReceiveActor
             return;
         }
 
-        bool requireCookie = _halfOpen.Count >= _cookieThreshold;
-        var sa = Context.ActorOf(IkeSaActor.Props(_config, d.Local, d.Remote, _environment, requireCookie));
+        if (FirstRequest.TryRead(d.Message, out string? problem) is not { } request)
+        {
+            _drops.Count(DatagramDrop.Malformed);
+            _log.Debug("IKE_SA_INIT from {0} dropped: {1}", d.Remote, problem);
+            return;
+        }
+
+        AdmissionVerdict verdict = _admission.Decide(request, d.Remote.Address);
+        switch (verdict.Kind)
+        {
+            case AdmissionKind.OverLimit:
+                _drops.Count(DatagramDrop.OverLimit);
+                return;
+            case AdmissionKind.DemandCookie:
+                _drops.Count(DatagramDrop.NoCookie);
+                d.Socket.Tell(new SendIke(d.Local, d.Remote, FirstRequest.CookieResponse(request, verdict.Cookie!)));
+                return;
+        }
+
+        var sa = Context.ActorOf(IkeSaActor.Props(_config, d.Local, d.Remote, _environment));
         Context.Watch(sa);
         _created++;
         _live.Add(sa);
         _halfOpen[key] = sa;
         _keys[sa] = key;
+        _admission.Opened(d.Remote.Address);
         sa.Tell(d);
     }
 
@@ -101,6 +134,7 @@ public sealed class IkeSaDispatcher : ReceiveActor
         if (_keys.Remove(sa, out var key))
         {
             _halfOpen.Remove(key);
+            _admission.Closed(key.Peer.Address);
         }
     }
 }

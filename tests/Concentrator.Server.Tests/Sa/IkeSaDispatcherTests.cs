@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Concentrator.Ike.Crypto;
 using Concentrator.Ike.Sa;
+using Concentrator.Server.Config;
 using Concentrator.Server.Network;
 using Concentrator.Server.Sa;
 
@@ -12,11 +13,12 @@ public sealed class IkeSaDispatcherTests : TestKit
     private (IActorRef Dispatcher, SpiTable Spis, Akka.TestKit.TestProbe Socket) Start(int cookieThreshold, CookieGenerator? cookies = null)
     {
         var spis = new SpiTable();
-        var environment = new IkeSaEnvironment(new IkeSaServices { Cookies = cookies }, CreateTestProbe().Ref, SaActorHarness.FastSettings)
+        var environment = new IkeSaEnvironment(new IkeSaServices(), CreateTestProbe().Ref, SaActorHarness.FastSettings)
         {
             Spis = spis,
         };
-        return (Sys.ActorOf(IkeSaDispatcher.Props(SaActorHarness.ServerConfig(), environment, cookieThreshold)), spis, CreateTestProbe());
+        var halfOpen = new HalfOpenSettings(cookieThreshold, int.MaxValue, int.MaxValue, TimeSpan.FromMinutes(1));
+        return (Sys.ActorOf(IkeSaDispatcher.Props(SaActorHarness.ServerConfig(), environment, halfOpen, cookies: cookies)), spis, CreateTestProbe());
     }
 
     private static NewSa NewSa(byte[] message, IActorRef socket)
@@ -60,10 +62,10 @@ public sealed class IkeSaDispatcherTests : TestKit
         dispatcher.Tell(NewSa(withCookie.Message!, socket.Ref));
         IkeSaResult auth = client.Initiator.Process(socket.ExpectMsg<SendIke>().Message, SaActorHarness.ServerEndpoint, SaActorHarness.ClientEndpoint);
 
-        // The first SA answered COOKIE and ended; the second accepted the cookie and awaits IKE_AUTH.
+        // The dispatcher answered COOKIE without creating anything; the one SA accepted the cookie and awaits IKE_AUTH.
         Assert.Equal(IkeSaState.Connecting, client.Initiator.State);
         Assert.NotNull(auth.Message);
-        AwaitAssert(() => Assert.Equal(new IkeSaDispatcherStats(HalfOpen: 1, Live: 1, Created: 2), Stats(dispatcher)));
+        AwaitAssert(() => Assert.Equal(new IkeSaDispatcherStats(HalfOpen: 1, Live: 1, Created: 1), Stats(dispatcher)));
         Assert.Equal(1, spis.Count);
     }
 

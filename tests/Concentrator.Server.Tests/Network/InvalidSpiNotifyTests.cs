@@ -1,0 +1,30 @@
+using Concentrator.Ike;
+using Concentrator.Ike.Encoding;
+using Concentrator.Ike.Encoding.Payloads;
+using Concentrator.Server.Network;
+
+namespace Concentrator.Server.Tests.Network;
+
+public sealed class InvalidSpiNotifyTests
+{
+    [Fact]
+    public void For_InformationalRequestOfInitiator_UnprotectedResponseWithSpisMessageIdAndExchangeCopied()
+    {
+        var request = new IkeHeaderInfo(0x1111, 0x2222, (byte)ExchangeType.Informational, IkeHeaderInfo.FlagInitiator, 7);
+
+        var answer = IkeMessage.Parse(InvalidSpiNotify.For(request)!);
+
+        Assert.Equal((0x1111UL, 0x2222UL, ExchangeType.Informational, 7U), (answer.InitiatorSpi, answer.ResponderSpi, answer.ExchangeType, answer.MessageId));
+        Assert.Equal(IkeHeaderFlags.Response, answer.Flags);
+        var notify = Assert.IsType<NotifyPayload>(Assert.Single(answer.Payloads));
+        Assert.Equal(NotifyType.InvalidIkeSpi, notify.NotifyType);
+    }
+
+    [Fact]
+    public void For_Response_NoAnswer()
+    {
+        var response = new IkeHeaderInfo(0x1111, 0x2222, (byte)ExchangeType.Informational, IkeHeaderInfo.FlagResponse, 7);
+
+        Assert.Null(InvalidSpiNotify.For(response));
+    }
+}
