@@ -149,7 +149,8 @@ public sealed partial class IkeSocketActor : ReceiveActor
         // Put the marker back so the NAT-T classification (marker, keepalive, ESP) applies unchanged.
         var datagram = new byte[DatagramClassifier.NonEspMarkerLength + inject.Message.Length];
         inject.Message.Span.CopyTo(datagram.AsSpan(DatagramClassifier.NonEspMarkerLength));
-        Handle(new BoundSocket(null!, ExternalLocalFor(inject.Local ?? external.Locals[0], inject.Remote), NatT: true), datagram, inject.Remote, Self);
+        var arrivedOn = inject.Local ?? external.Locals.FirstOrDefault(l => l.AddressFamily == inject.Remote.AddressFamily) ?? external.Locals[0];
+        Handle(new BoundSocket(null!, ExternalLocalFor(arrivedOn, inject.Remote), NatT: true), datagram, inject.Remote, Self);
     }
 
     // A wildcard-bound NAT-T socket cannot say which address a datagram arrived on (no IP_PKTINFO in .NET), but
