@@ -31,9 +31,10 @@ internal sealed class EspSa : IDisposable
     private EspSa? _next;
     private int _raised;
 
-    // One destination field for both transports (an SA is either UDP-encapsulated or raw, never both).
+    // One destination field for both transports (an SA is either UDP-encapsulated or raw, never both): with a
+    // UDP socket it is that socket's peer, without one the raw socket's.
     private SocketAddress? _destination;
-    private bool _rawDestination;
+    private UdpEncapsulationSocket? _udp;
 
     /// <param name="defaultReplayWindow">Window used when the request leaves <see cref="SaRequest.ReplayWindow"/> unset.</param>
     public EspSa(SaRequest request, EspTransform transform, long nowUnixSeconds, uint defaultReplayWindow = UserspaceIpsecOptions.DefaultReplayWindow)
@@ -84,19 +85,22 @@ internal sealed class EspSa : IDisposable
     /// <summary>The SA's lifetime limits, read from the request rather than copied (64 bytes per SA).</summary>
     public SaLifetime Lifetime => Request.Lifetime;
 
-    /// <summary>Serialized UDP destination (RFC 3948) of an encapsulated outbound SA for the socket's family, set at install, so sends do not allocate.</summary>
-    public SocketAddress? PeerAddress
-    {
-        get => _rawDestination ? null : _destination;
-        set => (_destination, _rawDestination) = (value, false);
-    }
+    /// <summary>Serialized UDP destination (RFC 3948) of an encapsulated outbound SA, set at install with
+    /// <see cref="SendVia"/> so sends do not allocate.</summary>
+    public SocketAddress? PeerAddress => _udp is null ? null : _destination;
+
+    /// <summary>The NAT-T socket an encapsulated outbound SA sends from: the one bound to the SA's source address.</summary>
+    public UdpEncapsulationSocket? UdpSocket => _udp;
 
     /// <summary>Serialized outer destination for the raw ESP socket, when the SA is not UDP-encapsulated.</summary>
     public SocketAddress? RawPeerAddress
     {
-        get => _rawDestination ? _destination : null;
-        set => (_destination, _rawDestination) = (value, true);
+        get => _udp is null ? _destination : null;
+        set => (_destination, _udp) = (value, null);
     }
+
+    /// <summary>Makes this outbound SA send ESP-in-UDP from <paramref name="socket"/> to <paramref name="peer"/>.</summary>
+    public void SendVia(UdpEncapsulationSocket socket, IPEndPoint peer) => (_destination, _udp) = (socket.Serialize(peer), socket);
 
     /// <summary>Last sequence number sent (the first packet carries 1).</summary>
     public ulong OutboundSequence;

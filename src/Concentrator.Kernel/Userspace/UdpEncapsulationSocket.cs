@@ -22,8 +22,8 @@ public enum UdpDatagramKind
 }
 
 /// <summary>
-/// The one UDP socket on port 4500 that IKE and the userspace ESP dataplane share, like the kernel's
-/// UDP_ENCAP_ESPINUDP socket: a receive loop on a dedicated thread splits datagrams by their first octets
+/// A UDP socket on port 4500 that IKE and the userspace ESP dataplane share (one per listen address), like the
+/// kernel's UDP_ENCAP_ESPINUDP socket: a receive loop on a dedicated thread splits datagrams by their first octets
 /// and hands IKE messages (non-ESP marker removed) to <see cref="IkeReceived"/>, ESP packets to the ESP
 /// handler, and drops keepalives and garbage (counted). The IKE side sends through <see cref="SendIke"/>,
 /// which puts the marker back.
@@ -41,21 +41,27 @@ public sealed class UdpEncapsulationSocket : IDisposable
     {
         _socket = socket;
         _counters = counters;
+        LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
     }
 
-    public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
+    /// <summary>The bound address and port (read once at bind).</summary>
+    public IPEndPoint LocalEndPoint { get; }
 
     public AddressFamily AddressFamily => _socket.AddressFamily;
 
-    /// <summary>Called on the receive thread with an IKE message (marker stripped) and its sender; copy to keep.</summary>
-    public Action<ReadOnlyMemory<byte>, EndPoint>? IkeReceived { get; set; }
+    /// <summary>Called on the receive thread with an IKE message (marker stripped), its sender and <see cref="LocalEndPoint"/>; copy to keep.</summary>
+    public IkeOverUdpReceived? IkeReceived { get; set; }
 
     /// <summary>Called on the receive thread with an ESP packet (SPI first), which it may modify in place.</summary>
     internal EspPacketHandler? EspReceived { get; set; }
 
     public DataplaneCounters Counters => _counters;
 
-    /// <summary>Binds UDP <paramref name="local"/> (IPv6 any = dual stack), inside a network namespace when given.</summary>
+    /// <summary>
+    /// Binds UDP <paramref name="local"/>, inside a network namespace when given. An IPv6 socket is IPv6 only
+    /// (IPV6_V6ONLY): "::" next to "0.0.0.0" in the listen list must not collide with the IPv4 socket on the same
+    /// port, and each family's traffic leaves from a socket of its own family.
+    /// </summary>
     public static UdpEncapsulationSocket Bind(IPEndPoint local, string? networkNamespacePath = null, DataplaneCounters? counters = null)
     {
         if (networkNamespacePath is not null)
@@ -66,9 +72,9 @@ public sealed class UdpEncapsulationSocket : IDisposable
         var s = new Socket(local.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try
         {
-            if (local.AddressFamily == AddressFamily.InterNetworkV6 && local.Address.Equals(IPAddress.IPv6Any))
+            if (local.AddressFamily == AddressFamily.InterNetworkV6)
             {
-                s.DualMode = true;
+                s.DualMode = false;
             }
 
             s.ReceiveBufferSize = 4 << 20;
@@ -105,7 +111,7 @@ public sealed class UdpEncapsulationSocket : IDisposable
         _thread.Start();
     }
 
-    /// <summary>Sends an ESP packet to a peer whose address was serialized for this socket's family.</summary>
+    /// <summary>Sends an ESP packet to a peer serialized by <see cref="Serialize"/>.</summary>
     public bool SendEsp(ReadOnlySpan<byte> packet, SocketAddress peer) => _socket.TrySendTo(packet, peer);
 
     /// <summary>Sends an IKE message on port 4500, prefixed by the non-ESP marker (RFC 3948 section 2.2).</summary>
@@ -113,11 +119,13 @@ public sealed class UdpEncapsulationSocket : IDisposable
     {
         var buffer = new byte[NonEspMarkerLength + ikeMessage.Length];
         ikeMessage.CopyTo(buffer.AsSpan(NonEspMarkerLength));
-        _socket.SendTo(buffer, Normalize(peer));
+        _socket.SendTo(buffer, peer);
     }
 
-    /// <summary>The socket address of <paramref name="peer"/> in this socket's family (IPv4 mapped on a dual-stack socket).</summary>
-    public SocketAddress Serialize(IPEndPoint peer) => Normalize(peer).Serialize();
+    /// <summary>The socket address of <paramref name="peer"/>, which must be of this socket's family.</summary>
+    public SocketAddress Serialize(IPEndPoint peer) => peer.AddressFamily == _socket.AddressFamily
+        ? peer.Serialize()
+        : throw new ArgumentException($"{peer} cannot be reached from the {_socket.AddressFamily} socket {LocalEndPoint}", nameof(peer));
 
     public void Dispose()
     {
@@ -127,14 +135,6 @@ public sealed class UdpEncapsulationSocket : IDisposable
         {
             _thread.Join(2000);
         }
-    }
-
-    private IPEndPoint Normalize(EndPoint peer)
-    {
-        var ep = (IPEndPoint)peer;
-        return _socket.AddressFamily == AddressFamily.InterNetworkV6 && ep.AddressFamily == AddressFamily.InterNetwork
-            ? new IPEndPoint(ep.Address.MapToIPv6(), ep.Port)
-            : ep;
     }
 
     private void ReceiveLoop()
@@ -188,7 +188,7 @@ public sealed class UdpEncapsulationSocket : IDisposable
                 {
                     // Low rate: copying and a fresh endpoint per IKE message are fine.
                     var sender = new IPEndPoint(_socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0).Create(from);
-                    ike(datagram[NonEspMarkerLength..].ToArray(), sender);
+                    ike(datagram[NonEspMarkerLength..].ToArray(), (IPEndPoint)sender, LocalEndPoint);
                 }
 
                 break;

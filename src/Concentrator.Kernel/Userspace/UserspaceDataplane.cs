@@ -6,8 +6,8 @@ namespace Concentrator.Kernel.Userspace;
 
 /// <summary>
 /// The packet paths of the userspace dataplane (strongSwan's kernel-libipsec in spirit): one reader thread
-/// per TUN device encrypts what the kernel routes into ipsecN (policy → SA → ESP → UDP 4500), and the shared
-/// UDP socket's receive thread decrypts (SPI → SA → checks → TUN of the SA's if_id). Each thread owns one
+/// per TUN device encrypts what the kernel routes into ipsecN (policy → SA → ESP → UDP 4500 from the SA's source
+/// address), and each shared UDP socket's receive thread decrypts (SPI → SA → checks → TUN of the SA's if_id). Each thread owns one
 /// buffer for its life, so the per-packet path allocates nothing. A once-a-second sweep applies time
 /// lifetimes; expiries are published as <see cref="SaExpiredEvent"/>, and a hard expiry removes the SA as
 /// the kernel does.
@@ -25,13 +25,14 @@ internal sealed class UserspaceDataplane : IDisposable
     private long _now;
     private long _offset;
 
-    public UserspaceDataplane(UdpEncapsulationSocket? socket, Channel<KernelEvent> events)
+    /// <param name="sockets">The NAT-T sockets, all counting into <paramref name="counters"/>.</param>
+    public UserspaceDataplane(IReadOnlyList<UdpEncapsulationSocket> sockets, DataplaneCounters counters, Channel<KernelEvent> events)
     {
-        Socket = socket;
-        Counters = socket?.Counters ?? new DataplaneCounters();
+        Sockets = sockets;
+        Counters = counters;
         _events = events;
         _now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        if (socket is not null)
+        foreach (var socket in sockets)
         {
             socket.EspReceived = Inbound;
         }
@@ -46,7 +47,8 @@ internal sealed class UserspaceDataplane : IDisposable
 
     public DataplaneCounters Counters { get; }
 
-    public UdpEncapsulationSocket? Socket { get; }
+    /// <summary>The NAT-T sockets, one per listen address.</summary>
+    public IReadOnlyList<UdpEncapsulationSocket> Sockets { get; }
 
     /// <summary>Raw ESP sockets (IPv4, IPv6) for SAs without UDP encapsulation; set before traffic starts.</summary>
     public RawEspSocket? RawV4 { get; private set; }
@@ -249,9 +251,9 @@ internal sealed class UserspaceDataplane : IDisposable
                 }
 
                 bool sent;
-                if (sa!.PeerAddress is { } peer && Socket is not null)
+                if (sa!.UdpSocket is { } udp)
                 {
-                    sent = Socket.SendEsp(buffer.AsSpan(start, len), peer);
+                    sent = udp.SendEsp(buffer.AsSpan(start, len), sa.PeerAddress!);
                 }
                 else if (sa.RawPeerAddress is { } raw && (sa.Request.Destination.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? RawV4 : RawV6) is { } rawSocket)
                 {

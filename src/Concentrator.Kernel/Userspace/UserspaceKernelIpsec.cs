@@ -44,24 +44,18 @@ public sealed class UserspaceKernelIpsec : IKernelIpsec
             SingleReader = true,
         });
         _local = [.. _options.LocalAddresses];
-        UdpEncapsulationSocket? socket = null;
-        if (_options.UdpEndPoint is { } ep)
+        var counters = new DataplaneCounters();
+        var sockets = BindAll(_options.UdpEndPoints, counters);
+        _dataplane = new UserspaceDataplane(sockets, counters, _events);
+        if (_options.RawEsp && sockets.Count > 0)
         {
-            socket = UdpEncapsulationSocket.Bind(ep, _options.NetworkNamespacePath);
-            socket.IkeReceived = _options.IkeReceived;
-            if (!ep.Address.Equals(IPAddress.Any) && !ep.Address.Equals(IPAddress.IPv6Any))
-            {
-                _local.Add(ep.Address);
-            }
+            OpenRaw(_options.UdpEndPoints);
         }
 
-        _dataplane = new UserspaceDataplane(socket, _events);
-        if (_options.RawEsp && _options.UdpEndPoint is not null)
+        foreach (var socket in sockets)
         {
-            OpenRaw(_options.UdpEndPoint?.Address);
+            socket.Start();
         }
-
-        socket?.Start();
     }
 
     public ChannelReader<KernelEvent> Events => _events.Reader;
@@ -69,8 +63,8 @@ public sealed class UserspaceKernelIpsec : IKernelIpsec
     /// <summary>Dataplane-wide counters (drops by reason, packets, IKE datagrams).</summary>
     public DataplaneCounters Counters => _dataplane.Counters;
 
-    /// <summary>The shared UDP socket, for the IKE side to send on.</summary>
-    public UdpEncapsulationSocket? Socket => _dataplane.Socket;
+    /// <summary>The shared UDP sockets, one per <see cref="UserspaceIpsecOptions.UdpEndPoints"/> entry.</summary>
+    public IReadOnlyList<UdpEncapsulationSocket> Sockets => _dataplane.Sockets;
 
     internal UserspaceDataplane Dataplane => _dataplane;
 
@@ -237,9 +231,25 @@ public sealed class UserspaceKernelIpsec : IKernelIpsec
         return ValueTask.FromResult(removed);
     }
 
+    /// <summary>
+    /// Sends an IKE message behind the non-ESP marker from the NAT-T socket bound to <paramref name="local"/> (a
+    /// wildcard socket of its family when none is): the answer leaves from the address the request arrived on
+    /// (RFC 7296 section 2.11).
+    /// </summary>
+    public void SendIke(IPEndPoint local, IPEndPoint remote, ReadOnlySpan<byte> message)
+    {
+        var socket = SocketFor(local.Address, remote.AddressFamily)
+            ?? throw new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.AddressNotAvailable);
+        socket.SendIke(message, remote);
+    }
+
     public async ValueTask DisposeAsync()
     {
-        _dataplane.Socket?.Dispose();
+        foreach (var socket in _dataplane.Sockets)
+        {
+            socket.Dispose();
+        }
+
         _dataplane.Dispose();
         _events.Writer.TryComplete();
         if (_rtnl.IsValueCreated)
@@ -248,14 +258,46 @@ public sealed class UserspaceKernelIpsec : IKernelIpsec
         }
     }
 
-    /// <summary>One raw ESP socket per family: bound to the configured address, or to any address of both families.</summary>
-    private void OpenRaw(IPAddress? local)
+    /// <summary>One NAT-T socket per endpoint; if one cannot be bound, those bound so far are closed and the error says which.</summary>
+    private List<UdpEncapsulationSocket> BindAll(IReadOnlyList<IPEndPoint> endpoints, DataplaneCounters counters)
     {
-        var locals = local is null || local.Equals(IPAddress.Any) || local.Equals(IPAddress.IPv6Any)
-            ? new[] { IPAddress.Any, IPAddress.IPv6Any }
-            : [local];
-        foreach (var address in locals)
+        var sockets = new List<UdpEncapsulationSocket>(endpoints.Count);
+        try
         {
+            foreach (var ep in endpoints)
+            {
+                var socket = UdpEncapsulationSocket.Bind(ep, _options.NetworkNamespacePath, counters);
+                sockets.Add(socket);
+                socket.IkeReceived = _options.IkeReceived;
+                if (!IsWildcard(ep.Address))
+                {
+                    _local.Add(ep.Address);
+                }
+            }
+        }
+        catch
+        {
+            foreach (var socket in sockets)
+            {
+                socket.Dispose();
+            }
+
+            throw;
+        }
+
+        return sockets;
+    }
+
+    /// <summary>One raw ESP socket per family of the UDP endpoints: bound to that family's address when it has
+    /// exactly one concrete address, else to any address of the family.</summary>
+    private void OpenRaw(IReadOnlyList<IPEndPoint> endpoints)
+    {
+        foreach (var family in endpoints.Select(e => e.AddressFamily).Distinct())
+        {
+            var ofFamily = endpoints.Where(e => e.AddressFamily == family).Select(e => e.Address).Distinct().ToList();
+            var address = ofFamily.Count == 1 && !IsWildcard(ofFamily[0])
+                ? ofFamily[0]
+                : family == System.Net.Sockets.AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any;
             try
             {
                 _dataplane.AttachRaw(RawEspSocket.Open(address, _dataplane.Counters, _options.NetworkNamespacePath));
@@ -269,6 +311,37 @@ public sealed class UserspaceKernelIpsec : IKernelIpsec
                 // Same, when the failure surfaces without the namespace wrapper.
             }
         }
+    }
+
+    private static bool IsWildcard(IPAddress address) => address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
+
+    /// <summary>The NAT-T socket bound to <paramref name="local"/>; else one of <paramref name="family"/> bound to
+    /// any address; else the first of that family (the kernel picks the source address).</summary>
+    private UdpEncapsulationSocket? SocketFor(IPAddress local, System.Net.Sockets.AddressFamily family)
+    {
+        UdpEncapsulationSocket? wildcard = null;
+        UdpEncapsulationSocket? first = null;
+        foreach (var socket in _dataplane.Sockets)
+        {
+            var bound = socket.LocalEndPoint.Address;
+            if (socket.AddressFamily != family)
+            {
+                continue;
+            }
+
+            if (bound.Equals(local))
+            {
+                return socket;
+            }
+
+            first ??= socket;
+            if (IsWildcard(bound))
+            {
+                wildcard ??= socket;
+            }
+        }
+
+        return wildcard ?? first;
     }
 
     private void Install(SaRequest request, bool replace)
@@ -290,10 +363,11 @@ public sealed class UserspaceKernelIpsec : IKernelIpsec
             }
             else if (request.Encapsulation is { } encap)
             {
-                // Only the outbound SA sends: its destination is serialized once so sends do not allocate.
-                if (_dataplane.Socket is { } socket)
+                // Only the outbound SA sends, from the socket bound to its source address (the IKE SA's local
+                // address); its destination is serialized once so sends do not allocate.
+                if (SocketFor(request.Source, request.Destination.AddressFamily) is { } socket)
                 {
-                    sa.PeerAddress = socket.Serialize(new IPEndPoint(request.Destination, encap.DestinationPort));
+                    sa.SendVia(socket, new IPEndPoint(request.Destination, encap.DestinationPort));
                 }
             }
             else

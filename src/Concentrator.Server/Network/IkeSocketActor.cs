@@ -189,34 +189,35 @@ public sealed partial class IkeSocketActor : ReceiveActor, IWithTimers
         // Put the marker back so the NAT-T classification (marker, keepalive, ESP) applies unchanged.
         var datagram = new byte[DatagramClassifier.NonEspMarkerLength + inject.Message.Length];
         inject.Message.Span.CopyTo(datagram.AsSpan(DatagramClassifier.NonEspMarkerLength));
-        Handle(new BoundSocket(null!, ExternalLocalFor(external, inject.Remote), NatT: true), datagram, inject.Remote, Self);
+        var arrivedOn = inject.Local ?? external.Locals.FirstOrDefault(l => l.AddressFamily == inject.Remote.AddressFamily) ?? external.Locals[0];
+        Handle(new BoundSocket(null!, ExternalLocalFor(arrivedOn, inject.Remote), NatT: true), datagram, inject.Remote, Self);
     }
 
     // A wildcard-bound NAT-T socket cannot say which address a datagram arrived on (no IP_PKTINFO in .NET), but
     // its answers leave from the address the kernel routes towards the peer: that is the IKE SA's local address
     // (RFC 7296 section 2.11), found by connecting a throw-away UDP socket, which sends nothing.
-    private static IPEndPoint ExternalLocalFor(ExternalNatTransport external, IPEndPoint remote)
+    private static IPEndPoint ExternalLocalFor(IPEndPoint local, IPEndPoint remote)
     {
-        if (!external.Local.Address.Equals(IPAddress.Any) && !external.Local.Address.Equals(IPAddress.IPv6Any))
+        if (!local.Address.Equals(IPAddress.Any) && !local.Address.Equals(IPAddress.IPv6Any))
         {
-            return external.Local;
+            return local;
         }
 
         try
         {
             using var probe = new Socket(remote.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
             probe.Connect(remote);
-            return new IPEndPoint(((IPEndPoint)probe.LocalEndPoint!).Address, external.Local.Port);
+            return new IPEndPoint(((IPEndPoint)probe.LocalEndPoint!).Address, local.Port);
         }
         catch (SocketException)
         {
-            return external.Local;
+            return local;
         }
     }
 
     private bool IsExternal(IPEndPoint local) =>
-        _options.ExternalNatT is { } external && local.Port == external.Local.Port
-        && (local.Address.Equals(external.Local.Address) || external.Local.Address.Equals(IPAddress.Any) || external.Local.Address.Equals(IPAddress.IPv6Any));
+        _options.ExternalNatT is { } external && external.Locals.Any(e => local.Port == e.Port
+        && (local.Address.Equals(e.Address) || e.Address.Equals(IPAddress.Any) || e.Address.Equals(IPAddress.IPv6Any)));
 
     private void OnSend(SendIke send)
     {
@@ -224,7 +225,7 @@ public sealed partial class IkeSocketActor : ReceiveActor, IWithTimers
         {
             try
             {
-                external.Send(send.Message, send.Remote);
+                external.Send(send.Local, send.Remote, send.Message);
                 _counters.Count(ref _counters.Sent);
             }
             catch (SocketException e)

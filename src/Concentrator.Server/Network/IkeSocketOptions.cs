@@ -80,6 +80,17 @@ public sealed record IkeSocketOptions(IReadOnlyList<IPAddress> Listen, int Port,
             .Where(a => a.AddressFamily == family && !a.IsIPv6LinkLocal);
 }
 
-/// <summary>A NAT-T port owned elsewhere: <paramref name="Local"/> is its bound endpoint, <paramref name="Send"/>
-/// sends an IKE message (without marker; the transport puts the non-ESP marker in front) to a peer.</summary>
-public sealed record ExternalNatTransport(IPEndPoint Local, Action<ReadOnlyMemory<byte>, IPEndPoint> Send);
+/// <summary>A NAT-T port owned elsewhere: <paramref name="Locals"/> are its bound endpoints (one socket each),
+/// <paramref name="Send"/> sends an IKE message (without marker; the transport puts the non-ESP marker in front)
+/// from one of them to a peer.</summary>
+public sealed record ExternalNatTransport(IReadOnlyList<IPEndPoint> Locals, ExternalNatSend Send)
+{
+    /// <summary>A single socket bound to <paramref name="local"/>; <paramref name="send"/> takes the message and the peer.</summary>
+    public ExternalNatTransport(IPEndPoint local, Action<ReadOnlyMemory<byte>, IPEndPoint> send)
+        : this([local], (_, remote, message) => send(message, remote))
+    {
+    }
+}
+
+/// <summary>Sends <paramref name="message"/> from the external NAT-T socket bound to <paramref name="local"/> to <paramref name="remote"/>.</summary>
+public delegate void ExternalNatSend(IPEndPoint local, IPEndPoint remote, ReadOnlyMemory<byte> message);

@@ -36,8 +36,12 @@ public sealed record NewSa(IkeDatagram Datagram);
 public sealed record SendIke(IPEndPoint Local, IPEndPoint Remote, ReadOnlyMemory<byte> Message);
 
 /// <summary>An IKE message that arrived on the externally owned NAT-T port (<see cref="IkeSocketOptions.ExternalNatT"/>),
-/// non-ESP marker already stripped; routed like a datagram of the actor's own sockets.</summary>
-public sealed record InjectIke(IPEndPoint Remote, ReadOnlyMemory<byte> Message);
+/// non-ESP marker already stripped; routed like a datagram of the actor's own sockets. <see cref="Local"/> is the
+/// endpoint of the socket it arrived on; unset (or a wildcard), the address routed towards the peer is taken.</summary>
+public sealed record InjectIke(IPEndPoint Remote, ReadOnlyMemory<byte> Message)
+{
+    public IPEndPoint? Local { get; init; }
+}
 
 /// <summary>Asks for the bound endpoints and counters; answered with <see cref="SocketStats"/>.</summary>
 public sealed record GetSocketStats

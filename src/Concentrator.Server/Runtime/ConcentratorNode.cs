@@ -114,19 +114,19 @@ public sealed class ConcentratorNode : IAsyncDisposable
         {
             if (dataplane.Mode == KernelDataplaneMode.Userspace)
             {
-                // The userspace dataplane reads ESP-in-UDP from port 4500 itself, so it owns that socket; IKE
-                // behind the non-ESP marker is handed to the socket actor, which keeps port 500 for itself.
-                var natTAddress = server.Listen.Count == 1 ? server.Listen[0] : IPAddress.Any;
+                // The userspace dataplane reads ESP-in-UDP from port 4500 itself, so it owns those sockets (one per
+                // listen address, as the socket actor has for port 500); IKE behind the non-ESP marker is handed to
+                // the socket actor, which keeps port 500 for itself.
+                var addresses = IkeSocketOptions.From(server, kernelEspInUdp: false).Addresses();
                 var userspace = new UserspaceKernelIpsec(new UserspaceIpsecOptions
                 {
-                    UdpEndPoint = new IPEndPoint(natTAddress, server.NatTPort),
+                    UdpEndPoints = [.. addresses.Select(a => new IPEndPoint(a, server.NatTPort))],
                     ReplayWindow = (uint)server.UserspaceReplayWindow,
                     // Tells inbound SAs (destination = one of ours) from outbound ones: the concrete addresses.
-                    LocalAddresses = IkeSocketOptions.From(server, kernelEspInUdp: false).Addresses(),
-                    IkeReceived = (message, from) => Volatile.Read(ref socketRef)?.Tell(new InjectIke((IPEndPoint)from, message)),
+                    LocalAddresses = addresses,
+                    IkeReceived = (message, from, local) => Volatile.Read(ref socketRef)?.Tell(new InjectIke(from, message) { Local = local }),
                 });
-                var udp = userspace.Socket!;
-                externalNatT = new ExternalNatTransport(udp.LocalEndPoint, (message, to) => udp.SendIke(message.Span, to));
+                externalNatT = new ExternalNatTransport([.. userspace.Sockets.Select(u => u.LocalEndPoint)], (local, to, message) => userspace.SendIke(local, to, message.Span));
                 kernel = userspace;
             }
             else
@@ -188,7 +188,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
             };
             Volatile.Write(ref socketRef, socket);
             log.Info("serving connection '{0}' on {1}{2}", connection.Name, string.Join(", ", stats.Bound.Select(b => b.Local)),
-                externalNatT is null ? "" : $", NAT-T {externalNatT.Local} (userspace dataplane)");
+                externalNatT is null ? "" : $", NAT-T {string.Join(", ", externalNatT.Locals)} (userspace dataplane)");
             if (definition.Connections.Count > 1)
             {
                 log.Warning("{0} connections configured; this build serves only the first ('{1}')", definition.Connections.Count, connection.Name);

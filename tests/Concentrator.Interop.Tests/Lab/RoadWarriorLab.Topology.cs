@@ -7,6 +7,9 @@ internal sealed partial class RoadWarriorLab
 {
     private const string NatOutside = "192.0.2.254";
 
+    /// <summary>The gateway's address on the link towards the road warrior (or the NAT): what charon connects to.</summary>
+    public IPAddress GatewayAddress { get; private set; } = IPAddress.Parse("192.0.2.1");
+
     /// <summary>The road warrior's own address (what charon binds to).</summary>
     public IPAddress RoadAddress { get; private set; } = IPAddress.None;
 

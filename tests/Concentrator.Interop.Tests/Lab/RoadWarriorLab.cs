@@ -33,9 +33,10 @@ internal sealed partial class RoadWarriorLab : IDisposable
     /// <summary>
     /// Builds the namespaces and starts the gateway. <paramref name="behindNat"/> puts a NAT namespace between
     /// road and gateway (see <see cref="BuildBehindNat"/>); <paramref name="overrides"/> starts the gateway on a
-    /// modified copy of the repository's configuration instead of the repository's HOCON.conf itself.
+    /// modified copy of the repository's configuration instead of the repository's HOCON.conf itself;
+    /// <paramref name="ipv6Outer"/> gives road and gateway IPv6 addresses only (see <see cref="BuildIpv6"/>).
     /// </summary>
-    public RoadWarriorLab(bool behindNat = false, GatewayOverrides? overrides = null)
+    public RoadWarriorLab(bool behindNat = false, GatewayOverrides? overrides = null, bool ipv6Outer = false)
     {
         var tag = Interlocked.Increment(ref _counter).ToString(CultureInfo.InvariantCulture) + "-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         _gw = "rw-gw-" + tag;
@@ -50,7 +51,11 @@ internal sealed partial class RoadWarriorLab : IDisposable
             Shell.Must("ip", "-n", ns, "link", "set", "lo", "up");
         }
 
-        if (_nat is null)
+        if (ipv6Outer)
+        {
+            BuildIpv6(_nat);
+        }
+        else if (_nat is null)
         {
             BuildDirect();
         }
@@ -153,7 +158,7 @@ internal sealed partial class RoadWarriorLab : IDisposable
             connections {
                 home {
                     version = 2
-                    remote_addrs = 192.0.2.1
+                    remote_addrs = {{GatewayAddress}}
                     vips = {{vip}}
                     proposals = {{proposals}}
                     {{ikeOptions}}
@@ -246,7 +251,7 @@ internal sealed partial class RoadWarriorLab : IDisposable
     public (int Code, string Output) PingFromLan(IPAddress target, int count = 1) =>
         Shell.Run("ip", "netns", "exec", _lan, "ping", "-c", count.ToString(CultureInfo.InvariantCulture), "-W", "1", target.ToString());
 
-    /// <summary>Captures IPv4 on the gateway's side of the link towards the road warrior (or the NAT).</summary>
+    /// <summary>Captures IPv4 (or what <paramref name="filter"/> says) on the gateway's side of the link towards the road warrior (or the NAT).</summary>
     public PacketCapture CaptureGatewayUplink(string filter = "ip") => new(_gw, "rw-gw0", filter);
 
     /// <summary>Waits until the host log holds <paramref name="text"/>; false after <paramref name="timeout"/>.</summary>

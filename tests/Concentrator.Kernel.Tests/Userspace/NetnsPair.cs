@@ -176,7 +176,7 @@ internal sealed class NetnsPair : IAsyncDisposable
         {
             NetworkNamespacePath = PathB,
             UdpEndPoint = new IPEndPoint(OuterB, 4500),
-            IkeReceived = (m, from) =>
+            IkeReceived = (m, from, _) =>
             {
                 lock (IkeAtB)
                 {
