@@ -187,6 +187,13 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
             return;
         }
 
+        if (result.Retransmitted)
+        {
+            // Possibly a replay by anyone on the path: answered, but neither liveness nor the socket moves.
+            Send(result.Outbound);
+            return;
+        }
+
         _lastHeard = _sa.Services.Time.GetTimestamp();
         if (result.Rekeyed is { } next)
         {
