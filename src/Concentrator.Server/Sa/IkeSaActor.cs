@@ -248,7 +248,9 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
         switch (_sa.State)
         {
             case IkeSaState.Deleted or IkeSaState.Failed:
-                _log.Info("{0}: ended ({1})", _sa, _sa.FailureNotify?.ToString() ?? "deleted");
+                // The reason (unknown identity, wrong PSK, …) names identities, escaped, and never a secret.
+                _log.Info("{0}: ended ({1}{2})", _sa, _sa.FailureNotify?.ToString() ?? "deleted",
+                    _sa.FailureReason is { } why ? $": {why}" : "");
                 Context.Stop(Self);
                 return;
             case IkeSaState.Established:
