@@ -26,21 +26,25 @@ internal sealed class InProcessResponder : IAsyncDisposable
 
     public IPEndPoint Server { get; }
 
-    public static async Task<InProcessResponder> StartAsync(string logLevel = "WARNING")
+    /// <param name="logLevel">Akka's log level.</param>
+    /// <param name="remoteId">The connection's remote id.</param>
+    /// <param name="secrets">The secrets block's entries; by default <see cref="Identity"/> = <see cref="Secret"/>.</param>
+    public static async Task<InProcessResponder> StartAsync(string logLevel = "WARNING", string remoteId = Identity,
+        string? secrets = null)
     {
         var (port, natT) = TestPorts.FreePair();
         var dir = new TempDir();
         dir.Write("conns/e2e.conf", $$"""
             e2e {
               local { id = "gw.e2e.test", auth = psk }
-              remote { id = "{{Identity}}", auth = psk }
+              remote { id = "{{remoteId}}", auth = psk }
               ike-proposals = [ "aes256gcm16-prfsha256-x25519" ]
               esp-proposals = [ "aes256gcm16" ]
               local-ts = [ "198.51.100.0/24" ]
               pools = [ "{{Pool}}" ]
               ipsec-interface = no
             }
-            secrets { "{{Identity}}" = "{{Secret}}" }
+            secrets { {{secrets ?? $"\"{Identity}\" = \"{Secret}\""}} }
             """);
         var main = dir.Write("main.conf", $$"""
             concentrator {
