@@ -62,8 +62,37 @@ public sealed class IkeIdentity : IEquatable<IkeIdentity>
         return body;
     }
 
+    /// <summary>Whether the identity can be taken for what it says. RFC 7296 §3.5: ID_FQDN "MUST NOT contain any
+    /// terminators (e.g., NULL, CR, etc.). All characters in the ID_FQDN are ASCII" (IDNs as A-labels), and
+    /// ID_RFC822_ADDR "MUST NOT contain any terminators". Neither syntax has spaces, so an FQDN or RFC 822 identity
+    /// is well formed when it is not empty and every octet is printable ASCII other than space.</summary>
+    public bool IsWellFormed => Type is not (IdType.Fqdn or IdType.Rfc822Address) || IsPrintableText(Data.Span);
+
+    private static bool IsPrintableText(ReadOnlySpan<byte> text)
+    {
+        if (text.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (byte b in text)
+        {
+            if (b is <= 0x20 or >= 0x7F)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>FQDN and RFC 822 identities compare without regard to ASCII case, as DNS names and mail domains
+    /// do (strongSwan's identification_t equals them with strncaseeq); every other type octet by octet.</summary>
+    private bool IsText => Type is IdType.Fqdn or IdType.Rfc822Address;
+
     public bool Equals(IkeIdentity? other) =>
-        other is not null && other._isAny == _isAny && other.Type == Type && other.Data.Span.SequenceEqual(Data.Span);
+        other is not null && other._isAny == _isAny && other.Type == Type
+        && (IsText ? System.Text.Ascii.EqualsIgnoreCase(other.Data.Span, Data.Span) : other.Data.Span.SequenceEqual(Data.Span));
 
     public override bool Equals(object? obj) => Equals(obj as IkeIdentity);
 
@@ -71,7 +100,18 @@ public sealed class IkeIdentity : IEquatable<IkeIdentity>
     {
         var hash = new HashCode();
         hash.Add(Type);
-        hash.AddBytes(Data.Span);
+        if (IsText)
+        {
+            foreach (byte b in Data.Span)
+            {
+                hash.Add(b is >= (byte)'A' and <= (byte)'Z' ? (byte)(b | 0x20) : b);
+            }
+        }
+        else
+        {
+            hash.AddBytes(Data.Span);
+        }
+
         return hash.ToHashCode();
     }
 

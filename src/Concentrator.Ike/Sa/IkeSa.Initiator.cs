@@ -124,7 +124,8 @@ public sealed partial class IkeSa
 
     private IkeSaResult QueueInformational(IIkeTask task)
     {
-        if (Ciphers is null || State is IkeSaState.Failed or IkeSaState.Deleted)
+        // RFC 7296 §1.4: INFORMATIONAL (and CREATE_CHILD_SA) exchanges only after the initial exchanges.
+        if (Ciphers is null || State is not (IkeSaState.Established or IkeSaState.Deleting))
         {
             throw new InvalidOperationException($"no INFORMATIONAL exchange while {State}");
         }

@@ -72,8 +72,8 @@ public sealed partial class IkeSa
             // RFC 7296 §2.1: a retransmitted request is answered with the very same response, not processed again
             // (also after the SA failed or was deleted by it: the peer may have missed that answer). A different
             // request under the same Message ID is not a retransmission.
-            return IsRetransmission(datagram.Span)
-                ? new IkeSaResult(_lastResponse, DropReason.None, "retransmitted response", [])
+            return IsRetransmission(datagram)
+                ? new IkeSaResult(_lastResponse, DropReason.None, "retransmitted response", []) { Retransmitted = true }
                 : IkeSaResult.Dropped(DropReason.OutOfWindow, $"request {header.MessageId} differs from the one answered");
         }
         else if (State is IkeSaState.Failed or IkeSaState.Deleted)
@@ -157,19 +157,41 @@ public sealed partial class IkeSa
         };
     }
 
-    /// <summary>The same octets as the request last answered; for a fragmented request, its first fragment
-    /// (RFC 7383 §2.6.1: the response is resent on the first fragment of a retransmitted request only).</summary>
-    private bool IsRetransmission(ReadOnlySpan<byte> datagram)
+    /// <summary>The same octets as the request last answered; for a fragmented request, an authentic first fragment
+    /// of it (RFC 7383 §2.6.1: only a fragment numbered 1 triggers the resent response, and like every fragment it
+    /// is acted upon only once its ICV verified, §2.6.2: a forged "fragment 1" must not make us resend).</summary>
+    private bool IsRetransmission(ReadOnlyMemory<byte> datagram)
     {
-        if (datagram.Length > IkeConstants.HeaderLength + IkeConstants.FragmentPayloadHeaderLength
-            && (PayloadType)datagram[16] == PayloadType.EncryptedFragment)
+        ReadOnlySpan<byte> span = datagram.Span;
+        if (span.Length > IkeConstants.HeaderLength + IkeConstants.FragmentPayloadHeaderLength
+            && (PayloadType)span[16] == PayloadType.EncryptedFragment)
         {
-            return System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(datagram[(IkeConstants.HeaderLength + 4)..]) == 1;
+            return IsAuthenticFirstFragment(datagram);
         }
 
         Span<byte> hash = stackalloc byte[32];
-        System.Security.Cryptography.SHA256.HashData(datagram, hash);
+        System.Security.Cryptography.SHA256.HashData(span, hash);
         return hash.SequenceEqual(_lastRequestHash);
+    }
+
+    private bool IsAuthenticFirstFragment(ReadOnlyMemory<byte> datagram)
+    {
+        if (Ciphers is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            // A fresh parse: checking the ICV here touches no reassembly in progress.
+            IkeMessage fragment = IkeMessage.Parse(datagram);
+            return fragment.Payloads.Count > 0 && fragment.Payloads[^1] is EncryptedFragmentPayload { FragmentNumber: 1 }
+                && fragment.TryDecrypt(Ciphers.Inbound);
+        }
+        catch (IkeProtocolException)
+        {
+            return false;
+        }
     }
 
     private bool ExchangeAllowed(ExchangeType exchange) => exchange switch
@@ -177,7 +199,9 @@ public sealed partial class IkeSa
         ExchangeType.IkeSaInit => !IsInitiator && State == IkeSaState.Created,
         ExchangeType.IkeAuth => !IsInitiator && State == IkeSaState.Connecting,
         ExchangeType.CreateChildSa => State == IkeSaState.Established,
-        ExchangeType.Informational => State is IkeSaState.Connecting or IkeSaState.Established or IkeSaState.Deleting,
+        // RFC 7296 §1.4: "INFORMATIONAL exchanges MUST ONLY occur after the initial exchanges": before IKE_AUTH
+        // completed (either role) one is dropped, not answered.
+        ExchangeType.Informational => State is IkeSaState.Established or IkeSaState.Deleting,
         _ => false,
     };
 }

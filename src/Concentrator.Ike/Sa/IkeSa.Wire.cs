@@ -59,12 +59,18 @@ public sealed partial class IkeSa
                     FragmentReassembler reassembler = header.IsResponse
                         ? _responseFragments ??= new FragmentReassembler()
                         : _requestFragments ??= new FragmentReassembler();
-                    if (!reassembler.TryAdd(message, Ciphers.Inbound, out IkeMessage? complete))
+                    switch (reassembler.Add(message, Ciphers.Inbound, out IkeMessage? complete))
                     {
-                        return IkeSaResult.Dropped(DropReason.FragmentPending, "fragment stored (or dropped)");
+                        case FragmentOutcome.Forged:
+                            // RFC 7383 §2.6.2: a fragment that fails its integrity check is discarded silently.
+                            return IkeSaResult.Dropped(DropReason.IntegrityCheckFailed, "fragment ICV mismatch");
+                        case FragmentOutcome.Stored:
+                            return IkeSaResult.Dropped(DropReason.FragmentPending, "fragment stored");
+                        case FragmentOutcome.Discarded:
+                            return IkeSaResult.Dropped(DropReason.FragmentPending, "authentic fragment discarded (duplicate, stale or too many)");
                     }
 
-                    message = complete;
+                    message = complete!;
                 }
                 else if (!message.TryDecrypt(Ciphers.Inbound))
                 {

@@ -129,6 +129,12 @@ public sealed partial class IkeSa : IDisposable
     /// <summary>The Notify that ended setup (AUTHENTICATION_FAILED, NO_PROPOSAL_CHOSEN, …), if any.</summary>
     public NotifyType? FailureNotify { get; internal set; }
 
+    /// <summary>Why IKE_AUTH failed (set with <see cref="FailureNotify"/> AUTHENTICATION_FAILED), for the log.</summary>
+    public AuthFailure? AuthFailure { get; internal set; }
+
+    /// <summary>The failure explained in a line for the log (identities escaped, never a secret).</summary>
+    public string? FailureReason { get; internal set; }
+
     public IReadOnlyList<ChildSa> ChildSas => _childSas;
 
     internal TaskManager Tasks { get; }

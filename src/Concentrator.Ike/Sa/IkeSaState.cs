@@ -73,6 +73,11 @@ public sealed record IkeSaResult(
     /// §2.18): it carries the CHILD SAs and virtual IPs from now on; this one only waits for its Delete.</summary>
     public IkeSa? Rekeyed { get; init; }
 
+    /// <summary>The stored response resent for a retransmitted request (RFC 7296 §2.1). The request may be a replay
+    /// by anyone on the path, so it says nothing about the peer being alive or where it is now: the caller sends
+    /// the answer and changes nothing else (no liveness, no socket).</summary>
+    public bool Retransmitted { get; init; }
+
     /// <summary>The single datagram to send, or null.</summary>
     public byte[]? Message => Outbound.Count > 0 ? Outbound[0] : null;
 }

@@ -9,7 +9,9 @@ public delegate byte[]? PskLookup(IkeIdentity local, IkeIdentity remote);
 /// </summary>
 public sealed class PskStore
 {
-    private readonly Dictionary<string, byte[]> _secrets = new(StringComparer.Ordinal);
+    // Case-insensitive like IkeIdentity's equality for FQDN and RFC 822 identities (strongSwan compares those
+    // without case); for addresses and hex the case carries no meaning either.
+    private readonly Dictionary<string, byte[]> _secrets = new(StringComparer.OrdinalIgnoreCase);
 
     public PskStore Add(string remoteIdentity, byte[] secret)
     {
@@ -20,8 +22,11 @@ public sealed class PskStore
     public PskStore Add(string remoteIdentity, string secret) =>
         Add(remoteIdentity, System.Text.Encoding.UTF8.GetBytes(secret));
 
+    /// <summary>The secret for <paramref name="remote"/>, else the %any one; none for a malformed identity (a
+    /// look-alike of a configured one with a NUL or space must not fall back to %any).</summary>
     public byte[]? Lookup(IkeIdentity local, IkeIdentity remote) =>
-        _secrets.TryGetValue(remote.ToString(), out byte[]? secret) ? secret
+        !remote.IsWellFormed ? null
+        : _secrets.TryGetValue(remote.ToString(), out byte[]? secret) ? secret
         : _secrets.TryGetValue("%any", out byte[]? any) ? any
         : null;
 }

@@ -68,7 +68,7 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
     {
         ConnectionSettings.CheckTogether(files.SelectMany(f => f.Connections).ToList());
         var merged = Secrets.Empty;
-        var from = new Dictionary<string, string>(StringComparer.Ordinal);
+        var from = new Dictionary<string, string>(Secrets.IdentityComparer);
         foreach (var file in files)
         {
             foreach (var id in file.Secrets.Identities)
@@ -206,13 +206,18 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
             throw new ConfigException(file, SecretsKey, "expected an object { \"identity\" = \"secret\" }");
         }
 
-        var result = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var result = new Dictionary<string, byte[]>(Secrets.IdentityComparer);
         foreach (var (id, secret) in value.GetObject().Items)
         {
             var key = $"{SecretsKey}.\"{id}\"";
             if (!secret.IsString())
             {
                 throw new ConfigException(file, key, "expected the secret as a string (quote identities with dots: \"gw.example.net\" = \"…\")");
+            }
+
+            if (result.ContainsKey(id))
+            {
+                throw new ConfigException(file, key, "expected one secret per identity: identities compare without case, and another spelling of this one has a secret already");
             }
 
             result[id] = Secrets.Decode(secret.GetString(), out var problem) ?? throw new ConfigException(file, key, problem!);

@@ -13,8 +13,18 @@ public sealed class Secrets
 
     private readonly Dictionary<string, byte[]> _byIdentity;
 
-    public Secrets(IReadOnlyDictionary<string, byte[]> byIdentity) =>
-        _byIdentity = new Dictionary<string, byte[]>(byIdentity, StringComparer.Ordinal);
+    // Identities compare without case, as IkeIdentity does for FQDN and RFC 822 ones (strongSwan too): a peer
+    // saying BOB@EXAMPLE.NET gets bob@example.net's own secret, not the "%any" one.
+    internal static StringComparer IdentityComparer => StringComparer.OrdinalIgnoreCase;
+
+    public Secrets(IReadOnlyDictionary<string, byte[]> byIdentity)
+    {
+        _byIdentity = new Dictionary<string, byte[]>(IdentityComparer);
+        foreach (var (id, secret) in byIdentity)
+        {
+            _byIdentity[id] = secret;
+        }
+    }
 
     public static Secrets Empty { get; } = new(new Dictionary<string, byte[]>());
 
@@ -28,7 +38,7 @@ public sealed class Secrets
 
     public Secrets Merge(Secrets other)
     {
-        var merged = new Dictionary<string, byte[]>(_byIdentity, StringComparer.Ordinal);
+        var merged = new Dictionary<string, byte[]>(_byIdentity, IdentityComparer);
         foreach (var (id, secret) in other._byIdentity)
         {
             merged[id] = secret;

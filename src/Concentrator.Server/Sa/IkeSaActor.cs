@@ -187,6 +187,13 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
             return;
         }
 
+        if (result.Retransmitted)
+        {
+            // Possibly a replay by anyone on the path: answered, but neither liveness nor the socket moves.
+            Send(result.Outbound);
+            return;
+        }
+
         _lastHeard = _sa.Services.Time.GetTimestamp();
         if (result.Rekeyed is { } next)
         {
@@ -241,7 +248,9 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
         switch (_sa.State)
         {
             case IkeSaState.Deleted or IkeSaState.Failed:
-                _log.Info("{0}: ended ({1})", _sa, _sa.FailureNotify?.ToString() ?? "deleted");
+                // The reason (unknown identity, wrong PSK, …) names identities, escaped, and never a secret.
+                _log.Info("{0}: ended ({1}{2})", _sa, _sa.FailureNotify?.ToString() ?? "deleted",
+                    _sa.FailureReason is { } why ? $": {why}" : "");
                 Context.Stop(Self);
                 return;
             case IkeSaState.Established:

@@ -70,7 +70,7 @@ public sealed class EncryptedMessageCryptoTests
         IkeMessage? whole = null;
         foreach (byte[] fragment in fragments)
         {
-            reassembler.TryAdd(IkeMessage.Parse(fragment), cipher, out whole);
+            reassembler.Add(IkeMessage.Parse(fragment), cipher, out whole);
         }
 
         Assert.NotNull(whole);

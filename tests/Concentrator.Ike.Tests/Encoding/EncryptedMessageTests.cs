@@ -108,7 +108,7 @@ public sealed class EncryptedMessageTests
             Assert.Equal(order[i] + 1, skf.FragmentNumber);
             Assert.Equal(order[i] == 0 ? PayloadType.Eap : PayloadType.None, skf.FirstInnerPayload);
             Assert.Equal(fragments[order[i]], fragment.ToArray());
-            bool done = reassembler.TryAdd(fragment, cipher, out whole);
+            bool done = reassembler.Add(fragment, cipher, out whole) == FragmentOutcome.Complete;
             Assert.Equal(i == order.Count - 1, done);
         }
 
@@ -127,18 +127,18 @@ public sealed class EncryptedMessageTests
         List<byte[]> coarse = message.EncodeFragments(cipher, 300);
         List<byte[]> fine = message.EncodeFragments(cipher, 120);
         var reassembler = new FragmentReassembler();
-        Assert.False(reassembler.TryAdd(IkeMessage.Parse(coarse[0]), cipher, out _));
+        Assert.False(reassembler.Add(IkeMessage.Parse(coarse[0]), cipher, out _) == FragmentOutcome.Complete);
 
         IkeMessage? whole = null;
         bool done = false;
         foreach (byte[] fragment in fine)
         {
-            done = reassembler.TryAdd(IkeMessage.Parse(fragment), cipher, out whole);
+            done = reassembler.Add(IkeMessage.Parse(fragment), cipher, out whole) == FragmentOutcome.Complete;
         }
 
         Assert.True(done);
         // A stale smaller-total fragment after the restart is dropped.
-        Assert.False(reassembler.TryAdd(IkeMessage.Parse(coarse[1]), cipher, out _));
+        Assert.False(reassembler.Add(IkeMessage.Parse(coarse[1]), cipher, out _) == FragmentOutcome.Complete);
         Assert.Equal(4, whole!.Content.Count);
     }
 

@@ -40,13 +40,33 @@ public sealed class IdPayload : Payload
 
     public static IdPayload DerAsn1Dn(bool initiator, ReadOnlyMemory<byte> der) => new(initiator, IdType.DerAsn1Dn, der);
 
-    /// <summary>The identity as text for logs and configuration matching (DER and key IDs as hex).</summary>
+    /// <summary>The identity as text for logs and configuration matching (DER and key IDs as hex). Octets of an FQDN
+    /// or RFC 822 identity that are not printable ASCII (controls, space, DEL, non-ASCII) are written as \xNN: what
+    /// a peer sends never reaches a log raw.</summary>
     public override string ToString() => IdType switch
     {
         IdType.Ipv4Address or IdType.Ipv6Address => new IPAddress(Data.Span).ToString(),
-        IdType.Fqdn or IdType.Rfc822Address => System.Text.Encoding.ASCII.GetString(Data.Span),
+        IdType.Fqdn or IdType.Rfc822Address => Escape(Data.Span),
         _ => $"{IdType}:{Convert.ToHexString(Data.Span)}",
     };
+
+    private static string Escape(ReadOnlySpan<byte> text)
+    {
+        var builder = new System.Text.StringBuilder(text.Length);
+        foreach (byte b in text)
+        {
+            if (b is > 0x20 and < 0x7F)
+            {
+                builder.Append((char)b);
+            }
+            else
+            {
+                builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\x{b:x2}");
+            }
+        }
+
+        return builder.ToString();
+    }
 
     //                      1                   2                   3
     //  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1

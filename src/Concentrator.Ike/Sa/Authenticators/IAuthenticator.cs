@@ -17,8 +17,8 @@ public interface IAuthenticator
     /// False when we cannot authenticate, e.g. no secret for this pair of identities.</summary>
     bool Build(IkeSa sa, IkeMessage message, IkeIdentity local, IkeIdentity remote);
 
-    /// <summary>Whether <paramref name="message"/> proves <paramref name="remote"/>.</summary>
-    bool Verify(IkeSa sa, IkeMessage message, IkeIdentity local, IkeIdentity remote);
+    /// <summary>Null when <paramref name="message"/> proves <paramref name="remote"/>, else why not (for the log).</summary>
+    AuthFailure? Verify(IkeSa sa, IkeMessage message, IkeIdentity local, IkeIdentity remote);
 }
 
 /// <summary>The octets each side's AUTH covers (RFC 7296 §2.15).</summary>

@@ -29,15 +29,19 @@ public sealed class PskAuthenticator : IAuthenticator
         return true;
     }
 
-    public bool Verify(IkeSa sa, IkeMessage message, IkeIdentity local, IkeIdentity remote)
+    public AuthFailure? Verify(IkeSa sa, IkeMessage message, IkeIdentity local, IkeIdentity remote)
     {
-        byte[]? secret = _lookup(local, remote);
-        if (secret is null || message.Get<AuthPayload>() is not { Method: AuthMethod.SharedKeyMic } auth)
+        if (message.Get<AuthPayload>() is not { Method: AuthMethod.SharedKeyMic } auth)
         {
-            return false;
+            return AuthFailure.UnsupportedAuthMethod;
+        }
+
+        if (_lookup(local, remote) is not { } secret)
+        {
+            return AuthFailure.UnknownIdentity;
         }
 
         byte[] octets = SignedOctets.Of(sa, !sa.IsInitiator, remote);
-        return AuthOctets.VerifySharedKeyAuth(sa.Keymat!.Prf, secret, octets, auth.Data.Span);
+        return AuthOctets.VerifySharedKeyAuth(sa.Keymat!.Prf, secret, octets, auth.Data.Span) ? null : AuthFailure.WrongCredential;
     }
 }

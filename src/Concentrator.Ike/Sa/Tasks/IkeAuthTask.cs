@@ -36,6 +36,7 @@ public sealed class IkeAuthTask : IkeTask
 
         if (!Sa.Config.LocalAuthenticator.Build(Sa, request, local, Sa.Config.RemoteIdentity))
         {
+            Explain(AuthFailure.NoLocalCredential, Sa.Config.RemoteIdentity);
             Sa.Fail(NotifyType.AuthenticationFailed);
             return IkeTaskStatus.Failed;
         }
@@ -47,23 +48,44 @@ public sealed class IkeAuthTask : IkeTask
     {
         IdPayload? idi = request.GetAll<IdPayload>().FirstOrDefault(id => id.IsInitiator);
         AuthPayload? auth = request.Get<AuthPayload>();
-        if (idi is null || auth is null)
+        if (idi is null)
         {
-            // EAP (no AUTH in the first IKE_AUTH) is not offered yet, so the request cannot be authenticated.
-            return Error(NotifyType.AuthenticationFailed);
+            return Error(AuthFailure.MissingIdentity, null);
         }
 
         var remote = IkeIdentity.From(idi);
+        if (auth is null)
+        {
+            // EAP (no AUTH in the first IKE_AUTH) is not offered yet, so the request cannot be authenticated.
+            return Error(AuthFailure.MissingAuth, remote);
+        }
+
+        if (!remote.IsWellFormed)
+        {
+            // RFC 7296 §3.5: FQDN and RFC 822 identities "MUST NOT contain any terminators"; one that does is no
+            // identity we can look up or log as is.
+            return Error(AuthFailure.InvalidIdentity, remote);
+        }
+
         IkeIdentity local = Sa.Config.LocalIdentity;
+        if (request.GetAll<IdPayload>().FirstOrDefault(id => !id.IsInitiator) is { } idr
+            && !IkeIdentity.From(idr).Equals(local))
+        {
+            // RFC 7296 §3.5: IDr in a request names the responder the initiator wants to talk to. We are only
+            // Config.LocalIdentity; like strongSwan (ike_auth.c process_r: no peer config for that IDr), any other
+            // is refused rather than answered under our identity.
+            return Error(AuthFailure.ResponderIdentityMismatch, remote, IkeIdentity.From(idr));
+        }
+
         if (!Sa.Config.RemoteIdentity.IsAny && !Sa.Config.RemoteIdentity.Equals(remote))
         {
-            return Error(NotifyType.AuthenticationFailed);
+            return Error(AuthFailure.IdentityNotAllowed, remote);
         }
 
         IAuthenticator? verifier = Sa.Config.RemoteAuthenticators.FirstOrDefault(a => a.Method == auth.Method);
-        if (verifier is null || !verifier.Verify(Sa, request, local, remote))
+        if ((verifier is null ? AuthFailure.UnsupportedAuthMethod : verifier.Verify(Sa, request, local, remote)) is { } failure)
         {
-            return Error(NotifyType.AuthenticationFailed);
+            return Error(failure, remote);
         }
 
         if (Sa.Services.IdentityGate is { } gate && !gate.TryAdmit(remote, Sa.LeaseOwner))
@@ -91,6 +113,7 @@ public sealed class IkeAuthTask : IkeTask
         response.Payloads.Add(local.ToPayload(initiator: false));
         if (!Sa.Config.LocalAuthenticator.Build(Sa, response, local, Sa.RemoteIdentity!))
         {
+            Explain(AuthFailure.NoLocalCredential, Sa.RemoteIdentity);
             Sa.Fail(NotifyType.AuthenticationFailed);
             return ErrorResponse(response, NotifyType.AuthenticationFailed);
         }
@@ -113,16 +136,21 @@ public sealed class IkeAuthTask : IkeTask
         AuthPayload? auth = response.Get<AuthPayload>();
         if (idr is null || auth is null)
         {
+            Explain(idr is null ? AuthFailure.MissingIdentity : AuthFailure.MissingAuth, null);
             Sa.Fail(NotifyType.AuthenticationFailed);
             return IkeTaskStatus.Failed;
         }
 
         var remote = IkeIdentity.From(idr);
         IAuthenticator? verifier = Sa.Config.RemoteAuthenticators.FirstOrDefault(a => a.Method == auth.Method);
-        bool identityOk = Sa.Config.RemoteIdentity.IsAny || Sa.Config.RemoteIdentity.Equals(remote);
         // RFC 7296 §2.15: the initiator checks the responder's AUTH just as the responder checked its own.
-        if (!identityOk || verifier is null || !verifier.Verify(Sa, response, Sa.Config.LocalIdentity, remote))
+        AuthFailure? failure = !remote.IsWellFormed ? AuthFailure.InvalidIdentity
+            : !Sa.Config.RemoteIdentity.IsAny && !Sa.Config.RemoteIdentity.Equals(remote) ? AuthFailure.IdentityNotAllowed
+            : verifier is null ? AuthFailure.UnsupportedAuthMethod
+            : verifier.Verify(Sa, response, Sa.Config.LocalIdentity, remote);
+        if (failure is { } why)
         {
+            Explain(why, remote);
             Sa.Fail(NotifyType.AuthenticationFailed);
             return IkeTaskStatus.Failed;
         }
@@ -132,9 +160,18 @@ public sealed class IkeAuthTask : IkeTask
         return IkeTaskStatus.Success;
     }
 
-    private IkeTaskStatus Error(NotifyType type)
+    /// <summary>A responder's refusal: AUTHENTICATION_FAILED on the wire (RFC 7296 §2.21.2), the reason kept for
+    /// the log.</summary>
+    private IkeTaskStatus Error(AuthFailure failure, IkeIdentity? remote, IkeIdentity? asked = null)
     {
-        _error = type;
+        Explain(failure, remote, asked);
+        _error = NotifyType.AuthenticationFailed;
         return IkeTaskStatus.Failed;
+    }
+
+    private void Explain(AuthFailure failure, IkeIdentity? remote, IkeIdentity? asked = null)
+    {
+        Sa.AuthFailure ??= failure;
+        Sa.FailureReason ??= AuthFailureText.Describe(failure, remote, asked);
     }
 }

@@ -1,0 +1,51 @@
+namespace Concentrator.Ike.Sa;
+
+/// <summary>Why IKE_AUTH did not authenticate the peer: all answered AUTHENTICATION_FAILED on the wire (which
+/// tells the peer nothing), kept on <see cref="IkeSa.AuthFailure"/> so the operator's log can say which.</summary>
+public enum AuthFailure
+{
+    /// <summary>No IDi (or, on the initiator, no IDr) in the message.</summary>
+    MissingIdentity,
+
+    /// <summary>No AUTH payload: an initiator asking for EAP, which no connection offers yet.</summary>
+    MissingAuth,
+
+    /// <summary>An FQDN or RFC 822 identity with control characters, spaces or non-ASCII octets (RFC 7296 §3.5).</summary>
+    InvalidIdentity,
+
+    /// <summary>The peer's identity is not the one the connection accepts.</summary>
+    IdentityNotAllowed,
+
+    /// <summary>The IDr the initiator asked for is not our identity.</summary>
+    ResponderIdentityMismatch,
+
+    /// <summary>The AUTH method is not one the connection verifies.</summary>
+    UnsupportedAuthMethod,
+
+    /// <summary>No credential (no pre-shared key) for the peer's identity, not even a %any one.</summary>
+    UnknownIdentity,
+
+    /// <summary>The AUTH payload does not verify: with PSK, the peer used another secret.</summary>
+    WrongCredential,
+
+    /// <summary>We have no credential to prove our own identity to this peer.</summary>
+    NoLocalCredential,
+}
+
+/// <summary>Log text for an <see cref="AuthFailure"/>: names the identities (escaped), never a secret.</summary>
+public static class AuthFailureText
+{
+    public static string Describe(AuthFailure failure, IkeIdentity? remote, IkeIdentity? asked = null) => failure switch
+    {
+        AuthFailure.MissingIdentity => "no identity payload",
+        AuthFailure.MissingAuth => "no AUTH payload (EAP is not offered)",
+        AuthFailure.InvalidIdentity => $"identity '{remote}' has control characters, spaces or non-ASCII octets",
+        AuthFailure.IdentityNotAllowed => $"identity '{remote}' is not the one this connection accepts",
+        AuthFailure.ResponderIdentityMismatch => $"'{remote}' asked for gateway identity '{asked}', which is not ours",
+        AuthFailure.UnsupportedAuthMethod => $"'{remote}' used an AUTH method this connection does not verify",
+        AuthFailure.UnknownIdentity => $"no pre-shared key for '{remote}'",
+        AuthFailure.WrongCredential => $"'{remote}' proved another pre-shared key (AUTH does not verify)",
+        AuthFailure.NoLocalCredential => $"no pre-shared key of ours towards '{remote}'",
+        _ => failure.ToString(),
+    };
+}
