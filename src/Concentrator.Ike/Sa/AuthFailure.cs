@@ -30,6 +30,9 @@ public enum AuthFailure
 
     /// <summary>We have no credential to prove our own identity to this peer.</summary>
     NoLocalCredential,
+
+    /// <summary>The identity already has an IKE SA and the connection keeps the first one (unique = keep).</summary>
+    IdentityAlreadyUp,
 }
 
 /// <summary>Log text for an <see cref="AuthFailure"/>: names the identities (escaped), never a secret.</summary>
@@ -46,6 +49,7 @@ public static class AuthFailureText
         AuthFailure.UnknownIdentity => $"no pre-shared key for '{remote}'",
         AuthFailure.WrongCredential => $"'{remote}' proved another pre-shared key (AUTH does not verify)",
         AuthFailure.NoLocalCredential => $"no pre-shared key of ours towards '{remote}'",
+        AuthFailure.IdentityAlreadyUp => $"'{remote}' already has an IKE SA and the connection keeps it (unique = keep)",
         _ => failure.ToString(),
     };
 }

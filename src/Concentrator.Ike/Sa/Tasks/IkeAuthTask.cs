@@ -91,7 +91,7 @@ public sealed class IkeAuthTask : IkeTask
         if (Sa.Services.IdentityGate is { } gate && !gate.TryAdmit(remote, Sa.LeaseOwner))
         {
             // uniqueids=keep: the identity already has an IKE SA; refused as strongSwan does (AUTHENTICATION_FAILED).
-            return Error(NotifyType.AuthenticationFailed);
+            return Error(AuthFailure.IdentityAlreadyUp, remote);
         }
 
         Sa.RemoteIdentity = remote;
