@@ -1,0 +1,36 @@
+using Concentrator.Ike;
+using Concentrator.Ike.Crypto;
+
+namespace Concentrator.Fuzz.Corpus;
+
+/// <summary>One key pair per group for every responder of a profile (RFC 7296 §2.12 allows reusing it): with the seeded
+/// random this makes a replayed handshake derive the captured keys, and it keeps key generation off the fuzz loop.</summary>
+internal sealed class ReusedKeyExchange
+{
+    private readonly Dictionary<KeyExchangeId, Shared> _pairs = [];
+
+    public IKeyExchange Get(KeyExchangeId id)
+    {
+        if (!_pairs.TryGetValue(id, out Shared? pair))
+        {
+            pair = new Shared(TransformRegistry.KeyExchange(id).Create());
+            _pairs[id] = pair;
+        }
+
+        return pair;
+    }
+
+    /// <summary>The SA disposes its key exchange after use; the shared pair must survive that.</summary>
+    private sealed class Shared(IKeyExchange inner) : IKeyExchange
+    {
+        public KeyExchangeId Id => inner.Id;
+
+        public ReadOnlySpan<byte> PublicKey => inner.PublicKey;
+
+        public byte[] DeriveSharedSecret(ReadOnlySpan<byte> peerPublicKey) => inner.DeriveSharedSecret(peerPublicKey);
+
+        public void Dispose()
+        {
+        }
+    }
+}
