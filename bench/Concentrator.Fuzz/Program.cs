@@ -42,6 +42,8 @@ static string RunFast(FuzzOptions options)
     text.AppendLine($"mode fast, seed {options.Seed}, profiles {string.Join(", ", fuzzer.Corpora.Select(c => $"{c.Profile.Name} (IKE_AUTH in {c.AuthRequests.Count} datagram(s), {c.Established.Count} templates)"))}");
     text.AppendLine($"inputs {fuzzer.Inputs:N0} ({fuzzer.Datagrams:N0} datagrams) in {seconds:F1} s = {fuzzer.Inputs / seconds:N0} inputs/s");
     text.AppendLine($"authenticated datagrams (sealed with the SA's keys, after any mutation of the plaintext) {fuzzer.Authenticated:N0}; SA rebuilds {fuzzer.Rebuilds:N0}");
+    text.AppendLine("time by target: " + string.Join(", ", Enum.GetValues<Phase>().Select(p =>
+        $"{p} {fuzzer.Ticks[(int)p] / (double)Stopwatch.Frequency:F1} s")));
     text.AppendLine($"message-ID window observed: {SaSnapshot.WindowVisible}");
     text.AppendLine("outcomes:");
     foreach ((string outcome, long count) in fuzzer.Outcomes.OrderByDescending(o => o.Value))

@@ -20,14 +20,28 @@ internal sealed class ReusedKeyExchange
         return pair;
     }
 
-    /// <summary>The SA disposes its key exchange after use; the shared pair must survive that.</summary>
+    /// <summary>The SA disposes its key exchange after use; the shared pair must survive that. The last agreement is
+    /// remembered: rebuilding a target replays the same peer value, and only a mutated one needs the curve again.</summary>
     private sealed class Shared(IKeyExchange inner) : IKeyExchange
     {
+        private byte[] _lastPeer = [];
+        private byte[] _lastSecret = [];
+
         public KeyExchangeId Id => inner.Id;
 
         public ReadOnlySpan<byte> PublicKey => inner.PublicKey;
 
-        public byte[] DeriveSharedSecret(ReadOnlySpan<byte> peerPublicKey) => inner.DeriveSharedSecret(peerPublicKey);
+        public byte[] DeriveSharedSecret(ReadOnlySpan<byte> peerPublicKey)
+        {
+            if (!peerPublicKey.SequenceEqual(_lastPeer))
+            {
+                byte[] secret = inner.DeriveSharedSecret(peerPublicKey);
+                (_lastPeer, _lastSecret) = (peerPublicKey.ToArray(), (byte[])secret.Clone());
+                return secret;
+            }
+
+            return (byte[])_lastSecret.Clone();
+        }
 
         public void Dispose()
         {

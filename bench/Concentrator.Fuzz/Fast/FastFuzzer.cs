@@ -65,20 +65,28 @@ internal sealed class FastFuzzer : IDisposable
 
     public long Rebuilds => _halfOpen.Concat(_established).Sum(t => t.Rebuilds);
 
+    /// <summary>Stopwatch ticks spent per phase (rebuilds included), for the report.</summary>
+    public long[] Ticks { get; } = new long[3];
+
     public void RunOne()
     {
         Inputs++;
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
         int roll = _random.Next(100);
+        Phase phase;
         if (roll < 25)
         {
+            phase = Phase.Fresh;
             Fresh(_corpora[_random.Next(_corpora.Count)]);
         }
         else if (roll < 45)
         {
+            phase = Phase.HalfOpen;
             Protected(_halfOpen[_random.Next(_halfOpen.Count)]);
         }
         else
         {
+            phase = Phase.Established;
             Target target = _established[_random.Next(_established.Count)];
             Protected(target);
             if (++_establishedInputs % ProbeEvery == 0)
@@ -86,6 +94,8 @@ internal sealed class FastFuzzer : IDisposable
                 Probe(target);
             }
         }
+
+        Ticks[(int)phase] += System.Diagnostics.Stopwatch.GetTimestamp() - start;
     }
 
     /// <summary>IKE_SA_INIT (or any captured request) mutated, to a new responder: only exceptions count here.</summary>
