@@ -141,7 +141,7 @@ internal sealed class FastFuzzer : IDisposable
             }
             else if (after != target.Baseline)
             {
-                Findings.Add("state", $"{target.Phase} {target.Baseline.Diff(after)} [{input.Mutators.Split('+')[0]}]",
+                Findings.Add("state", $"{target.Phase} {target.Baseline.Diff(after)}: {Findings.Cause(result.Detail)}",
                     repro with { Detail = result.Detail });
                 rebuild = true;
             }
@@ -208,7 +208,7 @@ internal sealed class FastFuzzer : IDisposable
 #pragma warning restore CA1031
         {
             string frame = e.StackTrace?.Split('\n')[0].Trim() ?? "";
-            Findings.Add("exception", $"{e.GetType().Name} {frame}", repro with { Detail = e.Message });
+            Findings.Add("exception", $"{e.GetType().Name} {Findings.Cause(e.Message)} {frame}", repro with { Detail = e.Message });
             return null;
         }
     }

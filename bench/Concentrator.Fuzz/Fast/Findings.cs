@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Concentrator.Fuzz.Fast;
 
@@ -8,8 +9,15 @@ internal sealed record Repro(string Profile, Phase Phase, uint NextId, IReadOnly
 
 /// <summary>Findings by kind (an exception type and frame, or the fields an unauthenticated input changed): a count and
 /// the first input of each, so the run goes on and the report says what and how often.</summary>
-internal sealed class Findings
+internal sealed partial class Findings
 {
+    /// <summary>A drop or exception message with its numbers folded ("65 fragments" and "256 fragments" are one
+    /// cause), so that findings group by what went wrong rather than by the mutation that got there.</summary>
+    public static string Cause(string? detail) => detail is null ? "(no detail)" : Numbers().Replace(detail, "N");
+
+    [GeneratedRegex("[0-9]+")]
+    private static partial Regex Numbers();
+
     private readonly Dictionary<string, (long Count, Repro First)> _byKind = [];
 
     public long Exceptions { get; private set; }
