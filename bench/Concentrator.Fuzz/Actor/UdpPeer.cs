@@ -42,8 +42,43 @@ internal sealed class UdpPeer : IDisposable
 
     public IkeSa Sa { get; }
 
+    private uint _nextId = 2;
+    private int _answers;
+
     /// <summary>The responder's next expected request ID, as far as this peer knows.</summary>
-    public uint NextId { get; set; } = 2;
+    public uint NextId
+    {
+        get => Volatile.Read(ref _nextId);
+        set => Volatile.Write(ref _nextId, value);
+    }
+
+    /// <summary>Responses to the harness's own requests seen by <see cref="Listen"/>.</summary>
+    public int Answers => Volatile.Read(ref _answers);
+
+    /// <summary>From now on a background loop reads the socket: a response carrying <see cref="NextId"/> moves it on.
+    /// (The harness then only sends; the exchange methods below must not be used any more.)</summary>
+    public void Listen(CancellationToken stop) => _ = Task.Run(async () =>
+    {
+        var buffer = new byte[65535];
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                SocketReceiveFromResult received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), stop);
+                uint id = received.ReceivedBytes >= 28 ? BinaryPrimitives.ReadUInt32BigEndian(buffer.AsSpan(20)) : 0;
+                if (received.ReceivedBytes >= 28 && (buffer[19] & 0x20) != 0 && Interlocked.CompareExchange(ref _nextId, id + 1, id) == id)
+                {
+                    Interlocked.Increment(ref _answers);
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                return;
+            }
+        }
+    }, stop);
+
+    public async Task SendAsync(byte[] datagram) => await _socket.SendToAsync(datagram, Server);
 
     public ISkCipher Sealing => _keys!.Outbound;
 

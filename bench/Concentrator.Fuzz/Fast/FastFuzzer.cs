@@ -21,6 +21,7 @@ internal sealed record Input(List<byte[]> Datagrams, List<byte[]?> Originals, bo
 internal sealed class FastFuzzer : IDisposable
 {
     private const int ProbeEvery = 256;
+    private static readonly IPEndPoint OtherAddress = new(IPAddress.Parse("198.51.100.99"), 4500);
     private readonly Random _random;
     private readonly List<ProfileCorpus> _corpora = [];
     private readonly List<Target> _halfOpen = [];
@@ -113,12 +114,18 @@ internal sealed class FastFuzzer : IDisposable
     {
         Input input = Generate(target);
         Profile profile = target.Corpus.Profile;
+        // Mostly from the peer's address and port; sometimes from another port of its address (a port float, RFC 7296
+        // §2.23) or from elsewhere: an unauthenticated datagram must not move the SA's endpoints either way.
+        int from = _random.Next(8);
+        IPEndPoint remote = from == 0 ? new IPEndPoint(profile.ClientSeen.Address, 61_000)
+            : from == 1 ? OtherAddress
+            : profile.ClientSeen;
         bool rebuild = false;
         for (int i = 0; i < input.Datagrams.Count && !rebuild; i++)
         {
             var repro = new Repro(profile.Name, target.Phase, target.NextId, input.Datagrams[..i], input.Datagrams[i],
                 input.NatT, input.Mutators, null);
-            IkeSaResult? result = Deliver(target.Sa, input.Datagrams[i], input.NatT, profile.ClientSeen, profile.Server,
+            IkeSaResult? result = Deliver(target.Sa, input.Datagrams[i], input.NatT, remote, profile.Server,
                 out ReadOnlyMemory<byte> message, repro);
             if (result is null)
             {
