@@ -130,6 +130,17 @@ public sealed partial class IkeSa
                 Fail(ex.Notify);
                 return IkeSaResult.Dropped(DropReason.InvalidUnprotected, ex.Message);
             }
+            catch (IkeProtocolException ex)
+            {
+                // An authenticated request whose content a task finds malformed (a key exchange value of the wrong
+                // length, say): RFC 7296 §2.21.2 answers it with the Notify alone, INVALID_SYNTAX unless the problem
+                // has its own, and the SA is not used further. Whatever the task had put in the answer is dropped.
+                response = request.CreateResponse(senderIsOriginalInitiator: IsInitiator);
+                response.Payloads.Add(new NotifyPayload(ex.Notify, ex.NotifyData));
+                status = IkeTaskStatus.Failed;
+                detail = ex.Message;
+                Fail(ex.Notify);
+            }
         }
 
         // RFC 7296 §2.6: the IKE_SA_INIT response names our SPI, except an error answer, which creates no

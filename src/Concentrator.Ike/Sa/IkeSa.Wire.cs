@@ -51,6 +51,13 @@ public sealed partial class IkeSa
                 return IkeSaResult.Dropped(DropReason.WrongState, $"{header.ExchangeType} before keys exist");
             }
 
+            if (message.Payloads.Count == 0 || message.Payloads[^1] is not (EncryptedPayload or EncryptedFragmentPayload))
+            {
+                // RFC 7296 §3.14: every message of these exchanges travels inside SK (or SKF, RFC 7383). One without
+                // it carries nothing that can be authenticated, so it is dropped and answers nothing (§2.21.2).
+                return IkeSaResult.Dropped(DropReason.Malformed, $"{header.ExchangeType} without an Encrypted payload");
+            }
+
             try
             {
                 if (message.Payloads.Count > 0 && message.Payloads[^1] is EncryptedFragmentPayload)
