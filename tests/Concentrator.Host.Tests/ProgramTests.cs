@@ -41,7 +41,7 @@ public sealed class ProgramTests
         using var dir = new TempDir();
         var (port, natT) = TestPorts.FreePair();
         dir.Write("conns/rw.conf", "rw { pools = [ \"10.231.9.0/30\" ], ipsec-interface = no }\nsecrets { \"%any\" = \"x\" }");
-        var main = dir.Write("main.conf", "concentrator { config-dir = conns, dataplane = userspace, ike { listen = [ \"127.0.0.1\" ], port = " + port + ", nat-t-port = " + natT + " } }\nakka.loglevel = WARNING");
+        var main = dir.Write("main.conf", "concentrator { config-dir = conns, dataplane = userspace, leases.path = \"\", ike { listen = [ \"127.0.0.1\" ], port = " + port + ", nat-t-port = " + natT + " } }\nakka.loglevel = WARNING");
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(3));
         using var output = new StringWriter();
         using var error = new StringWriter();

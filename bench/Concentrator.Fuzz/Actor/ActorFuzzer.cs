@@ -49,7 +49,8 @@ internal static class ActorFuzzer
             concentrator {
               config-dir = "conns"
               dataplane = userspace
-              ike { listen = [ "127.0.0.1" ], port = {{port}}, nat-t-port = {{natT}}, half-open-cookie-threshold = 1000000 }
+              leases.path = ""
+              ike { listen = [ "127.0.0.1" ], port = {{port}}, nat-t-port = {{natT}}, half-open-cookie-threshold = 1000000, half-open-per-source-cookie-threshold = 1000000, half-open-limit = 1000000 }
             }
             akka.loglevel = ERROR
             """);

@@ -28,6 +28,7 @@ internal static class TestNode
             concentrator {
               config-dir = "conns"
               dataplane = userspace
+              leases.path = ""
               ike { {{ike}} }
             }
             akka.loglevel = WARNING

@@ -42,6 +42,7 @@ public sealed class DualStackNatTInProcessTests : IAsyncLifetime, IDisposable
             concentrator {
               config-dir = "conns"
               dataplane = userspace
+              leases.path = ""
               ike { listen = [ "127.0.0.1", "::1" ], port = {{port}}, nat-t-port = {{_natT}} }
             }
             akka.loglevel = WARNING

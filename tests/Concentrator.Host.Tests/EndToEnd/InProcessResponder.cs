@@ -50,6 +50,7 @@ internal sealed class InProcessResponder : IAsyncDisposable
             concentrator {
               config-dir = "conns"
               dataplane = userspace
+              leases.path = ""
               ike { listen = [ "127.0.0.1" ], port = {{port}}, nat-t-port = {{natT}} }
             }
             akka.loglevel = {{logLevel}}

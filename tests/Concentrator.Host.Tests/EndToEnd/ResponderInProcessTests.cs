@@ -43,6 +43,7 @@ public sealed class ResponderInProcessTests : IAsyncLifetime, IDisposable
             concentrator {
               config-dir = "conns"
               dataplane = userspace
+              leases.path = ""
               ike { listen = [ "127.0.0.1" ], port = {{port}}, nat-t-port = {{natT}} }
             }
             akka.loglevel = WARNING

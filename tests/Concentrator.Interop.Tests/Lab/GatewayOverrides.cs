@@ -7,7 +7,8 @@ namespace Concentrator.Interop.Tests.Lab;
 /// HOCON merged over the repository's configuration for one lab: <see cref="Server"/> is appended to the main
 /// file (e.g. <c>concentrator.ike.retransmit { timeout = 1s }</c>), <see cref="Connection"/> is merged into
 /// every connection of the connection files (e.g. <c>dpd { delay = 2s, timeout = 6s }</c>). The repository's
-/// files stay untouched: the gateway starts from copies, so what it runs is the example plus exactly these keys.
+/// files stay untouched: the gateway starts from copies, so what it runs is the example plus exactly these keys
+/// (and its lease journal in the copy's folder).
 /// </summary>
 internal sealed record GatewayOverrides(string Server = "", string Connection = "")
 {
@@ -32,7 +33,8 @@ internal sealed record GatewayOverrides(string Server = "", string Connection = 
         }
 
         var main = Path.Combine(targetDir, Path.GetFileName(repoMain));
-        File.WriteAllText(main, File.ReadAllText(repoMain) + $"\nconcentrator.config-dir = \"{configDir}\"\n{Server}\n");
+        var leases = Path.Combine(targetDir, "leases.jsonl");
+        File.WriteAllText(main, File.ReadAllText(repoMain) + $"\nconcentrator.config-dir = \"{configDir}\"\nconcentrator.leases.path = \"{leases}\"\n{Server}\n");
         return main;
     }
 }

@@ -72,11 +72,9 @@ internal sealed partial class RoadWarriorLab : IDisposable
         Shell.Must("ip", "-n", _lan, "route", "add", "default", "via", "198.51.100.1");
         Shell.Must("ip", "netns", "exec", _gw, "sysctl", "-qw", "net.ipv4.ip_forward=1");
 
-        var main = Path.Combine(RepoPaths.Root, "HOCON.conf");
-        if (overrides is not null)
-        {
-            main = overrides.WriteCopy(main, Path.Combine(_dir.Path, "gateway"));
-        }
+        // The gateway runs the repository's HOCON.conf and config/ (copied, plus the lab's overrides), with its lease
+        // journal in the lab's folder: labs must not inherit each other's leases through /var/lib/concentrator.
+        var main = (overrides ?? new GatewayOverrides()).WriteCopy(Path.Combine(RepoPaths.Root, "HOCON.conf"), Path.Combine(_dir.Path, "gateway"));
 
         var loaded = ConfigLoader.Load(main);
         var node = NodeDefinition.Load(loaded.Config, loaded.MainFile, loaded.Connections.Select(c => new ConnectionSource(c.Path, c.Config)).ToList());

@@ -4,8 +4,8 @@ namespace Concentrator.Interop.Tests.Scenario01_PskGcmX25519;
 
 /// <summary>
 /// Scenario 1 of the responder issue, for real: the concentrator process (built concentrator.dll, run as the
-/// README says with the repository's own HOCON.conf and config/road-warrior.conf: all addresses, ports 500/4500,
-/// dataplane auto) serves a gateway namespace, choosing the userspace dataplane and ipsec1 on this kernel; a strongSwan road warrior
+/// README says with the repository's own HOCON.conf and config/road-warrior.conf — copied with only the lease journal
+/// moved into the lab's folder —: all addresses, ports 500/4500, dataplane auto) serves a gateway namespace, choosing the userspace dataplane and ipsec1 on this kernel; a strongSwan road warrior
 /// (charon-systemd + swanctl, kernel-libipsec, PSK) in another namespace connects, gets a virtual IP, pings a LAN
 /// host behind the gateway through the tunnel; SIGTERM then stops the concentrator cleanly, the client hears a
 /// Delete, and ipsec1 is gone. Needs root and strongSwan (scripts/install-test-deps.sh); fails, never skips, without them.
