@@ -63,8 +63,11 @@ concentrator {
   config-dir = "conns"
   ike {
     listen = [ "192.0.2.1" ]
-    # all clients share one source address: never ask for COOKIEs during the run
+    # all clients share one source address: never ask for COOKIEs during the run (neither the node-wide
+    # threshold nor the per-source one), and the hard cap must be at least the cookie threshold
     half-open-cookie-threshold = 1000000
+    half-open-per-source-cookie-threshold = 1000000
+    half-open-limit = 1000000
   }
 }
 CONF
