@@ -2,7 +2,7 @@
 # Flood benchmark (issue 10): the Concentrator Host with its DEFAULT admission settings holds HELD SAs of the load
 # generator (hold phase: it answers the responder's DPD) while a flooder sends spoofed, well-formed IKE_SA_INIT
 # requests at FACTOR x the measured handshake capacity for FLOOD_SECONDS; RW_AT seconds into the flood a legitimate
-# strongSwan client (charon-systemd + swanctl, PSK) connects. Reports: held SAs lost, COOKIE answers (on the wire
+# strongSwan client (charon-systemd + swanctl, PSK) connects (and disconnects again). Reports: held SAs lost, COOKIE answers (on the wire
 # and by the Host's counters), IKE_SA_INITs admitted (= Diffie-Hellman computations) vs answered with a COOKIE vs
 # dropped, the half-open count (the dispatcher's 10-s line) and the Host's RSS (/proc, every second), and the
 # strongSwan client's time to establish. Bench only; not part of scripts/test.sh.
@@ -20,7 +20,7 @@ set -u
 HELD=${HELD:-1000}
 FACTOR=${FACTOR:-10}
 FLOOD_SECONDS=${FLOOD_SECONDS:-60}
-RW_AT=${RW_AT:-30}
+RW_AT=${RW_AT:-"20 30 40"}   # seconds into the flood at which the strongSwan client connects (each time a new IKE SA)
 CAP_COUNT=${CAP_COUNT:-2000}
 CAP_CONC=${CAP_CONC:-20}
 SETTLE=${SETTLE:-5}        # seconds between the last held setup and the flood, and after the flood before "after"
@@ -76,6 +76,7 @@ charon {
     load = random nonce openssl pem pkcs1 pkcs8 x509 pubkey curve25519 gcm aes sha1 sha2 hmac kdf kernel-libipsec kernel-netlink socket-default vici
     filelog { main { path = $OUT/strongswan-client.log
                      default = 1
+                     flush_line = yes
                      time_format = %H:%M:%S } }
     syslog { daemon { default = -1 } }
     plugins { vici { socket = unix://$D/rw/charon.vici } }
@@ -102,7 +103,7 @@ RWCTL="env STRONGSWAN_CONF=$D/rw/strongswan.conf swanctl"
 
 rss_kib() { awk '/^VmRSS/ {print $2}' /proc/$PID/status 2>/dev/null; }
 now() { date +%s.%N; }
-log() { echo "$*" | sed "s/$SOURCES/192.0.2.10,...,192.0.2.59/" | tee -a $OUT/runs.txt; }
+log() { echo "[$(date -u +%H:%M:%S)] $*" | sed "s/$SOURCES/192.0.2.10,...,192.0.2.59/" | tee -a $OUT/runs.txt; }
 
 log "HELD=$HELD FACTOR=$FACTOR FLOOD_SECONDS=$FLOOD_SECONDS RW_AT=$RW_AT CAP_COUNT=$CAP_COUNT CAP_CONC=$CAP_CONC LAB_DPD=$LAB_DPD, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), strongSwan $(swanctl --version 2>&1 | grep -o '[0-9.]\+[0-9]' | head -1)"
 start_concentrator $OUT/concentrator.log || exit 1
@@ -156,16 +157,23 @@ log "flood start $(date -u +%H:%M:%S.%N | cut -c1-12) UTC (the Host log's clock 
 ip netns exec $FL python3 "$ROOT/scripts/lib/flood-ike-sa-init.py" $D/template.pcap 192.0.2.1 $RATE $FLOOD_SECONDS --stats $OUT/flooder.json >$OUT/flooder.txt 2>&1 &
 FLOODER=$!; BG+=($FLOODER)
 
-sleep $RW_AT
-RW_START=$(now)
-log "strongSwan client: swanctl --initiate --ike home --child lan at $(echo "$RW_START - $FLOOD_START" | bc | xargs printf '%.1f') s into the flood"
-$RWCTL --initiate --ike home --child lan --timeout 90 >$OUT/strongswan-client-initiate.txt 2>&1
-RW_RC=$?
-RW_END=$(now)
-RW_SECONDS=$(echo "$RW_END - $RW_START" | bc | xargs printf '%.3f')
-RW_COOKIE=$(grep -c 'parsed IKE_SA_INIT response 0 \[ N(COOKIE) \]' $OUT/strongswan-client.log)
-log "strongSwan client: exit $RW_RC after $RW_SECONDS s ($RW_COOKIE COOKIE answer(s) received and returned; $(grep -o 'CHILD_SA lan{1} established.*' $OUT/strongswan-client.log | head -1))"
-$RWCTL --list-sas >$OUT/strongswan-client-sas.txt 2>&1
+# The legitimate client, RW_AT seconds into the flood: time of `swanctl --initiate` (IKE_SA_INIT, a COOKIE round
+# trip if asked, IKE_AUTH with CP and the CHILD SA); then it disconnects so the next attempt is a new IKE SA.
+RW_RESULTS=""
+for at in $RW_AT; do
+    sleep $(echo "$FLOOD_START + $at - $(now)" | bc | awk '{print ($1 > 0) ? $1 : 0}')
+    cookies_before=$(grep -c 'parsed IKE_SA_INIT response 0 \[ N(COOKIE) \]' $OUT/strongswan-client.log)
+    t1=$(now)
+    $RWCTL --initiate --ike home --child lan --timeout 90 >>$OUT/strongswan-client-initiate.txt 2>&1
+    rc=$?
+    secs=$(echo "$(now) - $t1" | bc | xargs printf '%.3f')
+    sleep 0.2
+    cookies=$(( $(grep -c 'parsed IKE_SA_INIT response 0 \[ N(COOKIE) \]' $OUT/strongswan-client.log) - cookies_before ))
+    $RWCTL --list-sas >>$OUT/strongswan-client-sas.txt 2>&1
+    log "strongSwan client at $(echo "$t1 - $FLOOD_START" | bc | xargs printf '%.1f') s into the flood: swanctl --initiate exit $rc after $secs s, $cookies COOKIE answer(s) received and returned; $(grep -o 'CHILD_SA lan{[0-9]*} established.*' $OUT/strongswan-client.log | tail -1)"
+    RW_RESULTS="$RW_RESULTS{'atSeconds': $at, 'exit': $rc, 'seconds': $secs, 'cookies': $cookies},"
+    $RWCTL --terminate --ike home >/dev/null 2>&1
+done
 
 wait $FLOODER
 FLOOD_END=$(now)
@@ -177,14 +185,26 @@ log "RSS at the flood's end $RSS_END KiB, $((SETTLE + AFTER)) s later $RSS_AFTER
 kill -INT $TCPD; wait $TCPD
 wait $HOLDER; HOLD_RC=$?
 log "hold run exit $HOLD_RC: $(grep -E '^(established|deleted|dropped|responder requests)' $OUT/hold.txt | tr '\n' ' ')"
-$RWCTL --terminate --ike home >/dev/null 2>&1
 kill $RWPID 2>/dev/null; RWPID=
 
 # Answers of the Host to the spoofed sources: N(COOKIE) has a zero responder SPI (RFC 7296 §2.6, "HDR(A,0)");
 # an admitted request got a real IKE_SA_INIT response (non-zero SPIr).
-COOKIES_WIRE=$(tcpdump -r $D/answers.pcap -n 'udp[26]=34 and udp[16:4]=0 and udp[20:4]=0' 2>/dev/null | wc -l)
-INIT_WIRE=$(tcpdump -r $D/answers.pcap -n 'udp[26]=34 and (udp[16:4]!=0 or udp[20:4]!=0)' 2>/dev/null | wc -l)
-OTHER_WIRE=$(tcpdump -r $D/answers.pcap -n 'udp[26]!=34' 2>/dev/null | wc -l)
+read COOKIES_WIRE INIT_WIRE OTHER_WIRE < <(python3 - $D/answers.pcap <<'PY'
+import struct, sys
+data = open(sys.argv[1], 'rb').read()
+e = '<' if data[:4] in (b'\xd4\xc3\xb2\xa1', b'\x4d\x3c\xb2\xa1') else '>'
+cookie = init = other = 0
+off = 24
+while off + 16 <= len(data):
+    n = struct.unpack(e + 'I', data[off + 8:off + 12])[0]
+    p = data[off + 16:off + 16 + n]; off += 16 + n
+    ike = p[14 + (p[14] & 0x0F) * 4 + 8:]             # Ethernet, IPv4 (IHL), UDP
+    if len(ike) < 20 or ike[18] != 34: other += 1
+    elif ike[8:16] == bytes(8): cookie += 1
+    else: init += 1
+print(cookie, init, other)
+PY
+)
 log "on gw1 (Host -> spoofed sources): $COOKIES_WIRE COOKIE answers, $INIT_WIRE IKE_SA_INIT responses (admitted), $OTHER_WIRE other; $(grep -h 'captured\|dropped by kernel' $OUT/tcpdump-answers.err | tr '\n' ' ')"
 stop_responder
 EXPIRED=$(tail -n +$LOG_FROM $OUT/concentrator.log | grep -c 'not established within')
@@ -215,9 +235,10 @@ s = {
   'hostAdmitted': sum(h[2] for h in half), 'halfOpenPeak': max((h[1] for h in half), default=0),
   'halfOpenExpired': $EXPIRED,
   'rssBeforeKiB': $RSS_BEFORE, 'rssMaxKiB': max(rss_kib), 'rssEndOfFloodKiB': $RSS_END, 'rssAfterKiB': $RSS_AFTER,
+  'loadAverage1MinDuringRun': [min(float(r[3]) for r in rss), max(float(r[3]) for r in rss)],
   'heldEstablished': hold['established'], 'heldFailed': hold['failed'], 'heldDeletedAtTeardown': hold.get('deleted'),
   'heldLost': lost, 'heldDropsByCause': hold['drops'], 'dpdAnswered': hold['responderRequestsAnswered'],
-  'strongSwanClientExit': $RW_RC, 'strongSwanClientSeconds': $RW_SECONDS, 'strongSwanClientCookies': $RW_COOKIE,
+  'strongSwanClient': [$RW_RESULTS],
 }
 json.dump(s, open(f'{out}/summary.json', 'w'), indent=2)
 print('| metric | value |\n|---|---:|')
