@@ -138,6 +138,23 @@ setsid ip netns exec $RW env STRONGSWAN_CONF=$D/rw/strongswan.conf /usr/sbin/cha
 RWPID=$!
 for i in $(seq 500); do $RWCTL --stats >/dev/null 2>&1 && break; sleep 0.01; done
 $RWCTL --load-all --file $D/rw/swanctl.conf >/dev/null 2>&1 || { log "strongSwan client: swanctl --load-all failed"; exit 1; }
+# The legitimate client's time without a flood (1,000 SAs held), the baseline of the times during the flood.
+RW_RESULTS=""
+rw_connect() {  # $1 = when (text), $2 = seconds into the flood (null before it)
+    local cookies_before t1 rc secs cookies
+    cookies_before=$(grep -c 'parsed IKE_SA_INIT response 0 \[ N(COOKIE) \]' $OUT/strongswan-client.log)
+    t1=$(now)
+    $RWCTL --initiate --ike home --child lan --timeout 90 >>$OUT/strongswan-client-initiate.txt 2>&1
+    rc=$?
+    secs=$(echo "$(now) - $t1" | bc | xargs printf '%.3f')
+    sleep 0.2
+    cookies=$(( $(grep -c 'parsed IKE_SA_INIT response 0 \[ N(COOKIE) \]' $OUT/strongswan-client.log) - cookies_before ))
+    $RWCTL --list-sas >>$OUT/strongswan-client-sas.txt 2>&1
+    log "strongSwan client $1: swanctl --initiate exit $rc after $secs s, $cookies COOKIE answer(s) received and returned; $(grep -o 'CHILD_SA lan{[0-9]*} established.*' $OUT/strongswan-client.log | tail -1)"
+    RW_RESULTS="$RW_RESULTS{'atSeconds': $2, 'exit': $rc, 'seconds': $secs, 'cookies': $cookies},"
+    $RWCTL --terminate --ike home >/dev/null 2>&1
+}
+rw_connect "before the flood" None
 sleep $SETTLE
 
 # 3. The flood, with samplers: RSS + CPU of the Host every second, the Host's answers on gw1 (tcpdump).
@@ -152,6 +169,7 @@ BG+=($!)
 ip netns exec $GW tcpdump -i gw1 -n -s 80 -w $D/answers.pcap 'src host 192.0.2.1 and udp src port 500' 2>$OUT/tcpdump-answers.err &
 TCPD=$!; BG+=($TCPD); sleep 1
 FLOOD_START=$(now)
+CPU_START=$(awk '{print $14 + $15}' /proc/$PID/stat)
 LOG_FROM=$(( $(wc -l <$OUT/concentrator.log) + 1 ))   # the Host's summary lines from here to the end are the flood's
 log "flood start $(date -u +%H:%M:%S.%N | cut -c1-12) UTC (the Host log's clock is local time: $(date +%H:%M:%S))"
 ip netns exec $FL python3 "$ROOT/scripts/lib/flood-ike-sa-init.py" $D/template.pcap 192.0.2.1 $RATE $FLOOD_SECONDS --stats $OUT/flooder.json >$OUT/flooder.txt 2>&1 &
@@ -159,24 +177,14 @@ FLOODER=$!; BG+=($FLOODER)
 
 # The legitimate client, RW_AT seconds into the flood: time of `swanctl --initiate` (IKE_SA_INIT, a COOKIE round
 # trip if asked, IKE_AUTH with CP and the CHILD SA); then it disconnects so the next attempt is a new IKE SA.
-RW_RESULTS=""
 for at in $RW_AT; do
     sleep $(echo "$FLOOD_START + $at - $(now)" | bc | awk '{print ($1 > 0) ? $1 : 0}')
-    cookies_before=$(grep -c 'parsed IKE_SA_INIT response 0 \[ N(COOKIE) \]' $OUT/strongswan-client.log)
-    t1=$(now)
-    $RWCTL --initiate --ike home --child lan --timeout 90 >>$OUT/strongswan-client-initiate.txt 2>&1
-    rc=$?
-    secs=$(echo "$(now) - $t1" | bc | xargs printf '%.3f')
-    sleep 0.2
-    cookies=$(( $(grep -c 'parsed IKE_SA_INIT response 0 \[ N(COOKIE) \]' $OUT/strongswan-client.log) - cookies_before ))
-    $RWCTL --list-sas >>$OUT/strongswan-client-sas.txt 2>&1
-    log "strongSwan client at $(echo "$t1 - $FLOOD_START" | bc | xargs printf '%.1f') s into the flood: swanctl --initiate exit $rc after $secs s, $cookies COOKIE answer(s) received and returned; $(grep -o 'CHILD_SA lan{[0-9]*} established.*' $OUT/strongswan-client.log | tail -1)"
-    RW_RESULTS="$RW_RESULTS{'atSeconds': $at, 'exit': $rc, 'seconds': $secs, 'cookies': $cookies},"
-    $RWCTL --terminate --ike home >/dev/null 2>&1
+    rw_connect "$(echo "$(now) - $FLOOD_START" | bc | xargs printf '%.1f') s into the flood" $at
 done
 
 wait $FLOODER
 FLOOD_END=$(now)
+CPU_END=$(awk '{print $14 + $15}' /proc/$PID/stat)
 log "flood end: $(cat $OUT/flooder.txt)"
 RSS_END=$(rss_kib)
 sleep $SETTLE; sleep $AFTER
@@ -233,6 +241,7 @@ s = {
   'cookieAnswersOnWire': $COOKIES_WIRE, 'ikeSaInitResponsesOnWire': $INIT_WIRE,
   'hostNoCookie': sum(d[0] for d in drops), 'hostOverLimit': sum(d[1] for d in drops), 'hostBacklog': sum(d[2] for d in drops),
   'hostAdmitted': sum(h[2] for h in half), 'halfOpenPeak': max((h[1] for h in half), default=0),
+  'hostCpuCoresDuringFlood': round(($CPU_END - $CPU_START) / $(getconf CLK_TCK) / (end - start), 2),
   'halfOpenExpired': $EXPIRED,
   'rssBeforeKiB': $RSS_BEFORE, 'rssMaxKiB': max(rss_kib), 'rssEndOfFloodKiB': $RSS_END, 'rssAfterKiB': $RSS_AFTER,
   'loadAverage1MinDuringRun': [min(float(r[3]) for r in rss), max(float(r[3]) for r in rss)],
