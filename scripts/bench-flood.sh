@@ -168,6 +168,7 @@ log "RSS before the flood: $RSS_BEFORE KiB; load average $(cut -d' ' -f1-3 /proc
 BG+=($!)
 ip netns exec $GW tcpdump -i gw1 -n -s 80 -w $D/answers.pcap 'src host 192.0.2.1 and udp src port 500' 2>$OUT/tcpdump-answers.err &
 TCPD=$!; BG+=($TCPD); sleep 1
+ip netns exec $GW cat /proc/net/snmp | grep '^Udp:' >$OUT/udp-counters-before.txt
 FLOOD_START=$(now)
 CPU_START=$(awk '{print $14 + $15}' /proc/$PID/stat)
 LOG_FROM=$(( $(wc -l <$OUT/concentrator.log) + 1 ))   # the Host's summary lines from here to the end are the flood's
@@ -185,6 +186,9 @@ done
 wait $FLOODER
 FLOOD_END=$(now)
 CPU_END=$(awk '{print $14 + $15}' /proc/$PID/stat)
+ip netns exec $GW cat /proc/net/snmp | grep '^Udp:' >$OUT/udp-counters-after.txt
+# datagrams the gateway's kernel dropped because a socket's receive buffer was full (the Host read too slowly)
+RCVBUF_ERRORS=$(paste $OUT/udp-counters-before.txt $OUT/udp-counters-after.txt | awk 'NR==1 {for (i = 1; i <= NF; i++) if ($i == "RcvbufErrors" && !c) c = i} NR==2 {n = NF / 2; print $(c + n) - $c}')
 log "flood end: $(cat $OUT/flooder.txt)"
 RSS_END=$(rss_kib)
 sleep $SETTLE; sleep $AFTER
@@ -242,6 +246,7 @@ s = {
   'hostNoCookie': sum(d[0] for d in drops), 'hostOverLimit': sum(d[1] for d in drops), 'hostBacklog': sum(d[2] for d in drops),
   'hostAdmitted': sum(h[2] for h in half), 'halfOpenPeak': max((h[1] for h in half), default=0),
   'hostCpuCoresDuringFlood': round(($CPU_END - $CPU_START) / $(getconf CLK_TCK) / (end - start), 2),
+  'udpRcvbufErrorsDuringFlood': $RCVBUF_ERRORS,
   'halfOpenExpired': $EXPIRED,
   'rssBeforeKiB': $RSS_BEFORE, 'rssMaxKiB': max(rss_kib), 'rssEndOfFloodKiB': $RSS_END, 'rssAfterKiB': $RSS_AFTER,
   'loadAverage1MinDuringRun': [min(float(r[3]) for r in rss), max(float(r[3]) for r in rss)],
