@@ -63,9 +63,14 @@ concentrator {
   config-dir = "conns"
   ike {
     listen = [ "192.0.2.1" ]
-    # all clients share one source address: never ask for COOKIEs during the run
+    # all clients share one source address: never ask for COOKIEs during the run (neither the node-wide
+    # threshold nor the per-source one), and the hard cap must be at least the cookie threshold
     half-open-cookie-threshold = 1000000
+    half-open-per-source-cookie-threshold = 1000000
+    half-open-limit = 1000000
   }
+  # each run starts empty: no leases restored from (or written to) the system-wide journal of another run
+  leases { path = "" }
 }
 CONF
 cat > $D/conc/conns/rw.conf <<CONF
@@ -109,8 +114,8 @@ stop_responder() {
 }
 
 shrink_log() {  # the Host logs one line per SA established, lease, release and deleted SA: keep their counts, not the lines
-    local f=$1 pat=': lease \|: released \|Deleted: ended (deleted)\|Established: established with \|responder Deleting: deleting: '
-    { echo "# omitted: $(grep -c ': lease ' $f) 'lease', $(grep -c ': released ' $f) 'released', $(grep -c 'Deleted: ended (deleted)' $f) 'Deleted: ended (deleted)', $(grep -c 'Established: established with ' $f) 'Established: established with', $(grep -c 'responder Deleting: deleting: ' $f) 'responder Deleting: deleting:' lines"
+    local f=$1 pat=': lease \|: released \|Deleted: ended (deleted)\|Established: established with \|responder Deleting: deleting: \|responder Deleted: CHILD SA .* removed'
+    { echo "# omitted: $(grep -c ': lease ' $f) 'lease', $(grep -c ': released ' $f) 'released', $(grep -c 'Deleted: ended (deleted)' $f) 'Deleted: ended (deleted)', $(grep -c 'Established: established with ' $f) 'Established: established with', $(grep -c 'responder Deleting: deleting: ' $f) 'responder Deleting: deleting:', $(grep -c 'responder Deleted: CHILD SA .* removed' $f) 'responder Deleted: CHILD SA ... removed' lines"
       echo "# first lease: $(grep -m1 ': lease ' $f | cut -c1-130)"
       echo "# first deleting: $(grep -m1 'responder Deleting: deleting: ' $f | cut -c1-200)"
       echo "# first established: $(grep -m1 'Established: established with ' $f | cut -c1-200)"

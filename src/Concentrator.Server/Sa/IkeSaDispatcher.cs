@@ -19,7 +19,7 @@ namespace Concentrator.Server.Sa;
 /// IKE_SA_INIT, which still has a zero SPIr, reaches the SA that answered it instead of creating a second one; the
 /// SA actor registers its own SPI in the <see cref="SpiTable"/>.
 /// </summary>
-public sealed class IkeSaDispatcher : ReceiveActor
+public sealed class IkeSaDispatcher : ReceiveActor, IWithTimers
 {
     private readonly IkeSaConfig _config;
     private readonly IkeSaEnvironment _environment;
@@ -31,6 +31,8 @@ public sealed class IkeSaDispatcher : ReceiveActor
     private readonly HashSet<IActorRef> _live = [];
     private readonly List<(IActorRef ReplyTo, int Deleted)> _waitingForEnd = [];
     private long _created;
+    private long _createdAtLastLine;
+    private int _peakHalfOpen;
 
     public IkeSaDispatcher(IkeSaConfig config, IkeSaEnvironment environment, HalfOpenSettings halfOpen, DatagramDrops drops, CookieGenerator? cookies)
     {
@@ -50,6 +52,7 @@ public sealed class IkeSaDispatcher : ReceiveActor
         });
         Receive<DeleteAllIkeSas>(OnDeleteAll);
         Receive<IkeSaReleased>(_ => { });
+        Receive<LogHalfOpen>(_ => OnLogHalfOpen());
         Receive<GetIkeSaDispatcherStats>(_ => Sender.Tell(new IkeSaDispatcherStats(_halfOpen.Count, _live.Count, _created)));
     }
 
@@ -61,7 +64,32 @@ public sealed class IkeSaDispatcher : ReceiveActor
         CookieGenerator? cookies = null) =>
         Akka.Actor.Props.Create(() => new IkeSaDispatcher(config, environment, halfOpen, drops ?? new DatagramDrops(), cookies));
 
+    public ITimerScheduler Timers { get; set; } = null!;
+
     protected override SupervisorStrategy SupervisorStrategy() => InterfaceActor.SaSupervision;
+
+    protected override void PreStart() =>
+        Timers.StartPeriodicTimer(nameof(LogHalfOpen), LogHalfOpen.Instance, IkeSocketActor.LogInterval);
+
+    private sealed record LogHalfOpen
+    {
+        public static LogHalfOpen Instance { get; } = new();
+    }
+
+    // Next to the socket's drop summary, one line per period while anything is half-open: how big the half-open set
+    // is (what admission bounds) and how many IKE_SA_INITs were admitted, i.e. cost a Diffie-Hellman.
+    private void OnLogHalfOpen()
+    {
+        long admitted = _created - _createdAtLastLine;
+        if (_admission.Count > 0 || admitted > 0)
+        {
+            _log.Info("IKE: {0} half-open SA(s) from {1} source(s), peak {2}; {3} admitted in the last {4:0} s",
+                _admission.Count, _admission.Sources, _peakHalfOpen, admitted, IkeSocketActor.LogInterval.TotalSeconds);
+        }
+
+        _createdAtLastLine = _created;
+        _peakHalfOpen = _admission.Count;
+    }
 
     private void OnNewSa(NewSa newSa)
     {
@@ -100,6 +128,7 @@ public sealed class IkeSaDispatcher : ReceiveActor
         _halfOpen[key] = sa;
         _keys[sa] = key;
         _admission.Opened(d.Remote.Address);
+        _peakHalfOpen = Math.Max(_peakHalfOpen, _admission.Count);
         sa.Tell(d);
     }
 
