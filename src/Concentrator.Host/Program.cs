@@ -1,8 +1,8 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Concentrator.Host.Configuration;
+using Concentrator.Server.Config;
 using Concentrator.Server.Runtime;
-using ServerConfigException = Concentrator.Server.Config.ConfigException;
 
 namespace Concentrator.Host;
 
@@ -62,11 +62,6 @@ public static class Program
             error.WriteLine($"concentrator: configuration error: {e.Message}");
             return 78; // EX_CONFIG
         }
-        catch (ServerConfigException e)
-        {
-            error.WriteLine($"concentrator: configuration error: {e.Message}");
-            return 78;
-        }
 
         if (options.Verb == Verb.CheckConfig)
         {
@@ -89,7 +84,7 @@ public static class Program
         {
             node = await ConcentratorNode.StartAsync(definition, stop).ConfigureAwait(false);
         }
-        catch (ServerConfigException e)
+        catch (ConfigException e)
         {
             error.WriteLine($"concentrator: configuration error: {e.Message}");
             return 78;

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Akka.Configuration;
+using Concentrator.Server.Config;
 
 namespace Concentrator.Host.Configuration;
 
