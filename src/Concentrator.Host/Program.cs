@@ -54,8 +54,7 @@ public static class Program
         try
         {
             loaded = ConfigLoader.Load(options.ConfigFile);
-            definition = NodeDefinition.Load(loaded.Config, loaded.MainFile,
-                loaded.Connections.Select(c => new ConnectionSource(c.Path, c.Config)).ToList());
+            definition = loaded.ToNodeDefinition();
         }
         catch (ConfigException e)
         {

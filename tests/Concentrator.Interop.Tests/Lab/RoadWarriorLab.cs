@@ -6,7 +6,6 @@ using System.Text.RegularExpressions;
 using Concentrator.Host.Configuration;
 using Concentrator.Server.Config;
 using Concentrator.Server.Pools;
-using Concentrator.Server.Runtime;
 
 namespace Concentrator.Interop.Tests.Lab;
 
@@ -78,8 +77,7 @@ internal sealed partial class RoadWarriorLab : IDisposable
             main = overrides.WriteCopy(main, Path.Combine(_dir.Path, "gateway"));
         }
 
-        var loaded = ConfigLoader.Load(main);
-        var node = NodeDefinition.Load(loaded.Config, loaded.MainFile, loaded.Connections.Select(c => new ConnectionSource(c.Path, c.Config)).ToList());
+        var node = ConfigLoader.Load(main).ToNodeDefinition();
         var connection = node.Connections[0];
         Server = node.Server;
         Connection = connection;
