@@ -1,5 +1,6 @@
 using System.Net;
 using Akka.Configuration;
+using Concentrator.Kernel.Userspace;
 using Concentrator.Server.Config;
 
 namespace Concentrator.Server.Tests.Config;
