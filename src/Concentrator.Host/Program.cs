@@ -1,8 +1,8 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Concentrator.Host.Configuration;
+using Concentrator.Server.Config;
 using Concentrator.Server.Runtime;
-using ServerConfigException = Concentrator.Server.Config.ConfigException;
 
 namespace Concentrator.Host;
 
@@ -54,18 +54,12 @@ public static class Program
         try
         {
             loaded = ConfigLoader.Load(options.ConfigFile);
-            definition = NodeDefinition.Load(loaded.Config, loaded.MainFile,
-                loaded.Connections.Select(c => new ConnectionSource(c.Path, c.Config)).ToList());
+            definition = loaded.ToNodeDefinition();
         }
         catch (ConfigException e)
         {
             error.WriteLine($"concentrator: configuration error: {e.Message}");
             return 78; // EX_CONFIG
-        }
-        catch (ServerConfigException e)
-        {
-            error.WriteLine($"concentrator: configuration error: {e.Message}");
-            return 78;
         }
 
         if (options.Verb == Verb.CheckConfig)
@@ -89,7 +83,7 @@ public static class Program
         {
             node = await ConcentratorNode.StartAsync(definition, stop).ConfigureAwait(false);
         }
-        catch (ServerConfigException e)
+        catch (ConfigException e)
         {
             error.WriteLine($"concentrator: configuration error: {e.Message}");
             return 78;

@@ -54,9 +54,7 @@ internal static class ActorFuzzer
             }
             akka.loglevel = ERROR
             """);
-        LoadedConfig loaded = ConfigLoader.Load(main);
-        var definition = NodeDefinition.Load(loaded.Config, loaded.MainFile,
-            loaded.Connections.Select(c => new ConnectionSource(c.Path, c.Config)).ToList());
+        var definition = ConfigLoader.Load(main).ToNodeDefinition();
         ConcentratorNode node = await ConcentratorNode.StartAsync(definition);
         var errors = new ErrorLog();
         node.System.EventStream.Subscribe(node.System.ActorOf(ErrorCounter.Props(errors)), typeof(Error));

@@ -1,7 +1,7 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Concentrator.Ike.Encoding;
 using Concentrator.Ike.Sa;
 using Concentrator.LoadGen.Net;
 using Concentrator.LoadGen.Reporting;
@@ -12,21 +12,16 @@ namespace Concentrator.LoadGen.Engine;
 /// the SA answers goes out; then the client's phase moves on.</summary>
 public sealed partial class LoadSwarm
 {
-    /// <summary>Offsets in the IKE header (RFC 7296 §3.1).</summary>
-    private const int HeaderLength = 28, ExchangeTypeOffset = 18, FlagsOffset = 19;
-
-    /// <summary>RFC 7296 §3.1: the Response flag.</summary>
-    private const byte ResponseFlag = 0x20;
-
     private void OnDatagram(LoadSocket socket, byte[] datagram, IPEndPoint from)
     {
-        if (datagram.Length < HeaderLength)
+        // Shorter than the IKE header, not IKEv2, or a Length beyond the datagram: nothing to route.
+        if (!IkeHeader.TryRead(datagram, out IkeHeader header))
         {
-            _counters.Drop("SHORT");
+            _counters.Drop("MALFORMED");
             return;
         }
 
-        if (!_clients.TryGetValue(BinaryPrimitives.ReadUInt64BigEndian(datagram), out LoadClient? client))
+        if (!_clients.TryGetValue(header.InitiatorSpi, out LoadClient? client))
         {
             _counters.Drop("UNKNOWN_SPI");
             return;
@@ -37,7 +32,7 @@ public sealed partial class LoadSwarm
         {
             try
             {
-                finished = Handle(client, datagram, from);
+                finished = Handle(client, datagram, header.IsResponse, from);
             }
             catch (Exception ex)
             {
@@ -54,7 +49,7 @@ public sealed partial class LoadSwarm
     }
 
     /// <summary>Runs one datagram through the client's SA; true when this ended the client's handshake.</summary>
-    private bool Handle(LoadClient client, byte[] datagram, IPEndPoint from)
+    private bool Handle(LoadClient client, byte[] datagram, bool isResponse, IPEndPoint from)
     {
         if (client.Phase == ClientPhase.Done)
         {
@@ -63,7 +58,6 @@ public sealed partial class LoadSwarm
         }
 
         IkeSa sa = client.Sa;
-        bool isResponse = (datagram[FlagsOffset] & ResponseFlag) != 0;
         IkeSaResult result = sa.Process(datagram, from, client.Socket.LocalEndpoint);
         if (result.IsDropped && sa.State != IkeSaState.Failed)
         {

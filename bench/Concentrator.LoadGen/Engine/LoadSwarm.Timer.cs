@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Concentrator.Ike;
+using Concentrator.Ike.Encoding;
 using Concentrator.LoadGen.Reporting;
 
 namespace Concentrator.LoadGen.Engine;
@@ -59,7 +60,7 @@ public sealed partial class LoadSwarm
 
                 if (client.Tries >= _options.RetransmitTries)
                 {
-                    finished = GiveUp(client, (ExchangeType)pending[0][ExchangeTypeOffset]);
+                    finished = GiveUp(client, IkeHeader.Read(pending[0]).ExchangeType);
                 }
                 else
                 {

@@ -1,5 +1,7 @@
 using System.Reflection;
 using Akka.Configuration;
+using Concentrator.Server.Config;
+using Concentrator.Server.Runtime;
 
 namespace Concentrator.Host.Configuration;
 
@@ -28,7 +30,7 @@ public static class ConfigLoader
 
         var connections = Directory.GetFiles(configDir, "*.conf")
             .Order(StringComparer.Ordinal)
-            .Select(path => new ConnectionFile(path, ParseFile(path)))
+            .Select(path => new ConnectionSource(path, ParseFile(path)))
             .ToList();
         return new LoadedConfig(fullPath, config, settings with { ConfigDir = configDir }, connections);
     }
@@ -71,4 +73,9 @@ public static class ConfigLoader
 }
 
 /// <summary>The result of <see cref="ConfigLoader.Load"/>.</summary>
-public sealed record LoadedConfig(string MainFile, Config Config, HostSettings Settings, IReadOnlyList<ConnectionFile> Connections);
+public sealed record LoadedConfig(string MainFile, Config Config, HostSettings Settings, IReadOnlyList<ConnectionSource> Connections)
+{
+    /// <summary>Reads and checks what the node needs (<see cref="NodeDefinition.Load"/>); every problem is a
+    /// <see cref="ConfigException"/>.</summary>
+    public NodeDefinition ToNodeDefinition() => NodeDefinition.Load(Config, MainFile, Connections);
+}

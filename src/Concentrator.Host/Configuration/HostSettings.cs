@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using Concentrator.Server.Config;
 
 namespace Concentrator.Host.Configuration;
 

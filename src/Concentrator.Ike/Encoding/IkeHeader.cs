@@ -38,6 +38,12 @@ public readonly record struct IkeHeader(
     /// <summary>Set in messages sent by the original initiator of the IKE SA.</summary>
     public bool IsFromInitiator => (Flags & IkeHeaderFlags.Initiator) != 0;
 
+    /// <summary>The SPI the receiver of this message chose: the responder's SPI when the original initiator sent it,
+    /// else the initiator's (RFC 7296 §2.6: each side picks the SPI it is known by). Zero in an IKE_SA_INIT request.</summary>
+    public ulong ReceiverSpi => IsFromInitiator ? ResponderSpi : InitiatorSpi;
+
+    private bool IsVersion2 => Version >> 4 == IkeConstants.MajorVersion;
+
     /// <summary>
     /// Reads and checks the header of <paramref name="datagram"/>: at least 28 octets, major version 2, and a
     /// Length equal to the datagram's length. RFC 7296 §3.1 defines Length as the length of the total message
@@ -52,19 +58,11 @@ public readonly record struct IkeHeader(
             ThrowHelper.ThrowInvalidSyntax($"datagram of {datagram.Length} octets is shorter than the IKE header");
         }
 
-        var header = new IkeHeader(
-            BinaryPrimitives.ReadUInt64BigEndian(datagram),
-            BinaryPrimitives.ReadUInt64BigEndian(datagram.Slice(8)),
-            (PayloadType)datagram[16],
-            datagram[17],
-            (ExchangeType)datagram[18],
-            (IkeHeaderFlags)datagram[19],
-            BinaryPrimitives.ReadUInt32BigEndian(datagram.Slice(20)),
-            BinaryPrimitives.ReadUInt32BigEndian(datagram.Slice(24)));
+        IkeHeader header = ReadFields(datagram);
 
         // RFC 7296 §2.5 / §3.1: a message with a major version other than 2 is not IKEv2; the answer (if any) is
         // INVALID_MAJOR_VERSION.
-        if (header.Version >> 4 != IkeConstants.MajorVersion)
+        if (!header.IsVersion2)
         {
             ThrowHelper.ThrowInvalidMajorVersion(header.Version);
         }
@@ -75,6 +73,27 @@ public readonly record struct IkeHeader(
         }
 
         return header;
+    }
+
+    /// <summary>
+    /// The same header without exceptions, for a socket sorting every datagram it receives: false (and a default
+    /// header) when <paramref name="data"/> is shorter than 28 octets, the major version is not 2, or Length is
+    /// shorter than the header or longer than <paramref name="data"/>. Octets after Length are not refused here:
+    /// the caller keeps the <see cref="Length"/> octets that are the message and drops the rest.
+    /// </summary>
+    public static bool TryRead(ReadOnlySpan<byte> data, out IkeHeader header)
+    {
+        if (data.Length >= IkeConstants.HeaderLength)
+        {
+            header = ReadFields(data);
+            if (header.IsVersion2 && header.Length >= IkeConstants.HeaderLength && header.Length <= (uint)data.Length)
+            {
+                return true;
+            }
+        }
+
+        header = default;
+        return false;
     }
 
     /// <summary>Writes the first 24 octets; the caller writes Length (usually through a length scope).</summary>
@@ -88,4 +107,15 @@ public readonly record struct IkeHeader(
         writer.WriteByte((byte)Flags);
         writer.WriteUInt32(MessageId);
     }
+
+    /// <summary>The fields in diagram order; <paramref name="data"/> holds at least 28 octets.</summary>
+    private static IkeHeader ReadFields(ReadOnlySpan<byte> data) => new(
+        BinaryPrimitives.ReadUInt64BigEndian(data),
+        BinaryPrimitives.ReadUInt64BigEndian(data.Slice(8)),
+        (PayloadType)data[16],
+        data[17],
+        (ExchangeType)data[18],
+        (IkeHeaderFlags)data[19],
+        BinaryPrimitives.ReadUInt32BigEndian(data.Slice(20)),
+        BinaryPrimitives.ReadUInt32BigEndian(data.Slice(24)));
 }

@@ -72,7 +72,7 @@ public sealed partial class IkeSa
             // RFC 7296 §2.1: a retransmitted request is answered with the very same response, not processed again
             // (also after the SA failed or was deleted by it: the peer may have missed that answer). A different
             // request under the same Message ID is not a retransmission.
-            return IsRetransmission(datagram)
+            return IsRetransmission(datagram, header)
                 ? new IkeSaResult(_lastResponse, DropReason.None, "retransmitted response", []) { Retransmitted = true }
                 : IkeSaResult.Dropped(DropReason.OutOfWindow, $"request {header.MessageId} differs from the one answered");
         }
@@ -171,11 +171,11 @@ public sealed partial class IkeSa
     /// <summary>The same octets as the request last answered; for a fragmented request, an authentic first fragment
     /// of it (RFC 7383 §2.6.1: only a fragment numbered 1 triggers the resent response, and like every fragment it
     /// is acted upon only once its ICV verified, §2.6.2: a forged "fragment 1" must not make us resend).</summary>
-    private bool IsRetransmission(ReadOnlyMemory<byte> datagram)
+    private bool IsRetransmission(ReadOnlyMemory<byte> datagram, IkeHeader header)
     {
         ReadOnlySpan<byte> span = datagram.Span;
         if (span.Length > IkeConstants.HeaderLength + IkeConstants.FragmentPayloadHeaderLength
-            && (PayloadType)span[16] == PayloadType.EncryptedFragment)
+            && header.NextPayload == PayloadType.EncryptedFragment)
         {
             return IsAuthenticFirstFragment(datagram);
         }

@@ -3,7 +3,8 @@ using Concentrator.Kernel.Netlink;
 
 namespace Concentrator.Kernel.Userspace;
 
-/// <summary>The <c>concentrator.dataplane</c> setting.</summary>
+/// <summary>Where ESP is processed: the <c>concentrator.dataplane</c> setting (parsed by the server's settings, the one
+/// type for it in every layer).</summary>
 public enum DataplaneMode
 {
     /// <summary>Probe the kernel: xfrm interfaces and ESP states if it has them, else userspace.</summary>
@@ -27,14 +28,6 @@ public sealed record DataplaneChoice(DataplaneMode Mode, string Reason);
 /// </summary>
 public static class DataplaneProbe
 {
-    public static DataplaneMode ParseSetting(string? value) => (value?.Trim().ToLowerInvariant()) switch
-    {
-        null or "" or "auto" => DataplaneMode.Auto,
-        "kernel" => DataplaneMode.Kernel,
-        "userspace" => DataplaneMode.Userspace,
-        _ => throw new FormatException($"concentrator.dataplane = '{value}': expected auto, kernel or userspace"),
-    };
-
     public static DataplaneChoice Decide(DataplaneMode setting) => DecideAsync(setting).AsTask().GetAwaiter().GetResult();
 
     public static async ValueTask<DataplaneChoice> DecideAsync(DataplaneMode setting, CancellationToken cancellationToken = default)

@@ -1,8 +1,8 @@
 namespace Concentrator.Server.Config;
 
 /// <summary>A configuration file is wrong. The message names the file, the key (when one is at fault) and what
-/// was expected, so an operator can fix it without reading code. (The host has its own type of the same
-/// shape; Server cannot reference Host, and the host maps this one to its exit code.)</summary>
+/// was expected, so an operator can fix it without reading code. The one type for every layer that reads
+/// configuration (the host's loader too); the host maps it to its exit code (78, EX_CONFIG).</summary>
 public sealed class ConfigException : Exception
 {
     public ConfigException(string file, string? key, string problem)

@@ -85,7 +85,7 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
             merged = merged.Merge(file.Secrets);
         }
 
-        foreach (var c in files.SelectMany(f => f.Connections).Where(c => c.Local.Auth == AuthMethod.Psk || c.Remote.Auth == AuthMethod.Psk))
+        foreach (var c in files.SelectMany(f => f.Connections).Where(c => c.Local.Auth == AuthClass.Psk || c.Remote.Auth == AuthClass.Psk))
         {
             if (merged.Lookup(c.Remote.Id) is null)
             {
@@ -165,13 +165,13 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
         return new ConnectionSettings(name, file, local, remote, ike, esp, localTs, pools, dns, ipsecInterface, dpd, lifetimes) { Unique = unique };
     }
 
-    private static AuthMethod Auth(PrefixedReader r, string key)
+    private static AuthClass Auth(PrefixedReader r, string key)
     {
         var text = r.String(key);
         return text.ToLowerInvariant() switch
         {
-            "psk" => AuthMethod.Psk,
-            "pubkey" => AuthMethod.Pubkey,
+            "psk" => AuthClass.Psk,
+            "pubkey" => AuthClass.Pubkey,
             _ => throw r.Error(key, $"expected psk or pubkey, got '{text}'"),
         };
     }

@@ -3,8 +3,14 @@ using Concentrator.Kernel;
 
 namespace Concentrator.Server.Config;
 
-/// <summary>How one side authenticates (<c>local.auth</c>, <c>remote.auth</c>).</summary>
-public enum AuthMethod
+/// <summary>
+/// How one side authenticates (<c>local.auth</c>, <c>remote.auth</c>): the configuration's vocabulary
+/// (<c>auth = psk | pubkey</c>, later <c>eap-*</c>). Not the wire's <see cref="Concentrator.Ike.AuthMethod"/>
+/// (the IANA number in an AUTH payload): one class maps to several methods (pubkey is RSA, ECDSA or RFC 7427
+/// digital signature, chosen by the key and the peer) and EAP has no method number of its own, so the two
+/// differ as strongSwan's <c>auth_class_t</c> and <c>auth_method_t</c> do.
+/// </summary>
+public enum AuthClass
 {
     /// <summary>Pre-shared key from the file's <c>secrets</c>.</summary>
     Psk,
@@ -15,7 +21,7 @@ public enum AuthMethod
 
 /// <summary>One side of a connection: its identity in strongSwan's text form ("%any", an address, an FQDN,
 /// user@domain; empty for the local side = the address the request arrived on) and how it authenticates.</summary>
-public sealed record EndpointSettings(string Id, AuthMethod Auth);
+public sealed record EndpointSettings(string Id, AuthClass Auth);
 
 /// <summary>Dead peer detection (RFC 7296 section 2.4): probe after <see cref="Delay"/> of silence (zero = off),
 /// give up after <see cref="Timeout"/>.</summary>

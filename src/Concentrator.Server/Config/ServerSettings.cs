@@ -1,16 +1,9 @@
 using System.Net;
 using System.Reflection;
+using Concentrator.Kernel.Userspace;
 using HoconConfig = Akka.Configuration.Config;
 
 namespace Concentrator.Server.Config;
-
-/// <summary>Where ESP is processed (<c>concentrator.dataplane</c>).</summary>
-public enum DataplaneMode
-{
-    Auto,
-    Kernel,
-    Userspace,
-}
 
 /// <summary>Retransmission of requests we initiate: attempt n waits <see cref="Timeout"/> * <see cref="Base"/>^n.</summary>
 public sealed record RetransmitSettings(TimeSpan Timeout, int Tries, double Base)

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Concentrator.Ike.Encoding;
 
 namespace Concentrator.Server.Network;
 
@@ -18,19 +19,17 @@ public enum DatagramKind
     Malformed,
 }
 
-/// <summary>Sorts the datagrams of ports 500 and 4500 and reads the IKE header fields routing needs. Pure.</summary>
+/// <summary>Sorts the datagrams of ports 500 and 4500 and reads their IKE header (with <see cref="IkeHeader"/>, the one
+/// parser of it) for routing. Pure, and allocation-free: it runs for every datagram.</summary>
 public static class DatagramClassifier
 {
-    /// <summary>RFC 7296 section 3.1: the IKE header is 28 bytes.</summary>
-    public const int IkeHeaderLength = 28;
-
     /// <summary>RFC 3948 section 2.2: four zero bytes where ESP would have its SPI.</summary>
     public const int NonEspMarkerLength = 4;
 
     /// <param name="datagram">The UDP payload.</param>
     /// <param name="natT">It arrived on the NAT-T port (4500).</param>
     /// <param name="message">For <see cref="DatagramKind.Ike"/>: offset and length of the IKE message in the datagram.</param>
-    public static DatagramKind Classify(ReadOnlySpan<byte> datagram, bool natT, out IkeHeaderInfo header, out Range message)
+    public static DatagramKind Classify(ReadOnlySpan<byte> datagram, bool natT, out IkeHeader header, out Range message)
     {
         header = default;
         message = default;
@@ -57,27 +56,16 @@ public static class DatagramClassifier
             offset = NonEspMarkerLength;
         }
 
-        var ike = datagram[offset..];
-        if (ike.Length < IkeHeaderLength)
-        {
-            return DatagramKind.Malformed;
-        }
-
-        var spiI = BinaryPrimitives.ReadUInt64BigEndian(ike);
-        var spiR = BinaryPrimitives.ReadUInt64BigEndian(ike[8..]);
-        var version = ike[17];
-        var length = BinaryPrimitives.ReadUInt32BigEndian(ike[24..]);
-
         // RFC 7296 section 3.1: the initiator's SPI MUST NOT be zero; major version 2 (a higher one would deserve
         // INVALID_MAJOR_VERSION, which the dispatcher may send later; here it is dropped); the length covers
-        // header and payloads and cannot exceed what arrived.
-        if (spiI == 0 || version >> 4 != 2 || length < IkeHeaderLength || length > ike.Length)
+        // header and payloads and cannot exceed what arrived (IkeHeader.TryRead checks all but the SPI).
+        if (!IkeHeader.TryRead(datagram[offset..], out header) || header.InitiatorSpi == 0)
         {
+            header = default;
             return DatagramKind.Malformed;
         }
 
-        header = new IkeHeaderInfo(spiI, spiR, ike[18], ike[19], BinaryPrimitives.ReadUInt32BigEndian(ike[20..]));
-        message = new Range(offset, offset + (int)length);
+        message = new Range(offset, offset + (int)header.Length);
         return DatagramKind.Ike;
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
+using Concentrator.Ike;
 
 namespace Concentrator.Server.Network;
 
@@ -59,12 +60,12 @@ public sealed partial class IkeSocketActor
         }
 
         var message = new IkeDatagram(bound.Local, remote, bound.NatT, header, datagram[range].ToArray(), self);
-        var ours = header.OurSpi;
+        var ours = header.ReceiverSpi;
         if (ours == 0)
         {
             // RFC 7296 section 2.6: only the first request of an IKE SA (IKE_SA_INIT from the initiator) has a zero
             // responder SPI. A retransmission of it has one too: the dispatcher recognises those by SPIi + peer.
-            if (header.ExchangeType == IkeHeaderInfo.IkeSaInit && header.FromInitiator && !header.IsResponse)
+            if (header.ExchangeType == ExchangeType.IkeSaInit && header.IsFromInitiator && !header.IsResponse)
             {
                 if (!_options.Drops.TryEnqueueNewSa(_options.NewSaBacklog))
                 {

@@ -1,23 +1,8 @@
 using System.Net;
 using Akka.Actor;
+using Concentrator.Ike.Encoding;
 
 namespace Concentrator.Server.Network;
-
-/// <summary>The fixed fields of an IKE header (RFC 7296 section 3.1) that routing needs.</summary>
-public readonly record struct IkeHeaderInfo(ulong InitiatorSpi, ulong ResponderSpi, byte ExchangeType, byte Flags, uint MessageId)
-{
-    public const byte IkeSaInit = 34;
-    public const byte FlagInitiator = 0x08;
-    public const byte FlagResponse = 0x20;
-
-    /// <summary>The sender is the original initiator of the IKE SA (the I flag).</summary>
-    public bool FromInitiator => (Flags & FlagInitiator) != 0;
-
-    public bool IsResponse => (Flags & FlagResponse) != 0;
-
-    /// <summary>The SPI we chose: the responder SPI when the peer initiated the IKE SA, else the initiator SPI.</summary>
-    public ulong OurSpi => FromInitiator ? ResponderSpi : InitiatorSpi;
-}
 
 /// <summary>
 /// One IKE message as received: <paramref name="Message"/> starts at the IKE header (the non-ESP marker of port
@@ -25,7 +10,7 @@ public readonly record struct IkeHeaderInfo(ulong InitiatorSpi, ulong ResponderS
 /// from there, RFC 7296 section 2.11), <paramref name="NatT"/> tells it came on the NAT-T port. Answer through
 /// <paramref name="Socket"/> with <see cref="SendIke"/>.
 /// </summary>
-public sealed record IkeDatagram(IPEndPoint Local, IPEndPoint Remote, bool NatT, IkeHeaderInfo Header, ReadOnlyMemory<byte> Message, IActorRef Socket);
+public sealed record IkeDatagram(IPEndPoint Local, IPEndPoint Remote, bool NatT, IkeHeader Header, ReadOnlyMemory<byte> Message, IActorRef Socket);
 
 /// <summary>An IKE_SA_INIT request with responder SPI 0: nobody owns it yet. Sent to the dispatcher, which
 /// creates the IKE SA actor (or answers with a COOKIE) and registers its SPI in the <see cref="SpiTable"/>.</summary>

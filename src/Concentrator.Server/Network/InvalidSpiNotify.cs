@@ -12,7 +12,7 @@ public static class InvalidSpiNotify
 {
     /// <summary>The unprotected N(INVALID_IKE_SPI) response to <paramref name="request"/>, or null when it must not
     /// be answered.</summary>
-    public static byte[]? For(IkeHeaderInfo request)
+    public static byte[]? For(IkeHeader request)
     {
         // RFC 7296 §2.21.4: "If the message is marked as a response, the node can audit the suspicious event but
         // MUST NOT respond."
@@ -25,8 +25,8 @@ public static class InvalidSpiNotify
         // whence it came with the same IKE SPIs and the Message ID and Exchange Type are copied. The Response bit is
         // set to 1"; §2.21.4: it "MUST NOT be cryptographically protected and MUST contain an INVALID_IKE_SPI Notify
         // payload". The I flag names the original initiator (§3.1): the peer's request had it, so ours has not.
-        var flags = IkeHeaderFlags.Response | (request.FromInitiator ? IkeHeaderFlags.None : IkeHeaderFlags.Initiator);
-        var response = new IkeMessage((ExchangeType)request.ExchangeType, request.InitiatorSpi, request.ResponderSpi, request.MessageId, flags);
+        var flags = IkeHeaderFlags.Response | (request.IsFromInitiator ? IkeHeaderFlags.None : IkeHeaderFlags.Initiator);
+        var response = new IkeMessage(request.ExchangeType, request.InitiatorSpi, request.ResponderSpi, request.MessageId, flags);
         response.Payloads.Add(new NotifyPayload(NotifyType.InvalidIkeSpi));
         return response.ToArray();
     }

@@ -11,7 +11,6 @@ using Concentrator.Server.Kernel;
 using Concentrator.Server.Network;
 using Concentrator.Server.Pools;
 using Concentrator.Server.Sa;
-using KernelDataplaneMode = Concentrator.Kernel.Userspace.DataplaneMode;
 
 namespace Concentrator.Server.Runtime;
 
@@ -85,7 +84,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
         var connection = connections.Count > 0 ? connections[0]
             : throw new ConfigException(definition.Files.Count > 0 ? definition.Files[0].File : "config-dir", null, "expected at least one connection to serve, found none");
 
-        var dataplane = await DataplaneProbe.DecideAsync(ToKernelMode(server.Dataplane), cancellationToken).ConfigureAwait(false);
+        var dataplane = await DataplaneProbe.DecideAsync(server.Dataplane, cancellationToken).ConfigureAwait(false);
         var system = ActorSystem.Create("concentrator", definition.Config.WithFallback(Akka.Configuration.ConfigurationFactory.Default()));
         var log = system.Log;
         log.Info("dataplane: {0} ({1})", dataplane.Mode.ToString().ToLowerInvariant(), dataplane.Reason);
@@ -112,7 +111,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
         ExternalNatTransport? externalNatT = null;
         try
         {
-            if (dataplane.Mode == KernelDataplaneMode.Userspace)
+            if (dataplane.Mode == DataplaneMode.Userspace)
             {
                 // The userspace dataplane reads ESP-in-UDP from port 4500 itself, so it owns those sockets (one per
                 // listen address, as the socket actor has for port 500); IKE behind the non-ESP marker is handed to
@@ -176,7 +175,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
             var ikeConfig = ResponderConfig.For(connection, definition.Secrets, server);
             var drops = new DatagramDrops();
             var dispatcher = system.ActorOf(IkeSaDispatcher.Props(ikeConfig, environment, server.HalfOpen, drops), "ike-sas");
-            var options = IkeSocketOptions.From(server, kernelEspInUdp: dataplane.Mode == KernelDataplaneMode.Kernel) with { ExternalNatT = externalNatT, Drops = drops };
+            var options = IkeSocketOptions.From(server, kernelEspInUdp: dataplane.Mode == DataplaneMode.Kernel) with { ExternalNatT = externalNatT, Drops = drops };
             var socket = system.ActorOf(IkeSocketActor.Props(options, spis, dispatcher), "ike-socket");
 
             // The sockets bind in PreStart; the answer says whether they did (concentrator.ike.bind).
@@ -266,11 +265,4 @@ public sealed class ConcentratorNode : IAsyncDisposable
             await kernel.DisposeAsync().ConfigureAwait(false);
         }
     }
-
-    private static KernelDataplaneMode ToKernelMode(Config.DataplaneMode mode) => mode switch
-    {
-        Config.DataplaneMode.Kernel => KernelDataplaneMode.Kernel,
-        Config.DataplaneMode.Userspace => KernelDataplaneMode.Userspace,
-        _ => KernelDataplaneMode.Auto,
-    };
 }

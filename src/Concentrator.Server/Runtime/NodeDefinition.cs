@@ -3,8 +3,14 @@ using HoconConfig = Akka.Configuration.Config;
 
 namespace Concentrator.Server.Runtime;
 
-/// <summary>A connection file as the host parsed it: its path and its HOCON.</summary>
-public sealed record ConnectionSource(string Path, HoconConfig Config);
+/// <summary>One connection file of the config folder as the host parsed it: its path and its HOCON. The host only
+/// checks that it is valid HOCON; its keys are read and checked by <see cref="ConnectionFileSettings"/>.</summary>
+public sealed record ConnectionSource(string Path, HoconConfig Config)
+{
+    /// <summary>The top-level keys of the file (one per connection, by convention), for <c>check-config</c>.</summary>
+    public IReadOnlyList<string> TopLevelKeys =>
+        Config.Root.IsObject() ? Config.Root.GetObject().Items.Keys.Order(StringComparer.Ordinal).ToList() : [];
+}
 
 /// <summary>
 /// Everything the node reads from configuration, checked together: the server section, every connection file

@@ -4,7 +4,6 @@ using Concentrator.Ike.Encoding.Payloads;
 using Concentrator.Ike.Sa;
 using Concentrator.Ike.Sa.Authenticators;
 using Concentrator.Server.Config;
-using ConfigAuth = Concentrator.Server.Config.AuthMethod;
 
 namespace Concentrator.Server.Runtime;
 
@@ -20,7 +19,7 @@ public static class ResponderConfig
         ArgumentNullException.ThrowIfNull(server);
         foreach (var (side, auth) in new[] { ("local", connection.Local.Auth), ("remote", connection.Remote.Auth) })
         {
-            if (auth != ConfigAuth.Psk)
+            if (auth != AuthClass.Psk)
             {
                 // The key at fault is named, not always local.auth: the operator edits the side that says pubkey.
                 throw new ConfigException(connection.File, $"{connection.Name}.{side}.auth",

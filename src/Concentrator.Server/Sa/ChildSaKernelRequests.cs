@@ -4,15 +4,15 @@ using Concentrator.Ike.Crypto;
 using Concentrator.Ike.Sa;
 using Concentrator.Kernel;
 using Concentrator.Server.Kernel;
-using IkeTs = Concentrator.Ike.Encoding.Payloads.TrafficSelector;
-using KernelTs = Concentrator.Kernel.TrafficSelector;
 
 namespace Concentrator.Server.Sa;
 
 /// <summary>
 /// Translates a negotiated CHILD SA into the kernel actor's commands: two tunnel-mode ESP states (inbound and
 /// outbound) and, for every pair of local and remote selectors, an out, an in and a fwd policy, all carrying the
-/// interface's if_id. The removal names exactly what the install created.
+/// interface's if_id. The removal names exactly what the install created. The one place where the wire's
+/// traffic selector (Ike's <c>Encoding.Payloads.TrafficSelector</c>, an address and port range) becomes the kernel's
+/// (<see cref="TrafficSelector"/>, prefixes and single ports): Ike and Kernel do not know each other.
 /// </summary>
 public static class ChildSaKernelRequests
 {
@@ -29,8 +29,8 @@ public static class ChildSaKernelRequests
         var policies = new List<PolicyRequest>();
         foreach (var (ours, theirs) in Pairs(child))
         {
-            var outSelector = new KernelTs(ours.Network, theirs.Network, ours.Protocol, ours.Port, theirs.Port);
-            var inSelector = new KernelTs(theirs.Network, ours.Network, ours.Protocol, theirs.Port, ours.Port);
+            var outSelector = new TrafficSelector(ours.Network, theirs.Network, ours.Protocol, ours.Port, theirs.Port);
+            var inSelector = new TrafficSelector(theirs.Network, ours.Network, ours.Protocol, theirs.Port, ours.Port);
             policies.Add(new PolicyRequest(outSelector, PolicyDirection.Out, [new PolicyTemplate(local, remote, reqid)]) { IfId = ifId });
             policies.Add(new PolicyRequest(inSelector, PolicyDirection.In, [new PolicyTemplate(remote, local, reqid)]) { IfId = ifId });
             policies.Add(new PolicyRequest(inSelector, PolicyDirection.Fwd, [new PolicyTemplate(remote, local, reqid)]) { IfId = ifId });
@@ -100,7 +100,7 @@ public static class ChildSaKernelRequests
     /// <summary>An IKE selector is an address range with a port range; the kernel takes prefixes and single ports
     /// (0 = any). A range becomes the prefixes that cover it exactly; a port range other than one port or all
     /// ports is widened to any port (the IKE layer only narrows to whole ranges of this kind for road warriors).</summary>
-    private static IEnumerable<Side> Sides(IkeTs ts)
+    private static IEnumerable<Side> Sides(Concentrator.Ike.Encoding.Payloads.TrafficSelector ts)
     {
         if (!ts.IsAddressRange)
         {

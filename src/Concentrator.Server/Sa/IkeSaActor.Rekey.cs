@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Akka.Actor;
 using Akka.Event;
 using Concentrator.Ike.Sa;
@@ -19,9 +18,8 @@ public sealed partial class IkeSaActor
         public static RetireExpired Instance { get; } = new();
     }
 
-    /// <summary>True when <paramref name="d"/> belongs to the SA being retired (its SPIr is the old one).</summary>
-    private bool ForRetiring(IkeDatagram d) =>
-        _retiring is { } old && d.Message.Length >= 16 && BinaryPrimitives.ReadUInt64BigEndian(d.Message.Span[8..16]) == old.ResponderSpi;
+    /// <summary>True when <paramref name="d"/> belongs to the SA being retired (its SPIr, as the socket read it, is the old one).</summary>
+    private bool ForRetiring(IkeDatagram d) => _retiring is { } old && d.Header.ResponderSpi == old.ResponderSpi;
 
     private void AdoptRekeyed(IkeSa next)
     {

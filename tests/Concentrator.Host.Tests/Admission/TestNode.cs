@@ -33,8 +33,7 @@ internal static class TestNode
             }
             akka.loglevel = WARNING
             """);
-        var loaded = ConfigLoader.Load(main);
-        var definition = NodeDefinition.Load(loaded.Config, loaded.MainFile, loaded.Connections.Select(c => new ConnectionSource(c.Path, c.Config)).ToList());
+        var definition = ConfigLoader.Load(main).ToNodeDefinition();
         return ConcentratorNode.StartAsync(definition);
     }
 }

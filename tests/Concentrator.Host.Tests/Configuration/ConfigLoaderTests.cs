@@ -1,4 +1,5 @@
 using Concentrator.Host.Configuration;
+using Concentrator.Server.Config;
 
 namespace Concentrator.Host.Tests.Configuration;
 

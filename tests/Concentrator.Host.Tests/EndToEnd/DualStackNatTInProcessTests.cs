@@ -47,8 +47,7 @@ public sealed class DualStackNatTInProcessTests : IAsyncLifetime, IDisposable
             }
             akka.loglevel = WARNING
             """);
-        var loaded = ConfigLoader.Load(main);
-        var definition = NodeDefinition.Load(loaded.Config, loaded.MainFile, loaded.Connections.Select(c => new ConnectionSource(c.Path, c.Config)).ToList());
+        var definition = ConfigLoader.Load(main).ToNodeDefinition();
         _node = await ConcentratorNode.StartAsync(definition);
     }
 

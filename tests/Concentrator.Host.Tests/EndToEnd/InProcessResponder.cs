@@ -55,9 +55,7 @@ internal sealed class InProcessResponder : IAsyncDisposable
             }
             akka.loglevel = {{logLevel}}
             """);
-        var loaded = ConfigLoader.Load(main);
-        var definition = NodeDefinition.Load(loaded.Config, loaded.MainFile,
-            loaded.Connections.Select(c => new ConnectionSource(c.Path, c.Config)).ToList());
+        var definition = ConfigLoader.Load(main).ToNodeDefinition();
         ConcentratorNode node = await ConcentratorNode.StartAsync(definition);
         return new InProcessResponder(dir, node, new IPEndPoint(IPAddress.Loopback, port));
     }

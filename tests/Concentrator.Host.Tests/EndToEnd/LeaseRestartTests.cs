@@ -91,8 +91,7 @@ public sealed class LeaseRestartTests : IDisposable
 
     private static async Task<ConcentratorNode> StartAsync(string main)
     {
-        var loaded = ConfigLoader.Load(main);
-        var definition = NodeDefinition.Load(loaded.Config, loaded.MainFile, loaded.Connections.Select(c => new ConnectionSource(c.Path, c.Config)).ToList());
+        var definition = ConfigLoader.Load(main).ToNodeDefinition();
         return await ConcentratorNode.StartAsync(definition);
     }
 

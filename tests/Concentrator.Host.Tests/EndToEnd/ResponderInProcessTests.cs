@@ -48,8 +48,7 @@ public sealed class ResponderInProcessTests : IAsyncLifetime, IDisposable
             }
             akka.loglevel = WARNING
             """);
-        var loaded = ConfigLoader.Load(main);
-        var definition = NodeDefinition.Load(loaded.Config, loaded.MainFile, loaded.Connections.Select(c => new ConnectionSource(c.Path, c.Config)).ToList());
+        var definition = ConfigLoader.Load(main).ToNodeDefinition();
         _node = await ConcentratorNode.StartAsync(definition);
         _server = new IPEndPoint(IPAddress.Loopback, port);
     }

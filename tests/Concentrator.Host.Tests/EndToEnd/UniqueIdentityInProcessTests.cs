@@ -99,8 +99,7 @@ public sealed class UniqueIdentityInProcessTests
             }
             akka.loglevel = WARNING
             """);
-        var loaded = ConfigLoader.Load(main);
-        var definition = NodeDefinition.Load(loaded.Config, loaded.MainFile, loaded.Connections.Select(c => new ConnectionSource(c.Path, c.Config)).ToList());
+        var definition = ConfigLoader.Load(main).ToNodeDefinition();
         return new RunningNode(await ConcentratorNode.StartAsync(definition), dir, new IPEndPoint(IPAddress.Loopback, port));
     }
 

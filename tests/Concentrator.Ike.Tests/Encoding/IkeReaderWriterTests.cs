@@ -119,4 +119,31 @@ public sealed class IkeReaderWriterTests
         Assert.False(header.IsFromInitiator);
         Assert.Equal((uint)datagram.Length, header.Length);
     }
+
+    [Fact]
+    public void IkeHeader_TryRead_SameFieldsAsReadAndTrailingOctetsLeftToCaller()
+    {
+        byte[] message = SampleMessages.IkeSaInitResponse().ToArray();
+        byte[] datagram = [.. message, 0xEE, 0xEE];
+
+        Assert.True(IkeHeader.TryRead(datagram, out IkeHeader header));
+        Assert.Equal(IkeHeader.Read(message), header);
+        Assert.Equal(SampleMessages.SpiI, header.ReceiverSpi);
+    }
+
+    [Fact]
+    public void IkeHeader_TryRead_ShortWrongVersionOrLengthBeyondData_FalseAndDefault()
+    {
+        byte[] message = SampleMessages.IkeSaInitResponse().ToArray();
+        byte[] wrongVersion = [.. message];
+        wrongVersion[17] = 0x10;
+        byte[] lengthBelowHeader = [.. message];
+        lengthBelowHeader.AsSpan(24, 4).Clear();
+
+        Assert.False(IkeHeader.TryRead(message.AsSpan(0, 27), out IkeHeader header));
+        Assert.Equal(default, header);
+        Assert.False(IkeHeader.TryRead(message.AsSpan(0, message.Length - 1), out _));
+        Assert.False(IkeHeader.TryRead(wrongVersion, out _));
+        Assert.False(IkeHeader.TryRead(lengthBelowHeader, out _));
+    }
 }

@@ -1,5 +1,4 @@
 using Concentrator.Host.Configuration;
-using Concentrator.Server.Runtime;
 
 namespace Concentrator.Interop.Tests.Lab;
 
@@ -16,7 +15,7 @@ internal sealed record GatewayOverrides(string Server = "", string Connection = 
     public string WriteCopy(string repoMain, string targetDir)
     {
         var loaded = ConfigLoader.Load(repoMain);
-        var node = NodeDefinition.Load(loaded.Config, loaded.MainFile, loaded.Connections.Select(c => new ConnectionSource(c.Path, c.Config)).ToList());
+        var node = loaded.ToNodeDefinition();
         var configDir = Path.Combine(targetDir, "config");
         Directory.CreateDirectory(configDir);
         foreach (var file in loaded.Connections)

@@ -6,7 +6,6 @@ using System.Text.RegularExpressions;
 using Concentrator.Host.Configuration;
 using Concentrator.Server.Config;
 using Concentrator.Server.Pools;
-using Concentrator.Server.Runtime;
 
 namespace Concentrator.Interop.Tests.Lab;
 
@@ -76,8 +75,7 @@ internal sealed partial class RoadWarriorLab : IDisposable
         // journal in the lab's folder: labs must not inherit each other's leases through /var/lib/concentrator.
         var main = (overrides ?? new GatewayOverrides()).WriteCopy(Path.Combine(RepoPaths.Root, "HOCON.conf"), Path.Combine(_dir.Path, "gateway"));
 
-        var loaded = ConfigLoader.Load(main);
-        var node = NodeDefinition.Load(loaded.Config, loaded.MainFile, loaded.Connections.Select(c => new ConnectionSource(c.Path, c.Config)).ToList());
+        var node = ConfigLoader.Load(main).ToNodeDefinition();
         var connection = node.Connections[0];
         Server = node.Server;
         Connection = connection;

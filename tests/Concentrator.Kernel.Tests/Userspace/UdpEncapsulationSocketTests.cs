@@ -28,15 +28,6 @@ public class UdpEncapsulationSocketTests
         Assert.DoesNotContain("us-probe-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), NetnsPairList());
     }
 
-    [Theory]
-    [InlineData("auto", DataplaneMode.Auto)]
-    [InlineData(" Kernel ", DataplaneMode.Kernel)]
-    [InlineData("userspace", DataplaneMode.Userspace)]
-    public void ParseSetting_KnownValue_Parsed(string value, DataplaneMode mode)
-    {
-        Assert.Equal(mode, DataplaneProbe.ParseSetting(value));
-    }
-
     [Fact]
     public void Decide_ExplicitSetting_NoProbeAndSaysConfigured()
     {
@@ -44,13 +35,6 @@ public class UdpEncapsulationSocketTests
 
         Assert.Equal(DataplaneMode.Kernel, choice.Mode);
         Assert.Contains("configured", choice.Reason, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void ParseSetting_Typo_ActionableError()
-    {
-        var e = Assert.Throws<FormatException>(() => DataplaneProbe.ParseSetting("usrspace"));
-        Assert.Contains("auto, kernel or userspace", e.Message, StringComparison.Ordinal);
     }
 
     private static string NetnsPairList() => NetnsPair.Run("ip", "netns", "list");

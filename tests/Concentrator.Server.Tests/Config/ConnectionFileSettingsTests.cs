@@ -30,8 +30,8 @@ public sealed class ConnectionFileSettingsTests
 
         var c = Assert.Single(file.Connections);
         Assert.Equal("road-warrior", c.Name);
-        Assert.Equal(new EndpointSettings("gw.example.net", AuthMethod.Psk), c.Local);
-        Assert.Equal(new EndpointSettings("%any", AuthMethod.Psk), c.Remote);
+        Assert.Equal(new EndpointSettings("gw.example.net", AuthClass.Psk), c.Local);
+        Assert.Equal(new EndpointSettings("%any", AuthClass.Psk), c.Remote);
         Assert.Equal(["aes256gcm16-prfsha256-x25519", "aes256-sha256-ecp256"], c.IkeProposals);
         Assert.Equal(["aes256gcm16", "aes256-sha256"], c.EspProposals);
         Assert.Equal([IPNetwork.Parse("198.51.100.0/24")], c.LocalTs);

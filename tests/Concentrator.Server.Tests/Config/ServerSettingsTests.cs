@@ -1,5 +1,6 @@
 using System.Net;
 using Akka.Configuration;
+using Concentrator.Kernel.Userspace;
 using Concentrator.Server.Config;
 
 namespace Concentrator.Server.Tests.Config;
@@ -31,8 +32,8 @@ public sealed class ServerSettingsTests
         var file = ConnectionFileSettings.From(ConfigurationFactory.ParseString("c { remote.auth = pubkey, local.auth = pubkey }"), "c.conf");
         var c = Assert.Single(file.Connections);
 
-        Assert.Equal(new EndpointSettings("", AuthMethod.Pubkey), c.Local);
-        Assert.Equal(new EndpointSettings("%any", AuthMethod.Pubkey), c.Remote);
+        Assert.Equal(new EndpointSettings("", AuthClass.Pubkey), c.Local);
+        Assert.Equal(new EndpointSettings("%any", AuthClass.Pubkey), c.Remote);
         Assert.Equal(["aes256gcm16-prfsha256-x25519", "aes256-sha256-ecp256"], c.IkeProposals);
         Assert.Equal(["aes256gcm16", "aes256-sha256"], c.EspProposals);
         Assert.Equal([IPNetwork.Parse("0.0.0.0/0")], c.LocalTs);

@@ -19,8 +19,8 @@ public sealed class InterfaceActorTests : TestKit
 
     internal static ConnectionSettings Connection(string name, string ipsecInterface, params string[] pools) =>
         new(name, name + ".conf",
-            new EndpointSettings("gw.example.net", AuthMethod.Psk),
-            new EndpointSettings("%any", AuthMethod.Psk),
+            new EndpointSettings("gw.example.net", AuthClass.Psk),
+            new EndpointSettings("%any", AuthClass.Psk),
             ["aes256gcm16-prfsha256-x25519"],
             ["aes256gcm16"],
             [IPNetwork.Parse("198.51.100.0/24")],

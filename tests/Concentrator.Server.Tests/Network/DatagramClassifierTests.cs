@@ -1,3 +1,5 @@
+using Concentrator.Ike;
+using Concentrator.Ike.Encoding;
 using Concentrator.Server.Network;
 
 namespace Concentrator.Server.Tests.Network;
@@ -12,8 +14,8 @@ public sealed class DatagramClassifierTests
         var kind = DatagramClassifier.Classify(m, natT: false, out var header, out var range);
 
         Assert.Equal(DatagramKind.Ike, kind);
-        Assert.Equal(new IkeHeaderInfo(0x1122334455667788, 0, 34, 0x08, 0), header);
-        Assert.Equal(0UL, header.OurSpi);
+        Assert.Equal((0x1122334455667788UL, 0UL, ExchangeType.IkeSaInit, IkeHeaderFlags.Initiator, 0U, 38U), (header.InitiatorSpi, header.ResponderSpi, header.ExchangeType, header.Flags, header.MessageId, header.Length));
+        Assert.Equal(0UL, header.ReceiverSpi);
         Assert.Equal((0, 38), (range.Start.Value, range.End.Value));
     }
 
@@ -23,12 +25,12 @@ public sealed class DatagramClassifierTests
         var m = IkeBytes.WithMarker(IkeBytes.Message(1, 0xAABB, exchange: 35, messageId: 1));
 
         Assert.Equal(DatagramKind.Ike, DatagramClassifier.Classify(m, natT: true, out var header, out var range));
-        Assert.Equal(0xAABBUL, header.OurSpi);
+        Assert.Equal(0xAABBUL, header.ReceiverSpi);
         Assert.Equal((4, 32), (range.Start.Value, range.End.Value));
     }
 
     [Fact]
-    public void Classify_ResponseToOurRequest_OurSpiIsInitiatorSpi()
+    public void Classify_ResponseToOurRequest_ReceiverSpiIsInitiatorSpi()
     {
         // We initiated (I flag clear in the peer's response): our SPI is the initiator SPI.
         var m = IkeBytes.Message(0x77, 0x99, exchange: 37, flags: 0x20);
@@ -36,7 +38,7 @@ public sealed class DatagramClassifierTests
         DatagramClassifier.Classify(m, natT: false, out var header, out _);
 
         Assert.True(header.IsResponse);
-        Assert.Equal(0x77UL, header.OurSpi);
+        Assert.Equal(0x77UL, header.ReceiverSpi);
     }
 
     [Fact]

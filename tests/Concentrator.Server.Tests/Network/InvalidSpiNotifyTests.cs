@@ -10,7 +10,7 @@ public sealed class InvalidSpiNotifyTests
     [Fact]
     public void For_InformationalRequestOfInitiator_UnprotectedResponseWithSpisMessageIdAndExchangeCopied()
     {
-        var request = new IkeHeaderInfo(0x1111, 0x2222, (byte)ExchangeType.Informational, IkeHeaderInfo.FlagInitiator, 7);
+        var request = Header(IkeHeaderFlags.Initiator);
 
         var answer = IkeMessage.Parse(InvalidSpiNotify.For(request)!);
 
@@ -23,8 +23,11 @@ public sealed class InvalidSpiNotifyTests
     [Fact]
     public void For_Response_NoAnswer()
     {
-        var response = new IkeHeaderInfo(0x1111, 0x2222, (byte)ExchangeType.Informational, IkeHeaderInfo.FlagResponse, 7);
+        var response = Header(IkeHeaderFlags.Response);
 
         Assert.Null(InvalidSpiNotify.For(response));
     }
+
+    private static IkeHeader Header(IkeHeaderFlags flags) =>
+        new(0x1111, 0x2222, PayloadType.None, 0x20, ExchangeType.Informational, flags, 7, 28);
 }

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Concentrator.Ike.Crypto;
+using Concentrator.Ike.Encoding;
 using Concentrator.Ike.Sa;
 using Concentrator.Server.Config;
 using Concentrator.Server.Network;
@@ -23,7 +24,7 @@ public sealed class IkeSaDispatcherTests : TestKit
 
     private static NewSa NewSa(byte[] message, IActorRef socket)
     {
-        Assert.Equal(DatagramKind.Ike, DatagramClassifier.Classify(message, natT: false, out IkeHeaderInfo header, out _));
+        Assert.Equal(DatagramKind.Ike, DatagramClassifier.Classify(message, natT: false, out IkeHeader header, out _));
         return new NewSa(SaActorHarness.Datagram(message, socket) with { Header = header });
     }
 

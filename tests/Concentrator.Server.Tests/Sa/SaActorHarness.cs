@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.TestKit;
 using Concentrator.Ike;
 using Concentrator.Ike.Crypto;
+using Concentrator.Ike.Encoding;
 using Concentrator.Ike.Encoding.Payloads;
 using Concentrator.Ike.Sa;
 using Concentrator.Ike.Sa.Authenticators;
@@ -114,8 +115,12 @@ internal sealed class SaActorHarness : IDisposable
 
     public IkeSaEnvironment Environment { get; }
 
-    public static IkeDatagram Datagram(byte[] message, IActorRef socket) =>
-        new(ServerEndpoint, ClientEndpoint, false, default, message, socket);
+    /// <summary>The message as the socket hands it on: with its header read (default when it has none).</summary>
+    public static IkeDatagram Datagram(byte[] message, IActorRef socket)
+    {
+        IkeHeader.TryRead(message, out IkeHeader header);
+        return new(ServerEndpoint, ClientEndpoint, false, header, message, socket);
+    }
 
     public void Deliver(byte[] datagram) => Actor.Tell(Datagram(datagram, Socket.Ref));
 
