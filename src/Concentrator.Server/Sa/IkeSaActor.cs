@@ -21,6 +21,7 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
     private readonly IkeSaEnvironment _env;
     private readonly IkeSaActorSettings _settings;
     private readonly IActorRef _kernel;
+    private readonly IkeSpis? _spis;
     private readonly bool _requireCookie;
     private IActorRef _socket = ActorRefs.Nobody;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -34,9 +35,15 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
         _settings = environment.Settings;
         _kernel = environment.Kernel;
         _requireCookie = requireCookie;
-        // The actor owns the kernel hooks: they only record, the kernel actor is told after Process returns.
-        _sa = IkeSa.CreateResponder(config, environment.Services with { InstallChildSa = _added.Add, UninstallChildSa = _removed.Add },
-            local, remote);
+        _spis = environment.Spis is { } table ? new IkeSpis(table, Self) : null;
+        // The actor owns the kernel hooks: they only record, the kernel actor is told after Process returns. The SPIs
+        // (this SA's, and a rekeyed SA's) are drawn by the SPI table for this actor, so none can collide later.
+        _sa = IkeSa.CreateResponder(config, environment.Services with
+        {
+            InstallChildSa = _added.Add,
+            UninstallChildSa = _removed.Add,
+            IkeSpiAllocator = _spis is null ? environment.Services.IkeSpiAllocator : _spis.Allocate,
+        }, local, remote);
     }
 
     /// <summary>What the actor waits for. One receive method switching on this field instead of Become: with a
@@ -62,14 +69,6 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
     protected override void PreStart()
     {
         _lastHeard = _sa.Services.Time.GetTimestamp();
-        if (_env.Spis is { } spis && !spis.TryRegister(_sa.ResponderSpi, Self))
-        {
-            // RFC 7296 §2.6 wants our SPIs unique; a collision of 64 random bits ends this SA, the peer retries.
-            _log.Warning("{0}: SPI already taken", _sa);
-            Context.Stop(Self);
-            return;
-        }
-
         Timers.StartSingleTimer(HalfOpenKey, HalfOpenExpired.Instance, _settings.HalfOpenTimeout);
     }
 
@@ -83,8 +82,8 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
         RemoveAllChildren();
         // Gives the virtual IPs back to the pool and zeroes the keys.
         _sa.Dispose();
-        _env.Spis?.Unregister(_sa.ResponderSpi, Self);
         RetireNow();
+        _spis?.ReleaseAll();
     }
 
     protected override void OnReceive(object message)

@@ -17,7 +17,7 @@ namespace Concentrator.Server.Sa;
 /// answers N(COOKIE) (RFC 7296 §2.6) and creates nothing, at the half-open limit it drops the request. Every such
 /// end is counted in <see cref="DatagramDrops"/>. It remembers half-open SAs by (SPIi, peer) so a retransmitted
 /// IKE_SA_INIT, which still has a zero SPIr, reaches the SA that answered it instead of creating a second one; the
-/// SA actor registers its own SPI in the <see cref="SpiTable"/>.
+/// SA actor's SPI is drawn and registered in the <see cref="SpiTable"/> when its IkeSa is made.
 /// </summary>
 public sealed class IkeSaDispatcher : ReceiveActor
 {

@@ -10,10 +10,11 @@ namespace Concentrator.Server.Sa;
 
 /// <summary>What every IKE SA actor of a connection shares: the services of its IkeSa (clock, randomness, address
 /// pool, cookies; the kernel hooks are the actor's own), the kernel actor, the timers and, optionally, the SPI table
-/// it registers in, the identity registry and an observer told of <see cref="IkeSaEstablished"/>.</summary>
+/// its SPIs are drawn from, the identity registry and an observer told of <see cref="IkeSaEstablished"/>.</summary>
 public sealed record IkeSaEnvironment(IkeSaServices Services, IActorRef Kernel, IkeSaActorSettings Settings)
 {
-    /// <summary>The actor registers its SPI here on start and removes it on stop; null in tests that route by hand.</summary>
+    /// <summary>Where the actor's IKE SPIs are drawn and registered in one step (its IkeSa's IkeSpiAllocator), and
+    /// removed when the SA ends; null in tests that route by hand.</summary>
     public SpiTable? Spis { get; init; }
 
     /// <summary>An <see cref="IdentityRegistryActor"/>, or null for no uniqueness of identities.</summary>
