@@ -21,8 +21,8 @@ public sealed partial class IkeSaActor
 
     /// <summary>Datagrams kept while an install is in flight; a peer retransmits, so more than a few only cost memory.</summary>
     private const int MaxStashedDatagrams = 16;
-    private readonly List<ChildSa> _added = [];
-    private readonly List<ChildSa> _removed = [];
+    private readonly List<ChildSa> _added;
+    private readonly List<ChildSa> _removed;
     private readonly Dictionary<ChildSa, InstallChild> _installed = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<long, ChildSa> _waitingForKernel = [];
 

@@ -11,8 +11,10 @@ namespace Concentrator.Server.Sa;
 /// One IKE SA: a thin actor over the pure <see cref="IkeSa"/> (which holds all protocol logic). It feeds it the
 /// datagrams the socket routes here, sends what it answers through the socket actor, runs its timers
 /// (retransmission, half-open, DPD; IkeSaActor.Timers.cs) and puts its CHILD SAs into the kernel through the kernel
-/// actor before the message that completes them leaves (IkeSaActor.Kernel.cs). On stop it removes its CHILD SAs,
-/// gives its virtual IPs back (<see cref="IkeSa.Dispose"/>) and unregisters its SPI.
+/// actor before the message that completes them leaves (IkeSaActor.Kernel.cs). The handshake runs in an actor under
+/// the dispatcher; once IKE_AUTH established the SA it moves to an actor under its connection's home
+/// (IkeSaActor.Handover.cs). On stop it removes its CHILD SAs, gives its virtual IPs back
+/// (<see cref="IkeSa.Dispose"/>) and unregisters its SPIs.
 /// </summary>
 public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
 {
@@ -25,7 +27,7 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
     private readonly bool _requireCookie;
     private IActorRef _socket = ActorRefs.Nobody;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<DropReason, int> _drops = [];
+    private readonly Dictionary<DropReason, int> _drops;
     private int _internalErrors;
     private bool _established;
 
@@ -35,6 +37,9 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
         _settings = environment.Settings;
         _kernel = environment.Kernel;
         _requireCookie = requireCookie;
+        _added = [];
+        _removed = [];
+        _drops = [];
         _spis = environment.Spis is { } table ? new IkeSpis(table, Self) : null;
         // The actor owns the kernel hooks: they only record, the kernel actor is told after Process returns. The SPIs
         // (this SA's, and a rekeyed SA's) are drawn by the SPI table for this actor, so none can collide later.
@@ -53,6 +58,7 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
         Active,
         AwaitingIdentity,
         AwaitingKernel,
+        HandingOver,
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -68,12 +74,24 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
 
     protected override void PreStart()
     {
+        if (_arrived is { } handover)
+        {
+            ArriveFromHandshake(handover);
+            return;
+        }
+
         _lastHeard = _sa.Services.Time.GetTimestamp();
         Timers.StartSingleTimer(HalfOpenKey, HalfOpenExpired.Instance, _settings.HalfOpenTimeout);
     }
 
     protected override void PostStop()
     {
+        if (_handedOver)
+        {
+            // The SA lives on in the actor it moved to: its leases, SPIs and CHILD SAs stay.
+            return;
+        }
+
         foreach (ChildSa child in _sa.ChildSas.Concat(_installed.Keys))
         {
             _env.ChildSpis?.Release(child.InboundSpi);
@@ -95,6 +113,9 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
                 break;
             case Phase.AwaitingIdentity:
                 AwaitingIdentity(message);
+                break;
+            case Phase.HandingOver:
+                HandingOver(message);
                 break;
             default:
                 Active(message);
@@ -207,17 +228,29 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
             _log.Debug("{0}: {1}", _sa, detail);
         }
 
+        if (MovesNow)
+        {
+            HandOver(result.Outbound);
+            return;
+        }
+
+        Proceed(result.Outbound);
+    }
+
+    /// <summary>After a step: claims the identity once the SA is established, then installs or sends.</summary>
+    private void Proceed(IReadOnlyList<byte[]> outbound)
+    {
         if (!_claimed && _sa.State == IkeSaState.Established && _env.Identities is { } identities && _sa.RemoteIdentity is { } identity)
         {
             // Uniqueness first (IkeSaActor.Identity.cs): an older SA of this identity leaves the kernel before this
             // one's CHILD SAs go in, since with the same virtual IP both would install the same selectors.
             _claimed = true;
             identities.Tell(new ClaimIdentity(identity, _sa.InitialContactReceived));
-            AwaitIdentity(result.Outbound);
+            AwaitIdentity(outbound);
             return;
         }
 
-        Continue(result.Outbound);
+        Continue(outbound);
     }
 
     /// <summary>Installs the step's new CHILD SAs (holding the answer until the kernel has them) or sends the answer.</summary>

@@ -10,7 +10,7 @@ namespace Concentrator.Server.Sa;
 /// the SA that uses them ends, including one drawn for a rekey that never completed. Used on the holding actor's
 /// thread only.
 /// </summary>
-internal sealed class IkeSpis(SpiTable table, IActorRef owner)
+public sealed class IkeSpis(SpiTable table, IActorRef owner)
 {
     private readonly HashSet<ulong> _held = [];
 

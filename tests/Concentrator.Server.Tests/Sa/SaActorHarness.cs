@@ -80,7 +80,8 @@ internal sealed class SaActorHarness : IDisposable
     private readonly TestKitBase _kit;
 
     public SaActorHarness(TestKitBase kit, IkeSaActorSettings? settings = null, IActorRef? identities = null, int clientSeed = 1,
-        string clientId = "client@example.org", bool initialContact = true, TestProbe? kernel = null, string esp = "aes256gcm16")
+        string clientId = "client@example.org", bool initialContact = true, TestProbe? kernel = null, string esp = "aes256gcm16",
+        IActorRef? home = null)
     {
         _kit = kit;
         Socket = kit.CreateTestProbe();
@@ -94,6 +95,8 @@ internal sealed class SaActorHarness : IDisposable
             Spis = Spis,
             ChildSpis = ChildSpis,
             Identities = identities,
+            Home = home,
+            Connection = "rw",
         };
         Actor = kit.Sys.ActorOf(IkeSaActor.Props(ServerConfig(esp), ServerEndpoint, ClientEndpoint, Environment));
     }
