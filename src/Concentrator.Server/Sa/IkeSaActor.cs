@@ -92,7 +92,7 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
             return;
         }
 
-        foreach (ChildSa child in _sa.ChildSas.Concat(_installed.Keys))
+        foreach (ChildSa child in _sa.ChildSas.Concat(_reqids.Keys))
         {
             _env.ChildSpis?.Release(child.InboundSpi);
         }
@@ -293,7 +293,7 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
                     _env.Observer?.Tell(new IkeSaEstablished(_sa.ResponderSpi, _sa.RemoteIdentity));
                     StartIkeLifetime();
                     _log.Info("{0}: established with {1} at {2}{3}, virtual IP {4}, {5} CHILD SA(s)", _sa, _sa.RemoteIdentity,
-                        _sa.RemoteEndpoint, NatNote(), _sa.VirtualIps.Count == 0 ? "none" : string.Join(", ", _sa.VirtualIps), _installed.Count);
+                        _sa.RemoteEndpoint, NatNote(), _sa.VirtualIps.Count == 0 ? "none" : string.Join(", ", _sa.VirtualIps), _reqids.Count);
                 }
 
                 if (_settings.DpdDelay > TimeSpan.Zero && !Timers.IsTimerActive(DpdKey))
@@ -362,7 +362,7 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
         _sa.ResponderSpi,
         _sa.RemoteIdentity?.ToString(),
         _sa.VirtualIps.ToList(),
-        _installed.Count,
+        _reqids.Count,
         new Dictionary<DropReason, int>(_drops),
         _retransmissions,
         _internalErrors,

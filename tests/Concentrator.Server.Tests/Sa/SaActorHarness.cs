@@ -151,6 +151,14 @@ internal sealed class SaActorHarness : IDisposable
         return install;
     }
 
+    /// <summary>Asserts that <paramref name="remove"/> names the CHILD SA of <paramref name="install"/> (the kernel
+    /// actor, which recorded the install, knows its states and policies: KernelActorTests).</summary>
+    public static void AssertNames(RemoveChildSa remove, InstallChild install) =>
+        Assert.Equal((install.Reqid, install.Sas[0].Request.Id.Spi, install.Sas[1].Request.Id.Spi), (remove.Reqid, remove.InboundSpi, remove.OutboundSpi));
+
+    /// <summary>Asserts that the kernel probe is told to remove everything this SA's actor installed.</summary>
+    public void ExpectAllRemoved() => Assert.Equal(Actor, Kernel.ExpectMsg<RemoveOwnedBy>().Owner);
+
     public IkeSaStatus Status() => Actor.Ask<IkeSaStatus>(GetIkeSaStatus.Instance, TimeSpan.FromSeconds(3)).GetAwaiter().GetResult();
 
     public void Dispose() => Initiator.Dispose();
