@@ -38,7 +38,8 @@ public sealed class SpiTable
     /// <paramref name="from"/> (an IKE SA moving to the actor of its established phase).</summary>
     public bool Transfer(ulong spi, IActorRef from, IActorRef to) => _bySpi.TryUpdate(spi, to, from);
 
-    /// <summary>False when the SPI is taken (pick another one: RFC 7296 section 2.6 only asks SPIs to be unique to us).</summary>
+    /// <summary>Registers a chosen SPI (tests that route a known SPI by hand; the node draws with <see cref="Allocate"/>).
+    /// False when the SPI is taken.</summary>
     public bool TryRegister(ulong spi, IActorRef sa) => spi != 0 && _bySpi.TryAdd(spi, sa);
 
     /// <summary>Removes the entry only if it still points at <paramref name="sa"/>.</summary>

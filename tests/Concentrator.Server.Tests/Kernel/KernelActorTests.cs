@@ -200,6 +200,27 @@ public sealed class KernelActorTests : TestKit
     }
 
     [Fact]
+    public void RemoveChildSa_RekeyedReqid_NewOneRemovedFirst_PoliciesStayForTheOld()
+    {
+        // Before the kernel actor kept the one record, the IKE SA actor handed the policies to the newer CHILD SA's
+        // record: removing the newer one first took the policies while the older one's states still carried traffic.
+        var kernel = Start();
+        var owner = CreateTestProbe();
+        kernel.Tell(Child(1, 0x4000_0b01, 0xC0000b01, 0xAAAA0b01), owner);
+        kernel.Tell(Child(2, 0x4000_0b01, 0xC0000b02, 0xAAAA0b02) with { ReplacePolicies = true }, owner);
+        owner.ExpectMsg(new KernelDone(1));
+        owner.ExpectMsg(new KernelDone(2));
+
+        kernel.Tell(new RemoveChildSa(3, 0x4000_0b01, 0xC0000b02, 0xAAAA0b02), owner);
+        owner.ExpectMsg(new KernelDone(3));
+        Assert.Equal((2, 3), (_kernel.Sas.Count, _kernel.Policies.Count));
+
+        kernel.Tell(new RemoveChildSa(4, 0x4000_0b01, 0xC0000b01, 0xAAAA0b01), owner);
+        owner.ExpectMsg(new KernelDone(4));
+        Assert.True(_kernel.IsEmpty);
+    }
+
+    [Fact]
     public void RemoveChildSa_AfterRefusedRekey_TakesStatesAndPolicies()
     {
         var kernel = Start();
