@@ -59,6 +59,7 @@ public sealed partial class IkeSaActor
     private readonly List<(object Message, IActorRef Sender)> _forward = [];
     private IkeSaHandover? _arrived;
     private bool _handedOver;
+    private bool _movedIn;
 
     private sealed record HandoverTimeout
     {
@@ -94,8 +95,6 @@ public sealed partial class IkeSaActor
 
     /// <summary>True when this step established the SA and it has a home to move to (it moves once).</summary>
     private bool MovesNow => _env.Home is not null && !_movedIn && !_established && _sa.State == IkeSaState.Established;
-
-    private bool _movedIn;
 
     private void HandOver(IReadOnlyList<byte[]> outbound)
     {
