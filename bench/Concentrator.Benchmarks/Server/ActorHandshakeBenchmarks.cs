@@ -7,6 +7,7 @@ using BenchmarkDotNet.Attributes;
 using Concentrator.Ike.Sa;
 using Concentrator.Kernel;
 using Concentrator.Server.Config;
+using Concentrator.Server.Interfaces;
 using Concentrator.Server.Kernel;
 using Concentrator.Server.Network;
 using Concentrator.Server.Sa;
@@ -21,7 +22,7 @@ namespace Concentrator.Benchmarks.Server;
 /// directly, the CHILD SA goes into the kernel by direct <see cref="IKernelIpsec"/> calls.</item>
 /// <item><see cref="ActorPath"/>: each datagram enters the real <see cref="IkeSocketActor"/> as <see cref="InjectIke"/>
 /// (what the userspace dataplane hands it from port 4500), is classified and routed by SPI to the
-/// <see cref="IkeSaDispatcher"/> / <see cref="IkeSaActor"/>, the CHILD SA goes through the <see cref="KernelActor"/>,
+/// <see cref="IkeSaDispatcher"/> / <see cref="IkeSaActor"/> (moving to its <see cref="InterfaceActor"/> once established), the CHILD SA goes through the <see cref="KernelActor"/>,
 /// and the response comes back through the socket actor's NAT-T transport.</item>
 /// </list>
 /// Both use <see cref="InMemoryKernelIpsec"/> (no netlink, no syscalls) and no UDP socket, so the ratio is the
@@ -51,7 +52,15 @@ public class ActorHandshakeBenchmarks
         _system = ActorSystem.Create("bench", config.WithFallback(ConfigurationFactory.Default()));
         var kernelActor = _system.ActorOf(KernelActor.Props(_kernel, new KernelSettings(BatchSize: 64, QueueBound: 100_000)), "kernel");
         var settings = IkeSaActorSettings.Default with { DpdDelay = TimeSpan.Zero, IfId = 7 };
-        var environment = new IkeSaEnvironment(new IkeSaServices { AddressAllocator = _pool }, kernelActor, settings) { Spis = _spis };
+        // As in a node: established SAs move from the dispatcher to their connection's interface actor.
+        var home = _system.ActorOf(InterfaceActor.Props(IpsecInterfaceSetting.None, kernelActor, new InterfaceSettings(1400, "")),
+            InterfaceActor.NameFor(IpsecInterfaceSetting.None));
+        var environment = new IkeSaEnvironment(new IkeSaServices { AddressAllocator = _pool }, kernelActor, settings)
+        {
+            Spis = _spis,
+            Home = home,
+            Connection = "bench",
+        };
         var dispatcher = _system.ActorOf(IkeSaDispatcher.Props(_responderConfig, environment, new HalfOpenSettings(int.MaxValue, int.MaxValue, int.MaxValue, TimeSpan.FromMinutes(1))), "ike-sas");
         var options = new IkeSocketOptions([IPAddress.Loopback], 0, 0)
         {
@@ -92,7 +101,7 @@ public class ActorHandshakeBenchmarks
         initiator.Process(authResponse.Message!, ServerBenchSetup.Gateway, ServerBenchSetup.Client);
         foreach (var install in installed)
         {
-            RemoveDirect(_kernel, ChildSaKernelRequests.Remove(install, 0));
+            RemoveDirect(_kernel, new RemoveChild(0, install.Reqid, install.Sas.Select(s => s.Request.Id).ToList(), install.Policies.Select(p => p.Id).ToList()));
         }
 
         return Established(initiator);

@@ -141,6 +141,11 @@ public sealed partial class IkeSa : IDisposable
 
     internal ulong NewSpi()
     {
+        if (Services.IkeSpiAllocator is { } allocator)
+        {
+            return allocator();
+        }
+
         Span<byte> spi = stackalloc byte[8];
         ulong value = 0;
         while (value == 0)

@@ -25,6 +25,11 @@ public sealed record IkeSaServices
     /// CHILD SAs share one; without it they are drawn at random from the range RFC 4303 §2.1 leaves free (256 and up).</summary>
     public Func<uint>? ChildSpiAllocator { get; init; }
 
+    /// <summary>Our IKE SPIs (the SA's own and that of an IKE SA that replaces it by rekeying), drawn and registered
+    /// in one step by the node's SPI table so none is ever shared; without it they are drawn from
+    /// <see cref="Random"/> (tests, the load generator).</summary>
+    public Func<ulong>? IkeSpiAllocator { get; init; }
+
     /// <summary>The COOKIE secret (RFC 7296 §2.6), shared by all responder SAs of a socket.</summary>
     public CookieGenerator? Cookies { get; init; }
 

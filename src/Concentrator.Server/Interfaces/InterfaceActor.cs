@@ -4,15 +4,19 @@ using Akka.Event;
 using Concentrator.Kernel;
 using Concentrator.Server.Config;
 using Concentrator.Server.Kernel;
+using Concentrator.Server.Sa;
 
 namespace Concentrator.Server.Interfaces;
 
 /// <summary>
 /// One per <c>ipsec-interface</c> number: owns the device ipsecN (creates it, or adopts one the operator made and
-/// then never deletes it), one route per address pool of its connections through it, and supervises the IKE SA
-/// actors of those connections. Connections with <c>ipsec-interface = no</c> live under an instance of their own
-/// without a device (policy-based: the XFRM policies steer the traffic, no route is needed). The device is
-/// reference-counted across connections: the last <see cref="DetachConnection"/> removes it and stops the actor.
+/// then never deletes it), one route per address pool of its connections through it, and supervises the established
+/// IKE SAs of those connections: the actor of an SA's handshake (under the dispatcher) hands the SA over once IKE_AUTH
+/// has chosen its connection (<see cref="SpawnSa"/>), and the SA's actor lives here as a child named after its SPI.
+/// Connections with <c>ipsec-interface = no</c> live under an instance of their own without a device, named
+/// "policy-based" (the XFRM policies steer the traffic, no route is needed). The device is reference-counted across
+/// connections: the last <see cref="DetachConnection"/> stops the connections' SAs, removes the device and stops
+/// the actor. At shutdown <see cref="DeleteAllIkeSas"/> deletes every SA here towards its peer.
 /// </summary>
 public sealed partial class InterfaceActor : ReceiveActor
 {
@@ -27,6 +31,7 @@ public sealed partial class InterfaceActor : ReceiveActor
     private readonly HashSet<IPNetwork> _routed = [];
     private readonly List<(AttachConnection Attach, IActorRef ReplyTo)> _waitingForDevice = [];
     private readonly Dictionary<IActorRef, string> _children = [];
+    private readonly SupervisedSas _sas = new();
     private long _nextCorrelation;
     private int? _index;
     private bool _managed;
@@ -43,6 +48,7 @@ public sealed partial class InterfaceActor : ReceiveActor
         Receive<DetachConnection>(d => OnDetach(d, Sender));
         Receive<SpawnSa>(OnSpawn);
         Receive<Terminated>(OnTerminated);
+        Receive<DeleteAllIkeSas>(d => _sas.DeleteAll(d, Sender));
         Receive<GetInterfaceState>(_ => Sender.Tell(new InterfaceState(
             _setting.InterfaceName, _index, _managed, _connections.Keys.Order(StringComparer.Ordinal).ToList(), _routed.ToList(), _children.Count)));
         Receive<KernelDone>(r => Resume(r.CorrelationId, r));
@@ -51,8 +57,9 @@ public sealed partial class InterfaceActor : ReceiveActor
     }
 
     /// <summary>A failing IKE SA is stopped, never restarted: a restart would re-run its constructor with the
-    /// peer's state lost, and the peer would be left talking to an SA that forgot its keys. Stopping it lets the
-    /// kernel actor and the address pools, which watch it, remove its CHILD SAs and release its addresses.</summary>
+    /// peer's state lost, and the peer would be left talking to an SA that forgot its keys. Stopping it runs its
+    /// PostStop, which gives its addresses back to the pool and its SPIs to their tables; the kernel actor, which
+    /// watches every actor that installed something, removes its CHILD SAs.</summary>
     public static SupervisorStrategy SaSupervision { get; } =
         new OneForOneStrategy(maxNrOfRetries: -1, withinTimeRange: Timeout.InfiniteTimeSpan, localOnlyDecider: _ => Directive.Stop);
 
@@ -117,14 +124,13 @@ public sealed partial class InterfaceActor : ReceiveActor
         var child = Context.ActorOf(spawn.Props, spawn.Name);
         Context.Watch(child);
         _children[child] = spawn.Connection;
+        _sas.Add(child);
         Sender.Tell(new SaSpawned(spawn.Connection, spawn.Name, child));
     }
 
     private void OnTerminated(Terminated t)
     {
-        if (_children.Remove(t.ActorRef, out var connection))
-        {
-            Context.Parent.Tell(new SaStopped(connection, t.ActorRef));
-        }
+        _children.Remove(t.ActorRef);
+        _sas.Remove(t.ActorRef);
     }
 }

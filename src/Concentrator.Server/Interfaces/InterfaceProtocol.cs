@@ -23,15 +23,12 @@ public sealed record DetachConnection(string Connection);
 
 public sealed record ConnectionDetached(string Connection);
 
-/// <summary>Starts an IKE SA actor as a child of this interface actor (supervised: a failure stops it, never
-/// restarts it). Answered with <see cref="SaSpawned"/>.</summary>
+/// <summary>Starts the established actor of an IKE SA of <paramref name="Connection"/> as a child of this interface
+/// actor (supervised: a failure stops it, never restarts it); sent by the actor of the SA's handshake once IKE_AUTH
+/// established it (Sa/IkeSaActor.Handover.cs). Answered with <see cref="SaSpawned"/>.</summary>
 public sealed record SpawnSa(string Connection, Props Props, string Name);
 
 public sealed record SaSpawned(string Connection, string Name, IActorRef Sa);
-
-/// <summary>An IKE SA actor under this interface stopped (normally or after a failure). Sent to the actor's
-/// parent (the one that created the interface actor), e.g. to drop it from the SPI table.</summary>
-public sealed record SaStopped(string Connection, IActorRef Sa);
 
 /// <summary>Asks for the interface's state; answered with <see cref="InterfaceState"/>.</summary>
 public sealed record GetInterfaceState

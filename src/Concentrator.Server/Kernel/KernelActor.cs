@@ -7,7 +7,10 @@ using Concentrator.Server.Config;
 namespace Concentrator.Server.Kernel;
 
 /// <summary>
-/// The single writer to <see cref="IKernelIpsec"/>. Commands are grouped by what they touch (a CHILD SA's reqid,
+/// The single writer to <see cref="IKernelIpsec"/>, and the one record of what each owner (an IKE SA actor) has
+/// installed (<see cref="OwnedState"/>): an owner names a CHILD SA to remove (<see cref="RemoveChildSa"/>) or all of
+/// its state (<see cref="RemoveOwnedBy"/>, or by stopping) and this actor knows which states and policies that is.
+/// Commands are grouped by what they touch (a CHILD SA's reqid,
 /// a route, an interface): one group runs strictly in arrival order (an install before the remove that follows
 /// it), different groups run concurrently up to <see cref="KernelSettings.BatchSize"/> so the netlink
 /// implementation can pack them into one send. The kernel calls never block the actor: each command runs as a
@@ -101,6 +104,22 @@ public sealed partial class KernelActor : ReceiveActor
         {
             replyTo.Tell(new KernelFailed(command.CorrelationId, Errnos.ENOBUFS, "kernel actor queue full", Describe(command)));
             return;
+        }
+
+        if (command is RemoveChildSa one)
+        {
+            if (_owned.RemovalOf(one) is not { } removal)
+            {
+                // Nothing of it left (rolled back, or already removed with its owner's state): done.
+                if (!replyTo.IsNobody())
+                {
+                    replyTo.Tell(new KernelDone(one.CorrelationId));
+                }
+
+                return;
+            }
+
+            command = removal;
         }
 
         switch (command)

@@ -33,6 +33,13 @@ public sealed record InstallChild(long CorrelationId, uint Reqid, IReadOnlyList<
     public bool ReplacePolicies { get; init; }
 }
 
+/// <summary>Removes what the sender installed for one CHILD SA: its states (<paramref name="InboundSpi"/>,
+/// <paramref name="OutboundSpi"/>) of <paramref name="Reqid"/> and, when no other states of the reqid are left (a
+/// rekey's newer CHILD SA took the policies over, RFC 7296 §1.3.3), the reqid's policies too. The kernel actor
+/// keeps the record of what is installed and turns this into a <see cref="RemoveChild"/>; answered like it, or
+/// with <see cref="KernelDone"/> at once when nothing of the CHILD SA is recorded.</summary>
+public sealed record RemoveChildSa(long CorrelationId, uint Reqid, uint InboundSpi, uint OutboundSpi) : IKernelCommand;
+
 /// <summary>Removes SAs and policies (policies first, so no packet meets a policy whose state is gone). A state
 /// or policy that is already gone (ESRCH/ENOENT) counts as removed; other errors do not stop the rest.</summary>
 public sealed record RemoveChild(long CorrelationId, uint Reqid, IReadOnlyList<SaId> Sas, IReadOnlyList<PolicyId> Policies) : IKernelCommand;

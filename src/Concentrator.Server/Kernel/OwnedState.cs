@@ -4,9 +4,10 @@ using Concentrator.Kernel;
 namespace Concentrator.Server.Kernel;
 
 /// <summary>
-/// What each owner (an IKE SA actor) has installed and not yet removed, by reqid, so the kernel actor can remove
-/// it when the owner stops without cleaning up (a crash stopped by its supervisor). Pure bookkeeping of the
-/// kernel actor; nothing else touches it.
+/// What each owner (an IKE SA actor) has installed and not yet removed, by reqid: the one record of it (the IKE SA
+/// actor keeps only which CHILD SA has which reqid). The kernel actor removes one CHILD SA from it
+/// (<see cref="RemovalOf"/>), everything of an owner that stops or asks (<see cref="TakeAll"/>), and routes
+/// expiries by it. Pure bookkeeping of the kernel actor; nothing else touches it.
 /// </summary>
 internal sealed class OwnedState
 {
@@ -60,6 +61,24 @@ internal sealed class OwnedState
 
         _byOwner.Remove(owner);
         return [owner];
+    }
+
+    /// <summary>What removing one CHILD SA takes: its states of the reqid and, when they are the reqid's last, its
+    /// policies; null when none of its states is recorded.</summary>
+    public RemoveChild? RemovalOf(RemoveChildSa remove)
+    {
+        if (!_ownerOf.TryGetValue(remove.Reqid, out var owner) || !_byOwner[owner].TryGetValue(remove.Reqid, out var child))
+        {
+            return null;
+        }
+
+        var sas = child.Sas.Where(s => s.Spi == remove.InboundSpi || s.Spi == remove.OutboundSpi).ToList();
+        if (sas.Count == 0)
+        {
+            return null;
+        }
+
+        return new RemoveChild(remove.CorrelationId, remove.Reqid, sas, sas.Count == child.Sas.Count ? child.Policies.ToList() : []);
     }
 
     /// <summary>Everything <paramref name="owner"/> still has, as removals, and forgets it.</summary>

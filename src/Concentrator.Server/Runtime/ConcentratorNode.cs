@@ -16,8 +16,8 @@ namespace Concentrator.Server.Runtime;
 
 /// <summary>
 /// The composition root: one running concentrator. It chooses the dataplane, opens the kernel implementation,
-/// and builds the actor tree of DESIGN.md (kernel actor, interface actor for the connection's ipsecN, address
-/// pools, IKE SA dispatcher, IKE sockets). <see cref="StopAsync"/> takes it down again and removes the kernel
+/// and builds the actor tree of DESIGN.md (kernel actor, interface actor for the connection's ipsecN or the
+/// policy-based one, address pools, IKE SA dispatcher, IKE sockets). <see cref="StopAsync"/> takes it down again and removes the kernel
 /// state it owns. This build serves the first connection of the configuration (see <see cref="Connection"/>).
 /// </summary>
 public sealed class ConcentratorNode : IAsyncDisposable
@@ -27,12 +27,12 @@ public sealed class ConcentratorNode : IAsyncDisposable
     /// <summary>How long shutdown waits for the peers to answer their Delete.</summary>
     private static readonly TimeSpan ShutdownDeleteTimeout = TimeSpan.FromSeconds(3);
 
-    private readonly IActorRef? _interface;
+    private readonly IActorRef _interface;
     private LeaseJournal? _leases;
     private int _stopped;
 
     private ConcentratorNode(NodeDefinition definition, DataplaneChoice dataplane, ActorSystem system, IKernelIpsec kernel,
-        IActorRef kernelActor, IActorRef? interfaceActor, IActorRef dispatcher, IActorRef socket, PoolAllocator pools, ConnectionSettings connection)
+        IActorRef kernelActor, IActorRef interfaceActor, IActorRef dispatcher, IActorRef socket, PoolAllocator pools, ConnectionSettings connection)
     {
         Definition = definition;
         Dataplane = dataplane;
@@ -143,17 +143,16 @@ public sealed class ConcentratorNode : IAsyncDisposable
         try
         {
             var kernelActor = system.ActorOf(Kernel.KernelActor.Props(kernel, server.Kernel), "kernel");
-            IActorRef? interfaceActor = null;
-            if (connection.IpsecInterface.IsEnabled)
+            // The home of the connection's established IKE SAs: the actor of its ipsecN, or for ipsec-interface = no
+            // the policy-based one (no device, no routes). concentrator.interfaces.link: the device ipsecN is
+            // attached to (IFLA_XFRM_LINK); empty means none.
+            var link = connection.IpsecInterface.IsEnabled ? LinkIndex.Resolve(server.Interfaces.Link) : 0;
+            var interfaceActor = system.ActorOf(InterfaceActor.Props(connection.IpsecInterface, kernelActor, server.Interfaces, link),
+                InterfaceActor.NameFor(connection.IpsecInterface));
+            var attached = await interfaceActor.Ask<object>(new AttachConnection(connection), AskTimeout, cancellationToken).ConfigureAwait(false);
+            if (attached is AttachFailed attachFailed)
             {
-                // concentrator.interfaces.link: the device ipsecN is attached to (IFLA_XFRM_LINK); empty means none.
-                var link = LinkIndex.Resolve(server.Interfaces.Link);
-                interfaceActor = system.ActorOf(InterfaceActor.Props(connection.IpsecInterface, kernelActor, server.Interfaces, link), connection.IpsecInterface.InterfaceName);
-                var attached = await interfaceActor.Ask<object>(new AttachConnection(connection), AskTimeout, cancellationToken).ConfigureAwait(false);
-                if (attached is AttachFailed failed)
-                {
-                    throw new InvalidOperationException($"connection '{connection.Name}': {connection.IpsecInterface.InterfaceName} could not be set up: {failed.Reason}");
-                }
+                throw new InvalidOperationException($"connection '{connection.Name}': {connection.IpsecInterface.InterfaceName} could not be set up: {attachFailed.Reason}");
             }
 
             var pools = new PoolAllocator(connection.Pools, line => log.Info("{0}: {1}", connection.Name, line), connection.Unique, leases, connection.Name);
@@ -169,6 +168,8 @@ public sealed class ConcentratorNode : IAsyncDisposable
             {
                 ChildSpis = childSpis,
                 Spis = spis,
+                Home = interfaceActor,
+                Connection = connection.Name,
                 // unique = replace: the registry deletes an identity's older SA; keep refuses in IKE_AUTH; never neither.
                 Identities = connection.Unique == UniquePolicy.Replace ? system.ActorOf(IdentityRegistryActor.Props(), "identities") : null,
             };
@@ -208,8 +209,18 @@ public sealed class ConcentratorNode : IAsyncDisposable
         }
     }
 
-    /// <summary>Live IKE SA actors, half-open ones and the total created since start.</summary>
-    public Task<IkeSaDispatcherStats> SaStatsAsync() => Dispatcher.Ask<IkeSaDispatcherStats>(GetIkeSaDispatcherStats.Instance, AskTimeout);
+    /// <summary>The actor that supervises <see cref="Connection"/>'s established IKE SAs: the InterfaceActor of its
+    /// ipsecN (<c>/user/ipsecN</c>), or the policy-based one (<c>/user/policy-based</c>).</summary>
+    public IActorRef Interface => _interface;
+
+    /// <summary>Live IKE SA actors (handshakes under the dispatcher plus established SAs under the interface
+    /// actor), half-open ones and the total created since start.</summary>
+    public async Task<IkeSaDispatcherStats> SaStatsAsync()
+    {
+        var handshakes = await Dispatcher.Ask<IkeSaDispatcherStats>(GetIkeSaDispatcherStats.Instance, AskTimeout).ConfigureAwait(false);
+        var established = await _interface.Ask<InterfaceState>(GetInterfaceState.Instance, AskTimeout).ConfigureAwait(false);
+        return handshakes with { Live = handshakes.Live + established.SaCount };
+    }
 
     /// <summary>Detaches the connection (the interface actor removes an ipsecN it created and its routes), stops
     /// the actor system, then removes whatever owned kernel state is left (SAs, policies) and closes the kernel.</summary>
@@ -224,25 +235,27 @@ public sealed class ConcentratorNode : IAsyncDisposable
         try
         {
             // Clients hear of the shutdown through a Delete (strongSwan does the same), bounded: a peer that does not
-            // answer is not waited for; whatever is left is flushed below.
-            var ended = await Dispatcher.Ask<AllIkeSasEnded>(new DeleteAllIkeSas("the concentrator is shutting down"), ShutdownDeleteTimeout).ConfigureAwait(false);
-            System.Log.Info("shutdown: {0} IKE SA(s) deleted", ended.Deleted);
+            // answer is not waited for; whatever is left is flushed below. Handshakes first: one that is moving to
+            // the interface actor ends there, so it is under the interface actor when that is asked.
+            var budget = global::System.Diagnostics.Stopwatch.StartNew();
+            var request = new DeleteAllIkeSas("the concentrator is shutting down");
+            var handshakes = await Dispatcher.Ask<AllIkeSasEnded>(request, ShutdownDeleteTimeout).ConfigureAwait(false);
+            var left = ShutdownDeleteTimeout - budget.Elapsed;
+            var established = await _interface.Ask<AllIkeSasEnded>(request, left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1)).ConfigureAwait(false);
+            System.Log.Info("shutdown: {0} IKE SA(s) deleted", handshakes.Deleted + established.Deleted);
         }
         catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
         {
             System.Log.Warning("shutdown: not every peer answered its Delete within {0}", ShutdownDeleteTimeout);
         }
 
-        if (_interface is not null)
+        try
         {
-            try
-            {
-                await _interface.Ask<object>(new DetachConnection(Connection.Name), AskTimeout).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
-            {
-                System.Log.Warning("{0} did not detach in time; flushing owned state instead", Connection.IpsecInterface.InterfaceName);
-            }
+            await _interface.Ask<object>(new DetachConnection(Connection.Name), AskTimeout).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+        {
+            System.Log.Warning("{0} did not detach in time; flushing owned state instead", InterfaceActor.NameFor(Connection.IpsecInterface));
         }
 
         await System.Terminate().ConfigureAwait(false);

@@ -10,9 +10,10 @@ namespace Concentrator.Server.Sa;
 /// <summary>
 /// Translates a negotiated CHILD SA into the kernel actor's commands: two tunnel-mode ESP states (inbound and
 /// outbound) and, for every pair of local and remote selectors, an out, an in and a fwd policy, all carrying the
-/// interface's if_id. The removal names exactly what the install created. The one place where the wire's
-/// traffic selector (Ike's <c>Encoding.Payloads.TrafficSelector</c>, an address and port range) becomes the kernel's
-/// (<see cref="TrafficSelector"/>, prefixes and single ports): Ike and Kernel do not know each other.
+/// interface's if_id. The removal names the CHILD SA; the kernel actor, which recorded the install, knows what
+/// that is. The one place where the wire's traffic selector (Ike's <c>Encoding.Payloads.TrafficSelector</c>, an
+/// address and port range) becomes the kernel's (<see cref="TrafficSelector"/>, prefixes and single ports): Ike and
+/// Kernel do not know each other.
 /// </summary>
 public static class ChildSaKernelRequests
 {
@@ -41,8 +42,9 @@ public static class ChildSaKernelRequests
             [new SaInstall(inbound with { Lifetime = limits }), new SaInstall(outbound with { Lifetime = limits })], policies);
     }
 
-    public static RemoveChild Remove(InstallChild installed, long correlationId) =>
-        new(correlationId, installed.Reqid, installed.Sas.Select(s => s.Request.Id).ToList(), installed.Policies.Select(p => p.Id).ToList());
+    /// <summary>The removal of <paramref name="child"/>, installed under <paramref name="reqid"/>.</summary>
+    public static RemoveChildSa Remove(ChildSa child, uint reqid, long correlationId) =>
+        new(correlationId, reqid, child.InboundSpi, child.OutboundSpi);
 
     private static SaRequest State(ChildSa child, IPAddress source, IPAddress destination, uint spi, uint reqid, uint ifId,
         byte[] encryptionKey, byte[] integrityKey, ushort sourcePort, ushort destinationPort)

@@ -13,7 +13,8 @@ namespace Concentrator.Server.Sa;
 /// sends ESP at once must not find them missing). If the install fails or times out, the exchange still completes
 /// (the answer is sent: RFC 7296 §1.4 allows INFORMATIONAL only after the initial exchanges) and what it announced is
 /// taken back at once with a Delete: the whole IKE SA after IKE_AUTH, the new CHILD SA after a rekey. The peer
-/// learns in one round trip instead of by its own IKE_AUTH timeout.
+/// learns in one round trip instead of by its own IKE_AUTH timeout. What is installed is recorded once, by the kernel
+/// actor (per owner and reqid); this actor keeps only which CHILD SA has which reqid, and names the CHILD SA to remove.
 /// </summary>
 public sealed partial class IkeSaActor
 {
@@ -21,13 +22,11 @@ public sealed partial class IkeSaActor
 
     /// <summary>Datagrams kept while an install is in flight; a peer retransmits, so more than a few only cost memory.</summary>
     private const int MaxStashedDatagrams = 16;
-    private readonly List<ChildSa> _added = [];
-    private readonly List<ChildSa> _removed = [];
-    private readonly Dictionary<ChildSa, InstallChild> _installed = new(ReferenceEqualityComparer.Instance);
+    private readonly List<ChildSa> _added;
+    private readonly List<ChildSa> _removed;
+    // Each CHILD SA sent to the kernel → its reqid (a rekey's new one shares the reqid of the one it replaces).
+    private readonly Dictionary<ChildSa, uint> _reqids = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<long, ChildSa> _waitingForKernel = [];
-
-    // A rekey's new CHILD SA → the SA it replaces and that SA's install as it was before the handover of policies.
-    private readonly Dictionary<ChildSa, (ChildSa Replaced, InstallChild Original)> _handovers = new(ReferenceEqualityComparer.Instance);
     private IReadOnlyList<byte[]>? _held;
     private long _nextCorrelation;
     private int _stashedDatagrams;
@@ -48,18 +47,16 @@ public sealed partial class IkeSaActor
             InstallChild install;
             try
             {
-                install = Rekeying(child, out var replaced, out var old)
+                install = Rekeying(child, out var replaced, out uint oldReqid)
                     // RFC 7296 §1.3.3 rekey: the new states join the old ones' reqid and take over their policies
                     // (XFRM_MSG_UPDPOLICY), so traffic moves to the newer state without a gap; the old SA's later
-                    // removal then takes only its states.
-                    ? ChildSaKernelRequests.Install(child, NextCorrelation(), old.Reqid, _settings.IfId, _settings.ChildLifetime) with { ReplacePolicies = true }
+                    // removal then takes only its states (the kernel actor leaves a reqid's policies while it has states).
+                    ? ChildSaKernelRequests.Install(child, NextCorrelation(), oldReqid, _settings.IfId, _settings.ChildLifetime) with { ReplacePolicies = true }
                     : ChildSaKernelRequests.Install(child, NextCorrelation(), _settings.ReqidAllocator(), _settings.IfId, _settings.ChildLifetime);
                 if (replaced is not null)
                 {
-                    _handovers[child] = (replaced, old);
-                    _installed[replaced] = old with { Policies = [] };
                     _log.Info("{0}: CHILD SA rekeyed: {1:x8}_i {2:x8}_o replaces {3:x8}_i (reqid {4})", _sa, child.InboundSpi,
-                        child.OutboundSpi, replaced.InboundSpi, old.Reqid);
+                        child.OutboundSpi, replaced.InboundSpi, oldReqid);
                 }
             }
             catch (NotSupportedException e)
@@ -68,7 +65,7 @@ public sealed partial class IkeSaActor
                 return;
             }
 
-            _installed[child] = install;
+            _reqids[child] = install.Reqid;
             _waitingForKernel[install.CorrelationId] = child;
             _kernel.Tell(install);
         }
@@ -124,7 +121,6 @@ public sealed partial class IkeSaActor
         }
 
         Timers.Cancel(KernelKey);
-        _handovers.Clear();
         var held = _held!;
         _held = null;
         _phase = Phase.Active;
@@ -144,13 +140,9 @@ public sealed partial class IkeSaActor
             return;
         }
 
-        // The kernel actor rolled this install back: nothing of it is left to remove, and a rekey's old SA keeps
-        // its policies.
-        _installed.Remove(child);
-        if (_handovers.Remove(child, out var handover))
-        {
-            _installed[handover.Replaced] = handover.Original;
-        }
+        // The kernel actor rolled this install back and forgot it: nothing of it is left to remove, and a rekey's
+        // old SA keeps its policies.
+        _reqids.Remove(child);
 
         InstallFailed(failed.ToString());
     }
@@ -161,7 +153,6 @@ public sealed partial class IkeSaActor
         _held = null;
         Timers.Cancel(KernelKey);
         _waitingForKernel.Clear();
-        _handovers.Clear();
         _phase = Phase.Active;
         if (held is null || _sa.State != IkeSaState.Established)
         {
@@ -192,30 +183,30 @@ public sealed partial class IkeSaActor
         Stash.UnstashAll();
     }
 
-    private bool Rekeying(ChildSa child, out ChildSa? replaced, out InstallChild old)
+    private bool Rekeying(ChildSa child, out ChildSa? replaced, out uint reqid)
     {
-        foreach (var (installedChild, install) in _installed)
+        foreach (var (installedChild, installedReqid) in _reqids)
         {
             if (child.ReplacesInboundSpi == installedChild.InboundSpi)
             {
-                (replaced, old) = (installedChild, install);
+                (replaced, reqid) = (installedChild, installedReqid);
                 return true;
             }
         }
 
-        (replaced, old) = (null, null!);
+        (replaced, reqid) = (null, 0);
         return false;
     }
 
     private void RemoveAllChildren()
     {
-        // Sent on the way out: nobody is left to hear the answer, and the kernel actor logs a failure itself.
-        foreach (var installed in _installed.Values)
+        if (_reqids.Count > 0)
         {
-            _kernel.Tell(ChildSaKernelRequests.Remove(installed, NextCorrelation()), ActorRefs.Nobody);
+            // Sent on the way out: nobody is left to hear the answer, and the kernel actor logs a failure itself.
+            _kernel.Tell(new RemoveOwnedBy(NextCorrelation(), Self), ActorRefs.Nobody);
         }
 
-        _installed.Clear();
+        _reqids.Clear();
     }
 
     private void SendRemovals()
@@ -225,10 +216,10 @@ public sealed partial class IkeSaActor
             _deletingByUs.Remove(child.InboundSpi);
             _rekeyingByUs.Remove(child.InboundSpi);
             _env.ChildSpis?.Release(child.InboundSpi);
-            if (_installed.Remove(child, out var installed))
+            if (_reqids.Remove(child, out uint reqid))
             {
                 _log.Info("{0}: CHILD SA {1:x8}_i {2:x8}_o removed", _sa, child.InboundSpi, child.OutboundSpi);
-                _kernel.Tell(ChildSaKernelRequests.Remove(installed, NextCorrelation()));
+                _kernel.Tell(ChildSaKernelRequests.Remove(child, reqid, NextCorrelation()));
             }
         }
 

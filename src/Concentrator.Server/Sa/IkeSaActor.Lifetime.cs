@@ -18,7 +18,7 @@ public sealed partial class IkeSaActor
 
     private void OnSaExpired(SaExpiredEvent expired)
     {
-        if (_sa.State != IkeSaState.Established || FindChild(expired.Sa) is not { } child)
+        if (_sa.State != IkeSaState.Established || FindChild(expired) is not { } child)
         {
             return;
         }
@@ -58,11 +58,11 @@ public sealed partial class IkeSaActor
         }
     }
 
-    private ChildSa? FindChild(SaId state)
+    private ChildSa? FindChild(SaExpiredEvent expired)
     {
-        foreach (var (child, install) in _installed)
+        foreach (var (child, reqid) in _reqids)
         {
-            if (install.Sas.Any(s => s.Request.Id == state))
+            if (reqid == expired.Reqid && (child.InboundSpi == expired.Sa.Spi || child.OutboundSpi == expired.Sa.Spi))
             {
                 return child;
             }

@@ -7,7 +7,8 @@ namespace Concentrator.Server.Sa;
 
 // IKE SA rekeying (RFC 7296 §1.3.2, §2.18): the peer's CREATE_CHILD_SA makes a new IkeSa with new SPIs that takes
 // over the CHILD SAs and virtual IPs. One actor keeps both while the old one waits for the Delete the peer sends
-// for it: the new SPI joins the SPI table for this actor, and datagrams are told apart by their responder SPI.
+// for it: the new SPI was registered for this actor when the rekey drew it, and datagrams are told apart by their
+// responder SPI.
 public sealed partial class IkeSaActor
 {
     private const string RetireKey = "retire";
@@ -23,15 +24,6 @@ public sealed partial class IkeSaActor
 
     private void AdoptRekeyed(IkeSa next)
     {
-        if (_env.Spis is { } spis && !spis.TryRegister(next.ResponderSpi, Self))
-        {
-            // RFC 7296 §2.6 wants unique SPIs; a collision of 64 random bits: the peer will retry the rekey or
-            // find the SA gone. The new SA holds the CHILD SAs now, so this actor ends with it.
-            _log.Warning("{0}: SPI of the rekeyed IKE SA already taken", next);
-            Context.Stop(Self);
-            return;
-        }
-
         RetireNow();
         _log.Info("{0}: IKE SA rekeyed, replaces {1:x16}_r", next, _sa.ResponderSpi);
         _retiring = _sa;
@@ -71,7 +63,7 @@ public sealed partial class IkeSaActor
         }
 
         Timers.Cancel(RetireKey);
-        _env.Spis?.Unregister(old.ResponderSpi, Self);
+        _spis?.Release(old.ResponderSpi);
         // Nothing of the kernel or the pool goes with it: the new SA holds them.
         old.Dispose();
         _retiring = null;

@@ -11,8 +11,10 @@ namespace Concentrator.Server.Sa;
 /// One IKE SA: a thin actor over the pure <see cref="IkeSa"/> (which holds all protocol logic). It feeds it the
 /// datagrams the socket routes here, sends what it answers through the socket actor, runs its timers
 /// (retransmission, half-open, DPD; IkeSaActor.Timers.cs) and puts its CHILD SAs into the kernel through the kernel
-/// actor before the message that completes them leaves (IkeSaActor.Kernel.cs). On stop it removes its CHILD SAs,
-/// gives its virtual IPs back (<see cref="IkeSa.Dispose"/>) and unregisters its SPI.
+/// actor before the message that completes them leaves (IkeSaActor.Kernel.cs). The handshake runs in an actor under
+/// the dispatcher; once IKE_AUTH established the SA it moves to an actor under its connection's home
+/// (IkeSaActor.Handover.cs). On stop it removes its CHILD SAs, gives its virtual IPs back
+/// (<see cref="IkeSa.Dispose"/>) and unregisters its SPIs.
 /// </summary>
 public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
 {
@@ -21,10 +23,11 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
     private readonly IkeSaEnvironment _env;
     private readonly IkeSaActorSettings _settings;
     private readonly IActorRef _kernel;
+    private readonly IkeSpis? _spis;
     private readonly bool _requireCookie;
     private IActorRef _socket = ActorRefs.Nobody;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<DropReason, int> _drops = [];
+    private readonly Dictionary<DropReason, int> _drops;
     private int _internalErrors;
     private bool _established;
 
@@ -34,9 +37,18 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
         _settings = environment.Settings;
         _kernel = environment.Kernel;
         _requireCookie = requireCookie;
-        // The actor owns the kernel hooks: they only record, the kernel actor is told after Process returns.
-        _sa = IkeSa.CreateResponder(config, environment.Services with { InstallChildSa = _added.Add, UninstallChildSa = _removed.Add },
-            local, remote);
+        _added = [];
+        _removed = [];
+        _drops = [];
+        _spis = environment.Spis is { } table ? new IkeSpis(table, Self) : null;
+        // The actor owns the kernel hooks: they only record, the kernel actor is told after Process returns. The SPIs
+        // (this SA's, and a rekeyed SA's) are drawn by the SPI table for this actor, so none can collide later.
+        _sa = IkeSa.CreateResponder(config, environment.Services with
+        {
+            InstallChildSa = _added.Add,
+            UninstallChildSa = _removed.Add,
+            IkeSpiAllocator = _spis is null ? environment.Services.IkeSpiAllocator : _spis.Allocate,
+        }, local, remote);
     }
 
     /// <summary>What the actor waits for. One receive method switching on this field instead of Become: with a
@@ -46,6 +58,7 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
         Active,
         AwaitingIdentity,
         AwaitingKernel,
+        HandingOver,
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -61,21 +74,25 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
 
     protected override void PreStart()
     {
-        _lastHeard = _sa.Services.Time.GetTimestamp();
-        if (_env.Spis is { } spis && !spis.TryRegister(_sa.ResponderSpi, Self))
+        if (_arrived is { } handover)
         {
-            // RFC 7296 §2.6 wants our SPIs unique; a collision of 64 random bits ends this SA, the peer retries.
-            _log.Warning("{0}: SPI already taken", _sa);
-            Context.Stop(Self);
+            ArriveFromHandshake(handover);
             return;
         }
 
+        _lastHeard = _sa.Services.Time.GetTimestamp();
         Timers.StartSingleTimer(HalfOpenKey, HalfOpenExpired.Instance, _settings.HalfOpenTimeout);
     }
 
     protected override void PostStop()
     {
-        foreach (ChildSa child in _sa.ChildSas.Concat(_installed.Keys))
+        if (_handedOver)
+        {
+            // The SA lives on in the actor it moved to: its leases, SPIs and CHILD SAs stay.
+            return;
+        }
+
+        foreach (ChildSa child in _sa.ChildSas.Concat(_reqids.Keys))
         {
             _env.ChildSpis?.Release(child.InboundSpi);
         }
@@ -83,8 +100,8 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
         RemoveAllChildren();
         // Gives the virtual IPs back to the pool and zeroes the keys.
         _sa.Dispose();
-        _env.Spis?.Unregister(_sa.ResponderSpi, Self);
         RetireNow();
+        _spis?.ReleaseAll();
     }
 
     protected override void OnReceive(object message)
@@ -96,6 +113,9 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
                 break;
             case Phase.AwaitingIdentity:
                 AwaitingIdentity(message);
+                break;
+            case Phase.HandingOver:
+                HandingOver(message);
                 break;
             default:
                 Active(message);
@@ -208,17 +228,29 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
             _log.Debug("{0}: {1}", _sa, detail);
         }
 
+        if (MovesNow)
+        {
+            HandOver(result.Outbound);
+            return;
+        }
+
+        Proceed(result.Outbound);
+    }
+
+    /// <summary>After a step: claims the identity once the SA is established, then installs or sends.</summary>
+    private void Proceed(IReadOnlyList<byte[]> outbound)
+    {
         if (!_claimed && _sa.State == IkeSaState.Established && _env.Identities is { } identities && _sa.RemoteIdentity is { } identity)
         {
             // Uniqueness first (IkeSaActor.Identity.cs): an older SA of this identity leaves the kernel before this
             // one's CHILD SAs go in, since with the same virtual IP both would install the same selectors.
             _claimed = true;
             identities.Tell(new ClaimIdentity(identity, _sa.InitialContactReceived));
-            AwaitIdentity(result.Outbound);
+            AwaitIdentity(outbound);
             return;
         }
 
-        Continue(result.Outbound);
+        Continue(outbound);
     }
 
     /// <summary>Installs the step's new CHILD SAs (holding the answer until the kernel has them) or sends the answer.</summary>
@@ -261,7 +293,7 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
                     _env.Observer?.Tell(new IkeSaEstablished(_sa.ResponderSpi, _sa.RemoteIdentity));
                     StartIkeLifetime();
                     _log.Info("{0}: established with {1} at {2}{3}, virtual IP {4}, {5} CHILD SA(s)", _sa, _sa.RemoteIdentity,
-                        _sa.RemoteEndpoint, NatNote(), _sa.VirtualIps.Count == 0 ? "none" : string.Join(", ", _sa.VirtualIps), _installed.Count);
+                        _sa.RemoteEndpoint, NatNote(), _sa.VirtualIps.Count == 0 ? "none" : string.Join(", ", _sa.VirtualIps), _reqids.Count);
                 }
 
                 if (_settings.DpdDelay > TimeSpan.Zero && !Timers.IsTimerActive(DpdKey))
@@ -330,7 +362,7 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
         _sa.ResponderSpi,
         _sa.RemoteIdentity?.ToString(),
         _sa.VirtualIps.ToList(),
-        _installed.Count,
+        _reqids.Count,
         new Dictionary<DropReason, int>(_drops),
         _retransmissions,
         _internalErrors,

@@ -11,13 +11,14 @@ using Concentrator.Server.Network;
 namespace Concentrator.Server.Sa;
 
 /// <summary>
-/// Admits new IKE SAs (<see cref="NewSa"/> from the socket) and supervises them (a failing one is stopped, never
-/// restarted). Before anything is spawned, the first message must be a well-formed IKE_SA_INIT request
+/// Admits new IKE SAs (<see cref="NewSa"/> from the socket) and supervises their handshakes (a failing one is
+/// stopped, never restarted); once IKE_AUTH has established an SA it moves to the InterfaceActor of its connection
+/// (<see cref="IkeSaEnvironment.Home"/>) and leaves the dispatcher's care (<see cref="IkeSaMoved"/>). Before anything is spawned, the first message must be a well-formed IKE_SA_INIT request
 /// (<see cref="FirstRequest"/>) and pass <see cref="HalfOpenAdmission"/>: over the thresholds the dispatcher itself
 /// answers N(COOKIE) (RFC 7296 §2.6) and creates nothing, at the half-open limit it drops the request. Every such
 /// end is counted in <see cref="DatagramDrops"/>. It remembers half-open SAs by (SPIi, peer) so a retransmitted
 /// IKE_SA_INIT, which still has a zero SPIr, reaches the SA that answered it instead of creating a second one; the
-/// SA actor registers its own SPI in the <see cref="SpiTable"/>.
+/// SA actor's SPI is drawn and registered in the <see cref="SpiTable"/> when its IkeSa is made.
 /// </summary>
 public sealed class IkeSaDispatcher : ReceiveActor, IWithTimers
 {
@@ -28,8 +29,7 @@ public sealed class IkeSaDispatcher : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<(ulong Spi, IPEndPoint Peer), IActorRef> _halfOpen = [];
     private readonly Dictionary<IActorRef, (ulong Spi, IPEndPoint Peer)> _keys = [];
-    private readonly HashSet<IActorRef> _live = [];
-    private readonly List<(IActorRef ReplyTo, int Deleted)> _waitingForEnd = [];
+    private readonly SupervisedSas _live = new();
     private long _created;
     private long _createdAtLastLine;
     private int _peakHalfOpen;
@@ -44,13 +44,17 @@ public sealed class IkeSaDispatcher : ReceiveActor, IWithTimers
         Receive<NewSa>(OnNewSa);
         Receive<IkeSaEstablished>(_ => ForgetHalfOpen(Sender));
         Receive<IkeSaEnding>(_ => ForgetHalfOpen(Sender));
+        Receive<IkeSaMoved>(_ =>
+        {
+            ForgetHalfOpen(Sender);
+            _live.Remove(Sender);
+        });
         Receive<Terminated>(t =>
         {
             ForgetHalfOpen(t.ActorRef);
             _live.Remove(t.ActorRef);
-            AnswerIfAllEnded();
         });
-        Receive<DeleteAllIkeSas>(OnDeleteAll);
+        Receive<DeleteAllIkeSas>(d => _live.DeleteAll(d, Sender));
         Receive<IkeSaReleased>(_ => { });
         Receive<LogHalfOpen>(_ => OnLogHalfOpen());
         Receive<GetIkeSaDispatcherStats>(_ => Sender.Tell(new IkeSaDispatcherStats(_halfOpen.Count, _live.Count, _created)));
@@ -130,32 +134,6 @@ public sealed class IkeSaDispatcher : ReceiveActor, IWithTimers
         _admission.Opened(d.Remote.Address);
         _peakHalfOpen = Math.Max(_peakHalfOpen, _admission.Count);
         sa.Tell(d);
-    }
-
-    private void OnDeleteAll(DeleteAllIkeSas delete)
-    {
-        foreach (var sa in _live)
-        {
-            sa.Tell(new DeleteIkeSa(delete.Reason));
-        }
-
-        _waitingForEnd.Add((Sender, _live.Count));
-        AnswerIfAllEnded();
-    }
-
-    private void AnswerIfAllEnded()
-    {
-        if (_live.Count > 0 || _waitingForEnd.Count == 0)
-        {
-            return;
-        }
-
-        foreach (var (replyTo, deleted) in _waitingForEnd)
-        {
-            replyTo.Tell(new AllIkeSasEnded(deleted));
-        }
-
-        _waitingForEnd.Clear();
     }
 
     private void ForgetHalfOpen(IActorRef sa)

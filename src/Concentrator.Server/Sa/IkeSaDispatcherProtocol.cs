@@ -7,10 +7,12 @@ public sealed record GetIkeSaDispatcherStats
 }
 
 /// <summary><paramref name="HalfOpen"/>: SAs past no IKE_AUTH yet (what decides cookies); <paramref name="Live"/>:
-/// all IKE SA actors the dispatcher started that still run; <paramref name="Created"/>: started since start.</summary>
+/// the IKE SA actors in the dispatcher's care (handshakes, and established SAs without a home to move to; the node's
+/// ConcentratorNode.SaStatsAsync adds the established SAs under the interface actors); <paramref name="Created"/>:
+/// started since start.</summary>
 public sealed record IkeSaDispatcherStats(int HalfOpen, int Live, long Created);
 
-/// <summary>Shutdown: every live IKE SA is told to delete itself (established ones send an INFORMATIONAL Delete to
+/// <summary>Shutdown, to the dispatcher and to every interface actor: every live IKE SA in its care is told to delete itself (established ones send an INFORMATIONAL Delete to
 /// their peer, RFC 7296 §1.4.1, so clients learn at once instead of by DPD); answered with <see cref="AllIkeSasEnded"/>
 /// once none is left.</summary>
 public sealed record DeleteAllIkeSas(string Reason);

@@ -10,10 +10,11 @@ namespace Concentrator.Server.Sa;
 
 /// <summary>What every IKE SA actor of a connection shares: the services of its IkeSa (clock, randomness, address
 /// pool, cookies; the kernel hooks are the actor's own), the kernel actor, the timers and, optionally, the SPI table
-/// it registers in, the identity registry and an observer told of <see cref="IkeSaEstablished"/>.</summary>
+/// its SPIs are drawn from, the identity registry and an observer told of <see cref="IkeSaEstablished"/>.</summary>
 public sealed record IkeSaEnvironment(IkeSaServices Services, IActorRef Kernel, IkeSaActorSettings Settings)
 {
-    /// <summary>The actor registers its SPI here on start and removes it on stop; null in tests that route by hand.</summary>
+    /// <summary>Where the actor's IKE SPIs are drawn and registered in one step (its IkeSa's IkeSpiAllocator), and
+    /// removed when the SA ends; null in tests that route by hand.</summary>
     public SpiTable? Spis { get; init; }
 
     /// <summary>An <see cref="IdentityRegistryActor"/>, or null for no uniqueness of identities.</summary>
@@ -23,9 +24,22 @@ public sealed record IkeSaEnvironment(IkeSaServices Services, IActorRef Kernel, 
     /// them back when the CHILD SAs go. Null when the services draw SPIs some other way.</summary>
     public ChildSpiRegistry? ChildSpis { get; init; }
 
-    /// <summary>Gets <see cref="IkeSaEstablished"/> once the SA is up (the dispatcher counts half-open SAs by it).</summary>
+    /// <summary>Gets <see cref="IkeSaEstablished"/> once the SA is up (the dispatcher counts half-open SAs by it)
+    /// and <see cref="IkeSaMoved"/> when it moved to its home.</summary>
     public IActorRef? Observer { get; init; }
+
+    /// <summary>Where the SA lives once IKE_AUTH has established it: the InterfaceActor of the connection's ipsecN
+    /// (or the policy-based one for <c>ipsec-interface = no</c>), told <see cref="Interfaces.SpawnSa"/> with the SA's
+    /// established actor. Null: the SA stays in the actor of its handshake (tests of the actor alone).</summary>
+    public IActorRef? Home { get; init; }
+
+    /// <summary>The connection the SAs belong to (named in <see cref="Interfaces.SpawnSa"/>).</summary>
+    public string Connection { get; init; } = "";
 }
+
+/// <summary>Told to <see cref="IkeSaEnvironment.Observer"/> by the actor of a handshake when the established SA has
+/// moved to <paramref name="To"/> (under its home); the handshake actor stops right after.</summary>
+public sealed record IkeSaMoved(ulong ResponderSpi, IActorRef To);
 
 /// <summary>Told to <see cref="IkeSaEnvironment.Observer"/> when the SA completed IKE_AUTH and its CHILD SAs are
 /// installed: it is no longer half-open.</summary>

@@ -50,7 +50,8 @@ internal sealed class InProcessResponder : IAsyncDisposable
             concentrator {
               config-dir = "conns"
               dataplane = userspace
-              leases.path = ""
+              # Not the shared default file: test runs in parallel (other worktrees too) would contend for it.
+              leases.path = "{{Path.Combine(dir.Path, "leases.jsonl")}}"
               ike { listen = [ "127.0.0.1" ], port = {{port}}, nat-t-port = {{natT}} }
             }
             akka.loglevel = {{logLevel}}

@@ -8,7 +8,7 @@ namespace Concentrator.Interop.Tests.Scenario01_PskGcmX25519;
 /// moved into the lab's folder —: all addresses, ports 500/4500, dataplane auto) serves a gateway namespace, choosing the userspace dataplane and ipsec1 on this kernel; a strongSwan road warrior
 /// (charon-systemd + swanctl, kernel-libipsec, PSK) in another namespace connects, gets a virtual IP, pings a LAN
 /// host behind the gateway through the tunnel; SIGTERM then stops the concentrator cleanly, the client hears a
-/// Delete, and ipsec1 is gone. Needs root and strongSwan (scripts/install-test-deps.sh); fails, never skips, without them.
+/// Delete, and ipsec1 is gone. The established SA's actor runs under /user/ipsec1 (issue 11). Needs root and strongSwan (scripts/install-test-deps.sh); fails, never skips, without them.
 /// </summary>
 public sealed class PskGcmX25519Tests : IDisposable
 {
@@ -30,6 +30,10 @@ public sealed class PskGcmX25519Tests : IDisposable
         var vip = RoadWarriorLab.VirtualIp(sas);
         Assert.Contains(connection.Pools, pool => pool.Contains(vip));
         Assert.Contains("INSTALLED, TUNNEL-in-UDP", sas, StringComparison.Ordinal);
+        // The running tree of DESIGN.md: the established SA's actor is a child of the interface actor of ipsec1
+        // (Akka's log names the actor that logged), not of the dispatcher that ran its handshake.
+        Assert.True(_lab.WaitForHostLog("established with", TimeSpan.FromSeconds(5)), _lab.HostLog);
+        Assert.Matches(@"akka://concentrator/user/ipsec1/ike-[0-9a-f]{16}\S*\] [^\n]*established with", _lab.HostLog);
 
         // Through the tunnel: the road namespace has no other route to 198.51.100.0/24.
         var (ping, pingOut) = _lab.Ping();

@@ -5,6 +5,7 @@ using Concentrator.Kernel;
 using Concentrator.Server.Config;
 using Concentrator.Server.Interfaces;
 using Concentrator.Server.Kernel;
+using Concentrator.Server.Sa;
 using Concentrator.Server.Tests.Kernel;
 
 namespace Concentrator.Server.Tests.Interfaces;
@@ -176,7 +177,8 @@ public sealed class InterfaceActorTests : TestKit
         sa.Tell("boom");
 
         events.ExpectTerminated(sa);
-        Assert.Equal(new SaStopped("rw", sa), ExpectMsg<SaStopped>());
+        iface.Tell(GetInterfaceState.Instance);
+        Assert.Equal(0, ExpectMsg<InterfaceState>().SaCount);
         AwaitCondition(() => _kernel.IsEmpty, TimeSpan.FromSeconds(3));
         events.ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // no second "started": not restarted
     }
@@ -198,6 +200,28 @@ public sealed class InterfaceActorTests : TestKit
         events.ExpectTerminated(sa);
     }
 
+    [Fact]
+    public void DeleteAllIkeSas_TellsEachSaAndAnswersOnceAllStopped()
+    {
+        var iface = Start("no");
+        iface.Tell(new AttachConnection(Connection("plain", "no")));
+        ExpectMsg<ConnectionAttached>();
+        var events = CreateTestProbe();
+        iface.Tell(new SpawnSa("plain", Props.Create(() => new ThrowingSa(_kernelActor, null!, events.Ref)), "sa-1"));
+        ExpectMsg<SaSpawned>();
+        iface.Tell(new SpawnSa("plain", Props.Create(() => new ThrowingSa(_kernelActor, null!, events.Ref)), "sa-2"));
+        ExpectMsg<SaSpawned>();
+        events.ExpectMsg("started");
+        events.ExpectMsg("started");
+
+        iface.Tell(new DeleteAllIkeSas("test"));
+
+        // Each SA hears the Delete and stops (here at once); the answer counts the SAs that were live.
+        events.ExpectMsg<DeleteIkeSa>();
+        events.ExpectMsg<DeleteIkeSa>();
+        Assert.Equal(new AllIkeSasEnded(2), ExpectMsg<AllIkeSasEnded>());
+    }
+
     private sealed class ThrowingSa : ReceiveActor
     {
         private readonly IActorRef _events;
@@ -208,6 +232,11 @@ public sealed class InterfaceActorTests : TestKit
             Receive<string>(s => s == "install", _ => kernel.Tell(install));
             Receive<string>(s => s == "boom", _ => throw new InvalidOperationException("boom"));
             Receive<KernelDone>(d => events.Tell(d));
+            Receive<DeleteIkeSa>(d =>
+            {
+                events.Tell(d);
+                Context.Stop(Self);
+            });
         }
 
         protected override void PreStart() => _events.Tell("started");

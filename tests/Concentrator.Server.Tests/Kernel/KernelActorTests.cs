@@ -176,6 +176,99 @@ public sealed class KernelActorTests : TestKit
     }
 
     [Fact]
+    public void RemoveChildSa_RekeyedReqid_OldStatesOnlyThenLastTakesPolicies()
+    {
+        var kernel = Start();
+        var owner = CreateTestProbe();
+        kernel.Tell(Child(1, 0x4000_0701, 0xC0000701, 0xAAAA0701), owner);
+        owner.ExpectMsg(new KernelDone(1));
+        // RFC 7296 §1.3.3: the rekey's states join the reqid and take the policies over.
+        kernel.Tell(Child(2, 0x4000_0701, 0xC0000702, 0xAAAA0702) with { ReplacePolicies = true }, owner);
+        owner.ExpectMsg(new KernelDone(2));
+        Assert.Equal((4, 3), (_kernel.Sas.Count, _kernel.Policies.Count));
+
+        // The old CHILD SA goes: only its states, the policies carry the new one's traffic.
+        kernel.Tell(new RemoveChildSa(3, 0x4000_0701, 0xC0000701, 0xAAAA0701), owner);
+        owner.ExpectMsg(new KernelDone(3));
+        Assert.Equal((2, 3), (_kernel.Sas.Count, _kernel.Policies.Count));
+        Assert.All(_kernel.Sas, sa => Assert.Contains(sa.Spi, new uint[] { 0xC0000702, 0xAAAA0702 }));
+
+        // The reqid's last CHILD SA takes its policies with it.
+        kernel.Tell(new RemoveChildSa(4, 0x4000_0701, 0xC0000702, 0xAAAA0702), owner);
+        owner.ExpectMsg(new KernelDone(4));
+        Assert.True(_kernel.IsEmpty);
+    }
+
+    [Fact]
+    public void RemoveChildSa_RekeyedReqid_NewOneRemovedFirst_PoliciesStayForTheOld()
+    {
+        // Before the kernel actor kept the one record, the IKE SA actor handed the policies to the newer CHILD SA's
+        // record: removing the newer one first took the policies while the older one's states still carried traffic.
+        var kernel = Start();
+        var owner = CreateTestProbe();
+        kernel.Tell(Child(1, 0x4000_0b01, 0xC0000b01, 0xAAAA0b01), owner);
+        kernel.Tell(Child(2, 0x4000_0b01, 0xC0000b02, 0xAAAA0b02) with { ReplacePolicies = true }, owner);
+        owner.ExpectMsg(new KernelDone(1));
+        owner.ExpectMsg(new KernelDone(2));
+
+        kernel.Tell(new RemoveChildSa(3, 0x4000_0b01, 0xC0000b02, 0xAAAA0b02), owner);
+        owner.ExpectMsg(new KernelDone(3));
+        Assert.Equal((2, 3), (_kernel.Sas.Count, _kernel.Policies.Count));
+
+        kernel.Tell(new RemoveChildSa(4, 0x4000_0b01, 0xC0000b01, 0xAAAA0b01), owner);
+        owner.ExpectMsg(new KernelDone(4));
+        Assert.True(_kernel.IsEmpty);
+    }
+
+    [Fact]
+    public void RemoveChildSa_AfterRefusedRekey_TakesStatesAndPolicies()
+    {
+        var kernel = Start();
+        var owner = CreateTestProbe();
+        kernel.Tell(Child(1, 0x4000_0801, 0xC0000801, 0xAAAA0801), owner);
+        owner.ExpectMsg(new KernelDone(1));
+        _kernel.FailWhen = call => call == "add-sa spi 0xaaaa0802" ? new KernelException(Errnos.EEXIST, null, "add sa") : null;
+        kernel.Tell(Child(2, 0x4000_0801, 0xC0000802, 0xAAAA0802) with { ReplacePolicies = true }, owner);
+        owner.ExpectMsg<KernelFailed>();
+        _kernel.FailWhen = _ => null;
+
+        // The refused install was rolled back and forgotten: the old CHILD SA is the reqid's only one again.
+        kernel.Tell(new RemoveChildSa(3, 0x4000_0801, 0xC0000801, 0xAAAA0801), owner);
+        owner.ExpectMsg(new KernelDone(3));
+        Assert.True(_kernel.IsEmpty);
+    }
+
+    [Fact]
+    public void RemoveChildSa_NothingRecorded_DoneWithoutKernelCall()
+    {
+        var kernel = Start();
+
+        kernel.Tell(new RemoveChildSa(9, 0x4000_0901, 0xC0000901, 0xAAAA0901));
+
+        ExpectMsg(new KernelDone(9));
+        Assert.Empty(_kernel.CallList);
+    }
+
+    [Fact]
+    public void RemoveOwnedBy_OwnerLives_AllItsStateRemovedOthersKept()
+    {
+        var kernel = Start();
+        var owner = CreateTestProbe();
+        var other = CreateTestProbe();
+        kernel.Tell(Child(1, 0x4000_0a01, 0xC0000a01, 0xAAAA0a01), owner);
+        kernel.Tell(Child(2, 0x4000_0a02, 0xC0000a02, 0xAAAA0a02, "10.99.0.3"), other);
+        owner.ExpectMsg(new KernelDone(1));
+        other.ExpectMsg(new KernelDone(2));
+
+        kernel.Tell(new RemoveOwnedBy(3, owner.Ref));
+        ExpectMsg(new KernelDone(3));
+
+        AwaitCondition(() => _kernel.Sas.Count == 2, TimeSpan.FromSeconds(3));
+        Assert.All(_kernel.Sas, sa => Assert.Contains(sa.Spi, new uint[] { 0xC0000a02, 0xAAAA0a02 }));
+        Assert.Equal(3, _kernel.Policies.Count);
+    }
+
+    [Fact]
     public void RemoveChild_StateAlreadyGone_Done()
     {
         var kernel = Start();

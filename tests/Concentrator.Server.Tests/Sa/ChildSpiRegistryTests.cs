@@ -30,7 +30,7 @@ public sealed class ChildSpiRegistryTests : TestKit
         uint inbound = install.Sas.Select(s => s.Request.Id.Spi).Single(h.ChildSpis.Contains);
 
         h.Deliver(h.Initiator.InitiateChildDelete(h.Initiator.ChildSas[0]).Message!);
-        h.Kernel.ExpectMsg<RemoveChild>();
+        SaActorHarness.AssertNames(h.Kernel.ExpectMsg<RemoveChildSa>(), install);
 
         Assert.False(h.ChildSpis.Contains(inbound));
         Assert.Equal(0, h.ChildSpis.Count);

@@ -21,9 +21,7 @@ public sealed class IkeSaActorDeleteTests : TestKit
 
         h.Deliver(h.Initiator.InitiateDelete().Message!);
 
-        RemoveChild remove = h.Kernel.ExpectMsg<RemoveChild>();
-        Assert.Equal(install.Reqid, remove.Reqid);
-        Assert.Equal(install.Sas.Select(s => s.Request.Id), remove.Sas);
+        SaActorHarness.AssertNames(h.Kernel.ExpectMsg<RemoveChildSa>(), install);
         IkeSaResult done = h.Initiator.Process(h.NextSent(), SaActorHarness.ServerEndpoint, SaActorHarness.ClientEndpoint);
         Assert.Equal(DropReason.None, done.Drop);
         Assert.Equal(IkeSaState.Deleted, h.Initiator.State);
@@ -42,8 +40,7 @@ public sealed class IkeSaActorDeleteTests : TestKit
 
         h.Deliver(h.Initiator.InitiateChildDelete(h.Initiator.ChildSas[0]).Message!);
 
-        RemoveChild remove = h.Kernel.ExpectMsg<RemoveChild>();
-        Assert.Equal(install.Policies.Select(p => p.Id), remove.Policies);
+        SaActorHarness.AssertNames(h.Kernel.ExpectMsg<RemoveChildSa>(), install);
         Assert.Equal(DropReason.None, h.Initiator.Process(h.NextSent(), SaActorHarness.ServerEndpoint, SaActorHarness.ClientEndpoint).Drop);
         Assert.Empty(h.Initiator.ChildSas);
         IkeSaStatus status = h.Status();
@@ -64,7 +61,7 @@ public sealed class IkeSaActorDeleteTests : TestKit
 
         // The older SA's CHILD SA leaves the kernel before the newer one's goes in (the same virtual IP would
         // otherwise meet its own selectors: EEXIST).
-        Assert.Equal(olderInstall.Reqid, older.Kernel.ExpectMsg<RemoveChild>().Reqid);
+        older.ExpectAllRemoved();
         InstallChild newerInstall = older.Kernel.ExpectMsg<InstallChild>();
         Assert.NotEqual(olderInstall.Reqid, newerInstall.Reqid);
         older.Kernel.Reply(new KernelDone(newerInstall.CorrelationId));
@@ -89,7 +86,7 @@ public sealed class IkeSaActorDeleteTests : TestKit
         using var newer = new SaActorHarness(this, identities: registry, clientSeed: 2, initialContact: false, kernel: older.Kernel);
 
         newer.Deliver(newer.RunInit());
-        older.Kernel.ExpectMsg<RemoveChild>();
+        older.ExpectAllRemoved();
         InstallChild newerInstall = older.Kernel.ExpectMsg<InstallChild>();
         older.Kernel.Reply(new KernelDone(newerInstall.CorrelationId));
         newer.NextSent();

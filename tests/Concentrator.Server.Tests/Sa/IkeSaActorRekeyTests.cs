@@ -33,11 +33,9 @@ public sealed class IkeSaActorRekeyTests : TestKit
 
         h.Deliver(h.Initiator.InitiateChildDelete(old).Message!);
 
-        // Only the old states go: the policies now carry the new CHILD SA's traffic.
-        RemoveChild remove = h.Kernel.ExpectMsg<RemoveChild>();
-        Assert.Equal(first.Reqid, remove.Reqid);
-        Assert.Equal(first.Sas.Select(s => s.Request.Id), remove.Sas);
-        Assert.Empty(remove.Policies);
+        // The old CHILD SA is named; the kernel actor takes only its states, since the policies now carry the new
+        // CHILD SA's traffic (KernelActorTests.RemoveChildSa_RekeyedReqid_OldStatesOnlyThenLastTakesPolicies).
+        SaActorHarness.AssertNames(h.Kernel.ExpectMsg<RemoveChildSa>(), first);
         Assert.Equal(DropReason.None, h.Initiator.Process(h.NextSent(), SaActorHarness.ServerEndpoint, SaActorHarness.ClientEndpoint).Drop);
         IkeSaStatus status = h.Status();
         Assert.Equal(IkeSaState.Established, status.State);
@@ -101,9 +99,7 @@ public sealed class IkeSaActorRekeyTests : TestKit
         IkeSaResult deleted = h.Initiator.Process(h.NextSent(), SaActorHarness.ServerEndpoint, SaActorHarness.ClientEndpoint);
         Assert.DoesNotContain(clientOld, h.Initiator.ChildSas);
         h.Deliver(deleted.Message!);
-        RemoveChild remove = h.Kernel.ExpectMsg<RemoveChild>();
-        Assert.Equal(first.Sas.Select(s => s.Request.Id), remove.Sas);
-        Assert.Empty(remove.Policies);
+        SaActorHarness.AssertNames(h.Kernel.ExpectMsg<RemoveChildSa>(), first);
         h.Socket.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
         Assert.Equal(1, h.Status().InstalledChildSas);
     }
@@ -120,8 +116,7 @@ public sealed class IkeSaActorRekeyTests : TestKit
         h.Deliver(answer.Message!);
 
         Assert.Empty(h.Initiator.ChildSas);
-        RemoveChild remove = h.Kernel.ExpectMsg<RemoveChild>();
-        Assert.Equal(first.Policies.Select(p => p.Id), remove.Policies);
+        SaActorHarness.AssertNames(h.Kernel.ExpectMsg<RemoveChildSa>(), first);
         h.Socket.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
         IkeSaStatus status = h.Status();
         Assert.Equal(IkeSaState.Established, status.State);
@@ -146,10 +141,10 @@ public sealed class IkeSaActorRekeyTests : TestKit
         Assert.Same(old, Assert.Single(h.Initiator.ChildSas));
         h.Kernel.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // the failed install was rolled back by the kernel actor
 
-        // The old CHILD SA owns its policies again: deleting it removes them with its states.
+        // The old CHILD SA is the reqid's only one again: deleting it names it, and the kernel actor removes its
+        // policies with its states (KernelActorTests.RemoveChildSa_AfterRefusedRekey_TakesStatesAndPolicies).
         h.Deliver(h.Initiator.InitiateChildDelete(old).Message!);
-        RemoveChild remove = h.Kernel.ExpectMsg<RemoveChild>();
-        Assert.Equal(first.Policies.Select(p => p.Id), remove.Policies);
+        SaActorHarness.AssertNames(h.Kernel.ExpectMsg<RemoveChildSa>(), first);
         Assert.Equal(IkeSaState.Established, h.Status().State);
     }
 }

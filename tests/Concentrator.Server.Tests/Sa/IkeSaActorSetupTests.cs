@@ -79,9 +79,7 @@ public sealed class IkeSaActorSetupTests : TestKit
         Assert.Equal(DropReason.None, h.Initiator.Process(h.NextSent(), SaActorHarness.ServerEndpoint, SaActorHarness.ClientEndpoint).Drop);
         Assert.Equal(IkeSaState.Established, h.Initiator.State);
         ExpectTerminated(h.Actor, TimeSpan.FromSeconds(5));
-        RemoveChild remove = h.Kernel.ExpectMsg<RemoveChild>();
-        Assert.Equal(install.Reqid, remove.Reqid);
-        Assert.Equal(install.Sas.Select(s => s.Request.Id), remove.Sas);
+        h.ExpectAllRemoved();
         Assert.Equal(0, h.Spis.Count);
     }
 

@@ -62,10 +62,7 @@ public sealed class IkeSaActorTimerTests : TestKit
         Assert.Equal(probe, second);
         Assert.True(secondAt - firstAt > firstAt - sentAt, $"waits {firstAt - sentAt} then {secondAt - firstAt}");
         ExpectTerminated(h.Actor, TimeSpan.FromSeconds(3));
-        RemoveChild remove = h.Kernel.ExpectMsg<RemoveChild>();
-        Assert.Equal(install.Reqid, remove.Reqid);
-        Assert.Equal(install.Sas.Select(s => s.Request.Id), remove.Sas);
-        Assert.Equal(install.Policies.Select(p => p.Id), remove.Policies);
+        h.ExpectAllRemoved();
         Assert.Equal([IPAddress.Parse("10.99.0.1")], h.Allocator.Released);
         Assert.Equal(0, h.Spis.Count);
     }
@@ -88,7 +85,7 @@ public sealed class IkeSaActorTimerTests : TestKit
         h.NextSent();
         ExpectTerminated(h.Actor, TimeSpan.FromSeconds(3));
 
-        Assert.Equal(install.Reqid, h.Kernel.ExpectMsg<RemoveChild>().Reqid);
+        h.ExpectAllRemoved();
         Assert.Equal([IPAddress.Parse("10.99.0.1")], h.Allocator.Released);
     }
 
@@ -127,7 +124,7 @@ public sealed class IkeSaActorTimerTests : TestKit
         h.Actor.Tell(new DeleteIkeSa("operator"));
         // The CHILD SAs leave the kernel at once, before the Delete exchange, and the sender hears so.
         ExpectMsg<IkeSaReleased>();
-        h.Kernel.ExpectMsg<RemoveChild>();
+        h.ExpectAllRemoved();
         byte[] request = h.NextSent();
         Assert.Equal(request, h.NextSent());
         IkeSaResult answer = h.Initiator.Process(request, SaActorHarness.ServerEndpoint, SaActorHarness.ClientEndpoint);

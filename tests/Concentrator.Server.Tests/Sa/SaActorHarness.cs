@@ -81,7 +81,8 @@ internal sealed class SaActorHarness : IDisposable
     private readonly TestKitBase _kit;
 
     public SaActorHarness(TestKitBase kit, IkeSaActorSettings? settings = null, IActorRef? identities = null, int clientSeed = 1,
-        string clientId = "client@example.org", bool initialContact = true, TestProbe? kernel = null, string esp = "aes256gcm16")
+        string clientId = "client@example.org", bool initialContact = true, TestProbe? kernel = null, string esp = "aes256gcm16",
+        IActorRef? home = null)
     {
         _kit = kit;
         Socket = kit.CreateTestProbe();
@@ -95,6 +96,8 @@ internal sealed class SaActorHarness : IDisposable
             Spis = Spis,
             ChildSpis = ChildSpis,
             Identities = identities,
+            Home = home,
+            Connection = "rw",
         };
         Actor = kit.Sys.ActorOf(IkeSaActor.Props(ServerConfig(esp), ServerEndpoint, ClientEndpoint, Environment));
     }
@@ -152,6 +155,14 @@ internal sealed class SaActorHarness : IDisposable
         Assert.Equal(IkeSaState.Established, Initiator.State);
         return install;
     }
+
+    /// <summary>Asserts that <paramref name="remove"/> names the CHILD SA of <paramref name="install"/> (the kernel
+    /// actor, which recorded the install, knows its states and policies: KernelActorTests).</summary>
+    public static void AssertNames(RemoveChildSa remove, InstallChild install) =>
+        Assert.Equal((install.Reqid, install.Sas[0].Request.Id.Spi, install.Sas[1].Request.Id.Spi), (remove.Reqid, remove.InboundSpi, remove.OutboundSpi));
+
+    /// <summary>Asserts that the kernel probe is told to remove everything this SA's actor installed.</summary>
+    public void ExpectAllRemoved() => Assert.Equal(Actor, Kernel.ExpectMsg<RemoveOwnedBy>().Owner);
 
     public IkeSaStatus Status() => Actor.Ask<IkeSaStatus>(GetIkeSaStatus.Instance, TimeSpan.FromSeconds(3)).GetAwaiter().GetResult();
 

@@ -1,0 +1,149 @@
+using Akka.Actor;
+using Akka.Event;
+using Concentrator.Ike.Sa;
+using Concentrator.Server.Interfaces;
+using Concentrator.Server.Network;
+
+namespace Concentrator.Server.Sa;
+
+/// <summary>What an IKE SA carries from the actor of its handshake (under the dispatcher) to the actor of its
+/// established life (under the interface actor of its connection): the pure SA itself, the lists its kernel hooks
+/// write to and its SPIs (both fixed in its services when it was made), and the step IKE_AUTH left unfinished: the
+/// CHILD SAs to install and the answer held until they are.</summary>
+public sealed class IkeSaHandover
+{
+    internal IkeSaHandover(IkeSa sa, List<ChildSa> added, List<ChildSa> removed, IkeSpis? spis, IReadOnlyList<byte[]> outbound,
+        IActorRef socket, long lastHeard, Dictionary<DropReason, int> drops, int retransmissions, int internalErrors)
+    {
+        Sa = sa;
+        Added = added;
+        Removed = removed;
+        Spis = spis;
+        Outbound = outbound;
+        Socket = socket;
+        LastHeard = lastHeard;
+        Drops = drops;
+        Retransmissions = retransmissions;
+        InternalErrors = internalErrors;
+    }
+
+    internal IkeSa Sa { get; }
+
+    internal List<ChildSa> Added { get; }
+
+    internal List<ChildSa> Removed { get; }
+
+    internal IkeSpis? Spis { get; }
+
+    internal IReadOnlyList<byte[]> Outbound { get; }
+
+    internal IActorRef Socket { get; }
+
+    internal long LastHeard { get; }
+
+    internal Dictionary<DropReason, int> Drops { get; }
+
+    internal int Retransmissions { get; }
+
+    internal int InternalErrors { get; }
+}
+
+// The move from half-open to established (DESIGN.md: an IKE SA's interface is known only once IKE_AUTH has chosen
+// the connection). The half-open actor, a child of the dispatcher, hands the SA to the connection's home (its
+// InterfaceActor, or the policy-based one for ipsec-interface = no), which spawns the established actor as its
+// child; that actor takes the SPIs over in the SPI table and finishes the step (identity, kernel, answer). What
+// reaches the half-open actor meanwhile is forwarded; it then stops without ending the SA.
+public sealed partial class IkeSaActor
+{
+    private const string HandoverKey = "handover";
+    private readonly List<(object Message, IActorRef Sender)> _forward = [];
+    private IkeSaHandover? _arrived;
+    private bool _handedOver;
+    private bool _movedIn;
+
+    private sealed record HandoverTimeout
+    {
+        public static HandoverTimeout Instance { get; } = new();
+    }
+
+    /// <summary>The actor of an IKE SA that completed IKE_AUTH under another actor; its supervisor spawns it.</summary>
+    public IkeSaActor(IkeSaHandover handover, IkeSaEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(handover);
+        ArgumentNullException.ThrowIfNull(environment);
+        _env = environment;
+        _settings = environment.Settings;
+        _kernel = environment.Kernel;
+        _sa = handover.Sa;
+        _added = handover.Added;
+        _removed = handover.Removed;
+        _spis = handover.Spis;
+        _socket = handover.Socket;
+        _lastHeard = handover.LastHeard;
+        _drops = handover.Drops;
+        _retransmissions = handover.Retransmissions;
+        _internalErrors = handover.InternalErrors;
+        _arrived = handover;
+    }
+
+    /// <summary>The established actor of <paramref name="handover"/>'s SA, named after its SPI.</summary>
+    public static Props Adopting(IkeSaHandover handover, IkeSaEnvironment environment) =>
+        Akka.Actor.Props.Create(() => new IkeSaActor(handover, environment));
+
+    /// <summary>Actor name of an established IKE SA: its first responder SPI (ours, unique on this node).</summary>
+    public static string NameFor(ulong responderSpi) => $"ike-{responderSpi:x16}";
+
+    /// <summary>True when this step established the SA and it has a home to move to (it moves once).</summary>
+    private bool MovesNow => _env.Home is not null && !_movedIn && !_established && _sa.State == IkeSaState.Established;
+
+    private void HandOver(IReadOnlyList<byte[]> outbound)
+    {
+        Timers.CancelAll();
+        var handover = new IkeSaHandover(_sa, _added, _removed, _spis, outbound, _socket, _lastHeard, _drops, _retransmissions,
+            _internalErrors);
+        _env.Home!.Tell(new SpawnSa(_env.Connection, Adopting(handover, _env), NameFor(_sa.ResponderSpi)));
+        // Bounded like a kernel install: a home that never answers must not hold the SA forever.
+        Timers.StartSingleTimer(HandoverKey, HandoverTimeout.Instance, _settings.KernelTimeout);
+        _phase = Phase.HandingOver;
+    }
+
+    private void HandingOver(object message)
+    {
+        switch (message)
+        {
+            case SaSpawned spawned:
+                Timers.Cancel(HandoverKey);
+                _handedOver = true;
+                foreach (var (forwarded, sender) in _forward)
+                {
+                    spawned.Sa.Tell(forwarded, sender);
+                }
+
+                _forward.Clear();
+                _env.Observer?.Tell(new IkeSaMoved(_sa.ResponderSpi, spawned.Sa));
+                Context.Stop(Self);
+                break;
+            case HandoverTimeout:
+                _log.Error("{0}: {1} did not take the established SA within {2}; it ends", _sa, _env.Home, _settings.KernelTimeout);
+                Context.Stop(Self);
+                break;
+            case IkeDatagram or DeleteIkeSa or GetIkeSaStatus:
+                _forward.Add((message, Sender));
+                break;
+            default:
+                // Timer ticks of the half-open phase: the established actor keeps its own.
+                break;
+        }
+    }
+
+    /// <summary>The established actor's start: the SPIs route here from now on, then the step IKE_AUTH left
+    /// unfinished goes on as it would have in the half-open actor.</summary>
+    private void ArriveFromHandshake(IkeSaHandover handover)
+    {
+        _arrived = null;
+        _movedIn = true;
+        _spis?.MoveTo(Self);
+        _log.Debug("{0}: established SA moved under {1}", _sa, Context.Parent.Path);
+        Proceed(handover.Outbound);
+    }
+}
