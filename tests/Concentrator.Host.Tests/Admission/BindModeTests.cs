@@ -20,7 +20,7 @@ public sealed class BindModeTests : IDisposable
         using var squatter = Squat(port);
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            TestNode.StartAsync(_dir, $"""listen = [ "127.0.0.1", "127.0.0.2" ], port = {port}, nat-t-port = {natT}"""));
+            new TestGateway { Listen = ["127.0.0.1", "127.0.0.2"], Port = port, NatTPort = natT }.StartAsync(_dir));
 
         Assert.Contains($"127.0.0.2 port {port}: AddressAlreadyInUse", error.Message, StringComparison.Ordinal);
     }
@@ -31,8 +31,13 @@ public sealed class BindModeTests : IDisposable
         var (port, natT) = TestPorts.FreePair();
         using var squatter = Squat(port);
 
-        await using var node = await TestNode.StartAsync(_dir,
-            $"""listen = [ "127.0.0.1", "127.0.0.2" ], port = {port}, nat-t-port = {natT}, bind = best-effort""");
+        await using var node = await new TestGateway
+        {
+            Listen = ["127.0.0.1", "127.0.0.2"],
+            Port = port,
+            NatTPort = natT,
+            Ike = "bind = best-effort",
+        }.StartAsync(_dir);
 
         var stats = await node.Socket.Ask<SocketStats>(GetSocketStats.Instance, TimeSpan.FromSeconds(5));
         Assert.Equal([new IPEndPoint(IPAddress.Loopback, port)], stats.Bound.Select(b => b.Local));

@@ -31,9 +31,9 @@ public sealed class HalfOpenAdmissionNodeTests : IAsyncLifetime, IDisposable
 
     private async Task<ConcentratorNode> Start(string admission)
     {
-        var (port, natT) = TestPorts.FreePair();
-        _server = new IPEndPoint(IPAddress.Loopback, port);
-        _node = await TestNode.StartAsync(_dir, $"""listen = [ "127.0.0.1" ], port = {port}, nat-t-port = {natT}, {admission}""");
+        var (main, port, _) = new TestGateway { Pool = "10.231.9.0/24", Ike = admission }.Write(_dir);
+        _server = TestGateway.Loopback(port);
+        _node = await TestGateway.StartAsync(main);
         return _node;
     }
 

@@ -17,10 +17,9 @@ public sealed class InvalidSpiNodeTests : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        var (port, natT) = TestPorts.FreePair();
-        _server = new IPEndPoint(IPAddress.Loopback, port);
-        _node = await TestNode.StartAsync(_dir,
-            $"""listen = [ "127.0.0.1" ], port = {port}, nat-t-port = {natT}, invalid-spi-notify {"{"} rate = 1, burst = 3 {"}"}""");
+        var (main, port, _) = new TestGateway { Pool = "10.231.9.0/24", Ike = "invalid-spi-notify { rate = 1, burst = 3 }" }.Write(_dir);
+        _server = TestGateway.Loopback(port);
+        _node = await TestGateway.StartAsync(main);
     }
 
     public async Task DisposeAsync() => await _node.StopAsync();

@@ -27,12 +27,12 @@ internal sealed class RawPeer : IDisposable
     /// <summary>A new initiator IKE SA of the test connection's identity and PSK.</summary>
     public IkeSa NewInitiator()
     {
-        var psk = new PskAuthenticator((_, _) => System.Text.Encoding.UTF8.GetBytes(TestNode.Secret));
+        var psk = new PskAuthenticator((_, _) => System.Text.Encoding.UTF8.GetBytes(TestGateway.DefaultSecret));
         var config = new IkeSaConfig
         {
             IkeProposals = ProposalStrings.Parse(ProtocolId.Ike, "aes256gcm16-prfsha256-x25519"),
             EspProposals = ProposalStrings.Parse(ProtocolId.Esp, "aes256gcm16"),
-            LocalIdentity = IkeIdentity.Parse(TestNode.Identity),
+            LocalIdentity = IkeIdentity.Parse(TestGateway.DefaultIdentity),
             LocalAuthenticator = psk,
             RemoteAuthenticators = [psk],
             RequestVirtualIp4 = true,

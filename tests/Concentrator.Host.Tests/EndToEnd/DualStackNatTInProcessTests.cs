@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Concentrator.Host.Configuration;
 using Concentrator.Ike.Sa;
 using Concentrator.Kernel;
 using Concentrator.Kernel.Userspace;
@@ -15,8 +14,8 @@ namespace Concentrator.Host.Tests.EndToEnd;
 /// </summary>
 public sealed class DualStackNatTInProcessTests : IAsyncLifetime, IDisposable
 {
-    private const string Identity = "road@e2e.test";
-    private const string Secret = "e2e-secret-0123456789";
+    private const string Identity = TestGateway.DefaultIdentity;
+    private const string Secret = TestGateway.DefaultSecret;
     private TempDir _dir = null!;
     private ConcentratorNode _node = null!;
     private int _natT;
@@ -26,29 +25,7 @@ public sealed class DualStackNatTInProcessTests : IAsyncLifetime, IDisposable
         int port = FreeOnBothFamilies();
         _natT = FreeOnBothFamilies();
         _dir = new TempDir();
-        _dir.Write("conns/e2e.conf", $$"""
-            e2e {
-              local { id = "gw.e2e.test", auth = psk }
-              remote { id = "{{Identity}}", auth = psk }
-              ike-proposals = [ "aes256gcm16-prfsha256-x25519" ]
-              esp-proposals = [ "aes256gcm16" ]
-              local-ts = [ "198.51.100.0/24" ]
-              pools = [ "10.231.8.0/30" ]
-              ipsec-interface = no
-            }
-            secrets { "{{Identity}}" = "{{Secret}}" }
-            """);
-        var main = _dir.Write("main.conf", $$"""
-            concentrator {
-              config-dir = "conns"
-              dataplane = userspace
-              leases.path = ""
-              ike { listen = [ "127.0.0.1", "::1" ], port = {{port}}, nat-t-port = {{_natT}} }
-            }
-            akka.loglevel = WARNING
-            """);
-        var definition = ConfigLoader.Load(main).ToNodeDefinition();
-        _node = await ConcentratorNode.StartAsync(definition);
+        _node = await new TestGateway { Listen = ["127.0.0.1", "::1"], Port = port, NatTPort = _natT, Pool = "10.231.8.0/30" }.StartAsync(_dir);
     }
 
     public async Task DisposeAsync() => await _node.StopAsync();

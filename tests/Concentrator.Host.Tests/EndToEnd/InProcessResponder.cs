@@ -1,16 +1,15 @@
 using System.Net;
-using Concentrator.Host.Configuration;
 using Concentrator.Server.Runtime;
 
 namespace Concentrator.Host.Tests.EndToEnd;
 
 /// <summary>The whole responder in this process on 127.0.0.1 with free high ports and the userspace dataplane,
-/// serving one PSK road-warrior connection "gw.e2e.test" (the setup of <see cref="ResponderInProcessTests"/>,
-/// with the Akka log level of the caller's choice).</summary>
+/// serving one PSK road-warrior connection "gw.e2e.test" (<see cref="TestGateway"/>'s configuration, with the
+/// remote id, secrets and Akka log level of the caller's choice).</summary>
 internal sealed class InProcessResponder : IAsyncDisposable
 {
-    public const string Identity = "road@e2e.test";
-    public const string Secret = "e2e-secret-0123456789";
+    public const string Identity = TestGateway.DefaultIdentity;
+    public const string Secret = TestGateway.DefaultSecret;
     public const string Pool = "10.231.7.0/30";
 
     private readonly TempDir _dir;
@@ -32,32 +31,15 @@ internal sealed class InProcessResponder : IAsyncDisposable
     public static async Task<InProcessResponder> StartAsync(string logLevel = "WARNING", string remoteId = Identity,
         string? secrets = null)
     {
-        var (port, natT) = TestPorts.FreePair();
         var dir = new TempDir();
-        dir.Write("conns/e2e.conf", $$"""
-            e2e {
-              local { id = "gw.e2e.test", auth = psk }
-              remote { id = "{{remoteId}}", auth = psk }
-              ike-proposals = [ "aes256gcm16-prfsha256-x25519" ]
-              esp-proposals = [ "aes256gcm16" ]
-              local-ts = [ "198.51.100.0/24" ]
-              pools = [ "{{Pool}}" ]
-              ipsec-interface = no
-            }
-            secrets { {{secrets ?? $"\"{Identity}\" = \"{Secret}\""}} }
-            """);
-        var main = dir.Write("main.conf", $$"""
-            concentrator {
-              config-dir = "conns"
-              dataplane = userspace
-              # Not the shared default file: test runs in parallel (other worktrees too) would contend for it.
-              leases.path = "{{Path.Combine(dir.Path, "leases.jsonl")}}"
-              ike { listen = [ "127.0.0.1" ], port = {{port}}, nat-t-port = {{natT}} }
-            }
-            akka.loglevel = {{logLevel}}
-            """);
-        var definition = ConfigLoader.Load(main).ToNodeDefinition();
-        ConcentratorNode node = await ConcentratorNode.StartAsync(definition);
+        var (main, port, _) = new TestGateway
+        {
+            RemoteId = remoteId,
+            Pool = Pool,
+            Secrets = secrets ?? $"\"{Identity}\" = \"{Secret}\"",
+            LogLevel = logLevel,
+        }.Write(dir);
+        ConcentratorNode node = await TestGateway.StartAsync(main);
         return new InProcessResponder(dir, node, new IPEndPoint(IPAddress.Loopback, port));
     }
 

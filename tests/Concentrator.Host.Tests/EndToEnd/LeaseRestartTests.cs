@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using Concentrator.Host.Configuration;
 using Concentrator.Ike.Sa;
 using Concentrator.Server.Runtime;
 
@@ -64,36 +63,18 @@ public sealed class LeaseRestartTests : IDisposable
 
     private (string Main, IPEndPoint Server) WriteConfig()
     {
-        var (port, natT) = TestPorts.FreePair();
-        _dir.Write("conns/lease.conf", $$"""
-            lease {
-              local { id = "gw.lease.test", auth = psk }
-              remote { id = "%any", auth = psk }
-              ike-proposals = [ "aes256gcm16-prfsha256-x25519" ]
-              esp-proposals = [ "aes256gcm16" ]
-              local-ts = [ "198.51.100.0/24" ]
-              pools = [ "10.231.13.0/29" ]
-              ipsec-interface = no
-            }
-            secrets { "%any" = "{{Secret}}" }
-            """);
-        var main = _dir.Write("main.conf", $$"""
-            concentrator {
-              config-dir = "conns"
-              dataplane = userspace
-              leases.path = "{{Path.Combine(_dir.Path, "state", "leases.jsonl")}}"
-              ike { listen = [ "127.0.0.1" ], port = {{port}}, nat-t-port = {{natT}} }
-            }
-            akka.loglevel = WARNING
-            """);
+        var (main, port, _) = new TestGateway
+        {
+            LocalId = "gw.lease.test",
+            RemoteId = "%any",
+            Pool = "10.231.13.0/29",
+            Secrets = $"\"%any\" = \"{Secret}\"",
+            LeasesPath = Path.Combine(_dir.Path, "state", "leases.jsonl"),
+        }.Write(_dir);
         return (main, new IPEndPoint(IPAddress.Loopback, port));
     }
 
-    private static async Task<ConcentratorNode> StartAsync(string main)
-    {
-        var definition = ConfigLoader.Load(main).ToNodeDefinition();
-        return await ConcentratorNode.StartAsync(definition);
-    }
+    private static Task<ConcentratorNode> StartAsync(string main) => TestGateway.StartAsync(main);
 
     private static async Task<IPAddress> ConnectAsync(IPEndPoint server, string identity)
     {

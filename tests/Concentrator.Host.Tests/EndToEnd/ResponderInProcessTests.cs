@@ -1,5 +1,4 @@
 using System.Net;
-using Concentrator.Host.Configuration;
 using Concentrator.Ike;
 using Concentrator.Ike.Sa;
 using Concentrator.Kernel;
@@ -16,41 +15,18 @@ namespace Concentrator.Host.Tests.EndToEnd;
 /// </summary>
 public sealed class ResponderInProcessTests : IAsyncLifetime, IDisposable
 {
-    private const string Identity = "road@e2e.test";
-    private const string Secret = "e2e-secret-0123456789";
+    private const string Identity = TestGateway.DefaultIdentity;
+    private const string Secret = TestGateway.DefaultSecret;
     private TempDir _dir = null!;
     private ConcentratorNode _node = null!;
     private IPEndPoint _server = null!;
 
     public async Task InitializeAsync()
     {
-        var (port, natT) = TestPorts.FreePair();
         _dir = new TempDir();
-        _dir.Write("conns/e2e.conf", $$"""
-            e2e {
-              local { id = "gw.e2e.test", auth = psk }
-              remote { id = "{{Identity}}", auth = psk }
-              ike-proposals = [ "aes256gcm16-prfsha256-x25519" ]
-              esp-proposals = [ "aes256gcm16" ]
-              local-ts = [ "198.51.100.0/24" ]
-              pools = [ "10.231.7.0/30" ]
-              dns = [ "198.51.100.53" ]
-              ipsec-interface = no
-            }
-            secrets { "{{Identity}}" = "{{Secret}}" }
-            """);
-        var main = _dir.Write("main.conf", $$"""
-            concentrator {
-              config-dir = "conns"
-              dataplane = userspace
-              leases.path = ""
-              ike { listen = [ "127.0.0.1" ], port = {{port}}, nat-t-port = {{natT}} }
-            }
-            akka.loglevel = WARNING
-            """);
-        var definition = ConfigLoader.Load(main).ToNodeDefinition();
-        _node = await ConcentratorNode.StartAsync(definition);
-        _server = new IPEndPoint(IPAddress.Loopback, port);
+        var (main, port, _) = new TestGateway().Write(_dir);
+        _node = await TestGateway.StartAsync(main);
+        _server = TestGateway.Loopback(port);
     }
 
     public async Task DisposeAsync()

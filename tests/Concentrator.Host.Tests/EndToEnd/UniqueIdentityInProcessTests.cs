@@ -1,5 +1,4 @@
 using System.Net;
-using Concentrator.Host.Configuration;
 using Concentrator.Ike;
 using Concentrator.Ike.Sa;
 using Concentrator.Server.Runtime;
@@ -74,33 +73,18 @@ public sealed class UniqueIdentityInProcessTests
 
     private static async Task<RunningNode> NodeAsync(string unique)
     {
-        var (port, natT) = TestPorts.FreePair();
         var dir = new TempDir();
-        dir.Write("conns/u.conf", $$"""
-            u {
-              local { id = "gw.unique.test", auth = psk }
-              remote { id = "%any", auth = psk }
-              ike-proposals = [ "aes256gcm16-prfsha256-x25519" ]
-              esp-proposals = [ "aes256gcm16" ]
-              local-ts = [ "198.51.100.0/24" ]
-              pools = [ "{{Pool}}" ]
-              ipsec-interface = no
-              unique = {{unique}}
-            }
-            secrets { "%any" = "{{Secret}}" }
-            """);
         // Short retransmission: a replaced SA's Delete to the first client (which does not answer) ends quickly.
-        var main = dir.Write("main.conf", $$"""
-            concentrator {
-              config-dir = "conns"
-              dataplane = userspace
-              leases.path = ""
-              ike { listen = [ "127.0.0.1" ], port = {{port}}, nat-t-port = {{natT}}, retransmit { timeout = 200ms, tries = 1 } }
-            }
-            akka.loglevel = WARNING
-            """);
-        var definition = ConfigLoader.Load(main).ToNodeDefinition();
-        return new RunningNode(await ConcentratorNode.StartAsync(definition), dir, new IPEndPoint(IPAddress.Loopback, port));
+        var (main, port, _) = new TestGateway
+        {
+            LocalId = "gw.unique.test",
+            RemoteId = "%any",
+            Pool = Pool.ToString(),
+            Connection = $"unique = {unique}",
+            Secrets = $"\"%any\" = \"{Secret}\"",
+            Ike = "retransmit { timeout = 200ms, tries = 1 }",
+        }.Write(dir);
+        return new RunningNode(await TestGateway.StartAsync(main), dir, TestGateway.Loopback(port));
     }
 
     private static async Task Eventually(Func<Task<bool>> condition)

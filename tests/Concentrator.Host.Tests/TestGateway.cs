@@ -1,0 +1,88 @@
+using System.Net;
+using Concentrator.Host.Configuration;
+using Concentrator.Server.Runtime;
+
+namespace Concentrator.Host.Tests;
+
+/// <summary>
+/// The configuration of a test responder, written as an operator would (a main HOCON file and one connection file)
+/// and loaded through the host's loader: userspace dataplane, one PSK road-warrior connection without ipsecN, free
+/// high ports on 127.0.0.1, and a lease journal of its own in the test's folder (never the shared default under
+/// /var/lib/concentrator, which parallel test runs would contend for). Tests change only what they are about.
+/// </summary>
+internal sealed record TestGateway
+{
+    public const string DefaultIdentity = "road@e2e.test";
+    public const string DefaultSecret = "e2e-secret-0123456789";
+
+    public string LocalId { get; init; } = "gw.e2e.test";
+
+    public string RemoteId { get; init; } = DefaultIdentity;
+
+    public string Pool { get; init; } = "10.231.7.0/30";
+
+    /// <summary>The entries of the file's <c>secrets</c> block.</summary>
+    public string Secrets { get; init; } = $"\"{DefaultIdentity}\" = \"{DefaultSecret}\"";
+
+    /// <summary>More keys of the connection (e.g. <c>unique = keep</c>).</summary>
+    public string Connection { get; init; } = "";
+
+    /// <summary>The addresses of <c>concentrator.ike.listen</c>.</summary>
+    public IReadOnlyList<string> Listen { get; init; } = ["127.0.0.1"];
+
+    /// <summary>More keys of <c>concentrator.ike</c> (e.g. <c>bind = best-effort</c>).</summary>
+    public string Ike { get; init; } = "";
+
+    /// <summary>The lease journal; null: <c>leases.jsonl</c> in the test's folder.</summary>
+    public string? LeasesPath { get; init; }
+
+    public string LogLevel { get; init; } = "WARNING";
+
+    /// <summary>Ports (0: two free ones are picked when written).</summary>
+    public int Port { get; init; }
+
+    public int NatTPort { get; init; }
+
+    /// <summary>Writes the files under <paramref name="dir"/>; returns the main file and the ports it names.</summary>
+    public (string Main, int Port, int NatTPort) Write(TempDir dir)
+    {
+        var (port, natT) = Port != 0 ? (Port, NatTPort) : TestPorts.FreePair();
+        dir.Write("conns/e2e.conf", $$"""
+            e2e {
+              local { id = "{{LocalId}}", auth = psk }
+              remote { id = "{{RemoteId}}", auth = psk }
+              ike-proposals = [ "aes256gcm16-prfsha256-x25519" ]
+              esp-proposals = [ "aes256gcm16" ]
+              local-ts = [ "198.51.100.0/24" ]
+              pools = [ "{{Pool}}" ]
+              dns = [ "198.51.100.53" ]
+              ipsec-interface = no
+              {{Connection}}
+            }
+            secrets { {{Secrets}} }
+            """);
+        var main = dir.Write("main.conf", $$"""
+            concentrator {
+              config-dir = "conns"
+              dataplane = userspace
+              leases.path = "{{LeasesPath ?? Path.Combine(dir.Path, "leases.jsonl")}}"
+              ike {
+                listen = [ {{string.Join(", ", Listen.Select(a => $"\"{a}\""))}} ]
+                port = {{port}}
+                nat-t-port = {{natT}}
+                {{Ike}}
+              }
+            }
+            akka.loglevel = {{LogLevel}}
+            """);
+        return (main, port, natT);
+    }
+
+    /// <summary>Writes the files and starts a node on them in this process.</summary>
+    public Task<ConcentratorNode> StartAsync(TempDir dir) => StartAsync(Write(dir).Main);
+
+    public static Task<ConcentratorNode> StartAsync(string main) => ConcentratorNode.StartAsync(ConfigLoader.Load(main).ToNodeDefinition());
+
+    /// <summary>The IKE endpoint of a node written with this configuration on 127.0.0.1.</summary>
+    public static IPEndPoint Loopback(int port) => new(IPAddress.Loopback, port);
+}
