@@ -18,6 +18,7 @@ if [ -z "${HOST:-}" ]; then
     dotnet build "$ROOT/src/Concentrator.Host" -c Release -v q -nologo >/dev/null || { echo "build failed"; exit 1; }
     HOST="$ROOT/src/Concentrator.Host/bin/Release/net10.0/concentrator"
 fi
+HOST=$(readlink -f "$HOST")
 OUT=${OUT:-$ROOT/bench/results/startup-stall-$(date -u +%Y%m%dT%H%M%SZ).jsonl}
 mkdir -p "$(dirname "$OUT")"
 NS=st-$$

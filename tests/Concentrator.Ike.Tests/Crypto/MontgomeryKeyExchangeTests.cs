@@ -2,21 +2,40 @@ using Concentrator.Ike.Crypto;
 
 namespace Concentrator.Ike.Tests.Crypto;
 
+/// <summary>RFC 7748 vectors and RFC 8031 rules, run on both engines (OpenSSL and BouncyCastle) so either can be
+/// the registry's without a gap in the tests.</summary>
 public class MontgomeryKeyExchangeTests
 {
     public static IEnumerable<object[]> FunctionVectors =>
-        VectorFile.Read("rfc7748.txt").Select((b, i) => (b, i)).Where(x => x.b.Name.EndsWith("-fn", StringComparison.Ordinal))
-            .Select(x => new object[] { x.b.Name, x.i });
+        from x in VectorFile.Read("rfc7748.txt").Select((b, i) => (b, i))
+        where x.b.Name.EndsWith("-fn", StringComparison.Ordinal)
+        from engine in Engines
+        select new object[] { x.b.Name, x.i, engine };
+
+    private static readonly string[] Engines = ["OpenSsl", "Bouncy"];
 
     private static MontgomeryGroup Group(string name) =>
         name.StartsWith("X25519", StringComparison.Ordinal) ? MontgomeryGroup.Curve25519 : MontgomeryGroup.Curve448;
 
+    private static IKeyExchange Create(string engine, MontgomeryGroup group, ReadOnlySpan<byte> scalar) => engine switch
+    {
+        "OpenSsl" => new MontgomeryOpenSslKeyExchange(group, scalar),
+        _ => new MontgomeryBouncyKeyExchange(group, scalar),
+    };
+
+    private static IKeyExchange Create(string engine, KeyExchangeId id)
+    {
+        var group = (MontgomeryGroup)TransformRegistry.KeyExchange(id);
+        byte[] scalar = System.Security.Cryptography.RandomNumberGenerator.GetBytes(group.Length);
+        return Create(engine, group, scalar);
+    }
+
     [Theory]
     [MemberData(nameof(FunctionVectors))]
-    public void DeriveSharedSecret_Rfc7748FunctionVector_Matches(string name, int index)
+    public void DeriveSharedSecret_Rfc7748FunctionVector_Matches(string name, int index, string engine)
     {
         VectorFile.Block v = VectorFile.Read("rfc7748.txt")[index];
-        using var kex = new MontgomeryKeyExchange(Group(name), v.Hex("scalar"));
+        using IKeyExchange kex = Create(engine, Group(name), v.Hex("scalar"));
 
         byte[] output = kex.DeriveSharedSecret(v.Hex("u"));
 
@@ -24,13 +43,16 @@ public class MontgomeryKeyExchangeTests
     }
 
     [Theory]
-    [InlineData("X25519-dh")]
-    [InlineData("X448-dh")]
-    public void Agreement_Rfc7748DiffieHellman_GivesPublicKeysAndK(string name)
+    [InlineData("X25519-dh", "OpenSsl")]
+    [InlineData("X448-dh", "OpenSsl")]
+    [InlineData("X25519-dh", "Bouncy")]
+    [InlineData("X448-dh", "Bouncy")]
+    public void Agreement_Rfc7748DiffieHellman_GivesPublicKeysAndK(string name, string engine)
     {
+        // RFC 7748 §6.1 (X25519) and §6.2 (X448).
         VectorFile.Block v = VectorFile.Read("rfc7748.txt").First(b => b.Name == name);
-        using var alice = new MontgomeryKeyExchange(Group(name), v.Hex("alice"));
-        using var bob = new MontgomeryKeyExchange(Group(name), v.Hex("bob"));
+        using IKeyExchange alice = Create(engine, Group(name), v.Hex("alice"));
+        using IKeyExchange bob = Create(engine, Group(name), v.Hex("bob"));
 
         Assert.Equal(v.Hex("alicePublic"), alice.PublicKey.ToArray());
         Assert.Equal(v.Hex("bobPublic"), bob.PublicKey.ToArray());
@@ -39,23 +61,30 @@ public class MontgomeryKeyExchangeTests
     }
 
     [Theory]
-    [InlineData(KeyExchangeId.Curve25519)]
-    [InlineData(KeyExchangeId.Curve448)]
-    public void DeriveSharedSecret_LowOrderPoint_ThrowsBecauseSecretIsAllZero(KeyExchangeId id)
+    [InlineData(KeyExchangeId.Curve25519, "OpenSsl")]
+    [InlineData(KeyExchangeId.Curve448, "OpenSsl")]
+    [InlineData(KeyExchangeId.Curve25519, "Bouncy")]
+    [InlineData(KeyExchangeId.Curve448, "Bouncy")]
+    public void DeriveSharedSecret_LowOrderPoint_ThrowsBecauseSecretIsAllZero(KeyExchangeId id, string engine)
     {
         // RFC 8031 §2.3 has no vectors; u = 0 (order 1) and u = 1 (order 4 on the twist side of the ladder) both
-        // drive the ladder to an all-zero output, which MUST abort the exchange.
-        IKeyExchangeMethod method = TransformRegistry.KeyExchange(id);
-        using IKeyExchange kex = method.Create();
-        byte[] zero = new byte[method.PublicKeyLength];
-        byte[] one = new byte[method.PublicKeyLength];
-        one[0] = 1;
+        // drive the ladder to an all-zero output, which MUST abort the exchange. For X25519 also the order-8 point
+        // of RFC 7748's curve (u = 325606250916557431795983626356110631294008115727848805560023387167927233504).
+        using IKeyExchange kex = Create(engine, id);
+        int length = kex.PublicKey.Length;
+        var lowOrder = new List<byte[]> { new byte[length], One(length) };
+        if (id == KeyExchangeId.Curve25519)
+            lowOrder.Add(Convert.FromHexString("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800"));
 
-        foreach (byte[] lowOrder in new[] { zero, one })
+        foreach (byte[] point in lowOrder)
         {
-            var ex = Assert.Throws<IkeProtocolException>(() => kex.DeriveSharedSecret(lowOrder));
+            var ex = Assert.Throws<IkeProtocolException>(() => kex.DeriveSharedSecret(point));
             Assert.Equal(NotifyType.InvalidSyntax, ex.Notify);
         }
+
+        // The key pair stays usable after a rejected peer (OpenSSL's error queue is cleared).
+        using IKeyExchange other = Create(engine, id);
+        Assert.Equal(kex.DeriveSharedSecret(other.PublicKey), other.DeriveSharedSecret(kex.PublicKey));
     }
 
     [Theory]
@@ -68,5 +97,24 @@ public class MontgomeryKeyExchangeTests
 
         Assert.Equal(a.DeriveSharedSecret(b.PublicKey), b.DeriveSharedSecret(a.PublicKey));
         Assert.Throws<IkeProtocolException>(() => a.DeriveSharedSecret(b.PublicKey[1..]));
+        Assert.Throws<IkeProtocolException>(() => a.DeriveSharedSecret([.. b.PublicKey, 0]));
+    }
+
+    [Theory]
+    [InlineData(KeyExchangeId.Curve25519)]
+    [InlineData(KeyExchangeId.Curve448)]
+    public void Agreement_OpenSslAgainstBouncyCastle_SameSecret(KeyExchangeId id)
+    {
+        using IKeyExchange openSsl = Create("OpenSsl", id);
+        using IKeyExchange bouncy = Create("Bouncy", id);
+
+        Assert.Equal(openSsl.DeriveSharedSecret(bouncy.PublicKey), bouncy.DeriveSharedSecret(openSsl.PublicKey));
+    }
+
+    private static byte[] One(int length)
+    {
+        var one = new byte[length];
+        one[0] = 1;
+        return one;
     }
 }

@@ -1,28 +1,34 @@
 using System.Security.Cryptography;
-using Org.BouncyCastle.Math.EC.Rfc7748;
 
 namespace Concentrator.Ike.Crypto;
 
-/// <summary>Curve25519 / Curve448 (RFC 8031 over RFC 7748 X25519/X448) through BouncyCastle, since the BCL has
-/// no X25519/X448 key agreement.</summary>
+/// <summary>Curve25519 / Curve448 (RFC 8031 over RFC 7748 X25519/X448). The BCL has no X25519/X448 key agreement;
+/// the engine of each curve is chosen by CryptoKeyExchangeBenchmarks (keygen + agree, see <see cref="UseOpenSsl"/>).</summary>
 internal sealed class MontgomeryGroup : IKeyExchangeMethod
 {
-    public static readonly MontgomeryGroup Curve25519 = new(KeyExchangeId.Curve25519, 32);
-    public static readonly MontgomeryGroup Curve448 = new(KeyExchangeId.Curve448, 56);
+    public static readonly MontgomeryGroup Curve25519 = new(KeyExchangeId.Curve25519, 32, LibCrypto.NID_X25519);
+    public static readonly MontgomeryGroup Curve448 = new(KeyExchangeId.Curve448, 56, LibCrypto.NID_X448);
 
-    private MontgomeryGroup(KeyExchangeId id, int length)
+    private MontgomeryGroup(KeyExchangeId id, int length, int nid)
     {
         Id = id;
         Length = length;
+        Nid = nid;
     }
 
     public KeyExchangeId Id { get; }
 
     public int Length { get; }
 
+    /// <summary>OpenSSL's NID (= EVP_PKEY type) of the curve.</summary>
+    public int Nid { get; }
+
     public int PublicKeyLength => Length;
 
     public int SharedSecretLength => Length;
+
+    /// <summary>Which engine <see cref="Create"/> uses: filled in from the benchmark.</summary>
+    internal bool UseOpenSsl => true;
 
     public IKeyExchange Create()
     {
@@ -30,51 +36,23 @@ internal sealed class MontgomeryGroup : IKeyExchangeMethod
         RandomNumberGenerator.Fill(scalar);
         try
         {
-            return new MontgomeryKeyExchange(this, scalar);
+            return UseOpenSsl ? new MontgomeryOpenSslKeyExchange(this, scalar) : new MontgomeryBouncyKeyExchange(this, scalar);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(scalar);
         }
     }
-}
 
-internal sealed class MontgomeryKeyExchange : IKeyExchange
-{
-    private readonly MontgomeryGroup _group;
-    private readonly byte[] _scalar;
-    private readonly byte[] _public;
-
-    /// <summary>Known-answer tests pass the scalar; <see cref="MontgomeryGroup.Create"/> passes random octets
-    /// (RFC 7748 §5 clamps them inside the scalar multiplication).</summary>
-    internal MontgomeryKeyExchange(MontgomeryGroup group, ReadOnlySpan<byte> scalar)
+    /// <summary>RFC 8031 §2.3: an all-zero shared secret (a low-order peer point) MUST abort the exchange.</summary>
+    internal void RejectAllZero(ReadOnlySpan<byte> shared)
     {
-        _group = group;
-        _scalar = scalar.ToArray();
-        _public = new byte[group.Length];
-        if (group.Id == KeyExchangeId.Curve25519)
-            X25519.ScalarMultBase(_scalar, _public);
-        else
-            X448.ScalarMultBase(_scalar, _public);
+        byte any = 0;
+        foreach (byte b in shared)
+            any |= b;
+        if (any == 0)
+            CryptoThrow.InvalidKeyExchange($"{Id} shared secret is all zero (low-order public value, RFC 8031 §2.3)");
     }
 
-    public KeyExchangeId Id => _group.Id;
-
-    public ReadOnlySpan<byte> PublicKey => _public;
-
-    public byte[] DeriveSharedSecret(ReadOnlySpan<byte> peerPublicKey)
-    {
-        // RFC 8031 §2: the KE data is exactly 32 (X25519) or 56 (X448) octets.
-        KeyExchange.RequireLength(_group.Id, _group.Length, peerPublicKey);
-        var shared = new byte[_group.Length];
-        bool nonZero = _group.Id == KeyExchangeId.Curve25519
-            ? X25519.CalculateAgreement(_scalar, peerPublicKey, shared)
-            : X448.CalculateAgreement(_scalar, peerPublicKey, shared);
-        // RFC 8031 §2.3: an all-zero shared secret (a low-order peer point) MUST abort the exchange.
-        if (!nonZero)
-            CryptoThrow.InvalidKeyExchange($"{_group.Id} shared secret is all zero (low-order public value, RFC 8031 §2.3)");
-        return shared;
-    }
-
-    public void Dispose() => CryptographicOperations.ZeroMemory(_scalar);
+    public override string ToString() => Id.ToString();
 }
