@@ -91,7 +91,7 @@ public class CryptoFloorBenchmarks
         }
 
         // The floor's own fixed inputs: keys derived once, the initiator's sealed request and AUTH made with them.
-        using var kex = new MontgomeryKeyExchange(MontgomeryGroup.Curve25519, _scalar);
+        using var kex = new MontgomeryOpenSslKeyExchange(MontgomeryGroup.Curve25519, _scalar);
         byte[] shared = kex.DeriveSharedSecret(_peerPublic);
         _fixedKeymat = IkeKeymat.Derive(_prf, _encryption, null, shared, _ni, _nr, _spiI, _spiR);
         _authI = AuthOctets.SharedKeyAuth(_prf, _psk, _fixedKeymat.SignedOctets(true, _initRequest, _nr, _idi));
@@ -185,11 +185,11 @@ public class CryptoFloorBenchmarks
 
     // What MontgomeryGroup.Create costs (32 CSPRNG octets and a base-point multiplication), with a private value
     // that repeats so the sealed request and the AUTH made in setup stay valid.
-    private MontgomeryKeyExchange NewKeyPair()
+    private MontgomeryOpenSslKeyExchange NewKeyPair()
     {
         Span<byte> drawn = stackalloc byte[32];
         RandomNumberGenerator.Fill(drawn);
-        return new MontgomeryKeyExchange(MontgomeryGroup.Curve25519, _scalar);
+        return new MontgomeryOpenSslKeyExchange(MontgomeryGroup.Curve25519, _scalar);
     }
 
     private static byte[] BigEndian(ulong spi)

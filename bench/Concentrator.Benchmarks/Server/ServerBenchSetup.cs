@@ -102,6 +102,6 @@ internal static class ReplayKeyExchange
     {
         Span<byte> drawn = stackalloc byte[32];
         RandomNumberGenerator.Fill(drawn);
-        return new MontgomeryKeyExchange(MontgomeryGroup.Curve25519, scalar);
+        return new MontgomeryOpenSslKeyExchange(MontgomeryGroup.Curve25519, scalar);
     };
 }

@@ -86,6 +86,12 @@ public sealed class ConcentratorNode : IAsyncDisposable
 
         var dataplane = await DataplaneProbe.DecideAsync(server.Dataplane, cancellationToken).ConfigureAwait(false);
         var system = ActorSystem.Create("concentrator", definition.Config.WithFallback(Akka.Configuration.ConfigurationFactory.Default()));
+        // Akka's HashedWheelTimerScheduler starts its clock lazily: the first timer queues the clock loop on the thread
+        // pool and blocks its caller in Task.Wait until that loop runs. Under a first IKE_SA_INIT burst every pool
+        // worker (IkeSaActor.PreStart) blocked there and the pool starved for seconds (issue 13). Start it here, idle.
+        var schedulerRunning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        system.Scheduler.Advanced.ScheduleOnce(TimeSpan.Zero, () => schedulerRunning.TrySetResult());
+        await schedulerRunning.Task.ConfigureAwait(false);
         var log = system.Log;
         log.Info("dataplane: {0} ({1})", dataplane.Mode.ToString().ToLowerInvariant(), dataplane.Reason);
 
