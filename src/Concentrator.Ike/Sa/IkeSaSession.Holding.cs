@@ -143,15 +143,15 @@ public sealed partial class IkeSaSession
             // then takes only its states (the kernel leaves a reqid's policies while it has states).
             bool rekey = Replaced(child, out var replaced, out uint oldReqid);
             uint reqid = rekey ? oldReqid : _settings.ReqidAllocator();
-            if (replaced is not null)
-            {
-                fx.Add(new IkeSaEffect.Log(IkeSaLogLevel.Info, $"{_sa}: CHILD SA rekeyed: {child.InboundSpi:x8}_i {child.OutboundSpi:x8}_o"
-                    + $" replaces {replaced.InboundSpi:x8}_i (reqid {oldReqid})"));
-            }
-
             _reqids[child] = reqid;
             _waitingForKernel[correlation] = child;
             fx.Add(new IkeSaEffect.Install(correlation, child, reqid, rekey));
+            if (replaced is not null)
+            {
+                // After the Install: a host that rejects it skips what follows.
+                fx.Add(new IkeSaEffect.Log(IkeSaLogLevel.Info, $"{_sa}: CHILD SA rekeyed: {child.InboundSpi:x8}_i {child.OutboundSpi:x8}_o"
+                    + $" replaces {replaced.InboundSpi:x8}_i (reqid {oldReqid})"));
+            }
         }
 
         Hold(fx, IkeSaWait.Kernel, IkeSaTimer.Kernel, outbound);
