@@ -7,45 +7,25 @@ using Concentrator.Server.Network;
 namespace Concentrator.Server.Sa;
 
 /// <summary>What an IKE SA carries from the actor of its handshake (under the dispatcher) to the actor of its
-/// established life (under the interface actor of its connection): the pure SA itself, the lists its kernel hooks
-/// write to and its SPIs (both fixed in its services when it was made), and the step IKE_AUTH left unfinished: the
-/// CHILD SAs to install and the answer held until they are.</summary>
+/// established life (under the interface actor of its connection): the pure session itself (the SA, its counters
+/// and the CHILD SAs IKE_AUTH left to install), its SPIs and the answer held until they are.</summary>
 public sealed class IkeSaHandover
 {
-    internal IkeSaHandover(IkeSa sa, List<ChildSa> added, List<ChildSa> removed, IkeSpis? spis, IReadOnlyList<byte[]> outbound,
-        IActorRef socket, long lastHeard, Dictionary<DropReason, int> drops, int retransmissions, int internalErrors)
+    internal IkeSaHandover(IkeSaSession session, IkeSpis? spis, IReadOnlyList<byte[]> outbound, IActorRef socket)
     {
-        Sa = sa;
-        Added = added;
-        Removed = removed;
+        Session = session;
         Spis = spis;
         Outbound = outbound;
         Socket = socket;
-        LastHeard = lastHeard;
-        Drops = drops;
-        Retransmissions = retransmissions;
-        InternalErrors = internalErrors;
     }
 
-    internal IkeSa Sa { get; }
-
-    internal List<ChildSa> Added { get; }
-
-    internal List<ChildSa> Removed { get; }
+    internal IkeSaSession Session { get; }
 
     internal IkeSpis? Spis { get; }
 
     internal IReadOnlyList<byte[]> Outbound { get; }
 
     internal IActorRef Socket { get; }
-
-    internal long LastHeard { get; }
-
-    internal Dictionary<DropReason, int> Drops { get; }
-
-    internal int Retransmissions { get; }
-
-    internal int InternalErrors { get; }
 }
 
 // The move from half-open to established (DESIGN.md: an IKE SA's interface is known only once IKE_AUTH has chosen
@@ -58,8 +38,8 @@ public sealed partial class IkeSaActor
     private const string HandoverKey = "handover";
     private readonly List<(object Message, IActorRef Sender)> _forward = [];
     private IkeSaHandover? _arrived;
+    private bool _handingOver;
     private bool _handedOver;
-    private bool _movedIn;
 
     private sealed record HandoverTimeout
     {
@@ -74,15 +54,9 @@ public sealed partial class IkeSaActor
         _env = environment;
         _settings = environment.Settings;
         _kernel = environment.Kernel;
-        _sa = handover.Sa;
-        _added = handover.Added;
-        _removed = handover.Removed;
+        _session = handover.Session;
         _spis = handover.Spis;
         _socket = handover.Socket;
-        _lastHeard = handover.LastHeard;
-        _drops = handover.Drops;
-        _retransmissions = handover.Retransmissions;
-        _internalErrors = handover.InternalErrors;
         _arrived = handover;
     }
 
@@ -93,18 +67,14 @@ public sealed partial class IkeSaActor
     /// <summary>Actor name of an established IKE SA: its first responder SPI (ours, unique on this node).</summary>
     public static string NameFor(ulong responderSpi) => $"ike-{responderSpi:x16}";
 
-    /// <summary>True when this step established the SA and it has a home to move to (it moves once).</summary>
-    private bool MovesNow => _env.Home is not null && !_movedIn && !_established && _sa.State == IkeSaState.Established;
-
     private void HandOver(IReadOnlyList<byte[]> outbound)
     {
         Timers.CancelAll();
-        var handover = new IkeSaHandover(_sa, _added, _removed, _spis, outbound, _socket, _lastHeard, _drops, _retransmissions,
-            _internalErrors);
-        _env.Home!.Tell(new SpawnSa(_env.Connection, Adopting(handover, _env), NameFor(_sa.ResponderSpi)));
+        var handover = new IkeSaHandover(_session, _spis, outbound, _socket);
+        _env.Home!.Tell(new SpawnSa(_env.Connection, Adopting(handover, _env), NameFor(Sa.ResponderSpi)));
         // Bounded like a kernel install: a home that never answers must not hold the SA forever.
         Timers.StartSingleTimer(HandoverKey, HandoverTimeout.Instance, _settings.KernelTimeout);
-        _phase = Phase.HandingOver;
+        _handingOver = true;
     }
 
     private void HandingOver(object message)
@@ -120,11 +90,11 @@ public sealed partial class IkeSaActor
                 }
 
                 _forward.Clear();
-                _env.Observer?.Tell(new IkeSaMoved(_sa.ResponderSpi, spawned.Sa));
+                _env.Observer?.Tell(new IkeSaMoved(Sa.ResponderSpi, spawned.Sa));
                 Context.Stop(Self);
                 break;
             case HandoverTimeout:
-                _log.Error("{0}: {1} did not take the established SA within {2}; it ends", _sa, _env.Home, _settings.KernelTimeout);
+                _log.Error("{0}: {1} did not take the established SA within {2}; it ends", Sa, _env.Home, _settings.KernelTimeout);
                 Context.Stop(Self);
                 break;
             case IkeDatagram or DeleteIkeSa or GetIkeSaStatus:
@@ -141,9 +111,8 @@ public sealed partial class IkeSaActor
     private void ArriveFromHandshake(IkeSaHandover handover)
     {
         _arrived = null;
-        _movedIn = true;
         _spis?.MoveTo(Self);
-        _log.Debug("{0}: established SA moved under {1}", _sa, Context.Parent.Path);
-        Proceed(handover.Outbound);
+        _log.Debug("{0}: established SA moved under {1}", Sa, Context.Parent.Path);
+        Execute(_session.Arrive(handover.Outbound));
     }
 }

@@ -2,24 +2,24 @@ using System.Net;
 using Akka.Actor;
 using Akka.Event;
 using Concentrator.Ike.Sa;
+using Concentrator.Kernel;
 using Concentrator.Server.Kernel;
 using Concentrator.Server.Network;
 
 namespace Concentrator.Server.Sa;
 
 /// <summary>
-/// One IKE SA: a thin actor over the pure <see cref="IkeSa"/> (which holds all protocol logic). It feeds it the
-/// datagrams the socket routes here, sends what it answers through the socket actor, runs its timers
-/// (retransmission, half-open, DPD; IkeSaActor.Timers.cs) and puts its CHILD SAs into the kernel through the kernel
-/// actor before the message that completes them leaves (IkeSaActor.Kernel.cs). The handshake runs in an actor under
-/// the dispatcher; once IKE_AUTH established the SA it moves to an actor under its connection's home
-/// (IkeSaActor.Handover.cs). On stop it removes its CHILD SAs, gives its virtual IPs back
-/// (<see cref="IkeSa.Dispose"/>) and unregisters its SPIs.
+/// One IKE SA: a thin actor over the pure <see cref="IkeSaSession"/> (the SA's life: which IkeSa a datagram is for,
+/// held answers, lifetimes, retransmission, DPD) around the pure <see cref="IkeSa"/> (the protocol). Each handler
+/// hands its message to the session and carries out the <see cref="IkeSaEffect"/>s it returns (IkeSaActor.Effects.cs):
+/// datagrams through the socket actor, CHILD SAs into the kernel through the kernel actor, the identity claim, timers,
+/// stash. The handshake runs in an actor under the dispatcher; once IKE_AUTH established the SA it moves to an actor
+/// under its connection's home (IkeSaActor.Handover.cs). On stop it removes its CHILD SAs, gives its virtual IPs back
+/// and unregisters its SPIs.
 /// </summary>
 public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
 {
-    private IkeSa _sa;
-    private Phase _phase = Phase.Active;
+    private readonly IkeSaSession _session;
     private readonly IkeSaEnvironment _env;
     private readonly IkeSaActorSettings _settings;
     private readonly IActorRef _kernel;
@@ -27,9 +27,6 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
     private readonly bool _requireCookie;
     private IActorRef _socket = ActorRefs.Nobody;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<DropReason, int> _drops;
-    private int _internalErrors;
-    private bool _established;
 
     public IkeSaActor(IkeSaConfig config, IPEndPoint local, IPEndPoint remote, IkeSaEnvironment environment, bool requireCookie)
     {
@@ -37,33 +34,22 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
         _settings = environment.Settings;
         _kernel = environment.Kernel;
         _requireCookie = requireCookie;
-        _added = [];
-        _removed = [];
-        _drops = [];
         _spis = environment.Spis is { } table ? new IkeSpis(table, Self) : null;
-        // The actor owns the kernel hooks: they only record, the kernel actor is told after Process returns. The SPIs
-        // (this SA's, and a rekeyed SA's) are drawn by the SPI table for this actor, so none can collide later.
-        _sa = IkeSa.CreateResponder(config, environment.Services with
+        // The SPIs (this SA's, and a rekeyed SA's) are drawn by the SPI table for this actor, so none can collide later.
+        _session = IkeSaSession.Responder(config, environment.Services with
         {
-            InstallChildSa = _added.Add,
-            UninstallChildSa = _removed.Add,
             IkeSpiAllocator = _spis is null ? environment.Services.IkeSpiAllocator : _spis.Allocate,
-        }, local, remote);
+        }, local, remote, SessionSettings(environment));
     }
 
-    /// <summary>What the actor waits for. One receive method switching on this field instead of Become: with a
-    /// hundred thousand IKE SAs, per-instance handler tables (ReceiveActor) cost memory and every Become rebuilt one.</summary>
-    private enum Phase
-    {
-        Active,
-        AwaitingIdentity,
-        AwaitingKernel,
-        HandingOver,
-    }
+    /// <summary>A timer of the session ran out.</summary>
+    private sealed record Tick(IkeSaTimer Timer, object? Token);
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     public IStash Stash { get; set; } = null!;
+
+    private IkeSa Sa => _session.Sa;
 
     /// <summary>A responder IKE SA actor; give it the IKE_SA_INIT request that made it first.
     /// <paramref name="requireCookie"/> is the creator's verdict that too many SAs are half-open (RFC 7296 §2.6):
@@ -71,6 +57,17 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
     public static Props Props(IkeSaConfig config, IPEndPoint local, IPEndPoint remote, IkeSaEnvironment environment,
         bool requireCookie = false) =>
         Akka.Actor.Props.Create(() => new IkeSaActor(config, local, remote, environment, requireCookie));
+
+    private static IkeSaSessionSettings SessionSettings(IkeSaEnvironment environment)
+    {
+        IkeSaActorSettings settings = environment.Settings;
+        return new IkeSaSessionSettings(settings.Retransmit.Delay, settings.Retransmit.Tries, settings.HalfOpenTimeout, settings.DpdDelay,
+            settings.DpdTimeout, settings.IkeLifetime, settings.KernelTimeout, settings.ReqidAllocator)
+        {
+            ClaimsIdentity = environment.Identities is not null,
+            HandsOver = environment.Home is not null,
+        };
+    }
 
     protected override void PreStart()
     {
@@ -80,8 +77,7 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
             return;
         }
 
-        _lastHeard = _sa.Services.Time.GetTimestamp();
-        Timers.StartSingleTimer(HalfOpenKey, HalfOpenExpired.Instance, _settings.HalfOpenTimeout);
+        Execute(_session.Start());
     }
 
     protected override void PostStop()
@@ -92,34 +88,25 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
             return;
         }
 
-        foreach (ChildSa child in _sa.ChildSas.Concat(_reqids.Keys))
-        {
-            _env.ChildSpis?.Release(child.InboundSpi);
-        }
-
-        RemoveAllChildren();
-        // Gives the virtual IPs back to the pool and zeroes the keys.
-        _sa.Dispose();
-        RetireNow();
+        Execute(_session.OnStopped());
         _spis?.ReleaseAll();
     }
 
+    /// <summary>One receive method switching on the phase instead of Become: with a hundred thousand IKE SAs,
+    /// per-instance handler tables (ReceiveActor) cost memory and every Become rebuilt one.</summary>
     protected override void OnReceive(object message)
     {
-        switch (_phase)
+        if (_handingOver)
         {
-            case Phase.AwaitingKernel:
-                AwaitingKernel(message);
-                break;
-            case Phase.AwaitingIdentity:
-                AwaitingIdentity(message);
-                break;
-            case Phase.HandingOver:
-                HandingOver(message);
-                break;
-            default:
-                Active(message);
-                break;
+            HandingOver(message);
+        }
+        else if (_session.Waiting != IkeSaWait.None)
+        {
+            Waiting(message);
+        }
+        else
+        {
+            Active(message);
         }
     }
 
@@ -128,28 +115,13 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
         switch (message)
         {
             case IkeDatagram d:
-                OnDatagram(d);
+                Execute(_session.OnDatagram(d.Message, d.Header.ResponderSpi, d.Remote, d.Local, _requireCookie), d.Socket);
                 break;
-            case RetransmitTick tick:
-                OnRetransmit(tick);
+            case Tick tick:
+                Execute(_session.OnTimer(tick.Timer, tick.Token));
                 break;
-            case DpdTick:
-                OnDpd();
-                break;
-            case DpdTimedOut timedOut:
-                OnDpdTimedOut(timedOut);
-                break;
-            case RetireExpired:
-                RetireNow();
-                break;
-            case Concentrator.Kernel.SaExpiredEvent expired:
-                OnSaExpired(expired);
-                break;
-            case IkeLifetimeExpired expired:
-                OnIkeLifetimeExpired(expired);
-                break;
-            case HalfOpenExpired:
-                OnHalfOpen();
+            case SaExpiredEvent expired:
+                Execute(_session.OnChildExpired(expired.Reqid, expired.Sa.Spi, expired.Hard));
                 break;
             case DeleteIkeSa delete:
                 OnDelete(delete);
@@ -158,9 +130,9 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
                 Sender.Tell(Status());
                 break;
             case KernelFailed failed:
-                _log.Warning("{0}: removing a CHILD SA failed: {1}", _sa, failed);
+                Execute(_session.OnKernelFailed(failed.CorrelationId, failed.ToString()));
                 break;
-            case KernelDone or KernelTimeout or IdentityGranted or IdentityTimeout:
+            case KernelDone or IdentityGranted:
                 // Late answers of a wait already over.
                 break;
             default:
@@ -169,202 +141,56 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
         }
     }
 
-    private void OnDatagram(IkeDatagram d)
+    /// <summary>While the session holds its answer (for the identity registry, for the kernel), only the answer it
+    /// waits for and its timeout go in; later messages are stashed (datagrams only a few).</summary>
+    private void Waiting(object message)
     {
-        if (ForRetiring(d))
+        switch (message)
         {
-            OnRetiringDatagram(d);
-            return;
-        }
-
-        _added.Clear();
-        _removed.Clear();
-        IkeSaResult result;
-        try
-        {
-            result = _sa.Process(d.Message, d.Remote, d.Local, _requireCookie);
-        }
-#pragma warning disable CA1031 // Whatever the peer sent must not kill the SA: a bug shows as a counted error.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            _internalErrors++;
-            _log.Error(e, "{0}: processing a datagram from {1} failed", _sa, d.Remote);
-            SendRemovals();
-            if (_added.Count > 0)
-            {
-                // A CHILD SA half made cannot be trusted: end the IKE SA rather than leave it inconsistent.
-                Context.Stop(Self);
-            }
-
-            return;
-        }
-
-        SendRemovals();
-        if (result.IsDropped)
-        {
-            CountDrop(result.Drop, result.Detail);
-            return;
-        }
-
-        if (result.Retransmitted)
-        {
-            // Possibly a replay by anyone on the path: answered, but neither liveness nor the socket moves.
-            Send(result.Outbound);
-            return;
-        }
-
-        _lastHeard = _sa.Services.Time.GetTimestamp();
-        if (result.Rekeyed is { } next)
-        {
-            AdoptRekeyed(next);
-        }
-
-        // Answers and later requests leave through the socket the peer's latest accepted message came in on
-        // (after NAT detection that is the port 4500 socket, RFC 7296 §2.23).
-        _socket = d.Socket;
-        if (result.Detail is { } detail)
-        {
-            _log.Debug("{0}: {1}", _sa, detail);
-        }
-
-        if (MovesNow)
-        {
-            HandOver(result.Outbound);
-            return;
-        }
-
-        Proceed(result.Outbound);
-    }
-
-    /// <summary>After a step: claims the identity once the SA is established, then installs or sends.</summary>
-    private void Proceed(IReadOnlyList<byte[]> outbound)
-    {
-        if (!_claimed && _sa.State == IkeSaState.Established && _env.Identities is { } identities && _sa.RemoteIdentity is { } identity)
-        {
-            // Uniqueness first (IkeSaActor.Identity.cs): an older SA of this identity leaves the kernel before this
-            // one's CHILD SAs go in, since with the same virtual IP both would install the same selectors.
-            _claimed = true;
-            identities.Tell(new ClaimIdentity(identity, _sa.InitialContactReceived));
-            AwaitIdentity(outbound);
-            return;
-        }
-
-        Continue(outbound);
-    }
-
-    /// <summary>Installs the step's new CHILD SAs (holding the answer until the kernel has them) or sends the answer.</summary>
-    private void Continue(IReadOnlyList<byte[]> outbound)
-    {
-        if (_added.Count > 0)
-        {
-            HoldForKernel(outbound);
-            return;
-        }
-
-        if (_sa.State is IkeSaState.Deleted or IkeSaState.Failed)
-        {
-            // Told before the last answer leaves: a peer that reacts to it (a COOKIE answer, say) with a new
-            // IKE_SA_INIT of the same SPIi must get a new SA from the dispatcher, not this ending one.
-            _env.Observer?.Tell(new IkeSaEnding(_sa.ResponderSpi));
-        }
-
-        Send(outbound);
-        AfterStep();
-    }
-
-    /// <summary>What follows every step: stop when the SA is over (its last datagrams already handed to the socket),
-    /// leave half-open once established, and (re)arm the retransmission of a new request.</summary>
-    private void AfterStep()
-    {
-        switch (_sa.State)
-        {
-            case IkeSaState.Deleted or IkeSaState.Failed:
-                // The reason (unknown identity, wrong PSK, …) names identities, escaped, and never a secret.
-                _log.Info("{0}: ended ({1}{2})", _sa, _sa.FailureNotify?.ToString() ?? "deleted",
-                    _sa.FailureReason is { } why ? $": {why}" : "");
-                Context.Stop(Self);
-                return;
-            case IkeSaState.Established:
-                if (!_established)
+            case IdentityGranted when _session.Waiting == IkeSaWait.Identity:
+                Execute(_session.OnIdentityGranted());
+                break;
+            case KernelDone done when _session.Waiting == IkeSaWait.Kernel:
+                Execute(_session.OnKernelDone(done.CorrelationId));
+                break;
+            case KernelFailed failed when _session.Waiting == IkeSaWait.Kernel:
+                Execute(_session.OnKernelFailed(failed.CorrelationId, failed.ToString()));
+                break;
+            case Tick { Timer: IkeSaTimer.Identity or IkeSaTimer.Kernel } tick:
+                Execute(_session.OnTimer(tick.Timer, tick.Token));
+                break;
+            case GetIkeSaStatus:
+                Sender.Tell(Status());
+                break;
+            default:
+                if (_session.KeepWhileWaiting(message is IkeDatagram))
                 {
-                    _established = true;
-                    Timers.Cancel(HalfOpenKey);
-                    _env.Observer?.Tell(new IkeSaEstablished(_sa.ResponderSpi, _sa.RemoteIdentity));
-                    StartIkeLifetime();
-                    _log.Info("{0}: established with {1} at {2}{3}, virtual IP {4}, {5} CHILD SA(s)", _sa, _sa.RemoteIdentity,
-                        _sa.RemoteEndpoint, NatNote(), _sa.VirtualIps.Count == 0 ? "none" : string.Join(", ", _sa.VirtualIps), _reqids.Count);
-                }
-
-                if (_settings.DpdDelay > TimeSpan.Zero && !Timers.IsTimerActive(DpdKey))
-                {
-                    Timers.StartSingleTimer(DpdKey, DpdTick.Instance, _settings.DpdDelay);
+                    Stash.Stash();
                 }
 
                 break;
         }
-
-        ArmRetransmit();
     }
-
-    // RFC 7296 §2.23: which side the NAT detection payloads put behind a NAT (ESP then travels in UDP 4500).
-    private string NatNote() => (_sa.RemoteBehindNat, _sa.LocalBehindNat) switch
-    {
-        (true, true) => " (both behind NAT)",
-        (true, false) => " (peer behind NAT)",
-        (false, true) => " (we are behind NAT)",
-        _ => "",
-    };
 
     private void OnDelete(DeleteIkeSa delete)
     {
-        // The CHILD SAs leave the kernel first, whatever follows: a newer SA of the same identity installs the
-        // same selectors (its virtual IP) as soon as the sender hears back.
-        RemoveAllChildren();
+        // The CHILD SAs leave the kernel (first in the session's answer) before the sender hears back.
+        Execute(_session.OnDelete(delete.Reason, delete.Silently));
         if (!Sender.IsNobody())
         {
             Sender.Tell(IkeSaReleased.Instance);
         }
-
-        if (delete.Silently || _sa.State != IkeSaState.Established)
-        {
-            _log.Info("{0}: deleted locally: {1}", _sa, delete.Reason);
-            Context.Stop(Self);
-            return;
-        }
-
-        _log.Info("{0}: deleting: {1}", _sa, delete.Reason);
-        Send(_sa.InitiateDelete().Outbound);
-        AfterStep();
-    }
-
-    private void Send(IReadOnlyList<byte[]> outbound)
-    {
-        foreach (byte[] datagram in outbound)
-        {
-            _socket.Tell(new SendIke(_sa.LocalEndpoint, _sa.RemoteEndpoint, datagram));
-        }
-    }
-
-    private void CountDrop(DropReason reason, string? detail)
-    {
-        int count = _drops[reason] = _drops.GetValueOrDefault(reason) + 1;
-        // Logged the 1st, 2nd, 4th, 8th … time per reason: a flood of junk cannot flood the log.
-        if ((count & (count - 1)) == 0)
-        {
-            _log.Warning("{0}: dropped a datagram ({1}, {2} so far): {3}", _sa, reason, count, detail);
-        }
     }
 
     private IkeSaStatus Status() => new(
-        _sa.State,
-        _sa.InitiatorSpi,
-        _sa.ResponderSpi,
-        _sa.RemoteIdentity?.ToString(),
-        _sa.VirtualIps.ToList(),
-        _reqids.Count,
-        new Dictionary<DropReason, int>(_drops),
-        _retransmissions,
-        _internalErrors,
-        _droppedWhileInstalling);
+        Sa.State,
+        Sa.InitiatorSpi,
+        Sa.ResponderSpi,
+        Sa.RemoteIdentity?.ToString(),
+        Sa.VirtualIps.ToList(),
+        _session.InstalledChildSas,
+        new Dictionary<DropReason, int>(_session.Drops),
+        _session.Retransmissions,
+        _session.InternalErrors,
+        _session.DroppedWhileWaiting);
 }

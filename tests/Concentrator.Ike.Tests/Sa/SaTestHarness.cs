@@ -25,6 +25,11 @@ internal sealed class ManualTime : TimeProvider
 
     public override DateTimeOffset GetUtcNow() => _now;
 
+    // Elapsed times (DPD idleness) follow the same clock.
+    public override long GetTimestamp() => _now.UtcTicks;
+
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
     public void Advance(TimeSpan by) => _now += by;
 }
 

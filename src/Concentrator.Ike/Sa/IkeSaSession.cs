@@ -1,0 +1,277 @@
+using System.Net;
+
+namespace Concentrator.Ike.Sa;
+
+/// <summary>
+/// The life of one responder IKE SA around its pure <see cref="IkeSa"/>, as pure code (like Akka's ClusterHeartbeat
+/// state): which SA a datagram is for (the current one or the one a rekey retires), when the answer is held (for the
+/// identity registry, for the kernel install), the CHILD SA and IKE SA lifetimes, retransmission, dead peer detection
+/// and the half-open limit. Every call returns what to do as <see cref="IkeSaEffect"/>s, which the hosting actor
+/// carries out in order; time comes from the SA's <see cref="IkeSaServices.Time"/>. Used on one thread at a time.
+/// </summary>
+public sealed partial class IkeSaSession
+{
+    private readonly IkeSaSessionSettings _settings;
+    private readonly Dictionary<DropReason, int> _drops = [];
+    private IkeSa _sa;
+    private long _lastHeard;
+    private bool _established;
+    private bool _claimed;
+    private bool _movedIn;
+
+    private IkeSaSession(IkeSaSessionSettings settings, Func<IkeSaServices, IkeSa> create, IkeSaServices services)
+    {
+        _settings = settings;
+        // The session owns the kernel hooks: they only record, the install is decided after Process returns.
+        _sa = create(services with { InstallChildSa = _added.Add, UninstallChildSa = _removed.Add });
+    }
+
+    /// <summary>A responder SA that waits for its IKE_SA_INIT request.</summary>
+    public static IkeSaSession Responder(IkeSaConfig config, IkeSaServices services, IPEndPoint local, IPEndPoint remote,
+        IkeSaSessionSettings settings) =>
+        new(settings, s => IkeSa.CreateResponder(config, s, local, remote), services);
+
+    /// <summary>The current SA (after an IKE rekey, the new one).</summary>
+    public IkeSa Sa => _sa;
+
+    /// <summary>The SA a rekey replaced while it waits for the peer's Delete.</summary>
+    public IkeSa? Retiring => _retiring;
+
+    public IReadOnlyDictionary<DropReason, int> Drops => _drops;
+
+    public int Retransmissions { get; private set; }
+
+    public int InternalErrors { get; private set; }
+
+    private TimeProvider Time => _sa.Services.Time;
+
+    /// <summary>The start of a new SA: the half-open limit runs.</summary>
+    public IReadOnlyList<IkeSaEffect> Start()
+    {
+        _lastHeard = Time.GetTimestamp();
+        return [new IkeSaEffect.Arm(IkeSaTimer.HalfOpen, _settings.HalfOpenTimeout)];
+    }
+
+    /// <summary>A datagram for this SA; <paramref name="responderSpi"/> is the SPIr of its header as the socket read it.</summary>
+    public IReadOnlyList<IkeSaEffect> OnDatagram(ReadOnlyMemory<byte> message, ulong responderSpi, IPEndPoint remote, IPEndPoint local,
+        bool requireCookie)
+    {
+        var fx = new List<IkeSaEffect>();
+        if (_retiring is { } old && responderSpi == old.ResponderSpi)
+        {
+            OnRetiringDatagram(fx, old, message, remote, local);
+            return fx;
+        }
+
+        _added.Clear();
+        _removed.Clear();
+        IkeSaResult result;
+        try
+        {
+            result = _sa.Process(message, remote, local, requireCookie);
+        }
+#pragma warning disable CA1031 // Whatever the peer sent must not kill the SA: a bug shows as a counted error.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            InternalErrors++;
+            fx.Add(new IkeSaEffect.Log(IkeSaLogLevel.Error, $"{_sa}: processing a datagram from {remote} failed", e));
+            Removals(fx);
+            if (_added.Count > 0)
+            {
+                // A CHILD SA half made cannot be trusted: end the IKE SA rather than leave it inconsistent.
+                fx.Add(IkeSaEffect.Stop.Instance);
+            }
+
+            return fx;
+        }
+
+        Removals(fx);
+        if (result.IsDropped)
+        {
+            CountDrop(fx, result.Drop, result.Detail);
+            return fx;
+        }
+
+        if (result.Retransmitted)
+        {
+            // Possibly a replay by anyone on the path: answered, but neither liveness nor the socket moves.
+            Send(fx, result.Outbound);
+            return fx;
+        }
+
+        _lastHeard = Time.GetTimestamp();
+        if (result.Rekeyed is { } next)
+        {
+            AdoptRekeyed(fx, next);
+        }
+
+        fx.Add(IkeSaEffect.UseArrivalSocket.Instance);
+        if (result.Detail is { } detail)
+        {
+            fx.Add(new IkeSaEffect.Log(IkeSaLogLevel.Debug, $"{_sa}: {detail}"));
+        }
+
+        if (_settings.HandsOver && !_movedIn && !_established && _sa.State == IkeSaState.Established)
+        {
+            // Established here: the rest of the step (identity, kernel, answer) happens in the SA's home.
+            fx.Add(new IkeSaEffect.HandOver(result.Outbound));
+            return fx;
+        }
+
+        Proceed(fx, result.Outbound);
+        return fx;
+    }
+
+    /// <summary>The SA arrived in its home (after <see cref="IkeSaEffect.HandOver"/>): its timers there start afresh
+    /// and the step IKE_AUTH left unfinished goes on.</summary>
+    public IReadOnlyList<IkeSaEffect> Arrive(IReadOnlyList<byte[]> outbound)
+    {
+        _movedIn = true;
+        _armedRequest = null;
+        _dpdArmed = false;
+        var fx = new List<IkeSaEffect>();
+        Proceed(fx, outbound);
+        return fx;
+    }
+
+    /// <summary>The operator, the identity registry or the IKE lifetime ends the SA: its CHILD SAs leave the kernel
+    /// first, then, unless <paramref name="silently"/> or not established, a Delete goes to the peer.</summary>
+    public IReadOnlyList<IkeSaEffect> OnDelete(string reason, bool silently)
+    {
+        var fx = new List<IkeSaEffect>();
+        Delete(fx, reason, silently);
+        return fx;
+    }
+
+    private void Delete(List<IkeSaEffect> fx, string reason, bool silently)
+    {
+        // The CHILD SAs leave the kernel first, whatever follows: a newer SA of the same identity installs the
+        // same selectors (its virtual IP) as soon as the sender hears back.
+        RemoveAllChildren(fx);
+        if (silently || _sa.State != IkeSaState.Established)
+        {
+            fx.Add(new IkeSaEffect.Log(IkeSaLogLevel.Info, $"{_sa}: deleted locally: {reason}"));
+            fx.Add(IkeSaEffect.Stop.Instance);
+            return;
+        }
+
+        fx.Add(new IkeSaEffect.Log(IkeSaLogLevel.Info, $"{_sa}: deleting: {reason}"));
+        Send(fx, _sa.InitiateDelete().Outbound);
+        AfterStep(fx);
+    }
+
+    /// <summary>The host stopped (not after a handover): CHILD SAs out of the kernel, their SPIs and the virtual IPs
+    /// back, keys zeroed, a retiring SA gone too.</summary>
+    public IReadOnlyList<IkeSaEffect> OnStopped()
+    {
+        var fx = new List<IkeSaEffect>();
+        foreach (ChildSa child in _sa.ChildSas.Concat(_reqids.Keys))
+        {
+            fx.Add(new IkeSaEffect.ReleaseChildSpi(child.InboundSpi));
+        }
+
+        RemoveAllChildren(fx);
+        // Gives the virtual IPs back to the pool and zeroes the keys.
+        _sa.Dispose();
+        RetireNow(fx);
+        return fx;
+    }
+
+    /// <summary>After a step: claims the identity once the SA is established, then installs or sends.</summary>
+    private void Proceed(List<IkeSaEffect> fx, IReadOnlyList<byte[]> outbound)
+    {
+        if (!_claimed && _sa.State == IkeSaState.Established && _settings.ClaimsIdentity && _sa.RemoteIdentity is { } identity)
+        {
+            // Uniqueness first: an older SA of this identity leaves the kernel before this one's CHILD SAs go in,
+            // since with the same virtual IP both would install the same selectors.
+            _claimed = true;
+            fx.Add(new IkeSaEffect.ClaimIdentity(identity, _sa.InitialContactReceived));
+            Hold(fx, IkeSaWait.Identity, IkeSaTimer.Identity, outbound);
+            return;
+        }
+
+        Continue(fx, outbound);
+    }
+
+    /// <summary>Installs the step's new CHILD SAs (holding the answer until the kernel has them) or sends the answer.</summary>
+    private void Continue(List<IkeSaEffect> fx, IReadOnlyList<byte[]> outbound)
+    {
+        if (_added.Count > 0)
+        {
+            HoldForKernel(fx, outbound);
+            return;
+        }
+
+        if (_sa.State is IkeSaState.Deleted or IkeSaState.Failed)
+        {
+            // Told before the last answer leaves: a peer that reacts to it (a COOKIE answer, say) with a new
+            // IKE_SA_INIT of the same SPIi must get a new SA from the dispatcher, not this ending one.
+            fx.Add(new IkeSaEffect.Ending(_sa.ResponderSpi));
+        }
+
+        Send(fx, outbound);
+        AfterStep(fx);
+    }
+
+    /// <summary>What follows every step: stop when the SA is over (its last datagrams already sent), leave half-open
+    /// once established, and (re)arm the retransmission of a new request.</summary>
+    private void AfterStep(List<IkeSaEffect> fx)
+    {
+        switch (_sa.State)
+        {
+            case IkeSaState.Deleted or IkeSaState.Failed:
+                // The reason (unknown identity, wrong PSK, …) names identities, escaped, and never a secret.
+                fx.Add(new IkeSaEffect.Log(IkeSaLogLevel.Info, $"{_sa}: ended ({_sa.FailureNotify?.ToString() ?? "deleted"}"
+                    + (_sa.FailureReason is { } why ? $": {why}" : "") + ")"));
+                fx.Add(IkeSaEffect.Stop.Instance);
+                return;
+            case IkeSaState.Established:
+                if (!_established)
+                {
+                    _established = true;
+                    fx.Add(new IkeSaEffect.Cancel(IkeSaTimer.HalfOpen));
+                    fx.Add(new IkeSaEffect.Established(_sa.ResponderSpi, _sa.RemoteIdentity));
+                    StartIkeLifetime(fx);
+                    fx.Add(new IkeSaEffect.Log(IkeSaLogLevel.Info, $"{_sa}: established with {_sa.RemoteIdentity} at {_sa.RemoteEndpoint}"
+                        + $"{NatNote()}, virtual IP {(_sa.VirtualIps.Count == 0 ? "none" : string.Join(", ", _sa.VirtualIps))}, {_reqids.Count} CHILD SA(s)"));
+                }
+
+                if (_settings.DpdDelay > TimeSpan.Zero && !_dpdArmed)
+                {
+                    ArmDpd(fx, _settings.DpdDelay);
+                }
+
+                break;
+        }
+
+        ArmRetransmit(fx);
+    }
+
+    // RFC 7296 §2.23: which side the NAT detection payloads put behind a NAT (ESP then travels in UDP 4500).
+    private string NatNote() => (_sa.RemoteBehindNat, _sa.LocalBehindNat) switch
+    {
+        (true, true) => " (both behind NAT)",
+        (true, false) => " (peer behind NAT)",
+        (false, true) => " (we are behind NAT)",
+        _ => "",
+    };
+
+    private void Send(List<IkeSaEffect> fx, IReadOnlyList<byte[]> outbound)
+    {
+        if (outbound.Count > 0)
+        {
+            fx.Add(new IkeSaEffect.Send(_sa.LocalEndpoint, _sa.RemoteEndpoint, outbound));
+        }
+    }
+
+    private void CountDrop(List<IkeSaEffect> fx, DropReason reason, string? detail)
+    {
+        int count = _drops[reason] = _drops.GetValueOrDefault(reason) + 1;
+        // Logged the 1st, 2nd, 4th, 8th … time per reason: a flood of junk cannot flood the log.
+        if ((count & (count - 1)) == 0)
+        {
+            fx.Add(new IkeSaEffect.Log(IkeSaLogLevel.Warning, $"{_sa}: dropped a datagram ({reason}, {count} so far): {detail}"));
+        }
+    }
+}

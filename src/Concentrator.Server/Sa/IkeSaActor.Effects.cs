@@ -1,0 +1,128 @@
+using Akka.Actor;
+using Akka.Event;
+using Concentrator.Ike.Sa;
+using Concentrator.Server.Kernel;
+using Concentrator.Server.Network;
+
+namespace Concentrator.Server.Sa;
+
+// The one place where the session's decisions become messages, timers and log lines.
+public sealed partial class IkeSaActor
+{
+    /// <summary>Carries out <paramref name="effects"/> in order; <paramref name="arrival"/> is the socket of the
+    /// datagram that caused them, if any.</summary>
+    private void Execute(IReadOnlyList<IkeSaEffect> effects, IActorRef? arrival = null)
+    {
+        foreach (IkeSaEffect effect in effects)
+        {
+            switch (effect)
+            {
+                case IkeSaEffect.Send send:
+                    IActorRef socket = send.ViaArrivalSocket ? arrival! : _socket;
+                    foreach (byte[] datagram in send.Datagrams)
+                    {
+                        socket.Tell(new SendIke(send.Local, send.Remote, datagram));
+                    }
+
+                    break;
+                case IkeSaEffect.UseArrivalSocket:
+                    _socket = arrival!;
+                    break;
+                case IkeSaEffect.Arm arm:
+                    Timers.StartSingleTimer(arm.Timer, new Tick(arm.Timer, arm.Token), arm.Due);
+                    break;
+                case IkeSaEffect.Cancel cancel:
+                    Timers.Cancel(cancel.Timer);
+                    break;
+                case IkeSaEffect.Install install:
+                    if (!TryInstall(install))
+                    {
+                        return;
+                    }
+
+                    break;
+                case IkeSaEffect.Remove remove:
+                    _kernel.Tell(ChildSaKernelRequests.Remove(remove.Child, remove.Reqid, remove.CorrelationId));
+                    break;
+                case IkeSaEffect.RemoveAll all:
+                    // Sent on the way out: nobody is left to hear the answer, and the kernel actor logs a failure itself.
+                    _kernel.Tell(new RemoveOwnedBy(all.CorrelationId, Self), ActorRefs.Nobody);
+                    break;
+                case IkeSaEffect.ReleaseChildSpi child:
+                    _env.ChildSpis?.Release(child.Spi);
+                    break;
+                case IkeSaEffect.ReleaseIkeSpi ike:
+                    _spis?.Release(ike.Spi);
+                    break;
+                case IkeSaEffect.ClaimIdentity claim:
+                    _env.Identities!.Tell(new ClaimIdentity(claim.Identity, claim.InitialContact));
+                    break;
+                case IkeSaEffect.Established established:
+                    _env.Observer?.Tell(new IkeSaEstablished(established.ResponderSpi, established.RemoteIdentity));
+                    break;
+                case IkeSaEffect.Ending ending:
+                    _env.Observer?.Tell(new IkeSaEnding(ending.ResponderSpi));
+                    break;
+                case IkeSaEffect.HandOver handOver:
+                    HandOver(handOver.Outbound);
+                    break;
+                case IkeSaEffect.Unstash:
+                    Stash.UnstashAll();
+                    break;
+                case IkeSaEffect.Stop:
+                    Context.Stop(Self);
+                    break;
+                case IkeSaEffect.Log log:
+                    Log(log);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Tells the kernel actor to install a CHILD SA; an algorithm without a kernel name fails the install
+    /// at once (and the effects after it are the session's to redo).</summary>
+    private bool TryInstall(IkeSaEffect.Install install)
+    {
+        InstallChild request;
+        try
+        {
+            request = ChildSaKernelRequests.Install(install.Child, install.CorrelationId, install.Reqid, _settings.IfId, _settings.ChildLifetime)
+                with { ReplacePolicies = install.ReplacesPolicies };
+        }
+        catch (NotSupportedException e)
+        {
+            Execute(_session.OnInstallRejected(install.Child, e.Message));
+            return false;
+        }
+
+        _kernel.Tell(request);
+        return true;
+    }
+
+    private void Log(IkeSaEffect.Log log)
+    {
+        switch (log.Level)
+        {
+            case IkeSaLogLevel.Debug:
+                _log.Debug("{0}", log.Text);
+                break;
+            case IkeSaLogLevel.Info:
+                _log.Info("{0}", log.Text);
+                break;
+            case IkeSaLogLevel.Warning:
+                _log.Warning("{0}", log.Text);
+                break;
+            default:
+                if (log.Exception is { } e)
+                {
+                    _log.Error(e, "{0}", log.Text);
+                }
+                else
+                {
+                    _log.Error("{0}", log.Text);
+                }
+
+                break;
+        }
+    }
+}
