@@ -2,6 +2,8 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Security.Cryptography;
 using Concentrator.Ike.Crypto;
+using Concentrator.Ike.Encoding;
+using Concentrator.Ike.Encoding.Payloads;
 
 namespace Concentrator.Ike.Sa;
 
@@ -41,6 +43,16 @@ public sealed class CookieGenerator
             Rotate();
             return Compute(_version, _current, ni, initiatorAddress, initiatorSpi);
         }
+    }
+
+    /// <summary>The stateless COOKIE answer to <paramref name="request"/>: RFC 7296 §2.6 "HDR(A,0), N(COOKIE)" —
+    /// the responder SPI stays zero, since nothing is created.</summary>
+    public static byte[] Response(IkeMessage request, byte[] cookie)
+    {
+        IkeMessage response = request.CreateResponse(senderIsOriginalInitiator: false);
+        response.ResponderSpi = 0;
+        response.Payloads.Add(new NotifyPayload(NotifyType.Cookie, cookie));
+        return response.ToArray();
     }
 
     /// <summary>Whether <paramref name="cookie"/> is one we made for this initiator with the current or the

@@ -11,7 +11,7 @@ public sealed partial class IkeSa
 {
     /// <summary>Any datagram for this SA: requests go to <see cref="ProcessRequest"/>, responses to
     /// <see cref="ProcessResponse"/>. Never throws for what the peer sent.</summary>
-    public IkeSaResult Process(ReadOnlyMemory<byte> datagram, IPEndPoint remote, IPEndPoint local, bool requireCookie = false)
+    public IkeSaResult Process(ReadOnlyMemory<byte> datagram, IPEndPoint remote, IPEndPoint local)
     {
         IkeHeader header;
         try
@@ -23,15 +23,15 @@ public sealed partial class IkeSa
             return IkeSaResult.Dropped(DropReason.Malformed, ex.Message);
         }
 
-        return header.IsResponse ? ProcessResponse(datagram, remote, local) : ProcessRequest(datagram, remote, local, requireCookie);
+        return header.IsResponse ? ProcessResponse(datagram, remote, local) : ProcessRequest(datagram, remote, local);
     }
 
     /// <summary>
     /// A request from the peer: the response to send, the stored response again for a retransmission
-    /// (RFC 7296 §2.1), or a drop. <paramref name="requireCookie"/> (IKE_SA_INIT only) is the caller's verdict
-    /// that too many SAs are half-open (RFC 7296 §2.6).
+    /// (RFC 7296 §2.1), or a drop. COOKIEs (RFC 7296 §2.6) are the caller's business: an IKE_SA_INIT that reaches
+    /// an SA has been admitted already, statelessly.
     /// </summary>
-    public IkeSaResult ProcessRequest(ReadOnlyMemory<byte> datagram, IPEndPoint remote, IPEndPoint local, bool requireCookie = false)
+    public IkeSaResult ProcessRequest(ReadOnlyMemory<byte> datagram, IPEndPoint remote, IPEndPoint local)
     {
         IkeHeader header;
         try
@@ -122,7 +122,7 @@ public sealed partial class IkeSa
         {
             try
             {
-                status = Tasks.Respond(request, response, requireCookie);
+                status = Tasks.Respond(request, response);
             }
             catch (IkeProtocolException ex) when (header.ExchangeType == ExchangeType.IkeSaInit)
             {

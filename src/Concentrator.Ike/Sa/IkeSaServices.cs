@@ -30,9 +30,6 @@ public sealed record IkeSaServices
     /// <see cref="Random"/> (tests, the load generator).</summary>
     public Func<ulong>? IkeSpiAllocator { get; init; }
 
-    /// <summary>The COOKIE secret (RFC 7296 §2.6), shared by all responder SAs of a socket.</summary>
-    public CookieGenerator? Cookies { get; init; }
-
     /// <summary>Called with each new CHILD SA before the message that completes it leaves (responder) or as soon
     /// as it is complete (initiator), so the kernel can install it. Exceptions propagate to the caller.</summary>
     public Action<ChildSa>? InstallChildSa { get; init; }

@@ -53,8 +53,7 @@ public sealed partial class IkeSaSession
     }
 
     /// <summary>A datagram for this SA; <paramref name="responderSpi"/> is the SPIr of its header as the socket read it.</summary>
-    public IReadOnlyList<IkeSaEffect> OnDatagram(ReadOnlyMemory<byte> message, ulong responderSpi, IPEndPoint remote, IPEndPoint local,
-        bool requireCookie)
+    public IReadOnlyList<IkeSaEffect> OnDatagram(ReadOnlyMemory<byte> message, ulong responderSpi, IPEndPoint remote, IPEndPoint local)
     {
         var fx = new List<IkeSaEffect>();
         if (_retiring is { } old && responderSpi == old.ResponderSpi)
@@ -68,7 +67,7 @@ public sealed partial class IkeSaSession
         IkeSaResult result;
         try
         {
-            result = _sa.Process(message, remote, local, requireCookie);
+            result = _sa.Process(message, remote, local);
         }
 #pragma warning disable CA1031 // Whatever the peer sent must not kill the SA: a bug shows as a counted error.
         catch (Exception e)

@@ -84,9 +84,9 @@ internal sealed class TaskManager
 
     /// <summary>Answers a request: every task processes it, then every task builds its part of
     /// <paramref name="response"/>. A task failing in Process builds the (error) response alone.</summary>
-    public IkeTaskStatus Respond(IkeMessage request, IkeMessage response, bool requireCookie)
+    public IkeTaskStatus Respond(IkeMessage request, IkeMessage response)
     {
-        IIkeTask[] tasks = ResponderTasks(request, requireCookie);
+        IIkeTask[] tasks = ResponderTasks(request);
         foreach (IIkeTask task in tasks)
         {
             if (task.Process(request) == IkeTaskStatus.Failed)
@@ -107,9 +107,9 @@ internal sealed class TaskManager
         return IkeTaskStatus.Success;
     }
 
-    private IIkeTask[] ResponderTasks(IkeMessage request, bool requireCookie) => request.ExchangeType switch
+    private IIkeTask[] ResponderTasks(IkeMessage request) => request.ExchangeType switch
     {
-        ExchangeType.IkeSaInit => [new IkeInitTask(_sa, initiator: false) { RequireCookie = requireCookie }],
+        ExchangeType.IkeSaInit => [new IkeInitTask(_sa, initiator: false)],
         ExchangeType.IkeAuth =>
             [new IkeAuthTask(_sa, initiator: false), new IkeConfigTask(_sa, initiator: false), new ChildCreateTask(_sa, initiator: false)],
         ExchangeType.Informational => [new IkeDeleteTask(_sa, initiator: false), new ChildDeleteTask(_sa, initiator: false)],

@@ -38,14 +38,4 @@ public static class FirstRequest
         problem = null;
         return message;
     }
-
-    /// <summary>The stateless COOKIE answer to <paramref name="request"/>: RFC 7296 §2.6 "HDR(A,0), N(COOKIE)" —
-    /// the responder SPI stays zero, since nothing is created.</summary>
-    public static byte[] CookieResponse(IkeMessage request, byte[] cookie)
-    {
-        IkeMessage response = request.CreateResponse(senderIsOriginalInitiator: false);
-        response.ResponderSpi = 0;
-        response.Payloads.Add(new NotifyPayload(NotifyType.Cookie, cookie));
-        return response.ToArray();
-    }
 }

@@ -24,16 +24,14 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
     private readonly IkeSaActorSettings _settings;
     private readonly IActorRef _kernel;
     private readonly IkeSpis? _spis;
-    private readonly bool _requireCookie;
     private IActorRef _socket = ActorRefs.Nobody;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    public IkeSaActor(IkeSaConfig config, IPEndPoint local, IPEndPoint remote, IkeSaEnvironment environment, bool requireCookie)
+    public IkeSaActor(IkeSaConfig config, IPEndPoint local, IPEndPoint remote, IkeSaEnvironment environment)
     {
         _env = environment;
         _settings = environment.Settings;
         _kernel = environment.Kernel;
-        _requireCookie = requireCookie;
         _spis = environment.Spis is { } table ? new IkeSpis(table, Self) : null;
         // The SPIs (this SA's, and a rekeyed SA's) are drawn by the SPI table for this actor, so none can collide later.
         _session = IkeSaSession.Responder(config, environment.Services with
@@ -51,12 +49,10 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
 
     private IkeSa Sa => _session.Sa;
 
-    /// <summary>A responder IKE SA actor; give it the IKE_SA_INIT request that made it first.
-    /// <paramref name="requireCookie"/> is the creator's verdict that too many SAs are half-open (RFC 7296 §2.6):
-    /// the IKE_SA_INIT is then answered with a COOKIE unless it carries a valid one.</summary>
-    public static Props Props(IkeSaConfig config, IPEndPoint local, IPEndPoint remote, IkeSaEnvironment environment,
-        bool requireCookie = false) =>
-        Akka.Actor.Props.Create(() => new IkeSaActor(config, local, remote, environment, requireCookie));
+    /// <summary>A responder IKE SA actor; give it the IKE_SA_INIT request that made it first (admitted by the
+    /// dispatcher, which has already demanded a COOKIE where one was due, RFC 7296 §2.6).</summary>
+    public static Props Props(IkeSaConfig config, IPEndPoint local, IPEndPoint remote, IkeSaEnvironment environment) =>
+        Akka.Actor.Props.Create(() => new IkeSaActor(config, local, remote, environment));
 
     private static IkeSaSessionSettings SessionSettings(IkeSaEnvironment environment)
     {
@@ -115,7 +111,7 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
         switch (message)
         {
             case IkeDatagram d:
-                Execute(_session.OnDatagram(d.Message, d.Header.ResponderSpi, d.Remote, d.Local, _requireCookie), d.Socket);
+                Execute(_session.OnDatagram(d.Message, d.Header.ResponderSpi, d.Remote, d.Local), d.Socket);
                 break;
             case Tick tick:
                 Execute(_session.OnTimer(tick.Timer, tick.Token));

@@ -121,7 +121,7 @@ public sealed class IkeSaDispatcher : ReceiveActor, IWithTimers
                 return;
             case AdmissionKind.DemandCookie:
                 _drops.Count(DatagramDrop.NoCookie);
-                d.Socket.Tell(new SendIke(d.Local, d.Remote, FirstRequest.CookieResponse(request, verdict.Cookie!)));
+                d.Socket.Tell(new SendIke(d.Local, d.Remote, CookieGenerator.Response(request, verdict.Cookie!)));
                 return;
         }
 

@@ -49,7 +49,7 @@ public sealed class IdentityGateTests
         IkeSaResult step = initiator.Initiate();
         for (int round = 0; round < 4 && step.Outbound.Count > 0; round++)
         {
-            IkeSaResult answer = responder.Process(step.Outbound[0], SaPair.ClientEndpoint, SaPair.ServerEndpoint, false);
+            IkeSaResult answer = responder.Process(step.Outbound[0], SaPair.ClientEndpoint, SaPair.ServerEndpoint);
             if (answer.Outbound.Count == 0)
             {
                 break;

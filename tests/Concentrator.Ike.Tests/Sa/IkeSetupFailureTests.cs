@@ -112,34 +112,35 @@ public class IkeSetupFailureTests
     {
         var time = new ManualTime();
         var cookies = new CookieGenerator(time, new SeededRandom(9), TimeSpan.FromMinutes(5));
-        using SaPair pair = SaPair.RoadWarrior("aes256gcm16-prfsha256-x25519", cookies: cookies);
-        pair.RequireCookie = true;
+        using SaPair pair = SaPair.RoadWarrior("aes256gcm16-prfsha256-x25519");
 
-        // The first responder SA answers with COOKIE and is done; a new one (as the socket layer would make)
-        // takes the repeated request.
+        // The stateless answer the dispatcher sends (RFC 7296 §2.6): nothing exists on the responder yet.
         IkeSaResult first = pair.Initiator.Initiate();
-        IkeSaResult cookieAnswer = pair.Responder.Process(first.Message!, SaPair.ClientEndpoint, SaPair.ServerEndpoint, requireCookie: true);
-        IkeMessage answer = Parse(cookieAnswer.Message!);
+        IkeMessage request = Parse(first.Message!);
+        byte[] ni = request.Get<NoncePayload>()!.Data.ToArray();
+        byte[] cookieAnswer = CookieGenerator.Response(request, cookies.Create(ni, SaPair.ClientEndpoint.Address, request.InitiatorSpi));
+        IkeMessage answer = Parse(cookieAnswer);
         NotifyPayload cookie = Assert.IsType<NotifyPayload>(Assert.Single(answer.Payloads));
         Assert.Equal(NotifyType.Cookie, cookie.NotifyType);
         Assert.Equal(0ul, answer.ResponderSpi);
-        Assert.Equal(IkeSaState.Failed, pair.Responder.State);
 
-        IkeSaResult repeat = pair.Initiator.Process(cookieAnswer.Message!, SaPair.ServerEndpoint, SaPair.ClientEndpoint);
+        // RFC 7296 §2.6: the initiator repeats its request with the COOKIE first, same SPIi and nonce, and the
+        // responder recognises it as its own.
+        IkeSaResult repeat = pair.Initiator.Process(cookieAnswer, SaPair.ServerEndpoint, SaPair.ClientEndpoint);
         IkeMessage repeated = Parse(repeat.Message!);
         NotifyPayload first1 = Assert.IsType<NotifyPayload>(repeated.Payloads[0]);
         Assert.Equal(NotifyType.Cookie, first1.NotifyType);
         Assert.Equal(cookie.Data.ToArray(), first1.Data.ToArray());
+        Assert.True(cookies.Verify(first1.Data.Span, repeated.Get<NoncePayload>()!.Data.Span, SaPair.ClientEndpoint.Address, repeated.InitiatorSpi));
 
-        using var responder2 = IkeSa.CreateResponder(pair.Responder.Config, pair.ResponderServices, SaPair.ServerEndpoint, SaPair.ClientEndpoint);
-        IkeSaResult accepted = responder2.Process(repeat.Message!, SaPair.ClientEndpoint, SaPair.ServerEndpoint, requireCookie: true);
+        IkeSaResult accepted = pair.Responder.Process(repeat.Message!, SaPair.ClientEndpoint, SaPair.ServerEndpoint);
         Assert.NotNull(Parse(accepted.Message!).Get<KePayload>());
-        Assert.Equal(IkeSaState.Connecting, responder2.State);
+        Assert.Equal(IkeSaState.Connecting, pair.Responder.State);
         IkeSaResult auth = pair.Initiator.Process(accepted.Message!, SaPair.ServerEndpoint, SaPair.ClientEndpoint);
-        IkeSaResult authResponse = responder2.Process(auth.Message!, SaPair.ClientEndpoint, SaPair.ServerEndpoint);
+        IkeSaResult authResponse = pair.Responder.Process(auth.Message!, SaPair.ClientEndpoint, SaPair.ServerEndpoint);
         pair.Initiator.Process(authResponse.Message!, SaPair.ServerEndpoint, SaPair.ClientEndpoint);
         Assert.Equal(IkeSaState.Established, pair.Initiator.State);
-        Assert.Equal(IkeSaState.Established, responder2.State);
+        Assert.Equal(IkeSaState.Established, pair.Responder.State);
     }
 
     [Fact]

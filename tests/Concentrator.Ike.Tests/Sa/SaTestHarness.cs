@@ -60,8 +60,7 @@ internal sealed class SaPair : IDisposable
     public static readonly IPEndPoint ClientEndpoint = new(IPAddress.Parse("192.0.2.10"), 500);
     public static readonly IPEndPoint ServerEndpoint = new(IPAddress.Parse("198.51.100.1"), 500);
 
-    public SaPair(IkeSaConfig initiatorConfig, IkeSaConfig responderConfig, IAddressAllocator? allocator = null,
-        CookieGenerator? cookies = null)
+    public SaPair(IkeSaConfig initiatorConfig, IkeSaConfig responderConfig, IAddressAllocator? allocator = null)
     {
         Time = new ManualTime();
         InitiatorServices = new IkeSaServices
@@ -75,7 +74,6 @@ internal sealed class SaPair : IDisposable
             Time = Time,
             Random = new SeededRandom(2),
             AddressAllocator = allocator,
-            Cookies = cookies,
             InstallChildSa = c => ResponderInstalled.Add(c),
             UninstallChildSa = c => ResponderUninstalled.Add(c),
         };
@@ -107,9 +105,6 @@ internal sealed class SaPair : IDisposable
     /// <summary>Every datagram in the order it was sent, with its direction.</summary>
     public List<(bool FromInitiator, byte[] Datagram)> Wire { get; } = [];
 
-    /// <summary>Whether the responder should demand a cookie for each IKE_SA_INIT it sees.</summary>
-    public bool RequireCookie { get; set; }
-
     /// <summary>Starts the initiator and relays until nobody has anything more to send.</summary>
     public void Run(IkeSaResult? start = null)
     {
@@ -126,7 +121,7 @@ internal sealed class SaPair : IDisposable
                     Responder = IkeSa.CreateResponder(Responder.Config, ResponderServices, ServerEndpoint, ClientEndpoint);
                 }
 
-                answer = Responder.Process(request, ClientEndpoint, ServerEndpoint, RequireCookie);
+                answer = Responder.Process(request, ClientEndpoint, ServerEndpoint);
             }
 
             if (answer.Outbound.Count == 0)
@@ -167,7 +162,7 @@ internal sealed class SaPair : IDisposable
 
     /// <summary>A road warrior asking for a virtual IP and a concentrator protecting 10.0.0.0/8.</summary>
     public static SaPair RoadWarrior(string ike, string esp = "aes256gcm16", string clientPsk = "secret",
-        string serverIke = "", string serverEsp = "", IAddressAllocator? allocator = null, CookieGenerator? cookies = null)
+        string serverIke = "", string serverEsp = "", IAddressAllocator? allocator = null)
     {
         IkeSaConfig client = Config("client@example.org", clientPsk, [ike], [esp], c => c with
         {
@@ -180,6 +175,6 @@ internal sealed class SaPair : IDisposable
                 LocalTrafficSelectors = [TrafficSelectors.Subnet(IPAddress.Parse("10.0.0.0"), 8)],
                 DnsServers = [IPAddress.Parse("10.0.0.53")],
             });
-        return new SaPair(client, server, allocator ?? new ListAllocator("10.99.0.1", "10.99.0.2"), cookies);
+        return new SaPair(client, server, allocator ?? new ListAllocator("10.99.0.1", "10.99.0.2"));
     }
 }

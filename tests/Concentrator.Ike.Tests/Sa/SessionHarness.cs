@@ -45,7 +45,7 @@ internal sealed class SessionHarness : IDisposable
 
     /// <summary>A datagram of the client, routed by its header's SPIr as the socket does.</summary>
     public IReadOnlyList<IkeSaEffect> FromClient(byte[] datagram) =>
-        Session.OnDatagram(datagram, IkeHeader.Read(datagram).ResponderSpi, SaPair.ClientEndpoint, SaPair.ServerEndpoint, false);
+        Session.OnDatagram(datagram, IkeHeader.Read(datagram).ResponderSpi, SaPair.ClientEndpoint, SaPair.ServerEndpoint);
 
     /// <summary>The client processes what <paramref name="effects"/> send; its own datagrams come back.</summary>
     public List<byte[]> ToClient(IEnumerable<IkeSaEffect> effects, IkeSa? client = null)

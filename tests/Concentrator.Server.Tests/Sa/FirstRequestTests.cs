@@ -1,6 +1,7 @@
 using Concentrator.Ike;
 using Concentrator.Ike.Encoding;
 using Concentrator.Ike.Encoding.Payloads;
+using Concentrator.Ike.Sa;
 using Concentrator.Server.Sa;
 
 namespace Concentrator.Server.Tests.Sa;
@@ -49,7 +50,7 @@ public sealed class FirstRequestTests
     [Fact]
     public void CookieResponse_Request_ZeroResponderSpiAndOnlyTheCookie()
     {
-        var response = IkeMessage.Parse(FirstRequest.CookieResponse(InitRequests.Parsed(5), [1, 2, 3]));
+        var response = IkeMessage.Parse(CookieGenerator.Response(InitRequests.Parsed(5), [1, 2, 3]));
 
         Assert.Equal((5UL, 0UL, 0U, IkeHeaderFlags.Response), (response.InitiatorSpi, response.ResponderSpi, response.MessageId, response.Flags));
         var cookie = Assert.IsType<NotifyPayload>(Assert.Single(response.Payloads));

@@ -38,10 +38,6 @@ public sealed class IkeInitTask : IkeTask
 
     public override ExchangeType Exchange => ExchangeType.IkeSaInit;
 
-    /// <summary>Responder: answer with COOKIE unless the request carries a valid one (the caller decides, from its
-    /// count of half-open SAs, RFC 7296 §2.6).</summary>
-    internal bool RequireCookie { get; set; }
-
     /// <summary>The group of the KE payload the initiator sends (after INVALID_KE_PAYLOAD: the one asked for).</summary>
     public KeyExchangeId Group => _group;
 
@@ -73,15 +69,6 @@ public sealed class IkeInitTask : IkeTask
         SaPayload sa = request.Get<SaPayload>()!;
         KePayload ke = request.Get<KePayload>()!;
         Sa.NonceI = request.Get<NoncePayload>()!.Data.ToArray();
-
-        if (RequireCookie && Sa.Services.Cookies is { } cookies)
-        {
-            NotifyPayload? cookie = request.GetNotify(NotifyType.Cookie);
-            if (cookie is null || !cookies.Verify(cookie.Data.Span, Sa.NonceI.Span, Sa.RemoteEndpoint.Address, Sa.InitiatorSpi))
-            {
-                return Error(NotifyType.Cookie, cookies.Create(Sa.NonceI.Span, Sa.RemoteEndpoint.Address, Sa.InitiatorSpi));
-            }
-        }
 
         _chosen = Proposals.Select(Sa.Config.IkeProposals, sa.Proposals, ke.Group);
         IkeAlgorithms? algorithms = _chosen is null ? null : IkeAlgorithms.From(_chosen);
