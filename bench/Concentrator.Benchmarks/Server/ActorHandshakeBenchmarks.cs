@@ -61,9 +61,13 @@ public class ActorHandshakeBenchmarks
             Home = home,
             Connection = "bench",
         };
-        var dispatcher = _system.ActorOf(IkeSaDispatcher.Props(_responderConfig, environment, new HalfOpenSettings(int.MaxValue, int.MaxValue, int.MaxValue, TimeSpan.FromMinutes(1))), "ike-sas");
+        // One DatagramDrops for socket and dispatcher, as in a node: the socket counts IKE_SA_INITs into the new-SA
+        // backlog and the dispatcher counts them out; with two, the backlog (4096) fills and every later one is dropped.
+        var drops = new DatagramDrops();
+        var dispatcher = _system.ActorOf(IkeSaDispatcher.Props(_responderConfig, environment, new HalfOpenSettings(int.MaxValue, int.MaxValue, int.MaxValue, TimeSpan.FromMinutes(1)), drops), "ike-sas");
         var options = new IkeSocketOptions([IPAddress.Loopback], 0, 0)
         {
+            Drops = drops,
             BypassIpsecPolicies = false,
             ExternalNatT = new ExternalNatTransport(ServerBenchSetup.Gateway, OnSend),
         };

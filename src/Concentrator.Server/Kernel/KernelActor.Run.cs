@@ -51,10 +51,12 @@ public sealed partial class KernelActor
     {
         var sas = new List<SaId>(c.Sas.Count);
         var policies = new List<PolicyId>(c.Policies.Count);
+        var step = "";
         try
         {
             foreach (var sa in c.Sas)
             {
+                step = $"add SA {Name(sa.Request.Id)}";
                 await _kernel.AddSaAsync(sa.Request).ConfigureAwait(false);
 
                 sas.Add(sa.Request.Id);
@@ -62,6 +64,7 @@ public sealed partial class KernelActor
 
             foreach (var policy in c.Policies)
             {
+                step = $"{(c.ReplacePolicies ? "update" : "add")} policy {Name(policy.Id)}";
                 await _kernel.AddPolicyAsync(policy, c.ReplacePolicies).ConfigureAwait(false);
                 if (!c.ReplacePolicies)
                 {
@@ -77,7 +80,11 @@ public sealed partial class KernelActor
             policies.Reverse();
             sas.Reverse();
             var (rollback, _) = await RemoveAllAsync(sas, policies).ConfigureAwait(false);
-            return Failure(c, e, $"install CHILD SA reqid {c.Reqid}") with { RollbackErrors = rollback };
+            // The text names the CHILD SA's states and the step that failed (state or policy selector), so that an
+            // EEXIST can be traced to what is already in the kernel (ip xfrm state/policy).
+            var failed = Failure(c, e, "");
+            var call = failed.Operation.Length == 0 ? "" : $" ({failed.Operation})";
+            return failed with { Operation = $"{Describe(c)}: {step}{call}", RollbackErrors = rollback };
         }
     }
 
@@ -86,7 +93,7 @@ public sealed partial class KernelActor
         var (errors, errno) = await RemoveAllAsync(c.Sas, c.Policies).ConfigureAwait(false);
         return errors.Count == 0
             ? new KernelDone(c.CorrelationId)
-            : new KernelFailed(c.CorrelationId, errno, errors[0], $"remove CHILD SA reqid {c.Reqid}") { RollbackErrors = errors };
+            : new KernelFailed(c.CorrelationId, errno, errors[0], Describe(c)) { RollbackErrors = errors };
     }
 
     // Policies before states: a policy whose state is gone would drop (or, on input, refuse) the traffic.
@@ -96,9 +103,9 @@ public sealed partial class KernelActor
         var errors = new List<string>();
         var firstErrno = 0;
         var steps = policies.Select(p => (Func<ValueTask>)(() => _kernel.DeletePolicyAsync(p)))
-            .Zip(policies.Select(p => $"delete policy {p.Selector.Source}->{p.Selector.Destination} {p.Direction}"))
+            .Zip(policies.Select(p => $"delete policy {Name(p)}"))
             .Concat(sas.Select(sa => (Func<ValueTask>)(() => _kernel.DeleteSaAsync(sa)))
-                .Zip(sas.Select(sa => $"delete SA {sa.Destination} spi 0x{sa.Spi:x8}")));
+                .Zip(sas.Select(sa => $"delete SA {Name(sa)}")));
         foreach (var (step, operation) in steps)
         {
             try

@@ -256,14 +256,26 @@ public sealed partial class KernelActor : ReceiveActor
 
     private static string Describe(IKernelCommand command) => command switch
     {
-        InstallChild c => $"install CHILD SA reqid {c.Reqid}",
-        RemoveChild c => $"remove CHILD SA reqid {c.Reqid}",
+        InstallChild c => $"install CHILD SA reqid {c.Reqid} (SAs {string.Join(", ", c.Sas.Select(sa => Name(sa.Request.Id)))})",
+        RemoveChild c => $"remove CHILD SA reqid {c.Reqid} (SAs {string.Join(", ", c.Sas.Select(Name))})",
         AddRoute c => $"add route {c.Route.Destination} dev #{c.Route.InterfaceIndex}",
         DeleteRoute c => $"delete route {c.Route.Destination} dev #{c.Route.InterfaceIndex}",
         EnsureInterface c => $"create or adopt {c.Request.Name} if_id {c.Request.IfId}",
         DeleteInterface c => $"delete interface #{c.Index}",
         _ => command.GetType().Name,
     };
+
+    // A state as the kernel keys it (ip xfrm state ... dst D proto esp spi S) and where it comes from.
+    private static string Name(SaId sa) =>
+        $"{sa.Protocol.ToString().ToLowerInvariant()} spi 0x{sa.Spi:x8} {sa.Source}->{sa.Destination}";
+
+    // A policy as the kernel keys it (ip xfrm policy ... src S dst D [proto P sport/dport] dir X if_id I).
+    private static string Name(PolicyId policy)
+    {
+        var s = policy.Selector;
+        var ports = s.Protocol == 0 ? "" : $" proto {s.Protocol} sport {s.SourcePort} dport {s.DestinationPort}";
+        return $"{s.Source}->{s.Destination}{ports} {policy.Direction.ToString().ToLowerInvariant()} if_id {policy.IfId}";
+    }
 
     private static KernelFailed Failure(IKernelCommand command, Exception e, string operation) =>
         e switch

@@ -161,7 +161,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
                 throw new InvalidOperationException($"connection '{connection.Name}': {connection.IpsecInterface.InterfaceName} could not be set up: {attachFailed.Reason}");
             }
 
-            var pools = new PoolAllocator(connection.Pools, line => log.Info("{0}: {1}", connection.Name, line), connection.Unique, leases, connection.Name);
+            var pools = new PoolAllocator(connection.Pools, (level, line) => log.Log(level, null, "{0}: {1}", connection.Name, line), connection.Unique, leases, connection.Name);
             var spis = new SpiTable();
             var childSpis = new ChildSpiRegistry();
             var services = new IkeSaServices

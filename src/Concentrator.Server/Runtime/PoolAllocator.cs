@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Akka.Event;
 using Concentrator.Ike.Sa;
 using Concentrator.Server.Config;
 using Concentrator.Server.Pools;
@@ -10,20 +11,30 @@ namespace Concentrator.Server.Runtime;
 /// The IKE layer's synchronous <see cref="IAddressAllocator"/> over the pools of one connection: the pure
 /// <see cref="AddressPool"/>s behind one lock (IKE SA actors call it from their own threads; an allocation is a
 /// few dictionary operations, so contention stays negligible next to the key exchange that precedes it).
+/// A request for a family the connection has no pool of is not a shortage (a dual-stack client asks for both): it is
+/// refused with a Debug line. An exhausted pool is a Warning, at most one per family per
+/// <see cref="ExhaustionReportInterval"/> with the count of requests refused since the last one, and an Info line
+/// when the family has addresses again.
 /// </summary>
 public sealed class PoolAllocator : IAddressAllocator
 {
+    /// <summary>Under load every client of an exhausted pool is refused; one line per interval says how many.</summary>
+    public static readonly TimeSpan ExhaustionReportInterval = TimeSpan.FromSeconds(10);
+
     private readonly IReadOnlyList<AddressPool> _pools;
     private readonly Lock _lock = new();
-    private readonly Action<string>? _log;
+    private readonly Action<LogLevel, string>? _log;
     private readonly UniquePolicy _unique;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<AddressFamily, Exhaustion> _exhausted = [];
 
-    public PoolAllocator(IEnumerable<IPNetwork> prefixes, Action<string>? log = null, UniquePolicy unique = UniquePolicy.Replace,
-        LeaseJournal? journal = null, string connection = "")
+    public PoolAllocator(IEnumerable<IPNetwork> prefixes, Action<LogLevel, string>? log = null, UniquePolicy unique = UniquePolicy.Replace,
+        LeaseJournal? journal = null, string connection = "", TimeProvider? time = null)
     {
         _pools = prefixes.Select(p => new AddressPool(p)).ToList();
         _log = log;
         _unique = unique;
+        _time = time ?? TimeProvider.System;
         if (journal is null)
         {
             return;
@@ -40,7 +51,7 @@ public sealed class PoolAllocator : IAddressAllocator
             }
         }
 
-        log?.Invoke($"{restored} remembered lease(s) restored from {journal.Path}");
+        log?.Invoke(LogLevel.InfoLevel, $"{restored} remembered lease(s) restored from {journal.Path}");
         foreach (var pool in _pools)
         {
             // Called under _lock (from Allocate); one small append per change of an identity's address.
@@ -73,21 +84,68 @@ public sealed class PoolAllocator : IAddressAllocator
             UniquePolicy.Never => false,
             _ => reclaim,
         };
+        string? report = null;
+        var level = LogLevel.WarningLevel;
         lock (_lock)
         {
+            var any = false;
             foreach (var pool in _pools.Where(p => p.Family == family))
             {
+                any = true;
                 var wanted = requested is not null && pool.Contains(requested) ? requested : null;
                 if (pool.Acquire(identity, owner, wanted, reclaim) is { } address)
                 {
-                    _log?.Invoke($"lease {address} to {identity}");
+                    if (_exhausted.Remove(family, out var over))
+                    {
+                        _log?.Invoke(LogLevel.InfoLevel, $"{family} addresses available again; {over.Refused} request(s) refused while the pool was exhausted");
+                    }
+
+                    _log?.Invoke(LogLevel.InfoLevel, $"lease {address} to {identity}");
                     return address;
                 }
             }
+
+            if (!any)
+            {
+                level = LogLevel.DebugLevel;
+                report = $"no {family} pool: {identity} gets no {family} address";
+            }
+            else
+            {
+                report = Refused(family, identity);
+            }
         }
 
-        _log?.Invoke($"no {family} address left for {identity}");
+        if (report is not null)
+        {
+            _log?.Invoke(level, report);
+        }
+
         return null;
+    }
+
+    // Called under _lock: the line to log for this refusal, or null while the last report is recent.
+    private string? Refused(AddressFamily family, string identity)
+    {
+        var now = _time.GetUtcNow();
+        var prefixes = string.Join(", ", _pools.Where(p => p.Family == family).Select(p => p.Prefix));
+        if (!_exhausted.TryGetValue(family, out var e))
+        {
+            _exhausted[family] = new Exhaustion { Reported = now, Refused = 1 };
+            return $"no {family} address left for {identity}: {prefixes} exhausted";
+        }
+
+        e.Refused++;
+        e.Unreported++;
+        if (now - e.Reported < ExhaustionReportInterval)
+        {
+            return null;
+        }
+
+        var line = $"no {family} address left: {prefixes} exhausted, {e.Unreported} request(s) refused in the last {(now - e.Reported).TotalSeconds:F0} s (latest {identity})";
+        e.Reported = now;
+        e.Unreported = 0;
+        return line;
     }
 
     public void Release(IPAddress address, ulong owner)
@@ -102,7 +160,14 @@ public sealed class PoolAllocator : IAddressAllocator
 
         if (released)
         {
-            _log?.Invoke($"released {address}");
+            _log?.Invoke(LogLevel.InfoLevel, $"released {address}");
         }
+    }
+
+    private sealed class Exhaustion
+    {
+        public DateTimeOffset Reported;
+        public int Refused;
+        public int Unreported;
     }
 }

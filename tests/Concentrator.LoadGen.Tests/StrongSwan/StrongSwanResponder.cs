@@ -181,9 +181,14 @@ internal sealed partial class StrongSwanResponder : IDisposable
         charon {
             load_modular = no
             load = random nonce openssl pem pkcs1 pkcs8 x509 pubkey curve25519 gcm aes sha1 sha2 hmac kdf kernel-libipsec kernel-netlink socket-default vici
-            # many clients share one source address: lift the per-IP half-open limit and the cookie threshold
+            # Many clients share one source address: lift every admission throttle (as scripts/lib/loadgen-lab.sh
+            # does for both responders of the benchmarks). cookie_threshold_ip is the per-source COOKIE threshold
+            # (default 3); init_limit_half_open / init_limit_job_load = 0 are strongSwan's "no limit" defaults.
             block_threshold = 100000
             cookie_threshold = 100000
+            cookie_threshold_ip = 100000
+            init_limit_half_open = 0
+            init_limit_job_load = 0
             threads = 16
             retransmit_tries = 2
             retransmit_timeout = 1.0

@@ -83,6 +83,41 @@ public sealed class KernelActorTests : TestKit
     }
 
     [Fact]
+    public void InstallChild_SaExistsAlready_FailureNamesTheStatesAndTheStepThatMetEexist()
+    {
+        var kernel = Start();
+        kernel.Tell(Child(1, 0x4000_0011, 0xC0000011, 0xAAAA0011, "10.99.0.11"));
+        ExpectMsg(new KernelDone(1));
+
+        // Another CHILD SA (another client) whose outbound SPI the kernel already has: EEXIST from the fake kernel.
+        EventFilter.Warning(contains: "add SA esp spi 0xaaaa0011 192.0.2.1->203.0.113.5").ExpectOne(() =>
+            kernel.Tell(Child(2, 0x4000_0012, 0xC0000012, 0xAAAA0011, "10.99.0.12")));
+
+        var failed = ExpectMsg<KernelFailed>();
+        Assert.Equal(Errnos.EEXIST, failed.Errno);
+        // What the SA actor logs is this text: both states of the CHILD SA by SPI and destination, then the failing step.
+        var text = failed.ToString();
+        Assert.Contains("install CHILD SA reqid 1073741842 (SAs esp spi 0xc0000012 203.0.113.5->192.0.2.1, esp spi 0xaaaa0011 192.0.2.1->203.0.113.5)", text);
+        Assert.Contains(": add SA esp spi 0xaaaa0011 192.0.2.1->203.0.113.5 (add)", text);
+    }
+
+    [Fact]
+    public void InstallChild_PolicyExistsAlready_FailureNamesTheSelector()
+    {
+        var kernel = Start();
+        kernel.Tell(Child(1, 0x4000_0021, 0xC0000021, 0xAAAA0021));
+        ExpectMsg(new KernelDone(1));
+
+        // Same virtual IP, other reqid and SPIs (an older SA of the client still in place): the inbound policy exists.
+        kernel.Tell(Child(2, 0x4000_0022, 0xC0000022, 0xAAAA0022));
+
+        var failed = ExpectMsg<KernelFailed>();
+        Assert.Equal(Errnos.EEXIST, failed.Errno);
+        Assert.Contains("esp spi 0xc0000022 203.0.113.5->192.0.2.1, esp spi 0xaaaa0022 192.0.2.1->203.0.113.5", failed.Operation);
+        Assert.EndsWith(": add policy 10.99.0.2/32->198.51.100.0/24 in if_id 1 (add)", failed.Operation);
+    }
+
+    [Fact]
     public void RemoveChild_SentRightAfterInstall_RunsAfterIt()
     {
         var kernel = Start();
