@@ -99,7 +99,7 @@ public static class Program
         }
 
         output.WriteLine($"dataplane: {node.Dataplane.Mode.ToString().ToLowerInvariant()} ({node.Dataplane.Reason})");
-        output.WriteLine($"running: connection '{node.Connection.Name}', IKE on port {definition.Server.Port}/{definition.Server.NatTPort}; SIGTERM or Ctrl-C stops");
+        output.WriteLine($"running: {string.Join(", ", node.Served.Select(c => $"connection '{c.Settings.Name}'"))}, IKE on port {definition.Server.Port}/{definition.Server.NatTPort}; SIGTERM or Ctrl-C stops");
         output.Flush();
         try
         {

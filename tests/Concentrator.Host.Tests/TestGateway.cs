@@ -27,6 +27,10 @@ internal sealed record TestGateway
     /// <summary>More keys of the connection (e.g. <c>unique = keep</c>).</summary>
     public string Connection { get; init; } = "";
 
+    /// <summary>The connections of the file, in order; null: one, "e2e", of <see cref="RemoteId"/>, <see cref="Pool"/>
+    /// and <see cref="Connection"/> with <c>ipsec-interface = no</c>.</summary>
+    public IReadOnlyList<TestConnection>? Connections { get; init; }
+
     /// <summary>The addresses of <c>concentrator.ike.listen</c>.</summary>
     public IReadOnlyList<string> Listen { get; init; } = ["127.0.0.1"];
 
@@ -47,18 +51,9 @@ internal sealed record TestGateway
     public (string Main, int Port, int NatTPort) Write(TempDir dir)
     {
         var (port, natT) = Port != 0 ? (Port, NatTPort) : TestPorts.FreePair();
-        dir.Write("conns/e2e.conf", $$"""
-            e2e {
-              local { id = "{{LocalId}}", auth = psk }
-              remote { id = "{{RemoteId}}", auth = psk }
-              ike-proposals = [ "aes256gcm16-prfsha256-x25519" ]
-              esp-proposals = [ "aes256gcm16" ]
-              local-ts = [ "198.51.100.0/24" ]
-              pools = [ "{{Pool}}" ]
-              dns = [ "198.51.100.53" ]
-              ipsec-interface = no
-              {{Connection}}
-            }
+        var connections = Connections ?? [new TestConnection("e2e", RemoteId, Pool) { More = Connection }];
+        dir.Write("conns/e2e.conf", string.Join("\n", connections.Select(c => c.Hocon(LocalId))) + $$"""
+
             secrets { {{Secrets}} }
             """);
         var main = dir.Write("main.conf", $$"""
@@ -85,4 +80,26 @@ internal sealed record TestGateway
 
     /// <summary>The IKE endpoint of a node written with this configuration on 127.0.0.1.</summary>
     public static IPEndPoint Loopback(int port) => new(IPAddress.Loopback, port);
+}
+
+/// <summary>One PSK road-warrior connection of a <see cref="TestGateway"/>'s file.</summary>
+/// <param name="IpsecInterface">The value of <c>ipsec-interface</c>: "no" or an interface number.</param>
+internal sealed record TestConnection(string Name, string RemoteId, string Pool, string IpsecInterface = "no")
+{
+    /// <summary>More keys of the connection (e.g. <c>unique = keep</c>).</summary>
+    public string More { get; init; } = "";
+
+    public string Hocon(string localId) => $$"""
+        {{Name}} {
+          local { id = "{{localId}}", auth = psk }
+          remote { id = "{{RemoteId}}", auth = psk }
+          ike-proposals = [ "aes256gcm16-prfsha256-x25519" ]
+          esp-proposals = [ "aes256gcm16" ]
+          local-ts = [ "198.51.100.0/24" ]
+          pools = [ "{{Pool}}" ]
+          dns = [ "198.51.100.53" ]
+          ipsec-interface = {{IpsecInterface}}
+          {{More}}
+        }
+        """;
 }

@@ -174,7 +174,7 @@ internal static class ActorFuzzer
             stats = await node.SaStatsAsync();
         }
 
-        int online = node.Pools.Online;
+        int online = node.Served[0].Pools.Online;
         int answered = 0;
         foreach (UdpPeer peer in held)
         {

@@ -33,6 +33,10 @@ public enum AuthFailure
 
     /// <summary>The identity already has an IKE SA and the connection keeps the first one (unique = keep).</summary>
     IdentityAlreadyUp,
+
+    /// <summary>The connection that would fit the peer does not accept the IKE proposal IKE_SA_INIT negotiated
+    /// (chosen from another connection's proposals).</summary>
+    IkeProposalNotAllowed,
 }
 
 /// <summary>Log text for an <see cref="AuthFailure"/>: names the identities (escaped), never a secret.</summary>
@@ -43,13 +47,14 @@ public static class AuthFailureText
         AuthFailure.MissingIdentity => "no identity payload",
         AuthFailure.MissingAuth => "no AUTH payload (EAP is not offered)",
         AuthFailure.InvalidIdentity => $"identity '{remote}' has control characters, spaces or non-ASCII octets",
-        AuthFailure.IdentityNotAllowed => $"identity '{remote}' is not the one this connection accepts",
+        AuthFailure.IdentityNotAllowed => $"identity '{remote}' is not one a connection accepts",
         AuthFailure.ResponderIdentityMismatch => $"'{remote}' asked for gateway identity '{asked}', which is not ours",
         AuthFailure.UnsupportedAuthMethod => $"'{remote}' used an AUTH method this connection does not verify",
         AuthFailure.UnknownIdentity => $"no pre-shared key for '{remote}'",
         AuthFailure.WrongCredential => $"'{remote}' proved another pre-shared key (AUTH does not verify)",
         AuthFailure.NoLocalCredential => $"no pre-shared key of ours towards '{remote}'",
         AuthFailure.IdentityAlreadyUp => $"'{remote}' already has an IKE SA and the connection keeps it (unique = keep)",
+        AuthFailure.IkeProposalNotAllowed => $"the connection for '{remote}' does not accept the IKE proposal IKE_SA_INIT negotiated",
         _ => failure.ToString(),
     };
 }

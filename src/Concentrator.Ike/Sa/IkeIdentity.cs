@@ -86,6 +86,43 @@ public sealed class IkeIdentity : IEquatable<IkeIdentity>
         return true;
     }
 
+    /// <summary>How well this configured identity (a connection's remote.id) matches the peer's
+    /// <paramref name="peer"/>, as strongSwan's identification_t matches does: 0 no match, 1 for %any, for a pattern
+    /// <c>*@domain</c> (RFC 822) or <c>*.domain</c> (FQDN) 2 plus the length of the suffix it fixes (a longer suffix
+    /// is more specific), <see cref="int.MaxValue"/> for the same identity. Patterns compare without regard to ASCII
+    /// case, as text identities do. ASN.1 DN patterns (<c>CN=*</c>) come with certificates and are not matched here.</summary>
+    public int Match(IkeIdentity peer)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        if (_isAny)
+        {
+            return 1;
+        }
+
+        if (Equals(peer))
+        {
+            return int.MaxValue;
+        }
+
+        if (!IsPattern || peer._isAny || peer.Type != Type)
+        {
+            return 0;
+        }
+
+        // "*@example.org" fixes "@example.org", "*.example.org" fixes ".example.org": the peer's identity must end
+        // with it and have something in front of it.
+        ReadOnlySpan<byte> suffix = Data.Span[1..];
+        ReadOnlySpan<byte> data = peer.Data.Span;
+        return data.Length > suffix.Length && System.Text.Ascii.EqualsIgnoreCase(data[^suffix.Length..], suffix)
+            ? 2 + suffix.Length
+            : 0;
+    }
+
+    /// <summary>A configured wildcard: <c>*@domain</c> (RFC 822) or <c>*.domain</c> (FQDN), see <see cref="Match"/>.</summary>
+    public bool IsPattern =>
+        Data.Length > 2 && Data.Span[0] == (byte)'*'
+        && ((Type == IdType.Rfc822Address && Data.Span[1] == (byte)'@') || (Type == IdType.Fqdn && Data.Span[1] == (byte)'.'));
+
     /// <summary>FQDN and RFC 822 identities compare without regard to ASCII case, as DNS names and mail domains
     /// do (strongSwan's identification_t equals them with strncaseeq); every other type octet by octet.</summary>
     private bool IsText => Type is IdType.Fqdn or IdType.Rfc822Address;

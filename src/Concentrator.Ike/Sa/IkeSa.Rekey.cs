@@ -27,6 +27,7 @@ public sealed partial class IkeSa
             InitiatorSpi = initiatorSpi,
             ResponderSpi = responderSpi,
             IkeProposal = chosen,
+            Connection = Connection,
             Algorithms = algorithms,
             Keymat = keymat,
             NonceI = ni,

@@ -46,9 +46,23 @@ public sealed partial class IkeSa : IDisposable
 
     public bool IsInitiator { get; }
 
-    public IkeSaConfig Config { get; }
+    /// <summary>The connection's settings; a responder with several candidates switches them when it chooses one
+    /// (<see cref="UseConnection"/>).</summary>
+    public IkeSaConfig Config { get; private set; }
 
-    public IkeSaServices Services { get; }
+    public IkeSaServices Services { get; private set; }
+
+    /// <summary>Responder: the connection chosen from <see cref="IkeSaServices.Connections"/> (provisionally at
+    /// IKE_SA_INIT, for good at IKE_AUTH); null when the SA was given no candidates.</summary>
+    public Connections.ConnectionCandidate? Connection { get; private set; }
+
+    /// <summary>Serve the peer under <paramref name="connection"/>: its settings, its pool and its identity gate.</summary>
+    internal void UseConnection(Connections.ConnectionCandidate connection)
+    {
+        Connection = connection;
+        Config = connection.Config;
+        Services = Services with { AddressAllocator = connection.AddressAllocator, IdentityGate = connection.IdentityGate };
+    }
 
     public IkeSaState State { get; internal set; }
 

@@ -18,6 +18,12 @@ public sealed record IkeSaServices
     /// <summary>Virtual IPs (responder); null means the connection hands out none.</summary>
     public IAddressAllocator? AddressAllocator { get; init; }
 
+    /// <summary>Responder: the connections a peer may be served under, in the operator's order. IKE_SA_INIT takes the
+    /// first whose IKE proposals match, IKE_AUTH the one that fits the peer's identity best
+    /// (<see cref="Connections.ConnectionSelection"/>); the chosen one's config, pool and identity gate replace the
+    /// SA's. Empty: the SA serves its own config with <see cref="AddressAllocator"/> and <see cref="IdentityGate"/>.</summary>
+    public IReadOnlyList<Connections.ConnectionCandidate> Connections { get; init; } = [];
+
     /// <summary>Uniqueness of peer identities (responder); null means any number of IKE SAs per identity.</summary>
     public IIdentityGate? IdentityGate { get; init; }
 

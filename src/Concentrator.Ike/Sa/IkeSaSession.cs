@@ -11,7 +11,7 @@ namespace Concentrator.Ike.Sa;
 /// </summary>
 public sealed partial class IkeSaSession
 {
-    private readonly IkeSaSessionSettings _settings;
+    private IkeSaSessionSettings _settings;
     private readonly Dictionary<DropReason, int> _drops = [];
     private IkeSa _sa;
     private long _lastHeard;
@@ -123,9 +123,11 @@ public sealed partial class IkeSaSession
     }
 
     /// <summary>The SA arrived in its home (after <see cref="IkeSaEffect.HandOver"/>): its timers there start afresh
-    /// and the step IKE_AUTH left unfinished goes on.</summary>
-    public IReadOnlyList<IkeSaEffect> Arrive(IReadOnlyList<byte[]> outbound)
+    /// and the step IKE_AUTH left unfinished goes on. <paramref name="settings"/>: those of the connection IKE_AUTH
+    /// chose (its DPD, lifetimes, uniqueness), when they differ from the handshake's.</summary>
+    public IReadOnlyList<IkeSaEffect> Arrive(IReadOnlyList<byte[]> outbound, IkeSaSessionSettings? settings = null)
     {
+        _settings = settings ?? _settings;
         _movedIn = true;
         _armedRequest = null;
         _dpdArmed = false;

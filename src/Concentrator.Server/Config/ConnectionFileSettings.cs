@@ -32,7 +32,9 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
 
         var connections = new List<ConnectionSettings>();
         var secrets = Secrets.Empty;
-        foreach (var (name, value) in root.GetObject().Items.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        // In the order the operator wrote them (HOCON keeps its objects' keys in insertion order): it is the order of
+        // the connections IKE_SA_INIT tries and IKE_AUTH breaks ties by.
+        foreach (var (name, value) in root.GetObject().Items)
         {
             if (name == SecretsKey)
             {

@@ -2,6 +2,7 @@ using System.Net;
 using Akka.Actor;
 using Akka.Event;
 using Concentrator.Ike.Sa;
+using Concentrator.Ike.Sa.Connections;
 using Concentrator.Kernel;
 using Concentrator.Kernel.Netlink;
 using Concentrator.Kernel.Userspace;
@@ -16,9 +17,11 @@ namespace Concentrator.Server.Runtime;
 
 /// <summary>
 /// The composition root: one running concentrator. It chooses the dataplane, opens the kernel implementation,
-/// and builds the actor tree of DESIGN.md (kernel actor, interface actor for the connection's ipsecN or the
-/// policy-based one, address pools, IKE SA dispatcher, IKE sockets). <see cref="StopAsync"/> takes it down again and removes the kernel
-/// state it owns. This build serves the first connection of the configuration (see <see cref="Connection"/>).
+/// and builds the actor tree of DESIGN.md (kernel actor, one interface actor per ipsecN the connections use plus the
+/// policy-based one for <c>ipsec-interface = no</c>, each connection's address pools, IKE SA dispatcher, IKE sockets).
+/// Every connection of every file is served, in the operator's order; IKE_AUTH chooses one per peer
+/// (Concentrator.Ike's ConnectionSelection). <see cref="StopAsync"/> takes it down again and removes the kernel state
+/// it owns.
 /// </summary>
 public sealed class ConcentratorNode : IAsyncDisposable
 {
@@ -27,23 +30,20 @@ public sealed class ConcentratorNode : IAsyncDisposable
     /// <summary>How long shutdown waits for the peers to answer their Delete.</summary>
     private static readonly TimeSpan ShutdownDeleteTimeout = TimeSpan.FromSeconds(3);
 
-    private readonly IActorRef _interface;
     private LeaseJournal? _leases;
     private int _stopped;
 
     private ConcentratorNode(NodeDefinition definition, DataplaneChoice dataplane, ActorSystem system, IKernelIpsec kernel,
-        IActorRef kernelActor, IActorRef interfaceActor, IActorRef dispatcher, IActorRef socket, PoolAllocator pools, ConnectionSettings connection)
+        IActorRef kernelActor, IActorRef dispatcher, IActorRef socket, IReadOnlyList<ServedConnection> served)
     {
         Definition = definition;
         Dataplane = dataplane;
         System = system;
         KernelIpsec = kernel;
         KernelActor = kernelActor;
-        _interface = interfaceActor;
         Dispatcher = dispatcher;
         Socket = socket;
-        Pools = pools;
-        Connection = connection;
+        Served = served;
     }
 
     public NodeDefinition Definition { get; }
@@ -62,12 +62,17 @@ public sealed class ConcentratorNode : IAsyncDisposable
 
     public IActorRef Socket { get; }
 
-    /// <summary>The virtual IP pools of <see cref="Connection"/>.</summary>
-    public PoolAllocator Pools { get; }
+    /// <summary>The connections served, in the operator's order (file order, then order in the file), each with its
+    /// pools and the actor its established IKE SAs live under.</summary>
+    public IReadOnlyList<ServedConnection> Served { get; }
 
-    /// <summary>The connection served: the first one configured. Choosing among several by the peer's identity
-    /// is not built yet.</summary>
-    public ConnectionSettings Connection { get; }
+    /// <summary>The served connection named <paramref name="name"/>.</summary>
+    public ServedConnection Connection(string name) =>
+        Served.FirstOrDefault(c => c.Settings.Name == name) ?? throw new ArgumentException($"no connection '{name}' is served", nameof(name));
+
+    /// <summary>The actors that supervise established IKE SAs: one per ipsecN in use (<c>/user/ipsecN</c>) and the
+    /// policy-based one (<c>/user/policy-based</c>) when a connection has <c>ipsec-interface = no</c>.</summary>
+    public IReadOnlyList<IActorRef> Interfaces => Served.Select(c => c.Interface).Distinct().ToList();
 
     /// <summary>Datagrams that ended before an IKE SA existed, by reason (malformed, COOKIE demanded, over the
     /// half-open limit, unknown SPI, …).</summary>
@@ -81,8 +86,10 @@ public sealed class ConcentratorNode : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(definition);
         var server = definition.Server;
         var connections = definition.Connections;
-        var connection = connections.Count > 0 ? connections[0]
-            : throw new ConfigException(definition.Files.Count > 0 ? definition.Files[0].File : "config-dir", null, "expected at least one connection to serve, found none");
+        if (connections.Count == 0)
+        {
+            throw new ConfigException(definition.Files.Count > 0 ? definition.Files[0].File : "config-dir", null, "expected at least one connection to serve, found none");
+        }
 
         var dataplane = await DataplaneProbe.DecideAsync(server.Dataplane, cancellationToken).ConfigureAwait(false);
         var system = ActorSystem.Create("concentrator", definition.Config.WithFallback(Akka.Configuration.ConfigurationFactory.Default()));
@@ -149,37 +156,61 @@ public sealed class ConcentratorNode : IAsyncDisposable
         try
         {
             var kernelActor = system.ActorOf(Kernel.KernelActor.Props(kernel, server.Kernel), "kernel");
-            // The home of the connection's established IKE SAs: the actor of its ipsecN, or for ipsec-interface = no
-            // the policy-based one (no device, no routes). concentrator.interfaces.link: the device ipsecN is
-            // attached to (IFLA_XFRM_LINK); empty means none.
-            var link = connection.IpsecInterface.IsEnabled ? LinkIndex.Resolve(server.Interfaces.Link) : 0;
-            var interfaceActor = system.ActorOf(InterfaceActor.Props(connection.IpsecInterface, kernelActor, server.Interfaces, link),
-                InterfaceActor.NameFor(connection.IpsecInterface));
-            var attached = await interfaceActor.Ask<object>(new AttachConnection(connection), AskTimeout, cancellationToken).ConfigureAwait(false);
-            if (attached is AttachFailed attachFailed)
+            // unique = replace: the registry deletes an identity's older SA; keep refuses in IKE_AUTH; never neither.
+            var identities = connections.Any(c => c.Unique == UniquePolicy.Replace) ? system.ActorOf(IdentityRegistryActor.Props(), "identities") : null;
+            // concentrator.interfaces.link: the device each ipsecN is attached to (IFLA_XFRM_LINK); empty means none.
+            var link = connections.Any(c => c.IpsecInterface.IsEnabled) ? LinkIndex.Resolve(server.Interfaces.Link) : 0;
+            var homes = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
+            var served = new List<ServedConnection>();
+            var candidates = new List<ConnectionCandidate>();
+            foreach (var connection in connections)
             {
-                throw new InvalidOperationException($"connection '{connection.Name}': {connection.IpsecInterface.InterfaceName} could not be set up: {attachFailed.Reason}");
+                // The home of the connection's established IKE SAs: the actor of its ipsecN (shared by every connection
+                // on that interface, each attaching its pool routes), or for ipsec-interface = no the policy-based one.
+                var homeName = InterfaceActor.NameFor(connection.IpsecInterface);
+                if (!homes.TryGetValue(homeName, out var home))
+                {
+                    home = system.ActorOf(InterfaceActor.Props(connection.IpsecInterface, kernelActor, server.Interfaces, link), homeName);
+                    homes.Add(homeName, home);
+                }
+
+                var attached = await home.Ask<object>(new AttachConnection(connection), AskTimeout, cancellationToken).ConfigureAwait(false);
+                if (attached is AttachFailed attachFailed)
+                {
+                    throw new InvalidOperationException($"connection '{connection.Name}': {connection.IpsecInterface.InterfaceName} could not be set up: {attachFailed.Reason}");
+                }
+
+                var name = connection.Name;
+                var pools = new PoolAllocator(connection.Pools, (level, line) => log.Log(level, null, "{0}: {1}", name, line), connection.Unique, leases, name);
+                var settings = IkeSaActorSettings.For(server, connection);
+                candidates.Add(new ConnectionCandidate(name, ResponderConfig.For(connection, definition.Secrets, server))
+                {
+                    AddressAllocator = pools,
+                    IdentityGate = connection.Unique == UniquePolicy.Keep ? new KeptIdentities() : null,
+                    Tag = new ConnectionHome(name, home, settings, connection.Unique == UniquePolicy.Replace ? identities : null),
+                });
+                served.Add(new ServedConnection(connection, pools, home));
             }
 
-            var pools = new PoolAllocator(connection.Pools, (level, line) => log.Log(level, null, "{0}: {1}", connection.Name, line), connection.Unique, leases, connection.Name);
             var spis = new SpiTable();
             var childSpis = new ChildSpiRegistry();
             var services = new IkeSaServices
             {
-                AddressAllocator = pools,
+                Connections = candidates,
                 ChildSpiAllocator = childSpis.Allocate,
-                IdentityGate = connection.Unique == UniquePolicy.Keep ? new KeptIdentities() : null,
             };
-            var environment = new IkeSaEnvironment(services, kernelActor, IkeSaActorSettings.For(server, connection))
+            // The handshake runs under the first connection's settings until IKE_SA_INIT and IKE_AUTH choose one
+            // (IkeInitTask, IkeAuthTask.ProcessR); the SA then moves to the chosen connection's home with its settings.
+            var first = (ConnectionHome)candidates[0].Tag!;
+            var environment = new IkeSaEnvironment(services, kernelActor, first.Settings)
             {
                 ChildSpis = childSpis,
                 Spis = spis,
-                Home = interfaceActor,
-                Connection = connection.Name,
-                // unique = replace: the registry deletes an identity's older SA; keep refuses in IKE_AUTH; never neither.
-                Identities = connection.Unique == UniquePolicy.Replace ? system.ActorOf(IdentityRegistryActor.Props(), "identities") : null,
+                Home = first.Home,
+                Connection = first.Connection,
+                Identities = first.Identities,
             };
-            var ikeConfig = ResponderConfig.For(connection, definition.Secrets, server);
+            var ikeConfig = candidates[0].Config;
             var drops = new DatagramDrops();
             var dispatcher = system.ActorOf(IkeSaDispatcher.Props(ikeConfig, environment, server.HalfOpen, drops), "ike-sas");
             var options = IkeSocketOptions.From(server, kernelEspInUdp: dataplane.Mode == DataplaneMode.Kernel) with { ExternalNatT = externalNatT, Drops = drops };
@@ -193,14 +224,10 @@ public sealed class ConcentratorNode : IAsyncDisposable
                 var other => throw new InvalidOperationException($"IKE socket answered {other}"),
             };
             Volatile.Write(ref socketRef, socket);
-            log.Info("serving connection '{0}' on {1}{2}", connection.Name, string.Join(", ", stats.Bound.Select(b => b.Local)),
+            log.Info("serving {0} on {1}{2}", string.Join(", ", served.Select(c => $"connection '{c.Settings.Name}' ({c.Interface.Path.Name})")),
+                string.Join(", ", stats.Bound.Select(b => b.Local)),
                 externalNatT is null ? "" : $", NAT-T {string.Join(", ", externalNatT.Locals)} (userspace dataplane)");
-            if (definition.Connections.Count > 1)
-            {
-                log.Warning("{0} connections configured; this build serves only the first ('{1}')", definition.Connections.Count, connection.Name);
-            }
-
-            return new ConcentratorNode(definition, dataplane, system, kernel, kernelActor, interfaceActor, dispatcher, socket, pools, connection)
+            return new ConcentratorNode(definition, dataplane, system, kernel, kernelActor, dispatcher, socket, served)
             {
                 _leases = leases,
                 Drops = drops,
@@ -210,25 +237,26 @@ public sealed class ConcentratorNode : IAsyncDisposable
         {
             await system.Terminate().ConfigureAwait(false);
             leases?.Dispose();
-            await CleanUpKernelAsync(kernel, connection).ConfigureAwait(false);
+            await CleanUpKernelAsync(kernel, connections).ConfigureAwait(false);
             throw;
         }
     }
-
-    /// <summary>The actor that supervises <see cref="Connection"/>'s established IKE SAs: the InterfaceActor of its
-    /// ipsecN (<c>/user/ipsecN</c>), or the policy-based one (<c>/user/policy-based</c>).</summary>
-    public IActorRef Interface => _interface;
 
     /// <summary>Live IKE SA actors (handshakes under the dispatcher plus established SAs under the interface
     /// actor), half-open ones and the total created since start.</summary>
     public async Task<IkeSaDispatcherStats> SaStatsAsync()
     {
         var handshakes = await Dispatcher.Ask<IkeSaDispatcherStats>(GetIkeSaDispatcherStats.Instance, AskTimeout).ConfigureAwait(false);
-        var established = await _interface.Ask<InterfaceState>(GetInterfaceState.Instance, AskTimeout).ConfigureAwait(false);
-        return handshakes with { Live = handshakes.Live + established.SaCount };
+        var established = 0;
+        foreach (var home in Interfaces)
+        {
+            established += (await home.Ask<InterfaceState>(GetInterfaceState.Instance, AskTimeout).ConfigureAwait(false)).SaCount;
+        }
+
+        return handshakes with { Live = handshakes.Live + established };
     }
 
-    /// <summary>Detaches the connection (the interface actor removes an ipsecN it created and its routes), stops
+    /// <summary>Detaches every connection (each interface actor removes an ipsecN it created and its routes), stops
     /// the actor system, then removes whatever owned kernel state is left (SAs, policies) and closes the kernel.</summary>
     public async Task StopAsync()
     {
@@ -246,37 +274,47 @@ public sealed class ConcentratorNode : IAsyncDisposable
             var budget = global::System.Diagnostics.Stopwatch.StartNew();
             var request = new DeleteAllIkeSas("the concentrator is shutting down");
             var handshakes = await Dispatcher.Ask<AllIkeSasEnded>(request, ShutdownDeleteTimeout).ConfigureAwait(false);
-            var left = ShutdownDeleteTimeout - budget.Elapsed;
-            var established = await _interface.Ask<AllIkeSasEnded>(request, left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1)).ConfigureAwait(false);
-            System.Log.Info("shutdown: {0} IKE SA(s) deleted", handshakes.Deleted + established.Deleted);
+            var deleted = handshakes.Deleted;
+            foreach (var home in Interfaces)
+            {
+                var left = ShutdownDeleteTimeout - budget.Elapsed;
+                deleted += (await home.Ask<AllIkeSasEnded>(request, left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1)).ConfigureAwait(false)).Deleted;
+            }
+
+            System.Log.Info("shutdown: {0} IKE SA(s) deleted", deleted);
         }
         catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
         {
             System.Log.Warning("shutdown: not every peer answered its Delete within {0}", ShutdownDeleteTimeout);
         }
 
-        try
+        foreach (var connection in Served)
         {
-            await _interface.Ask<object>(new DetachConnection(Connection.Name), AskTimeout).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
-        {
-            System.Log.Warning("{0} did not detach in time; flushing owned state instead", InterfaceActor.NameFor(Connection.IpsecInterface));
+            try
+            {
+                await connection.Interface.Ask<object>(new DetachConnection(connection.Settings.Name), AskTimeout).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+            {
+                System.Log.Warning("{0} did not detach '{1}' in time; flushing owned state instead",
+                    InterfaceActor.NameFor(connection.Settings.IpsecInterface), connection.Settings.Name);
+            }
         }
 
         await System.Terminate().ConfigureAwait(false);
         // After the actors: the last releases and replacements are in the journal before it is closed and fsynced.
         _leases?.Dispose();
-        await CleanUpKernelAsync(KernelIpsec, Connection).ConfigureAwait(false);
+        await CleanUpKernelAsync(KernelIpsec, Served.Select(c => c.Settings).ToList()).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
-    private static async Task CleanUpKernelAsync(IKernelIpsec kernel, ConnectionSettings connection)
+    private static async Task CleanUpKernelAsync(IKernelIpsec kernel, IReadOnlyList<ConnectionSettings> connections)
     {
         try
         {
-            var ifIds = connection.IpsecInterface.IsEnabled ? new[] { connection.IpsecInterface.IfId } : [];
+            // Every interface's if_id: what any connection may have left in the kernel.
+            var ifIds = connections.Where(c => c.IpsecInterface.IsEnabled).Select(c => c.IpsecInterface.IfId).Distinct().ToArray();
             await kernel.FlushOwnedAsync(KernelOwnership.Default(ifIds)).ConfigureAwait(false);
         }
         finally
@@ -285,3 +323,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
         }
     }
 }
+
+/// <summary>A connection the node serves: its settings, its virtual IP pools and the actor its established IKE SAs
+/// live under (the InterfaceActor of its ipsecN, or the policy-based one).</summary>
+public sealed record ServedConnection(ConnectionSettings Settings, PoolAllocator Pools, IActorRef Interface);

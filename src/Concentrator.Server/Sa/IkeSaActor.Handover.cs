@@ -71,7 +71,9 @@ public sealed partial class IkeSaActor
     {
         Timers.CancelAll();
         var handover = new IkeSaHandover(_session, _spis, outbound, _socket);
-        _env.Home!.Tell(new SpawnSa(_env.Connection, Adopting(handover, _env), NameFor(Sa.ResponderSpi)));
+        // IKE_AUTH chose the connection (IkeAuthTask.ProcessR): the SA goes to that connection's home, with its timers.
+        IkeSaEnvironment chosen = Sa.Connection?.Tag is ConnectionHome home ? _env.For(home) : _env;
+        chosen.Home!.Tell(new SpawnSa(chosen.Connection, Adopting(handover, chosen), NameFor(Sa.ResponderSpi)));
         // Bounded like a kernel install: a home that never answers must not hold the SA forever.
         Timers.StartSingleTimer(HandoverKey, HandoverTimeout.Instance, _settings.KernelTimeout);
         _handingOver = true;
@@ -94,7 +96,8 @@ public sealed partial class IkeSaActor
                 Context.Stop(Self);
                 break;
             case HandoverTimeout:
-                _log.Error("{0}: {1} did not take the established SA within {2}; it ends", Sa, _env.Home, _settings.KernelTimeout);
+                _log.Error("{0}: {1} did not take the established SA within {2}; it ends", Sa,
+                    Sa.Connection?.Tag is ConnectionHome home ? home.Home : _env.Home, _settings.KernelTimeout);
                 Context.Stop(Self);
                 break;
             case IkeDatagram or DeleteIkeSa or GetIkeSaStatus:
@@ -113,6 +116,6 @@ public sealed partial class IkeSaActor
         _arrived = null;
         _spis?.MoveTo(Self);
         _log.Debug("{0}: established SA moved under {1}", Sa, Context.Parent.Path);
-        Execute(_session.Arrive(handover.Outbound));
+        Execute(_session.Arrive(handover.Outbound, SessionSettings(_env)));
     }
 }

@@ -35,7 +35,21 @@ public sealed record IkeSaEnvironment(IkeSaServices Services, IActorRef Kernel, 
 
     /// <summary>The connection the SAs belong to (named in <see cref="Interfaces.SpawnSa"/>).</summary>
     public string Connection { get; init; } = "";
+
+    /// <summary>The environment of an SA whose IKE_AUTH chose <paramref name="home"/>'s connection: its home, timers
+    /// and identity registry; the rest (SPI tables, kernel, observer) stays the node's.</summary>
+    public IkeSaEnvironment For(ConnectionHome home)
+    {
+        ArgumentNullException.ThrowIfNull(home);
+        return this with { Settings = home.Settings, Home = home.Home, Connection = home.Connection, Identities = home.Identities };
+    }
 }
+
+/// <summary>What the Server keeps per connection for the SAs IKE_AUTH serves under it, handed to the protocol as the
+/// opaque tag of its <see cref="Concentrator.Ike.Sa.Connections.ConnectionCandidate"/>: the connection's name, the
+/// actor its established SAs live under (its ipsecN's InterfaceActor or the policy-based one), its timers (DPD,
+/// lifetimes, if_id) and the identity registry when its identities are unique (unique = replace).</summary>
+public sealed record ConnectionHome(string Connection, IActorRef Home, IkeSaActorSettings Settings, IActorRef? Identities);
 
 /// <summary>Told to <see cref="IkeSaEnvironment.Observer"/> by the actor of a handshake when the established SA has
 /// moved to <paramref name="To"/> (under its home); the handshake actor stops right after.</summary>

@@ -51,7 +51,7 @@ public sealed class ActorTreeInProcessTests : IAsyncLifetime
         Assert.False(dpd.IsDropped, dpd.Detail);
         Assert.Equal(IkeSaState.Deleted, await client.DeleteAsync());
         await _responder.EventuallyAsync(async () => (await ChildrenAsync(system, "/user/policy-based")).Count == 0, "the SA's actor stops");
-        Assert.Equal(0, _responder.Node.Pools.Online);
+        Assert.Equal(0, _responder.Node.Served[0].Pools.Online);
     }
 
     /// <summary>The children of <paramref name="parent"/>, by Identify through a wildcard selection.</summary>

@@ -22,7 +22,7 @@ public sealed class ForgedFragmentInProcessTests : IAsyncLifetime
         using var socket = Bound();
         using var client = new UdpInitiator(_responder.Server, InProcessResponder.Identity, InProcessResponder.Secret, socket);
         Assert.Equal(IkeSaState.Established, await client.ConnectAsync());
-        Assert.Equal(1, _responder.Node.Pools.Online);
+        Assert.Equal(1, _responder.Node.Served[0].Pools.Online);
 
         using var attacker = Bound();
         // The client's next request would carry Message ID 2 (IKE_SA_INIT 0, IKE_AUTH 1).
@@ -34,7 +34,7 @@ public sealed class ForgedFragmentInProcessTests : IAsyncLifetime
         Assert.False(dpd.IsDropped, dpd.Detail);
         Assert.Equal(IkeSaState.Established, client.Sa.State);
         Assert.Equal(1, (await _responder.Node.SaStatsAsync()).Live);
-        Assert.Equal(1, _responder.Node.Pools.Online);
+        Assert.Equal(1, _responder.Node.Served[0].Pools.Online);
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class ForgedFragmentInProcessTests : IAsyncLifetime
         Assert.False(done.IsDropped, done.Detail);
         Assert.Equal(IkeSaState.Established, client.Sa.State);
         Assert.True(IPNetwork.Parse(InProcessResponder.Pool).Contains(Assert.Single(client.Sa.VirtualIps)));
-        Assert.Equal(1, _responder.Node.Pools.Online);
+        Assert.Equal(1, _responder.Node.Served[0].Pools.Online);
     }
 
     /// <summary>What an attacker who saw the SPIs can send: SKF fragment 1 of 65 with a body nobody sealed.</summary>

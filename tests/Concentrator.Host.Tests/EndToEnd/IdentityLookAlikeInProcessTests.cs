@@ -26,7 +26,7 @@ public sealed class IdentityLookAlikeInProcessTests : IAsyncLifetime
 
         Assert.Equal(IkeSaState.Failed, await client.ConnectAsync());
         Assert.Equal(NotifyType.AuthenticationFailed, client.Sa.FailureNotify);
-        Assert.Equal(0, _responder.Node.Pools.Online);
+        Assert.Equal(0, _responder.Node.Served[0].Pools.Online);
     }
 
     [Fact]
@@ -35,6 +35,6 @@ public sealed class IdentityLookAlikeInProcessTests : IAsyncLifetime
         using var client = new UdpInitiator(_responder.Server, "ROAD@E2E.TEST", InProcessResponder.Secret);
 
         Assert.Equal(IkeSaState.Established, await client.ConnectAsync());
-        Assert.Equal(1, _responder.Node.Pools.Online);
+        Assert.Equal(1, _responder.Node.Served[0].Pools.Online);
     }
 }

@@ -23,7 +23,7 @@ public sealed class IdrInProcessTests : IAsyncLifetime
 
         Assert.Equal(IkeSaState.Failed, sa.State);
         Assert.Equal(NotifyType.AuthenticationFailed, sa.FailureNotify);
-        Assert.Equal(0, _responder.Node.Pools.Online);
+        Assert.Equal(0, _responder.Node.Served[0].Pools.Online);
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed class IdrInProcessTests : IAsyncLifetime
         using IkeSa sa = await ConnectAsking("GW.E2E.TEST");
 
         Assert.Equal(IkeSaState.Established, sa.State);
-        Assert.Equal(1, _responder.Node.Pools.Online);
+        Assert.Equal(1, _responder.Node.Served[0].Pools.Online);
     }
 
     /// <summary>IKE_SA_INIT and IKE_AUTH of a road warrior that names the gateway it wants in IDr.</summary>

@@ -47,7 +47,7 @@ public sealed class ResponderInProcessTests : IAsyncLifetime, IDisposable
         var vip = Assert.Single(client.Sa.VirtualIps);
         Assert.True(IPNetwork.Parse("10.231.7.0/30").Contains(vip), $"{vip} is not from the pool");
         Assert.Equal(IPAddress.Parse("198.51.100.53"), Assert.Single(client.Sa.DnsServers));
-        Assert.Equal(1, _node.Pools.Online);
+        Assert.Equal(1, _node.Served[0].Pools.Online);
 
         // The responder installed both directions of the CHILD SA in the userspace dataplane.
         var child = Assert.Single(client.Sa.ChildSas);
@@ -60,10 +60,10 @@ public sealed class ResponderInProcessTests : IAsyncLifetime, IDisposable
         Assert.Equal(IkeSaState.Deleted, await client.DeleteAsync());
         await Eventually(async () => (await _node.SaStatsAsync()).Live == 0);
         // The kernel actor removes the CHILD SA after the IKE SA actor stopped: wait for it, then assert.
-        await Eventually(async () => await IsGone(kernel, inbound) && await IsGone(kernel, outbound) && _node.Pools.Online == 0);
+        await Eventually(async () => await IsGone(kernel, inbound) && await IsGone(kernel, outbound) && _node.Served[0].Pools.Online == 0);
         await Assert.ThrowsAsync<KernelException>(async () => await kernel.QuerySaAsync(inbound));
         await Assert.ThrowsAsync<KernelException>(async () => await kernel.QuerySaAsync(outbound));
-        Assert.Equal(0, _node.Pools.Online);
+        Assert.Equal(0, _node.Served[0].Pools.Online);
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public sealed class ResponderInProcessTests : IAsyncLifetime, IDisposable
         Assert.Equal(IkeSaState.Failed, await client.ConnectAsync());
         Assert.Equal(NotifyType.AuthenticationFailed, client.Sa.FailureNotify);
         Assert.Empty(client.Sa.VirtualIps);
-        Assert.Equal(0, _node.Pools.Online);
+        Assert.Equal(0, _node.Served[0].Pools.Online);
         await Eventually(async () => (await _node.SaStatsAsync()).Live == 0);
     }
 

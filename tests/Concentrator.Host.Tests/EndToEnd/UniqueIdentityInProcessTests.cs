@@ -28,7 +28,7 @@ public sealed class UniqueIdentityInProcessTests
 
         Assert.Equal(vip, Assert.Single(second.Sa.VirtualIps));
         await Eventually(async () => (await node.Node.SaStatsAsync()).Live == 1);
-        Assert.Equal(1, node.Node.Pools.Online);
+        Assert.Equal(1, node.Node.Served[0].Pools.Online);
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class UniqueIdentityInProcessTests
         Assert.Equal(NotifyType.AuthenticationFailed, second.Sa.FailureNotify);
         Assert.Empty(second.Sa.VirtualIps);
         await Eventually(async () => (await node.Node.SaStatsAsync()).Live == 1);
-        Assert.Equal(1, node.Node.Pools.Online);
+        Assert.Equal(1, node.Node.Served[0].Pools.Online);
 
         // Once the first SA is gone the identity may connect again.
         Assert.Equal(IkeSaState.Deleted, await first.DeleteAsync());
@@ -68,7 +68,7 @@ public sealed class UniqueIdentityInProcessTests
         Assert.NotEqual(a, b);
         Assert.True(Pool.Contains(a) && Pool.Contains(b));
         Assert.Equal(2, (await node.Node.SaStatsAsync()).Live);
-        Assert.Equal(2, node.Node.Pools.Online);
+        Assert.Equal(2, node.Node.Served[0].Pools.Online);
     }
 
     private static async Task<RunningNode> NodeAsync(string unique)

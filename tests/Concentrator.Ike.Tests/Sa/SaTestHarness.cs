@@ -5,6 +5,7 @@ using Concentrator.Ike.Encoding;
 using Concentrator.Ike.Encoding.Payloads;
 using Concentrator.Ike.Sa;
 using Concentrator.Ike.Sa.Authenticators;
+using Concentrator.Ike.Sa.Connections;
 
 namespace Concentrator.Ike.Tests.Sa;
 
@@ -60,7 +61,8 @@ internal sealed class SaPair : IDisposable
     public static readonly IPEndPoint ClientEndpoint = new(IPAddress.Parse("192.0.2.10"), 500);
     public static readonly IPEndPoint ServerEndpoint = new(IPAddress.Parse("198.51.100.1"), 500);
 
-    public SaPair(IkeSaConfig initiatorConfig, IkeSaConfig responderConfig, IAddressAllocator? allocator = null)
+    public SaPair(IkeSaConfig initiatorConfig, IkeSaConfig responderConfig, IAddressAllocator? allocator = null,
+        IReadOnlyList<ConnectionCandidate>? connections = null)
     {
         Time = new ManualTime();
         InitiatorServices = new IkeSaServices
@@ -74,6 +76,7 @@ internal sealed class SaPair : IDisposable
             Time = Time,
             Random = new SeededRandom(2),
             AddressAllocator = allocator,
+            Connections = connections ?? [],
             InstallChildSa = c => ResponderInstalled.Add(c),
             UninstallChildSa = c => ResponderUninstalled.Add(c),
         };

@@ -19,6 +19,10 @@ public interface IAuthenticator
 
     /// <summary>Null when <paramref name="message"/> proves <paramref name="remote"/>, else why not (for the log).</summary>
     AuthFailure? Verify(IkeSa sa, IkeMessage message, IkeIdentity local, IkeIdentity remote);
+
+    /// <summary>Whether there is anything to verify <paramref name="remote"/> with (a PSK for the pair): a connection
+    /// without one is not chosen for the peer (strongSwan's peer-config lookup skips it the same way).</summary>
+    bool HasCredential(IkeIdentity local, IkeIdentity remote) => true;
 }
 
 /// <summary>The octets each side's AUTH covers (RFC 7296 §2.15).</summary>

@@ -29,6 +29,8 @@ public sealed class PskAuthenticator : IAuthenticator
         return true;
     }
 
+    public bool HasCredential(IkeIdentity local, IkeIdentity remote) => _lookup(local, remote) is not null;
+
     public AuthFailure? Verify(IkeSa sa, IkeMessage message, IkeIdentity local, IkeIdentity remote)
     {
         if (message.Get<AuthPayload>() is not { Method: AuthMethod.SharedKeyMic } auth)

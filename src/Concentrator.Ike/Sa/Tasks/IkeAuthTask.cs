@@ -1,6 +1,7 @@
 using Concentrator.Ike.Encoding;
 using Concentrator.Ike.Encoding.Payloads;
 using Concentrator.Ike.Sa.Authenticators;
+using Concentrator.Ike.Sa.Connections;
 
 namespace Concentrator.Ike.Sa.Tasks;
 
@@ -67,21 +68,25 @@ public sealed class IkeAuthTask : IkeTask
             return Error(AuthFailure.InvalidIdentity, remote);
         }
 
+        // DESIGN.md rule 16: the connection is chosen here, where the peer says who it is (strongSwan ike_auth.c
+        // process_r). RFC 7296 §3.5: IDr in a request names the responder the initiator wants to talk to; a
+        // connection with another local identity is not a candidate (strongSwan: no peer config for that IDr).
+        IkeIdentity? asked = request.GetAll<IdPayload>().FirstOrDefault(id => !id.IsInitiator) is { } idr ? IkeIdentity.From(idr) : null;
+        IReadOnlyList<ConnectionCandidate> candidates = Sa.Services.Connections.Count > 0 ? Sa.Services.Connections
+            : [new ConnectionCandidate("", Sa.Config) { AddressAllocator = Sa.Services.AddressAllocator, IdentityGate = Sa.Services.IdentityGate }];
+        ConnectionCandidate? chosen = ConnectionSelection.ForIkeAuth(candidates, remote, asked, auth.Method, Sa.IkeProposal, out AuthFailure? none);
+        if (chosen is null)
+        {
+            return Error(none ?? AuthFailure.IdentityNotAllowed, remote, asked);
+        }
+
+        if (Sa.Services.Connections.Count > 0 && !ReferenceEquals(chosen, Sa.Connection))
+        {
+            // The provisional choice of IKE_SA_INIT does not fit (or another fits better): switch.
+            Sa.UseConnection(chosen);
+        }
+
         IkeIdentity local = Sa.Config.LocalIdentity;
-        if (request.GetAll<IdPayload>().FirstOrDefault(id => !id.IsInitiator) is { } idr
-            && !IkeIdentity.From(idr).Equals(local))
-        {
-            // RFC 7296 §3.5: IDr in a request names the responder the initiator wants to talk to. We are only
-            // Config.LocalIdentity; like strongSwan (ike_auth.c process_r: no peer config for that IDr), any other
-            // is refused rather than answered under our identity.
-            return Error(AuthFailure.ResponderIdentityMismatch, remote, IkeIdentity.From(idr));
-        }
-
-        if (!Sa.Config.RemoteIdentity.IsAny && !Sa.Config.RemoteIdentity.Equals(remote))
-        {
-            return Error(AuthFailure.IdentityNotAllowed, remote);
-        }
-
         IAuthenticator? verifier = Sa.Config.RemoteAuthenticators.FirstOrDefault(a => a.Method == auth.Method);
         if ((verifier is null ? AuthFailure.UnsupportedAuthMethod : verifier.Verify(Sa, request, local, remote)) is { } failure)
         {

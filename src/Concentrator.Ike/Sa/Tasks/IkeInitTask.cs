@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Concentrator.Ike.Crypto;
 using Concentrator.Ike.Encoding;
 using Concentrator.Ike.Encoding.Payloads;
+using Concentrator.Ike.Sa.Connections;
 
 namespace Concentrator.Ike.Sa.Tasks;
 
@@ -69,6 +70,16 @@ public sealed class IkeInitTask : IkeTask
         SaPayload sa = request.Get<SaPayload>()!;
         KePayload ke = request.Get<KePayload>()!;
         Sa.NonceI = request.Get<NoncePayload>()!.Data.ToArray();
+
+        if (Sa.Services.Connections.Count > 0)
+        {
+            // Only the IKE proposal is known yet: the first connection (in the operator's order) that accepts the
+            // offer is the provisional choice, which IKE_AUTH may switch (Connections/ConnectionSelection.cs).
+            if (ConnectionSelection.ForIkeSaInit(Sa.Services.Connections, sa.Proposals, ke.Group) is { } first)
+            {
+                Sa.UseConnection(first.Candidate);
+            }
+        }
 
         _chosen = Proposals.Select(Sa.Config.IkeProposals, sa.Proposals, ke.Group);
         IkeAlgorithms? algorithms = _chosen is null ? null : IkeAlgorithms.From(_chosen);
