@@ -10,7 +10,7 @@ namespace Concentrator.Host.Tests.EndToEnd;
 /// the handshake's actor is a child of the dispatcher (<c>/user/ike-sas</c>), and once IKE_AUTH has established
 /// the SA its actor is a child of the connection's policy-based supervisor (<c>/user/policy-based</c>), named after
 /// its SPI. (The ipsecN case runs in a namespace of its own: interop scenario 1 finds the SA under
-/// <c>/user/ipsec1</c> in the gateway's log.)
+/// <c>/user/ipsec1</c> in the gateway's log; scenario 13 finds two connections' SAs under <c>/user/ipsec1</c> and <c>/user/ipsec2</c>.)
 /// </summary>
 public sealed class ActorTreeInProcessTests : IAsyncLifetime
 {

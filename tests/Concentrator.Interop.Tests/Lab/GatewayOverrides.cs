@@ -11,6 +11,9 @@ namespace Concentrator.Interop.Tests.Lab;
 /// </summary>
 internal sealed record GatewayOverrides(string Server = "", string Connection = "")
 {
+    /// <summary>More connection files (file name → HOCON) written next to the copies, served with them.</summary>
+    public IReadOnlyDictionary<string, string> ExtraFiles { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Writes the copies under <paramref name="targetDir"/>; returns the copied main file.</summary>
     public string WriteCopy(string repoMain, string targetDir)
     {
@@ -29,6 +32,11 @@ internal sealed record GatewayOverrides(string Server = "", string Connection = 
             }
 
             File.WriteAllText(Path.Combine(configDir, Path.GetFileName(file.Path)), text);
+        }
+
+        foreach (var (name, text) in ExtraFiles)
+        {
+            File.WriteAllText(Path.Combine(configDir, name), text);
         }
 
         var main = Path.Combine(targetDir, Path.GetFileName(repoMain));
