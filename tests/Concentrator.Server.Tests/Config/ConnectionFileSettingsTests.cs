@@ -141,6 +141,36 @@ public sealed class ConnectionFileSettingsTests
     }
 
     [Fact]
+    public void From_SeveralConnections_InTheOrderWrittenNotSorted()
+    {
+        var file = Parse("""
+            zulu { local { id = "gw.example.net", auth = psk }
+              remote { id = "*@z.test", auth = psk }
+              pools = [ "10.1.0.0/24" ] }
+            alpha { local { id = "gw.example.net", auth = psk }
+              remote { id = "*@a.test", auth = psk }
+              pools = [ "10.2.0.0/24" ] }
+            mike { local { id = "gw.example.net", auth = psk }
+              remote { id = "%any", auth = psk }
+              pools = [ "10.3.0.0/24" ] }
+            secrets { "%any" = "secret" }
+            """);
+
+        Assert.Equal(["zulu", "alpha", "mike"], file.Connections.Select(c => c.Name));
+    }
+
+    [Fact]
+    public void CheckTogether_SameNameInTwoFiles_Refused()
+    {
+        var a = Parse(Valid).Connections[0];
+        var b = a with { File = "other.conf", Pools = [IPNetwork.Parse("10.98.0.0/24")] };
+
+        var e = Assert.Throws<ConfigException>(() => ConnectionSettings.CheckTogether([a, b]));
+
+        Assert.Contains("used once", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void CheckTogether_PoolsOverlapAcrossFiles_Refused()
     {
         var a = Parse(Valid).Connections[0];
