@@ -177,8 +177,12 @@ public sealed class InterfaceActorTests : TestKit
         sa.Tell("boom");
 
         events.ExpectTerminated(sa);
-        iface.Tell(GetInterfaceState.Instance);
-        Assert.Equal(0, ExpectMsg<InterfaceState>().SaCount);
+        // The probe and the interface actor learn of the stop independently: ask until the parent has seen it too.
+        AwaitAssert(() =>
+        {
+            iface.Tell(GetInterfaceState.Instance);
+            Assert.Equal(0, ExpectMsg<InterfaceState>().SaCount);
+        }, TimeSpan.FromSeconds(3));
         AwaitCondition(() => _kernel.IsEmpty, TimeSpan.FromSeconds(3));
         events.ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // no second "started": not restarted
     }
