@@ -1,3 +1,5 @@
+using Concentrator.Server.Logging;
+using Microsoft.Extensions.Logging;
 using System.Net;
 using Akka.Actor;
 using Akka.Event;
@@ -91,7 +93,7 @@ public sealed partial class InterfaceActor
             ReleaseRoute(prefix, _ => { });
         }
 
-        _log.Error("connection {0}: cannot route its pools through {1}: {2}", name, _setting.InterfaceName, failed);
+        _log.RouteFailed(name, _setting.InterfaceName ?? "", failed.ToString());
         replyTo.Tell(new AttachFailed(name, $"cannot route the pools through {_setting.InterfaceName}: {failed}", failed));
     }
 
@@ -142,7 +144,7 @@ public sealed partial class InterfaceActor
             {
                 if (reply is KernelFailed f)
                 {
-                    _log.Warning("cannot delete {0}: {1}", _setting.InterfaceName, f);
+                    _log.DeleteFailed(_setting.InterfaceName ?? "", f.ToString());
                 }
 
                 replyTo.Tell(new ConnectionDetached(name));
@@ -184,7 +186,7 @@ public sealed partial class InterfaceActor
         {
             if (reply is KernelFailed f)
             {
-                _log.Warning("cannot delete route {0} dev {1}: {2}", prefix, _setting.InterfaceName, f);
+                _log.RouteDeleteFailed(prefix.ToString(), _setting.InterfaceName ?? "", f.ToString());
             }
 
             onDone(reply);

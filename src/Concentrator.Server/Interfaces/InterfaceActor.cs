@@ -1,3 +1,5 @@
+using Concentrator.Server.Logging;
+using Microsoft.Extensions.Logging;
 using System.Net;
 using Akka.Actor;
 using Akka.Event;
@@ -24,7 +26,7 @@ public sealed partial class InterfaceActor : ReceiveActor
     private readonly IActorRef _kernel;
     private readonly InterfaceSettings _interfaceSettings;
     private readonly int _linkIndex;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ILogger _log = Context.GetLogger().AsLogger();
     private readonly Dictionary<long, Action<object>> _waits = [];
     private readonly Dictionary<string, ConnectionSettings> _connections = new(StringComparer.Ordinal);
     private readonly Dictionary<IPNetwork, int> _routeRefs = [];
@@ -87,11 +89,11 @@ public sealed partial class InterfaceActor : ReceiveActor
                 case InterfaceReady ready:
                     _index = ready.Index;
                     _managed = ready.Managed;
-                    _log.Info("{0} {1} (ifindex {2})", ready.Managed ? "created" : "adopted", ready.Name, ready.Index);
+                    _log.DeviceReady(ready.Managed ? "created" : "adopted", ready.Name, ready.Index);
                     break;
                 case KernelFailed failed:
                     _deviceFailure = failed;
-                    _log.Error("cannot create or adopt {0}: {1}", _setting.InterfaceName, failed);
+                    _log.DeviceFailed(_setting.InterfaceName ?? "", failed.ToString());
                     break;
             }
 

@@ -1,3 +1,5 @@
+using Concentrator.Server.Logging;
+using Microsoft.Extensions.Logging;
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
@@ -22,7 +24,7 @@ public sealed partial class KernelActor : ReceiveActor
 {
     private readonly IKernelIpsec _kernel;
     private readonly KernelSettings _settings;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ILogger _log = Context.GetLogger().AsLogger();
     private readonly Dictionary<object, Queue<Pending>> _byKey = [];
     private readonly Queue<object> _ready = new();
     private readonly OwnedState _owned = new();
@@ -178,7 +180,7 @@ public sealed partial class KernelActor : ReceiveActor
         var took = Stopwatch.GetElapsedTime(f.Started);
         if (took > SlowCommand)
         {
-            _log.Warning("kernel: {0} took {1:F1} s", Describe(f.Pending.Command), took.TotalSeconds);
+            _log.SlowCommand(Describe(f.Pending.Command), took.TotalSeconds);
         }
 
         var queue = _byKey[f.Key];
@@ -203,7 +205,7 @@ public sealed partial class KernelActor : ReceiveActor
                 }
             }
 
-            _log.Warning("kernel: {0}{1}", failed, failed.RollbackErrors.Count == 0 ? "" : "; rollback failed: " + string.Join("; ", failed.RollbackErrors));
+            _log.CommandFailed(failed.ToString(), failed.RollbackErrors.Count == 0 ? "" : "; rollback failed: " + string.Join("; ", failed.RollbackErrors));
         }
 
         if (!f.Pending.ReplyTo.IsNobody())

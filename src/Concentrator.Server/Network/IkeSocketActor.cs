@@ -1,3 +1,5 @@
+using Concentrator.Server.Logging;
+using Microsoft.Extensions.Logging;
 using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
@@ -27,7 +29,7 @@ public sealed partial class IkeSocketActor : ReceiveActor, IWithTimers
     private readonly IkeSocketOptions _options;
     private readonly SpiTable _spis;
     private readonly IActorRef _dispatcher;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ILogger _log = Context.GetLogger().AsLogger();
     private readonly Dictionary<IPEndPoint, BoundSocket> _sockets = [];
     private readonly Counters _counters = new();
     private readonly CancellationTokenSource _stop = new();
@@ -70,7 +72,7 @@ public sealed partial class IkeSocketActor : ReceiveActor, IWithTimers
         _lastDrops = now;
         if (period.Total > 0)
         {
-            _log.Warning("IKE: {0}", period.Summary(LogInterval));
+            _log.DropSummary(period.Summary(LogInterval));
         }
     }
 
@@ -121,7 +123,7 @@ public sealed partial class IkeSocketActor : ReceiveActor, IWithTimers
             _startFailure = (_sockets.Count == 0 ? "no IKE socket could be bound: " : "cannot bind ")
                 + string.Join("; ", errors)
                 + (_sockets.Count == 0 ? "" : " (concentrator.ike.bind = best-effort serves the other addresses instead)");
-            _log.Error("IKE: {0}", _startFailure);
+            _log.StartFailed(_startFailure);
             foreach (var bound in _sockets.Values)
             {
                 bound.Socket.Dispose();
@@ -133,7 +135,7 @@ public sealed partial class IkeSocketActor : ReceiveActor, IWithTimers
 
         foreach (var error in errors)
         {
-            _log.Warning("IKE: cannot bind {0}", error);
+            _log.CannotBind(error);
         }
 
         var self = Self;
@@ -143,7 +145,10 @@ public sealed partial class IkeSocketActor : ReceiveActor, IWithTimers
         }
 
         Timers.StartPeriodicTimer(nameof(LogDrops), LogDrops.Instance, LogInterval);
-        _log.Info("IKE listening on {0}", string.Join(", ", _sockets.Keys));
+        // Once per start: the join is not worth an IsEnabled check.
+#pragma warning disable CA1873
+        _log.Listening(string.Join(", ", _sockets.Keys));
+#pragma warning restore CA1873
     }
 
     // IKE must never be captured by a CHILD SA's policies (a /32 <-> /32 tunnel covers the peers' own addresses):
@@ -163,7 +168,7 @@ public sealed partial class IkeSocketActor : ReceiveActor, IWithTimers
         }
         catch (SocketException e) when (!_options.KernelEspInUdp)
         {
-            _log.Warning("IKE: {0}: no IPsec bypass policy ({1}); kernel XFRM policies could capture IKE", socket.LocalEndPoint, e.SocketErrorCode);
+            _log.NoBypassPolicy(socket.LocalEndPoint, e.SocketErrorCode);
         }
     }
 
@@ -231,7 +236,10 @@ public sealed partial class IkeSocketActor : ReceiveActor, IWithTimers
             catch (SocketException e)
             {
                 _counters.Count(ref _counters.SendFailures);
-                LogLimited(ref _counters.LastSendLog, "IKE: send to {0} failed: {1}", send.Remote, e.SocketErrorCode);
+                if (RateLimited(ref _counters.LastSendLog))
+            {
+                _log.SendFailed(send.Remote, e.SocketErrorCode);
+            }
             }
 
             return;
@@ -240,7 +248,10 @@ public sealed partial class IkeSocketActor : ReceiveActor, IWithTimers
         if (!_sockets.TryGetValue(send.Local, out var bound))
         {
             _counters.Count(ref _counters.SendFailures);
-            LogLimited(ref _counters.LastSendLog, "IKE: no socket bound to {0}, message to {1} dropped", send.Local, send.Remote);
+            if (RateLimited(ref _counters.LastSendLog))
+            {
+                _log.NoSocketBound(send.Local, send.Remote);
+            }
             return;
         }
 
@@ -257,17 +268,18 @@ public sealed partial class IkeSocketActor : ReceiveActor, IWithTimers
         catch (SocketException e)
         {
             _counters.Count(ref _counters.SendFailures);
-            LogLimited(ref _counters.LastSendLog, "IKE: send to {0} failed: {1}", send.Remote, e.SocketErrorCode);
+            if (RateLimited(ref _counters.LastSendLog))
+            {
+                _log.SendFailed(send.Remote, e.SocketErrorCode);
+            }
         }
     }
 
-    private void LogLimited(ref long lastTicks, string format, params object[] args)
+    // True at most once per LogInterval for this counter: whether to write the line now.
+    private static bool RateLimited(ref long lastTicks)
     {
         var now = Environment.TickCount64;
         var last = Interlocked.Read(ref lastTicks);
-        if (now - last >= (long)LogInterval.TotalMilliseconds && Interlocked.CompareExchange(ref lastTicks, now, last) == last)
-        {
-            _log.Warning(format, args);
-        }
+        return now - last >= (long)LogInterval.TotalMilliseconds && Interlocked.CompareExchange(ref lastTicks, now, last) == last;
     }
 }

@@ -1,3 +1,5 @@
+using Concentrator.Server.Logging;
+using Microsoft.Extensions.Logging;
 using System.Net;
 using Akka.Actor;
 using Akka.Event;
@@ -12,6 +14,10 @@ using Concentrator.Server.Kernel;
 using Concentrator.Server.Network;
 using Concentrator.Server.Pools;
 using Concentrator.Server.Sa;
+
+// The node's lines are written once per start or shutdown (the pools' once per lease, already formatted by
+// PoolAllocator): their arguments are not worth an IsEnabled check each.
+#pragma warning disable CA1873
 
 namespace Concentrator.Server.Runtime;
 
@@ -99,8 +105,8 @@ public sealed class ConcentratorNode : IAsyncDisposable
         var schedulerRunning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         system.Scheduler.Advanced.ScheduleOnce(TimeSpan.Zero, () => schedulerRunning.TrySetResult());
         await schedulerRunning.Task.ConfigureAwait(false);
-        var log = system.Log;
-        log.Info("dataplane: {0} ({1})", dataplane.Mode.ToString().ToLowerInvariant(), dataplane.Reason);
+        var log = system.Log.AsLogger();
+        log.Dataplane(dataplane.Mode.ToString().ToLowerInvariant(), dataplane.Reason);
 
         LeaseJournal? leases;
         try
@@ -116,7 +122,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
 
         if (leases is not null)
         {
-            log.Info("leases: {0}{1}", leases.Path, leases.SkippedLines > 0 ? $" ({leases.SkippedLines} unreadable line(s) skipped, e.g. torn by a crash)" : "");
+            log.Leases(leases.Path, leases.SkippedLines > 0 ? $" ({leases.SkippedLines} unreadable line(s) skipped, e.g. torn by a crash)" : "");
         }
 
         IActorRef? socketRef = null;
@@ -181,7 +187,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
                 }
 
                 var name = connection.Name;
-                var pools = new PoolAllocator(connection.Pools, (level, line) => log.Log(level, null, "{0}: {1}", name, line), connection.Unique, leases, name);
+                var pools = new PoolAllocator(connection.Pools, (level, line) => log.PoolEvent(AkkaLogger.FromAkka(level), name, line), connection.Unique, leases, name);
                 var settings = IkeSaActorSettings.For(server, connection);
                 candidates.Add(new ConnectionCandidate(name, ResponderConfig.For(connection, definition.Secrets, server))
                 {
@@ -224,7 +230,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
                 var other => throw new InvalidOperationException($"IKE socket answered {other}"),
             };
             Volatile.Write(ref socketRef, socket);
-            log.Info("serving {0} on {1}{2}", string.Join(", ", served.Select(c => $"connection '{c.Settings.Name}' ({c.Interface.Path.Name})")),
+            log.Serving(string.Join(", ", served.Select(c => $"connection '{c.Settings.Name}' ({c.Interface.Path.Name})")),
                 string.Join(", ", stats.Bound.Select(b => b.Local)),
                 externalNatT is null ? "" : $", NAT-T {string.Join(", ", externalNatT.Locals)} (userspace dataplane)");
             return new ConcentratorNode(definition, dataplane, system, kernel, kernelActor, dispatcher, socket, served)
@@ -281,11 +287,11 @@ public sealed class ConcentratorNode : IAsyncDisposable
                 deleted += (await home.Ask<AllIkeSasEnded>(request, left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1)).ConfigureAwait(false)).Deleted;
             }
 
-            System.Log.Info("shutdown: {0} IKE SA(s) deleted", deleted);
+            System.Log.AsLogger().ShutdownDeleted(deleted);
         }
         catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
         {
-            System.Log.Warning("shutdown: not every peer answered its Delete within {0}", ShutdownDeleteTimeout);
+            System.Log.AsLogger().ShutdownDeleteTimedOut(ShutdownDeleteTimeout);
         }
 
         foreach (var connection in Served)
@@ -296,7 +302,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
             }
             catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
             {
-                System.Log.Warning("{0} did not detach '{1}' in time; flushing owned state instead",
+                System.Log.AsLogger().DetachTimedOut(
                     InterfaceActor.NameFor(connection.Settings.IpsecInterface), connection.Settings.Name);
             }
         }

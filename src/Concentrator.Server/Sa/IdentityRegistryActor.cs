@@ -1,3 +1,5 @@
+using Concentrator.Server.Logging;
+using Microsoft.Extensions.Logging;
 using Akka.Actor;
 using Akka.Event;
 using Concentrator.Ike.Sa;
@@ -17,7 +19,7 @@ public sealed class IdentityRegistryActor : ReceiveActor
 
     // An older SA told to go → the claimant waiting for it.
     private readonly Dictionary<IActorRef, (IActorRef Claimant, IkeIdentity Identity)> _releasing = [];
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ILogger _log = Context.GetLogger().AsLogger();
 
     public IdentityRegistryActor()
     {
@@ -51,7 +53,7 @@ public sealed class IdentityRegistryActor : ReceiveActor
 
         // RFC 7296 §2.4: with INITIAL_CONTACT the peer says it keeps no other IKE SA, so the old one goes
         // without an exchange; otherwise the newer SA replaces it and the peer is told with a Delete.
-        _log.Info("{0}: a newer IKE SA replaces {1}{2}", claim.Identity, older.Path.Name, claim.InitialContact ? " (INITIAL_CONTACT)" : "");
+        _log.Replaced(claim.Identity, older.Path.Name, claim.InitialContact ? " (INITIAL_CONTACT)" : "");
         _byActor.Remove(older);
         _releasing[older] = (claimant, claim.Identity);
         older.Tell(new DeleteIkeSa($"replaced by a newer IKE SA of {claim.Identity}", Silently: claim.InitialContact));

@@ -1,3 +1,5 @@
+using Concentrator.Server.Logging;
+using Microsoft.Extensions.Logging;
 using Akka.Actor;
 using Akka.Event;
 using Concentrator.Ike.Sa;
@@ -101,28 +103,13 @@ public sealed partial class IkeSaActor
 
     private void Log(IkeSaEffect.Log log)
     {
-        switch (log.Level)
+        var level = log.Level switch
         {
-            case IkeSaLogLevel.Debug:
-                _log.Debug("{0}", log.Text);
-                break;
-            case IkeSaLogLevel.Info:
-                _log.Info("{0}", log.Text);
-                break;
-            case IkeSaLogLevel.Warning:
-                _log.Warning("{0}", log.Text);
-                break;
-            default:
-                if (log.Exception is { } e)
-                {
-                    _log.Error(e, "{0}", log.Text);
-                }
-                else
-                {
-                    _log.Error("{0}", log.Text);
-                }
-
-                break;
-        }
+            IkeSaLogLevel.Debug => Microsoft.Extensions.Logging.LogLevel.Debug,
+            IkeSaLogLevel.Info => Microsoft.Extensions.Logging.LogLevel.Information,
+            IkeSaLogLevel.Warning => Microsoft.Extensions.Logging.LogLevel.Warning,
+            _ => Microsoft.Extensions.Logging.LogLevel.Error,
+        };
+        _log.SessionEvent(level, log.Text, log.Exception);
     }
 }

@@ -1,3 +1,5 @@
+using Concentrator.Server.Logging;
+using Microsoft.Extensions.Logging;
 using Akka.Actor;
 using Akka.Event;
 using Concentrator.Ike.Sa;
@@ -96,8 +98,8 @@ public sealed partial class IkeSaActor
                 Context.Stop(Self);
                 break;
             case HandoverTimeout:
-                _log.Error("{0}: {1} did not take the established SA within {2}; it ends", Sa,
-                    Sa.Connection?.Tag is ConnectionHome home ? home.Home : _env.Home, _settings.KernelTimeout);
+                _log.HandoverTimedOut(Sa.ToString(),
+                    (Sa.Connection?.Tag is ConnectionHome home ? home.Home : _env.Home)?.ToString() ?? "", _settings.KernelTimeout);
                 Context.Stop(Self);
                 break;
             case IkeDatagram or DeleteIkeSa or GetIkeSaStatus:
@@ -115,7 +117,7 @@ public sealed partial class IkeSaActor
     {
         _arrived = null;
         _spis?.MoveTo(Self);
-        _log.Debug("{0}: established SA moved under {1}", Sa, Context.Parent.Path);
+        _log.HandedOver(Sa, Context.Parent.Path);
         Execute(_session.Arrive(handover.Outbound, SessionSettings(_env)));
     }
 }

@@ -1,3 +1,5 @@
+using Concentrator.Server.Logging;
+using Microsoft.Extensions.Logging;
 using System.Net;
 using Akka.Actor;
 using Akka.Event;
@@ -25,7 +27,7 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
     private readonly IActorRef _kernel;
     private readonly IkeSpis? _spis;
     private IActorRef _socket = ActorRefs.Nobody;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ILogger _log = Context.GetLogger().AsLogger();
 
     public IkeSaActor(IkeSaConfig config, IPEndPoint local, IPEndPoint remote, IkeSaEnvironment environment)
     {

@@ -1,3 +1,5 @@
+using Concentrator.Server.Logging;
+using Microsoft.Extensions.Logging;
 using System.Net;
 using Akka.Actor;
 using Akka.Event;
@@ -26,7 +28,7 @@ public sealed class IkeSaDispatcher : ReceiveActor, IWithTimers
     private readonly IkeSaEnvironment _environment;
     private readonly HalfOpenAdmission _admission;
     private readonly DatagramDrops _drops;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ILogger _log = Context.GetLogger().AsLogger();
     private readonly Dictionary<(ulong Spi, IPEndPoint Peer), IActorRef> _halfOpen = [];
     private readonly Dictionary<IActorRef, (ulong Spi, IPEndPoint Peer)> _keys = [];
     private readonly SupervisedSas _live = new();
@@ -87,8 +89,7 @@ public sealed class IkeSaDispatcher : ReceiveActor, IWithTimers
         long admitted = _created - _createdAtLastLine;
         if (_admission.Count > 0 || admitted > 0)
         {
-            _log.Info("IKE: {0} half-open SA(s) from {1} source(s), peak {2}; {3} admitted in the last {4:0} s",
-                _admission.Count, _admission.Sources, _peakHalfOpen, admitted, IkeSocketActor.LogInterval.TotalSeconds);
+            _log.AdmissionSummary(_admission.Count, _admission.Sources, _peakHalfOpen, admitted, IkeSocketActor.LogInterval.TotalSeconds);
         }
 
         _createdAtLastLine = _created;
@@ -109,7 +110,7 @@ public sealed class IkeSaDispatcher : ReceiveActor, IWithTimers
         if (FirstRequest.TryRead(d.Message, out string? problem) is not { } request)
         {
             _drops.Count(DatagramDrop.Malformed);
-            _log.Debug("IKE_SA_INIT from {0} dropped: {1}", d.Remote, problem);
+            _log.InitDropped(d.Remote, problem ?? "");
             return;
         }
 

@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Logging;
+
+namespace Concentrator.Server.Logging;
+
+// Event ids 4000-4999: the IKE SA actor.
+internal static partial class IkeSaLog
+{
+    // The pure session (Concentrator.Ike) decides its lines as IkeSaEffect.Log; they all come out as this one event,
+    // at the level the session chose.
+    [LoggerMessage(EventId = 4000, EventName = "IkeSaSessionEvent", Message = "{Text}")]
+    public static partial void SessionEvent(this ILogger logger, LogLevel level, string text, Exception? exception);
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "{Sa}: {Home} did not take the established SA within {Timeout}; it ends")]
+    public static partial void HandoverTimedOut(this ILogger logger, string sa, string home, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Debug, Message = "{Sa}: established SA moved under {Parent}")]
+    public static partial void HandedOver(this ILogger logger, object sa, object parent);
+}
