@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using Xunit.Abstractions;
@@ -43,7 +42,7 @@ public sealed partial class TwentyClientsTests(ITestOutputHelper output)
         Assert.Equal(Clients, InstalledPattern().Count(sas));
 
         // One virtual IP per client, every one inside the pool, no two alike.
-        var vips = Enumerable.Range(0, Clients).Select(i => VipOf(sas, Name(i))).ToList();
+        var vips = Enumerable.Range(0, Clients).Select(i => SwanctlListing.VipOf(sas, Name(i))).ToList();
         Assert.Equal(Clients, vips.Distinct().Count());
         Assert.All(vips, vip => Assert.True(lab.Pool.Contains(vip), vip + " is outside " + lab.Pool));
 
@@ -68,17 +67,6 @@ public sealed partial class TwentyClientsTests(ITestOutputHelper output)
 
     private static string Identity(int i) => Name(i) + "@e2e.test";
 
-    /// <summary>The virtual IP of the IKE SA of connection <paramref name="name"/> in `swanctl --list-sas`.</summary>
-    private static IPAddress VipOf(string sas, string name)
-    {
-        var start = sas.IndexOf(name + ": #", StringComparison.Ordinal);
-        Assert.True(start >= 0, "no IKE SA for " + name + " in:\n" + sas);
-        var next = SaHeadPattern().Match(sas, start + 1);
-        var block = next.Success ? sas[start..next.Index] : sas[start..];
-        var match = VipPattern().Match(block);
-        Assert.True(match.Success, "no virtual IP for " + name + " in:\n" + block);
-        return IPAddress.Parse(match.Groups[1].Value);
-    }
 
     private static string SwanctlConf(RoadWarriorLab lab)
     {
@@ -134,10 +122,4 @@ public sealed partial class TwentyClientsTests(ITestOutputHelper output)
 
     [GeneratedRegex(@"INSTALLED, TUNNEL")]
     private static partial Regex InstalledPattern();
-
-    [GeneratedRegex(@"^\S+: #\d+,", RegexOptions.Multiline)]
-    private static partial Regex SaHeadPattern();
-
-    [GeneratedRegex(@"\[(\d+\.\d+\.\d+\.\d+)\]")]
-    private static partial Regex VipPattern();
 }

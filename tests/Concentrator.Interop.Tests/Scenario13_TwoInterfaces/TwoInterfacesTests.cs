@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Concentrator.Interop.Tests.Lab;
 
 namespace Concentrator.Interop.Tests.Scenario13_TwoInterfaces;
@@ -14,7 +13,7 @@ namespace Concentrator.Interop.Tests.Scenario13_TwoInterfaces;
 /// /user/ipsec2/ike-…, in the gateway's log), and each pings the LAN through its own interface.
 /// Needs root and strongSwan (scripts/install-test-deps.sh); fails, never skips, without them.
 /// </summary>
-public sealed partial class TwoInterfacesTests : IDisposable
+public sealed class TwoInterfacesTests : IDisposable
 {
     private const string EngPool = "10.98.0.0/24";
 
@@ -48,8 +47,8 @@ public sealed partial class TwoInterfacesTests : IDisposable
         }
 
         var sas = _lab.ListSas();
-        var homeVip = VipOf(sas, "home");
-        var engVip = VipOf(sas, "eng");
+        var homeVip = SwanctlListing.VipOf(sas, "home");
+        var engVip = SwanctlListing.VipOf(sas, "eng");
         Assert.True(_lab.Pool.Contains(homeVip), $"road@e2e.test got {homeVip}, not from {_lab.Pool}");
         Assert.True(IPNetwork.Parse(EngPool).Contains(engVip), $"alice@eng.test got {engVip}, not from {EngPool}");
 
@@ -73,16 +72,6 @@ public sealed partial class TwoInterfacesTests : IDisposable
 
     public void Dispose() => _lab.Dispose();
 
-    private static IPAddress VipOf(string sas, string name)
-    {
-        var start = sas.IndexOf(name + ": #", StringComparison.Ordinal);
-        Assert.True(start >= 0, "no IKE SA for " + name + " in:\n" + sas);
-        var next = SaHeadPattern().Match(sas, start + 1);
-        var block = next.Success ? sas[start..next.Index] : sas[start..];
-        var match = VipPattern().Match(block);
-        Assert.True(match.Success, "no virtual IP for " + name + " in:\n" + block);
-        return IPAddress.Parse(match.Groups[1].Value);
-    }
 
     private string SwanctlConf() => $$"""
         connections {
@@ -124,10 +113,4 @@ public sealed partial class TwoInterfacesTests : IDisposable
             }
         }
         """;
-
-    [GeneratedRegex(@"^\S+: #\d+,", RegexOptions.Multiline)]
-    private static partial Regex SaHeadPattern();
-
-    [GeneratedRegex(@"\[(\d+\.\d+\.\d+\.\d+)\]")]
-    private static partial Regex VipPattern();
 }
