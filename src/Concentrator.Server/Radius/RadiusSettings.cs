@@ -27,6 +27,9 @@ public sealed record RadiusSettings(
     IPAddress? NasIpAddress,
     TimeSpan InterimInterval)
 {
+    /// <summary>The reference defaults without servers: no RADIUS client.</summary>
+    public static RadiusSettings None { get; } = new([], TimeSpan.FromSeconds(3), 2, "concentrator", null, TimeSpan.FromMinutes(10));
+
     public bool IsEnabled => Servers.Count > 0;
 
     /// <summary>How long one request may take before <see cref="RadiusUnavailable"/>: every server, each tried

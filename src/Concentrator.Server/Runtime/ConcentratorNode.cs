@@ -13,6 +13,7 @@ using Concentrator.Server.Interfaces;
 using Concentrator.Server.Kernel;
 using Concentrator.Server.Network;
 using Concentrator.Server.Pools;
+using Concentrator.Server.Radius;
 using Concentrator.Server.Sa;
 
 // The node's lines are written once per start or shutdown (the pools' once per lease, already formatted by
@@ -67,6 +68,9 @@ public sealed class ConcentratorNode : IAsyncDisposable
     public IActorRef Dispatcher { get; }
 
     public IActorRef Socket { get; }
+
+    /// <summary>The RADIUS client (<c>/user/radius</c>), running when <c>concentrator.radius.servers</c> names any.</summary>
+    public IActorRef? Radius { get; private init; }
 
     /// <summary>The connections served, in the operator's order (file order, then order in the file), each with its
     /// pools and the actor its established IKE SAs live under.</summary>
@@ -230,6 +234,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
                 var other => throw new InvalidOperationException($"IKE socket answered {other}"),
             };
             Volatile.Write(ref socketRef, socket);
+            var radius = definition.Radius.IsEnabled ? system.ActorOf(RadiusClientActor.Props(definition.Radius), "radius") : null;
             log.Serving(string.Join(", ", served.Select(c => $"connection '{c.Settings.Name}' ({c.Interface.Path.Name})")),
                 string.Join(", ", stats.Bound.Select(b => b.Local)),
                 externalNatT is null ? "" : $", NAT-T {string.Join(", ", externalNatT.Locals)} (userspace dataplane)");
@@ -237,6 +242,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
             {
                 _leases = leases,
                 Drops = drops,
+                Radius = radius,
             };
         }
         catch

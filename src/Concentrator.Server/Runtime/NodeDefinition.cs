@@ -1,4 +1,5 @@
 using Concentrator.Server.Config;
+using Concentrator.Server.Radius;
 using HoconConfig = Akka.Configuration.Config;
 
 namespace Concentrator.Server.Runtime;
@@ -22,6 +23,9 @@ public sealed record NodeDefinition(
     IReadOnlyList<ConnectionFileSettings> Files,
     Secrets Secrets)
 {
+    /// <summary><c>concentrator.radius</c>: the RADIUS client's servers (none: no client runs).</summary>
+    public RadiusSettings Radius { get; init; } = RadiusSettings.None;
+
     /// <summary>All connections of all files, in file order.</summary>
     public IReadOnlyList<ConnectionSettings> Connections => Files.SelectMany(f => f.Connections).ToList();
 
@@ -40,6 +44,6 @@ public sealed record NodeDefinition(
             _ = ResponderConfig.For(connection, secrets, server);
         }
 
-        return new NodeDefinition(main, server, files, secrets);
+        return new NodeDefinition(main, server, files, secrets) { Radius = RadiusSettings.From(main, mainFile) };
     }
 }
