@@ -3,7 +3,8 @@
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 PKGS="xz-utils gcc linux-libc-dev iproute2 iputils-ping tcpdump nftables strace iperf3 procps kmod busybox-static qemu-system-x86 \
- strongswan-swanctl charon-systemd libcharon-extra-plugins libstrongswan-standard-plugins libstrongswan-extra-plugins strongswan-charon charon-cmd strongswan-pki"
+ strongswan-swanctl charon-systemd libcharon-extra-plugins libstrongswan-standard-plugins libstrongswan-extra-plugins strongswan-charon charon-cmd strongswan-pki \
+ freeradius"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -13,7 +14,9 @@ if [ -n "$missing" ]; then
   apt-get -o DPkg::Lock::Timeout=600 update -qq
   apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $missing >/dev/null
 fi
-# The Debian packages enable a charon in the root namespace on hosts with systemd; the tests start their own.
+# The Debian packages enable a charon and a radiusd in the root namespace on hosts with systemd; the tests start
+# their own (FreeRADIUS with its own config directory, tests/Concentrator.Server.Tests/Radius/FreeRadius.cs).
 if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
   systemctl disable --now strongswan strongswan-starter >/dev/null 2>&1 || true
+  systemctl disable --now freeradius >/dev/null 2>&1 || true
 fi

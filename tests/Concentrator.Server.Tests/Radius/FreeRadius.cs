@@ -1,0 +1,242 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Concentrator.Server.Tests.Radius;
+
+/// <summary>
+/// A real FreeRADIUS (Debian's <c>freeradius</c>, 3.2.x) for one test class: Debian's /etc/freeradius/3.0 copied into
+/// a temporary directory and trimmed to what the tests need (one virtual server listening on 127.0.0.1 on the
+/// given ports, EAP-MD5 and EAP-MSCHAPv2, the users file with alice/password, the detail module for accounting),
+/// run in the foreground with <c>freeradius -X -d DIR</c> and killed on Dispose.
+/// </summary>
+public sealed class FreeRadius : IDisposable
+{
+    public const string Secret = "testing123-concentrator";
+
+    private readonly StringBuilder _output = new();
+    private Process? _process;
+
+    public FreeRadius(int authPort, int acctPort)
+    {
+        AuthPort = authPort;
+        AcctPort = acctPort;
+        Directory = Path.Combine(Path.GetTempPath(), "rad-" + Guid.NewGuid().ToString("N")[..10]);
+        WriteConfig();
+        Start();
+    }
+
+    public int AuthPort { get; }
+
+    public int AcctPort { get; }
+
+    public string Directory { get; }
+
+    /// <summary>Where the detail module writes accounting records.</summary>
+    public string DetailFile => Path.Combine(Directory, "log", "radacct", "detail");
+
+    /// <summary>What radiusd -X printed so far (for failure messages).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public void Start()
+    {
+        lock (_output)
+        {
+            _output.Clear();
+        }
+
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var psi = new ProcessStartInfo("freeradius", $"-X -d {Directory}")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var process = new Process { StartInfo = psi };
+        DataReceivedEventHandler collect = (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            lock (_output)
+            {
+                _output.AppendLine(e.Data);
+            }
+
+            if (e.Data.Contains("Ready to process requests", StringComparison.Ordinal))
+            {
+                ready.TrySetResult();
+            }
+        };
+        process.OutputDataReceived += collect;
+        process.ErrorDataReceived += collect;
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+        if (!ready.Task.Wait(TimeSpan.FromSeconds(30)))
+        {
+            Stop();
+            throw new InvalidOperationException($"freeradius -X -d {Directory} did not become ready:\n{Output}");
+        }
+    }
+
+    public void Stop()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+
+        _process.Dispose();
+        _process = null;
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private void WriteConfig()
+    {
+        var d = Directory;
+        var copy = TestProcess.Run("cp", $"-a /etc/freeradius/3.0/. {d}/");
+        _ = copy;
+        var conf = Path.Combine(d, "radiusd.conf");
+        var lines = File.ReadAllLines(conf).Select(l => l.TrimStart() switch
+        {
+            var t when t.StartsWith("raddbdir = ", StringComparison.Ordinal) => $"raddbdir = {d}",
+            var t when t.StartsWith("logdir = ", StringComparison.Ordinal) => $"logdir = {d}/log",
+            var t when t.StartsWith("run_dir = ", StringComparison.Ordinal) => $"run_dir = {d}/run",
+            // The test runs as root in its own directory; Debian's freerad user could not read it.
+            var t when t.StartsWith("user = freerad", StringComparison.Ordinal) || t.StartsWith("group = freerad", StringComparison.Ordinal) => "#" + l,
+            var t when t.StartsWith("proxy_requests", StringComparison.Ordinal) => "proxy_requests = no",
+            _ => l,
+        });
+        File.WriteAllLines(conf, lines);
+        System.IO.Directory.CreateDirectory(Path.Combine(d, "log"));
+        System.IO.Directory.CreateDirectory(Path.Combine(d, "run"));
+        foreach (var dir in new[] { "mods-enabled", "sites-enabled" })
+        {
+            foreach (var f in System.IO.Directory.GetFiles(Path.Combine(d, dir)))
+            {
+                File.Delete(f);
+            }
+        }
+
+        foreach (var module in new[] { "always", "expr", "files", "mschap", "pap" })
+        {
+            File.CreateSymbolicLink(Path.Combine(d, "mods-enabled", module), Path.Combine(d, "mods-available", module));
+        }
+
+        File.WriteAllText(Path.Combine(d, "mods-enabled", "eap"), """
+            eap {
+            	default_eap_type = md5
+            	timer_expire = 60
+            	ignore_unknown_eap_types = no
+            	max_sessions = ${max_requests}
+            	md5 {
+            	}
+            	mschapv2 {
+            	}
+            }
+            """);
+        File.WriteAllText(Path.Combine(d, "mods-enabled", "detail"), """
+            detail {
+            	filename = ${radacctdir}/detail
+            	escape_filenames = no
+            	permissions = 0600
+            	header = "%t"
+            }
+            """);
+        File.WriteAllText(Path.Combine(d, "sites-enabled", "concentrator"), $$"""
+            server concentrator {
+            	listen {
+            		type = auth
+            		ipaddr = 127.0.0.1
+            		port = {{AuthPort}}
+            	}
+            	listen {
+            		type = acct
+            		ipaddr = 127.0.0.1
+            		port = {{AcctPort}}
+            	}
+            	authorize {
+            		eap {
+            			ok = return
+            		}
+            		files
+            		pap
+            	}
+            	authenticate {
+            		Auth-Type PAP {
+            			pap
+            		}
+            		Auth-Type MS-CHAP {
+            			mschap
+            		}
+            		eap
+            	}
+            	accounting {
+            		detail
+            		ok
+            	}
+            	post-auth {
+            		Post-Auth-Type REJECT {
+            			eap
+            		}
+            	}
+            }
+            """);
+        File.WriteAllText(Path.Combine(d, "clients.conf"), $$"""
+            client concentrator-tests {
+            	ipaddr = 127.0.0.1
+            	secret = {{Secret}}
+            	require_message_authenticator = yes
+            }
+            """);
+        File.WriteAllText(Path.Combine(d, "mods-config", "files", "authorize"), """
+            alice	Cleartext-Password := "password"
+            	Class = "tenant-a",
+            	Framed-IP-Address = 10.77.0.9
+
+            """);
+    }
+}
+
+/// <summary>Runs a command and returns its output; throws with it when the command fails.</summary>
+internal static class TestProcess
+{
+    public static string Run(string file, string args)
+    {
+        var psi = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return p.ExitCode == 0 ? stdout.Result + stderr : throw new InvalidOperationException($"{file} {args} exited {p.ExitCode}: {stdout.Result}{stderr}");
+    }
+}

@@ -1,0 +1,149 @@
+using System.Net;
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using Concentrator.Server.Radius;
+
+namespace Concentrator.Server.Tests.Radius;
+
+/// <summary>A real FreeRADIUS on 127.0.0.1:18812/18813, one per test class run (needs the freeradius package,
+/// which scripts/install-test-deps.sh installs).</summary>
+public sealed class FreeRadiusFixture : IDisposable
+{
+    public FreeRadius Server { get; } = new(18812, 18813);
+
+    public void Dispose() => Server.Dispose();
+}
+
+/// <summary>The RADIUS client against a real FreeRADIUS: EAP-MD5 and EAP-MSCHAPv2 relayed to Accept or Reject
+/// (Message-Authenticator checked on every challenge and answer, MS-MPPE keys decrypted), accounting in the detail
+/// file.</summary>
+public sealed class RadiusFreeRadiusTests(FreeRadiusFixture fixture) : TestKit, IClassFixture<FreeRadiusFixture>
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    private FreeRadius Radius => fixture.Server;
+
+    private IActorRef Client() => Sys.ActorOf(RadiusClientActor.Props(new RadiusSettings(
+        [new RadiusServer(IPAddress.Loopback, Radius.AuthPort, Radius.AcctPort, FreeRadius.Secret)],
+        TimeSpan.FromSeconds(2), 1, "concentrator-test", null, TimeSpan.FromMinutes(10))));
+
+    private AccessReply Exchange(IActorRef client, long id, string user, byte[] eap, ReadOnlyMemory<byte> state)
+    {
+        client.Tell(new AccessRequest(id, TestActor, user, eap) { State = state, CallingStationId = "198.51.100.7[4500]", CalledStationId = "203.0.113.1[4500]", NasPort = 7 });
+        var answer = ExpectMsg<object>(Wait);
+        return answer as AccessReply ?? throw new Xunit.Sdk.XunitException($"expected an AccessReply, got {answer}\n{Radius.Output[^Math.Min(4000, Radius.Output.Length)..]}");
+    }
+
+    /// <summary>EAP-Response/Identity, then the EAP-MD5 challenge FreeRADIUS answers with.</summary>
+    private (AccessReply Reply, byte[] Request) Begin(IActorRef client, string user)
+    {
+        var challenge = Exchange(client, 1, user, EapTestPeer.Identity(0, user), default);
+        Assert.Equal(AccessResult.Challenge, challenge.Result);
+        Assert.False(challenge.State.IsEmpty);
+        var request = challenge.EapMessage.ToArray();
+        Assert.Equal(EapTestPeer.Request, request[0]);
+        Assert.Equal(EapTestPeer.TypeMd5, request[4]);
+        return (challenge, request);
+    }
+
+    [Fact]
+    public void EapMd5_RightPassword_ChallengeThenAcceptWithEapSuccessClassAndFramedIp()
+    {
+        var client = Client();
+        var (challenge, request) = Begin(client, "alice");
+
+        var accept = Exchange(client, 2, "alice", EapTestPeer.Md5Response(request, "password"), challenge.State);
+
+        Assert.Equal(AccessResult.Accept, accept.Result);
+        Assert.Equal(EapTestPeer.Success, accept.EapMessage.Span[0]);
+        Assert.Equal("tenant-a"u8.ToArray(), Assert.Single(accept.Classes).ToArray());
+        Assert.Equal(IPAddress.Parse("10.77.0.9"), accept.FramedIpAddress);
+        client.Tell(GetRadiusStats.Instance);
+        var stats = ExpectMsg<RadiusStats>();
+        // Both replies carried EAP-Message: a Message-Authenticator that did not verify would have dropped them.
+        Assert.Equal(2, stats.Answered);
+        Assert.Empty(stats.Dropped);
+    }
+
+    [Fact]
+    public void EapMd5_WrongPassword_RejectWithEapFailure()
+    {
+        var client = Client();
+        var (challenge, request) = Begin(client, "alice");
+
+        var reject = Exchange(client, 2, "alice", EapTestPeer.Md5Response(request, "not-the-password"), challenge.State);
+
+        Assert.Equal(AccessResult.Reject, reject.Result);
+        Assert.Equal(EapTestPeer.Failure, reject.EapMessage.Span[0]);
+        Assert.Null(reject.Msk);
+    }
+
+    [Fact]
+    public void EapMsChapV2_RightPassword_AcceptWithMppeKeysAsRfc3079Derives()
+    {
+        var client = Client();
+        var (md5, md5Request) = Begin(client, "alice");
+
+        // The peer asks for MS-CHAPv2 instead of MD5 (RFC 3748 §5.3.1 Nak), as Windows' built-in client does.
+        var challenge = Exchange(client, 2, "alice", EapTestPeer.Nak(md5Request, EapTestPeer.TypeMsChapV2), md5.State);
+        Assert.Equal(AccessResult.Challenge, challenge.Result);
+        var response = EapTestPeer.MsChapV2Response(challenge.EapMessage.ToArray(), "alice", "password", out var ntResponse);
+        var success = Exchange(client, 3, "alice", response, challenge.State);
+        Assert.Equal(AccessResult.Challenge, success.Result);
+        var accept = Exchange(client, 4, "alice", EapTestPeer.MsChapV2SuccessAck(success.EapMessage.ToArray()), success.State);
+
+        Assert.Equal(AccessResult.Accept, accept.Result);
+        Assert.Equal(EapTestPeer.Success, accept.EapMessage.Span[0]);
+        var (serverSend, serverReceive) = EapTestPeer.MppeKeys("password", ntResponse);
+        Assert.NotNull(accept.SendKey);
+        Assert.NotNull(accept.RecvKey);
+        Assert.Equal(Convert.ToHexString(serverSend), Convert.ToHexString(accept.SendKey!.AsSpan(0, 16)));
+        Assert.Equal(Convert.ToHexString(serverReceive), Convert.ToHexString(accept.RecvKey!.AsSpan(0, 16)));
+        Assert.Equal(accept.RecvKey.Length + accept.SendKey.Length, accept.Msk!.Length);
+    }
+
+    [Fact]
+    public void Accounting_StartInterimStop_AppearInTheDetailFileWithOurCounters()
+    {
+        var client = Client();
+        var session = new AccountingSession("sa-" + Guid.NewGuid().ToString("N")[..8], "alice")
+        {
+            FramedIpAddress = IPAddress.Parse("10.77.0.9"),
+            NasPort = 17,
+            CallingStationId = "198.51.100.7[4500]",
+            Classes = ["tenant-a"u8.ToArray()],
+        };
+
+        client.Tell(new AccountingRequest(1, TestActor, AccountingStatus.Start, session));
+        ExpectMsg<AccountingAck>(Wait);
+        client.Tell(new AccountingRequest(2, TestActor, AccountingStatus.InterimUpdate, session)
+        {
+            Counters = new AccountingCounters(123_456, 654_321, 100, 200, TimeSpan.FromSeconds(600)),
+        });
+        ExpectMsg<AccountingAck>(Wait);
+        client.Tell(new AccountingRequest(3, TestActor, AccountingStatus.Stop, session)
+        {
+            Counters = new AccountingCounters((3UL << 32) + 777, 888_999, 5_000_000, 6_000_000, TimeSpan.FromSeconds(1234)),
+            TerminateCause = TerminateCause.UserRequest,
+        });
+        ExpectMsg<AccountingAck>(Wait);
+
+        var records = File.ReadAllText(Radius.DetailFile).Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
+            .Where(r => r.Contains($"Acct-Session-Id = \"{session.SessionId}\"", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, records.Count);
+        Assert.Contains("Acct-Status-Type = Start", records[0], StringComparison.Ordinal);
+        Assert.Contains("Acct-Status-Type = Interim-Update", records[1], StringComparison.Ordinal);
+        Assert.Contains("Acct-Input-Octets = 123456", records[1], StringComparison.Ordinal);
+        Assert.Contains("Acct-Output-Octets = 654321", records[1], StringComparison.Ordinal);
+        Assert.Contains("Acct-Session-Time = 600", records[1], StringComparison.Ordinal);
+        Assert.Contains("Acct-Status-Type = Stop", records[2], StringComparison.Ordinal);
+        Assert.Contains("Acct-Input-Octets = 777", records[2], StringComparison.Ordinal);
+        Assert.Contains("Acct-Input-Gigawords = 3", records[2], StringComparison.Ordinal);
+        Assert.Contains("Acct-Output-Octets = 888999", records[2], StringComparison.Ordinal);
+        Assert.Contains("Acct-Input-Packets = 5000000", records[2], StringComparison.Ordinal);
+        Assert.Contains("Acct-Terminate-Cause = User-Request", records[2], StringComparison.Ordinal);
+        Assert.Contains("Framed-IP-Address = 10.77.0.9", records[2], StringComparison.Ordinal);
+        Assert.Contains("Class = 0x74656e616e742d61", records[2], StringComparison.Ordinal);
+        Assert.Contains("NAS-Identifier = \"concentrator-test\"", records[2], StringComparison.Ordinal);
+    }
+}
