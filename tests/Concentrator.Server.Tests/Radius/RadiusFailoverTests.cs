@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Net;
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using Concentrator.Server.Radius;
+
+namespace Concentrator.Server.Tests.Radius;
+
+/// <summary>A real FreeRADIUS on 127.0.0.1:18822/18823 for the failover tests (stopped and started again by one of
+/// them, so it is not shared with <see cref="RadiusFreeRadiusTests"/>).</summary>
+public sealed class FailoverFreeRadiusFixture : IDisposable
+{
+    public FreeRadius Server { get; } = new(18822, 18823);
+
+    public void Dispose() => Server.Dispose();
+}
+
+/// <summary>Servers that are down: the first of the list (failover to FreeRADIUS within timeout × tries), all of them
+/// (RadiusUnavailable after the configured time), and FreeRADIUS back again (later requests succeed).</summary>
+public sealed class RadiusFailoverTests(FailoverFreeRadiusFixture fixture) : TestKit, IClassFixture<FailoverFreeRadiusFixture>
+{
+    /// <summary>Nothing listens here: a server that is down.</summary>
+    private static readonly RadiusServer Down = new(IPAddress.Loopback, 18899, 18898, FreeRadius.Secret);
+
+    private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(500);
+
+    private const int Retries = 1;
+
+    private RadiusServer Live => new(IPAddress.Loopback, fixture.Server.AuthPort, fixture.Server.AcctPort, FreeRadius.Secret);
+
+    private IActorRef Client(params RadiusServer[] servers) =>
+        Sys.ActorOf(RadiusClientActor.Props(new RadiusSettings(servers, Timeout, Retries, "concentrator-test", null, TimeSpan.FromMinutes(10))));
+
+    private void SendIdentity(IActorRef client, long id) => client.Tell(new AccessRequest(id, TestActor, "alice", EapTestPeer.Identity(0, "alice")));
+
+    [Fact]
+    public void AccessRequest_FirstServerDown_FailsOverToFreeRadiusWithinTimeoutTimesTries()
+    {
+        var client = Client(Down, Live);
+        var clock = Stopwatch.StartNew();
+
+        SendIdentity(client, 1);
+
+        var reply = ExpectMsg<AccessReply>(TimeSpan.FromSeconds(10));
+        var elapsed = clock.Elapsed;
+        Assert.Equal(AccessResult.Challenge, reply.Result);
+        Assert.Equal(fixture.Server.AuthPort, reply.Server.Port);
+        Assert.InRange(elapsed, Timeout * (Retries + 1), Timeout * (Retries + 1) + TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
+    public void Accounting_FirstServerDown_FailsOverToFreeRadiusAccountingPort()
+    {
+        var client = Client(Down, Live);
+
+        client.Tell(new AccountingRequest(1, TestActor, AccountingStatus.Start, new AccountingSession("failover-1", "alice")));
+
+        Assert.Equal(fixture.Server.AcctPort, ExpectMsg<AccountingAck>(TimeSpan.FromSeconds(10)).Server.Port);
+    }
+
+    [Fact]
+    public void AccessRequest_AllServersDown_UnavailableAfterConfiguredTimeThenAnsweredOnceFreeRadiusIsBack()
+    {
+        var client = Client(Down, Live);
+        fixture.Server.Stop();
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            SendIdentity(client, 1);
+            SendIdentity(client, 2);
+
+            var unavailable = new[] { ExpectMsg<RadiusUnavailable>(TimeSpan.FromSeconds(10)), ExpectMsg<RadiusUnavailable>(TimeSpan.FromSeconds(10)) };
+            var elapsed = clock.Elapsed;
+            Assert.Equal([1L, 2L], unavailable.Select(u => u.CorrelationId).Order());
+            // Every server, each 1 + retries times, timeout apart.
+            Assert.InRange(elapsed, Timeout * (Retries + 1) * 2, Timeout * (Retries + 1) * 2 + TimeSpan.FromSeconds(3));
+        }
+        finally
+        {
+            fixture.Server.Start();
+        }
+
+        SendIdentity(client, 3);
+
+        var reply = ExpectMsg<AccessReply>(TimeSpan.FromSeconds(10));
+        Assert.Equal(3, reply.CorrelationId);
+        Assert.Equal(AccessResult.Challenge, reply.Result);
+        client.Tell(GetRadiusStats.Instance);
+        var stats = ExpectMsg<RadiusStats>();
+        Assert.Equal(2, stats.Unavailable);
+        Assert.Equal(0, stats.InFlight);
+    }
+}
