@@ -232,4 +232,68 @@ public sealed class RadiusClientActorTests : TestKit
         Assert.Equal(new byte[] { 7, 7 }, seen!.Find(RadiusAttributeType.Class)!.Value.Value.ToArray());
         Assert.Equal("sa-17", seen.Find(RadiusAttributeType.AcctSessionId)!.Value.AsText());
     }
+    [Fact]
+    public void AccessRequest_LongEapBothWays_SplitInTheRequestAndReassembledFromTheChallenge()
+    {
+        using var server = new FakeRadiusServer(Secret);
+        var fromPeer = RandomNumberGenerator.GetBytes(1000);
+        var fromServer = RandomNumberGenerator.GetBytes(1400);
+        byte[]? received = null;
+        server.Answer = q =>
+        {
+            received = q.Concatenated(RadiusAttributeType.EapMessage);
+            return [server.Reply(q, RadiusCode.AccessChallenge, [new RadiusAttribute(RadiusAttributeType.State, new byte[] { 1 })], fromServer)];
+        };
+        var client = Sys.ActorOf(RadiusClientActor.Props(Settings(server.AsServer())));
+
+        client.Tell(new AccessRequest(1, TestActor, "alice", fromPeer));
+
+        var reply = ExpectMsg<AccessReply>(TimeSpan.FromSeconds(5));
+        Assert.Equal(fromPeer, received);
+        Assert.Equal(fromServer, reply.EapMessage.ToArray());
+    }
+
+    [Fact]
+    public void AccessRequest_MalformedAndUnsolicitedDatagramsFirst_EachDroppedByReasonAndTheAnswerDelivered()
+    {
+        using var server = new FakeRadiusServer(Secret);
+        server.Answer = q =>
+        {
+            var good = server.Reply(q, RadiusCode.AccessReject, [], [4, 1, 0, 4]);
+            var truncated = good[..19];
+            var overrun = (byte[])good.Clone();
+            overrun[21] = 250; // the first attribute claims to run past the packet
+            var otherIdentifier = (byte[])good.Clone();
+            otherIdentifier[1] ^= 0x55;
+            var accountingCode = (byte[])good.Clone();
+            accountingCode[0] = (byte)RadiusCode.AccountingResponse;
+            return [truncated, overrun, otherIdentifier, accountingCode, good];
+        };
+        var client = Sys.ActorOf(RadiusClientActor.Props(Settings(server.AsServer())));
+
+        client.Tell(Request(1, TestActor));
+
+        Assert.Equal(AccessResult.Reject, ExpectMsg<AccessReply>(TimeSpan.FromSeconds(5)).Result);
+        client.Tell(GetRadiusStats.Instance);
+        var stats = ExpectMsg<RadiusStats>();
+        Assert.Equal(1, stats.DroppedFor(RadiusRefusal.BadLength));
+        Assert.Equal(1, stats.DroppedFor(RadiusRefusal.AttributeOverrun));
+        Assert.Equal(1, stats.DroppedFor(RadiusRefusal.NoPendingRequest));
+        Assert.Equal(1, stats.DroppedFor(RadiusRefusal.UnexpectedCode));
+        Assert.Equal(1, stats.Answered);
+    }
+
+    [Fact]
+    public void AccessRequest_UserNameLongerThanAnAttribute_IsRadiusUnavailableNotAnException()
+    {
+        using var server = new FakeRadiusServer(Secret);
+        var client = Sys.ActorOf(RadiusClientActor.Props(Settings(server.AsServer())));
+
+        client.Tell(Request(1, TestActor, new string('a', 300)));
+
+        Assert.Contains("cannot be encoded", ExpectMsg<RadiusUnavailable>(TimeSpan.FromSeconds(5)).Reason, StringComparison.Ordinal);
+        client.Tell(GetRadiusStats.Instance);
+        Assert.Equal(0, ExpectMsg<RadiusStats>().InFlight);
+        Assert.Equal(0, server.Received);
+    }
 }
