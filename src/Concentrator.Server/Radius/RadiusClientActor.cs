@@ -50,8 +50,8 @@ public sealed partial class RadiusClientActor : ReceiveActor, IWithTimers
         }
 
         _log = Context.GetLogger().AsLogger();
-        Receive<AccessRequest>(r => Start(new RadiusExchange(r.CorrelationId, r.ReplyTo, r, null, _preferred)));
-        Receive<AccountingRequest>(r => Start(new RadiusExchange(r.CorrelationId, r.ReplyTo, null, r, _preferred)));
+        Receive<AccessRequest>(r => Start(new RadiusExchange(r.CorrelationId, r.ReplyTo, r, null, DateTimeOffset.UtcNow)));
+        Receive<AccountingRequest>(r => Start(new RadiusExchange(r.CorrelationId, r.ReplyTo, null, r, DateTimeOffset.UtcNow)));
         Receive<ReceivedDatagram>(OnDatagram);
         Receive<RetransmitDue>(OnTimeout);
         Receive<GetRadiusStats>(_ => Sender.Tell(Stats()));
@@ -152,7 +152,7 @@ public sealed partial class RadiusClientActor : ReceiveActor, IWithTimers
             }
             else
             {
-                ex.Packet = RadiusEncoder.AccountingRequest(identifier, RadiusRequestAttributes.ForAccounting(ex.Accounting!, _settings, DateTimeOffset.UtcNow), secret);
+                ex.Packet = RadiusEncoder.AccountingRequest(identifier, RadiusRequestAttributes.ForAccounting(ex.Accounting!, _settings, ex.Created, DateTimeOffset.UtcNow), secret);
                 ex.RequestAuthenticator = ex.Packet.AsSpan(4, 16).ToArray();
             }
         }

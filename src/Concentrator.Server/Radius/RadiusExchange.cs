@@ -6,7 +6,7 @@ namespace Concentrator.Server.Radius;
 /// <summary>One request on its way through the servers: which server it is at, its Identifier and Request
 /// Authenticator there, the octets sent (retransmitted unchanged, RFC 2865 §3: "the Identifier ... the same for a
 /// retransmission") and how often.</summary>
-internal sealed class RadiusExchange(long correlationId, IActorRef? replyTo, AccessRequest? access, AccountingRequest? accounting, int firstServer)
+internal sealed class RadiusExchange(long correlationId, IActorRef? replyTo, AccessRequest? access, AccountingRequest? accounting, DateTimeOffset created)
 {
     public long CorrelationId { get; } = correlationId;
 
@@ -20,7 +20,11 @@ internal sealed class RadiusExchange(long correlationId, IActorRef? replyTo, Acc
 
     public string Kind => IsAccounting ? "Accounting-Request" : "Access-Request";
 
-    public int ServerIndex { get; set; } = firstServer;
+    /// <summary>When the asker handed the request over: the Event-Timestamp of an accounting record, and the start of
+    /// its Acct-Delay-Time.</summary>
+    public DateTimeOffset Created { get; } = created;
+
+    public int ServerIndex { get; set; }
 
     /// <summary>Servers given up on so far.</summary>
     public int ServersTried { get; set; }

@@ -24,7 +24,9 @@ internal static class RadiusRequestAttributes
         return list;
     }
 
-    public static List<RadiusAttribute> ForAccounting(AccountingRequest request, RadiusSettings settings, DateTimeOffset now)
+    /// <summary><paramref name="created"/>: when the record was handed over; <paramref name="now"/>: when this packet is
+    /// built (later after a failover).</summary>
+    public static List<RadiusAttribute> ForAccounting(AccountingRequest request, RadiusSettings settings, DateTimeOffset created, DateTimeOffset now)
     {
         var session = request.Session;
         var list = new List<RadiusAttribute>
@@ -50,7 +52,14 @@ internal static class RadiusRequestAttributes
         }
 
         // RFC 2869 §5.3 Event-Timestamp: seconds since 1970-01-01 UTC when the event happened.
-        list.Add(RadiusAttribute.Integer(RadiusAttributeType.EventTimestamp, (uint)now.ToUnixTimeSeconds()));
+        list.Add(RadiusAttribute.Integer(RadiusAttributeType.EventTimestamp, (uint)created.ToUnixTimeSeconds()));
+        var delay = (long)(now - created).TotalSeconds;
+        if (delay > 0)
+        {
+            // RFC 2866 §5.2 Acct-Delay-Time: "how many seconds the client has been trying to send this record"; a record
+            // re-encoded for the next server says so (a retransmission to the same server keeps its octets).
+            list.Add(RadiusAttribute.Integer(RadiusAttributeType.AcctDelayTime, (uint)Math.Min(uint.MaxValue, delay)));
+        }
         if (request.Status != AccountingStatus.Start)
         {
             // RFC 2866 §5.3-5.8: octets, packets and session time "can only be present in Accounting-Request records

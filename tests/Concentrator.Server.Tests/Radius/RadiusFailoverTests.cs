@@ -62,6 +62,11 @@ public sealed class RadiusFailoverTests(FailoverFreeRadiusFixture fixture) : Tes
         client.Tell(new AccountingRequest(1, TestActor, AccountingStatus.Start, new AccountingSession("failover-1", "alice")));
 
         Assert.Equal(fixture.Server.AcctPort, ExpectMsg<AccountingAck>(TimeSpan.FromSeconds(10)).Server.Port);
+        // Re-encoded for FreeRADIUS a second after it was handed over: RFC 2866 §5.2 Acct-Delay-Time says so.
+        var record = File.ReadAllText(fixture.Server.DetailFile).Split("\n\n").Single(r => r.Contains("Acct-Session-Id = \"failover-1\"", StringComparison.Ordinal));
+        var delay = System.Text.RegularExpressions.Regex.Match(record, @"Acct-Delay-Time = (\d+)");
+        Assert.True(delay.Success, record);
+        Assert.InRange(int.Parse(delay.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 1, 10);
     }
 
     [Fact]
