@@ -20,6 +20,9 @@ internal static partial class RadiusLog
     [LoggerMessage(EventId = 8004, Level = LogLevel.Warning, Message = "RADIUS send to {Server} failed: {Error}")]
     public static partial void RadiusSendFailed(this ILogger logger, string server, string error);
 
+    [LoggerMessage(EventId = 8006, Level = LogLevel.Warning, Message = "RADIUS accounting record (correlation {CorrelationId}) kept for another round: {Reason}; {Deferred} record(s) waiting")]
+    public static partial void RadiusAccountingDeferred(this ILogger logger, long correlationId, string reason, int deferred);
+
     [LoggerMessage(EventId = 8005, Level = LogLevel.Error, Message = "RADIUS client socket could not be opened: {Error}")]
     public static partial void RadiusSocketFailed(this ILogger logger, string error);
 }

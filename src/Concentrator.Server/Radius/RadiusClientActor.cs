@@ -26,6 +26,7 @@ public sealed partial class RadiusClientActor : ReceiveActor, IWithTimers
     private readonly byte[][] _secrets;
     private readonly Dictionary<IPEndPoint, RadiusIdentifierTable<RadiusExchange>> _tables = [];
     private readonly Queue<RadiusExchange> _waiting = new();
+    private readonly HashSet<RadiusExchange> _deferred = [];
     private readonly Dictionary<RadiusRefusal, long> _dropped = [];
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stop = new();
@@ -54,6 +55,7 @@ public sealed partial class RadiusClientActor : ReceiveActor, IWithTimers
         Receive<AccountingRequest>(r => Start(new RadiusExchange(r.CorrelationId, r.ReplyTo, null, r, DateTimeOffset.UtcNow)));
         Receive<ReceivedDatagram>(OnDatagram);
         Receive<RetransmitDue>(OnTimeout);
+        Receive<NextRound>(OnNextRound);
         Receive<GetRadiusStats>(_ => Sender.Tell(Stats()));
     }
 
@@ -104,7 +106,7 @@ public sealed partial class RadiusClientActor : ReceiveActor, IWithTimers
     {
         _stop.Cancel();
         _socket?.Dispose();
-        foreach (var ex in _tables.Values.SelectMany(Pending).Concat(_waiting).Distinct())
+        foreach (var ex in _tables.Values.SelectMany(Pending).Concat(_waiting).Concat(_deferred).Distinct())
         {
             ex.ReplyTo?.Tell(new RadiusUnavailable(ex.CorrelationId, "the RADIUS client stopped"));
         }
@@ -208,7 +210,21 @@ public sealed partial class RadiusClientActor : ReceiveActor, IWithTimers
         var servers = _settings.Servers;
         if (ex.ServersTried >= servers.Count)
         {
-            Unavailable(ex, $"no answer from {string.Join(", ", servers.Select(s => ex.IsAccounting ? s.Acct : s.Auth))} after {_settings.Retries + 1} transmission(s) each, {_settings.Timeout} apart");
+            var reason = $"no answer from {string.Join(", ", servers.Select(s => ex.IsAccounting ? s.Acct : s.Auth))} after {_settings.Retries + 1} transmission(s) each, {_settings.Timeout} apart";
+            if (ex.IsAccounting && _deferred.Count < _settings.AccountingBacklog)
+            {
+                // RFC 2866 §2: an unanswered Accounting-Request "is re-sent a number of times" and may go to alternate
+                // servers; a record lost here is revenue or an audit trail lost, so after a silent round it waits one
+                // server's worth of time and goes round the list again (re-encoded, so with its Acct-Delay-Time).
+                _deferred.Add(ex);
+                _log.RadiusAccountingDeferred(ex.CorrelationId, reason, _deferred.Count);
+                Timers.StartSingleTimer(ex, new NextRound(ex), _settings.Timeout * (_settings.Retries + 1));
+            }
+            else
+            {
+                Unavailable(ex, ex.IsAccounting ? $"{reason}; the accounting backlog ({_settings.AccountingBacklog}) is full" : reason);
+            }
+
             DrainWaiting();
             return;
         }
@@ -225,6 +241,17 @@ public sealed partial class RadiusClientActor : ReceiveActor, IWithTimers
         ex.ServerIndex = next;
         Assign(ex);
         DrainWaiting();
+    }
+
+    private void OnNextRound(NextRound round)
+    {
+        var ex = round.Exchange;
+        if (_deferred.Remove(ex))
+        {
+            ex.ServersTried = 0;
+            ex.ServerIndex = _preferred;
+            Assign(ex);
+        }
     }
 
     private void OnDatagram(ReceivedDatagram datagram)
@@ -310,9 +337,12 @@ public sealed partial class RadiusClientActor : ReceiveActor, IWithTimers
         new Dictionary<RadiusRefusal, long>(_dropped),
         _unknownAttributes,
         _tables.Values.Sum(t => t.Count),
-        _waiting.Count);
+        _waiting.Count,
+        _deferred.Count);
 
     private sealed record RetransmitDue(RadiusExchange Exchange, int Generation);
+
+    private sealed record NextRound(RadiusExchange Exchange);
 
     private sealed record ReceivedDatagram(IPEndPoint From, byte[] Bytes);
 }

@@ -117,7 +117,9 @@ public sealed record AccountingCounters(ulong InputOctets, ulong OutputOctets, u
 }
 
 /// <summary>One accounting record (RFC 2866) sent to the servers' accounting ports and retransmitted until one
-/// answers; <paramref name="ReplyTo"/>, when set, hears <see cref="AccountingAck"/> or <see cref="RadiusUnavailable"/>.</summary>
+/// answers: when a whole round through the servers goes unanswered it is kept (up to
+/// <see cref="RadiusSettings.AccountingBacklog"/>) for another round. <paramref name="ReplyTo"/>, when set, hears
+/// <see cref="AccountingAck"/>, or <see cref="RadiusUnavailable"/> when the record is given up.</summary>
 public sealed record AccountingRequest(long CorrelationId, IActorRef? ReplyTo, AccountingStatus Status, AccountingSession Session)
 {
     /// <summary>Sent with Interim-Update and Stop (RFC 2866 §5.3-5.8: only those carry them).</summary>
@@ -138,7 +140,8 @@ public sealed record GetRadiusStats
 
 /// <summary>Counters since start: requests sent (first transmissions to a server), retransmissions, failovers to the
 /// next server, authentic answers, requests no server answered, replies dropped by reason, unknown attributes
-/// ignored in authentic replies, requests in flight and waiting for a free Identifier.</summary>
+/// ignored in authentic replies, requests in flight and waiting for a free Identifier, accounting records kept for
+/// another round.</summary>
 public sealed record RadiusStats(
     long Sent,
     long Retransmitted,
@@ -148,7 +151,8 @@ public sealed record RadiusStats(
     IReadOnlyDictionary<RadiusRefusal, long> Dropped,
     long UnknownAttributes,
     int InFlight,
-    int Waiting)
+    int Waiting,
+    int Deferred)
 {
     public long DroppedFor(RadiusRefusal reason) => Dropped.TryGetValue(reason, out var n) ? n : 0;
 }

@@ -32,6 +32,10 @@ public sealed record RadiusSettings(
 
     public bool IsEnabled => Servers.Count > 0;
 
+    /// <summary><c>concentrator.radius.accounting-backlog</c>: accounting records no server answered that are kept for
+    /// further rounds through the servers; 0 gives them up after the first round.</summary>
+    public int AccountingBacklog { get; init; } = 10_000;
+
     /// <summary>How long one request may take before <see cref="RadiusUnavailable"/>: every server, each tried
     /// 1 + <see cref="Retries"/> times.</summary>
     public TimeSpan WorstCase => Timeout * ((Retries + 1) * Math.Max(1, Servers.Count));
@@ -72,7 +76,10 @@ public sealed record RadiusSettings(
             r.Int(radius + "retries", 0, 10),
             nasIdentifier,
             nasIp,
-            ServerSettings.PositiveDuration(r, radius + "interim-interval"));
+            ServerSettings.PositiveDuration(r, radius + "interim-interval"))
+        {
+            AccountingBacklog = r.Int(radius + "accounting-backlog", 0, 1_000_000),
+        };
     }
 
     private static RadiusServer Server(HoconValue item, string file, string prefix)

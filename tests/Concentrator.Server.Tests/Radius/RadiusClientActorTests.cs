@@ -296,4 +296,26 @@ public sealed class RadiusClientActorTests : TestKit
         Assert.Equal(0, ExpectMsg<RadiusStats>().InFlight);
         Assert.Equal(0, server.Received);
     }
+    [Fact]
+    public void AccountingRequest_AllServersSilent_KeptForAnotherRoundUpToTheBacklogAndTheRestGivenUp()
+    {
+        using var server = new FakeRadiusServer(Secret);
+        var client = Sys.ActorOf(RadiusClientActor.Props(Settings(server.AsServer()) with { AccountingBacklog = 1 }));
+        var session = new AccountingSession("s", "alice");
+
+        client.Tell(new AccountingRequest(1, TestActor, AccountingStatus.Start, session));
+        client.Tell(new AccountingRequest(2, TestActor, AccountingStatus.Start, session));
+
+        // Both rounds end together: the first record takes the one place in the backlog, the second is given up.
+        var givenUp = ExpectMsg<RadiusUnavailable>(TimeSpan.FromSeconds(5));
+        Assert.Equal(2, givenUp.CorrelationId);
+        Assert.Contains("backlog", givenUp.Reason, StringComparison.Ordinal);
+        client.Tell(GetRadiusStats.Instance);
+        Assert.Equal(1, ExpectMsg<RadiusStats>().Deferred);
+
+        // The server comes back: the kept record goes out again in the next round and is acknowledged.
+        server.Answer = q => [RadiusEncoder.Reply(RadiusCode.AccountingResponse, q.Identifier, q.Authenticator.Span, [], default, Secret, messageAuthenticator: false)];
+        Assert.Equal(1, ExpectMsg<AccountingAck>(TimeSpan.FromSeconds(5)).CorrelationId);
+        Assert.Equal(5, server.Received); // 2 records x 2 transmissions, then the kept one once more
+    }
 }

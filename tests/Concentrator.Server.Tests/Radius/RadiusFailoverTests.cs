@@ -101,4 +101,34 @@ public sealed class RadiusFailoverTests(FailoverFreeRadiusFixture fixture) : Tes
         Assert.Equal(2, stats.Unavailable);
         Assert.Equal(0, stats.InFlight);
     }
+    [Fact]
+    public void Accounting_AllServersDown_KeptUntilFreeRadiusIsBackThenRecordedWithItsDelay()
+    {
+        var client = Client(Down, Live);
+        fixture.Server.Stop();
+        try
+        {
+            client.Tell(new AccountingRequest(1, TestActor, AccountingStatus.Stop, new AccountingSession("kept-1", "alice"))
+            {
+                Counters = new AccountingCounters(4242, 2424, 42, 24, TimeSpan.FromSeconds(42)),
+            });
+
+            // A round through both servers takes 2 s; the record is kept, the asker not told to give up.
+            ExpectNoMsg(TimeSpan.FromSeconds(3));
+            client.Tell(GetRadiusStats.Instance);
+            var stats = ExpectMsg<RadiusStats>();
+            Assert.True(stats.Deferred == 1 || stats.InFlight == 1, $"deferred {stats.Deferred}, in flight {stats.InFlight}");
+        }
+        finally
+        {
+            fixture.Server.Start();
+        }
+
+        Assert.Equal(1, ExpectMsg<AccountingAck>(TimeSpan.FromSeconds(15)).CorrelationId);
+        var record = File.ReadAllText(fixture.Server.DetailFile).Split("\n\n").Single(r => r.Contains("Acct-Session-Id = \"kept-1\"", StringComparison.Ordinal));
+        Assert.Contains("Acct-Input-Octets = 4242", record, StringComparison.Ordinal);
+        var delay = System.Text.RegularExpressions.Regex.Match(record, @"Acct-Delay-Time = (\d+)");
+        Assert.True(delay.Success, record);
+        Assert.True(int.Parse(delay.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 3, record);
+    }
 }

@@ -23,6 +23,7 @@ public sealed class RadiusSettingsTests
         Assert.Equal("concentrator", s.NasIdentifier);
         Assert.Null(s.NasIpAddress);
         Assert.Equal(TimeSpan.FromMinutes(10), s.InterimInterval);
+        Assert.Equal(10_000, s.AccountingBacklog);
         Assert.Equal(RadiusSettings.None with { Servers = s.Servers }, s);
     }
 
@@ -51,6 +52,7 @@ public sealed class RadiusSettingsTests
     [InlineData("servers = [ { address = \"192.0.2.10\", secret = \"x\", scret = \"y\" } ]", "concentrator.radius.servers[0].scret", "unknown key")]
     [InlineData("servers = \"192.0.2.10\"", "concentrator.radius.servers", "expected a list")]
     [InlineData("retries = 11", "concentrator.radius.retries", "0..10")]
+    [InlineData("accounting-backlog = -1", "concentrator.radius.accounting-backlog", "0..1000000")]
     [InlineData("timeout = 0s", "concentrator.radius.timeout", "greater than zero")]
     [InlineData("nas-ip-address = \"2001:db8::1\"", "concentrator.radius.nas-ip-address", "IPv4")]
     [InlineData("nas-identifier = \"\"", "concentrator.radius.nas-identifier", "RFC 2865")]
