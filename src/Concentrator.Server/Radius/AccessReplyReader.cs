@@ -40,6 +40,7 @@ internal static class AccessReplyReader
             SendKey = send,
             RecvKey = recv,
             FramedIpAddress = packet.Find(RadiusAttributeType.FramedIpAddress)?.AsAddress(),
+            FramedIpv6Address = packet.Find(RadiusAttributeType.FramedIpv6Address) is { } v6 ? new IPAddress(v6.Value.Span) : null,
             SessionTimeout = Seconds(packet.Find(RadiusAttributeType.SessionTimeout)),
             InterimInterval = Seconds(packet.Find(RadiusAttributeType.AcctInterimInterval)),
             ReplyMessage = messages.Count == 0 ? null : string.Concat(messages),

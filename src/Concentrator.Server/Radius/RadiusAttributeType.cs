@@ -1,6 +1,7 @@
 namespace Concentrator.Server.Radius;
 
-/// <summary>The attribute types this client writes or reads (RFC 2865 §5, RFC 2866 §5, RFC 2869 §5, RFC 3579 §3).
+/// <summary>The attribute types this client writes or reads (RFC 2865 §5, RFC 2866 §5, RFC 2869 §5, RFC 3579 §3,
+/// RFC 6911 §3).
 /// A reply may carry others: they are ignored and counted (RFC 2865 §5: "A RADIUS client MAY ignore Attributes with
 /// an unknown Type").</summary>
 public enum RadiusAttributeType : byte
@@ -44,6 +45,9 @@ public enum RadiusAttributeType : byte
     MessageAuthenticator = 80,
     AcctInterimInterval = 85,
     NasPortId = 87,
+
+    /// <summary>RFC 6911 §3.1: an IPv6 address assigned to the user, 16 octets.</summary>
+    FramedIpv6Address = 168,
 }
 
 /// <summary>Microsoft's vendor attributes (vendor id 311, RFC 2548 §2) this client reads.</summary>

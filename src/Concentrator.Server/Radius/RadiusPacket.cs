@@ -151,7 +151,7 @@ public sealed class RadiusPacket
     // is 16 octets. A value of the wrong size in one of those is a broken packet, not an attribute to skip.
     private static bool HasValidLength(RadiusAttributeType type, ReadOnlySpan<byte> value) => type switch
     {
-        RadiusAttributeType.MessageAuthenticator => value.Length == 16,
+        RadiusAttributeType.MessageAuthenticator or RadiusAttributeType.FramedIpv6Address => value.Length == 16,
         RadiusAttributeType.FramedIpAddress or RadiusAttributeType.FramedIpNetmask or RadiusAttributeType.NasIpAddress
             or RadiusAttributeType.SessionTimeout or RadiusAttributeType.IdleTimeout or RadiusAttributeType.AcctInterimInterval
             or RadiusAttributeType.ServiceType or RadiusAttributeType.FramedProtocol or RadiusAttributeType.FramedMtu

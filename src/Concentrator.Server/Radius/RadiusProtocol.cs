@@ -58,6 +58,9 @@ public sealed record AccessReply(long CorrelationId, AccessResult Result, IPEndP
     /// <summary>Framed-IP-Address (RFC 2865 §5.8): the address the client is to get, overriding the pool.</summary>
     public IPAddress? FramedIpAddress { get; init; }
 
+    /// <summary>Framed-IPv6-Address (RFC 6911 §3.1): the IPv6 address the client is to get.</summary>
+    public IPAddress? FramedIpv6Address { get; init; }
+
     public TimeSpan? SessionTimeout { get; init; }
 
     /// <summary>Acct-Interim-Interval (RFC 2869 §5.16) for this session's accounting.</summary>
@@ -95,7 +98,8 @@ public enum TerminateCause : uint
 }
 
 /// <summary>Who a session is, as every accounting record of it repeats: Acct-Session-Id (RFC 2866 §5.5), User-Name,
-/// the virtual IP, the NAS port, the stations, and the Class attributes of its Access-Accept.</summary>
+/// the virtual IP (IPv4 as Framed-IP-Address, IPv6 as Framed-IPv6-Address), the NAS port, the stations, and the
+/// Class attributes of its Access-Accept.</summary>
 public sealed record AccountingSession(string SessionId, string UserName)
 {
     public IPAddress? FramedIpAddress { get; init; }

@@ -41,7 +41,10 @@ internal static class RadiusRequestAttributes
         AddStations(list, session.CalledStationId, session.CallingStationId);
         if (session.FramedIpAddress is { } ip)
         {
-            list.Add(RadiusAttribute.Address(RadiusAttributeType.FramedIpAddress, ip));
+            // An IPv6 virtual IP goes into Framed-IPv6-Address (RFC 6911 §3.1); Framed-IP-Address holds IPv4 only.
+            list.Add(ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+                ? new RadiusAttribute(RadiusAttributeType.FramedIpv6Address, ip.GetAddressBytes())
+                : RadiusAttribute.Address(RadiusAttributeType.FramedIpAddress, ip));
         }
 
         foreach (var c in session.Classes)

@@ -113,11 +113,12 @@ public sealed class RadiusFailoverTests(FailoverFreeRadiusFixture fixture) : Tes
                 Counters = new AccountingCounters(4242, 2424, 42, 24, TimeSpan.FromSeconds(42)),
             });
 
-            // A round through both servers takes 2 s; the record is kept, the asker not told to give up.
-            ExpectNoMsg(TimeSpan.FromSeconds(3));
-            client.Tell(GetRadiusStats.Instance);
-            var stats = ExpectMsg<RadiusStats>();
-            Assert.True(stats.Deferred == 1 || stats.InFlight == 1, $"deferred {stats.Deferred}, in flight {stats.InFlight}");
+            // A round through both servers takes 2 s; then the record is kept for the next round, the asker not told.
+            AwaitAssert(() =>
+            {
+                client.Tell(GetRadiusStats.Instance);
+                Assert.Equal(1, ExpectMsg<RadiusStats>().Deferred);
+            }, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(200));
         }
         finally
         {
@@ -127,8 +128,9 @@ public sealed class RadiusFailoverTests(FailoverFreeRadiusFixture fixture) : Tes
         Assert.Equal(1, ExpectMsg<AccountingAck>(TimeSpan.FromSeconds(15)).CorrelationId);
         var record = File.ReadAllText(fixture.Server.DetailFile).Split("\n\n").Single(r => r.Contains("Acct-Session-Id = \"kept-1\"", StringComparison.Ordinal));
         Assert.Contains("Acct-Input-Octets = 4242", record, StringComparison.Ordinal);
+        // Re-encoded for the second round, at least the first round's 2 s after it was handed over.
         var delay = System.Text.RegularExpressions.Regex.Match(record, @"Acct-Delay-Time = (\d+)");
         Assert.True(delay.Success, record);
-        Assert.True(int.Parse(delay.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 3, record);
+        Assert.True(int.Parse(delay.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 2, record);
     }
 }
