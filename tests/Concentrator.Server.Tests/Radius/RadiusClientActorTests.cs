@@ -132,12 +132,12 @@ public sealed class RadiusClientActorTests : TestKit
         Assert.Equal(1, stats.Failovers);
         Assert.Equal(1, stats.Retransmitted);
 
-        // The failover sticks: the next request goes to the live server at once.
-        clock.Restart();
+        // The failover sticks: the next request goes to the live server at once, the silent one hears nothing more.
         client.Tell(Request(8, TestActor));
         Assert.Equal(live.Port, ExpectMsg<AccessReply>(TimeSpan.FromSeconds(5)).Server.Port);
-        Assert.True(clock.Elapsed < (Timeout * 2) - Slack, $"took {clock.Elapsed}");
         Assert.Equal(2, silent.Received);
+        client.Tell(GetRadiusStats.Instance);
+        Assert.Equal(1, ExpectMsg<RadiusStats>().Failovers);
     }
 
     [Fact]
@@ -162,8 +162,8 @@ public sealed class RadiusClientActorTests : TestKit
     {
         using var server = new FakeRadiusServer(Secret);
         server.Answer = q => q.Find(RadiusAttributeType.UserName)!.Value.AsText() == "slow" ? [] : [server.Reply(q, RadiusCode.AccessReject, [], [4, 1, 0, 4])];
-        // Slow gives up after 2 x 2 s; the others must all be answered well inside the first 2 s.
-        var client = Sys.ActorOf(RadiusClientActor.Props(Settings(server.AsServer()) with { Timeout = TimeSpan.FromSeconds(2) }));
+        // Slow gives up after 4 s (no retransmission); the others must all be answered well inside them.
+        var client = Sys.ActorOf(RadiusClientActor.Props(Settings(server.AsServer()) with { Timeout = TimeSpan.FromSeconds(4), Retries = 0 }));
 
         client.Tell(Request(1, TestActor, "slow"));
         for (var i = 2; i <= 50; i++)
@@ -171,9 +171,9 @@ public sealed class RadiusClientActorTests : TestKit
             client.Tell(Request(i, TestActor, "fast"));
         }
 
-        var answered = ReceiveN(49, TimeSpan.FromSeconds(1.5)).Cast<AccessReply>().Select(r => r.CorrelationId).Order().ToList();
+        var answered = ReceiveN(49, TimeSpan.FromSeconds(3.5)).Cast<AccessReply>().Select(r => r.CorrelationId).Order().ToList();
         Assert.Equal(Enumerable.Range(2, 49).Select(i => (long)i), answered);
-        Assert.Equal(1, ExpectMsg<RadiusUnavailable>(TimeSpan.FromSeconds(10)).CorrelationId);
+        Assert.Equal(1, ExpectMsg<RadiusUnavailable>(TimeSpan.FromSeconds(15)).CorrelationId);
     }
 
     [Fact]
