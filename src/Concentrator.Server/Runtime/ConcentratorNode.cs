@@ -167,6 +167,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
             // concentrator.interfaces.link: the device each ipsecN is attached to (IFLA_XFRM_LINK); empty means none.
             var link = connections.Any(c => c.IpsecInterface.IsEnabled) ? LinkIndex.Resolve(server.Interfaces.Link) : 0;
             var homes = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
+            var allocators = new PoolAllocators(leases, (level, pool, line) => log.PoolEvent(AkkaLogger.FromAkka(level), pool, line));
             var served = new List<ServedConnection>();
             var candidates = new List<ConnectionCandidate>();
             foreach (var connection in connections)
@@ -187,7 +188,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
                 }
 
                 var name = connection.Name;
-                var pools = new PoolAllocator(connection.Pools, (level, line) => log.PoolEvent(AkkaLogger.FromAkka(level), name, line), connection.Unique, leases, name);
+                var pools = allocators.For(connection);
                 var settings = IkeSaActorSettings.For(server, connection);
                 candidates.Add(new ConnectionCandidate(name, ResponderConfig.For(connection, definition.Secrets, server))
                 {
@@ -330,6 +331,6 @@ public sealed class ConcentratorNode : IAsyncDisposable
     }
 }
 
-/// <summary>A connection the node serves: its settings, its virtual IP pools and the actor its established IKE SAs
+/// <summary>A connection the node serves: its settings, its virtual IP pools (shared with the connections naming the same pool) and the actor its established IKE SAs
 /// live under (the InterfaceActor of its ipsecN, or the policy-based one).</summary>
-public sealed record ServedConnection(ConnectionSettings Settings, PoolAllocator Pools, IActorRef Interface);
+public sealed record ServedConnection(ConnectionSettings Settings, ConnectionAddresses Pools, IActorRef Interface);

@@ -32,7 +32,8 @@ public sealed record NodeDefinition(
         ArgumentNullException.ThrowIfNull(main);
         ArgumentNullException.ThrowIfNull(connectionFiles);
         var server = ServerSettings.From(main, mainFile);
-        var files = connectionFiles.Select(f => ConnectionFileSettings.From(f.Config, f.Path, main)).ToList();
+        // Named pools may be declared in any file: connections are bound to them once every file is read.
+        var files = PoolCatalog.Resolve(connectionFiles.Select(f => ConnectionFileSettings.From(f.Config, f.Path, main)).ToList());
         var secrets = ConnectionFileSettings.CheckAll(files);
         foreach (var connection in files.SelectMany(f => f.Connections))
         {
