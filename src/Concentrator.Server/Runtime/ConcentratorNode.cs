@@ -107,6 +107,11 @@ public sealed class ConcentratorNode : IAsyncDisposable
         await schedulerRunning.Task.ConfigureAwait(false);
         var log = system.Log.AsLogger();
         log.Dataplane(dataplane.Mode.ToString().ToLowerInvariant(), dataplane.Reason);
+        if (server.AllowModp1024)
+        {
+            var weak = connections.SelectMany(c => Modp1024Policy.ProposalsUsingIt(c).Select(key => $"{c.Name}.{key}")).ToList();
+            log.Modp1024Allowed(weak.Count > 0 ? string.Join(", ", weak) : "no proposal yet");
+        }
 
         LeaseJournal? leases;
         try

@@ -39,6 +39,7 @@ public sealed record NodeDefinition(
         {
             // What the node builds at start, built (and so checked) here: check-config and run share this path.
             _ = ResponderConfig.For(connection, secrets, server);
+            Modp1024Policy.Check(connection, server);
         }
 
         return new NodeDefinition(main, server, files, secrets);
