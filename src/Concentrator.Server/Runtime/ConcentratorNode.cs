@@ -198,7 +198,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
                 candidates.Add(new ConnectionCandidate(name, ResponderConfig.For(connection, definition.Secrets, server))
                 {
                     AddressAllocator = pools,
-                    IdentityGate = connection.Unique == UniquePolicy.Keep ? new KeptIdentities() : null,
+                    IdentityGate = allocators.KeepGateFor(connection),
                     Tag = new ConnectionHome(name, home, settings, connection.Unique == UniquePolicy.Replace ? identities : null),
                 });
                 served.Add(new ServedConnection(connection, pools, home));

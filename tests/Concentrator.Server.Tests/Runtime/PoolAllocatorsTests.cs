@@ -87,6 +87,24 @@ public sealed class PoolAllocatorsTests : IDisposable
     }
 
     [Fact]
+    public void KeepGateFor_ConnectionsSharingAPool_OneGateOtherwiseOwnOrNone()
+    {
+        var connections = Connections(Config.Replace("ipsec-interface = 5 }", "ipsec-interface = 5, unique = keep }", StringComparison.Ordinal));
+        var allocators = new PoolAllocators(null);
+
+        var sales = allocators.KeepGateFor(connections["sales"]);
+        var partners = allocators.KeepGateFor(connections["partners"]);
+        var eng = allocators.KeepGateFor(connections["eng"]);
+
+        Assert.NotNull(sales);
+        Assert.Same(sales, partners);
+        Assert.NotSame(sales, eng);
+        Assert.True(sales.TryAdmit(Alice, 1));
+        Assert.False(partners!.TryAdmit(Alice, 2));
+        Assert.Null(allocators.KeepGateFor(Connections(Config)["sales"]));
+    }
+
+    [Fact]
     public void For_SharedNamedPool_JournalKeepsOneLeaseSpaceForIt()
     {
         var path = Path.Combine(_dir, "leases.jsonl");
