@@ -26,7 +26,8 @@ public sealed class ConnectionFileSettingsTests
     public void From_ShippedRoadWarriorExample_ReadsEveryKey()
     {
         var path = Path.Combine(RepositoryRoot(), "config", "road-warrior.conf");
-        var file = ConnectionFileSettings.From(ConfigurationFactory.ParseString(File.ReadAllText(path)), "road-warrior.conf");
+        var pools = ConnectionFileSettings.From(ConfigurationFactory.ParseString(File.ReadAllText(Path.Combine(RepositoryRoot(), "config", "pools.conf"))), "pools.conf");
+        var file = PoolCatalog.Resolve([ConnectionFileSettings.From(ConfigurationFactory.ParseString(File.ReadAllText(path)), "road-warrior.conf"), pools])[0];
 
         var c = Assert.Single(file.Connections);
         Assert.Equal("road-warrior", c.Name);
@@ -35,6 +36,7 @@ public sealed class ConnectionFileSettingsTests
         Assert.Equal(["aes256gcm16-prfsha256-x25519", "aes256-sha256-ecp256"], c.IkeProposals);
         Assert.Equal(["aes256gcm16", "aes256-sha256"], c.EspProposals);
         Assert.Equal([IPNetwork.Parse("198.51.100.0/24")], c.LocalTs);
+        Assert.Equal("road-warriors", Assert.Single(c.AddressPools).Name);
         Assert.Equal([IPNetwork.Parse("10.99.0.0/24")], c.Pools);
         Assert.Equal([IPAddress.Parse("198.51.100.53")], c.Dns);
         Assert.Equal(1u, c.IpsecInterface.IfId);
