@@ -8,8 +8,8 @@ namespace Concentrator.Server.Config;
 /// <summary>
 /// <c>concentrator.ike.allow-modp1024</c>: MODP-1024 (group 2) only on the operator's word. RFC 8247 §2.4 says
 /// group 2 SHOULD NOT be used (about 80 bits of strength, within reach of a precomputation on its one fixed prime),
-/// yet Windows' built-in IKEv2 client proposes only it by default with AES-CBC/SHA-1 (its stronger proposals need a
-/// registry key or Set-VpnConnectionIPsecConfiguration on every client). So a proposal naming modp1024 fails
+/// yet Windows' built-in IKEv2 client proposes it by default with AES-CBC/SHA-1 (its stronger proposals need
+/// Set-VpnConnectionIPsecConfiguration on every client). So a proposal naming modp1024 fails
 /// check-config and run unless allowed, and an allowed one is a warning at every start.
 /// </summary>
 public static class Modp1024Policy

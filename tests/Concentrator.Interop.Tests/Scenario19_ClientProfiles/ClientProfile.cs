@@ -9,14 +9,14 @@ internal sealed record ClientProfile(string Name, string Identity, string[] Ike,
     /// <summary>
     /// Windows 10/11 without a custom IPsec policy: AES-256-CBC, SHA-1, MODP-1024 (Diffie-Hellman group 2) for IKE and
     /// AES-256-CBC with HMAC-SHA1-96 for ESP; strongSwan's interop notes (docs.strongswan.org, "Windows Clients") list
-    /// these as what Windows proposes unless Set-VpnConnectionIPsecConfiguration or the RasMan registry key says otherwise.
+    /// MODP-1024 as what Windows proposes unless the connection is configured otherwise (Set-VpnConnectionIPsecConfiguration).
     /// </summary>
     public static readonly ClientProfile Windows = new("windows", "windows@e2e.test",
         ["aes256-sha1-modp1024"], ["aes256-sha1"],
         "AES_CBC-256/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_1024", "ESP:AES_CBC-256/HMAC_SHA1_96");
 
-    /// <summary>Windows with the stronger group it offers once configured for it (the RasMan NegotiateDH2048_AES256 key,
-    /// or Set-VpnConnectionIPsecConfiguration -DHGroup Group14): IKE aes256-sha256-modp2048, ESP still aes256-sha1.</summary>
+    /// <summary>Windows configured for a stronger group (Set-VpnConnectionIPsecConfiguration -EncryptionMethod AES256
+    /// -IntegrityCheckMethod SHA256 -DHGroup Group14): IKE aes256-sha256-modp2048, ESP still aes256-sha1.</summary>
     public static readonly ClientProfile WindowsDh2048 = new("windows-dh2048", "windows-dh2048@e2e.test",
         ["aes256-sha256-modp2048"], ["aes256-sha1"],
         "AES_CBC-256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048", "ESP:AES_CBC-256/HMAC_SHA1_96");
