@@ -24,7 +24,7 @@ public sealed partial class KernelActor : ReceiveActor
 {
     private readonly IKernelIpsec _kernel;
     private readonly KernelSettings _settings;
-    private readonly ILogger _log = Context.GetLogger().AsLogger();
+    private readonly ILogger _log = ServerLogging.For<KernelActor>(Context);
     private readonly Dictionary<object, Queue<Pending>> _byKey = [];
     private readonly Queue<object> _ready = new();
     private readonly OwnedState _owned = new();

@@ -29,7 +29,7 @@ public sealed partial class IkeSocketActor : ReceiveActor, IWithTimers
     private readonly IkeSocketOptions _options;
     private readonly SpiTable _spis;
     private readonly IActorRef _dispatcher;
-    private readonly ILogger _log = Context.GetLogger().AsLogger();
+    private readonly ILogger _log = ServerLogging.For<IkeSocketActor>(Context);
     private readonly Dictionary<IPEndPoint, BoundSocket> _sockets = [];
     private readonly Counters _counters = new();
     private readonly CancellationTokenSource _stop = new();

@@ -19,7 +19,7 @@ public sealed class IdentityRegistryActor : ReceiveActor
 
     // An older SA told to go → the claimant waiting for it.
     private readonly Dictionary<IActorRef, (IActorRef Claimant, IkeIdentity Identity)> _releasing = [];
-    private readonly ILogger _log = Context.GetLogger().AsLogger();
+    private readonly ILogger _log = ServerLogging.For<IdentityRegistryActor>(Context);
 
     public IdentityRegistryActor()
     {

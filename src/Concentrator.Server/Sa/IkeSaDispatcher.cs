@@ -28,7 +28,7 @@ public sealed class IkeSaDispatcher : ReceiveActor, IWithTimers
     private readonly IkeSaEnvironment _environment;
     private readonly HalfOpenAdmission _admission;
     private readonly DatagramDrops _drops;
-    private readonly ILogger _log = Context.GetLogger().AsLogger();
+    private readonly ILogger _log = ServerLogging.For<IkeSaDispatcher>(Context);
     private readonly Dictionary<(ulong Spi, IPEndPoint Peer), IActorRef> _halfOpen = [];
     private readonly Dictionary<IActorRef, (ulong Spi, IPEndPoint Peer)> _keys = [];
     private readonly SupervisedSas _live = new();
