@@ -14,7 +14,7 @@ namespace Concentrator.Host.Hosting;
 /// only after the IKE SA dispatcher answered: an actor system that stopped processing misses its pings and systemd
 /// restarts the service.
 /// </summary>
-internal sealed partial class SystemdWatchdog(NodeService node, ISystemdNotifier notifier, ILogger<SystemdWatchdog> log) : BackgroundService
+internal sealed partial class SystemdWatchdog(NodeService node, ISystemdNotifier notifier, IHostApplicationLifetime lifetime, ILogger<SystemdWatchdog> log) : BackgroundService
 {
     private static readonly ServiceState Watchdog = new("WATCHDOG=1");
 
@@ -43,8 +43,15 @@ internal sealed partial class SystemdWatchdog(NodeService node, ISystemdNotifier
             return;
         }
 
+        // The first ping half an interval after READY=1 (which SystemdLifetime sends when the start completed).
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
+        }
+
         using var timer = new PeriodicTimer(interval);
-        do
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
             if (node.Node is not { } running)
             {
@@ -61,7 +68,6 @@ internal sealed partial class SystemdWatchdog(NodeService node, ISystemdNotifier
                 MissedPing(log, interval);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
     [LoggerMessage(EventId = 8000, Level = LogLevel.Warning, Message = "systemd watchdog: the IKE SA dispatcher did not answer within {Interval}; no WATCHDOG=1 this time")]
