@@ -86,6 +86,7 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
             return;
         }
 
+        LogEnded();
         Execute(_session.OnStopped());
         _spis?.ReleaseAll();
     }
