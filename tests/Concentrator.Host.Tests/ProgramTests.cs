@@ -86,4 +86,41 @@ public sealed class ProgramTests
         Assert.Equal($"concentrator {Program.Version}", output.Trim());
         Assert.Matches(@"^\d+\.\d+\.\d+", Program.Version);
     }
+
+    [Fact]
+    public void Help_ListsOnlyTheVerbsThatWork()
+    {
+        var (code, output, _) = Run("--help");
+
+        Assert.Equal(0, code);
+        var verbs = output[output.IndexOf("Commands:", StringComparison.Ordinal)..].Split('\n').Skip(1)
+            .Where(l => l.StartsWith("  ", StringComparison.Ordinal)).Select(l => l.Trim().Split(' ')[0]).ToList();
+        Assert.Equal(["run", "check-config", "version"], verbs);
+    }
+
+    [Fact]
+    public void Run_Help_ListsConfigAndLogFormat()
+    {
+        var (code, output, _) = Run("run", "--help");
+
+        Assert.Equal(0, code);
+        Assert.Contains("-c, --config <FILE>", output, StringComparison.Ordinal);
+        Assert.Contains("--log-format <text|json>", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData]
+    [InlineData("run", "--log-format", "xml")]
+    [InlineData("check-config", "--log-format", "json")]
+    [InlineData("version", "extra")]
+    [InlineData("run", "--config")]
+    public void Run_BadUsage_Exits64WithUsage(params string[] args)
+    {
+        var (code, output, error) = Run(args);
+
+        Assert.Equal(64, code);
+        Assert.Empty(output);
+        Assert.StartsWith("concentrator: ", error, StringComparison.Ordinal);
+        Assert.Contains("usage: concentrator run|check-config|version", error, StringComparison.Ordinal);
+    }
 }
