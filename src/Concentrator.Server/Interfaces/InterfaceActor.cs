@@ -2,7 +2,6 @@ using Concentrator.Server.Logging;
 using Microsoft.Extensions.Logging;
 using System.Net;
 using Akka.Actor;
-using Akka.Event;
 using Concentrator.Kernel;
 using Concentrator.Server.Config;
 using Concentrator.Server.Kernel;

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
-using Akka.Event;
 using Concentrator.Kernel.Netlink;
 using Concentrator.Server.Config;
 

@@ -1,7 +1,6 @@
 using Concentrator.Server.Logging;
 using Microsoft.Extensions.Logging;
 using Akka.Actor;
-using Akka.Event;
 using Concentrator.Ike.Sa;
 
 namespace Concentrator.Server.Sa;

@@ -2,7 +2,6 @@ using Concentrator.Server.Logging;
 using Microsoft.Extensions.Logging;
 using System.Net;
 using Akka.Actor;
-using Akka.Event;
 using Concentrator.Ike.Crypto;
 using Concentrator.Ike.Encoding;
 using Concentrator.Ike.Sa;
