@@ -12,6 +12,9 @@ internal static class ExitCodes
     /// kernel refused, …).</summary>
     public const int Unavailable = 69;
 
+    /// <summary>EX_SOFTWARE: the concentrator stopped serving without being asked to (its actor system ended).</summary>
+    public const int Software = 70;
+
     /// <summary>EX_CONFIG: the configuration is invalid.</summary>
     public const int Config = 78;
 }

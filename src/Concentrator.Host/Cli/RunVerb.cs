@@ -9,7 +9,7 @@ namespace Concentrator.Host.Cli;
 
 /// <summary><c>concentrator run</c>: serves until SIGTERM/SIGINT (or the stop the caller passes), then deletes the
 /// SAs and removes the kernel state it owns. Exits 0 after a normal stop, 78 for an invalid configuration, 69 when it
-/// cannot start.</summary>
+/// cannot start, 70 when the actor system ended without being asked to.</summary>
 internal static class RunVerb
 {
     public static Command Create()
@@ -62,7 +62,8 @@ internal static class RunVerb
             }
         }
 
-        var node = host.Services.GetRequiredService<NodeService>().Node!;
+        var service = host.Services.GetRequiredService<NodeService>();
+        var node = service.Node!;
         if (format == LogFormat.Text)
         {
             output.WriteLine($"dataplane: {node.Dataplane.Mode.ToString().ToLowerInvariant()} ({node.Dataplane.Reason})");
@@ -71,6 +72,12 @@ internal static class RunVerb
         }
 
         await host.WaitForShutdownAsync(stop).ConfigureAwait(false);
+        if (service.EndedOnItsOwn)
+        {
+            error.WriteLine("concentrator: the actor system ended without a stop request; owned kernel state removed");
+            return ExitCodes.Software;
+        }
+
         if (format == LogFormat.Text)
         {
             output.WriteLine("stopped: actor system terminated, owned kernel state removed");

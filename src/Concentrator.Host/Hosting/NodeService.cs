@@ -13,18 +13,28 @@ namespace Concentrator.Host.Hosting;
 /// </summary>
 internal sealed class NodeService(ActorSystem system, NodeDefinition definition, IHostApplicationLifetime lifetime) : IHostedService
 {
+    private volatile bool _stopping;
+
     /// <summary>The running node; null before the start completed.</summary>
     public ConcentratorNode? Node { get; private set; }
+
+    /// <summary>The ActorSystem terminated before the host asked the node to stop (the process then exits non-zero,
+    /// so systemd's Restart=on-failure restarts it).</summary>
+    public bool EndedOnItsOwn { get; private set; }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         Node = await ConcentratorNode.StartAsync(system, definition, cancellationToken).ConfigureAwait(false);
-        _ = Node.WhenTerminated.ContinueWith(_ => lifetime.StopApplication(), CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _ = Node.WhenTerminated.ContinueWith(_ =>
+        {
+            EndedOnItsOwn = !_stopping;
+            lifetime.StopApplication();
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        _stopping = true;
         if (Node is { } node)
         {
             await node.StopAsync().ConfigureAwait(false);
