@@ -1,9 +1,11 @@
 using System.CommandLine;
 using Concentrator.Host.Configuration;
 using Concentrator.Host.Hosting;
+using Concentrator.Host.Logging;
 using Concentrator.Server.Config;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Concentrator.Host.Cli;
 
@@ -29,7 +31,6 @@ internal static class RunVerb
     private static async Task<int> RunAsync(string mainFile, string? logFormat, InvocationConfiguration console, CancellationToken stop)
     {
         var (output, error) = (console.Output, console.Error);
-        output.WriteLine(Program.Banner);
         if (!ConfigFiles.TryLoad(mainFile, error, out var loaded, out var definition))
         {
             return ExitCodes.Config;
@@ -42,6 +43,15 @@ internal static class RunVerb
             _ => loaded.Settings.Logging.Format,
         };
         using var host = ConcentratorHost.Build(loaded, definition, format);
+        if (format == LogFormat.Text)
+        {
+            output.WriteLine(Program.Banner);
+        }
+        else
+        {
+            host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Concentrator.Host").Starting(Program.Version, loaded.MainFile);
+        }
+
         try
         {
             await host.StartAsync(stop).ConfigureAwait(false);

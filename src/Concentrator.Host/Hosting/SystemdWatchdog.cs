@@ -3,6 +3,7 @@ using Concentrator.Server.Sa;
 using Akka.Actor;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
+using Concentrator.Host.Logging;
 using Microsoft.Extensions.Logging;
 
 namespace Concentrator.Host.Hosting;
@@ -14,7 +15,7 @@ namespace Concentrator.Host.Hosting;
 /// only after the IKE SA dispatcher answered: an actor system that stopped processing misses its pings and systemd
 /// restarts the service.
 /// </summary>
-internal sealed partial class SystemdWatchdog(NodeService node, ISystemdNotifier notifier, IHostApplicationLifetime lifetime, ILogger<SystemdWatchdog> log) : BackgroundService
+internal sealed class SystemdWatchdog(NodeService node, ISystemdNotifier notifier, IHostApplicationLifetime lifetime, ILogger<SystemdWatchdog> log) : BackgroundService
 {
     private static readonly ServiceState Watchdog = new("WATCHDOG=1");
 
@@ -65,11 +66,8 @@ internal sealed partial class SystemdWatchdog(NodeService node, ISystemdNotifier
             }
             catch (Exception e) when (e is AskTimeoutException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
             {
-                MissedPing(log, interval);
+                log.WatchdogMissed(interval);
             }
         }
     }
-
-    [LoggerMessage(EventId = 8000, Level = LogLevel.Warning, Message = "systemd watchdog: the IKE SA dispatcher did not answer within {Interval}; no WATCHDOG=1 this time")]
-    private static partial void MissedPing(ILogger logger, TimeSpan interval);
 }

@@ -46,8 +46,10 @@ public sealed partial class ConsoleLogProcessTests : IDisposable
         await host.WaitForLineAsync(l => l.Contains("\"EventId\":1002", StringComparison.Ordinal));
         Assert.Equal(0, await host.TerminateAsync());
 
-        var events = host.Lines.Skip(1).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        Assert.Equal($"concentrator {Program.Version}", host.Lines[0]);
+        // Every stdout line is JSON, the version line too.
+        var events = host.Lines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var starting = Assert.Single(events, e => e.GetProperty("EventId").GetInt32() == 8001);
+        Assert.Equal(Program.Version, starting.GetProperty("State").GetProperty("Version").GetString());
         var serving = Assert.Single(events, e => e.GetProperty("EventId").GetInt32() == 1002);
         Assert.Equal("Concentrator.Server.Runtime.ConcentratorNode", serving.GetProperty("Category").GetString());
         Assert.Equal("Information", serving.GetProperty("LogLevel").GetString());
