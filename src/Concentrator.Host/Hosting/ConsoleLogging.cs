@@ -13,7 +13,8 @@ namespace Concentrator.Host.Hosting;
 /// one line per event (timestamp, level, category, event id, the actor path scope, the message), or under systemd
 /// its formatter (the journald priority prefix, journald keeps the time); <c>json</c> is the JSON console formatter.
 /// The per-category levels are the <c>Logging:LogLevel</c> configuration section, which the logger filter options
-/// are bound from and re-bound when it reloads: the hook for changing a level at run time.
+/// are bound from and re-bound when the configuration reloads (set the key, Reload()): the hook for changing a level
+/// at run time.
 /// </summary>
 internal static class ConsoleLogging
 {

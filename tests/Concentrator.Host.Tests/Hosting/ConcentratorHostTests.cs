@@ -2,7 +2,9 @@ using Akka.Actor;
 using Concentrator.Host.Configuration;
 using Concentrator.Host.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Concentrator.Host.Tests.Hosting;
 
@@ -41,6 +43,22 @@ public sealed class ConcentratorHostTests : IDisposable
         await host.WaitForShutdownAsync(timeout.Token);
 
         Assert.True(host.Services.GetRequiredService<NodeService>().EndedOnItsOwn);
+    }
+
+    [Fact]
+    public void LogLevels_ConfigurationChangedAtRunTime_FilterFollows()
+    {
+        // The hook the log-level verb will use: the levels are the host's Logging:LogLevel configuration, which the
+        // logger filter is re-bound from when it reloads.
+        using var host = Build();
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Concentrator.Server.Sa.IkeSaActor");
+        Assert.False(logger.IsEnabled(LogLevel.Debug));
+
+        var configuration = (IConfigurationRoot)host.Services.GetRequiredService<IConfiguration>();
+        configuration["Logging:LogLevel:Concentrator.Server.Sa"] = "Debug";
+        configuration.Reload();
+
+        Assert.True(logger.IsEnabled(LogLevel.Debug));
     }
 
     private IHost Build()
