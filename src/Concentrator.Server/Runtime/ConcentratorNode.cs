@@ -96,11 +96,8 @@ public sealed class ConcentratorNode : IAsyncDisposable
 
     /// <summary>The configuration the node's ActorSystem runs on: the operator's (HOCON.conf over the references)
     /// over Akka's defaults.</summary>
-    public static Akka.Configuration.Config ActorSystemConfig(NodeDefinition definition)
-    {
-        ArgumentNullException.ThrowIfNull(definition);
-        return definition.Config.WithFallback(Akka.Configuration.ConfigurationFactory.Default());
-    }
+    private static Akka.Configuration.Config ActorSystemConfig(NodeDefinition definition) =>
+        definition.Config.WithFallback(Akka.Configuration.ConfigurationFactory.Default());
 
     /// <summary>Starts a node on <paramref name="system"/> (the host's, from Akka.Hosting): the node owns it from
     /// here on and terminates it in <see cref="StopAsync"/>, or when the start fails, before the kernel state it
