@@ -87,25 +87,51 @@ public sealed class ConcentratorNode : IAsyncDisposable
     /// <summary>Completes when the actor system has terminated.</summary>
     public Task WhenTerminated => System.WhenTerminated;
 
-    public static async Task<ConcentratorNode> StartAsync(NodeDefinition definition, CancellationToken cancellationToken = default)
+    /// <summary>Starts a node on an ActorSystem of its own, configured from <paramref name="definition"/>.</summary>
+    public static Task<ConcentratorNode> StartAsync(NodeDefinition definition, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(definition);
+        return StartAsync(ActorSystem.Create("concentrator", ActorSystemConfig(definition)), definition, cancellationToken);
+    }
+
+    /// <summary>The configuration the node's ActorSystem runs on: the operator's (HOCON.conf over the references)
+    /// over Akka's defaults.</summary>
+    private static Akka.Configuration.Config ActorSystemConfig(NodeDefinition definition) =>
+        definition.Config.WithFallback(Akka.Configuration.ConfigurationFactory.Default());
+
+    /// <summary>Starts a node on <paramref name="system"/> (the host's, from Akka.Hosting): the node owns it from
+    /// here on and terminates it in <see cref="StopAsync"/>, or when the start fails, before the kernel state it
+    /// owns is removed. Completes once the IKE sockets are bound and every interface is up.</summary>
+    public static async Task<ConcentratorNode> StartAsync(ActorSystem system, NodeDefinition definition, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(definition);
         var server = definition.Server;
         var connections = definition.Connections;
         if (connections.Count == 0)
         {
+            await system.Terminate().ConfigureAwait(false);
             throw new ConfigException(definition.Files.Count > 0 ? definition.Files[0].File : "config-dir", null, "expected at least one connection to serve, found none");
         }
 
-        var dataplane = await DataplaneProbe.DecideAsync(server.Dataplane, cancellationToken).ConfigureAwait(false);
-        var system = ActorSystem.Create("concentrator", definition.Config.WithFallback(Akka.Configuration.ConfigurationFactory.Default()));
+        DataplaneChoice dataplane;
+        try
+        {
+            dataplane = await DataplaneProbe.DecideAsync(server.Dataplane, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await system.Terminate().ConfigureAwait(false);
+            throw;
+        }
+
         // Akka's HashedWheelTimerScheduler starts its clock lazily: the first timer queues the clock loop on the thread
         // pool and blocks its caller in Task.Wait until that loop runs. Under a first IKE_SA_INIT burst every pool
         // worker (IkeSaActor.PreStart) blocked there and the pool starved for seconds (issue 13). Start it here, idle.
         var schedulerRunning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         system.Scheduler.Advanced.ScheduleOnce(TimeSpan.Zero, () => schedulerRunning.TrySetResult());
         await schedulerRunning.Task.ConfigureAwait(false);
-        var log = system.Log.AsLogger();
+        var log = ServerLogging.For<ConcentratorNode>(system);
         log.Dataplane(dataplane.Mode.ToString().ToLowerInvariant(), dataplane.Reason);
         if (server.AllowModp1024)
         {
@@ -293,11 +319,11 @@ public sealed class ConcentratorNode : IAsyncDisposable
                 deleted += (await home.Ask<AllIkeSasEnded>(request, left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1)).ConfigureAwait(false)).Deleted;
             }
 
-            System.Log.AsLogger().ShutdownDeleted(deleted);
+            ServerLogging.For<ConcentratorNode>(System).ShutdownDeleted(deleted);
         }
         catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
         {
-            System.Log.AsLogger().ShutdownDeleteTimedOut(ShutdownDeleteTimeout);
+            ServerLogging.For<ConcentratorNode>(System).ShutdownDeleteTimedOut(ShutdownDeleteTimeout);
         }
 
         foreach (var connection in Served)
@@ -308,7 +334,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
             }
             catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
             {
-                System.Log.AsLogger().DetachTimedOut(
+                ServerLogging.For<ConcentratorNode>(System).DetachTimedOut(
                     InterfaceActor.NameFor(connection.Settings.IpsecInterface), connection.Settings.Name);
             }
         }
