@@ -1,15 +1,23 @@
+using System.CommandLine;
+using System.CommandLine.Help;
 using Concentrator.LoadGen.Cli;
 using Concentrator.LoadGen.Engine;
 using Concentrator.LoadGen.Reporting;
 
+ParseResult parsed = OptionsParser.Command().Parse(args);
+if (parsed.Action is HelpAction)
+{
+    return parsed.Invoke();
+}
+
 LoadGenOptions options;
 try
 {
-    options = OptionsParser.Parse(args);
+    options = OptionsParser.From(parsed);
 }
 catch (FormatException ex)
 {
-    await Console.Error.WriteLineAsync($"concentrator-loadgen: {ex.Message}\n{OptionsParser.Usage}").ConfigureAwait(false);
+    await Console.Error.WriteLineAsync($"concentrator-loadgen: {ex.Message}\nconcentrator-loadgen --help lists the options").ConfigureAwait(false);
     return 2;
 }
 

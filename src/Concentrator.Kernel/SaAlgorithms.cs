@@ -19,6 +19,8 @@ public sealed record CipherAlgorithm(string Name, ReadOnlyMemory<byte> Key)
 /// <summary>Integrity algorithm sent as XFRMA_ALG_AUTH_TRUNC, e.g. "hmac(sha256)" truncated to 128 bits (RFC 4868 section 2.3).</summary>
 public sealed record IntegrityAlgorithm(string Name, ReadOnlyMemory<byte> Key, int TruncationBits)
 {
+    /// <summary>RFC 2404, truncated to 96 bits: Windows' built-in client's default ESP integrity (aes256-sha1).</summary>
+    public const string HmacSha1 = "hmac(sha1)";
     public const string HmacSha256 = "hmac(sha256)";
     public const string HmacSha384 = "hmac(sha384)";
     public const string HmacSha512 = "hmac(sha512)";

@@ -60,7 +60,8 @@ public sealed class ProgramTests
         var (code, _, error) = Run("--frobnicate");
 
         Assert.Equal(64, code);
-        Assert.Contains("unknown argument '--frobnicate'", error, StringComparison.Ordinal);
+        Assert.Contains("'--frobnicate'", error, StringComparison.Ordinal);
+        Assert.Contains("usage: concentrator", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -84,5 +85,42 @@ public sealed class ProgramTests
         Assert.Equal(0, code);
         Assert.Equal($"concentrator {Program.Version}", output.Trim());
         Assert.Matches(@"^\d+\.\d+\.\d+", Program.Version);
+    }
+
+    [Fact]
+    public void Help_ListsOnlyTheVerbsThatWork()
+    {
+        var (code, output, _) = Run("--help");
+
+        Assert.Equal(0, code);
+        var verbs = output[output.IndexOf("Commands:", StringComparison.Ordinal)..].Split('\n').Skip(1)
+            .Where(l => l.StartsWith("  ", StringComparison.Ordinal)).Select(l => l.Trim().Split(' ')[0]).ToList();
+        Assert.Equal(["run", "check-config", "version"], verbs);
+    }
+
+    [Fact]
+    public void Run_Help_ListsConfigAndLogFormat()
+    {
+        var (code, output, _) = Run("run", "--help");
+
+        Assert.Equal(0, code);
+        Assert.Contains("-c, --config <FILE>", output, StringComparison.Ordinal);
+        Assert.Contains("--log-format <text|json>", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData]
+    [InlineData("run", "--log-format", "xml")]
+    [InlineData("check-config", "--log-format", "json")]
+    [InlineData("version", "extra")]
+    [InlineData("run", "--config")]
+    public void Run_BadUsage_Exits64WithUsage(params string[] args)
+    {
+        var (code, output, error) = Run(args);
+
+        Assert.Equal(64, code);
+        Assert.Empty(output);
+        Assert.StartsWith("concentrator: ", error, StringComparison.Ordinal);
+        Assert.Contains("usage: concentrator run|check-config|version", error, StringComparison.Ordinal);
     }
 }

@@ -42,6 +42,9 @@ internal sealed record TestGateway
 
     public string LogLevel { get; init; } = "WARNING";
 
+    /// <summary>More keys of the main file (e.g. <c>concentrator.logging.format = json</c>).</summary>
+    public string Main { get; init; } = "";
+
     /// <summary>Ports (0: two free ones are picked when written).</summary>
     public int Port { get; init; }
 
@@ -69,6 +72,7 @@ internal sealed record TestGateway
               }
             }
             akka.loglevel = {{LogLevel}}
+            {{Main}}
             """);
         return (main, port, natT);
     }

@@ -1,88 +1,85 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Net;
 
 namespace Concentrator.LoadGen.Cli;
 
-/// <summary>The command line: <c>concentrator-loadgen TARGET[:PORT] --psk S [options]</c>.</summary>
+/// <summary>The command line on System.CommandLine: <c>concentrator-loadgen TARGET[:PORT] --psk S [options]</c>
+/// (<c>--help</c> lists the options).</summary>
 public static class OptionsParser
 {
-    public const string Usage = """
-        usage: concentrator-loadgen TARGET[:PORT] --psk SECRET [options]
-          --count N              clients (IKE SAs) to set up (100)
-          --rate R               setups started per second (default: as fast as --concurrency allows)
-          --concurrency N        handshakes in flight at once (10; with --rate an upper bound, 0 = none)
-          --hold S               keep established SAs up S seconds, answering the responder (0)
-          --teardown             delete every established SA at the end
-          --id TEMPLATE          IDi, {n} = client number (client-{n}@loadgen)
-          --remote-id ID         IDr to ask for
-          --ike P[,P...]         IKE proposals (aes256gcm16-prfsha256-x25519)
-          --esp P[,P...]         ESP proposals (aes256gcm16)
-          --no-vip               do not ask for a virtual IP
-          --sockets N            UDP sockets (source ports) per source address (16)
-          --source A[,A...]      source addresses (default: the one routing picks)
-          --nat-t-port P         port IKE floats to with NAT (4500)
-          --retransmit S,B,T     timeout seconds, backoff base, tries (1,1.8,3)
-          --reuse-dh             one DH private value for all handshakes (RFC 7296 §2.12)
-          --responder-pid P      report the responder's CPU s/setup and RSS/SA from /proc/P
-          --json FILE            also write the report as JSON
-          --netns NAME           create the sockets in network namespace NAME
-          --quiet                no progress lines
-        """;
+    private static readonly LoadGenOptions Defaults = new() { Target = new IPEndPoint(IPAddress.Loopback, 500) };
+
+    private static readonly Argument<string> Target = new("TARGET[:PORT]") { Description = "The responder's IKE endpoint (port 500 unless given)." };
+    private static readonly Option<string> Psk = new("--psk") { Description = "The pre-shared key.", Required = true, HelpName = "SECRET" };
+    private static readonly Option<int?> Count = new("--count") { Description = $"Clients (IKE SAs) to set up ({Defaults.Count}).", HelpName = "N" };
+    private static readonly Option<double?> Rate = new("--rate") { Description = "Setups started per second (default: as fast as --concurrency allows).", HelpName = "R" };
+    private static readonly Option<int?> Concurrency = new("--concurrency") { Description = $"Handshakes in flight at once ({Defaults.Concurrency}; with --rate an upper bound, 0 = none).", HelpName = "N" };
+    private static readonly Option<double?> Hold = new("--hold") { Description = "Keep established SAs up S seconds, answering the responder (0).", HelpName = "S" };
+    private static readonly Option<bool> Teardown = new("--teardown") { Description = "Delete every established SA at the end." };
+    private static readonly Option<string?> Id = new("--id") { Description = $"IDi, {{n}} = client number ({Defaults.IdentityTemplate}).", HelpName = "TEMPLATE" };
+    private static readonly Option<string?> RemoteId = new("--remote-id") { Description = "IDr to ask for.", HelpName = "ID" };
+    private static readonly Option<string?> Ike = new("--ike") { Description = $"IKE proposals ({string.Join(',', Defaults.IkeProposals)}).", HelpName = "P[,P...]" };
+    private static readonly Option<string?> Esp = new("--esp") { Description = $"ESP proposals ({string.Join(',', Defaults.EspProposals)}).", HelpName = "P[,P...]" };
+    private static readonly Option<bool> NoVip = new("--no-vip") { Description = "Do not ask for a virtual IP." };
+    private static readonly Option<int?> Sockets = new("--sockets") { Description = $"UDP sockets (source ports) per source address ({Defaults.SocketsPerAddress}).", HelpName = "N" };
+    private static readonly Option<string?> Source = new("--source") { Description = "Source addresses (default: the one routing picks).", HelpName = "A[,A...]" };
+    private static readonly Option<int?> NatTPort = new("--nat-t-port") { Description = $"Port IKE floats to with NAT ({Defaults.NatTraversalPort}).", HelpName = "P" };
+    private static readonly Option<string?> Retransmit = new("--retransmit") { Description = "Timeout seconds, backoff base, tries (1,1.8,3).", HelpName = "S,B,T" };
+    private static readonly Option<bool> ReuseDh = new("--reuse-dh") { Description = "One DH private value for all handshakes (RFC 7296 §2.12)." };
+    private static readonly Option<int?> ResponderPid = new("--responder-pid") { Description = "Report the responder's CPU s/setup and RSS/SA from /proc/P.", HelpName = "P" };
+    private static readonly Option<string?> Json = new("--json") { Description = "Also write the report as JSON.", HelpName = "FILE" };
+    private static readonly Option<string?> Netns = new("--netns") { Description = "Create the sockets in network namespace NAME.", HelpName = "NAME" };
+    private static readonly Option<bool> Quiet = new("--quiet") { Description = "No progress lines." };
+
+    /// <summary>The command (one per call: a parse keeps no state in it, but callers may add an action).</summary>
+    public static RootCommand Command() => new("An IKEv2 initiator swarm: sets up IKE SAs against a responder and reports setups/s, latency and failures.")
+    {
+        Target, Psk, Count, Rate, Concurrency, Hold, Teardown, Id, RemoteId, Ike, Esp, NoVip, Sockets, Source, NatTPort, Retransmit,
+        ReuseDh, ResponderPid, Json, Netns, Quiet,
+    };
 
     /// <summary>Parses the arguments; throws <see cref="FormatException"/> with what is wrong.</summary>
-    public static LoadGenOptions Parse(IReadOnlyList<string> args)
+    public static LoadGenOptions Parse(IReadOnlyList<string> args) => From(Command().Parse(args));
+
+    /// <summary>The options of a parse; throws <see cref="FormatException"/> with what is wrong.</summary>
+    public static LoadGenOptions From(ParseResult result)
     {
-        IPEndPoint? target = null;
-        bool concurrencyGiven = false;
-        var o = new LoadGenOptions { Target = new IPEndPoint(IPAddress.Loopback, 500) };
-        for (int i = 0; i < args.Count; i++)
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.Errors.Count > 0)
         {
-            string a = args[i];
-            string Next() => i + 1 < args.Count ? args[++i] : throw new FormatException($"{a} needs a value");
-            o = a switch
-            {
-                "--count" => o with { Count = Positive(a, Int(a, Next())) },
-                "--rate" => o with { Rate = Double(a, Next()) is > 0 and var r ? r : throw new FormatException("--rate must be > 0") },
-                "--concurrency" => Concurrency(o, Int(a, Next()), out concurrencyGiven),
-                "--hold" => o with { Hold = TimeSpan.FromSeconds(Double(a, Next())) },
-                "--teardown" => o with { Teardown = true },
-                "--id" => o with { IdentityTemplate = Next() },
-                "--remote-id" => o with { RemoteIdentity = Next() },
-                "--psk" => o with { Psk = Next() },
-                "--ike" => o with { IkeProposals = List(Next()) },
-                "--esp" => o with { EspProposals = List(Next()) },
-                "--no-vip" => o with { RequestVirtualIp = false },
-                "--sockets" => o with { SocketsPerAddress = Positive(a, Int(a, Next())) },
-                "--source" => o with { SourceAddresses = List(Next()).Select(s => Address(a, s)).ToArray() },
-                "--nat-t-port" => o with { NatTraversalPort = Int(a, Next()) },
-                "--retransmit" => Retransmit(o, Next()),
-                "--reuse-dh" => o with { ReuseDh = true },
-                "--responder-pid" => o with { ResponderPid = Int(a, Next()) },
-                "--json" => o with { JsonPath = Next() },
-                "--netns" => o with { Netns = Next() },
-                "--quiet" => o with { ProgressInterval = TimeSpan.Zero },
-                _ when a.StartsWith('-') => throw new FormatException($"unknown option {a}"),
-                _ when target is null => o with { Target = target = Endpoint(a) },
-                _ => throw new FormatException($"unexpected argument {a}"),
-            };
+            throw new FormatException(string.Join("; ", result.Errors.Select(e => e.Message)));
         }
 
-        if (target is null)
+        var o = Defaults with
         {
-            throw new FormatException("no TARGET given");
+            Target = Endpoint(result.GetValue(Target)!),
+            Psk = result.GetValue(Psk)!,
+            Count = Positive("--count", result.GetValue(Count) ?? Defaults.Count),
+            Rate = result.GetValue(Rate) is { } rate ? (rate > 0 ? rate : throw new FormatException("--rate must be > 0")) : null,
+            Hold = TimeSpan.FromSeconds(result.GetValue(Hold) ?? 0),
+            Teardown = result.GetValue(Teardown),
+            IdentityTemplate = result.GetValue(Id) ?? Defaults.IdentityTemplate,
+            RemoteIdentity = result.GetValue(RemoteId),
+            IkeProposals = result.GetValue(Ike) is { } ike ? List(ike) : Defaults.IkeProposals,
+            EspProposals = result.GetValue(Esp) is { } esp ? List(esp) : Defaults.EspProposals,
+            RequestVirtualIp = !result.GetValue(NoVip),
+            SocketsPerAddress = Positive("--sockets", result.GetValue(Sockets) ?? Defaults.SocketsPerAddress),
+            SourceAddresses = result.GetValue(Source) is { } sources ? [.. List(sources).Select(s => Address("--source", s))] : [],
+            NatTraversalPort = result.GetValue(NatTPort) ?? Defaults.NatTraversalPort,
+            ReuseDh = result.GetValue(ReuseDh),
+            ResponderPid = result.GetValue(ResponderPid),
+            JsonPath = result.GetValue(Json),
+            Netns = result.GetValue(Netns),
+            ProgressInterval = result.GetValue(Quiet) ? TimeSpan.Zero : Defaults.ProgressInterval,
+        };
+        if (result.GetValue(Retransmit) is { } retransmit)
+        {
+            o = WithRetransmit(o, retransmit);
         }
 
-        if (o.Psk.Length == 0)
-        {
-            throw new FormatException("--psk is required");
-        }
-
-        if (o.Rate is not null && !concurrencyGiven)
-        {
-            // In rate mode the in-flight count is unbounded unless asked for: a slow responder shows as latency.
-            o = o with { Concurrency = 0 };
-        }
-
+        // In rate mode the in-flight count is unbounded unless asked for: a slow responder shows as latency.
+        o = o with { Concurrency = result.GetValue(Concurrency) ?? (o.Rate is null ? Defaults.Concurrency : 0) };
         if (o.Rate is null && o.Concurrency <= 0)
         {
             throw new FormatException("--concurrency must be > 0 without --rate");
@@ -91,13 +88,7 @@ public static class OptionsParser
         return o;
     }
 
-    private static LoadGenOptions Concurrency(LoadGenOptions o, int value, out bool given)
-    {
-        given = true;
-        return o with { Concurrency = value };
-    }
-
-    private static LoadGenOptions Retransmit(LoadGenOptions o, string value)
+    private static LoadGenOptions WithRetransmit(LoadGenOptions o, string value)
     {
         string[] parts = List(value);
         if (parts.Length != 3)

@@ -33,6 +33,7 @@ public enum IntegrityId : ushort
 public enum KeyExchangeId : ushort
 {
     None = 0,
+    Modp1024 = 2,               // RFC 2409 §6.2 (RFC 8247 §2.4: SHOULD NOT; the Server offers it only on opt-in)
     Modp2048 = 14,              // RFC 3526
     Modp3072 = 15,
     Modp4096 = 16,

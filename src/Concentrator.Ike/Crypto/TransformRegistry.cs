@@ -17,7 +17,7 @@ public static class TransformRegistry
 
     private static readonly IKeyExchangeMethod[] KeyExchanges =
     [
-        ModpGroup.Modp2048, ModpGroup.Modp3072, ModpGroup.Modp4096,
+        ModpGroup.Modp1024, ModpGroup.Modp2048, ModpGroup.Modp3072, ModpGroup.Modp4096,
         EcpGroup.Ecp256, EcpGroup.Ecp384, EcpGroup.Ecp521,
         MontgomeryGroup.Curve25519, MontgomeryGroup.Curve448,
     ];

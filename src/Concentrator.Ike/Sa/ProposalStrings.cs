@@ -192,6 +192,7 @@ public static class ProposalStrings
     {
         group = token switch
         {
+            "modp1024" => KeyExchangeId.Modp1024,
             "modp2048" => KeyExchangeId.Modp2048,
             "modp3072" => KeyExchangeId.Modp3072,
             "modp4096" => KeyExchangeId.Modp4096,

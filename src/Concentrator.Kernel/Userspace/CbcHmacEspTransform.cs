@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 namespace Concentrator.Kernel.Userspace;
 
 /// <summary>
-/// AES-CBC (RFC 3602) with HMAC-SHA2 truncated (RFC 4868): a random 16-byte IV per packet, the body padded to
+/// AES-CBC (RFC 3602) with HMAC-SHA2 truncated (RFC 4868) or HMAC-SHA1-96 (RFC 2404): a random 16-byte IV per packet, the body padded to
 /// the 16-byte block, encrypt-then-MAC over SPI | Seq | IV | ciphertext (| Seq-high with ESN).
 /// <para>A null integrity key builds the encryption-only transform the RFC 3602 test vectors need (tests only).</para>
 /// </summary>
@@ -31,12 +31,13 @@ internal sealed class CbcHmacEspTransform : EspTransform
 
         var name = integrity switch
         {
+            IntegrityAlgorithm.HmacSha1 => HashAlgorithmName.SHA1,
             IntegrityAlgorithm.HmacSha256 => HashAlgorithmName.SHA256,
             IntegrityAlgorithm.HmacSha384 => HashAlgorithmName.SHA384,
             IntegrityAlgorithm.HmacSha512 => HashAlgorithmName.SHA512,
             _ => throw new KernelException(Errnos.ENOSYS, $"integrity '{integrity}' is not implemented in userspace", "add SA"),
         };
-        int full = name == HashAlgorithmName.SHA256 ? 32 : name == HashAlgorithmName.SHA384 ? 48 : 64;
+        int full = name == HashAlgorithmName.SHA1 ? 20 : name == HashAlgorithmName.SHA256 ? 32 : name == HashAlgorithmName.SHA384 ? 48 : 64;
         if (icvLength <= 0 || icvLength > full)
         {
             throw new KernelException(Errnos.EINVAL, $"truncation {icvLength * 8} bits does not fit {integrity}", "add SA");

@@ -8,13 +8,17 @@ using HoconConfig = Akka.Configuration.Config;
 namespace Concentrator.Server.Config;
 
 /// <summary>
-/// One connection file, typed: every top-level object is a connection except <c>secrets</c>. Keys a
+/// One connection file, typed: every top-level object is a connection except <c>secrets</c> and <c>pools</c>
+/// (named address pools, see <see cref="PoolSettings"/>). Keys a
 /// connection leaves out come from <c>concentrator.connection-defaults</c>; keys nobody knows are refused
 /// (a misspelt "pool" would otherwise leave clients without addresses and the operator without a clue).
 /// </summary>
 public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<ConnectionSettings> Connections, Secrets Secrets)
 {
     public const string SecretsKey = "secrets";
+
+    /// <summary>The named pools this file declares (bound to connections across files by <see cref="PoolCatalog.Resolve"/>).</summary>
+    public IReadOnlyList<PoolSettings> Pools { get; init; } = [];
 
     private const string DefaultsPath = "concentrator.connection-defaults";
 
@@ -32,6 +36,7 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
 
         var connections = new List<ConnectionSettings>();
         var secrets = Secrets.Empty;
+        IReadOnlyList<PoolSettings> pools = [];
         // In the order the operator wrote them (HOCON keeps its objects' keys in insertion order): it is the order of
         // the connections IKE_SA_INIT tries and IKE_AUTH breaks ties by.
         foreach (var (name, value) in root.GetObject().Items)
@@ -39,6 +44,12 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
             if (name == SecretsKey)
             {
                 secrets = ReadSecrets(value, fileName);
+                continue;
+            }
+
+            if (name == PoolSettings.BlockKey)
+            {
+                pools = PoolSettings.ReadBlock(file, value, fileName);
                 continue;
             }
 
@@ -58,7 +69,7 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
         }
 
         ConnectionSettings.CheckTogether(connections);
-        return new ConnectionFileSettings(fileName, connections, secrets);
+        return new ConnectionFileSettings(fileName, connections, secrets) { Pools = pools };
     }
 
     /// <summary>
@@ -124,23 +135,7 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
             throw rn.Error("local-ts", "expected at least one prefix clients reach, e.g. [ \"0.0.0.0/0\" ]");
         }
 
-        var pools = rn.PrefixList("pools", prefix);
-        for (var i = 0; i < pools.Count; i++)
-        {
-            if (pools[i].BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && pools[i].PrefixLength > 30 && pools[i].PrefixLength != 32)
-            {
-                // /31 has no usable address once network and broadcast are skipped; /32 is one fixed address.
-                throw rn.Error($"pools[{i}]", $"expected a pool with room for clients (/30 or shorter, or a single /32), got '{pools[i]}'");
-            }
-
-            for (var j = 0; j < i; j++)
-            {
-                if (ConnectionSettings.Overlap(pools[i], pools[j]))
-                {
-                    throw rn.Error($"pools[{i}]", $"expected pools that do not overlap, {pools[i]} overlaps pools[{j}] {pools[j]}");
-                }
-            }
-        }
+        var (pools, poolRefs) = PoolCatalog.ReadReferences(rn);
 
         var dns = rn.AddressList("dns", "an IPv4 or IPv6 address like 198.51.100.53");
         var ifText = rn.String("ipsec-interface");
@@ -164,7 +159,7 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
             "never" => UniquePolicy.Never,
             _ => throw rn.Error("unique", $"expected replace, keep or never, got '{uniqueText}'"),
         };
-        return new ConnectionSettings(name, file, local, remote, ike, esp, localTs, pools, dns, ipsecInterface, dpd, lifetimes) { Unique = unique };
+        return new ConnectionSettings(name, file, local, remote, ike, esp, localTs, pools, dns, ipsecInterface, dpd, lifetimes) { Unique = unique, PoolRefs = poolRefs };
     }
 
     private static AuthClass Auth(PrefixedReader r, string key)

@@ -66,10 +66,24 @@ public sealed record ConnectionSettings(
     /// <summary><c>unique</c>: one IKE SA per peer identity, and which one wins.</summary>
     public UniquePolicy Unique { get; init; } = UniquePolicy.Replace;
 
+    /// <summary>The <c>pools</c> list as written: names of pools of a <c>pools { … }</c> block and inline prefixes, in
+    /// order (bound to pools by <see cref="PoolCatalog.Resolve"/>).</summary>
+    public IReadOnlyList<string> PoolRefs { get; init; } = [];
+
+    /// <summary>The pools its clients get addresses from, in order of preference (<see cref="PoolCatalog.Resolve"/>);
+    /// until resolved, the connection's own <see cref="Pools"/> as its inline pool.</summary>
+    public IReadOnlyList<PoolSettings> AddressPools
+    {
+        get => _addressPools ?? (Pools.Count == 0 ? [] : [new PoolSettings(Name, File, Name + "." + PoolSettings.BlockKey, Pools, Dns) { IsInline = true }]);
+        init => _addressPools = value;
+    }
+
+    private readonly IReadOnlyList<PoolSettings>? _addressPools;
+
     /// <summary>
-    /// Checks what only the whole set of connections can show: unique names, no two interfaces sharing an
-    /// if_id (ipsec0 and ipsec16384, see <see cref="IpsecInterfaceSetting.ConflictsWith"/>), and no pool
-    /// overlapping another connection's pool (two clients would get the same address).
+    /// Checks what only the whole set of connections can show: unique names and no two interfaces sharing an
+    /// if_id (ipsec0 and ipsec16384, see <see cref="IpsecInterfaceSetting.ConflictsWith"/>). Pools are checked
+    /// together by <see cref="PoolCatalog.Resolve"/> (connections may share one).
     /// </summary>
     public static void CheckTogether(IReadOnlyList<ConnectionSettings> connections)
     {
@@ -89,19 +103,7 @@ public sealed record ConnectionSettings(
                     throw new ConfigException(a.File, a.Name + ".ipsec-interface",
                         $"expected an if_id of its own, ipsec{a.IpsecInterface.Number} and ipsec{b.IpsecInterface.Number} (connection '{b.Name}' in {b.File}) both use if_id {a.IpsecInterface.IfId}");
                 }
-
-                foreach (var (mine, p) in a.Pools.Select((x, k) => (x, k)))
-                {
-                    foreach (var theirs in b.Pools.Where(q => Overlap(q, mine)))
-                    {
-                        throw new ConfigException(a.File, $"{a.Name}.pools[{p}]",
-                            $"expected a pool of its own, {mine} overlaps {theirs} of connection '{b.Name}' in {b.File}");
-                    }
-                }
             }
         }
     }
-
-    internal static bool Overlap(IPNetwork x, IPNetwork y) =>
-        x.BaseAddress.AddressFamily == y.BaseAddress.AddressFamily && (x.Contains(y.BaseAddress) || y.Contains(x.BaseAddress));
 }

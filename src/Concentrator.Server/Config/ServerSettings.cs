@@ -81,6 +81,9 @@ public sealed record ServerSettings(
     /// <summary><c>concentrator.ike.invalid-spi-notify</c>.</summary>
     public InvalidSpiNotifySettings InvalidSpiNotify { get; init; } = new(100, 100);
 
+    /// <summary><c>concentrator.ike.allow-modp1024</c> (see <see cref="Modp1024Policy"/>).</summary>
+    public bool AllowModp1024 { get; init; }
+
     /// <summary>The embedded reference configuration (every key with its default).</summary>
     public static HoconConfig Reference { get; } = Akka.Configuration.ConfigurationFactory.ParseString(ReadReference());
 
@@ -160,6 +163,7 @@ public sealed record ServerSettings(
             HalfOpen = halfOpen,
             InvalidSpiNotify = new InvalidSpiNotifySettings(
                 r.Int(ike + "invalid-spi-notify.rate", 0, 1_000_000), r.Int(ike + "invalid-spi-notify.burst", 1, 1_000_000)),
+            AllowModp1024 = Modp1024Policy.Read(r),
         };
     }
 

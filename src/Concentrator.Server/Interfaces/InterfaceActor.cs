@@ -2,7 +2,6 @@ using Concentrator.Server.Logging;
 using Microsoft.Extensions.Logging;
 using System.Net;
 using Akka.Actor;
-using Akka.Event;
 using Concentrator.Kernel;
 using Concentrator.Server.Config;
 using Concentrator.Server.Kernel;
@@ -26,7 +25,7 @@ public sealed partial class InterfaceActor : ReceiveActor
     private readonly IActorRef _kernel;
     private readonly InterfaceSettings _interfaceSettings;
     private readonly int _linkIndex;
-    private readonly ILogger _log = Context.GetLogger().AsLogger();
+    private readonly ILogger _log = ServerLogging.For<InterfaceActor>(Context);
     private readonly Dictionary<long, Action<object>> _waits = [];
     private readonly Dictionary<string, ConnectionSettings> _connections = new(StringComparer.Ordinal);
     private readonly Dictionary<IPNetwork, int> _routeRefs = [];

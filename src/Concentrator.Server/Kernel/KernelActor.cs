@@ -2,7 +2,6 @@ using Concentrator.Server.Logging;
 using Microsoft.Extensions.Logging;
 using System.Diagnostics;
 using Akka.Actor;
-using Akka.Event;
 using Concentrator.Kernel;
 using Concentrator.Server.Config;
 
@@ -24,7 +23,7 @@ public sealed partial class KernelActor : ReceiveActor
 {
     private readonly IKernelIpsec _kernel;
     private readonly KernelSettings _settings;
-    private readonly ILogger _log = Context.GetLogger().AsLogger();
+    private readonly ILogger _log = ServerLogging.For<KernelActor>(Context);
     private readonly Dictionary<object, Queue<Pending>> _byKey = [];
     private readonly Queue<object> _ready = new();
     private readonly OwnedState _owned = new();

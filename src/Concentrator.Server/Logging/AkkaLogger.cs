@@ -6,9 +6,9 @@ using MelLevel = Microsoft.Extensions.Logging.LogLevel;
 namespace Concentrator.Server.Logging;
 
 /// <summary>
-/// An <see cref="ILogger"/> that writes to an actor's <see cref="ILoggingAdapter"/>: the events are the
-/// source-generated ones of this assembly, the output stays Akka's log stream (same source, text and level) until
-/// Microsoft.Extensions.Logging is put under the whole process.
+/// An <see cref="ILogger"/> that writes to an actor's <see cref="ILoggingAdapter"/>: where the events of an
+/// ActorSystem without the host's logger factory go (TestKit, a node a test starts in process; see
+/// <see cref="ServerLogging"/>), with the same text and level.
 /// </summary>
 internal sealed class AkkaLogger(ILoggingAdapter adapter) : ILogger
 {
@@ -42,10 +42,4 @@ internal sealed class AkkaLogger(ILoggingAdapter adapter) : ILogger
         AkkaLevel.WarningLevel => MelLevel.Warning,
         _ => MelLevel.Error,
     };
-}
-
-internal static class AkkaLoggerExtensions
-{
-    /// <summary>The actor's (or system's) Akka adapter as an <see cref="ILogger"/> for the generated events.</summary>
-    public static ILogger AsLogger(this ILoggingAdapter adapter) => new AkkaLogger(adapter);
 }

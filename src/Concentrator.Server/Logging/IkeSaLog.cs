@@ -15,4 +15,14 @@ internal static partial class IkeSaLog
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Debug, Message = "{Sa}: established SA moved under {Parent}")]
     public static partial void HandedOver(this ILogger logger, object sa, object parent);
+
+    // One line per IKE SA at each end of its life, with what an operator greps or a collector indexes. Bytes are not
+    // in it: the CHILD SAs' counters are in the kernel (IKernelIpsec.QuerySaAsync), which this actor does not ask.
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "IKE SA established: {Identity} at {Remote}, virtual IP {VirtualIp}, connection {Connection} on {InterfaceName}, IKE {IkeAlgorithms}, ESP {EspAlgorithms}")]
+    public static partial void SaEstablished(this ILogger logger, string identity, string remote, string virtualIp, string connection,
+        string interfaceName, string ikeAlgorithms, string espAlgorithms);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "IKE SA deleted: {Identity} at {Remote}, virtual IP {VirtualIp}, connection {Connection} on {InterfaceName}, IKE {IkeAlgorithms}, ESP {EspAlgorithms}, up {DurationSeconds:F1} s ({Reason})")]
+    public static partial void SaDeleted(this ILogger logger, string identity, string remote, string virtualIp, string connection,
+        string interfaceName, string ikeAlgorithms, string espAlgorithms, double durationSeconds, string reason);
 }

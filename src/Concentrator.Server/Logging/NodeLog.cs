@@ -20,6 +20,10 @@ internal static partial class NodeLog
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "shutdown: not every peer answered its Delete within {Timeout}")]
     public static partial void ShutdownDeleteTimedOut(this ILogger logger, TimeSpan timeout);
 
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Warning,
+        Message = "concentrator.ike.allow-modp1024 = on: MODP-1024 (RFC 8247 section 2.4: SHOULD NOT be used, ~80 bits) is accepted by {Proposals}")]
+    public static partial void Modp1024Allowed(this ILogger logger, string proposals);
+
     [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "{Interface} did not detach '{Connection}' in time; flushing owned state instead")]
     public static partial void DetachTimedOut(this ILogger logger, string @interface, string connection);
 }

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
-using Akka.Event;
 using Concentrator.Kernel.Netlink;
 using Concentrator.Server.Config;
 
@@ -29,7 +28,7 @@ public sealed partial class IkeSocketActor : ReceiveActor, IWithTimers
     private readonly IkeSocketOptions _options;
     private readonly SpiTable _spis;
     private readonly IActorRef _dispatcher;
-    private readonly ILogger _log = Context.GetLogger().AsLogger();
+    private readonly ILogger _log = ServerLogging.For<IkeSocketActor>(Context);
     private readonly Dictionary<IPEndPoint, BoundSocket> _sockets = [];
     private readonly Counters _counters = new();
     private readonly CancellationTokenSource _stop = new();

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Akka.Actor;
-using Akka.Event;
 using Concentrator.Server.Logging;
 using Microsoft.Extensions.Logging;
 
@@ -50,7 +49,7 @@ public sealed partial class RadiusClientActor : ReceiveActor, IWithTimers
             _tables.TryAdd(server.Acct, new RadiusIdentifierTable<RadiusExchange>());
         }
 
-        _log = Context.GetLogger().AsLogger();
+        _log = ServerLogging.For<RadiusClientActor>(Context);
         Receive<AccessRequest>(r => Start(new RadiusExchange(r.CorrelationId, r.ReplyTo, r, null, DateTimeOffset.UtcNow)));
         Receive<AccountingRequest>(r => Start(new RadiusExchange(r.CorrelationId, r.ReplyTo, null, r, DateTimeOffset.UtcNow)));
         Receive<ReceivedDatagram>(OnDatagram);

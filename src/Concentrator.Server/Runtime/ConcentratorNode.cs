@@ -91,26 +91,57 @@ public sealed class ConcentratorNode : IAsyncDisposable
     /// <summary>Completes when the actor system has terminated.</summary>
     public Task WhenTerminated => System.WhenTerminated;
 
-    public static async Task<ConcentratorNode> StartAsync(NodeDefinition definition, CancellationToken cancellationToken = default)
+    /// <summary>Starts a node on an ActorSystem of its own, configured from <paramref name="definition"/>.</summary>
+    public static Task<ConcentratorNode> StartAsync(NodeDefinition definition, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(definition);
+        return StartAsync(ActorSystem.Create("concentrator", ActorSystemConfig(definition)), definition, cancellationToken);
+    }
+
+    /// <summary>The configuration the node's ActorSystem runs on: the operator's (HOCON.conf over the references)
+    /// over Akka's defaults.</summary>
+    private static Akka.Configuration.Config ActorSystemConfig(NodeDefinition definition) =>
+        definition.Config.WithFallback(Akka.Configuration.ConfigurationFactory.Default());
+
+    /// <summary>Starts a node on <paramref name="system"/> (the host's, from Akka.Hosting): the node owns it from
+    /// here on and terminates it in <see cref="StopAsync"/>, or when the start fails, before the kernel state it
+    /// owns is removed. Completes once the IKE sockets are bound and every interface is up.</summary>
+    public static async Task<ConcentratorNode> StartAsync(ActorSystem system, NodeDefinition definition, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(definition);
         var server = definition.Server;
         var connections = definition.Connections;
         if (connections.Count == 0)
         {
+            await system.Terminate().ConfigureAwait(false);
             throw new ConfigException(definition.Files.Count > 0 ? definition.Files[0].File : "config-dir", null, "expected at least one connection to serve, found none");
         }
 
-        var dataplane = await DataplaneProbe.DecideAsync(server.Dataplane, cancellationToken).ConfigureAwait(false);
-        var system = ActorSystem.Create("concentrator", definition.Config.WithFallback(Akka.Configuration.ConfigurationFactory.Default()));
+        DataplaneChoice dataplane;
+        try
+        {
+            dataplane = await DataplaneProbe.DecideAsync(server.Dataplane, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await system.Terminate().ConfigureAwait(false);
+            throw;
+        }
+
         // Akka's HashedWheelTimerScheduler starts its clock lazily: the first timer queues the clock loop on the thread
         // pool and blocks its caller in Task.Wait until that loop runs. Under a first IKE_SA_INIT burst every pool
         // worker (IkeSaActor.PreStart) blocked there and the pool starved for seconds (issue 13). Start it here, idle.
         var schedulerRunning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         system.Scheduler.Advanced.ScheduleOnce(TimeSpan.Zero, () => schedulerRunning.TrySetResult());
         await schedulerRunning.Task.ConfigureAwait(false);
-        var log = system.Log.AsLogger();
+        var log = ServerLogging.For<ConcentratorNode>(system);
         log.Dataplane(dataplane.Mode.ToString().ToLowerInvariant(), dataplane.Reason);
+        if (server.AllowModp1024)
+        {
+            var weak = connections.SelectMany(c => Modp1024Policy.ProposalsUsingIt(c).Select(key => $"{c.Name}.{key}")).ToList();
+            log.Modp1024Allowed(weak.Count > 0 ? string.Join(", ", weak) : "no proposal yet");
+        }
 
         LeaseJournal? leases;
         try
@@ -171,6 +202,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
             // concentrator.interfaces.link: the device each ipsecN is attached to (IFLA_XFRM_LINK); empty means none.
             var link = connections.Any(c => c.IpsecInterface.IsEnabled) ? LinkIndex.Resolve(server.Interfaces.Link) : 0;
             var homes = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
+            var allocators = new PoolAllocators(leases, (level, pool, line) => log.PoolEvent(AkkaLogger.FromAkka(level), pool, line));
             var served = new List<ServedConnection>();
             var candidates = new List<ConnectionCandidate>();
             foreach (var connection in connections)
@@ -191,12 +223,12 @@ public sealed class ConcentratorNode : IAsyncDisposable
                 }
 
                 var name = connection.Name;
-                var pools = new PoolAllocator(connection.Pools, (level, line) => log.PoolEvent(AkkaLogger.FromAkka(level), name, line), connection.Unique, leases, name);
+                var pools = allocators.For(connection);
                 var settings = IkeSaActorSettings.For(server, connection);
                 candidates.Add(new ConnectionCandidate(name, ResponderConfig.For(connection, definition.Secrets, server))
                 {
                     AddressAllocator = pools,
-                    IdentityGate = connection.Unique == UniquePolicy.Keep ? new KeptIdentities() : null,
+                    IdentityGate = allocators.KeepGateFor(connection),
                     Tag = new ConnectionHome(name, home, settings, connection.Unique == UniquePolicy.Replace ? identities : null),
                 });
                 served.Add(new ServedConnection(connection, pools, home));
@@ -293,11 +325,11 @@ public sealed class ConcentratorNode : IAsyncDisposable
                 deleted += (await home.Ask<AllIkeSasEnded>(request, left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1)).ConfigureAwait(false)).Deleted;
             }
 
-            System.Log.AsLogger().ShutdownDeleted(deleted);
+            ServerLogging.For<ConcentratorNode>(System).ShutdownDeleted(deleted);
         }
         catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
         {
-            System.Log.AsLogger().ShutdownDeleteTimedOut(ShutdownDeleteTimeout);
+            ServerLogging.For<ConcentratorNode>(System).ShutdownDeleteTimedOut(ShutdownDeleteTimeout);
         }
 
         foreach (var connection in Served)
@@ -308,7 +340,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
             }
             catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
             {
-                System.Log.AsLogger().DetachTimedOut(
+                ServerLogging.For<ConcentratorNode>(System).DetachTimedOut(
                     InterfaceActor.NameFor(connection.Settings.IpsecInterface), connection.Settings.Name);
             }
         }
@@ -336,6 +368,6 @@ public sealed class ConcentratorNode : IAsyncDisposable
     }
 }
 
-/// <summary>A connection the node serves: its settings, its virtual IP pools and the actor its established IKE SAs
+/// <summary>A connection the node serves: its settings, its virtual IP pools (shared with the connections naming the same pool) and the actor its established IKE SAs
 /// live under (the InterfaceActor of its ipsecN, or the policy-based one).</summary>
-public sealed record ServedConnection(ConnectionSettings Settings, PoolAllocator Pools, IActorRef Interface);
+public sealed record ServedConnection(ConnectionSettings Settings, ConnectionAddresses Pools, IActorRef Interface);

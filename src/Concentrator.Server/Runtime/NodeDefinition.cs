@@ -36,12 +36,14 @@ public sealed record NodeDefinition(
         ArgumentNullException.ThrowIfNull(main);
         ArgumentNullException.ThrowIfNull(connectionFiles);
         var server = ServerSettings.From(main, mainFile);
-        var files = connectionFiles.Select(f => ConnectionFileSettings.From(f.Config, f.Path, main)).ToList();
+        // Named pools may be declared in any file: connections are bound to them once every file is read.
+        var files = PoolCatalog.Resolve(connectionFiles.Select(f => ConnectionFileSettings.From(f.Config, f.Path, main)).ToList());
         var secrets = ConnectionFileSettings.CheckAll(files);
         foreach (var connection in files.SelectMany(f => f.Connections))
         {
             // What the node builds at start, built (and so checked) here: check-config and run share this path.
             _ = ResponderConfig.For(connection, secrets, server);
+            Modp1024Policy.Check(connection, server);
         }
 
         return new NodeDefinition(main, server, files, secrets) { Radius = RadiusSettings.From(main, mainFile) };

@@ -8,7 +8,9 @@ using Concentrator.Server.Pools;
 namespace Concentrator.Server.Runtime;
 
 /// <summary>
-/// The IKE layer's synchronous <see cref="IAddressAllocator"/> over the pools of one connection: the pure
+/// The IKE layer's synchronous <see cref="IAddressAllocator"/> over one address pool (a named pool, shared by the
+/// connections naming it, or a connection's inline prefixes; <see cref="ConnectionAddresses"/> puts a connection's
+/// pools together): the pure
 /// <see cref="AddressPool"/>s behind one lock (IKE SA actors call it from their own threads; an allocation is a
 /// few dictionary operations, so contention stays negligible next to the key exchange that precedes it).
 /// A request for a family the connection has no pool of is not a shortage (a dual-stack client asks for both): it is
@@ -28,8 +30,10 @@ public sealed class PoolAllocator : IAddressAllocator
     private readonly TimeProvider _time;
     private readonly Dictionary<AddressFamily, Exhaustion> _exhausted = [];
 
+    /// <param name="leaseSpace">The name the pool's leases are kept under in <paramref name="journal"/>
+    /// (<see cref="Config.PoolSettings.LeaseSpace"/>).</param>
     public PoolAllocator(IEnumerable<IPNetwork> prefixes, Action<LogLevel, string>? log = null, UniquePolicy unique = UniquePolicy.Replace,
-        LeaseJournal? journal = null, string connection = "", TimeProvider? time = null)
+        LeaseJournal? journal = null, string leaseSpace = "", TimeProvider? time = null)
     {
         _pools = prefixes.Select(p => new AddressPool(p)).ToList();
         _log = log;
@@ -43,7 +47,7 @@ public sealed class PoolAllocator : IAddressAllocator
         // Identities keep the addresses they had before the restart (offline until they reconnect); a remembered
         // address outside today's pools is forgotten.
         var restored = 0;
-        foreach (var (identity, address) in journal.Remembered(connection))
+        foreach (var (identity, address) in journal.Remembered(leaseSpace))
         {
             if (_pools.FirstOrDefault(p => p.Contains(address))?.Restore(identity, address) == true)
             {
@@ -55,11 +59,27 @@ public sealed class PoolAllocator : IAddressAllocator
         foreach (var pool in _pools)
         {
             // Called under _lock (from Allocate); one small append per change of an identity's address.
-            pool.ClaimChanged = (identity, address) => journal.Record(connection, identity, address);
+            pool.ClaimChanged = (identity, address) => journal.Record(leaseSpace, identity, address);
         }
     }
 
     public IReadOnlyList<AddressPool> Pools => _pools;
+
+    /// <summary>Whether the pool has prefixes of <paramref name="family"/>.</summary>
+    public bool Serves(AddressFamily family) => _pools.Any(p => p.Family == family);
+
+    /// <summary>Whether <paramref name="address"/> is one the pool hands out.</summary>
+    public bool Contains(IPAddress address) => _pools.Any(p => p.Contains(address));
+
+    /// <summary>Whether the pool remembers an address for <paramref name="peer"/> (held or offline).</summary>
+    public bool Remembers(IkeIdentity peer)
+    {
+        var identity = peer.ToString();
+        lock (_lock)
+        {
+            return _pools.Any(p => p.LeaseOf(identity) is not null);
+        }
+    }
 
     /// <summary>Leases currently held by live IKE SAs, over all pools.</summary>
     public int Online

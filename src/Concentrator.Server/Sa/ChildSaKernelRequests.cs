@@ -75,7 +75,7 @@ public static class ChildSaKernelRequests
 
     private static IntegrityAlgorithm Integrity(IIntegrity integrity, byte[] key) => integrity.Id switch
     {
-        IntegrityId.HmacSha1_96 => new IntegrityAlgorithm("hmac(sha1)", key, 96),
+        IntegrityId.HmacSha1_96 => new IntegrityAlgorithm(IntegrityAlgorithm.HmacSha1, key, 96),
         IntegrityId.HmacSha2_256_128 => new IntegrityAlgorithm(IntegrityAlgorithm.HmacSha256, key, 128),
         IntegrityId.HmacSha2_384_192 => new IntegrityAlgorithm(IntegrityAlgorithm.HmacSha384, key, 192),
         IntegrityId.HmacSha2_512_256 => new IntegrityAlgorithm(IntegrityAlgorithm.HmacSha512, key, 256),

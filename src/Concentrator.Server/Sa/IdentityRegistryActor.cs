@@ -1,7 +1,6 @@
 using Concentrator.Server.Logging;
 using Microsoft.Extensions.Logging;
 using Akka.Actor;
-using Akka.Event;
 using Concentrator.Ike.Sa;
 
 namespace Concentrator.Server.Sa;
@@ -19,7 +18,7 @@ public sealed class IdentityRegistryActor : ReceiveActor
 
     // An older SA told to go → the claimant waiting for it.
     private readonly Dictionary<IActorRef, (IActorRef Claimant, IkeIdentity Identity)> _releasing = [];
-    private readonly ILogger _log = Context.GetLogger().AsLogger();
+    private readonly ILogger _log = ServerLogging.For<IdentityRegistryActor>(Context);
 
     public IdentityRegistryActor()
     {

@@ -60,6 +60,7 @@ public sealed partial class IkeSaActor
                     _env.Identities!.Tell(new ClaimIdentity(claim.Identity, claim.InitialContact));
                     break;
                 case IkeSaEffect.Established established:
+                    LogEstablished();
                     _env.Observer?.Tell(new IkeSaEstablished(established.ResponderSpi, established.RemoteIdentity));
                     break;
                 case IkeSaEffect.Ending ending:

@@ -27,7 +27,7 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
     private readonly IActorRef _kernel;
     private readonly IkeSpis? _spis;
     private IActorRef _socket = ActorRefs.Nobody;
-    private readonly ILogger _log = Context.GetLogger().AsLogger();
+    private readonly ILogger _log = ServerLogging.For<IkeSaActor>(Context);
 
     public IkeSaActor(IkeSaConfig config, IPEndPoint local, IPEndPoint remote, IkeSaEnvironment environment)
     {
@@ -86,6 +86,7 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
             return;
         }
 
+        LogEnded();
         Execute(_session.OnStopped());
         _spis?.ReleaseAll();
     }

@@ -2,7 +2,6 @@ using Concentrator.Server.Logging;
 using Microsoft.Extensions.Logging;
 using System.Net;
 using Akka.Actor;
-using Akka.Event;
 using Concentrator.Ike.Crypto;
 using Concentrator.Ike.Encoding;
 using Concentrator.Ike.Sa;
@@ -28,7 +27,7 @@ public sealed class IkeSaDispatcher : ReceiveActor, IWithTimers
     private readonly IkeSaEnvironment _environment;
     private readonly HalfOpenAdmission _admission;
     private readonly DatagramDrops _drops;
-    private readonly ILogger _log = Context.GetLogger().AsLogger();
+    private readonly ILogger _log = ServerLogging.For<IkeSaDispatcher>(Context);
     private readonly Dictionary<(ulong Spi, IPEndPoint Peer), IActorRef> _halfOpen = [];
     private readonly Dictionary<IActorRef, (ulong Spi, IPEndPoint Peer)> _keys = [];
     private readonly SupervisedSas _live = new();

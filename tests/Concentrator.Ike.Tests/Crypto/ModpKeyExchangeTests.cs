@@ -7,12 +7,13 @@ namespace Concentrator.Ike.Tests.Crypto;
 
 public class ModpKeyExchangeTests
 {
-    public static TheoryData<KeyExchangeId> Groups => new() { KeyExchangeId.Modp2048, KeyExchangeId.Modp3072, KeyExchangeId.Modp4096 };
+    public static TheoryData<KeyExchangeId> Groups => new() { KeyExchangeId.Modp1024, KeyExchangeId.Modp2048, KeyExchangeId.Modp3072, KeyExchangeId.Modp4096 };
 
     private static ModpGroup Group(KeyExchangeId id) => (ModpGroup)TransformRegistry.KeyExchange(id);
 
     private static DHParameters RfcText(KeyExchangeId id) => id switch
     {
+        KeyExchangeId.Modp1024 => DHStandardGroups.rfc2409_1024,
         KeyExchangeId.Modp2048 => DHStandardGroups.rfc3526_2048,
         KeyExchangeId.Modp3072 => DHStandardGroups.rfc3526_3072,
         _ => DHStandardGroups.rfc3526_4096,
@@ -22,7 +23,7 @@ public class ModpKeyExchangeTests
     [MemberData(nameof(Groups))]
     public void Prime_MatchesRfc3526HexAndGeneratorIsTwo(KeyExchangeId id)
     {
-        // BouncyCastle's DHStandardGroups carries the RFC 3526 hex as printed in the RFC: an independent copy.
+        // BouncyCastle's DHStandardGroups carries the RFC 3526 (and RFC 2409 for 1024) hex as printed: an independent copy.
         DHParameters rfc = RfcText(id);
         ModpGroup group = Group(id);
 
@@ -31,6 +32,7 @@ public class ModpKeyExchangeTests
     }
 
     [Theory]
+    [InlineData(KeyExchangeId.Modp1024, 129093)]
     [InlineData(KeyExchangeId.Modp2048, 124476)]
     [InlineData(KeyExchangeId.Modp3072, 1690314)]
     [InlineData(KeyExchangeId.Modp4096, 240904)]

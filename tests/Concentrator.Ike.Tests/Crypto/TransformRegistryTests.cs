@@ -59,6 +59,7 @@ public class TransformRegistryTests
     }
 
     [Theory]
+    [InlineData(KeyExchangeId.Modp1024, 128)]
     [InlineData(KeyExchangeId.Modp2048, 256)]
     [InlineData(KeyExchangeId.Modp3072, 384)]
     [InlineData(KeyExchangeId.Modp4096, 512)]
@@ -82,7 +83,7 @@ public class TransformRegistryTests
     {
         Assert.True(TransformRegistry.IsSupported(TransformType.Integrity, 0));
         Assert.True(TransformRegistry.IsSupported(TransformType.KeyExchange, 0));
-        Assert.False(TransformRegistry.IsSupported(TransformType.KeyExchange, 2));
+        Assert.False(TransformRegistry.IsSupported(TransformType.KeyExchange, 1)); // MODP-768, never implemented
         Assert.False(TransformRegistry.IsSupported(TransformType.Prf, 4));
         Assert.Throws<NotSupportedException>(() => KeyExchange.Create(5));
     }

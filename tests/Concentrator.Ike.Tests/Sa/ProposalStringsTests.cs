@@ -32,6 +32,36 @@ public class ProposalStringsTests
     }
 
     [Fact]
+    public void Parse_WindowsDefaultIkeProposal_AesCbcSha1Modp1024()
+    {
+        Proposal p = ProposalStrings.ParseOne(ProtocolId.Ike, "aes256-sha1-modp1024");
+
+        Assert.Equal(
+            [
+                new Transform(TransformType.Encryption, (ushort)EncryptionId.AesCbc, 256),
+                new Transform(TransformType.Prf, (ushort)PrfId.HmacSha1),
+                new Transform(TransformType.Integrity, (ushort)IntegrityId.HmacSha1_96),
+                new Transform(TransformType.KeyExchange, 2),
+            ],
+            p.Transforms);
+    }
+
+    [Fact]
+    public void Parse_WindowsDefaultEspProposal_HmacSha1With96BitIcv()
+    {
+        Proposal p = ProposalStrings.ParseOne(ProtocolId.Esp, "aes256-sha1");
+
+        Assert.Equal(
+            [
+                new Transform(TransformType.Encryption, (ushort)EncryptionId.AesCbc, 256),
+                new Transform(TransformType.Integrity, 2),
+                new Transform(TransformType.ExtendedSequenceNumbers, 0),
+            ],
+            p.Transforms);
+        Assert.Equal(12, TransformRegistry.Integrity(IntegrityId.HmacSha1_96).IcvLength);
+    }
+
+    [Fact]
     public void Parse_ChaCha_HasNoKeyLength()
     {
         Proposal p = ProposalStrings.ParseOne(ProtocolId.Ike, "chacha20poly1305-prfsha256-modp2048");

@@ -9,13 +9,19 @@ internal static partial class SwanctlListing
     /// <summary>The virtual IP of the IKE SA of connection <paramref name="name"/> in <paramref name="sas"/>.</summary>
     public static IPAddress VipOf(string sas, string name)
     {
-        var start = sas.IndexOf(name + ": #", StringComparison.Ordinal);
-        Assert.True(start >= 0, "no IKE SA for " + name + " in:\n" + sas);
-        var next = SaHeadPattern().Match(sas, start + 1);
-        var block = next.Success ? sas[start..next.Index] : sas[start..];
+        var block = SaOf(sas, name);
         var match = VipPattern().Match(block);
         Assert.True(match.Success, "no virtual IP for " + name + " in:\n" + block);
         return IPAddress.Parse(match.Groups[1].Value);
+    }
+
+    /// <summary>The lines of the IKE SA of connection <paramref name="name"/> (its algorithms, its CHILD SAs).</summary>
+    public static string SaOf(string sas, string name)
+    {
+        var start = sas.IndexOf(name + ": #", StringComparison.Ordinal);
+        Assert.True(start >= 0, "no IKE SA for " + name + " in:\n" + sas);
+        var next = SaHeadPattern().Match(sas, start + 1);
+        return next.Success ? sas[start..next.Index] : sas[start..];
     }
 
     // "name: #3, ESTABLISHED, IKEv2, …": the head line of one IKE SA.

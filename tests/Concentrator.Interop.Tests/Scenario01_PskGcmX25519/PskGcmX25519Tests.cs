@@ -33,7 +33,7 @@ public sealed class PskGcmX25519Tests : IDisposable
         // The running tree of DESIGN.md: the established SA's actor is a child of the interface actor of ipsec1
         // (Akka's log names the actor that logged), not of the dispatcher that ran its handshake.
         Assert.True(_lab.WaitForHostLog("established with", TimeSpan.FromSeconds(5)), _lab.HostLog);
-        Assert.Matches(@"akka://concentrator/user/ipsec1/ike-[0-9a-f]{16}\S*\] [^\n]*established with", _lab.HostLog);
+        Assert.Matches(@"akka://concentrator/user/ipsec1/ike-[0-9a-f]{16}\S* [^\n]*established with", _lab.HostLog);
 
         // Through the tunnel: the road namespace has no other route to 198.51.100.0/24.
         var (ping, pingOut) = _lab.Ping();

@@ -54,8 +54,8 @@ public sealed class TwoInterfacesTests : IDisposable
 
         // The running tree: each established SA's actor under its connection's interface actor.
         Assert.True(_lab.WaitForHostLog("alice@eng.test", TimeSpan.FromSeconds(5)), _lab.HostLog);
-        Assert.Matches(@"akka://concentrator/user/ipsec1/ike-[0-9a-f]{16}\S*\] [^\n]*established with[^\n]*road@e2e\.test", _lab.HostLog);
-        Assert.Matches(@"akka://concentrator/user/ipsec2/ike-[0-9a-f]{16}\S*\] [^\n]*established with[^\n]*alice@eng\.test", _lab.HostLog);
+        Assert.Matches(@"akka://concentrator/user/ipsec1/ike-[0-9a-f]{16}\S* [^\n]*established with[^\n]*road@e2e\.test", _lab.HostLog);
+        Assert.Matches(@"akka://concentrator/user/ipsec2/ike-[0-9a-f]{16}\S* [^\n]*established with[^\n]*alice@eng\.test", _lab.HostLog);
         Assert.True(_lab.GatewayHasLink("ipsec1") && _lab.GatewayHasLink("ipsec2"), "ipsec1 and ipsec2 on the gateway");
 
         foreach (var vip in new[] { homeVip, engVip })

@@ -11,13 +11,14 @@ public class EspCodecTests
 
     public static TheoryData<string, bool> Suites => new()
     {
-        { "gcm", false }, { "gcm", true }, { "chacha", false }, { "chacha", true }, { "cbc", false }, { "cbc", true },
+        { "gcm", false }, { "gcm", true }, { "chacha", false }, { "chacha", true }, { "cbc", false }, { "cbc", true }, { "cbcsha1", false },
     };
 
     private static SaRequest Suite(string name, bool esn, uint spi = 0xC000_0001) => name switch
     {
         "gcm" => Gcm(spi, GcmKey, esn),
         "chacha" => ChaCha(spi, ChaChaKey, esn),
+        "cbcsha1" => CbcSha1(spi, Hex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"), Hex("2021222324252627282930313233343536373839")),
         _ => CbcSha256(spi, Hex("000102030405060708090a0b0c0d0e0f"), Hex("101112131415161718191a1b1c1d1e1f101112131415161718191a1b1c1d1e1f"), esn),
     };
 

@@ -34,6 +34,14 @@ internal static class EspTestSas
             ReplayWindow = 128,
         };
 
+    public static SaRequest CbcSha1(uint spi, byte[] key, byte[] integrityKey) =>
+        new(Left, Right, spi, 0x4000_0001)
+        {
+            Encryption = new CipherAlgorithm(CipherAlgorithm.AesCbc, key),
+            Integrity = new IntegrityAlgorithm(IntegrityAlgorithm.HmacSha1, integrityKey, 96),
+            ReplayWindow = 128,
+        };
+
     public static EspSa Create(SaRequest request) => new(request, EspTransform.Create(request), 1_000);
 
     /// <summary>The 8-byte ESP header: SPI and the low 32 bits of the sequence number, both big-endian.</summary>

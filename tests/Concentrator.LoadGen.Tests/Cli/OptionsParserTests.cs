@@ -1,3 +1,5 @@
+using System.CommandLine;
+using System.CommandLine.Help;
 using System.Net;
 using Concentrator.LoadGen.Cli;
 
@@ -41,8 +43,37 @@ public sealed class OptionsParserTests
     [InlineData("not-an-ip", "--psk", "x")]
     [InlineData("192.0.2.1", "--psk", "x", "--concurrency", "0")]
     [InlineData("192.0.2.1", "--psk")]
+    [InlineData("192.0.2.1", "--psk", "x", "--count", "many")]
+    [InlineData("192.0.2.1", "--psk", "x", "--retransmit", "1,2")]
+    [InlineData("192.0.2.1", "--psk", "x", "--rate", "0")]
+    [InlineData("192.0.2.1", "192.0.2.2", "--psk", "x")]
     public void Parse_BadCommandLine_ThrowsFormatException(params string[] args)
     {
         Assert.Throws<FormatException>(() => OptionsParser.Parse(args));
+    }
+
+    [Fact]
+    public void Parse_OnlyTargetAndPsk_Defaults()
+    {
+        LoadGenOptions o = OptionsParser.Parse(["192.0.2.1", "--psk", "x"]);
+
+        Assert.Equal((100, 10, 16, 4500, true, "client-3@loadgen"), (o.Count, o.Concurrency, o.SocketsPerAddress, o.NatTraversalPort, o.RequestVirtualIp, o.IdentityOf(3)));
+        Assert.Equal((1.0, 1.8, 3), (o.RetransmitTimeout.TotalSeconds, o.RetransmitBase, o.RetransmitTries));
+        Assert.Equal(TimeSpan.FromSeconds(1), o.ProgressInterval);
+    }
+
+    [Fact]
+    public void Help_ListsEveryOption()
+    {
+        var result = OptionsParser.Command().Parse(["--help"]);
+        using var output = new StringWriter();
+
+        Assert.IsType<HelpAction>(result.Action);
+        Assert.Equal(0, result.Invoke(new InvocationConfiguration { Output = output }));
+        foreach (var option in new[] { "--psk", "--count", "--rate", "--concurrency", "--hold", "--teardown", "--id", "--remote-id", "--ike", "--esp",
+                     "--no-vip", "--sockets", "--source", "--nat-t-port", "--retransmit", "--reuse-dh", "--responder-pid", "--json", "--netns", "--quiet" })
+        {
+            Assert.Contains(option, output.ToString(), StringComparison.Ordinal);
+        }
     }
 }

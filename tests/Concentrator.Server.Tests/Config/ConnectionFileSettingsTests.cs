@@ -26,7 +26,8 @@ public sealed class ConnectionFileSettingsTests
     public void From_ShippedRoadWarriorExample_ReadsEveryKey()
     {
         var path = Path.Combine(RepositoryRoot(), "config", "road-warrior.conf");
-        var file = ConnectionFileSettings.From(ConfigurationFactory.ParseString(File.ReadAllText(path)), "road-warrior.conf");
+        var pools = ConnectionFileSettings.From(ConfigurationFactory.ParseString(File.ReadAllText(Path.Combine(RepositoryRoot(), "config", "pools.conf"))), "pools.conf");
+        var file = PoolCatalog.Resolve([ConnectionFileSettings.From(ConfigurationFactory.ParseString(File.ReadAllText(path)), "road-warrior.conf"), pools])[0];
 
         var c = Assert.Single(file.Connections);
         Assert.Equal("road-warrior", c.Name);
@@ -35,6 +36,7 @@ public sealed class ConnectionFileSettingsTests
         Assert.Equal(["aes256gcm16-prfsha256-x25519", "aes256-sha256-ecp256"], c.IkeProposals);
         Assert.Equal(["aes256gcm16", "aes256-sha256"], c.EspProposals);
         Assert.Equal([IPNetwork.Parse("198.51.100.0/24")], c.LocalTs);
+        Assert.Equal("road-warriors", Assert.Single(c.AddressPools).Name);
         Assert.Equal([IPNetwork.Parse("10.99.0.0/24")], c.Pools);
         Assert.Equal([IPAddress.Parse("198.51.100.53")], c.Dns);
         Assert.Equal(1u, c.IpsecInterface.IfId);
@@ -48,7 +50,7 @@ public sealed class ConnectionFileSettingsTests
     {
         var e = Fails(Valid.Replace("10.99.0.0/24", "10.99.0.0/33", StringComparison.Ordinal));
 
-        Assert.Equal("road-warrior.conf: key 'road-warrior.pools[0]': expected an IPv4 or IPv6 prefix like 10.99.0.0/24, got '10.99.0.0/33'", e.Message);
+        Assert.Equal("road-warrior.conf: key 'road-warrior.pools[0]': expected an IPv4 or IPv6 prefix like 10.99.0.0/24 or the name of a pool of a pools { … } block, got '10.99.0.0/33'", e.Message);
     }
 
     [Theory]
@@ -168,18 +170,6 @@ public sealed class ConnectionFileSettingsTests
         var e = Assert.Throws<ConfigException>(() => ConnectionSettings.CheckTogether([a, b]));
 
         Assert.Contains("used once", e.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void CheckTogether_PoolsOverlapAcrossFiles_Refused()
-    {
-        var a = Parse(Valid).Connections[0];
-        var b = a with { Name = "other", File = "other.conf", Pools = [IPNetwork.Parse("10.99.0.128/25")] };
-
-        var e = Assert.Throws<ConfigException>(() => ConnectionSettings.CheckTogether([a, b]));
-
-        Assert.Equal("other.pools[0]", e.Key);
-        Assert.Contains("overlaps 10.99.0.0/24 of connection 'road-warrior' in road-warrior.conf", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

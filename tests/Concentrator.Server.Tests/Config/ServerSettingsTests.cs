@@ -24,6 +24,7 @@ public sealed class ServerSettingsTests
         Assert.Equal(TimeSpan.FromSeconds(20), s.Kernel.InstallTimeout);
         Assert.Equal(128, s.UserspaceReplayWindow);
         Assert.Equal(new InterfaceSettings(1400, ""), s.Interfaces);
+        Assert.False(s.AllowModp1024);
     }
 
     [Fact]

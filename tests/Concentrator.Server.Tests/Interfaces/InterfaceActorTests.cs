@@ -107,6 +107,41 @@ public sealed class InterfaceActorTests : TestKit
     }
 
     [Fact]
+    public void Attach_ConnectionsSharingNamedPoolOnOneInterface_OneRoutePerPoolPrefix()
+    {
+        var connections = Akka.Configuration.ConfigurationFactory.ParseString("""
+            pools {
+              sales { addresses = [ "10.99.0.0/24", "fd00:99::/112" ] }
+              eng { addresses = [ "10.98.0.0/24" ] }
+            }
+            sales { local.id = "gw.example.net", remote.id = "*@sales.example", pools = [ "sales" ], ipsec-interface = 5 }
+            eng { local.id = "gw.example.net", remote.id = "*@eng.example", pools = [ "eng" ], ipsec-interface = 5 }
+            partners { local.id = "gw.example.net", remote.id = "*@partners.example", pools = [ "sales" ], ipsec-interface = 5 }
+            """);
+        var resolved = PoolCatalog.Resolve([ConnectionFileSettings.From(connections, "a.conf")])[0].Connections;
+        var iface = Start("5");
+
+        foreach (var c in resolved)
+        {
+            iface.Tell(new AttachConnection(c));
+            ExpectMsg<ConnectionAttached>();
+        }
+
+        var index = Assert.Single(_kernel.Interfaces).Key;
+        Assert.Equal(["10.98.0.0/24", "10.99.0.0/24", "fd00:99::/112"], _kernel.Routes.Select(r => r.Destination.ToString()).Order(StringComparer.Ordinal));
+        Assert.All(_kernel.Routes, r => Assert.Equal(index, r.InterfaceIndex));
+        Assert.Equal(3, _kernel.CallList.Count(c => c.StartsWith("add-route", StringComparison.Ordinal)));
+
+        // The pool's route stays while one of the connections sharing it is attached.
+        iface.Tell(new DetachConnection("sales"));
+        ExpectMsg(new ConnectionDetached("sales"));
+        Assert.Equal(3, _kernel.Routes.Count);
+        iface.Tell(new DetachConnection("partners"));
+        ExpectMsg(new ConnectionDetached("partners"));
+        Assert.Equal([IPNetwork.Parse("10.98.0.0/24")], _kernel.Routes.Select(r => r.Destination));
+    }
+
+    [Fact]
     public void Attach_KernelWithoutXfrmInterfaces_AttachFailedWithErrno()
     {
         _kernel.FailWhen = call => call.StartsWith("create-interface", StringComparison.Ordinal)

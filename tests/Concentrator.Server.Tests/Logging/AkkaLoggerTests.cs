@@ -42,7 +42,7 @@ public sealed class AkkaLoggerTests : TestKit
     {
         var probe = CreateTestProbe();
         Sys.EventStream.Subscribe(probe.Ref, typeof(LogEvent));
-        var logger = Akka.Event.Logging.GetLogger(Sys, "akka-logger-test").AsLogger();
+        var logger = new AkkaLogger(Akka.Event.Logging.GetLogger(Sys, "akka-logger-test"));
         var cause = new InvalidOperationException("boom");
 
         // Braces in the text are data, never a format.
@@ -59,7 +59,7 @@ public sealed class AkkaLoggerTests : TestKit
     {
         var probe = CreateTestProbe();
         Sys.EventStream.Subscribe(probe.Ref, typeof(Warning));
-        var logger = Akka.Event.Logging.GetLogger(Sys, "akka-logger-test").AsLogger();
+        var logger = new AkkaLogger(Akka.Event.Logging.GetLogger(Sys, "akka-logger-test"));
 
         logger.SlowCommand("add SA esp spi 0x1", 2.25);
 
@@ -74,7 +74,7 @@ public sealed class AkkaLoggerTests : TestKit
         Sys.EventStream.SetLogLevel(Akka.Event.LogLevel.WarningLevel);
         try
         {
-            var logger = Akka.Event.Logging.GetLogger(Sys, "levels").AsLogger();
+            var logger = new AkkaLogger(Akka.Event.Logging.GetLogger(Sys, "levels"));
             Assert.False(logger.IsEnabled(MelLevel.Debug));
             Assert.False(logger.IsEnabled(MelLevel.Information));
             Assert.True(logger.IsEnabled(MelLevel.Warning));

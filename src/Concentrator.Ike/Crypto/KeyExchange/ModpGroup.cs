@@ -3,9 +3,16 @@ using System.Numerics;
 
 namespace Concentrator.Ike.Crypto;
 
-/// <summary>The MODP groups of RFC 3526 (generator 2, safe prime p) and the private exponent length used.</summary>
+/// <summary>The MODP groups of RFC 3526 and RFC 2409's second Oakley group (generator 2, safe prime p) and the private
+/// exponent length used.</summary>
 internal sealed class ModpGroup : IKeyExchangeMethod
 {
+    // RFC 2409 §6.2 (the "Second Oakley Group", IKEv2 group 2, RFC 7296 appendix B.2):
+    // p = 2^1024 - 2^960 - 1 + 2^64 * ( [2^894 pi] + 129093 ). Windows' built-in IKEv2 client proposes it by default.
+    private const string P1024 =
+        "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD" +
+        "EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED" +
+        "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE65381FFFFFFFFFFFFFFFF";
     // RFC 3526 §3: p = 2^2048 - 2^1984 - 1 + 2^64 * ( [2^1918 pi] + 124476 ).
     private const string P2048 =
         "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD" +
@@ -41,6 +48,9 @@ internal sealed class ModpGroup : IKeyExchangeMethod
     /// <summary>RFC 3526 §3: the generator of every MODP group here is 2.</summary>
     public const int Generator = 2;
 
+    /// <summary>RFC 8247 §2.4: "SHOULD NOT" (about 80 bits of strength); known here so an operator with Windows
+    /// clients can opt in (concentrator.ike.allow-modp1024). 256-bit exponent as strongSwan's.</summary>
+    public static readonly ModpGroup Modp1024 = new(KeyExchangeId.Modp1024, P1024, 256);
     public static readonly ModpGroup Modp2048 = new(KeyExchangeId.Modp2048, P2048, 384);
     public static readonly ModpGroup Modp3072 = new(KeyExchangeId.Modp3072, P3072, 384);
     public static readonly ModpGroup Modp4096 = new(KeyExchangeId.Modp4096, P4096, 512);

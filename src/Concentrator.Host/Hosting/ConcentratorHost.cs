@@ -1,0 +1,56 @@
+using Akka.Hosting;
+using Concentrator.Host.Configuration;
+using Concentrator.Server.Runtime;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
+
+namespace Concentrator.Host.Hosting;
+
+/// <summary>
+/// <c>concentrator run</c> as a Generic Host: Akka.Hosting's ActorSystem (configured from the same HOCON as the
+/// node), then the node (<see cref="NodeService"/>), then the systemd watchdog; Microsoft.Extensions.Logging under all
+/// of it (<see cref="ConsoleLogging"/>); under systemd (Type=notify) SystemdLifetime says READY=1 once every hosted
+/// service has started and STOPPING=1 when the stop begins. Later services (the management endpoint, metrics) are
+/// more hosted services added here.
+/// </summary>
+internal static class ConcentratorHost
+{
+    public static IHost Build(LoadedConfig loaded, NodeDefinition definition, LogFormat format)
+    {
+        // No appsettings.json, environment or command-line configuration: HOCON.conf is the configuration.
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            DisableDefaults = true,
+            ApplicationName = "concentrator",
+            ContentRootPath = Path.GetDirectoryName(loaded.MainFile),
+        });
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+
+        // SystemdLifetime + notifier when the service manager started us (parent systemd, or PID 1 with NOTIFY_SOCKET).
+        builder.Services.AddSystemd();
+        ConsoleLogging.Configure(builder.Logging, builder.Configuration, loaded.Settings.Logging, format);
+
+        builder.Services.AddSingleton(definition);
+        builder.Services.AddAkka("concentrator", akka => akka
+            .AddHocon(definition.Config, HoconAddMode.Prepend)
+            // The host stops the node (Deletes to the clients, interfaces, kernel state) and then the ActorSystem; Akka's
+            // own exit hook would terminate the actors underneath that.
+            .AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend)
+            .ConfigureLoggers(loggers =>
+            {
+                loggers.LogLevel = Akka.Event.Logging.LogLevelFor(definition.Config.GetString("akka.loglevel", "INFO"));
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            }));
+        builder.Services.AddSingleton<NodeService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeService>());
+        if (SystemdHelpers.IsSystemdService())
+        {
+            builder.Services.AddHostedService<SystemdWatchdog>();
+        }
+
+        return builder.Build();
+    }
+}

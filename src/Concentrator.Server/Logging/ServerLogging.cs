@@ -1,0 +1,65 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Hosting.Logging;
+using Microsoft.Extensions.Logging;
+using LogLevel = Microsoft.Extensions.Logging.LogLevel;
+
+namespace Concentrator.Server.Logging;
+
+/// <summary>
+/// Where the Server's source-generated events go: the host's <see cref="ILoggerFactory"/>, which Akka.Hosting puts on
+/// the ActorSystem as a <see cref="LoggerFactorySetup"/> (<c>ConfigureLoggers(l => l.AddLoggerFactory())</c>, the
+/// same factory Akka's own log events are bridged into). An ActorSystem without one (TestKit, a node started in a
+/// test without the host) gets the events on its Akka log stream instead (<see cref="AkkaLogger"/>).
+/// </summary>
+internal sealed class ServerLogging : IExtension
+{
+    private static readonly Func<ILogger, string, IDisposable?> ActorScope = LoggerMessage.DefineScope<string>("{ActorPath}");
+
+    private ServerLogging(ILoggerFactory? factory) => Factory = factory;
+
+    /// <summary>The host's factory, or null when the system has none.</summary>
+    public ILoggerFactory? Factory { get; }
+
+    public static ServerLogging Get(ActorSystem system) => system.WithExtension<ServerLogging, Provider>();
+
+    /// <summary>The logger of an actor: category <typeparamref name="TActor"/> (so levels are set per namespace or
+    /// type), every event in a scope holding the actor's path (which IKE SA, under which interface).</summary>
+    public static ILogger For<TActor>(IActorContext context) => Get(context.System).Factory is { } factory
+        ? new ActorPathLogger(factory.CreateLogger<TActor>(), context.Self.Path.ToString())
+        : new AkkaLogger(context.GetLogger());
+
+    /// <summary>The logger of something that is not an actor (the node's start and shutdown lines).</summary>
+    public static ILogger For<T>(ActorSystem system) => Get(system).Factory is { } factory
+        ? factory.CreateLogger<T>()
+        : new AkkaLogger(system.Log);
+
+    private sealed class Provider : ExtensionIdProvider<ServerLogging>
+    {
+        public override ServerLogging CreateExtension(ExtendedActorSystem system)
+        {
+            var setup = system.Settings.Setup.Get<LoggerFactorySetup>();
+            return new ServerLogging(setup.HasValue ? setup.Value.LoggerFactory : null);
+        }
+    }
+
+    private sealed class ActorPathLogger(ILogger inner, string path) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
+
+        public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (!inner.IsEnabled(logLevel))
+            {
+                return;
+            }
+
+            using (ActorScope(inner, path))
+            {
+                inner.Log(logLevel, eventId, state, exception, formatter);
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using Concentrator.Ike.Sa;
+using Concentrator.Server.Logging;
+using Microsoft.Extensions.Logging;
+
+namespace Concentrator.Server.Sa;
+
+// The two summary lines of an IKE SA (IkeSaLog 4003/4004): written by the actor its established life runs in, when
+// the session says it is established and when that actor stops (however the SA ended: the peer's Delete, DPD, the
+// lifetime, a replacement, the shutdown).
+public sealed partial class IkeSaActor
+{
+    private DateTimeOffset? _establishedAt;
+
+    /// <summary>The CHILD SAs' algorithms when established (they are out of the kernel and gone when the actor stops).</summary>
+    private string _espAlgorithms = "none";
+
+    private void LogEstablished()
+    {
+        _establishedAt = Sa.Services.Time.GetUtcNow();
+        _espAlgorithms = Sa.ChildSas.Count == 0 ? "none" : string.Join(", ", Sa.ChildSas.Select(c => c.Algorithms.ToString()).Distinct());
+        if (_log.IsEnabled(LogLevel.Information))
+        {
+            _log.SaEstablished(Identity, Sa.RemoteEndpoint.ToString(), VirtualIp, _env.Connection, InterfaceName, IkeAlgorithms, _espAlgorithms);
+        }
+    }
+
+    private void LogEnded()
+    {
+        if (_establishedAt is not { } since || !_log.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        _log.SaDeleted(Identity, Sa.RemoteEndpoint.ToString(), VirtualIp, _env.Connection, InterfaceName, IkeAlgorithms, _espAlgorithms,
+            (Sa.Services.Time.GetUtcNow() - since).TotalSeconds, Sa.FailureReason ?? Sa.FailureNotify?.ToString() ?? (Sa.State == IkeSaState.Established ? "its actor stopped" : "deleted"));
+    }
+
+    private string Identity => Sa.RemoteIdentity?.ToString() ?? "(none)";
+
+    private string VirtualIp => Sa.VirtualIps.Count == 0 ? "none" : string.Join(", ", Sa.VirtualIps);
+
+    /// <summary>ipsecN, or policy-based: the actor the SA lives under.</summary>
+    private string InterfaceName => (_env.Home ?? Context.Parent).Path.Name;
+
+    private string IkeAlgorithms => Sa.Algorithms?.ToString() ?? "none";
+}
