@@ -152,4 +152,18 @@ public sealed class RadiusCodecTests
         Assert.True(RadiusPacket.TryParse(reply, out var parsed, out _));
         Assert.Equal(IPAddress.Parse("10.9.8.7"), parsed!.Find(RadiusAttributeType.FramedIpAddress)!.Value.AsAddress());
     }
+    [Fact]
+    public void UserPassword_FortyOctets_HidesInThreeChainedBlocksAndRecovers()
+    {
+        var ra = RadiusAuthenticator.NewRequestAuthenticator();
+        var password = "0123456789012345678901234567890123456789"u8.ToArray();
+
+        var hidden = UserPassword.Hide(password, Secret, ra);
+
+        Assert.Equal(48, hidden.Length);
+        Assert.Equal(password, UserPassword.Recover(hidden, Secret, ra));
+        // RFC 2865 §5.2: block 2 is XORed with MD5(S + c1), not MD5(S + RA): changing c1 changes what block 2 decodes to.
+        hidden[0] ^= 1;
+        Assert.NotEqual(password.AsSpan(16, 16).ToArray(), UserPassword.Recover(hidden, Secret, ra)!.AsSpan(16, 16).ToArray());
+    }
 }
