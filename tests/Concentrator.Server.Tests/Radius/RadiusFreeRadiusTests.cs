@@ -97,9 +97,10 @@ public sealed class RadiusFreeRadiusTests(FreeRadiusFixture fixture) : TestKit, 
         var (serverSend, serverReceive) = EapTestPeer.MppeKeys("password", ntResponse);
         Assert.NotNull(accept.SendKey);
         Assert.NotNull(accept.RecvKey);
-        Assert.Equal(Convert.ToHexString(serverSend), Convert.ToHexString(accept.SendKey!.AsSpan(0, 16)));
-        Assert.Equal(Convert.ToHexString(serverReceive), Convert.ToHexString(accept.RecvKey!.AsSpan(0, 16)));
-        Assert.Equal(accept.RecvKey.Length + accept.SendKey.Length, accept.Msk!.Length);
+        // 128-bit keys (RFC 3079 §3.4); the MSK is MS-MPPE-Recv-Key || MS-MPPE-Send-Key.
+        Assert.Equal(Convert.ToHexString(serverSend), Convert.ToHexString(accept.SendKey!));
+        Assert.Equal(Convert.ToHexString(serverReceive), Convert.ToHexString(accept.RecvKey!));
+        Assert.Equal(Convert.ToHexString([.. serverReceive, .. serverSend]), Convert.ToHexString(accept.Msk!));
     }
 
     [Fact]
