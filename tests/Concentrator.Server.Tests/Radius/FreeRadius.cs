@@ -57,7 +57,9 @@ public sealed class FreeRadius : IDisposable
         }
 
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var psi = new ProcessStartInfo("freeradius", _debug ? $"-X -d {Directory}" : $"-f -l stdout -d {Directory}")
+        // Debian installs it as /usr/sbin/freeradius, which a test runner's PATH may leave out.
+        var binary = File.Exists("/usr/sbin/freeradius") ? "/usr/sbin/freeradius" : "freeradius";
+        var psi = new ProcessStartInfo(binary, _debug ? $"-X -d {Directory}" : $"-f -l stdout -d {Directory}")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
