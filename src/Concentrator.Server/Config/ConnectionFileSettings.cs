@@ -16,6 +16,9 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
 {
     public const string SecretsKey = "secrets";
 
+    /// <summary>The file's <c>eap-secrets { "user" = "password" }</c> (see <see cref="EapSettings"/>).</summary>
+    public Secrets EapSecrets { get; init; } = Secrets.Empty;
+
     private const string DefaultsPath = "concentrator.connection-defaults";
 
     /// <summary>Reads a parsed connection file. <paramref name="serverConfig"/> is the operator's main
@@ -32,6 +35,7 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
 
         var connections = new List<ConnectionSettings>();
         var secrets = Secrets.Empty;
+        var eapSecrets = Secrets.Empty;
         // In the order the operator wrote them (HOCON keeps its objects' keys in insertion order): it is the order of
         // the connections IKE_SA_INIT tries and IKE_AUTH breaks ties by.
         foreach (var (name, value) in root.GetObject().Items)
@@ -39,6 +43,12 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
             if (name == SecretsKey)
             {
                 secrets = ReadSecrets(value, fileName);
+                continue;
+            }
+
+            if (name == EapSettings.SecretsKey)
+            {
+                eapSecrets = EapSettings.ReadSecrets(value, fileName);
                 continue;
             }
 
@@ -58,7 +68,7 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
         }
 
         ConnectionSettings.CheckTogether(connections);
-        return new ConnectionFileSettings(fileName, connections, secrets);
+        return new ConnectionFileSettings(fileName, connections, secrets) { EapSecrets = eapSecrets };
     }
 
     /// <summary>
@@ -109,7 +119,7 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
             throw rn.Error("local.id", "expected our own identity (an address, an FQDN or user@domain), got '%any'");
         }
 
-        var remote = new EndpointSettings(rn.String("remote.id"), Auth(rn, "remote.auth"));
+        var remote = new EndpointSettings(rn.String("remote.id"), Auth(rn, "remote.auth")) { EapId = rn.String("remote.eap-id") };
         if (remote.Id.Length == 0)
         {
             throw rn.Error("remote.id", "expected the identity peers must present, or \"%any\"");
@@ -174,7 +184,9 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
         {
             "psk" => AuthClass.Psk,
             "pubkey" => AuthClass.Pubkey,
-            _ => throw r.Error(key, $"expected psk or pubkey, got '{text}'"),
+            "eap-mschapv2" => AuthClass.EapMsChapV2,
+            "eap-md5" => AuthClass.EapMd5,
+            _ => throw r.Error(key, $"expected psk, pubkey, eap-mschapv2 or eap-md5, got '{text}'"),
         };
     }
 
@@ -201,17 +213,17 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
         return list;
     }
 
-    private static Secrets ReadSecrets(HoconValue value, string file)
+    internal static Secrets ReadSecrets(HoconValue value, string file, string block = SecretsKey)
     {
         if (!value.IsObject())
         {
-            throw new ConfigException(file, SecretsKey, "expected an object { \"identity\" = \"secret\" }");
+            throw new ConfigException(file, block, "expected an object { \"identity\" = \"secret\" }");
         }
 
         var result = new Dictionary<string, byte[]>(Secrets.IdentityComparer);
         foreach (var (id, secret) in value.GetObject().Items)
         {
-            var key = $"{SecretsKey}.\"{id}\"";
+            var key = $"{block}.\"{id}\"";
             if (!secret.IsString())
             {
                 throw new ConfigException(file, key, "expected the secret as a string (quote identities with dots: \"gw.example.net\" = \"…\")");

@@ -189,7 +189,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
                 var name = connection.Name;
                 var pools = new PoolAllocator(connection.Pools, (level, line) => log.PoolEvent(AkkaLogger.FromAkka(level), name, line), connection.Unique, leases, name);
                 var settings = IkeSaActorSettings.For(server, connection);
-                candidates.Add(new ConnectionCandidate(name, ResponderConfig.For(connection, definition.Secrets, server))
+                candidates.Add(new ConnectionCandidate(name, ResponderConfig.For(connection, definition.Secrets, server, definition.EapSecrets))
                 {
                     AddressAllocator = pools,
                     IdentityGate = connection.Unique == UniquePolicy.Keep ? new KeptIdentities() : null,
