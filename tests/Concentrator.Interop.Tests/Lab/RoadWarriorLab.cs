@@ -33,15 +33,16 @@ internal sealed partial class RoadWarriorLab : IDisposable
     /// Builds the namespaces and starts the gateway. <paramref name="behindNat"/> puts a NAT namespace between
     /// road and gateway (see <see cref="BuildBehindNat"/>); <paramref name="overrides"/> starts the gateway on a
     /// modified copy of the repository's configuration instead of the repository's HOCON.conf itself;
-    /// <paramref name="ipv6Outer"/> gives road and gateway IPv6 addresses only (see <see cref="BuildIpv6"/>).
+    /// <paramref name="ipv6Outer"/> gives road and gateway IPv6 addresses only (see <see cref="BuildIpv6"/>);
+    /// <paramref name="namespacePrefix"/> starts the namespaces' names (a scenario family keeps its own).
     /// </summary>
-    public RoadWarriorLab(bool behindNat = false, GatewayOverrides? overrides = null, bool ipv6Outer = false)
+    public RoadWarriorLab(bool behindNat = false, GatewayOverrides? overrides = null, bool ipv6Outer = false, string namespacePrefix = "rw")
     {
         var tag = Interlocked.Increment(ref _counter).ToString(CultureInfo.InvariantCulture) + "-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-        _gw = "rw-gw-" + tag;
-        _road = "rw-road-" + tag;
-        _lan = "rw-lan-" + tag;
-        _nat = behindNat ? "rw-nat-" + tag : null;
+        _gw = namespacePrefix + "-gw-" + tag;
+        _road = namespacePrefix + "-road-" + tag;
+        _lan = namespacePrefix + "-lan-" + tag;
+        _nat = behindNat ? namespacePrefix + "-nat-" + tag : null;
         _swanctl = new() { ["STRONGSWAN_CONF"] = Path.Combine(_dir.Path, "strongswan.conf") };
         Cleanup();
         foreach (var ns in Namespaces)
@@ -367,7 +368,7 @@ internal sealed partial class RoadWarriorLab : IDisposable
         _dir.Write("strongswan.conf", $$"""
             charon {
                 load_modular = no
-                load = random nonce openssl pem pkcs1 pkcs8 x509 pubkey curve25519 gcm aes sha1 sha2 hmac kdf kernel-libipsec kernel-netlink socket-default vici
+                load = random nonce openssl pem pkcs1 pkcs8 x509 pubkey curve25519 gcm aes sha1 sha2 hmac kdf kernel-libipsec kernel-netlink socket-default vici eap-identity eap-md5 eap-mschapv2
                 retransmit_tries = 2
                 retransmit_timeout = 1.0
                 threads = 32
