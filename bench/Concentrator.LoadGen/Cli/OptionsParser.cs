@@ -15,6 +15,7 @@ public static class OptionsParser
           --teardown             delete every established SA at the end
           --id TEMPLATE          IDi, {n} = client number (client-{n}@loadgen)
           --remote-id ID         IDr to ask for
+          --eap-mschapv2 PASS    clients authenticate with EAP-MSCHAPv2 (EAP identity = IDi); --psk checks the gateway
           --ike P[,P...]         IKE proposals (aes256gcm16-prfsha256-x25519)
           --esp P[,P...]         ESP proposals (aes256gcm16)
           --no-vip               do not ask for a virtual IP
@@ -49,6 +50,7 @@ public static class OptionsParser
                 "--id" => o with { IdentityTemplate = Next() },
                 "--remote-id" => o with { RemoteIdentity = Next() },
                 "--psk" => o with { Psk = Next() },
+                "--eap-mschapv2" => o with { EapMsChapV2Password = Next() },
                 "--ike" => o with { IkeProposals = List(Next()) },
                 "--esp" => o with { EspProposals = List(Next()) },
                 "--no-vip" => o with { RequestVirtualIp = false },
