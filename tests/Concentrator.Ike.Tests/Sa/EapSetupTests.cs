@@ -76,6 +76,21 @@ public class EapSetupTests
         Assert.Equal("alice", pair.Responder.RemoteIdentity!.ToString());
     }
 
+    [Fact]
+    public void Setup_EapIdentityOutsideTheEapIdPattern_EapFailedBeforeAnyMethod()
+    {
+        var pool = new ListAllocator("10.99.0.1");
+        using var pair = new SaPair(Client(EapType.MsChapV2, id: "192.0.2.10", eapIdentity: "alice"),
+            Server(EapType.MsChapV2, IkeIdentity.Parse("*@corp.example")), pool);
+
+        pair.Run();
+
+        Assert.Equal(AuthFailure.EapFailed, pair.Responder.AuthFailure);
+        Assert.Contains("EAP identity 'alice' is not one the connection accepts", pair.Responder.FailureReason, StringComparison.Ordinal);
+        Assert.Equal(6, pair.Wire.Count);
+        Assert.Empty(pool.Allocations);
+    }
+
     [Theory]
     [InlineData(EapType.MsChapV2)]
     [InlineData(EapType.Md5Challenge)]
