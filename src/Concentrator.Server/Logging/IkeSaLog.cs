@@ -15,4 +15,10 @@ internal static partial class IkeSaLog
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Debug, Message = "{Sa}: established SA moved under {Parent}")]
     public static partial void HandedOver(this ILogger logger, object sa, object parent);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Debug, Message = "{Sa}: IKE_AUTH waits for the EAP backend, relayed to {Relay}")]
+    public static partial void EapRelayed(this ILogger logger, object sa, object relay);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "{Sa}: the EAP backend answered pending but connection {Connection} has no EAP relay")]
+    public static partial void EapNoRelay(this ILogger logger, object sa, string connection);
 }

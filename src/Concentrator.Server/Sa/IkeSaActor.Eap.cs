@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Concentrator.Ike.Auth.Eap;
+using Concentrator.Server.Logging;
 
 namespace Concentrator.Server.Sa;
 
@@ -12,10 +13,12 @@ public sealed partial class IkeSaActor
         IActorRef? relay = (Sa.Connection?.Tag as ConnectionHome)?.EapRelay ?? _env.EapRelay;
         if (relay is null)
         {
+            _log.EapNoRelay(Sa, (Sa.Connection?.Tag as ConnectionHome)?.Connection ?? _env.Connection);
             Execute(_session.OnEapReply(new EapStep.Failure("the connection has no EAP relay for a pending EAP backend")));
             return;
         }
 
+        _log.EapRelayed(Sa, relay.Path);
         relay.Tell(new EapRelayRequest(request, Sa.ResponderSpi), Self);
     }
 }
