@@ -50,7 +50,7 @@ public static class EapSettings
             merged = merged.Merge(file.EapSecrets);
         }
 
-        foreach (var c in files.SelectMany(f => f.Connections).Where(c => IsEap(c.Remote.Auth)) )
+        foreach (var c in files.SelectMany(f => f.Connections).Where(c => IsEap(c.Remote.Auth)))
         {
             if (merged.Identities.Count == 0)
             {
