@@ -192,6 +192,48 @@ public class EapSetupTests
         Assert.Equal(IkeSaState.Connecting, pair.Responder.State);
     }
 
+    [Theory]
+    [InlineData(EapType.MsChapV2)]
+    [InlineData(EapType.Md5Challenge)]
+    public void EapResponse_RandomOctets_RefusedOrDiscardedNeverThrown(EapType type)
+    {
+        for (int seed = 0; seed < 150; seed++)
+        {
+            var random = new Random(seed);
+            using var pair = new SaPair(Client(type, wrap: c => new Scrambler(c, random)), Server(type), new ListAllocator("10.99.0.1"));
+            IkeSaResult init = pair.Initiator.Initiate();
+            IkeSaResult auth1 = pair.Initiator.Process(pair.Responder.Process(init.Message!, SaPair.ClientEndpoint, SaPair.ServerEndpoint).Message!,
+                SaPair.ServerEndpoint, SaPair.ClientEndpoint);
+            IkeSaResult challenge = pair.Responder.Process(auth1.Message!, SaPair.ClientEndpoint, SaPair.ServerEndpoint);
+            IkeSaResult junk = pair.Initiator.Process(challenge.Message!, SaPair.ServerEndpoint, SaPair.ClientEndpoint);
+
+            IkeSaResult answer = pair.Responder.Process(junk.Message!, SaPair.ClientEndpoint, SaPair.ServerEndpoint);
+
+            // Discarded (RFC 3748 §4.1; a packet the EAP payload parser refuses is a malformed message) and still
+            // waiting for the EAP timer, or refused with a Notify and failed: never established, never thrown.
+            bool dropped = answer.Drop is DropReason.EapDiscarded or DropReason.Malformed;
+            Assert.True(dropped ? pair.Responder.State == IkeSaState.Connecting : pair.Responder.State == IkeSaState.Failed,
+                $"seed {seed}: {answer.Drop} {answer.Detail} {pair.Responder.State}");
+            Assert.Empty(pair.ResponderInstalled);
+        }
+    }
+
+    /// <summary>Answers with random octets in a packet of random code, type and Identifier.</summary>
+    private sealed class Scrambler(IEapClient inner, Random random) : IEapClient
+    {
+        public EapType Type => inner.Type;
+
+        public byte[]? Msk => null;
+
+        public EapPacket? Process(EapPacket request)
+        {
+            byte[] data = new byte[random.Next(0, 60)];
+            random.NextBytes(data);
+            var code = (EapCode)random.Next(0, 6);
+            return new EapPacket(code, random.Next(3) == 0 ? (byte)random.Next(256) : request.Identifier, (EapType)random.Next(256), data);
+        }
+    }
+
     /// <summary>Answers with the right content under a shifted EAP Identifier.</summary>
     private sealed class IdentifierShifter(IEapClient inner) : IEapClient
     {
