@@ -19,9 +19,9 @@ public sealed class EapSessionTests : IDisposable
     {
     }
 
-    private EapSessionTests(bool relay, EapType type = EapType.MsChapV2)
+    private EapSessionTests(bool relay, EapType type = EapType.MsChapV2, bool relayStart = false)
     {
-        Func<IEapServer>? backend = relay ? () => new RelayedServer(new EapMsChapV2Server(EapSetupTests.Users, new SeededRandom(7))) : null;
+        Func<IEapServer>? backend = relay ? () => new RelayedServer(new EapMsChapV2Server(EapSetupTests.Users, new SeededRandom(7)), relayStart) : null;
         var settings = new IkeSaSessionSettings(n => TimeSpan.FromSeconds(4 << n), 3, TimeSpan.FromSeconds(30),
             TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromSeconds(10), () => _reqid++)
         {
@@ -166,6 +166,35 @@ public sealed class EapSessionTests : IDisposable
         Assert.Empty(test._session.Sa.ChildSas);
     }
 
+    [Fact]
+    public void PendingAtStart_FirstResponseHeldThenCarriesIdrAuthAndEap_SetupCompletes()
+    {
+        using var test = new EapSessionTests(relay: true, relayStart: true);
+        test._session.Start();
+        byte[] auth = test.ToClient(test.FromClient(test._client.Initiate().Message!));
+
+        IReadOnlyList<IkeSaEffect> held = test.FromClient(auth);
+
+        var relay = Assert.IsType<StartRelay>(Assert.Single(held.OfType<IkeSaEffect.RelayEap>()).Request);
+        Assert.Empty(SessionHarness.Sent(held));
+        Assert.Equal(TimeSpan.FromSeconds(45), SessionHarness.Armed(held, IkeSaTimer.Eap).Due);
+        IReadOnlyList<IkeSaEffect> fx = test._session.OnEapReply(relay.Answer());
+        IkeSaEffect.Install? install = null;
+        for (int round = 0; round < 6 && install is null; round++)
+        {
+            fx = test.FromClient(test.ToClient(fx));
+            if (fx.OfType<IkeSaEffect.RelayEap>().SingleOrDefault() is { Request: Relay later })
+            {
+                fx = test._session.OnEapReply(later.Answer());
+            }
+
+            install = fx.OfType<IkeSaEffect.Install>().SingleOrDefault();
+        }
+
+        Assert.NotNull(install);
+        Assert.Equal(IkeSaState.Established, test._session.Sa.State);
+    }
+
     public void Dispose()
     {
         _client.Dispose();
@@ -178,10 +207,17 @@ public sealed class EapSessionTests : IDisposable
         public EapStep Answer() => Inner.Process(Response);
     }
 
-    /// <summary>Starts locally, answers every response "later".</summary>
-    private sealed class RelayedServer(IEapServer inner) : IEapServer
+    /// <summary>What a RADIUS-like backend would carry first: the identity (an Access-Request with EAP-Response/Identity).</summary>
+    private sealed record StartRelay(IEapServer Inner, string Identity, byte Identifier)
     {
-        public EapStep Start(string identity, byte identifier) => inner.Start(identity, identifier);
+        public EapStep Answer() => Inner.Start(Identity, Identifier);
+    }
+
+    /// <summary>Starts locally (or "later" with <paramref name="relayStart"/>), answers every response "later".</summary>
+    private sealed class RelayedServer(IEapServer inner, bool relayStart) : IEapServer
+    {
+        public EapStep Start(string identity, byte identifier) =>
+            relayStart ? new EapStep.Pending(new StartRelay(inner, identity, identifier)) : inner.Start(identity, identifier);
 
         public EapStep Process(EapPacket response) => new EapStep.Pending(new Relay(inner, response));
     }
