@@ -12,8 +12,28 @@ public sealed class AuthMethodCheckTests
         var (code, error, conn) = RunWith(verb, "rw { remote.auth = pubkey, pools = [ \"10.231.11.0/30\" ], ipsec-interface = no }");
 
         Assert.Equal(78, code);
-        Assert.Contains($"{conn}: key 'rw.remote.auth': expected auth = psk, got pubkey", error, StringComparison.Ordinal);
+        Assert.Contains($"{conn}: key 'rw.remote.auth': expected auth = psk, eap-mschapv2 or eap-md5, got pubkey", error, StringComparison.Ordinal);
         Assert.DoesNotContain("local.auth", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("check-config")]
+    [InlineData("run")]
+    public void Verb_RemoteAuthEapWithoutEapSecrets_RefusedNamingFileAndRemoteAuth(string verb)
+    {
+        var (code, error, conn) = RunWith(verb, "rw { remote.auth = eap-mschapv2, pools = [ \"10.231.11.0/30\" ], ipsec-interface = no }");
+
+        Assert.Equal(78, code);
+        Assert.Contains($"{conn}: key 'rw.remote.auth': expected EAP users in an eap-secrets", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CheckConfig_RemoteAuthEapWithEapSecrets_Accepted()
+    {
+        var (code, error, _) = RunWith("check-config",
+            "rw { remote.auth = eap-mschapv2, remote.eap-id = \"%any\", pools = [ \"10.231.11.0/30\" ], ipsec-interface = no }\neap-secrets { \"alice\" = \"pw\" }");
+
+        Assert.True(code == 0, error);
     }
 
     [Theory]

@@ -34,6 +34,10 @@ public sealed record LoadGenOptions
 
     public string Psk { get; init; } = "";
 
+    /// <summary>Authenticate each client with EAP-MSCHAPv2 (its IDi as EAP identity) and this password instead of
+    /// the PSK; the PSK then only checks the gateway's AUTH (RFC 7296 §2.16). Null: PSK both ways.</summary>
+    public string? EapMsChapV2Password { get; init; }
+
     public IReadOnlyList<string> IkeProposals { get; init; } = ["aes256gcm16-prfsha256-x25519"];
 
     public IReadOnlyList<string> EspProposals { get; init; } = ["aes256gcm16"];

@@ -19,6 +19,7 @@ public static class OptionsParser
     private static readonly Option<bool> Teardown = new("--teardown") { Description = "Delete every established SA at the end." };
     private static readonly Option<string?> Id = new("--id") { Description = $"IDi, {{n}} = client number ({Defaults.IdentityTemplate}).", HelpName = "TEMPLATE" };
     private static readonly Option<string?> RemoteId = new("--remote-id") { Description = "IDr to ask for.", HelpName = "ID" };
+    private static readonly Option<string?> EapMsChapV2 = new("--eap-mschapv2") { Description = "Clients authenticate with EAP-MSCHAPv2 (EAP identity = IDi); --psk checks the gateway.", HelpName = "PASS" };
     private static readonly Option<string?> Ike = new("--ike") { Description = $"IKE proposals ({string.Join(',', Defaults.IkeProposals)}).", HelpName = "P[,P...]" };
     private static readonly Option<string?> Esp = new("--esp") { Description = $"ESP proposals ({string.Join(',', Defaults.EspProposals)}).", HelpName = "P[,P...]" };
     private static readonly Option<bool> NoVip = new("--no-vip") { Description = "Do not ask for a virtual IP." };
@@ -35,7 +36,7 @@ public static class OptionsParser
     /// <summary>The command (one per call: a parse keeps no state in it, but callers may add an action).</summary>
     public static RootCommand Command() => new("An IKEv2 initiator swarm: sets up IKE SAs against a responder and reports setups/s, latency and failures.")
     {
-        Target, Psk, Count, Rate, Concurrency, Hold, Teardown, Id, RemoteId, Ike, Esp, NoVip, Sockets, Source, NatTPort, Retransmit,
+        Target, Psk, Count, Rate, Concurrency, Hold, Teardown, Id, RemoteId, EapMsChapV2, Ike, Esp, NoVip, Sockets, Source, NatTPort, Retransmit,
         ReuseDh, ResponderPid, Json, Netns, Quiet,
     };
 
@@ -61,6 +62,7 @@ public static class OptionsParser
             Teardown = result.GetValue(Teardown),
             IdentityTemplate = result.GetValue(Id) ?? Defaults.IdentityTemplate,
             RemoteIdentity = result.GetValue(RemoteId),
+            EapMsChapV2Password = result.GetValue(EapMsChapV2),
             IkeProposals = result.GetValue(Ike) is { } ike ? List(ike) : Defaults.IkeProposals,
             EspProposals = result.GetValue(Esp) is { } esp ? List(esp) : Defaults.EspProposals,
             RequestVirtualIp = !result.GetValue(NoVip),

@@ -4,6 +4,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Concentrator.Ike;
+using Concentrator.Ike.Auth.Eap;
+using Concentrator.Ike.Crypto;
 using Concentrator.Ike.Encoding.Payloads;
 using Concentrator.Ike.Sa;
 using Concentrator.Ike.Sa.Authenticators;
@@ -169,7 +171,14 @@ public sealed partial class LoadSwarm : IDisposable
         }
 
         LoadSocket socket = _sockets[(n - 1) % _sockets.Length];
-        IkeSaConfig config = _baseConfig with { LocalIdentity = IkeIdentity.Parse(_options.IdentityOf(n)) };
+        string identity = _options.IdentityOf(n);
+        IkeSaConfig config = _baseConfig with { LocalIdentity = IkeIdentity.Parse(identity) };
+        if (_options.EapMsChapV2Password is { } password)
+        {
+            byte[] secret = System.Text.Encoding.UTF8.GetBytes(password);
+            config = config with { LocalEap = new EapClientConfig(identity, () => new EapMsChapV2Client(identity, secret, SystemRandomSource.Instance)) };
+        }
+
         LoadClient client;
         while (true)
         {

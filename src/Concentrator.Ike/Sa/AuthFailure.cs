@@ -37,6 +37,12 @@ public enum AuthFailure
     /// <summary>The connection that would fit the peer does not accept the IKE proposal IKE_SA_INIT negotiated
     /// (chosen from another connection's proposals).</summary>
     IkeProposalNotAllowed,
+
+    /// <summary>The EAP conversation failed (wrong password, unknown user, refused method, backend said no).</summary>
+    EapFailed,
+
+    /// <summary>The EAP conversation did not finish within concentrator.ike.eap-timeout.</summary>
+    EapTimedOut,
 }
 
 /// <summary>Log text for an <see cref="AuthFailure"/>: names the identities (escaped), never a secret.</summary>
@@ -45,7 +51,7 @@ public static class AuthFailureText
     public static string Describe(AuthFailure failure, IkeIdentity? remote, IkeIdentity? asked = null) => failure switch
     {
         AuthFailure.MissingIdentity => "no identity payload",
-        AuthFailure.MissingAuth => "no AUTH payload (EAP is not offered)",
+        AuthFailure.MissingAuth => $"no AUTH payload from '{remote}' and no EAP for it",
         AuthFailure.InvalidIdentity => $"identity '{remote}' has control characters, spaces or non-ASCII octets",
         AuthFailure.IdentityNotAllowed => $"identity '{remote}' is not one a connection accepts",
         AuthFailure.ResponderIdentityMismatch => $"'{remote}' asked for gateway identity '{asked}', which is not ours",
@@ -55,6 +61,8 @@ public static class AuthFailureText
         AuthFailure.NoLocalCredential => $"no pre-shared key of ours towards '{remote}'",
         AuthFailure.IdentityAlreadyUp => $"'{remote}' already has an IKE SA and the connection keeps it (unique = keep)",
         AuthFailure.IkeProposalNotAllowed => $"the connection for '{remote}' does not accept the IKE proposal IKE_SA_INIT negotiated",
+        AuthFailure.EapFailed => $"EAP authentication of '{remote}' failed",
+        AuthFailure.EapTimedOut => $"the EAP conversation with '{remote}' did not finish in time",
         _ => failure.ToString(),
     };
 }

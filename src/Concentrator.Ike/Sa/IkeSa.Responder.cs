@@ -76,6 +76,11 @@ public sealed partial class IkeSa
                 ? new IkeSaResult(_lastResponse, DropReason.None, "retransmitted response", []) { Retransmitted = true }
                 : IkeSaResult.Dropped(DropReason.OutOfWindow, $"request {header.MessageId} differs from the one answered");
         }
+        else if (_heldAuth is not null)
+        {
+            // The EAP backend has not answered the request in hand: there is no response to resend yet.
+            return HeldAuthDrop(datagram, header);
+        }
         else if (State is IkeSaState.Failed or IkeSaState.Deleted)
         {
             return IkeSaResult.Dropped(DropReason.WrongState, $"SA is {State}");
@@ -143,6 +148,17 @@ public sealed partial class IkeSa
             }
         }
 
+        if (header.ExchangeType == ExchangeType.IkeAuth && HoldOrDiscard(datagram, header, response, childrenBefore) is { } held)
+        {
+            return held;
+        }
+
+        return Answer(datagram, header, response, status, detail, childrenBefore, rekeyedBefore);
+    }
+
+    private IkeSaResult Answer(ReadOnlyMemory<byte> datagram, IkeHeader header, IkeMessage response, IkeTaskStatus status, string? detail,
+        int childrenBefore, IkeSa? rekeyedBefore)
+    {
         // RFC 7296 §2.6: the IKE_SA_INIT response names our SPI, except an error answer, which creates no
         // state and carries SPIr zero.
         response.ResponderSpi = header.ExchangeType == ExchangeType.IkeSaInit && status == IkeTaskStatus.Failed ? 0 : ResponderSpi;

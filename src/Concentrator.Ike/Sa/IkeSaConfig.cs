@@ -29,6 +29,12 @@ public sealed record IkeSaConfig
     /// <summary>How we check the peer's AUTH, by the method it uses.</summary>
     public required IReadOnlyList<IAuthenticator> RemoteAuthenticators { get; init; }
 
+    /// <summary>Responder: the peer may authenticate with EAP (RFC 7296 §2.16, an IKE_AUTH without AUTH); null: not.</summary>
+    public EapServerConfig? RemoteEap { get; init; }
+
+    /// <summary>Initiator: authenticate with EAP instead of <see cref="LocalAuthenticator"/>; null: with AUTH.</summary>
+    public EapClientConfig? LocalEap { get; init; }
+
     /// <summary>Our side of the CHILD SA's traffic (e.g. 0.0.0.0/0 or the protected networks): the responder
     /// narrows TSr to it, the initiator proposes it as TSi unless it asks for a virtual IP.</summary>
     public IReadOnlyList<TrafficSelector> LocalTrafficSelectors { get; init; } =

@@ -70,6 +70,10 @@ public abstract record IkeSaEffect
         public static Stop Instance { get; } = new();
     }
 
+    /// <summary>The EAP backend is asked <paramref name="Request"/> (a RADIUS Access-Request to be, say); its answer goes
+    /// to <see cref="IkeSaSession.OnEapReply"/>. The IKE_AUTH response waits for it.</summary>
+    public sealed record RelayEap(object Request) : IkeSaEffect;
+
     public sealed record Log(IkeSaLogLevel Level, string Text, Exception? Exception = null) : IkeSaEffect;
 }
 
@@ -84,6 +88,9 @@ public enum IkeSaTimer
     Retire,
     Identity,
     Kernel,
+
+    /// <summary>The whole EAP conversation of IKE_AUTH (concentrator.ike.eap-timeout).</summary>
+    Eap,
 }
 
 /// <summary>What an <see cref="IkeSaSession"/> holds its answer for.</summary>

@@ -86,17 +86,24 @@ public sealed partial class IkeSaSession
         }
 
         Removals(fx);
+        Handle(fx, result);
+        return fx;
+    }
+
+    /// <summary>What follows processing a datagram (or resuming a held EAP round): the answer, drops, the EAP relay.</summary>
+    private void Handle(List<IkeSaEffect> fx, IkeSaResult result)
+    {
         if (result.IsDropped)
         {
             CountDrop(fx, result.Drop, result.Detail);
-            return fx;
+            return;
         }
 
         if (result.Retransmitted)
         {
             // Possibly a replay by anyone on the path: answered, but neither liveness nor the socket moves.
             Send(fx, result.Outbound);
-            return fx;
+            return;
         }
 
         _lastHeard = Time.GetTimestamp();
@@ -106,6 +113,11 @@ public sealed partial class IkeSaSession
         }
 
         fx.Add(IkeSaEffect.UseArrivalSocket.Instance);
+        if (Eap(fx, result))
+        {
+            return;
+        }
+
         if (result.Detail is { } detail)
         {
             fx.Add(new IkeSaEffect.Log(IkeSaLogLevel.Debug, $"{_sa}: {detail}"));
@@ -115,11 +127,10 @@ public sealed partial class IkeSaSession
         {
             // Established here: the rest of the step (identity, kernel, answer) happens in the SA's home.
             fx.Add(new IkeSaEffect.HandOver(result.Outbound));
-            return fx;
+            return;
         }
 
         Proceed(fx, result.Outbound);
-        return fx;
     }
 
     /// <summary>The SA arrived in its home (after <see cref="IkeSaEffect.HandOver"/>): its timers there start afresh

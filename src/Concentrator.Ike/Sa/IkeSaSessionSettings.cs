@@ -25,4 +25,8 @@ public sealed record IkeSaSessionSettings(
 
     /// <summary>Once established the SA moves to a home of its own (<see cref="IkeSaEffect.HandOver"/>).</summary>
     public bool HandsOver { get; init; }
+
+    /// <summary>An EAP conversation in IKE_AUTH not finished within this long fails the SA (instead of the half-open
+    /// limit, which it replaces once EAP starts).</summary>
+    public TimeSpan EapTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }

@@ -48,6 +48,12 @@ public enum DropReason
 
     /// <summary>An unprotected message broke the exchange rules (RFC 7296 §2.21.1: no answer to those).</summary>
     InvalidUnprotected,
+
+    /// <summary>RFC 3748 §4.1: an EAP response with the wrong Identifier or out of order, silently discarded.</summary>
+    EapDiscarded,
+
+    /// <summary>A request again while its answer waits for the EAP backend (no response exists to resend yet).</summary>
+    EapPending,
 }
 
 /// <summary>What processing a datagram (or starting an exchange) produced.</summary>
@@ -77,6 +83,10 @@ public sealed record IkeSaResult(
     /// by anyone on the path, so it says nothing about the peer being alive or where it is now: the caller sends
     /// the answer and changes nothing else (no liveness, no socket).</summary>
     public bool Retransmitted { get; init; }
+
+    /// <summary>The answer waits for the EAP backend: the host relays this (<see cref="IkeSaEffect.RelayEap"/>) and
+    /// hands the reply to <see cref="IkeSa.ResumeEap"/>.</summary>
+    public object? EapRelay { get; init; }
 
     /// <summary>The single datagram to send, or null.</summary>
     public byte[]? Message => Outbound.Count > 0 ? Outbound[0] : null;

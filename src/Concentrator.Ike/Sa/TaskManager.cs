@@ -10,7 +10,7 @@ namespace Concentrator.Ike.Sa;
 /// chosen by exchange type, that processes the request and builds the response. Message IDs and the wire are
 /// <see cref="IkeSa"/>'s business.
 /// </summary>
-internal sealed class TaskManager
+internal sealed partial class TaskManager
 {
     private readonly IkeSa _sa;
     private readonly Queue<IIkeTask[]> _queue = new();
@@ -44,7 +44,8 @@ internal sealed class TaskManager
     /// fails to build (the SA has failed then).</summary>
     public bool BuildRequest(IkeMessage request)
     {
-        foreach (IIkeTask task in _active!)
+        // EAP rounds after the first IKE_AUTH request carry only what the IKE_AUTH task builds (RFC 7296 §2.16).
+        foreach (IIkeTask task in _active![0] is Tasks.IkeAuthTask { MoreRounds: true } ? _active.AsSpan(0, 1) : _active.AsSpan())
         {
             if (task.Build(request) == IkeTaskStatus.Failed)
             {
@@ -61,7 +62,23 @@ internal sealed class TaskManager
     public IkeTaskStatus ProcessResponse(IkeMessage response)
     {
         bool again = false;
-        foreach (IIkeTask task in _active!)
+        if (_active![0] is Tasks.IkeAuthTask auth)
+        {
+            // EAP: the IKE_AUTH task alone reads the responses until the last one, which the others read too.
+            IkeTaskStatus status = auth.Process(response);
+            if (status == IkeTaskStatus.Failed)
+            {
+                Abort();
+                return IkeTaskStatus.Failed;
+            }
+
+            if (auth.MoreRounds)
+            {
+                return IkeTaskStatus.NeedMore;
+            }
+        }
+
+        foreach (IIkeTask task in _active.AsSpan(_active[0] is Tasks.IkeAuthTask ? 1 : 0))
         {
             switch (task.Process(response))
             {
@@ -86,6 +103,11 @@ internal sealed class TaskManager
     /// <paramref name="response"/>. A task failing in Process builds the (error) response alone.</summary>
     public IkeTaskStatus Respond(IkeMessage request, IkeMessage response)
     {
+        if (request.ExchangeType == ExchangeType.IkeAuth)
+        {
+            return RespondAuth(request, response);
+        }
+
         IIkeTask[] tasks = ResponderTasks(request);
         foreach (IIkeTask task in tasks)
         {

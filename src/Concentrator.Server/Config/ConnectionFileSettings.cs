@@ -19,6 +19,8 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
 
     /// <summary>The named pools this file declares (bound to connections across files by <see cref="PoolCatalog.Resolve"/>).</summary>
     public IReadOnlyList<PoolSettings> Pools { get; init; } = [];
+    /// <summary>The file's <c>eap-secrets { "user" = "password" }</c> (see <see cref="EapSettings"/>).</summary>
+    public Secrets EapSecrets { get; init; } = Secrets.Empty;
 
     private const string DefaultsPath = "concentrator.connection-defaults";
 
@@ -37,6 +39,7 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
         var connections = new List<ConnectionSettings>();
         var secrets = Secrets.Empty;
         IReadOnlyList<PoolSettings> pools = [];
+        var eapSecrets = Secrets.Empty;
         // In the order the operator wrote them (HOCON keeps its objects' keys in insertion order): it is the order of
         // the connections IKE_SA_INIT tries and IKE_AUTH breaks ties by.
         foreach (var (name, value) in root.GetObject().Items)
@@ -50,6 +53,12 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
             if (name == PoolSettings.BlockKey)
             {
                 pools = PoolSettings.ReadBlock(file, value, fileName);
+                continue;
+            }
+
+            if (name == EapSettings.SecretsKey)
+            {
+                eapSecrets = EapSettings.ReadSecrets(value, fileName);
                 continue;
             }
 
@@ -69,7 +78,7 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
         }
 
         ConnectionSettings.CheckTogether(connections);
-        return new ConnectionFileSettings(fileName, connections, secrets) { Pools = pools };
+        return new ConnectionFileSettings(fileName, connections, secrets) { Pools = pools, EapSecrets = eapSecrets };
     }
 
     /// <summary>
@@ -120,7 +129,7 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
             throw rn.Error("local.id", "expected our own identity (an address, an FQDN or user@domain), got '%any'");
         }
 
-        var remote = new EndpointSettings(rn.String("remote.id"), Auth(rn, "remote.auth"));
+        var remote = new EndpointSettings(rn.String("remote.id"), Auth(rn, "remote.auth")) { EapId = rn.String("remote.eap-id") };
         if (remote.Id.Length == 0)
         {
             throw rn.Error("remote.id", "expected the identity peers must present, or \"%any\"");
@@ -169,7 +178,9 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
         {
             "psk" => AuthClass.Psk,
             "pubkey" => AuthClass.Pubkey,
-            _ => throw r.Error(key, $"expected psk or pubkey, got '{text}'"),
+            "eap-mschapv2" => AuthClass.EapMsChapV2,
+            "eap-md5" => AuthClass.EapMd5,
+            _ => throw r.Error(key, $"expected psk, pubkey, eap-mschapv2 or eap-md5, got '{text}'"),
         };
     }
 
@@ -196,17 +207,17 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
         return list;
     }
 
-    private static Secrets ReadSecrets(HoconValue value, string file)
+    internal static Secrets ReadSecrets(HoconValue value, string file, string block = SecretsKey)
     {
         if (!value.IsObject())
         {
-            throw new ConfigException(file, SecretsKey, "expected an object { \"identity\" = \"secret\" }");
+            throw new ConfigException(file, block, "expected an object { \"identity\" = \"secret\" }");
         }
 
         var result = new Dictionary<string, byte[]>(Secrets.IdentityComparer);
         foreach (var (id, secret) in value.GetObject().Items)
         {
-            var key = $"{SecretsKey}.\"{id}\"";
+            var key = $"{block}.\"{id}\"";
             if (!secret.IsString())
             {
                 throw new ConfigException(file, key, "expected the secret as a string (quote identities with dots: \"gw.example.net\" = \"…\")");

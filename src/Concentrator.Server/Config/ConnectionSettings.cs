@@ -17,11 +17,22 @@ public enum AuthClass
 
     /// <summary>Certificate / raw public key signature.</summary>
     Pubkey,
+
+    /// <summary>EAP-MSCHAPv2 (remote side only) with the users of <c>eap-secrets</c>.</summary>
+    EapMsChapV2,
+
+    /// <summary>EAP-MD5 (remote side only, for tests: no MSK, no server authentication).</summary>
+    EapMd5,
 }
 
 /// <summary>One side of a connection: its identity in strongSwan's text form ("%any", an address, an FQDN,
 /// user@domain; empty for the local side = the address the request arrived on) and how it authenticates.</summary>
-public sealed record EndpointSettings(string Id, AuthClass Auth);
+public sealed record EndpointSettings(string Id, AuthClass Auth)
+{
+    /// <summary><c>remote.eap-id</c>: empty = the peer's IDi is its EAP identity; otherwise the peer is asked with
+    /// EAP-Identity and must answer this ("%any": any identity), as strongSwan's <c>eap_id</c>.</summary>
+    public string EapId { get; init; } = "";
+}
 
 /// <summary>Dead peer detection (RFC 7296 section 2.4): probe after <see cref="Delay"/> of silence (zero = off),
 /// give up after <see cref="Timeout"/>.</summary>

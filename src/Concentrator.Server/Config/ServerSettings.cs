@@ -78,6 +78,9 @@ public sealed record ServerSettings(
     /// <summary><c>concentrator.ike.half-open-*</c> and <c>cookie-secret-lifetime</c>.</summary>
     public HalfOpenSettings HalfOpen { get; init; } = new(1000, 5, 10000, TimeSpan.FromMinutes(1));
 
+    /// <summary><c>concentrator.ike.eap-timeout</c>: the whole EAP conversation of one IKE_AUTH.</summary>
+    public TimeSpan EapTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary><c>concentrator.ike.invalid-spi-notify</c>.</summary>
     public InvalidSpiNotifySettings InvalidSpiNotify { get; init; } = new(100, 100);
 
@@ -161,6 +164,7 @@ public sealed record ServerSettings(
             Leases = new LeaseStoreSettings(leases, file),
             Bind = bind,
             HalfOpen = halfOpen,
+            EapTimeout = PositiveDuration(r, ike + "eap-timeout"),
             InvalidSpiNotify = new InvalidSpiNotifySettings(
                 r.Int(ike + "invalid-spi-notify.rate", 0, 1_000_000), r.Int(ike + "invalid-spi-notify.burst", 1, 1_000_000)),
             AllowModp1024 = Modp1024Policy.Read(r),

@@ -25,4 +25,10 @@ internal static partial class IkeSaLog
     [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "IKE SA deleted: {Identity} at {Remote}, virtual IP {VirtualIp}, connection {Connection} on {InterfaceName}, IKE {IkeAlgorithms}, ESP {EspAlgorithms}, up {DurationSeconds:F1} s ({Reason})")]
     public static partial void SaDeleted(this ILogger logger, string identity, string remote, string virtualIp, string connection,
         string interfaceName, string ikeAlgorithms, string espAlgorithms, double durationSeconds, string reason);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Debug, Message = "{Sa}: IKE_AUTH waits for the EAP backend, relayed to {Relay}")]
+    public static partial void EapRelayed(this ILogger logger, object sa, object relay);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "{Sa}: the EAP backend answered pending but connection {Connection} has no EAP relay")]
+    public static partial void EapNoRelay(this ILogger logger, object sa, string connection);
 }

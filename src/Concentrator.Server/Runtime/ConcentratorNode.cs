@@ -225,7 +225,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
                 var name = connection.Name;
                 var pools = allocators.For(connection);
                 var settings = IkeSaActorSettings.For(server, connection);
-                candidates.Add(new ConnectionCandidate(name, ResponderConfig.For(connection, definition.Secrets, server))
+                candidates.Add(new ConnectionCandidate(name, ResponderConfig.For(connection, definition.Secrets, server, definition.EapSecrets))
                 {
                     AddressAllocator = pools,
                     IdentityGate = allocators.KeepGateFor(connection),

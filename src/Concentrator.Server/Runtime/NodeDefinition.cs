@@ -29,6 +29,9 @@ public sealed record NodeDefinition(
     /// <summary>All connections of all files, in file order.</summary>
     public IReadOnlyList<ConnectionSettings> Connections => Files.SelectMany(f => f.Connections).ToList();
 
+    /// <summary>The EAP users of every file's <c>eap-secrets</c>, merged.</summary>
+    public Secrets EapSecrets { get; init; } = Secrets.Empty;
+
     /// <summary>Reads and checks the configuration; every problem is a <see cref="ConfigException"/> naming
     /// file, key and expectation.</summary>
     public static NodeDefinition Load(HoconConfig main, string mainFile, IReadOnlyList<ConnectionSource> connectionFiles)
@@ -39,13 +42,14 @@ public sealed record NodeDefinition(
         // Named pools may be declared in any file: connections are bound to them once every file is read.
         var files = PoolCatalog.Resolve(connectionFiles.Select(f => ConnectionFileSettings.From(f.Config, f.Path, main)).ToList());
         var secrets = ConnectionFileSettings.CheckAll(files);
+        var eapSecrets = EapSettings.CheckAll(files);
         foreach (var connection in files.SelectMany(f => f.Connections))
         {
             // What the node builds at start, built (and so checked) here: check-config and run share this path.
-            _ = ResponderConfig.For(connection, secrets, server);
+            _ = ResponderConfig.For(connection, secrets, server, eapSecrets);
             Modp1024Policy.Check(connection, server);
         }
 
-        return new NodeDefinition(main, server, files, secrets) { Radius = RadiusSettings.From(main, mainFile) };
+        return new NodeDefinition(main, server, files, secrets) { EapSecrets = eapSecrets, Radius = RadiusSettings.From(main, mainFile) };
     }
 }

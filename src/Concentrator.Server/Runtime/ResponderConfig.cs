@@ -12,23 +12,24 @@ namespace Concentrator.Server.Runtime;
 /// whatever <c>run</c> would refuse, through this one code path.</summary>
 public static class ResponderConfig
 {
-    public static IkeSaConfig For(ConnectionSettings connection, Secrets secrets, ServerSettings server)
+    public static IkeSaConfig For(ConnectionSettings connection, Secrets secrets, ServerSettings server, Secrets? eapSecrets = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(secrets);
         ArgumentNullException.ThrowIfNull(server);
         foreach (var (side, auth) in new[] { ("local", connection.Local.Auth), ("remote", connection.Remote.Auth) })
         {
-            if (auth != AuthClass.Psk)
+            if (auth != AuthClass.Psk && !(side == "remote" && EapSettings.IsEap(auth)))
             {
                 // The key at fault is named, not always local.auth: the operator edits the side that says pubkey.
                 throw new ConfigException(connection.File, $"{connection.Name}.{side}.auth",
-                    $"expected auth = psk, got {auth.ToString().ToLowerInvariant()}: this build's responder authenticates both sides with pre-shared keys only");
+                    $"expected auth = psk{(side == "remote" ? ", eap-mschapv2 or eap-md5" : "")}, got {EapSettings.Name(auth)}: this build's responder authenticates itself with pre-shared keys only");
             }
         }
 
         // One secret per remote identity ("%any" as fallback), used for both AUTH payloads as strongSwan does.
         var psk = new PskAuthenticator((_, remote) => secrets.Lookup(remote.ToString()));
+        bool eap = EapSettings.IsEap(connection.Remote.Auth);
         return new IkeSaConfig
         {
             IkeProposals = ProposalStrings.Parse(ProtocolId.Ike, [.. connection.IkeProposals]),
@@ -36,7 +37,9 @@ public static class ResponderConfig
             LocalIdentity = LocalIdentity(connection, server),
             RemoteIdentity = IkeIdentity.Parse(connection.Remote.Id),
             LocalAuthenticator = psk,
-            RemoteAuthenticators = [psk],
+            // A connection for EAP peers accepts EAP only (strongSwan: remote auth = eap-*).
+            RemoteAuthenticators = eap ? [] : [psk],
+            RemoteEap = eap ? EapSettings.ServerConfig(connection, eapSecrets ?? Secrets.Empty) : null,
             LocalTrafficSelectors = connection.LocalTs.Select(n => TrafficSelectors.Subnet(n.BaseAddress, n.PrefixLength)).ToList(),
             DnsServers = connection.Dns,
         };

@@ -75,6 +75,9 @@ public sealed partial class IkeSaActor
                 case IkeSaEffect.Stop:
                     Context.Stop(Self);
                     break;
+                case IkeSaEffect.RelayEap relay:
+                    RelayEap(relay.Request);
+                    break;
                 case IkeSaEffect.Log log:
                     Log(log);
                     break;

@@ -64,6 +64,7 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
         {
             ClaimsIdentity = environment.Identities is not null,
             HandsOver = environment.Home is not null,
+            EapTimeout = settings.EapTimeout,
         };
     }
 
@@ -133,6 +134,9 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
                 break;
             case KernelDone or IdentityGranted:
                 // Late answers of a wait already over.
+                break;
+            case EapRelayReply reply:
+                Execute(_session.OnEapReply(reply.Step));
                 break;
             default:
                 Unhandled(message);

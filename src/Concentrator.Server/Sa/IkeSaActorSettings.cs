@@ -48,6 +48,9 @@ public sealed record IkeSaActorSettings(
     /// <see cref="KernelOwnership"/>, process-wide, so no two CHILD SAs share one.</summary>
     public Func<uint> ReqidAllocator { get; init; } = NextReqid;
 
+    /// <summary>The whole EAP conversation of IKE_AUTH (concentrator.ike.eap-timeout).</summary>
+    public TimeSpan EapTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The settings for a connection of the server.</summary>
     public static IkeSaActorSettings For(ServerSettings server, ConnectionSettings connection) =>
         Default with
@@ -58,6 +61,7 @@ public sealed record IkeSaActorSettings(
             ChildRekeyAfter = connection.Lifetimes.Child,
             IkeLifetime = connection.Lifetimes.Ike,
             KernelTimeout = server.Kernel.InstallTimeout,
+            EapTimeout = server.EapTimeout,
             IfId = connection.IpsecInterface.IsEnabled ? connection.IpsecInterface.IfId : 0,
         };
 

@@ -36,6 +36,9 @@ public sealed record IkeSaEnvironment(IkeSaServices Services, IActorRef Kernel, 
     /// <summary>The connection the SAs belong to (named in <see cref="Interfaces.SpawnSa"/>).</summary>
     public string Connection { get; init; } = "";
 
+    /// <summary>Where EAP is relayed when the SA's connection names no relay of its own (tests of the actor alone).</summary>
+    public IActorRef? EapRelay { get; init; }
+
     /// <summary>The environment of an SA whose IKE_AUTH chose <paramref name="home"/>'s connection: its home, timers
     /// and identity registry; the rest (SPI tables, kernel, observer) stays the node's.</summary>
     public IkeSaEnvironment For(ConnectionHome home)
@@ -49,7 +52,12 @@ public sealed record IkeSaEnvironment(IkeSaServices Services, IActorRef Kernel, 
 /// opaque tag of its <see cref="Concentrator.Ike.Sa.Connections.ConnectionCandidate"/>: the connection's name, the
 /// actor its established SAs live under (its ipsecN's InterfaceActor or the policy-based one), its timers (DPD,
 /// lifetimes, if_id) and the identity registry when its identities are unique (unique = replace).</summary>
-public sealed record ConnectionHome(string Connection, IActorRef Home, IkeSaActorSettings Settings, IActorRef? Identities);
+public sealed record ConnectionHome(string Connection, IActorRef Home, IkeSaActorSettings Settings, IActorRef? Identities)
+{
+    /// <summary>Where this connection's EAP conversations are relayed (<see cref="EapRelayRequest"/>), e.g. its RADIUS
+    /// client actor; null: its EAP backend answers locally.</summary>
+    public IActorRef? EapRelay { get; init; }
+}
 
 /// <summary>Told to <see cref="IkeSaEnvironment.Observer"/> by the actor of a handshake when the established SA has
 /// moved to <paramref name="To"/> (under its home); the handshake actor stops right after.</summary>

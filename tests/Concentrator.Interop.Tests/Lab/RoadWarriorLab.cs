@@ -34,7 +34,7 @@ internal sealed partial class RoadWarriorLab : IDisposable
     /// road and gateway (see <see cref="BuildBehindNat"/>); <paramref name="overrides"/> starts the gateway on a
     /// modified copy of the repository's configuration instead of the repository's HOCON.conf itself;
     /// <paramref name="ipv6Outer"/> gives road and gateway IPv6 addresses only (see <see cref="BuildIpv6"/>);
-    /// <paramref name="namespacePrefix"/> starts the names of the lab's namespaces ("rw-gw-…").
+    /// <paramref name="namespacePrefix"/> starts the namespaces' names (a scenario family keeps its own).
     /// </summary>
     public RoadWarriorLab(bool behindNat = false, GatewayOverrides? overrides = null, bool ipv6Outer = false, string namespacePrefix = "rw")
     {
@@ -368,7 +368,7 @@ internal sealed partial class RoadWarriorLab : IDisposable
         _dir.Write("strongswan.conf", $$"""
             charon {
                 load_modular = no
-                load = random nonce openssl pem pkcs1 pkcs8 x509 pubkey curve25519 gcm aes sha1 sha2 hmac kdf kernel-libipsec kernel-netlink socket-default vici
+                load = random nonce openssl pem pkcs1 pkcs8 x509 pubkey curve25519 gcm aes sha1 sha2 hmac kdf kernel-libipsec kernel-netlink socket-default vici eap-identity eap-md5 eap-mschapv2
                 retransmit_tries = 2
                 retransmit_timeout = 1.0
                 threads = 32

@@ -35,6 +35,14 @@ public sealed class OptionsParserTests
         Assert.Equal((200.0, 0, 4501), (o.Rate, o.Concurrency, o.Target.Port));
     }
 
+    [Fact]
+    public void Parse_EapMsChapV2_PasswordKeptPskStillRequired()
+    {
+        Assert.Equal("pw", OptionsParser.Parse(["192.0.2.1", "--psk", "x", "--eap-mschapv2", "pw"]).EapMsChapV2Password);
+        Assert.Null(OptionsParser.Parse(["192.0.2.1", "--psk", "x"]).EapMsChapV2Password);
+        Assert.Throws<FormatException>(() => OptionsParser.Parse(["192.0.2.1", "--eap-mschapv2", "pw"]));
+    }
+
     [Theory]
     [InlineData("192.0.2.1")]
     [InlineData("192.0.2.1", "--psk", "x", "--count", "0")]

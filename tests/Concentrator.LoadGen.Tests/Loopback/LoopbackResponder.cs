@@ -20,7 +20,8 @@ internal sealed class LoopbackResponder : IDisposable
     private readonly Task _loop;
     private readonly Lock _lock = new();
 
-    public LoopbackResponder(string psk)
+    /// <summary><paramref name="eapUsers"/>: serve EAP-MSCHAPv2 clients with these users instead of PSK clients.</summary>
+    public LoopbackResponder(string psk, IReadOnlyDictionary<string, string>? eapUsers = null)
     {
         _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         Endpoint = (IPEndPoint)_socket.LocalEndPoint!;
@@ -33,6 +34,16 @@ internal sealed class LoopbackResponder : IDisposable
             LocalAuthenticator = authenticator,
             RemoteAuthenticators = [authenticator],
         };
+        if (eapUsers is not null)
+        {
+            byte[]? Users(string user) => eapUsers.TryGetValue(user, out string? password) ? System.Text.Encoding.UTF8.GetBytes(password) : null;
+            _config = _config with
+            {
+                RemoteAuthenticators = [],
+                RemoteEap = new EapServerConfig(() => new Concentrator.Ike.Auth.Eap.EapMsChapV2Server(Users, Concentrator.Ike.Crypto.SystemRandomSource.Instance)),
+            };
+        }
+
         _services = new IkeSaServices { AddressAllocator = new CountingAllocator() };
         _loop = Task.Run(LoopAsync);
     }

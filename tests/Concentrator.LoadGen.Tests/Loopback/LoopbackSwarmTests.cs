@@ -40,6 +40,31 @@ public sealed class LoopbackSwarmTests
     }
 
     [Fact]
+    public async Task Swarm_EapMsChapV2_EstablishedWithVirtualIps()
+    {
+        var users = Enumerable.Range(1, 12).ToDictionary(n => $"client-{n}@loadgen", _ => "user-password");
+        using var responder = new LoopbackResponder("loop-psk", users);
+        using var swarm = new LoadSwarm(Options(responder, 12, "loop-psk") with { EapMsChapV2Password = "user-password" });
+
+        LoadReport report = await swarm.RunAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(report.Established == 12, report.ToText());
+        Assert.Equal(12, report.DistinctVirtualIps);
+        Assert.Equal(12, responder.Count(IkeSaState.Established));
+    }
+
+    [Fact]
+    public async Task Swarm_EapMsChapV2WrongPassword_CountsAuthenticationFailed()
+    {
+        using var responder = new LoopbackResponder("loop-psk", new Dictionary<string, string> { ["client-1@loadgen"] = "right" });
+        using var swarm = new LoadSwarm(Options(responder, 3, "loop-psk") with { EapMsChapV2Password = "wrong" });
+
+        LoadReport report = await swarm.RunAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(new Dictionary<string, int> { ["AUTHENTICATION_FAILED"] = 3 }, report.FailuresByCause);
+    }
+
+    [Fact]
     public async Task Swarm_WrongPskAgainstOurResponder_CountsAuthenticationFailed()
     {
         using var responder = new LoopbackResponder("loop-psk");

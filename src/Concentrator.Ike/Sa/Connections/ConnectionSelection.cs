@@ -32,12 +32,13 @@ public static class ConnectionSelection
     /// <summary>
     /// IKE_AUTH: the best candidate for a peer presenting <paramref name="remote"/>, asking for
     /// <paramref name="requestedLocal"/> (IDr, when sent) and authenticating with <paramref name="method"/>, on an
-    /// IKE SA that negotiated <paramref name="ikeProposal"/>. Ranked like strongSwan: the IDi match (exact beats
+    /// IKE SA that negotiated <paramref name="ikeProposal"/>; a null <paramref name="method"/> (no AUTH payload) asks for EAP, which
+    /// only connections with <see cref="IkeSaConfig.RemoteEap"/> offer (RFC 7296 §2.16). Ranked like strongSwan: the IDi match (exact beats
     /// <c>*@domain</c>/<c>*.domain</c>, the longer suffix first, beats %any), then an IDr the peer named over one it
     /// left open, among those that verify the peer's AUTH method and hold a credential for it; ties go to the operator's order. Returns null with the reason the closest candidate failed.
     /// </summary>
     public static ConnectionCandidate? ForIkeAuth(
-        IReadOnlyList<ConnectionCandidate> candidates, IkeIdentity remote, IkeIdentity? requestedLocal, AuthMethod method,
+        IReadOnlyList<ConnectionCandidate> candidates, IkeIdentity remote, IkeIdentity? requestedLocal, AuthMethod? method,
         Proposal? ikeProposal, out AuthFailure? failure)
     {
         ArgumentNullException.ThrowIfNull(candidates);
@@ -62,13 +63,15 @@ public static class ConnectionSelection
                 continue;
             }
 
-            if (config.RemoteAuthenticators.FirstOrDefault(a => a.Method == method) is not { } verifier)
+            Authenticators.IAuthenticator? verifier = method is { } m ? config.RemoteAuthenticators.FirstOrDefault(a => a.Method == m) : null;
+            if (method is null ? config.RemoteEap is null : verifier is null)
             {
-                failure = Worse(failure, AuthFailure.UnsupportedAuthMethod);
+                failure = Worse(failure, method is null ? AuthFailure.MissingAuth : AuthFailure.UnsupportedAuthMethod);
                 continue;
             }
 
-            if (!verifier.HasCredential(config.LocalIdentity, remote))
+            // EAP secrets are looked up by the EAP identity during the conversation, not here.
+            if (verifier is not null && !verifier.HasCredential(config.LocalIdentity, remote))
             {
                 failure = Worse(failure, AuthFailure.UnknownIdentity);
                 continue;
@@ -104,7 +107,7 @@ public static class ConnectionSelection
     {
         AuthFailure.ResponderIdentityMismatch => 0,
         AuthFailure.IdentityNotAllowed => 1,
-        AuthFailure.UnsupportedAuthMethod => 2,
+        AuthFailure.UnsupportedAuthMethod or AuthFailure.MissingAuth => 2,
         AuthFailure.UnknownIdentity => 3,
         AuthFailure.IkeProposalNotAllowed => 4,
         _ => 0,

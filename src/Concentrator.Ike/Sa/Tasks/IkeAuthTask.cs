@@ -10,7 +10,7 @@ namespace Concentrator.Ike.Sa.Tasks;
 /// <see cref="IAuthenticator"/>s, INITIAL_CONTACT (§2.4). A responder that cannot verify the initiator answers
 /// AUTHENTICATION_FAILED alone and the SA fails; an initiator that cannot verify the responder fails the SA.
 /// </summary>
-public sealed class IkeAuthTask : IkeTask
+public sealed partial class IkeAuthTask : IkeTask
 {
     private NotifyType? _error;
 
@@ -23,6 +23,11 @@ public sealed class IkeAuthTask : IkeTask
 
     protected override IkeTaskStatus BuildI(IkeMessage request)
     {
+        if (_client is not null)
+        {
+            return BuildEapI(request);
+        }
+
         IkeIdentity local = Sa.Config.LocalIdentity;
         request.Payloads.Add(local.ToPayload(initiator: true));
         if (Sa.Config.SendInitialContact)
@@ -33,6 +38,12 @@ public sealed class IkeAuthTask : IkeTask
         if (!Sa.Config.RemoteIdentity.IsAny)
         {
             request.Payloads.Add(Sa.Config.RemoteIdentity.ToPayload(initiator: false));
+        }
+
+        if (Sa.Config.LocalEap is { } eap)
+        {
+            // RFC 7296 §2.16: leaving AUTH out asks the responder for EAP.
+            return StartEapI(eap);
         }
 
         if (!Sa.Config.LocalAuthenticator.Build(Sa, request, local, Sa.Config.RemoteIdentity))
@@ -47,6 +58,11 @@ public sealed class IkeAuthTask : IkeTask
 
     protected override IkeTaskStatus ProcessR(IkeMessage request)
     {
+        if (_eap is not null)
+        {
+            return ProcessEapR(request);
+        }
+
         IdPayload? idi = request.GetAll<IdPayload>().FirstOrDefault(id => id.IsInitiator);
         AuthPayload? auth = request.Get<AuthPayload>();
         if (idi is null)
@@ -55,12 +71,6 @@ public sealed class IkeAuthTask : IkeTask
         }
 
         var remote = IkeIdentity.From(idi);
-        if (auth is null)
-        {
-            // EAP (no AUTH in the first IKE_AUTH) is not offered yet, so the request cannot be authenticated.
-            return Error(AuthFailure.MissingAuth, remote);
-        }
-
         if (!remote.IsWellFormed)
         {
             // RFC 7296 §3.5: FQDN and RFC 822 identities "MUST NOT contain any terminators"; one that does is no
@@ -74,7 +84,7 @@ public sealed class IkeAuthTask : IkeTask
         IkeIdentity? asked = request.GetAll<IdPayload>().FirstOrDefault(id => !id.IsInitiator) is { } idr ? IkeIdentity.From(idr) : null;
         IReadOnlyList<ConnectionCandidate> candidates = Sa.Services.Connections.Count > 0 ? Sa.Services.Connections
             : [new ConnectionCandidate("", Sa.Config) { AddressAllocator = Sa.Services.AddressAllocator, IdentityGate = Sa.Services.IdentityGate }];
-        ConnectionCandidate? chosen = ConnectionSelection.ForIkeAuth(candidates, remote, asked, auth.Method, Sa.IkeProposal, out AuthFailure? none);
+        ConnectionCandidate? chosen = ConnectionSelection.ForIkeAuth(candidates, remote, asked, auth?.Method, Sa.IkeProposal, out AuthFailure? none);
         if (chosen is null)
         {
             return Error(none ?? AuthFailure.IdentityNotAllowed, remote, asked);
@@ -84,6 +94,12 @@ public sealed class IkeAuthTask : IkeTask
         {
             // The provisional choice of IKE_SA_INIT does not fit (or another fits better): switch.
             Sa.UseConnection(chosen);
+        }
+
+        if (auth is null)
+        {
+            // RFC 7296 §2.16: no AUTH in the first IKE_AUTH asks for EAP; the chosen connection offers it.
+            return StartEapR(request, remote);
         }
 
         IkeIdentity local = Sa.Config.LocalIdentity;
@@ -114,6 +130,11 @@ public sealed class IkeAuthTask : IkeTask
             return ErrorResponse(response, error);
         }
 
+        if (_eap is not null)
+        {
+            return BuildEapR(response);
+        }
+
         IkeIdentity local = Sa.Config.LocalIdentity;
         response.Payloads.Add(local.ToPayload(initiator: false));
         if (!Sa.Config.LocalAuthenticator.Build(Sa, response, local, Sa.RemoteIdentity!))
@@ -135,6 +156,11 @@ public sealed class IkeAuthTask : IkeTask
         {
             Sa.Fail(error.NotifyType);
             return IkeTaskStatus.Failed;
+        }
+
+        if (_serverVerified)
+        {
+            return ProcessEapI(response);
         }
 
         IdPayload? idr = response.GetAll<IdPayload>().FirstOrDefault(id => !id.IsInitiator);
@@ -161,6 +187,12 @@ public sealed class IkeAuthTask : IkeTask
         }
 
         Sa.RemoteIdentity = remote;
+        if (_client is not null)
+        {
+            _serverVerified = true;
+            return ProcessEapI(response);
+        }
+
         Sa.State = IkeSaState.Established;
         return IkeTaskStatus.Success;
     }

@@ -1,0 +1,33 @@
+namespace Concentrator.Ike.Auth.Eap;
+
+/// <summary>
+/// The authenticator side of one EAP conversation after the peer's identity is known (strongSwan's server
+/// <c>eap_method_t</c>, or a backend such as EAP-RADIUS that relays it). One instance per IKE SA, used by one thread
+/// at a time. The IKE layer checks the EAP framing and Identifiers before it calls <see cref="Process"/>; the
+/// server checks its own Type-Data.
+/// </summary>
+public interface IEapServer
+{
+    /// <summary>The first request for <paramref name="identity"/> (the EAP identity: from EAP-Identity, or IDi),
+    /// using <paramref name="identifier"/> as its EAP Identifier.</summary>
+    EapStep Start(string identity, byte identifier);
+
+    /// <summary>The peer's response to the last request (its Identifier already matched).</summary>
+    EapStep Process(EapPacket response);
+}
+
+/// <summary>The peer side of one EAP conversation (the load generator's and the tests' initiator).</summary>
+public interface IEapClient
+{
+    EapType Type { get; }
+
+    /// <summary>The response to <paramref name="request"/> (of this client's <see cref="Type"/>), or null when the
+    /// request does not verify (the conversation fails).</summary>
+    EapPacket? Process(EapPacket request);
+
+    /// <summary>The MSK once the method completed, or null (EAP-MD5 has none).</summary>
+    byte[]? Msk { get; }
+}
+
+/// <summary>An EAP user's secret (password) by EAP identity, or null when the user is unknown.</summary>
+public delegate byte[]? EapSecretLookup(string identity);

@@ -1,0 +1,71 @@
+using Concentrator.Ike.Auth.Eap;
+using Concentrator.Ike.Encoding;
+using Concentrator.Ike.Sa.Tasks;
+
+namespace Concentrator.Ike.Sa;
+
+/// <summary>IKE_AUTH with EAP (RFC 7296 §2.16) on the responder: an answer held while the EAP backend is asked
+/// elsewhere (a RADIUS round trip), resumed with its reply; the conversation's time limit.</summary>
+public sealed partial class IkeSa
+{
+    private HeldAuth? _heldAuth;
+
+    /// <summary>An IKE_AUTH request whose answer waits for the EAP backend.</summary>
+    private sealed record HeldAuth(byte[] Datagram, IkeHeader Header, IkeMessage Response, int ChildrenBefore);
+
+    /// <summary>The responder is in an EAP conversation (between its first and its last IKE_AUTH response).</summary>
+    public bool EapUnderWay => !IsInitiator && Tasks.EapUnderWay && State == IkeSaState.Connecting;
+
+    /// <summary>An IKE_AUTH request waits for the EAP backend's answer (<see cref="ResumeEap"/>).</summary>
+    public bool AwaitingEap => _heldAuth is not null;
+
+    /// <summary>The EAP backend's answer to the relay of the held request: the IKE_AUTH response is built and stored
+    /// as if the request had just been processed (it answers its retransmissions from now on).</summary>
+    public IkeSaResult ResumeEap(EapStep step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        if (_heldAuth is not { } held || State != IkeSaState.Connecting)
+        {
+            return IkeSaResult.Dropped(DropReason.WrongState, "an EAP answer no IKE_AUTH request waits for");
+        }
+
+        _heldAuth = null;
+        IkeSa? rekeyedBefore = RekeyedTo;
+        IkeTaskStatus status = Tasks.ResumeAuth(step, held.Response);
+        return HoldOrDiscard(held.Datagram, held.Header, held.Response, held.ChildrenBefore)
+            ?? Answer(held.Datagram, held.Header, held.Response, status, null, held.ChildrenBefore, rekeyedBefore);
+    }
+
+    /// <summary>The EAP conversation ran out of time: the SA fails without an answer (the peer may be gone, and a
+    /// held request has none yet).</summary>
+    public void FailEap(string reason)
+    {
+        _heldAuth = null;
+        AuthFailure ??= Sa.AuthFailure.EapTimedOut;
+        FailureReason ??= reason;
+        Fail(NotifyType.AuthenticationFailed);
+    }
+
+    private IkeSaResult? HoldOrDiscard(ReadOnlyMemory<byte> datagram, IkeHeader header, IkeMessage response, int childrenBefore)
+    {
+        if (Tasks.AuthDiscarded is { } why)
+        {
+            // RFC 3748 §4.1: a response outside the conversation is silently discarded; the IKE request is left
+            // unanswered, its Message ID not used up.
+            return IkeSaResult.Dropped(DropReason.EapDiscarded, why);
+        }
+
+        if (Tasks.AuthPending is { } relay)
+        {
+            _heldAuth = new HeldAuth(datagram.ToArray(), header, response, childrenBefore);
+            return new IkeSaResult([], DropReason.None, null, []) { EapRelay = relay };
+        }
+
+        return null;
+    }
+
+    private IkeSaResult HeldAuthDrop(ReadOnlyMemory<byte> datagram, IkeHeader header) =>
+        header.MessageId == _expectedRequestId
+            ? IkeSaResult.Dropped(DropReason.EapPending, $"request {header.MessageId} again while the EAP backend has not answered it")
+            : IkeSaResult.Dropped(DropReason.OutOfWindow, $"request {header.MessageId} while request {_expectedRequestId} waits for the EAP backend");
+}

@@ -1,0 +1,246 @@
+using Concentrator.Ike.Auth.Eap;
+using Concentrator.Ike.Crypto;
+using Concentrator.Ike.Encoding;
+using Concentrator.Ike.Encoding.Payloads;
+using Concentrator.Ike.Sa.Authenticators;
+
+namespace Concentrator.Ike.Sa.Tasks;
+
+// EAP in IKE_AUTH (RFC 7296 §2.16), as strongSwan's ike_auth.c with its eap_authenticator:
+//   HDR, SK {IDi, [IDr,] SAi2, TSi, TSr}              -->
+//                                                     <--  HDR, SK {IDr, [CERT,] AUTH, EAP}
+//   HDR, SK {EAP}                                     -->
+//                                                     <--  HDR, SK {EAP (Request or Success)}   (repeated)
+//   HDR, SK {AUTH}                                    -->
+//                                                     <--  HDR, SK {AUTH, SAr2, TSi, TSr}
+// The task lives for the whole conversation (the task manager keeps it from round to round); the CHILD SA and
+// configuration tasks see the first request and build into the last response.
+public sealed partial class IkeAuthTask
+{
+    private EapServerAuthenticator? _eap;
+    private IkeIdentity? _eapPeer;
+    private bool _initialContact;
+    private bool _firstEapRound = true;
+
+    private IEapClient? _client;
+    private string _clientIdentity = "";
+    private EapPacket? _clientNext;
+    private bool _serverVerified;
+    private bool _clientSucceeded;
+    private bool _clientSentAuth;
+
+    /// <summary>An EAP conversation is under way: the exchange has more IKE_AUTH rounds (both roles).</summary>
+    internal bool MoreRounds => (_eap is not null && !Authenticated) || (_client is not null && Sa.State != IkeSaState.Established);
+
+    /// <summary>Responder: the peer is authenticated (AUTH verified, after EAP when it used EAP).</summary>
+    internal bool Authenticated { get; private set; }
+
+    /// <summary>Responder: the EAP backend answers later; the host relays this and resumes with
+    /// <see cref="ResumeEap"/>.</summary>
+    internal object? PendingRelay { get; private set; }
+
+    /// <summary>Responder: the request's EAP response was discarded (RFC 3748 §4.1); why.</summary>
+    internal string? Discarded { get; private set; }
+
+    /// <summary>Responder: the identity of the peer (for the log) while the conversation runs.</summary>
+    internal IkeIdentity? EapPeer => _eapPeer;
+
+    private IkeTaskStatus StartEapR(IkeMessage request, IkeIdentity remote)
+    {
+        if (Sa.Config.RemoteEap is not { } config)
+        {
+            return Error(AuthFailure.MissingAuth, remote);
+        }
+
+        _eapPeer = remote;
+        _initialContact = request.GetNotify(NotifyType.InitialContact) is not null;
+        Span<byte> first = stackalloc byte[1];
+        Sa.Services.Random.Fill(first);
+        _eap = new EapServerAuthenticator(config, first[0]);
+        return Verdict(_eap.Start(remote), remote);
+    }
+
+    private IkeTaskStatus ProcessEapR(IkeMessage request)
+    {
+        Discarded = null;
+        PendingRelay = null;
+        IkeIdentity peer = _eapPeer!;
+        if (_eap!.Succeeded)
+        {
+            // RFC 7296 §2.16: after EAP Success the initiator proves the MSK (or SK_pi) with its AUTH.
+            if (request.Get<AuthPayload>() is not { } auth)
+            {
+                return Error(AuthFailure.MissingAuth, peer);
+            }
+
+            byte[] expected = EapAuth(Sa, _eap.Msk, initiatorSide: true, peer);
+            if (auth.Method != AuthMethod.SharedKeyMic
+                || !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(expected, auth.Data.Span))
+            {
+                Sa.FailureReason ??= $"'{peer}' passed EAP but its AUTH does not prove the EAP key";
+                return Error(AuthFailure.WrongCredential, peer);
+            }
+
+            // With EAP-Identity the peer is whom EAP authenticated (strongSwan's EAP identity names the lease
+            // and uniqueness); otherwise IDi.
+            IkeIdentity authenticated = _eap.IdentityAsked && _eap.Identity is { } id ? IkeIdentity.Parse(id) : peer;
+            if (Sa.Services.IdentityGate is { } gate && !gate.TryAdmit(authenticated, Sa.LeaseOwner))
+            {
+                return Error(AuthFailure.IdentityAlreadyUp, authenticated);
+            }
+
+            Sa.RemoteIdentity = authenticated;
+            Sa.InitialContactReceived = _initialContact;
+            Authenticated = true;
+            return IkeTaskStatus.NeedMore;
+        }
+
+        if (request.Get<EapPayload>() is not { } eap)
+        {
+            Discarded = "IKE_AUTH without an EAP payload while EAP is under way";
+            return IkeTaskStatus.NeedMore;
+        }
+
+        return Verdict(_eap.Process(eap.Message), peer);
+    }
+
+    /// <summary>The backend's late answer (<see cref="EapStep.Pending"/>): the round goes on as if it had answered at once.</summary>
+    internal IkeTaskStatus ResumeEap(EapStep step)
+    {
+        PendingRelay = null;
+        return Verdict(_eap!.Resume(step), _eapPeer!);
+    }
+
+    private IkeTaskStatus Verdict(EapVerdict verdict, IkeIdentity peer)
+    {
+        switch (verdict)
+        {
+            case EapVerdict.Discard:
+                Discarded = _eap!.DiscardReason;
+                return IkeTaskStatus.NeedMore;
+            case EapVerdict.Pending:
+                PendingRelay = ((EapStep.Pending)_eap!.Step!).Relay;
+                return IkeTaskStatus.NeedMore;
+        }
+
+        if (_eap!.Step is EapStep.Failure failure)
+        {
+            // RFC 7296 §2.16: a failed EAP conversation ends IKE_AUTH with AUTHENTICATION_FAILED.
+            Sa.FailureReason ??= $"EAP for '{peer}' failed: {failure.Reason}";
+            return Error(AuthFailure.EapFailed, peer);
+        }
+
+        return IkeTaskStatus.NeedMore;
+    }
+
+    private IkeTaskStatus BuildEapR(IkeMessage response)
+    {
+        if (Authenticated)
+        {
+            // RFC 7296 §2.16: the responder's last AUTH also uses the EAP key, over its own signed octets.
+            response.Payloads.Add(new AuthPayload(AuthMethod.SharedKeyMic, EapAuth(Sa, _eap!.Msk, initiatorSide: false, Sa.Config.LocalIdentity)));
+            Sa.State = IkeSaState.Established;
+            return IkeTaskStatus.Success;
+        }
+
+        if (_firstEapRound)
+        {
+            // The gateway authenticates itself in the first response, before the client reveals anything (RFC 7296
+            // §2.16: "the responder ... MUST include its AUTH payload" with the EAP request).
+            _firstEapRound = false;
+            IkeIdentity local = Sa.Config.LocalIdentity;
+            response.Payloads.Add(local.ToPayload(initiator: false));
+            if (!Sa.Config.LocalAuthenticator.Build(Sa, response, local, _eapPeer!))
+            {
+                Explain(AuthFailure.NoLocalCredential, _eapPeer);
+                Sa.Fail(NotifyType.AuthenticationFailed);
+                return ErrorResponse(response, NotifyType.AuthenticationFailed);
+            }
+        }
+
+        byte[] eap = _eap!.Step switch
+        {
+            EapStep.Request request => request.Message,
+            EapStep.Success => _eap.Outcome(success: true),
+            var other => throw new InvalidOperationException($"no EAP answer to build from {other}"),
+        };
+        response.Payloads.Add(new EapPayload(eap));
+        return IkeTaskStatus.NeedMore;
+    }
+
+    private IkeTaskStatus StartEapI(EapClientConfig eap)
+    {
+        _client = eap.CreateClient();
+        _clientIdentity = eap.Identity;
+        return IkeTaskStatus.NeedMore;
+    }
+
+    private IkeTaskStatus BuildEapI(IkeMessage request)
+    {
+        if (_clientSucceeded)
+        {
+            request.Payloads.Add(new AuthPayload(AuthMethod.SharedKeyMic, EapAuth(Sa, _client!.Msk, initiatorSide: true, Sa.Config.LocalIdentity)));
+            _clientSentAuth = true;
+        }
+        else
+        {
+            request.Payloads.Add(new EapPayload(_clientNext!.Value.Encode()));
+        }
+
+        return IkeTaskStatus.NeedMore;
+    }
+
+    private IkeTaskStatus ProcessEapI(IkeMessage response)
+    {
+        if (_clientSentAuth)
+        {
+            AuthPayload? auth = response.Get<AuthPayload>();
+            byte[] expected = EapAuth(Sa, _client!.Msk, initiatorSide: false, Sa.RemoteIdentity!);
+            if (auth is null || !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(expected, auth.Data.Span))
+            {
+                return FailI(auth is null ? AuthFailure.MissingAuth : AuthFailure.WrongCredential, "the responder's last AUTH does not prove the EAP key");
+            }
+
+            Sa.State = IkeSaState.Established;
+            return IkeTaskStatus.Success;
+        }
+
+        if (response.Get<EapPayload>() is not { } payload || !EapPacket.TryParse(payload.Message, out EapPacket packet, out _))
+        {
+            return FailI(AuthFailure.EapFailed, "no well-formed EAP payload in the responder's answer");
+        }
+
+        switch (packet.Code)
+        {
+            case EapCode.Success:
+                _clientSucceeded = true;
+                return IkeTaskStatus.NeedMore;
+            case EapCode.Request when packet.Type == EapType.Identity:
+                // RFC 3748 §5.1: the response carries the identity, without a terminator.
+                _clientNext = EapPacket.Response(packet.Identifier, EapType.Identity, System.Text.Encoding.UTF8.GetBytes(_clientIdentity));
+                return IkeTaskStatus.NeedMore;
+            case EapCode.Request when _client!.Process(packet) is { } answer:
+                _clientNext = answer;
+                return IkeTaskStatus.NeedMore;
+            default:
+                return FailI(AuthFailure.EapFailed, $"EAP {packet.Code} type {(byte)packet.Type} not answered");
+        }
+    }
+
+    private IkeTaskStatus FailI(AuthFailure failure, string why)
+    {
+        Sa.FailureReason ??= why;
+        Explain(failure, Sa.RemoteIdentity);
+        Sa.Fail(NotifyType.AuthenticationFailed);
+        return IkeTaskStatus.Failed;
+    }
+
+    /// <summary>RFC 7296 §2.16: AUTH = prf(prf(MSK, "Key Pad for IKEv2"), &lt;SignedOctets&gt;); a method without an
+    /// MSK uses SK_pi for the initiator's AUTH and SK_pr for the responder's.</summary>
+    private static byte[] EapAuth(IkeSa sa, byte[]? msk, bool initiatorSide, IkeIdentity id)
+    {
+        byte[] octets = SignedOctets.Of(sa, initiatorSide, id);
+        ReadOnlySpan<byte> key = msk ?? (initiatorSide ? sa.Keymat!.SkPi : sa.Keymat!.SkPr);
+        return AuthOctets.SharedKeyAuth(sa.Keymat!.Prf, key, octets);
+    }
+}

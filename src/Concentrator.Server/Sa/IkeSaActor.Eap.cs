@@ -1,0 +1,24 @@
+using Akka.Actor;
+using Concentrator.Ike.Auth.Eap;
+using Concentrator.Server.Logging;
+
+namespace Concentrator.Server.Sa;
+
+// The asynchronous EAP seam: the session says RelayEap, the connection's relay actor (RADIUS) answers EapRelayReply.
+public sealed partial class IkeSaActor
+{
+    private void RelayEap(object request)
+    {
+        // The connection IKE_AUTH chose names the relay; the environment's is the fallback of actor tests.
+        IActorRef? relay = (Sa.Connection?.Tag as ConnectionHome)?.EapRelay ?? _env.EapRelay;
+        if (relay is null)
+        {
+            _log.EapNoRelay(Sa, (Sa.Connection?.Tag as ConnectionHome)?.Connection ?? _env.Connection);
+            Execute(_session.OnEapReply(new EapStep.Failure("the connection has no EAP relay for a pending EAP backend")));
+            return;
+        }
+
+        _log.EapRelayed(Sa, relay.Path);
+        relay.Tell(new EapRelayRequest(request, Sa.ResponderSpi), Self);
+    }
+}

@@ -1,0 +1,66 @@
+namespace Concentrator.Interop.Tests.Lab;
+
+// EAP road warriors (RFC 7296 §2.16): the gateway proves itself with its PSK, the client with EAP.
+internal sealed partial class RoadWarriorLab
+{
+    /// <summary>A connection file for EAP clients next to the repository's PSK connection: same gateway identity and
+    /// interface, its own pool, <c>remote.auth = <paramref name="method"/></c> and the users of <c>eap-secrets</c>.</summary>
+    public static GatewayOverrides EapGateway(string method, string users, string pool = "10.98.0.0/24", string eapId = "") => new()
+    {
+        ExtraFiles = new Dictionary<string, string>
+        {
+            ["eap.conf"] = $$"""
+                eap-users {
+                  local { id = "gw.example.net", auth = psk }
+                  remote { id = "%any", auth = {{method}}, eap-id = "{{eapId}}" }
+                  local-ts = [ "198.51.100.0/24" ]
+                  pools = [ "{{pool}}" ]
+                  ipsec-interface = 1
+                }
+                eap-secrets { {{users}} }
+                """,
+        },
+    };
+
+    /// <summary>Loads connection "home" (child "lan") for an EAP client: <c>local.auth = <paramref name="method"/></c>
+    /// with <paramref name="eapId"/> and <paramref name="password"/>, the gateway checked by the lab's PSK.</summary>
+    public void LoadEap(string identity, string eapId, string password, string method = "eap-mschapv2")
+    {
+        LoadConf($$"""
+            connections {
+                home {
+                    version = 2
+                    remote_addrs = {{GatewayAddress}}
+                    vips = 0.0.0.0
+                    proposals = aes256gcm16-prfsha256-x25519
+                    local {
+                        auth = {{method}}
+                        id = {{identity}}
+                        eap_id = {{eapId}}
+                    }
+                    remote {
+                        auth = psk
+                        id = {{GatewayId}}
+                    }
+                    children {
+                        lan {
+                            remote_ts = 198.51.100.0/24
+                            esp_proposals = aes256gcm16
+                            start_action = none
+                        }
+                    }
+                }
+            }
+            secrets {
+                ike-gw {
+                    id-1 = {{GatewayId}}
+                    secret = "{{Psk}}"
+                }
+                eap-user {
+                    id = {{eapId}}
+                    secret = "{{password}}"
+                }
+            }
+            """);
+    }
+}
