@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
+using Concentrator.Ike.Auth.Eap;
 using Concentrator.Server.Radius;
 
 namespace Concentrator.Server.Tests.Radius;
@@ -37,7 +38,8 @@ public sealed class RadiusFailoverTests(FailoverFreeRadiusFixture fixture) : Tes
     private IActorRef Client(params RadiusServer[] servers) =>
         Sys.ActorOf(RadiusClientActor.Props(new RadiusSettings(servers, Timeout, Retries, "concentrator-test", null, TimeSpan.FromMinutes(10))));
 
-    private void SendIdentity(IActorRef client, long id) => client.Tell(new AccessRequest(id, TestActor, "alice", EapTestPeer.Identity(0, "alice")));
+    private void SendIdentity(IActorRef client, long id) =>
+        client.Tell(new AccessRequest(id, TestActor, "alice", EapPacket.Response(0, EapType.Identity, "alice"u8.ToArray()).Encode()));
 
     [Fact]
     public void AccessRequest_FirstServerDown_FailsOverToFreeRadiusWithinTimeoutTimesTries()

@@ -1,6 +1,9 @@
 using System.Net;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
+using Concentrator.Ike;
+using Concentrator.Ike.Auth.Eap;
+using Concentrator.Ike.Crypto;
 using Concentrator.Server.Radius;
 
 namespace Concentrator.Server.Tests.Radius;
@@ -35,27 +38,37 @@ public sealed class RadiusFreeRadiusTests(FreeRadiusFixture fixture) : TestKit, 
     }
 
     /// <summary>EAP-Response/Identity, then the EAP-MD5 challenge FreeRADIUS answers with.</summary>
-    private (AccessReply Reply, byte[] Request) Begin(IActorRef client, string user)
+    private (AccessReply Reply, EapPacket Request) Begin(IActorRef client, string user)
     {
-        var challenge = Exchange(client, 1, user, EapTestPeer.Identity(0, user), default);
+        var challenge = Exchange(client, 1, user, EapPacket.Response(0, EapType.Identity, System.Text.Encoding.UTF8.GetBytes(user)).Encode(), default);
         Assert.Equal(AccessResult.Challenge, challenge.Result);
         Assert.False(challenge.State.IsEmpty);
-        var request = challenge.EapMessage.ToArray();
-        Assert.Equal(EapTestPeer.Request, request[0]);
-        Assert.Equal(EapTestPeer.TypeMd5, request[4]);
+        var request = Eap(challenge);
+        Assert.Equal(EapCode.Request, request.Code);
+        Assert.Equal(EapType.Md5Challenge, request.Type);
         return (challenge, request);
     }
+
+    private static EapPacket Eap(AccessReply reply)
+    {
+        Assert.True(EapPacket.TryParse(reply.EapMessage, out var packet, out var problem), problem);
+        return packet;
+    }
+
+    /// <summary>The peer's answer (the IKE layer's own EAP client, as the load generator uses it).</summary>
+    private static byte[] Answer(IEapClient peer, AccessReply reply) =>
+        (peer.Process(Eap(reply)) ?? throw new Xunit.Sdk.XunitException($"the {peer.Type} peer refused FreeRADIUS's request")).Encode();
 
     [Fact]
     public void EapMd5_RightPassword_ChallengeThenAcceptWithEapSuccessClassAndFramedIp()
     {
         var client = Client();
-        var (challenge, request) = Begin(client, "alice");
+        var (challenge, _) = Begin(client, "alice");
 
-        var accept = Exchange(client, 2, "alice", EapTestPeer.Md5Response(request, "password"), challenge.State);
+        var accept = Exchange(client, 2, "alice", Answer(new EapMd5Client("password"u8.ToArray()), challenge), challenge.State);
 
         Assert.Equal(AccessResult.Accept, accept.Result);
-        Assert.Equal(EapTestPeer.Success, accept.EapMessage.Span[0]);
+        Assert.Equal(EapCode.Success, Eap(accept).Code);
         Assert.Equal("tenant-a"u8.ToArray(), Assert.Single(accept.Classes).ToArray());
         Assert.Equal(IPAddress.Parse("10.77.0.9"), accept.FramedIpAddress);
         client.Tell(GetRadiusStats.Instance);
@@ -69,38 +82,39 @@ public sealed class RadiusFreeRadiusTests(FreeRadiusFixture fixture) : TestKit, 
     public void EapMd5_WrongPassword_RejectWithEapFailure()
     {
         var client = Client();
-        var (challenge, request) = Begin(client, "alice");
+        var (challenge, _) = Begin(client, "alice");
 
-        var reject = Exchange(client, 2, "alice", EapTestPeer.Md5Response(request, "not-the-password"), challenge.State);
+        var reject = Exchange(client, 2, "alice", Answer(new EapMd5Client("not-the-password"u8.ToArray()), challenge), challenge.State);
 
         Assert.Equal(AccessResult.Reject, reject.Result);
-        Assert.Equal(EapTestPeer.Failure, reject.EapMessage.Span[0]);
+        Assert.Equal(EapCode.Failure, Eap(reject).Code);
         Assert.Null(reject.Msk);
     }
 
     [Fact]
-    public void EapMsChapV2_RightPassword_AcceptWithMppeKeysAsRfc3079Derives()
+    public void EapMsChapV2_RightPassword_AcceptWithMppeKeysEqualToThePeersMsk()
     {
         var client = Client();
         var (md5, md5Request) = Begin(client, "alice");
+        var peer = new EapMsChapV2Client("alice", "password"u8.ToArray(), SystemRandomSource.Instance);
 
         // The peer asks for MS-CHAPv2 instead of MD5 (RFC 3748 §5.3.1 Nak), as Windows' built-in client does.
-        var challenge = Exchange(client, 2, "alice", EapTestPeer.Nak(md5Request, EapTestPeer.TypeMsChapV2), md5.State);
+        var nak = EapPacket.Response(md5Request.Identifier, EapType.Nak, new[] { (byte)EapType.MsChapV2 }).Encode();
+        var challenge = Exchange(client, 2, "alice", nak, md5.State);
         Assert.Equal(AccessResult.Challenge, challenge.Result);
-        var response = EapTestPeer.MsChapV2Response(challenge.EapMessage.ToArray(), "alice", "password", out var ntResponse);
-        var success = Exchange(client, 3, "alice", response, challenge.State);
+        var success = Exchange(client, 3, "alice", Answer(peer, challenge), challenge.State);
         Assert.Equal(AccessResult.Challenge, success.Result);
-        var accept = Exchange(client, 4, "alice", EapTestPeer.MsChapV2SuccessAck(success.EapMessage.ToArray()), success.State);
+        // The peer checks FreeRADIUS's authenticator response ("S=") before it acknowledges.
+        var accept = Exchange(client, 4, "alice", Answer(peer, success), success.State);
 
         Assert.Equal(AccessResult.Accept, accept.Result);
-        Assert.Equal(EapTestPeer.Success, accept.EapMessage.Span[0]);
-        var (serverSend, serverReceive) = EapTestPeer.MppeKeys("password", ntResponse);
-        Assert.NotNull(accept.SendKey);
-        Assert.NotNull(accept.RecvKey);
-        // 128-bit keys (RFC 3079 §3.4); the MSK is MS-MPPE-Recv-Key || MS-MPPE-Send-Key.
-        Assert.Equal(Convert.ToHexString(serverSend), Convert.ToHexString(accept.SendKey!));
-        Assert.Equal(Convert.ToHexString(serverReceive), Convert.ToHexString(accept.RecvKey!));
-        Assert.Equal(Convert.ToHexString([.. serverReceive, .. serverSend]), Convert.ToHexString(accept.Msk!));
+        Assert.Equal(EapCode.Success, Eap(accept).Code);
+        // 128-bit keys (RFC 3079 §3.4): MS-MPPE-Recv-Key || MS-MPPE-Send-Key is the peer's MSK (its client send key,
+        // then its receive key), which the peer pads with 32 zero octets to 64.
+        Assert.Equal(16, accept.RecvKey!.Length);
+        Assert.Equal(16, accept.SendKey!.Length);
+        Assert.Equal(Convert.ToHexString(peer.Msk!.AsSpan(0, 32)), Convert.ToHexString(accept.Msk!));
+        Assert.All(peer.Msk![32..], b => Assert.Equal(0, b));
     }
 
     [Fact]
