@@ -34,11 +34,12 @@ public static class ConnectionSelection
     /// <paramref name="requestedLocal"/> (IDr, when sent) and authenticating with <paramref name="method"/>, on an
     /// IKE SA that negotiated <paramref name="ikeProposal"/>. Ranked like strongSwan: the IDi match (exact beats
     /// <c>*@domain</c>/<c>*.domain</c>, the longer suffix first, beats %any), then an IDr the peer named over one it
-    /// left open, among those that verify the peer's AUTH method and hold a credential for it; ties go to the operator's order. Returns null with the reason the closest candidate failed.
+    /// left open, among those that verify the peer's AUTH method and hold a credential for it (given
+    /// <paramref name="request"/>: whose CAs may anchor the certificates it carries); ties go to the operator's order. Returns null with the reason the closest candidate failed.
     /// </summary>
     public static ConnectionCandidate? ForIkeAuth(
         IReadOnlyList<ConnectionCandidate> candidates, IkeIdentity remote, IkeIdentity? requestedLocal, AuthMethod method,
-        Proposal? ikeProposal, out AuthFailure? failure)
+        Proposal? ikeProposal, out AuthFailure? failure, IkeMessage? request = null)
     {
         ArgumentNullException.ThrowIfNull(candidates);
         ArgumentNullException.ThrowIfNull(remote);
@@ -62,15 +63,15 @@ public static class ConnectionSelection
                 continue;
             }
 
-            if (config.RemoteAuthenticators.FirstOrDefault(a => a.Method == method) is not { } verifier)
+            if (config.RemoteAuthenticators.FirstOrDefault(a => a.Accepts(method)) is not { } verifier)
             {
                 failure = Worse(failure, AuthFailure.UnsupportedAuthMethod);
                 continue;
             }
 
-            if (!verifier.HasCredential(config.LocalIdentity, remote))
+            if (verifier.Fit(request, config.LocalIdentity, remote) is { } unfit)
             {
-                failure = Worse(failure, AuthFailure.UnknownIdentity);
+                failure = Worse(failure, unfit);
                 continue;
             }
 
@@ -107,6 +108,7 @@ public static class ConnectionSelection
         AuthFailure.UnsupportedAuthMethod => 2,
         AuthFailure.UnknownIdentity => 3,
         AuthFailure.IkeProposalNotAllowed => 4,
-        _ => 0,
+        _ => 3, // the credential does not fit: no PSK, a certificate the connection's CAs cannot anchor
+
     };
 }

@@ -74,7 +74,7 @@ public sealed class IkeAuthTask : IkeTask
         IkeIdentity? asked = request.GetAll<IdPayload>().FirstOrDefault(id => !id.IsInitiator) is { } idr ? IkeIdentity.From(idr) : null;
         IReadOnlyList<ConnectionCandidate> candidates = Sa.Services.Connections.Count > 0 ? Sa.Services.Connections
             : [new ConnectionCandidate("", Sa.Config) { AddressAllocator = Sa.Services.AddressAllocator, IdentityGate = Sa.Services.IdentityGate }];
-        ConnectionCandidate? chosen = ConnectionSelection.ForIkeAuth(candidates, remote, asked, auth.Method, Sa.IkeProposal, out AuthFailure? none);
+        ConnectionCandidate? chosen = ConnectionSelection.ForIkeAuth(candidates, remote, asked, auth.Method, Sa.IkeProposal, out AuthFailure? none, request);
         if (chosen is null)
         {
             return Error(none ?? AuthFailure.IdentityNotAllowed, remote, asked);
@@ -87,7 +87,8 @@ public sealed class IkeAuthTask : IkeTask
         }
 
         IkeIdentity local = Sa.Config.LocalIdentity;
-        IAuthenticator? verifier = Sa.Config.RemoteAuthenticators.FirstOrDefault(a => a.Method == auth.Method);
+        Sa.PeerCaHashes = CertificateRequests.Read(request);
+        IAuthenticator? verifier = Sa.Config.RemoteAuthenticators.FirstOrDefault(a => a.Accepts(auth.Method));
         if ((verifier is null ? AuthFailure.UnsupportedAuthMethod : verifier.Verify(Sa, request, local, remote)) is { } failure)
         {
             return Error(failure, remote);
@@ -147,7 +148,7 @@ public sealed class IkeAuthTask : IkeTask
         }
 
         var remote = IkeIdentity.From(idr);
-        IAuthenticator? verifier = Sa.Config.RemoteAuthenticators.FirstOrDefault(a => a.Method == auth.Method);
+        IAuthenticator? verifier = Sa.Config.RemoteAuthenticators.FirstOrDefault(a => a.Accepts(auth.Method));
         // RFC 7296 §2.15: the initiator checks the responder's AUTH just as the responder checked its own.
         AuthFailure? failure = !remote.IsWellFormed ? AuthFailure.InvalidIdentity
             : !Sa.Config.RemoteIdentity.IsAny && !Sa.Config.RemoteIdentity.Equals(remote) ? AuthFailure.IdentityNotAllowed

@@ -1,0 +1,172 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Concentrator.Ike.Auth.Certificates;
+using Concentrator.Ike.Crypto.Signature;
+using Concentrator.Ike.Encoding;
+using Concentrator.Ike.Encoding.Payloads;
+
+namespace Concentrator.Ike.Sa.Authenticators;
+
+/// <summary>
+/// Certificate authentication (RFC 7296 §2.15, §3.6, §3.8; RFC 7427; strongSwan's pubkey_authenticator.c). Build:
+/// our CERT payloads and a signature over the signed octets, with method 14 when the peer sent
+/// SIGNATURE_HASH_ALGORITHMS, else the classic method of the key (1 RSA, 9/10/11 ECDSA). Verify: the peer's CERTs,
+/// its chain against <see cref="Trust"/>, its identity bound to the certificate, then the signature.
+/// </summary>
+public sealed class PubkeyAuthenticator : IAuthenticator
+{
+    public PubkeyAuthenticator(LocalCertificate? local, TrustPolicy? trust)
+    {
+        Local = local;
+        Trust = trust;
+    }
+
+    /// <summary>Our certificate and key; null when this side only verifies.</summary>
+    public LocalCertificate? Local { get; }
+
+    /// <summary>The CAs that anchor the peer's certificate; null when this side only signs.</summary>
+    public TrustPolicy? Trust { get; }
+
+    public AuthMethod Method => AuthMethod.DigitalSignature;
+
+    public bool Accepts(AuthMethod method) => method is AuthMethod.DigitalSignature or AuthMethod.RsaDigitalSignature
+        or AuthMethod.EcdsaSha256P256 or AuthMethod.EcdsaSha384P384 or AuthMethod.EcdsaSha512P521;
+
+    public bool HasCredential(IkeIdentity local, IkeIdentity remote) => Trust is not null;
+
+    public AuthFailure? Fit(IkeMessage? request, IkeIdentity local, IkeIdentity remote)
+    {
+        if (Trust is null)
+        {
+            return AuthFailure.UnknownIdentity;
+        }
+
+        if (request is null)
+        {
+            return null;
+        }
+
+        using PeerCertificates sent = PeerCertificates.From(request, Trust.MaxChainLength, out AuthFailure? failure, out _);
+        return failure ?? (ChainValidator.MayAnchor(Trust, sent.EndEntity!, sent.Intermediates) ? null : AuthFailure.CertificateUntrusted);
+    }
+
+    public bool Build(IkeSa sa, IkeMessage message, IkeIdentity local, IkeIdentity remote)
+    {
+        ArgumentNullException.ThrowIfNull(sa);
+        ArgumentNullException.ThrowIfNull(message);
+        if (Local is null || AuthSignature.Choose(Local, sa.PeerSignatureHashes) is not { } choice)
+        {
+            return false;
+        }
+
+        foreach (X509Certificate2 certificate in Local.ChainFor(sa.PeerCaHashes))
+        {
+            // RFC 7296 §3.6: "the first certificate provided MUST contain the public key used to verify the AUTH field".
+            message.Payloads.Add(new CertPayload(CertificateEncoding.X509Signature, certificate.RawData));
+        }
+
+        byte[] octets = SignedOctets.Of(sa, sa.IsInitiator, local);
+        message.Payloads.Add(new AuthPayload(choice.Method, AuthSignature.Sign(Local.Key, choice, octets)));
+        return true;
+    }
+
+    public AuthFailure? Verify(IkeSa sa, IkeMessage message, IkeIdentity local, IkeIdentity remote)
+    {
+        ArgumentNullException.ThrowIfNull(sa);
+        ArgumentNullException.ThrowIfNull(message);
+        if (message.Get<AuthPayload>() is not { } auth || !Accepts(auth.Method))
+        {
+            return AuthFailure.UnsupportedAuthMethod;
+        }
+
+        if (Trust is null)
+        {
+            return AuthFailure.UnknownIdentity;
+        }
+
+        using PeerCertificates sent = PeerCertificates.From(message, Trust.MaxChainLength, out AuthFailure? malformed, out string detail);
+        if (malformed is { } why)
+        {
+            return Refuse(sa, why, remote, detail);
+        }
+
+        ChainVerdict verdict = ChainValidator.Validate(Trust, sent.EndEntity!, sent.Intermediates, sa.Services.Time.GetUtcNow());
+        if (verdict.Failure is { } chainFailure)
+        {
+            return Refuse(sa, chainFailure, remote, verdict.Detail);
+        }
+
+        if (!IdentityBinding.Binds(sent.EndEntity!, remote))
+        {
+            return Refuse(sa, AuthFailure.CertificateIdentityNotBound, remote, $"the certificate '{ChainValidator.Name(sent.EndEntity!)}' does not name it");
+        }
+
+        using VerifyingKey? key = VerifyingKey.From(sent.EndEntity!);
+        if (key is null)
+        {
+            return Refuse(sa, AuthFailure.CertificateMalformed, remote, "the certificate's key is not RSA, ECDSA P-256/384/521 or Ed25519");
+        }
+
+        byte[] octets = SignedOctets.Of(sa, !sa.IsInitiator, remote);
+        return AuthSignature.Verify(key, auth, octets) is { } refused ? Refuse(sa, AuthFailure.SignatureInvalid, remote, refused) : null;
+    }
+
+    private static AuthFailure Refuse(IkeSa sa, AuthFailure failure, IkeIdentity remote, string detail)
+    {
+        sa.FailureReason ??= $"{AuthFailureText.Describe(failure, remote)}: {detail}";
+        return failure;
+    }
+
+    /// <summary>The X.509 certificates of a message's CERT payloads, parsed; disposed with the check.</summary>
+    private sealed class PeerCertificates : IDisposable
+    {
+        private readonly List<X509Certificate2> _all = [];
+
+        public X509Certificate2? EndEntity => _all.Count > 0 ? _all[0] : null;
+
+        public IReadOnlyList<X509Certificate2> Intermediates => _all.Count > 1 ? _all[1..] : [];
+
+        public static PeerCertificates From(IkeMessage message, int maxChainLength, out AuthFailure? failure, out string detail)
+        {
+            var result = new PeerCertificates();
+            failure = null;
+            detail = "";
+            var payloads = message.GetAll<CertPayload>().Where(c => c.Encoding == CertificateEncoding.X509Signature).ToList();
+            if (payloads.Count == 0)
+            {
+                (failure, detail) = (AuthFailure.CertificateMissing, "no CERT payload of encoding 4 (X.509 Certificate - Signature)");
+                return result;
+            }
+
+            if (payloads.Count > maxChainLength)
+            {
+                // Refused before any parsing: a peer cannot make us load an unbounded number of certificates.
+                (failure, detail) = (AuthFailure.CertificateChainTooLong, $"{payloads.Count} certificates sent, at most {maxChainLength} accepted");
+                return result;
+            }
+
+            foreach (CertPayload payload in payloads)
+            {
+                try
+                {
+                    result._all.Add(X509CertificateLoader.LoadCertificate(payload.Data.Span));
+                }
+                catch (CryptographicException e)
+                {
+                    (failure, detail) = (AuthFailure.CertificateMalformed, $"CERT payload {result._all.Count + 1} is no DER certificate ({e.Message})");
+                    return result;
+                }
+            }
+
+            return result;
+        }
+
+        public void Dispose()
+        {
+            foreach (X509Certificate2 c in _all)
+            {
+                c.Dispose();
+            }
+        }
+    }
+}
