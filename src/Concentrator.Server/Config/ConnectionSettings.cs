@@ -66,6 +66,9 @@ public sealed record ConnectionSettings(
     /// <summary><c>unique</c>: one IKE SA per peer identity, and which one wins.</summary>
     public UniquePolicy Unique { get; init; } = UniquePolicy.Replace;
 
+    /// <summary>Certificate files and checks (<c>local.certs</c>, <c>local.key</c>, <c>remote.cacerts</c>, …).</summary>
+    public CertificateSettings Certificates { get; init; } = CertificateSettings.None;
+
     /// <summary>
     /// Checks what only the whole set of connections can show: unique names, no two interfaces sharing an
     /// if_id (ipsec0 and ipsec16384, see <see cref="IpsecInterfaceSetting.ConflictsWith"/>), and no pool

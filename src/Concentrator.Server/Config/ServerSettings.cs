@@ -81,6 +81,9 @@ public sealed record ServerSettings(
     /// <summary><c>concentrator.ike.invalid-spi-notify</c>.</summary>
     public InvalidSpiNotifySettings InvalidSpiNotify { get; init; } = new(100, 100);
 
+    /// <summary><c>concentrator.certificates.max-chain-length</c>: the most certificates a peer's chain may have.</summary>
+    public int MaxCertificateChainLength { get; init; } = Concentrator.Ike.Auth.Certificates.TrustPolicy.DefaultMaxChainLength;
+
     /// <summary>The embedded reference configuration (every key with its default).</summary>
     public static HoconConfig Reference { get; } = Akka.Configuration.ConfigurationFactory.ParseString(ReadReference());
 
@@ -158,6 +161,7 @@ public sealed record ServerSettings(
             Leases = new LeaseStoreSettings(leases, file),
             Bind = bind,
             HalfOpen = halfOpen,
+            MaxCertificateChainLength = r.Int("concentrator.certificates.max-chain-length", 2, 16),
             InvalidSpiNotify = new InvalidSpiNotifySettings(
                 r.Int(ike + "invalid-spi-notify.rate", 0, 1_000_000), r.Int(ike + "invalid-spi-notify.burst", 1, 1_000_000)),
         };
