@@ -33,15 +33,16 @@ internal sealed partial class RoadWarriorLab : IDisposable
     /// Builds the namespaces and starts the gateway. <paramref name="behindNat"/> puts a NAT namespace between
     /// road and gateway (see <see cref="BuildBehindNat"/>); <paramref name="overrides"/> starts the gateway on a
     /// modified copy of the repository's configuration instead of the repository's HOCON.conf itself;
-    /// <paramref name="ipv6Outer"/> gives road and gateway IPv6 addresses only (see <see cref="BuildIpv6"/>).
+    /// <paramref name="ipv6Outer"/> gives road and gateway IPv6 addresses only (see <see cref="BuildIpv6"/>);
+    /// <paramref name="prefix"/> starts the namespaces' names (scenarios of one family share one).
     /// </summary>
-    public RoadWarriorLab(bool behindNat = false, GatewayOverrides? overrides = null, bool ipv6Outer = false)
+    public RoadWarriorLab(bool behindNat = false, GatewayOverrides? overrides = null, bool ipv6Outer = false, string prefix = "rw")
     {
         var tag = Interlocked.Increment(ref _counter).ToString(CultureInfo.InvariantCulture) + "-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-        _gw = "rw-gw-" + tag;
-        _road = "rw-road-" + tag;
-        _lan = "rw-lan-" + tag;
-        _nat = behindNat ? "rw-nat-" + tag : null;
+        _gw = prefix + "-gw-" + tag;
+        _road = prefix + "-road-" + tag;
+        _lan = prefix + "-lan-" + tag;
+        _nat = behindNat ? prefix + "-nat-" + tag : null;
         _swanctl = new() { ["STRONGSWAN_CONF"] = Path.Combine(_dir.Path, "strongswan.conf") };
         Cleanup();
         foreach (var ns in Namespaces)
