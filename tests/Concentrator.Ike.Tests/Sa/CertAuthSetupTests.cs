@@ -113,6 +113,24 @@ public class CertAuthSetupTests
         Assert.Equal(NotifyType.AuthenticationFailed, pair.Initiator.FailureNotify);
     }
 
+    [Theory]
+    [InlineData(new byte[] { 0x30, 0x82, 0x01 })]
+    [InlineData(new byte[] { 0x01, 0x02, 0x03, 0x04 })]
+    [InlineData(new byte[0])]
+    public void Setup_GarbageCertPayload_AuthenticationFailedAsMalformed(byte[] garbage)
+    {
+        Issued client = TestPki.Leaf(Root, dns: ["client.example.org"]);
+        var tampering = new TamperingAuthenticator(Pubkey(client, Root), garbage);
+        using var pair = new SaPair(Config("client.example.org", Pubkey(client, Root), c => c with { LocalAuthenticator = tampering, FragmentSize = Unfragmented }),
+            Config("vpn.example.org", Pubkey(Gateway, Root)));
+
+        pair.Run();
+
+        Assert.Equal(NotifyType.AuthenticationFailed, pair.Responder.FailureNotify);
+        Assert.Equal(AuthFailure.CertificateMalformed, pair.Responder.AuthFailure);
+        Assert.Empty(pair.ResponderInstalled);
+    }
+
     [Fact]
     public void Setup_IdiNotBound_AuthenticationFailedAsNotBound()
     {
@@ -207,6 +225,21 @@ public class CertAuthSetupTests
         var e = Assert.Throws<ArgumentException>(() => LocalCertificate.Create([Gateway.Certificate], SigningKey.From(ECDsa.Create(ECCurve.NamedCurves.nistP256))));
 
         Assert.Contains("is not the key of certificate 'C=CH, O=Example, CN=vpn.example.org'", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Signs as <paramref name="inner"/> does, then replaces the end-entity CERT with garbage.</summary>
+    private sealed class TamperingAuthenticator(PubkeyAuthenticator inner, byte[] garbage) : IAuthenticator
+    {
+        public AuthMethod Method => inner.Method;
+
+        public bool Build(IkeSa sa, IkeMessage message, IkeIdentity local, IkeIdentity remote)
+        {
+            bool built = inner.Build(sa, message, local, remote);
+            message.Payloads.OfType<CertPayload>().First().Data = garbage;
+            return built;
+        }
+
+        public AuthFailure? Verify(IkeSa sa, IkeMessage message, IkeIdentity local, IkeIdentity remote) => inner.Verify(sa, message, local, remote);
     }
 
     private static readonly byte[] _edSeed = RandomNumberGenerator.GetBytes(32);

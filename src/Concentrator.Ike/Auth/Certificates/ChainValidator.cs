@@ -32,11 +32,34 @@ public static class ChainValidator
         | X509ChainStatusFlags.RevocationStatusUnknown | X509ChainStatusFlags.OfflineRevocation | X509ChainStatusFlags.NotValidForUsage
         | X509ChainStatusFlags.HasNotSupportedCriticalExtension | X509ChainStatusFlags.InvalidBasicConstraints | X509ChainStatusFlags.NoError;
 
+    /// <summary>The verdict on the chain <paramref name="endEntity"/> + <paramref name="intermediates"/> at
+    /// <paramref name="now"/>. Never throws for what a peer sent: an extension that does not decode is
+    /// <see cref="AuthFailure.CertificateMalformed"/>.</summary>
     public static ChainVerdict Validate(TrustPolicy policy, X509Certificate2 endEntity, IReadOnlyList<X509Certificate2> intermediates, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(endEntity);
         ArgumentNullException.ThrowIfNull(intermediates);
+        try
+        {
+            return ValidateChain(policy, endEntity, intermediates, now);
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or System.Formats.Asn1.AsnContentException or FormatException)
+        {
+            // The typed extensions (basic constraints, key usage, EKU) decode when first read.
+            return new(AuthFailure.CertificateMalformed, $"a certificate of the chain of '{Name(endEntity)}' does not decode: {e.Message}");
+        }
+    }
+
+    private static ChainVerdict ValidateChain(TrustPolicy policy, X509Certificate2 endEntity, IReadOnlyList<X509Certificate2> intermediates, DateTimeOffset now)
+    {
+        foreach (X509Certificate2 sent in intermediates.Prepend(endEntity))
+        {
+            // Decoded first so that a certificate with an undecodable extension is refused as malformed (the chain
+            // engine would only report that no path was found).
+            Decode(sent);
+        }
+
         if (1 + intermediates.Count > policy.MaxChainLength)
         {
             return new(AuthFailure.CertificateChainTooLong, $"{1 + intermediates.Count} certificates sent, at most {policy.MaxChainLength} accepted");
@@ -106,6 +129,25 @@ public static class ChainValidator
         }
 
         return false;
+    }
+
+    private static void Decode(X509Certificate2 certificate)
+    {
+        foreach (X509Extension extension in certificate.Extensions)
+        {
+            _ = extension switch
+            {
+                X509BasicConstraintsExtension b => b.CertificateAuthority.GetHashCode() + b.PathLengthConstraint,
+                X509KeyUsageExtension k => (int)k.KeyUsages,
+                X509EnhancedKeyUsageExtension e => e.EnhancedKeyUsages.Count,
+                _ => 0,
+            };
+        }
+
+        if (SubjectAltNames.Of(certificate) is null)
+        {
+            throw new FormatException("the subjectAltName extension does not decode");
+        }
     }
 
     /// <summary>Checks certificate <paramref name="index"/> of the path (0 = end entity).</summary>

@@ -47,7 +47,15 @@ public sealed class PubkeyAuthenticator : IAuthenticator
         }
 
         using PeerCertificates sent = PeerCertificates.From(request, Trust.MaxChainLength, out AuthFailure? failure, out _);
-        return failure ?? (ChainValidator.MayAnchor(Trust, sent.EndEntity!, sent.Intermediates) ? null : AuthFailure.CertificateUntrusted);
+        try
+        {
+            return failure ?? (ChainValidator.MayAnchor(Trust, sent.EndEntity!, sent.Intermediates) ? null : AuthFailure.CertificateUntrusted);
+        }
+        catch (CryptographicException)
+        {
+            // Names that do not decode: nothing a connection could anchor.
+            return AuthFailure.CertificateMalformed;
+        }
     }
 
     public bool Build(IkeSa sa, IkeMessage message, IkeIdentity local, IkeIdentity remote)

@@ -184,6 +184,32 @@ public class CertChainValidatorTests
     }
 
     [Fact]
+    public void Validate_IssuerWithUndecodableBasicConstraints_MalformedNotThrown()
+    {
+        // A CA whose basicConstraints value is not DER: refused for it, never an exception out of the check.
+        Issued broken = TestPki.Ca("C=CH, O=Example, CN=Broken CA", Root, usage: X509KeyUsageFlags.KeyCertSign);
+        var request = new CertificateRequest(broken.Certificate.SubjectName, (ECDsa)broken.Key!, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509Extension("2.5.29.19", [0x30, 0x03, 0x01, 0x01], critical: true));
+        X509Certificate2 garbled = request.Create(Root.Certificate.SubjectName, Root.Signer, TestPki.Now.AddDays(-1), TestPki.Now.AddDays(5), [0x42]);
+        Issued leaf = TestPki.Leaf(broken);
+
+        ChainVerdict verdict = Validate(leaf, [garbled]);
+
+        Assert.Equal(AuthFailure.CertificateMalformed, verdict.Failure);
+    }
+
+    [Fact]
+    public void Validate_LeafWithUndecodableExtendedKeyUsage_MalformedNotThrown()
+    {
+        var garbled = new X509Extension("2.5.29.37", [0x30, 0x05, 0x06, 0x01], critical: false);
+        var policy = new TrustPolicy([Root.Certificate]) { RequiredEku = "1.3.6.1.5.5.7.3.2" };
+
+        ChainVerdict verdict = Validate(TestPki.Leaf(Root, extra: garbled), policy: policy);
+
+        Assert.Equal(AuthFailure.CertificateMalformed, verdict.Failure);
+    }
+
+    [Fact]
     public void MayAnchor_ChainUnderOtherCa_False()
     {
         Issued intermediate = TestPki.Ca("C=CH, O=Example, CN=I1", Root);
