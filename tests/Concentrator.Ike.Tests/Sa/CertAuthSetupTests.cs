@@ -220,6 +220,21 @@ public class CertAuthSetupTests
     }
 
     [Fact]
+    public void ChainFor_CertReqNamingAnIntermediate_ChainBelowItOnly()
+    {
+        Issued first = TestPki.Ca("C=CH, O=Example, CN=I1", Root);
+        Issued second = TestPki.Ca("C=CH, O=Example, CN=I2", first);
+        Issued leaf = TestPki.Leaf(second);
+        using var local = LocalCertificate.Create([leaf.Certificate, second.Certificate, first.Certificate], SigningKey.From(leaf.Key!));
+        byte[] Hash(Issued ca) => TrustPolicy.KeyHash(ca.Certificate);
+
+        Assert.Equal([leaf.Certificate, second.Certificate], local.ChainFor([Hash(first)]));
+        Assert.Equal([leaf.Certificate], local.ChainFor([Hash(second)]));
+        Assert.Equal([leaf.Certificate, second.Certificate, first.Certificate], local.ChainFor([Hash(Root)]));
+        Assert.Equal([leaf.Certificate, second.Certificate, first.Certificate], local.ChainFor([]));
+    }
+
+    [Fact]
     public void LocalCertificate_KeyOfAnotherCertificate_Refused()
     {
         var e = Assert.Throws<ArgumentException>(() => LocalCertificate.Create([Gateway.Certificate], SigningKey.From(ECDsa.Create(ECCurve.NamedCurves.nistP256))));
