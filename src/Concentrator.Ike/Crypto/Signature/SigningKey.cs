@@ -15,6 +15,7 @@ public sealed class SigningKey : IDisposable
     private readonly RSA? _rsa;
     private readonly ECDsa? _ecdsa;
     private readonly byte[]? _ed25519;
+    private readonly LibCrypto.SafeEvpPKey? _ed25519Handle;
 
     private SigningKey(SignatureKeyKind kind, RSA? rsa, ECDsa? ecdsa, byte[]? ed25519)
     {
@@ -22,6 +23,7 @@ public sealed class SigningKey : IDisposable
         _rsa = rsa;
         _ecdsa = ecdsa;
         _ed25519 = ed25519;
+        _ed25519Handle = ed25519 is null ? null : Ed25519Signature.SigningHandle(ed25519);
     }
 
     public SignatureKeyKind Kind { get; }
@@ -87,7 +89,7 @@ public sealed class SigningKey : IDisposable
         return Kind switch
         {
             SignatureKeyKind.Rsa => _rsa!.SignData(data.ToArray(), scheme.Hash(), scheme.IsPss() ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1),
-            SignatureKeyKind.Ed25519 => Ed25519Signature.Sign(_ed25519!, data),
+            SignatureKeyKind.Ed25519 => Ed25519Signature.Sign(_ed25519!, _ed25519Handle, data),
             _ => _ecdsa!.SignData(data, scheme.Hash(), ecdsaFormat),
         };
     }
@@ -96,6 +98,7 @@ public sealed class SigningKey : IDisposable
     {
         _rsa?.Dispose();
         _ecdsa?.Dispose();
+        _ed25519Handle?.Dispose();
         if (_ed25519 is not null)
         {
             CryptographicOperations.ZeroMemory(_ed25519);

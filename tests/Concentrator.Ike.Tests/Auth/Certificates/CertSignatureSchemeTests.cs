@@ -108,3 +108,47 @@ public class CertSignatureSchemeTests
 
     private static string PemEncodingText(string label, byte[] der) => new(System.Security.Cryptography.PemEncoding.Write(label, der));
 }
+
+/// <summary>Ed25519 in both engines (BouncyCastle, OpenSSL libcrypto) against RFC 8032 §7.1 TEST 1 and each other.</summary>
+public class CertEd25519EngineTests
+{
+    private static readonly byte[] Seed = Convert.FromHexString("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+    private static readonly byte[] Public = Convert.FromHexString("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+    private static readonly byte[] Expected = Convert.FromHexString(
+        "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
+
+    [Fact]
+    public void BouncyCastle_Rfc8032Test1_ExpectedKeyAndSignature()
+    {
+        Assert.Equal(Public, Ed25519Signature.PublicKey(Seed));
+        Assert.Equal(Expected, Ed25519Signature.SignBouncyCastle(Seed, []));
+        Assert.True(Ed25519Signature.VerifyBouncyCastle(Public, [], Expected));
+    }
+
+    [Fact]
+    public void OpenSsl_Rfc8032Test1_ExpectedKeyAndSignature()
+    {
+        using var key = Ed25519OpenSsl.PrivateKey(Seed);
+
+        Assert.Equal(Public, Ed25519OpenSsl.PublicKey(key));
+        Assert.Equal(Expected, Ed25519OpenSsl.Sign(key, []));
+        Assert.True(Ed25519OpenSsl.Verify(Public, [], Expected));
+    }
+
+    [Fact]
+    public void Engines_SameMessage_SameSignatureAndEachVerifiesTheOther()
+    {
+        byte[] message = RandomNumberGenerator.GetBytes(600);
+        using var key = Ed25519OpenSsl.PrivateKey(Seed);
+
+        byte[] fromOpenSsl = Ed25519OpenSsl.Sign(key, message);
+        byte[] fromBouncy = Ed25519Signature.SignBouncyCastle(Seed, message);
+
+        Assert.Equal(fromBouncy, fromOpenSsl);
+        Assert.True(Ed25519OpenSsl.Verify(Public, message, fromBouncy));
+        message[0] ^= 1;
+        Assert.False(Ed25519OpenSsl.Verify(Public, message, fromBouncy));
+        Assert.False(Ed25519Signature.VerifyBouncyCastle(Public, message, fromOpenSsl));
+        Assert.False(Ed25519OpenSsl.Verify(new byte[32], message, fromOpenSsl));
+    }
+}
