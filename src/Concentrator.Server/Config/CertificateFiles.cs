@@ -42,7 +42,7 @@ public static class CertificateFiles
 
         try
         {
-            LocalCertificate local = LocalCertificate.Create(chain, key);
+            LocalCertificate local = LocalCertificate.Create(chain, key, s.RsaPss);
             if (connection.Local.Id.Length > 0 && !IdentityBinding.Binds(local.EndEntity, IkeIdentity.Parse(connection.Local.Id)))
             {
                 // A peer would refuse us: RFC 7296 §3.5 identities are bound to the certificate (strongSwan checks it).

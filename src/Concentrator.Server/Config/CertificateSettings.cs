@@ -15,6 +15,9 @@ public sealed record CertificateSettings(
 {
     public static CertificateSettings None { get; } = new([], "", [], [], null);
 
+    /// <summary><c>local.rsa-pss</c>: an RSA key signs RFC 7427 AUTH payloads with RSASSA-PSS instead of PKCS#1 v1.5.</summary>
+    public bool RsaPss { get; init; }
+
     /// <summary>Names of extended key usages strongSwan and OpenSSL use, and their OIDs (RFC 5280 §4.2.1.12).</summary>
     private static readonly Dictionary<string, string> EkuNames = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -54,6 +57,13 @@ public sealed record CertificateSettings(
             throw r.Error("remote.cacerts", "expected the CA certificate files peers' certificates must chain to, e.g. [ \"cacerts/ca.pem\" ]: remote.auth = pubkey (the system store is never used)");
         }
 
-        return new CertificateSettings(certs, keyText.Length == 0 ? "" : Resolve(keyText), cas, crls, eku);
+        string pssText = r.String("local.rsa-pss");
+        bool pss = pssText.ToLowerInvariant() switch
+        {
+            "yes" or "true" or "on" => true,
+            "no" or "false" or "off" => false,
+            _ => throw r.Error("local.rsa-pss", $"expected yes or no, got '{pssText}'"),
+        };
+        return new CertificateSettings(certs, keyText.Length == 0 ? "" : Resolve(keyText), cas, crls, eku) { RsaPss = pss };
     }
 }

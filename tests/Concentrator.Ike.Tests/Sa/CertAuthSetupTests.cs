@@ -185,6 +185,32 @@ public class CertAuthSetupTests
     }
 
     [Theory]
+    [InlineData("C=CH, O=Example, CN=carol", "exact")]
+    [InlineData("C=CH, O=Example, CN=dave", "wildcard")]
+    [InlineData("C=CH, O=Elsewhere, CN=erin", "any")]
+    public void Selection_DnPatterns_ExactBeatsWildcardBeatsAny(string subject, string expected)
+    {
+        ConnectionCandidate Candidate(string name, string remoteId) => new(name, Config("vpn.example.org", Pubkey(Gateway, Root),
+            c => c with { RemoteIdentity = IkeIdentity.Parse(remoteId) }))
+        { AddressAllocator = new ListAllocator("10.99.0.1"), Tag = name };
+        // Listed worst first: the rank decides, not the order.
+        ConnectionCandidate[] connections =
+        [
+            Candidate("any", "%any"),
+            Candidate("wildcard", "C=CH, O=Example, CN=*"),
+            Candidate("exact", "C=CH, O=Example, CN=carol"),
+        ];
+        Issued client = TestPki.Leaf(Root, subject);
+        using var pair = new SaPair(Config(subject, Pubkey(client, Root), c => c with { RequestVirtualIp4 = true }),
+            connections[0].Config, connections: connections);
+
+        pair.Run();
+
+        Assert.True(pair.Responder.State == IkeSaState.Established, pair.Responder.FailureReason);
+        Assert.Equal(expected, pair.Responder.Connection!.Tag);
+    }
+
+    [Theory]
     [InlineData("rsa", AuthMethod.RsaDigitalSignature)]
     [InlineData("p256", AuthMethod.EcdsaSha256P256)]
     [InlineData("p384", AuthMethod.EcdsaSha384P384)]

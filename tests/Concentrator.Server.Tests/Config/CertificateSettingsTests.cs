@@ -25,6 +25,13 @@ public class CertificateSettingsTests
         Assert.Equal(["/etc/concentrator/config/cacerts/ca.pem"], c.Certificates.RemoteCaCerts);
         Assert.Equal(["/etc/concentrator/config/crls/ca.crl"], c.Certificates.RemoteCrls);
         Assert.Equal("1.3.6.1.5.5.7.3.2", c.Certificates.RemoteEku);
+        Assert.False(c.Certificates.RsaPss);
+    }
+
+    [Fact]
+    public void Read_RsaPssYes_Set()
+    {
+        Assert.True(Read("rw { local { rsa-pss = yes } }").Certificates.RsaPss);
     }
 
     [Theory]
@@ -32,6 +39,7 @@ public class CertificateSettingsTests
     [InlineData("rw { local { auth = pubkey, certs = [ \"c.pem\" ] } }", "rw.local.key")]
     [InlineData("rw { remote { auth = pubkey } }", "rw.remote.cacerts")]
     [InlineData("rw { remote { eku = \"client auth\" } }", "rw.remote.eku")]
+    [InlineData("rw { local { rsa-pss = maybe } }", "rw.local.rsa-pss")]
     public void Read_IncompletePubkey_ConfigExceptionNamingTheKey(string text, string key)
     {
         var e = Assert.Throws<ConfigException>(() => Read(text));
