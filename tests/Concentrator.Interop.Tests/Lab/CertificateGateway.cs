@@ -68,7 +68,10 @@ internal sealed class CertificateGateway : IDisposable
     }
 
     /// <summary>The gateway's extra connection file and PEM files; <paramref name="crls"/> are CRL files of the root.</summary>
-    public GatewayOverrides Overrides(params string[] crls)
+    public GatewayOverrides Overrides(params string[] crls) => Overrides("", crls);
+
+    /// <summary>As <see cref="Overrides(string[])"/>, with more keys for the connection's <c>local</c> section.</summary>
+    public GatewayOverrides Overrides(string localKeys, params string[] crls)
     {
         var files = new Dictionary<string, string>
         {
@@ -90,7 +93,7 @@ internal sealed class CertificateGateway : IDisposable
         string crlList = string.Join(", ", crls.Select((_, i) => $"\"crt-{i}.crl\""));
         files["certs.conf"] = $$"""
             certs {
-              local { id = "{{GatewayId}}", auth = pubkey, certs = [ {{certs}} ], key = "crt-gw.key" }
+              local { id = "{{GatewayId}}", auth = pubkey, certs = [ {{certs}} ], key = "crt-gw.key" {{localKeys}} }
               remote { id = "%any", auth = pubkey, cacerts = [ "crt-root.pem" ], crls = [{{crlList}}] }
               ike-proposals = [ "aes256gcm16-prfsha256-x25519" ]
               esp-proposals = [ "aes256gcm16" ]
