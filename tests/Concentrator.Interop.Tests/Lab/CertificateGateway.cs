@@ -68,10 +68,10 @@ internal sealed class CertificateGateway : IDisposable
     }
 
     /// <summary>The gateway's extra connection file and PEM files; <paramref name="crls"/> are CRL files of the root.</summary>
-    public GatewayOverrides Overrides(params string[] crls) => Overrides("", crls);
+    public GatewayOverrides Overrides(params string[] crls) => OverridesWithLocal("", crls);
 
-    /// <summary>As <see cref="Overrides(string[])"/>, with more keys for the connection's <c>local</c> section.</summary>
-    public GatewayOverrides Overrides(string localKeys, params string[] crls)
+    /// <summary>As <see cref="Overrides"/>, with more keys for the connection's <c>local</c> section.</summary>
+    public GatewayOverrides OverridesWithLocal(string localKeys, params string[] crls)
     {
         var files = new Dictionary<string, string>
         {

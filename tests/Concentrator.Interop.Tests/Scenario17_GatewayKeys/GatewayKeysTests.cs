@@ -17,7 +17,7 @@ public sealed class GatewayKeysTests
     public void StrongSwanClient_GatewayKey_VerifiesGatewaySignatureAndPings(string type, int size, string localKeys, string scheme)
     {
         using var pki = new CertificateGateway(type, size);
-        using var lab = new RoadWarriorLab(overrides: pki.Overrides(localKeys), prefix: "crt");
+        using var lab = new RoadWarriorLab(overrides: pki.OverridesWithLocal(localKeys), prefix: "crt");
         const string Id = "road.crt.test";
         var (cert, key, _) = pki.Client("road", "ecdsa", 256, Id);
         lab.StartCharon();

@@ -74,6 +74,27 @@ public static class ChainValidator
         chain.ChainPolicy.VerificationTime = now.UtcDateTime;
         _ = chain.Build(endEntity);
         var path = chain.ChainElements.Select(e => e.Certificate).ToList();
+        try
+        {
+            return Judge(policy, chain, path, endEntity, now);
+        }
+        finally
+        {
+            // The chain's elements are certificates of its own (native handles): released now, not by a finalizer,
+            // once per IKE_AUTH; what the caller passed in stays the caller's.
+            foreach (X509Certificate2 element in path)
+            {
+                if (!ReferenceEquals(element, endEntity) && !intermediates.Any(c => ReferenceEquals(c, element))
+                    && !policy.Anchors.Any(c => ReferenceEquals(c, element)))
+                {
+                    element.Dispose();
+                }
+            }
+        }
+    }
+
+    private static ChainVerdict Judge(TrustPolicy policy, X509Chain chain, List<X509Certificate2> path, X509Certificate2 endEntity, DateTimeOffset now)
+    {
         X509Certificate2 top = path[^1];
         if (!policy.Anchors.Any(a => a.RawData.AsSpan().SequenceEqual(top.RawData)))
         {
