@@ -119,9 +119,41 @@ public class CertAuthSetupTests
     [InlineData(new byte[0])]
     public void Setup_GarbageCertPayload_AuthenticationFailedAsMalformed(byte[] garbage)
     {
+        AssertMalformedCertRefused(garbage).Dispose();
+    }
+
+    [Fact]
+    public void PeerCertificates_OversizedCertPayload_RefusedBeforeParsing()
+    {
+        var message = new IkeMessage();
+        message.Payloads.Add(new CertPayload(CertificateEncoding.X509Signature, Gateway.Certificate.RawData));
+        message.Payloads.Add(new CertPayload(CertificateEncoding.X509Signature, new byte[20000]));
+
+        using PeerCertificates sent = PeerCertificates.From(message, 7, out AuthFailure? failure, out string detail);
+
+        Assert.Equal(AuthFailure.CertificateMalformed, failure);
+        Assert.Contains("CERT payload 2 holds 20000 octets", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PeerCertificates_MoreThanTheLimit_RefusedAsTooLongBeforeParsing()
+    {
+        var message = new IkeMessage();
+        for (int i = 0; i < 4; i++)
+        {
+            message.Payloads.Add(new CertPayload(CertificateEncoding.X509Signature, new byte[] { 1, 2, 3 }));
+        }
+
+        using PeerCertificates sent = PeerCertificates.From(message, 3, out AuthFailure? failure, out _);
+
+        Assert.Equal(AuthFailure.CertificateChainTooLong, failure);
+    }
+
+    private static SaPair AssertMalformedCertRefused(byte[] garbage)
+    {
         Issued client = TestPki.Leaf(Root, dns: ["client.example.org"]);
         var tampering = new TamperingAuthenticator(Pubkey(client, Root), garbage);
-        using var pair = new SaPair(Config("client.example.org", Pubkey(client, Root), c => c with { LocalAuthenticator = tampering, FragmentSize = Unfragmented }),
+        var pair = new SaPair(Config("client.example.org", Pubkey(client, Root), c => c with { LocalAuthenticator = tampering, FragmentSize = Unfragmented }),
             Config("vpn.example.org", Pubkey(Gateway, Root)));
 
         pair.Run();
@@ -129,6 +161,7 @@ public class CertAuthSetupTests
         Assert.Equal(NotifyType.AuthenticationFailed, pair.Responder.FailureNotify);
         Assert.Equal(AuthFailure.CertificateMalformed, pair.Responder.AuthFailure);
         Assert.Empty(pair.ResponderInstalled);
+        return pair;
     }
 
     [Fact]
