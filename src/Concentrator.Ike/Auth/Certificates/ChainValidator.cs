@@ -126,21 +126,27 @@ public static class ChainValidator
         return Revocation(policy, path, now);
     }
 
-    /// <summary>The cheap part, for choosing a connection: whether the chain the peer sent could end at one of the
-    /// policy's CAs (the issuer Name of the topmost certificate sent is a CA's subject), without checking signatures.</summary>
-    public static bool MayAnchor(TrustPolicy policy, X509Certificate2 endEntity, IReadOnlyList<X509Certificate2> intermediates)
+    /// <summary>The cheap part, for choosing a connection: whether the chain the peer sent (end entity first) could
+    /// end at one of the policy's CAs — the issuer Name of the topmost certificate sent, following issuer → subject
+    /// through the others, is a CA's subject —, from the names alone, without checking signatures.</summary>
+    public static bool MayAnchor(TrustPolicy policy, IReadOnlyList<CertificateNames> sent)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        ArgumentNullException.ThrowIfNull(intermediates);
-        X509Certificate2 top = endEntity;
-        for (int hops = 0; hops <= intermediates.Count; hops++)
+        ArgumentNullException.ThrowIfNull(sent);
+        if (sent.Count == 0)
         {
-            if (policy.MayAnchor(top))
+            return false;
+        }
+
+        CertificateNames top = sent[0];
+        for (int hops = 0; hops < sent.Count; hops++)
+        {
+            if (policy.MayAnchor(top.Issuer))
             {
                 return true;
             }
 
-            X509Certificate2? next = intermediates.FirstOrDefault(c => c.SubjectName.RawData.AsSpan().SequenceEqual(top.IssuerName.RawData));
+            CertificateNames? next = sent.Skip(1).FirstOrDefault(c => c.Subject.AsSpan().SequenceEqual(top.Issuer));
             if (next is null)
             {
                 return false;

@@ -13,11 +13,15 @@ public sealed record TrustPolicy
     /// <summary>strongSwan's default limit of intermediate CAs is 7; a chain is end entity + intermediates + root.</summary>
     public const int DefaultMaxChainLength = 7;
 
+    private readonly List<DistinguishedName> _anchorNames;
+
     public TrustPolicy(IReadOnlyList<X509Certificate2> anchors)
     {
         ArgumentNullException.ThrowIfNull(anchors);
         Anchors = anchors;
         AnchorKeyHashes = anchors.Select(KeyHash).ToList();
+        _anchorNames = anchors.Select(a => DistinguishedName.TryFromDer(a.SubjectName.RawData, out DistinguishedName? n) ? n : null)
+            .OfType<DistinguishedName>().ToList();
     }
 
     /// <summary>The trusted CA certificates (trust anchors).</summary>
@@ -44,16 +48,8 @@ public sealed record TrustPolicy
 #pragma warning restore CA5350
     }
 
-    /// <summary>Whether one of the anchors is the issuer of <paramref name="top"/> (by Name) or <paramref name="top"/>
-    /// itself: a cheap check of "this connection's CAs could anchor the chain" for choosing a connection.</summary>
-    public bool MayAnchor(X509Certificate2 top)
-    {
-        ArgumentNullException.ThrowIfNull(top);
-        if (!DistinguishedName.TryFromDer(top.IssuerName.RawData, out DistinguishedName? issuer))
-        {
-            return false;
-        }
-
-        return Anchors.Any(a => DistinguishedName.TryFromDer(a.SubjectName.RawData, out DistinguishedName? subject) && subject!.Equals(issuer));
-    }
+    /// <summary>Whether one of the anchors is named <paramref name="issuerName"/> (DER Name, compared as a DN): a cheap
+    /// check of "this connection's CAs could anchor the chain" for choosing a connection.</summary>
+    public bool MayAnchor(ReadOnlySpan<byte> issuerName) =>
+        DistinguishedName.TryFromDer(issuerName, out DistinguishedName? issuer) && _anchorNames.Contains(issuer!);
 }

@@ -17,33 +17,29 @@ internal sealed class PeerCertificates : IDisposable
 
     public IReadOnlyList<X509Certificate2> Intermediates => _all.Count > 1 ? _all[1..] : [];
 
+    /// <summary>The X.509 CERT payloads of <paramref name="message"/>, end entity first, after the checks that need no
+    /// parsing: at least one, at most <paramref name="maxChainLength"/>, none over <see cref="MaxCertificateLength"/>
+    /// (a peer cannot make us parse an unbounded amount of DER).</summary>
+    public static IReadOnlyList<CertPayload> Payloads(IkeMessage message, int maxChainLength, out AuthFailure? failure, out string detail)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var payloads = message.GetAll<CertPayload>().Where(c => c.Encoding == CertificateEncoding.X509Signature).ToList();
+        (failure, detail) = payloads.Count == 0
+            ? (AuthFailure.CertificateMissing, "no CERT payload of encoding 4 (X.509 Certificate - Signature)")
+            : payloads.Count > maxChainLength
+                ? (AuthFailure.CertificateChainTooLong, $"{payloads.Count} certificates sent, at most {maxChainLength} accepted")
+                : payloads.FindIndex(p => p.Data.Length > MaxCertificateLength) is var big and >= 0
+                    ? (AuthFailure.CertificateMalformed, $"CERT payload {big + 1} holds {payloads[big].Data.Length} octets, more than the {MaxCertificateLength} accepted")
+                    : ((AuthFailure?)null, "");
+        return failure is null ? payloads : [];
+    }
+
+    /// <summary>The certificates of <paramref name="message"/>, parsed, after <see cref="Payloads"/>' checks.</summary>
     public static PeerCertificates From(IkeMessage message, int maxChainLength, out AuthFailure? failure, out string detail)
     {
         var result = new PeerCertificates();
-        failure = null;
-        detail = "";
-        var payloads = message.GetAll<CertPayload>().Where(c => c.Encoding == CertificateEncoding.X509Signature).ToList();
-        if (payloads.Count == 0)
+        foreach (CertPayload payload in Payloads(message, maxChainLength, out failure, out detail))
         {
-            (failure, detail) = (AuthFailure.CertificateMissing, "no CERT payload of encoding 4 (X.509 Certificate - Signature)");
-            return result;
-        }
-
-        if (payloads.Count > maxChainLength)
-        {
-            // Refused before any parsing: a peer cannot make us load an unbounded number of certificates.
-            (failure, detail) = (AuthFailure.CertificateChainTooLong, $"{payloads.Count} certificates sent, at most {maxChainLength} accepted");
-            return result;
-        }
-
-        foreach (CertPayload payload in payloads)
-        {
-            if (payload.Data.Length > MaxCertificateLength)
-            {
-                (failure, detail) = (AuthFailure.CertificateMalformed, $"CERT payload {result._all.Count + 1} holds {payload.Data.Length} octets, more than the {MaxCertificateLength} accepted");
-                return result;
-            }
-
             try
             {
                 result._all.Add(X509CertificateLoader.LoadCertificate(payload.Data.Span));

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Concentrator.Ike.Auth.Certificates;
 using Concentrator.Ike.Crypto.Signature;
@@ -46,16 +45,16 @@ public sealed class PubkeyAuthenticator : IAuthenticator
             return null;
         }
 
-        using PeerCertificates sent = PeerCertificates.From(request, Trust.MaxChainLength, out AuthFailure? failure, out _);
-        try
+        // Names only, no full parse: this runs for every pubkey candidate; Verify parses the chosen one's chain.
+        IReadOnlyList<CertPayload> payloads = PeerCertificates.Payloads(request, Trust.MaxChainLength, out AuthFailure? failure, out _);
+        if (failure is not null)
         {
-            return failure ?? (ChainValidator.MayAnchor(Trust, sent.EndEntity!, sent.Intermediates) ? null : AuthFailure.CertificateUntrusted);
+            return failure;
         }
-        catch (CryptographicException)
-        {
-            // Names that do not decode: nothing a connection could anchor.
-            return AuthFailure.CertificateMalformed;
-        }
+
+        var names = payloads.Select(p => CertificateNames.Read(p.Data)).ToList();
+        return names.Any(n => n is null) ? AuthFailure.CertificateMalformed
+            : ChainValidator.MayAnchor(Trust, names!) ? null : AuthFailure.CertificateUntrusted;
     }
 
     public bool Build(IkeSa sa, IkeMessage message, IkeIdentity local, IkeIdentity remote)

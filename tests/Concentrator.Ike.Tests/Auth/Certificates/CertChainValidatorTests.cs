@@ -210,14 +210,17 @@ public class CertChainValidatorTests
     }
 
     [Fact]
-    public void MayAnchor_ChainUnderOtherCa_False()
+    public void MayAnchor_ByNamesOnly_TrueOnlyForAChainUpToTheCa()
     {
         Issued intermediate = TestPki.Ca("C=CH, O=Example, CN=I1", Root);
         Issued other = TestPki.Ca("C=CH, O=Other, CN=Other Root CA");
         var policy = new TrustPolicy([Root.Certificate]);
 
-        Assert.True(ChainValidator.MayAnchor(policy, TestPki.Leaf(intermediate).Certificate, [intermediate.Certificate]));
-        Assert.False(ChainValidator.MayAnchor(policy, TestPki.Leaf(intermediate).Certificate, []));
-        Assert.False(ChainValidator.MayAnchor(policy, TestPki.Leaf(other).Certificate, []));
+        static CertificateNames Names(Issued c) => CertificateNames.Read(c.Certificate.RawData)!;
+
+        Assert.True(ChainValidator.MayAnchor(policy, [Names(TestPki.Leaf(intermediate)), Names(intermediate)]));
+        Assert.False(ChainValidator.MayAnchor(policy, [Names(TestPki.Leaf(intermediate))]));
+        Assert.False(ChainValidator.MayAnchor(policy, [Names(TestPki.Leaf(other))]));
+        Assert.Null(CertificateNames.Read(new byte[] { 0x30, 0x03, 0x02, 0x01, 0x01 }));
     }
 }
