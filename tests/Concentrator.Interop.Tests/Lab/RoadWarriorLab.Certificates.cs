@@ -1,7 +1,7 @@
 namespace Concentrator.Interop.Tests.Lab;
 
 // The road warrior with a certificate: swanctl takes certificates and keys from x509/, x509ca/ and private/ next to
-// the swanctl.conf it loads (../interop recipe, section 3.1).
+// the swanctl.conf it loads (swanctl --load-all --file).
 internal sealed partial class RoadWarriorLab
 {
     /// <summary>Loads connection "home" authenticating with <paramref name="certificate"/> (PEM) and its

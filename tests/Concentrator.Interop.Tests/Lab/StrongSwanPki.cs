@@ -4,7 +4,7 @@ namespace Concentrator.Interop.Tests.Lab;
 
 /// <summary>
 /// Test certificates made by strongSwan's own <c>pki</c> tool (strongswan-pki), as an operator would make them
-/// (../interop recipe: <c>pki --gen</c>, <c>--self --ca</c>, <c>--issue</c>, <c>--signcrl</c>), all PEM, in a
+/// (<c>pki --gen</c>, <c>--self --ca</c>, <c>--issue</c>, <c>--signcrl</c>), all PEM, in a
 /// folder of the test's own. Keys: rsa (with a size), ecdsa (256/384/521) or ed25519.
 /// </summary>
 internal sealed class StrongSwanPki : IDisposable
