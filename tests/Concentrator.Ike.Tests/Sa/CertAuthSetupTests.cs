@@ -85,6 +85,17 @@ public class CertAuthSetupTests
     }
 
     [Fact]
+    public void Setup_InitiatorWithCas_SendsCertReqInIkeAuth()
+    {
+        using SaPair pair = Pair(TestPki.Leaf(Root, dns: ["client.example.org"]), "client.example.org");
+
+        pair.Run();
+
+        CertReqPayload request = Decrypt(pair, 2).Get<CertReqPayload>()!;
+        Assert.Equal(TrustPolicy.KeyHash(Root.Certificate), request.CaHash(0).ToArray());
+    }
+
+    [Fact]
     public void Setup_ChainWithIntermediate_CertPayloadsEndEntityFirst()
     {
         Issued intermediate = TestPki.Ca("C=CH, O=Example, CN=Intermediate", Root);

@@ -72,6 +72,13 @@ public sealed class PubkeyAuthenticator : IAuthenticator
             message.Payloads.Add(new CertPayload(CertificateEncoding.X509Signature, certificate.RawData));
         }
 
+        if (sa.IsInitiator && Trust is not null)
+        {
+            // RFC 7296 §1.2: HDR, SK {IDi, [CERT,] [CERTREQ,] [IDr,] AUTH, …}: a responder that sends its certificate
+            // only when asked (strongSwan's default) is asked here, naming the CAs we check it with.
+            message.Payloads.Add(new CertReqPayload(CertificateEncoding.X509Signature, Trust.AnchorKeyHashes.SelectMany(h => h).ToArray()));
+        }
+
         byte[] octets = SignedOctets.Of(sa, sa.IsInitiator, local);
         message.Payloads.Add(new AuthPayload(choice.Method, AuthSignature.Sign(Local.Key, choice, octets)));
         return true;
