@@ -56,7 +56,7 @@ public static class CertificateFiles
         {
             key.Dispose();
             throw new ConfigException(connection.File, keyName,
-                $"expected the private key of certificate '{chain[0].Subject}' ('{s.LocalCerts[0]}'), '{s.LocalKey}' holds another {key.Kind} key");
+                $"expected the private key of certificate '{Subject(chain[0])}' ('{s.LocalCerts[0]}'), '{s.LocalKey}' holds another {key.Kind} key");
         }
     }
 
@@ -78,7 +78,7 @@ public static class CertificateFiles
                 if (ca.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault() is not { CertificateAuthority: true })
                 {
                     throw new ConfigException(connection.File, Key(connection, $"remote.cacerts[{i}]"),
-                        $"expected CA certificates (basic constraints CA:TRUE), '{s.RemoteCaCerts[i]}' holds '{ca.Subject}', which is not a CA");
+                        $"expected CA certificates (basic constraints CA:TRUE), '{s.RemoteCaCerts[i]}' holds '{Subject(ca)}', which is not a CA");
                 }
 
                 anchors.Add(ca);
@@ -115,6 +115,10 @@ public static class CertificateFiles
     }
 
     private static string Key(ConnectionSettings connection, string key) => $"{connection.Name}.{key}";
+
+    /// <summary>A subject in strongSwan's order (C first), as the operator wrote it for pki.</summary>
+    private static string Subject(X509Certificate2 certificate) =>
+        DistinguishedName.TryFromDer(certificate.SubjectName.RawData, out DistinguishedName? dn) ? dn!.ToString() : certificate.Subject;
 
     private static IReadOnlyList<X509Certificate2> ReadCertificates(ConnectionSettings connection, string key, string path)
     {
