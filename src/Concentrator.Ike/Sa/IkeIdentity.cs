@@ -1,4 +1,5 @@
 using System.Net;
+using Concentrator.Ike.Auth.Certificates;
 using Concentrator.Ike.Encoding.Payloads;
 
 namespace Concentrator.Ike.Sa;
@@ -42,6 +43,12 @@ public sealed class IkeIdentity : IEquatable<IkeIdentity>
         {
             IdPayload p = IdPayload.Address(true, address);
             return new IkeIdentity(p.IdType, p.Data);
+        }
+
+        // strongSwan's text DN, "C=CH, O=Example, CN=gw" (DER order): FQDNs and mail addresses have no '='.
+        if (text.Contains('=', StringComparison.Ordinal) && DistinguishedName.TryParse(text, out DistinguishedName? dn))
+        {
+            return new IkeIdentity(IdType.DerAsn1Dn, dn!.ToDer());
         }
 
         byte[] ascii = System.Text.Encoding.ASCII.GetBytes(text);
@@ -90,7 +97,9 @@ public sealed class IkeIdentity : IEquatable<IkeIdentity>
     /// <paramref name="peer"/>, as strongSwan's identification_t matches does: 0 no match, 1 for %any, for a pattern
     /// <c>*@domain</c> (RFC 822) or <c>*.domain</c> (FQDN) 2 plus the length of the suffix it fixes (a longer suffix
     /// is more specific), <see cref="int.MaxValue"/> for the same identity. Patterns compare without regard to ASCII
-    /// case, as text identities do. ASN.1 DN patterns (<c>CN=*</c>) come with certificates and are not matched here.</summary>
+    /// case, as text identities do. ASN.1 DNs compare as names (<see cref="DistinguishedName"/>): the same name is
+    /// <see cref="int.MaxValue"/>, one fitting a pattern with <c>*</c> values (<c>"C=CH, O=Example, CN=*"</c>) 2 plus
+    /// the number of attributes it fixes, so an exact DN beats a wildcard DN beats %any.</summary>
     public int Match(IkeIdentity peer)
     {
         ArgumentNullException.ThrowIfNull(peer);
@@ -102,6 +111,11 @@ public sealed class IkeIdentity : IEquatable<IkeIdentity>
         if (Equals(peer))
         {
             return int.MaxValue;
+        }
+
+        if (Type == IdType.DerAsn1Dn && peer.Type == IdType.DerAsn1Dn && !peer._isAny)
+        {
+            return MatchDn(peer);
         }
 
         if (!IsPattern || peer._isAny || peer.Type != Type)
@@ -116,6 +130,18 @@ public sealed class IkeIdentity : IEquatable<IkeIdentity>
         return data.Length > suffix.Length && System.Text.Ascii.EqualsIgnoreCase(data[^suffix.Length..], suffix)
             ? 2 + suffix.Length
             : 0;
+    }
+
+    private int MatchDn(IkeIdentity peer)
+    {
+        if (!DistinguishedName.TryFromDer(Data.Span, out DistinguishedName? mine) || !DistinguishedName.TryFromDer(peer.Data.Span, out DistinguishedName? theirs)
+            || theirs!.Wildcards > 0)
+        {
+            return 0;
+        }
+
+        return mine!.Wildcards == 0 ? (mine.Equals(theirs) ? int.MaxValue : 0)
+            : mine.Matches(theirs) ? 2 + mine.Attributes.Count - mine.Wildcards : 0;
     }
 
     /// <summary>A configured wildcard: <c>*@domain</c> (RFC 822) or <c>*.domain</c> (FQDN), see <see cref="Match"/>.</summary>

@@ -121,6 +121,9 @@ public sealed partial class IkeSa : IDisposable
     /// <summary>RFC 7427 §4: the hash algorithms of SIGNATURE_HASH_ALGORITHMS from the peer.</summary>
     public IReadOnlyList<ushort> PeerSignatureHashes { get; internal set; } = [];
 
+    /// <summary>RFC 7296 §3.7: the SHA-1 key hashes of the CAs the peer's CERTREQ payloads named.</summary>
+    internal IReadOnlyList<ReadOnlyMemory<byte>> PeerCaHashes { get; set; } = [];
+
     /// <summary>The authenticated identity of the peer (after IKE_AUTH).</summary>
     public IkeIdentity? RemoteIdentity { get; internal set; }
 

@@ -168,7 +168,12 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
             "never" => UniquePolicy.Never,
             _ => throw rn.Error("unique", $"expected replace, keep or never, got '{uniqueText}'"),
         };
-        return new ConnectionSettings(name, file, local, remote, ike, esp, localTs, pools, dns, ipsecInterface, dpd, lifetimes) { Unique = unique, PoolRefs = poolRefs };
+        return new ConnectionSettings(name, file, local, remote, ike, esp, localTs, pools, dns, ipsecInterface, dpd, lifetimes)
+        {
+            Unique = unique,
+            PoolRefs = poolRefs,
+            Certificates = CertificateSettings.Read(rn, file, local, remote),
+        };
     }
 
     private static AuthClass Auth(PrefixedReader r, string key)

@@ -91,6 +91,9 @@ public sealed record ConnectionSettings(
 
     private readonly IReadOnlyList<PoolSettings>? _addressPools;
 
+    /// <summary>Certificate files and checks (<c>local.certs</c>, <c>local.key</c>, <c>remote.cacerts</c>, …).</summary>
+    public CertificateSettings Certificates { get; init; } = CertificateSettings.None;
+
     /// <summary>
     /// Checks what only the whole set of connections can show: unique names and no two interfaces sharing an
     /// if_id (ipsec0 and ipsec16384, see <see cref="IpsecInterfaceSetting.ConflictsWith"/>). Pools are checked

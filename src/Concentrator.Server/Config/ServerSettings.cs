@@ -87,6 +87,9 @@ public sealed record ServerSettings(
     /// <summary><c>concentrator.ike.allow-modp1024</c> (see <see cref="Modp1024Policy"/>).</summary>
     public bool AllowModp1024 { get; init; }
 
+    /// <summary><c>concentrator.certificates.max-chain-length</c>: the most certificates a peer's chain may have.</summary>
+    public int MaxCertificateChainLength { get; init; } = Concentrator.Ike.Auth.Certificates.TrustPolicy.DefaultMaxChainLength;
+
     /// <summary>The embedded reference configuration (every key with its default).</summary>
     public static HoconConfig Reference { get; } = Akka.Configuration.ConfigurationFactory.ParseString(ReadReference());
 
@@ -165,6 +168,7 @@ public sealed record ServerSettings(
             Bind = bind,
             HalfOpen = halfOpen,
             EapTimeout = PositiveDuration(r, ike + "eap-timeout"),
+            MaxCertificateChainLength = r.Int("concentrator.certificates.max-chain-length", 2, 16),
             InvalidSpiNotify = new InvalidSpiNotifySettings(
                 r.Int(ike + "invalid-spi-notify.rate", 0, 1_000_000), r.Int(ike + "invalid-spi-notify.burst", 1, 1_000_000)),
             AllowModp1024 = Modp1024Policy.Read(r),

@@ -1,5 +1,6 @@
 using System.Net;
 using Concentrator.Ike;
+using Concentrator.Ike.Auth.Certificates;
 using Concentrator.Ike.Encoding.Payloads;
 using Concentrator.Ike.Sa;
 using Concentrator.Ike.Sa.Authenticators;
@@ -17,28 +18,32 @@ public static class ResponderConfig
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(secrets);
         ArgumentNullException.ThrowIfNull(server);
-        foreach (var (side, auth) in new[] { ("local", connection.Local.Auth), ("remote", connection.Remote.Auth) })
-        {
-            if (auth != AuthClass.Psk && !(side == "remote" && EapSettings.IsEap(auth)))
-            {
-                // The key at fault is named, not always local.auth: the operator edits the side that says pubkey.
-                throw new ConfigException(connection.File, $"{connection.Name}.{side}.auth",
-                    $"expected auth = psk{(side == "remote" ? ", eap-mschapv2 or eap-md5" : "")}, got {EapSettings.Name(auth)}: this build's responder authenticates itself with pre-shared keys only");
-            }
-        }
-
         // One secret per remote identity ("%any" as fallback), used for both AUTH payloads as strongSwan does.
         var psk = new PskAuthenticator((_, remote) => secrets.Lookup(remote.ToString()));
         bool eap = EapSettings.IsEap(connection.Remote.Auth);
+        // One certificate authenticator for both sides: our chain and key, the CAs (and CRLs) peers chain to.
+        LocalCertificate? certificate = CertificateFiles.Local(connection);
+        PubkeyAuthenticator? pubkey = certificate is null && connection.Certificates.RemoteCaCerts.Count == 0 ? null
+            : new PubkeyAuthenticator(certificate, CertificateFiles.Trust(connection, server.MaxCertificateChainLength));
+        IAuthenticator Side(AuthClass auth, string side) => auth switch
+        {
+            AuthClass.Psk => psk,
+            AuthClass.Pubkey => pubkey!,
+            // The key at fault is named, not always local.auth: the operator edits the side that says it.
+            _ => throw new ConfigException(connection.File, $"{connection.Name}.{side}.auth",
+                $"expected psk or pubkey{(side == "remote" ? ", eap-mschapv2 or eap-md5" : "")}, got {EapSettings.Name(auth)}"),
+        };
+
         return new IkeSaConfig
         {
             IkeProposals = ProposalStrings.Parse(ProtocolId.Ike, [.. connection.IkeProposals]),
             EspProposals = ProposalStrings.Parse(ProtocolId.Esp, [.. connection.EspProposals]),
-            LocalIdentity = LocalIdentity(connection, server),
+            LocalIdentity = certificate is not null && connection.Local.Id.Length == 0
+                ? IdentityBinding.SubjectOf(certificate.EndEntity) : LocalIdentity(connection, server),
             RemoteIdentity = IkeIdentity.Parse(connection.Remote.Id),
-            LocalAuthenticator = psk,
+            LocalAuthenticator = Side(connection.Local.Auth, "local"),
             // A connection for EAP peers accepts EAP only (strongSwan: remote auth = eap-*).
-            RemoteAuthenticators = eap ? [] : [psk],
+            RemoteAuthenticators = eap ? [] : [Side(connection.Remote.Auth, "remote")],
             RemoteEap = eap ? EapSettings.ServerConfig(connection, eapSecrets ?? Secrets.Empty) : null,
             LocalTrafficSelectors = connection.LocalTs.Select(n => TrafficSelectors.Subnet(n.BaseAddress, n.PrefixLength)).ToList(),
             DnsServers = connection.Dns,

@@ -120,7 +120,7 @@ public class IkeSetupTests
 
         Assert.True(pair.Responder.PeerSupportsFragmentation);
         Assert.True(pair.Initiator.PeerSupportsFragmentation);
-        Assert.Equal([2, 3, 4], pair.Responder.PeerSignatureHashes.Select(h => (int)h));
+        Assert.Equal([2, 3, 4, 5], pair.Responder.PeerSignatureHashes.Select(h => (int)h));
         IkeMessage response = IkeMessage.Parse(pair.Wire[1].Datagram);
         Assert.NotNull(response.GetNotify(NotifyType.NatDetectionSourceIp));
         Assert.NotNull(response.GetNotify(NotifyType.NatDetectionDestinationIp));

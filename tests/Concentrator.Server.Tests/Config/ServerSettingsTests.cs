@@ -25,16 +25,22 @@ public sealed class ServerSettingsTests
         Assert.Equal(128, s.UserspaceReplayWindow);
         Assert.Equal(new InterfaceSettings(1400, ""), s.Interfaces);
         Assert.False(s.AllowModp1024);
+        Assert.Equal(7, s.MaxCertificateChainLength);
     }
 
     [Fact]
     public void Reference_ConnectionDefaults_PinsEveryDefault()
     {
-        var file = ConnectionFileSettings.From(ConfigurationFactory.ParseString("c { remote.auth = pubkey, local.auth = pubkey }"), "c.conf");
+        var file = ConnectionFileSettings.From(ConfigurationFactory.ParseString("c { }"), "c.conf");
         var c = Assert.Single(file.Connections);
 
-        Assert.Equal(new EndpointSettings("", AuthClass.Pubkey), c.Local);
-        Assert.Equal(new EndpointSettings("%any", AuthClass.Pubkey), c.Remote);
+        Assert.Equal(new EndpointSettings("", AuthClass.Psk), c.Local);
+        Assert.Equal(new EndpointSettings("%any", AuthClass.Psk), c.Remote);
+        Assert.Empty(c.Certificates.LocalCerts);
+        Assert.Equal("", c.Certificates.LocalKey);
+        Assert.Empty(c.Certificates.RemoteCaCerts);
+        Assert.Empty(c.Certificates.RemoteCrls);
+        Assert.Null(c.Certificates.RemoteEku);
         Assert.Equal(["aes256gcm16-prfsha256-x25519", "aes256-sha256-ecp256"], c.IkeProposals);
         Assert.Equal(["aes256gcm16", "aes256-sha256"], c.EspProposals);
         Assert.Equal([IPNetwork.Parse("0.0.0.0/0")], c.LocalTs);

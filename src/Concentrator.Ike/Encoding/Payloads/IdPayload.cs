@@ -47,6 +47,7 @@ public sealed class IdPayload : Payload
     {
         IdType.Ipv4Address or IdType.Ipv6Address => new IPAddress(Data.Span).ToString(),
         IdType.Fqdn or IdType.Rfc822Address => Escape(Data.Span),
+        IdType.DerAsn1Dn when Auth.Certificates.DistinguishedName.TryFromDer(Data.Span, out Auth.Certificates.DistinguishedName? dn) => dn!.ToString(),
         _ => $"{IdType}:{Convert.ToHexString(Data.Span)}",
     };
 

@@ -23,6 +23,16 @@ public interface IAuthenticator
     /// <summary>Whether there is anything to verify <paramref name="remote"/> with (a PSK for the pair): a connection
     /// without one is not chosen for the peer (strongSwan's peer-config lookup skips it the same way).</summary>
     bool HasCredential(IkeIdentity local, IkeIdentity remote) => true;
+
+    /// <summary>Whether this authenticator verifies AUTH payloads of <paramref name="method"/> (a certificate
+    /// authenticator verifies several: 1, 9, 10, 11 and 14).</summary>
+    bool Accepts(AuthMethod method) => method == Method;
+
+    /// <summary>Null when the connection could verify the peer of <paramref name="request"/>, else why not: by
+    /// default <see cref="HasCredential"/>; a certificate authenticator also asks whether its CAs may anchor the
+    /// certificates sent (strongSwan's peer-config lookup by the CA of the peer).</summary>
+    AuthFailure? Fit(IkeMessage? request, IkeIdentity local, IkeIdentity remote) =>
+        HasCredential(local, remote) ? null : AuthFailure.UnknownIdentity;
 }
 
 /// <summary>The octets each side's AUTH covers (RFC 7296 §2.15).</summary>

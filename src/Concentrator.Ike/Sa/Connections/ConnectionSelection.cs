@@ -35,11 +35,12 @@ public static class ConnectionSelection
     /// IKE SA that negotiated <paramref name="ikeProposal"/>; a null <paramref name="method"/> (no AUTH payload) asks for EAP, which
     /// only connections with <see cref="IkeSaConfig.RemoteEap"/> offer (RFC 7296 §2.16). Ranked like strongSwan: the IDi match (exact beats
     /// <c>*@domain</c>/<c>*.domain</c>, the longer suffix first, beats %any), then an IDr the peer named over one it
-    /// left open, among those that verify the peer's AUTH method and hold a credential for it; ties go to the operator's order. Returns null with the reason the closest candidate failed.
+    /// left open, among those that verify the peer's AUTH method and hold a credential for it (given
+    /// <paramref name="request"/>: whose CAs may anchor the certificates it carries); ties go to the operator's order. Returns null with the reason the closest candidate failed.
     /// </summary>
     public static ConnectionCandidate? ForIkeAuth(
         IReadOnlyList<ConnectionCandidate> candidates, IkeIdentity remote, IkeIdentity? requestedLocal, AuthMethod? method,
-        Proposal? ikeProposal, out AuthFailure? failure)
+        Proposal? ikeProposal, out AuthFailure? failure, IkeMessage? request = null)
     {
         ArgumentNullException.ThrowIfNull(candidates);
         ArgumentNullException.ThrowIfNull(remote);
@@ -63,7 +64,7 @@ public static class ConnectionSelection
                 continue;
             }
 
-            Authenticators.IAuthenticator? verifier = method is { } m ? config.RemoteAuthenticators.FirstOrDefault(a => a.Method == m) : null;
+            Authenticators.IAuthenticator? verifier = method is { } m ? config.RemoteAuthenticators.FirstOrDefault(a => a.Accepts(m)) : null;
             if (method is null ? config.RemoteEap is null : verifier is null)
             {
                 failure = Worse(failure, method is null ? AuthFailure.MissingAuth : AuthFailure.UnsupportedAuthMethod);
@@ -71,9 +72,9 @@ public static class ConnectionSelection
             }
 
             // EAP secrets are looked up by the EAP identity during the conversation, not here.
-            if (verifier is not null && !verifier.HasCredential(config.LocalIdentity, remote))
+            if (verifier?.Fit(request, config.LocalIdentity, remote) is { } unfit)
             {
-                failure = Worse(failure, AuthFailure.UnknownIdentity);
+                failure = Worse(failure, unfit);
                 continue;
             }
 
@@ -110,6 +111,7 @@ public static class ConnectionSelection
         AuthFailure.UnsupportedAuthMethod or AuthFailure.MissingAuth => 2,
         AuthFailure.UnknownIdentity => 3,
         AuthFailure.IkeProposalNotAllowed => 4,
-        _ => 0,
+        _ => 3, // the credential does not fit: no PSK, a certificate the connection's CAs cannot anchor
+
     };
 }

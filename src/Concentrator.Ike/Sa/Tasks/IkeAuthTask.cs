@@ -84,7 +84,7 @@ public sealed partial class IkeAuthTask : IkeTask
         IkeIdentity? asked = request.GetAll<IdPayload>().FirstOrDefault(id => !id.IsInitiator) is { } idr ? IkeIdentity.From(idr) : null;
         IReadOnlyList<ConnectionCandidate> candidates = Sa.Services.Connections.Count > 0 ? Sa.Services.Connections
             : [new ConnectionCandidate("", Sa.Config) { AddressAllocator = Sa.Services.AddressAllocator, IdentityGate = Sa.Services.IdentityGate }];
-        ConnectionCandidate? chosen = ConnectionSelection.ForIkeAuth(candidates, remote, asked, auth?.Method, Sa.IkeProposal, out AuthFailure? none);
+        ConnectionCandidate? chosen = ConnectionSelection.ForIkeAuth(candidates, remote, asked, auth?.Method, Sa.IkeProposal, out AuthFailure? none, request);
         if (chosen is null)
         {
             return Error(none ?? AuthFailure.IdentityNotAllowed, remote, asked);
@@ -96,6 +96,8 @@ public sealed partial class IkeAuthTask : IkeTask
             Sa.UseConnection(chosen);
         }
 
+        // RFC 7296 §3.7: the CAs the peer trusts pick the chain we send, with EAP too (our AUTH goes first there).
+        Sa.PeerCaHashes = CertificateRequests.Read(request);
         if (auth is null)
         {
             // RFC 7296 §2.16: no AUTH in the first IKE_AUTH asks for EAP; the chosen connection offers it.
@@ -103,7 +105,7 @@ public sealed partial class IkeAuthTask : IkeTask
         }
 
         IkeIdentity local = Sa.Config.LocalIdentity;
-        IAuthenticator? verifier = Sa.Config.RemoteAuthenticators.FirstOrDefault(a => a.Method == auth.Method);
+        IAuthenticator? verifier = Sa.Config.RemoteAuthenticators.FirstOrDefault(a => a.Accepts(auth.Method));
         if ((verifier is null ? AuthFailure.UnsupportedAuthMethod : verifier.Verify(Sa, request, local, remote)) is { } failure)
         {
             return Error(failure, remote);
@@ -173,7 +175,7 @@ public sealed partial class IkeAuthTask : IkeTask
         }
 
         var remote = IkeIdentity.From(idr);
-        IAuthenticator? verifier = Sa.Config.RemoteAuthenticators.FirstOrDefault(a => a.Method == auth.Method);
+        IAuthenticator? verifier = Sa.Config.RemoteAuthenticators.FirstOrDefault(a => a.Accepts(auth.Method));
         // RFC 7296 §2.15: the initiator checks the responder's AUTH just as the responder checked its own.
         AuthFailure? failure = !remote.IsWellFormed ? AuthFailure.InvalidIdentity
             : !Sa.Config.RemoteIdentity.IsAny && !Sa.Config.RemoteIdentity.Equals(remote) ? AuthFailure.IdentityNotAllowed

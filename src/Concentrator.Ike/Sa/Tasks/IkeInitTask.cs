@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Concentrator.Ike.Crypto;
 using Concentrator.Ike.Encoding;
 using Concentrator.Ike.Encoding.Payloads;
+using Concentrator.Ike.Sa.Authenticators;
 using Concentrator.Ike.Sa.Connections;
 
 namespace Concentrator.Ike.Sa.Tasks;
@@ -14,8 +15,8 @@ namespace Concentrator.Ike.Sa.Tasks;
 /// </summary>
 public sealed class IkeInitTask : IkeTask
 {
-    /// <summary>RFC 7427 §7: SHA2-256, SHA2-384, SHA2-512.</summary>
-    private static readonly byte[] SignatureHashes = [0, 2, 0, 3, 0, 4];
+    /// <summary>RFC 7427 §7: SHA2-256, SHA2-384, SHA2-512; RFC 8420 §2: Identity (Ed25519).</summary>
+    private static readonly byte[] SignatureHashes = [0, 2, 0, 3, 0, 4, 0, 5];
 
     /// <summary>How many COOKIE / INVALID_KE_PAYLOAD rounds the initiator follows before giving up, so that a
     /// misbehaving responder cannot keep it looping.</summary>
@@ -119,6 +120,7 @@ public sealed class IkeInitTask : IkeTask
         response.Payloads.Add(new KePayload((ushort)_group, _ke!.PublicKey.ToArray()));
         response.Payloads.Add(new NoncePayload(Sa.NonceR));
         AddCommonNotifies(response, Sa.InitiatorSpi, Sa.ResponderSpi, always: false);
+        response.Payloads.AddRange(CertificateRequests.ForResponder(Sa));
         DeriveKeys();
         return IkeTaskStatus.Success;
     }
@@ -174,6 +176,7 @@ public sealed class IkeInitTask : IkeTask
         Sa.IkeProposal = sa.Proposals[0];
         Sa.Algorithms = algorithms;
         ReadPeerNotifies(response);
+        Sa.PeerCaHashes = CertificateRequests.Read(response);
         (Sa.RemoteBehindNat, Sa.LocalBehindNat) =
             NatDetection.Check(response, Sa.InitiatorSpi, Sa.ResponderSpi, Sa.LocalEndpoint, Sa.RemoteEndpoint);
         _sharedSecret = _ke!.DeriveSharedSecret(ke.Data.Span);

@@ -1,0 +1,12 @@
+using Concentrator.Ike.Sa;
+
+namespace Concentrator.Ike.Auth.Certificates;
+
+/// <summary>The outcome of a certificate check: <see cref="Failure"/> null when it passed, else the reason and a
+/// line for the log naming the certificate at fault (names escaped, see <see cref="DistinguishedName.ToString"/>).</summary>
+public sealed record ChainVerdict(AuthFailure? Failure, string Detail)
+{
+    public static ChainVerdict Ok { get; } = new(null, "ok");
+
+    public bool IsOk => Failure is null;
+}
