@@ -105,5 +105,28 @@ internal sealed class CertificateGateway : IDisposable
         return new GatewayOverrides { ExtraFiles = files };
     }
 
+    /// <summary>Connection "eap-certs": the gateway proves itself with its certificate, clients with EAP
+    /// (<paramref name="method"/>, users in <c>eap-secrets</c>), its own pool, ipsec3.</summary>
+    public GatewayOverrides EapOverrides(string method, string users, string pool = "10.96.0.0/24") => new()
+    {
+        ExtraFiles = new Dictionary<string, string>
+        {
+            ["crt-gw.pem"] = Pki.Read(GatewayCert),
+            ["crt-gw.key"] = Pki.Read(GatewayKey),
+            ["eap-certs.conf"] = $$"""
+                eap-certs {
+                  local { id = "{{GatewayId}}", auth = pubkey, certs = [ "crt-gw.pem" ], key = "crt-gw.key" }
+                  remote { id = "%any", auth = {{method}} }
+                  ike-proposals = [ "aes256gcm16-prfsha256-x25519" ]
+                  esp-proposals = [ "aes256gcm16" ]
+                  local-ts = [ "198.51.100.0/24" ]
+                  pools = [ "{{pool}}" ]
+                  ipsec-interface = 3
+                }
+                eap-secrets { {{users}} }
+                """,
+        },
+    };
+
     public void Dispose() => Pki.Dispose();
 }

@@ -63,4 +63,44 @@ internal sealed partial class RoadWarriorLab
             }
             """);
     }
+
+    /// <summary>Loads connection "home" (child "lan") for an EAP client that checks the gateway's certificate against
+    /// <paramref name="caPem"/> (the built-in clients' setup: EAP-MSCHAPv2 against a gateway certificate).</summary>
+    public void LoadEapWithGatewayCertificate(string identity, string eapId, string password, string caPem, string gatewayId)
+    {
+        _dir.Write("x509ca/ca.pem", caPem);
+        LoadConf($$"""
+            connections {
+                home {
+                    version = 2
+                    remote_addrs = {{GatewayAddress}}
+                    vips = 0.0.0.0
+                    proposals = aes256gcm16-prfsha256-x25519
+                    local {
+                        auth = eap-mschapv2
+                        id = {{identity}}
+                        eap_id = {{eapId}}
+                    }
+                    remote {
+                        auth = pubkey
+                        id = {{gatewayId}}
+                        cacerts = ca.pem
+                    }
+                    children {
+                        lan {
+                            remote_ts = 198.51.100.0/24
+                            esp_proposals = aes256gcm16
+                            start_action = none
+                        }
+                    }
+                }
+            }
+            secrets {
+                eap-user {
+                    id = {{eapId}}
+                    secret = "{{password}}"
+                }
+            }
+            """);
+    }
 }
