@@ -72,7 +72,7 @@ public sealed class SharedInterfaceTests : IDisposable
         foreach (var (_, identity) in clients)
         {
             Assert.True(_lab.WaitForHostLog(identity, TimeSpan.FromSeconds(5)), _lab.HostLog);
-            Assert.Matches(@"akka://concentrator/user/ipsec5/ike-[0-9a-f]{16}\S*\] [^\n]*established with[^\n]*" + identity.Replace(".", @"\.", StringComparison.Ordinal), _lab.HostLog);
+            Assert.Matches(@"akka://concentrator/user/ipsec5/ike-[0-9a-f]{16}\S* [^\n]*established with[^\n]*" + identity.Replace(".", @"\.", StringComparison.Ordinal), _lab.HostLog);
         }
 
         Assert.Equal([EngPool, SalesPool], _lab.GatewayRoutesVia("ipsec5").Order(StringComparer.Ordinal));
