@@ -121,6 +121,6 @@ public sealed class ProgramTests
         Assert.Equal(64, code);
         Assert.Empty(output);
         Assert.StartsWith("concentrator: ", error, StringComparison.Ordinal);
-        Assert.Contains("usage: concentrator run|check-config|version", error, StringComparison.Ordinal);
+        Assert.Contains("usage: concentrator run|check-config|version|list-sas", error, StringComparison.Ordinal);
     }
 }

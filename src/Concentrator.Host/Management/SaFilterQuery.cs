@@ -4,8 +4,8 @@ using Concentrator.Server.Management;
 namespace Concentrator.Host.Management;
 
 /// <summary>An <see cref="SaFilter"/> as the query string of the management API carries it (<c>id</c>,
-/// <c>identity</c>, <c>connection</c>, <c>interface</c>, <c>vip</c>, <c>remote</c>): read by the endpoint, written
-/// by the CLI.</summary>
+/// <c>identity</c>, <c>connection</c>, <c>interface</c>, <c>vip</c>, <c>remote</c>): read by the endpoint (the CLI's
+/// verbs write it: ListSasVerb.Query).</summary>
 internal static class SaFilterQuery
 {
     /// <summary>The filter of <paramref name="query"/>; null with <paramref name="error"/> when an address does not parse.</summary>
@@ -35,27 +35,5 @@ internal static class SaFilterQuery
             VirtualIp = vip,
             RemoteAddress = remote,
         };
-    }
-
-    /// <summary>The query string of <paramref name="filter"/> ("" for none, else starting with '?').</summary>
-    public static string Format(SaFilter filter)
-    {
-        ArgumentNullException.ThrowIfNull(filter);
-        var parts = new List<string>();
-        void Add(string key, object? value)
-        {
-            if (value is not null)
-            {
-                parts.Add($"{key}={Uri.EscapeDataString(value.ToString()!)}");
-            }
-        }
-
-        Add("id", filter.Id);
-        Add("identity", filter.Identity);
-        Add("connection", filter.Connection);
-        Add("interface", filter.Interface);
-        Add("vip", filter.VirtualIp);
-        Add("remote", filter.RemoteAddress);
-        return parts.Count == 0 ? "" : "?" + string.Join('&', parts);
     }
 }
