@@ -21,8 +21,8 @@ namespace Concentrator.Host.Management;
 /// </summary>
 internal static class ManagementRoutes
 {
-    /// <summary>Bytes of JSON gathered before they are written out while a listing streams.</summary>
-    private const int FlushThreshold = 32 * 1024;
+    /// <summary>SAs serialized (some 250 bytes each) before they are written out while a listing streams.</summary>
+    private const int SasPerFlush = 256;
 
     public static void Map(IEndpointRouteBuilder app, IActorRef management, ILogger log)
     {
@@ -44,19 +44,24 @@ internal static class ManagementRoutes
 
         var list = await management.Ask<SaList>(new ListSas(filter), ManagementActor.AskTimeout, context.RequestAborted).ConfigureAwait(false);
         context.Response.ContentType = "application/json";
-        await using var writer = new Utf8JsonWriter(context.Response.Body);
+        // Over the response's PipeWriter: the serializer's own flushes only hand bytes to the pipe (no synchronous
+        // I/O, which Kestrel forbids), and the pipe is flushed to the socket every few hundred SAs.
+        var body = context.Response.BodyWriter;
+        await using var writer = new Utf8JsonWriter(body);
         writer.WriteStartArray();
+        var written = 0;
         foreach (var sa in list.Sas)
         {
             JsonSerializer.Serialize(writer, sa, ManagementJson.Default.SaSummary);
-            if (writer.BytesPending > FlushThreshold)
+            if (++written % SasPerFlush == 0)
             {
-                await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+                await body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
             }
         }
 
         writer.WriteEndArray();
         await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        await body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
     private static async Task ShowAsync(HttpContext context, IActorRef management)
