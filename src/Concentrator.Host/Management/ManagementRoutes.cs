@@ -21,9 +21,6 @@ namespace Concentrator.Host.Management;
 /// </summary>
 internal static class ManagementRoutes
 {
-    /// <summary>SAs serialized (some 250 bytes each) before they are written out while a listing streams.</summary>
-    private const int SasPerFlush = 256;
-
     public static void Map(IEndpointRouteBuilder app, IActorRef management, ILogger log)
     {
         app.MapGet("/sas", (RequestDelegate)(context => ListAsync(context, management)));
@@ -44,24 +41,7 @@ internal static class ManagementRoutes
 
         var list = await management.Ask<SaList>(new ListSas(filter), ManagementActor.AskTimeout, context.RequestAborted).ConfigureAwait(false);
         context.Response.ContentType = "application/json";
-        // Over the response's PipeWriter: the serializer's own flushes only hand bytes to the pipe (no synchronous
-        // I/O, which Kestrel forbids), and the pipe is flushed to the socket every few hundred SAs.
-        var body = context.Response.BodyWriter;
-        await using var writer = new Utf8JsonWriter(body);
-        writer.WriteStartArray();
-        var written = 0;
-        foreach (var sa in list.Sas)
-        {
-            JsonSerializer.Serialize(writer, sa, ManagementJson.Default.SaSummary);
-            if (++written % SasPerFlush == 0)
-            {
-                await body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
-            }
-        }
-
-        writer.WriteEndArray();
-        await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
-        await body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        await SaListWriter.WriteAsync(context.Response.BodyWriter, list.Sas, context.RequestAborted).ConfigureAwait(false);
     }
 
     private static async Task ShowAsync(HttpContext context, IActorRef management)
