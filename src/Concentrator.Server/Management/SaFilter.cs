@@ -3,9 +3,9 @@ using System.Net;
 namespace Concentrator.Server.Management;
 
 /// <summary>
-/// Which IKE SAs a listing or a terminate is about: every given criterion must hold (null = any). Identity and
-/// connection compare exactly (ordinal), the virtual IP and the remote address as addresses (the remote with or
-/// without its port).
+/// Which IKE SAs a listing or a terminate is about: every given criterion must hold (null = any). The identity
+/// compares without case (as FQDN and RFC 822 identities do everywhere here), id, connection and interface exactly,
+/// the virtual IP and the remote address as addresses (the remote's port is ignored).
 /// </summary>
 public sealed record SaFilter
 {
@@ -23,13 +23,11 @@ public sealed record SaFilter
 
     public IPAddress? RemoteAddress { get; init; }
 
-    public bool IsEmpty => this == All;
-
     public bool Matches(SaSummary sa)
     {
         ArgumentNullException.ThrowIfNull(sa);
         return (Id is null || sa.Id == Id)
-            && (Identity is null || sa.Identity == Identity)
+            && (Identity is null || string.Equals(sa.Identity, Identity, StringComparison.OrdinalIgnoreCase))
             && (Connection is null || sa.Connection == Connection)
             && (Interface is null || sa.Interface == Interface)
             && (VirtualIp is null || sa.VirtualIps.Any(v => IPAddress.TryParse(v, out var a) && a.Equals(VirtualIp)))

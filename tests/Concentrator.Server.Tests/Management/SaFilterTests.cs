@@ -13,7 +13,8 @@ public sealed class SaFilterTests
 
     [Theory]
     [InlineData("identity", "alice@sales.test", true)]
-    [InlineData("identity", "ALICE@sales.test", false)]
+    [InlineData("identity", "ALICE@Sales.test", true)]
+    [InlineData("identity", "bob@sales.test", false)]
     [InlineData("connection", "sales", true)]
     [InlineData("connection", "partners", false)]
     [InlineData("interface", "ipsec1", true)]
