@@ -144,7 +144,8 @@ internal sealed class ManagementEndpoint(NodeService node, HostSettings settings
 
         var peer = PeerCredentials.Of(socket);
         context.Items[PeerKey] = peer;
-        if (peer.IsAllowed(groupId))
+        // Its groups from /proc, and from /etc/group too, for when the unit's ProtectProc=invisible hides its /proc entry.
+        if (peer.IsAllowed(groupId, pid => [.. UnixGroups.SupplementaryOf(pid), .. UnixGroups.ListedGroupsOf(peer.Uid)]))
         {
             return true;
         }

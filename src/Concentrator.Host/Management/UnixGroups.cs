@@ -55,6 +55,32 @@ internal static class UnixGroups
         return [];
     }
 
+    /// <summary>The groups /etc/group lists user <paramref name="uid"/> (by its /etc/passwd name) as a member of: what
+    /// the peer's groups are when its /proc entry is hidden (systemd's ProtectProc=invisible).</summary>
+    public static IReadOnlyList<int> ListedGroupsOf(int uid, string passwdFile = "/etc/passwd", string groupFile = "/etc/group")
+    {
+        var id = uid.ToString(CultureInfo.InvariantCulture);
+        var name = File.Exists(passwdFile)
+            ? File.ReadLines(passwdFile).Select(l => l.Split(':')).FirstOrDefault(f => f.Length >= 3 && f[2] == id)?[0]
+            : null;
+        if (name is null || !File.Exists(groupFile))
+        {
+            return [];
+        }
+
+        var groups = new List<int>();
+        foreach (var fields in File.ReadLines(groupFile).Select(l => l.Split(':')))
+        {
+            if (fields.Length >= 4 && fields[3].Split(',').Contains(name)
+                && int.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var gid))
+            {
+                groups.Add(gid);
+            }
+        }
+
+        return groups;
+    }
+
     /// <summary>Makes <paramref name="gid"/> the group of <paramref name="path"/> (chown(2) with the owner kept).</summary>
     public static unsafe void GiveToGroup(string path, int gid)
     {

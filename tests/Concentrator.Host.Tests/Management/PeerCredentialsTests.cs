@@ -45,4 +45,15 @@ public sealed class PeerCredentialsTests
         Assert.Equal(17, UnixGroups.IdOf("17", file));
         Assert.Null(UnixGroups.IdOf("nobody-here", file));
     }
+
+    [Fact]
+    public void ListedGroupsOf_UserInMemberLists_ThoseGroups()
+    {
+        using var dir = new TempDir();
+        var passwd = dir.Write("passwd", "root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n");
+        var group = dir.Write("group", "root:x:0:\nvpnops:x:4242:bob,alice\nother:x:4343:bob\n");
+
+        Assert.Equal([4242], UnixGroups.ListedGroupsOf(1000, passwd, group));
+        Assert.Empty(UnixGroups.ListedGroupsOf(1001, passwd, group));
+    }
 }
