@@ -23,7 +23,7 @@ public static class Program
                 error.WriteLine($"concentrator: {problem.Message}");
             }
 
-            error.WriteLine("usage: concentrator run|check-config|version [options]; concentrator --help lists them");
+            error.WriteLine("usage: concentrator run|check-config|version|list-sas|show-sa|terminate|pools|interfaces|stats [options]; concentrator --help lists them");
             return ExitCodes.Usage;
         }
 

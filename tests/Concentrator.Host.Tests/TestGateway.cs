@@ -64,6 +64,7 @@ internal sealed record TestGateway
               config-dir = "conns"
               dataplane = userspace
               leases.path = "{{LeasesPath ?? Path.Combine(dir.Path, "leases.jsonl")}}"
+              management.socket = "{{SocketIn(dir)}}"
               ike {
                 listen = [ {{string.Join(", ", Listen.Select(a => $"\"{a}\""))}} ]
                 port = {{port}}
@@ -76,6 +77,10 @@ internal sealed record TestGateway
             """);
         return (main, port, natT);
     }
+
+    /// <summary>The management socket of a gateway written under <paramref name="dir"/> (never the default under /run,
+    /// which parallel test runs would contend for).</summary>
+    public static string SocketIn(TempDir dir) => Path.Combine(dir.Path, "concentrator.sock");
 
     /// <summary>Writes the files and starts a node on them in this process.</summary>
     public Task<ConcentratorNode> StartAsync(TempDir dir) => StartAsync(Write(dir).Main);

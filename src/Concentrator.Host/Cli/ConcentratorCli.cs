@@ -4,7 +4,8 @@ namespace Concentrator.Host.Cli;
 
 /// <summary>
 /// The command line, on System.CommandLine: one verb per operation, each in its own file. The management verbs
-/// (list-sas, terminate, …) join as subcommands when the management endpoint they talk to exists.
+/// (list-sas, show-sa, terminate, pools, interfaces, stats) talk to a running concentrator over its management
+/// socket (<see cref="ManagementVerb"/>).
 /// </summary>
 internal static class ConcentratorCli
 {
@@ -15,6 +16,12 @@ internal static class ConcentratorCli
             RunVerb.Create(),
             CheckConfigVerb.Create(),
             VersionVerb.Create(),
+            ListSasVerb.Create(),
+            ShowSaVerb.Create(),
+            TerminateVerb.Create(),
+            PoolsVerb.Create(),
+            InterfacesVerb.Create(),
+            StatsVerb.Create(),
         };
         // `version` is the verb; the built-in --version would print the raw informational version.
         root.Options.Remove(root.Options.OfType<VersionOption>().Single());

@@ -64,7 +64,9 @@ internal static class RunVerb
                 case ConfigException:
                     error.WriteLine($"concentrator: configuration error: {e.Message}");
                     return ExitCodes.Config;
-                case OperationCanceledException when stop.IsCancellationRequested:
+                // SIGTERM during the start: System.CommandLine's token, or the host's lifetime, which stops the start.
+                case OperationCanceledException when stop.IsCancellationRequested
+                    || host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested:
                     return ExitCodes.Ok;
                 default:
                     error.WriteLine($"concentrator: cannot start: {e.Message}");

@@ -4,7 +4,7 @@ using Concentrator.Server.Config;
 namespace Concentrator.Host.Configuration;
 
 /// <summary>The typed <c>concentrator { … }</c> section of the host's configuration.</summary>
-public sealed record HostSettings(string ConfigDir, LoggingSettings Logging)
+public sealed record HostSettings(string ConfigDir, LoggingSettings Logging, ManagementSettings Management)
 {
     /// <summary>Reads the section from a configuration already merged with the reference configuration.</summary>
     public static HostSettings From(Config config, string file)
@@ -15,7 +15,7 @@ public sealed record HostSettings(string ConfigDir, LoggingSettings Logging)
             throw new ConfigException(file, "concentrator.config-dir", "expected a folder path, got an empty string");
         }
 
-        return new HostSettings(configDir, LoggingSettings.From(config, file));
+        return new HostSettings(configDir, LoggingSettings.From(config, file), ManagementSettings.From(config, file));
     }
 
     private static string RequireString(Config config, string key, string file)

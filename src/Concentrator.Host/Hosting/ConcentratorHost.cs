@@ -1,5 +1,6 @@
 using Akka.Hosting;
 using Concentrator.Host.Configuration;
+using Concentrator.Host.Management;
 using Concentrator.Server.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,8 +13,8 @@ namespace Concentrator.Host.Hosting;
 /// <c>concentrator run</c> as a Generic Host: Akka.Hosting's ActorSystem (configured from the same HOCON as the
 /// node), then the node (<see cref="NodeService"/>), then the systemd watchdog; Microsoft.Extensions.Logging under all
 /// of it (<see cref="ConsoleLogging"/>); under systemd (Type=notify) SystemdLifetime says READY=1 once every hosted
-/// service has started and STOPPING=1 when the stop begins. Later services (the management endpoint, metrics) are
-/// more hosted services added here.
+/// service has started and STOPPING=1 when the stop begins. The management endpoint (<see cref="ManagementEndpoint"/>) is
+/// the hosted service after the node; later ones (metrics) are added here too.
 /// </summary>
 internal static class ConcentratorHost
 {
@@ -46,6 +47,9 @@ internal static class ConcentratorHost
             }));
         builder.Services.AddSingleton<NodeService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeService>());
+        // After the node (it asks the node's actors), so before it at stop.
+        builder.Services.AddSingleton(loaded.Settings);
+        builder.Services.AddHostedService<ManagementEndpoint>();
         if (SystemdHelpers.IsSystemdService())
         {
             builder.Services.AddHostedService<SystemdWatchdog>();

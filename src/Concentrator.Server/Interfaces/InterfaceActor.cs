@@ -55,6 +55,7 @@ public sealed partial class InterfaceActor : ReceiveActor
         Receive<KernelDone>(r => Resume(r.CorrelationId, r));
         Receive<KernelFailed>(r => Resume(r.CorrelationId, r));
         Receive<InterfaceReady>(r => Resume(r.CorrelationId, r));
+        ReceiveManagement();
     }
 
     /// <summary>A failing IKE SA is stopped, never restarted: a restart would re-run its constructor with the
@@ -133,5 +134,6 @@ public sealed partial class InterfaceActor : ReceiveActor
     {
         _children.Remove(t.ActorRef);
         _sas.Remove(t.ActorRef);
+        _registered.Remove(t.ActorRef);
     }
 }

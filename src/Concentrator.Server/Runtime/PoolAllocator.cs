@@ -93,6 +93,16 @@ public sealed class PoolAllocator : IAddressAllocator
         }
     }
 
+    /// <summary>Each pool's prefix, size, leases held by live IKE SAs and addresses remembered for an identity, read
+    /// under the allocator's lock (for the management API).</summary>
+    public IReadOnlyList<(IPNetwork Prefix, ulong Size, int Leased, int Remembered)> Snapshot()
+    {
+        lock (_lock)
+        {
+            return [.. _pools.Select(p => (p.Prefix, p.Size, p.Online, p.Used))];
+        }
+    }
+
     public IPAddress? Allocate(IkeIdentity peer, AddressFamily family, IPAddress? requested, ulong owner, bool reclaim)
     {
         var identity = peer.ToString();

@@ -18,6 +18,7 @@ public sealed partial class IkeSaActor
     {
         _establishedAt = Sa.Services.Time.GetUtcNow();
         _espAlgorithms = Sa.ChildSas.Count == 0 ? "none" : string.Join(", ", Sa.ChildSas.Select(c => c.Algorithms.ToString()).Distinct());
+        RegisterWithHome();
         if (_log.IsEnabled(LogLevel.Information))
         {
             _log.SaEstablished(Identity, Sa.RemoteEndpoint.ToString(), VirtualIp, _env.Connection, InterfaceName, IkeAlgorithms, _espAlgorithms);

@@ -6,6 +6,7 @@ using Akka.Event;
 using Concentrator.Ike.Sa;
 using Concentrator.Kernel;
 using Concentrator.Server.Kernel;
+using Concentrator.Server.Management;
 using Concentrator.Server.Network;
 
 namespace Concentrator.Server.Sa;
@@ -88,6 +89,7 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
         }
 
         LogEnded();
+        ReportFailure();
         Execute(_session.OnStopped());
         _spis?.ReleaseAll();
     }
@@ -128,6 +130,9 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
                 break;
             case GetIkeSaStatus:
                 Sender.Tell(Status());
+                break;
+            case ShowSa:
+                Sender.Tell(Detail());
                 break;
             case KernelFailed failed:
                 Execute(_session.OnKernelFailed(failed.CorrelationId, failed.ToString()));

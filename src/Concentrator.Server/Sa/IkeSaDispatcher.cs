@@ -21,7 +21,7 @@ namespace Concentrator.Server.Sa;
 /// IKE_SA_INIT, which still has a zero SPIr, reaches the SA that answered it instead of creating a second one; the
 /// SA actor's SPI is drawn and registered in the <see cref="SpiTable"/> when its IkeSa is made.
 /// </summary>
-public sealed class IkeSaDispatcher : ReceiveActor, IWithTimers
+public sealed partial class IkeSaDispatcher : ReceiveActor, IWithTimers
 {
     private readonly IkeSaConfig _config;
     private readonly IkeSaEnvironment _environment;
@@ -59,6 +59,7 @@ public sealed class IkeSaDispatcher : ReceiveActor, IWithTimers
         Receive<IkeSaReleased>(_ => { });
         Receive<LogHalfOpen>(_ => OnLogHalfOpen());
         Receive<GetIkeSaDispatcherStats>(_ => Sender.Tell(new IkeSaDispatcherStats(_halfOpen.Count, _live.Count, _created)));
+        ReceiveManagement();
     }
 
     /// <summary><paramref name="halfOpen"/>: the cookie thresholds and the limit (<c>concentrator.ike.half-open-*</c>);

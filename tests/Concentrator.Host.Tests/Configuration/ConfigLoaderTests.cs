@@ -11,6 +11,7 @@ public sealed class ConfigLoaderTests
         var settings = HostSettings.From(ConfigLoader.Reference, "reference.conf");
 
         Assert.Equal("config", settings.ConfigDir);
+        Assert.Equal(new ManagementSettings("/run/concentrator/concentrator.sock", ""), settings.Management);
     }
 
     [Fact]

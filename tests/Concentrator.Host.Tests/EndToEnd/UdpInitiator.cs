@@ -62,6 +62,23 @@ internal sealed class UdpInitiator : IDisposable
         return Sa.State;
     }
 
+    /// <summary>Waits for a request from the gateway (e.g. its INFORMATIONAL Delete), processes it and sends the
+    /// answer; returns the state afterwards (Deleted after a Delete of the IKE SA).</summary>
+    public async Task<IkeSaState> AnswerRequestAsync(TimeSpan timeout)
+    {
+        var buffer = new byte[65535];
+        using var cancel = new CancellationTokenSource(timeout);
+        var received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), cancel.Token);
+        var result = Sa.ProcessRequest(buffer.AsMemory(0, received.ReceivedBytes), (IPEndPoint)received.RemoteEndPoint, Local);
+        Assert.False(result.IsDropped, result.Detail);
+        foreach (var datagram in result.Outbound)
+        {
+            await _socket.SendToAsync(datagram, received.RemoteEndPoint);
+        }
+
+        return Sa.State;
+    }
+
     public void Dispose()
     {
         Sa.Dispose();

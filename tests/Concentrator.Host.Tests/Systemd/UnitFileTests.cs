@@ -47,6 +47,7 @@ public sealed class UnitFileTests : IDisposable
     [InlineData("ProtectHome=yes")]
     [InlineData("PrivateTmp=yes")]
     [InlineData("StateDirectory=concentrator")]
+    [InlineData("RuntimeDirectory=concentrator")]
     [InlineData("RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK")]
     [InlineData("RestartPreventExitStatus=64 78")]
     public void Unit_HasSetting(string setting)

@@ -1,0 +1,20 @@
+using System.Text.Json.Serialization;
+using Concentrator.Server.Management;
+
+namespace Concentrator.Host.Management;
+
+/// <summary>The management API's JSON, source-generated (no reflection): the endpoint writes and the CLI reads the
+/// Server's answer records as they are, in camelCase.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = false)]
+[JsonSerializable(typeof(SaSummary))]
+[JsonSerializable(typeof(List<SaSummary>))]
+[JsonSerializable(typeof(SaDetail))]
+[JsonSerializable(typeof(SasTerminated))]
+[JsonSerializable(typeof(PoolList))]
+[JsonSerializable(typeof(InterfaceList))]
+[JsonSerializable(typeof(Statistics))]
+[JsonSerializable(typeof(ManagementError))]
+internal sealed partial class ManagementJson : JsonSerializerContext;
+
+/// <summary>The body of every answer that is not a 2xx: what went wrong, in a sentence for the operator.</summary>
+internal sealed record ManagementError(string Error);

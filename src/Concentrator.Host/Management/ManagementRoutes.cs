@@ -1,0 +1,103 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Akka.Actor;
+using Concentrator.Host.Logging;
+using Concentrator.Server.Management;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace Concentrator.Host.Management;
+
+/// <summary>
+/// The management API's routes (minimal APIs over the <see cref="ManagementActor"/>):
+/// <list type="bullet">
+/// <item><c>GET /sas?identity=&amp;connection=&amp;interface=&amp;vip=&amp;remote=</c>: the IKE SAs, a JSON array streamed element by element</item>
+/// <item><c>GET /sas/{id}</c>: one IKE SA in full (404 when there is none)</item>
+/// <item><c>POST /sas/terminate?id=|identity=|vip=|connection=</c>: deletes the matching SAs (each sends a Delete to its client)</item>
+/// <item><c>GET /pools</c>, <c>GET /interfaces</c>, <c>GET /stats</c></item>
+/// </list>
+/// </summary>
+internal static class ManagementRoutes
+{
+    public static void Map(IEndpointRouteBuilder app, IActorRef management, ILogger log)
+    {
+        app.MapGet("/sas", (RequestDelegate)(context => ListAsync(context, management)));
+        app.MapGet("/sas/{id}", (RequestDelegate)(context => ShowAsync(context, management)));
+        app.MapPost("/sas/terminate", (RequestDelegate)(context => TerminateAsync(context, management, log)));
+        app.MapGet("/pools", (RequestDelegate)(context => AnswerAsync(context, management, ListPools.Instance, ManagementJson.Default.PoolList)));
+        app.MapGet("/interfaces", (RequestDelegate)(context => AnswerAsync(context, management, ListInterfaces.Instance, ManagementJson.Default.InterfaceList)));
+        app.MapGet("/stats", (RequestDelegate)(context => AnswerAsync(context, management, GetStatistics.Instance, ManagementJson.Default.Statistics)));
+    }
+
+    private static async Task ListAsync(HttpContext context, IActorRef management)
+    {
+        if (Filter(context, out var error) is not { } filter)
+        {
+            await ErrorAsync(context, StatusCodes.Status400BadRequest, error!).ConfigureAwait(false);
+            return;
+        }
+
+        var list = await management.Ask<SaList>(new ListSas(filter), ManagementActor.AskTimeout, context.RequestAborted).ConfigureAwait(false);
+        context.Response.ContentType = "application/json";
+        await SaListWriter.WriteAsync(context.Response.BodyWriter, list.Sas, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static async Task ShowAsync(HttpContext context, IActorRef management)
+    {
+        var id = (string)context.Request.RouteValues["id"]!;
+        switch (await management.Ask<object>(new ShowSa(id), ManagementActor.AskTimeout, context.RequestAborted).ConfigureAwait(false))
+        {
+            case SaDetail detail:
+                await WriteAsync(context, StatusCodes.Status200OK, detail, ManagementJson.Default.SaDetail).ConfigureAwait(false);
+                break;
+            default:
+                await ErrorAsync(context, StatusCodes.Status404NotFound, $"no IKE SA '{id}' (list-sas shows the ids)").ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private static async Task TerminateAsync(HttpContext context, IActorRef management, ILogger log)
+    {
+        if (Filter(context, out var error) is not { } filter)
+        {
+            await ErrorAsync(context, StatusCodes.Status400BadRequest, error!).ConfigureAwait(false);
+            return;
+        }
+
+        // Terminating everything takes a stop of the service, not a forgotten option.
+        if (filter.Id is null && filter.Identity is null && filter.VirtualIp is null && filter.Connection is null)
+        {
+            await ErrorAsync(context, StatusCodes.Status400BadRequest, "expected one of id, identity, vip or connection").ConfigureAwait(false);
+            return;
+        }
+
+        var terminated = await management.Ask<SasTerminated>(new TerminateSas(filter), ManagementActor.AskTimeout, context.RequestAborted).ConfigureAwait(false);
+        if (log.IsEnabled(LogLevel.Information))
+        {
+            log.ManagementTerminated(terminated.Ids.Count, context.Items[ManagementEndpoint.PeerKey]?.ToString() ?? "?", context.Request.QueryString.Value ?? "");
+        }
+
+        await WriteAsync(context, StatusCodes.Status200OK, terminated, ManagementJson.Default.SasTerminated).ConfigureAwait(false);
+    }
+
+    private static async Task AnswerAsync<T>(HttpContext context, IActorRef management, object question, JsonTypeInfo<T> type)
+    {
+        var answer = await management.Ask<T>(question, ManagementActor.AskTimeout, context.RequestAborted).ConfigureAwait(false);
+        await WriteAsync(context, StatusCodes.Status200OK, answer, type).ConfigureAwait(false);
+    }
+
+    private static SaFilter? Filter(HttpContext context, out string? error) =>
+        SaFilterQuery.Parse(key => context.Request.Query.TryGetValue(key, out var v) && v.Count > 0 ? v[0] : null, out error);
+
+    public static Task ErrorAsync(HttpContext context, int status, string error) =>
+        WriteAsync(context, status, new ManagementError(error), ManagementJson.Default.ManagementError);
+
+    private static async Task WriteAsync<T>(HttpContext context, int status, T value, JsonTypeInfo<T> type)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        await JsonSerializer.SerializeAsync(context.Response.Body, value, type, context.RequestAborted).ConfigureAwait(false);
+    }
+}

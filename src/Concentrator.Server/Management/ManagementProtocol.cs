@@ -1,0 +1,121 @@
+namespace Concentrator.Server.Management;
+
+// The management API's questions and answers, asked of the ManagementActor (and, for the SAs, of the actors that own
+// them). Every answer is an immutable snapshot of plain values (strings, numbers), ready to be written as JSON.
+
+/// <summary>Lists the established IKE SAs matching <paramref name="Filter"/>; answered with <see cref="SaList"/>.</summary>
+public sealed record ListSas(SaFilter Filter);
+
+/// <summary>The IKE SAs found, in no particular order.</summary>
+public sealed record SaList(IReadOnlyList<SaSummary> Sas);
+
+/// <summary>Asks for one IKE SA by <see cref="SaSummary.Id"/>; answered with <see cref="SaDetail"/> or <see cref="SaNotFound"/>.</summary>
+public sealed record ShowSa(string Id);
+
+public sealed record SaNotFound(string Id);
+
+/// <summary>Deletes the IKE SAs matching <paramref name="Filter"/> (each sends an INFORMATIONAL Delete to its
+/// client first); answered with <see cref="SasTerminated"/> once they were told.</summary>
+public sealed record TerminateSas(SaFilter Filter, string Reason = "terminated by the operator");
+
+/// <summary>The IKE SAs told to delete themselves.</summary>
+public sealed record SasTerminated(IReadOnlyList<string> Ids);
+
+/// <summary>Asks for <see cref="PoolList"/>.</summary>
+public sealed record ListPools
+{
+    public static ListPools Instance { get; } = new();
+}
+
+public sealed record PoolList(IReadOnlyList<PoolInfo> Pools);
+
+/// <summary>One address pool: its prefix, <paramref name="Size"/> addresses, <paramref name="Leased"/> held by live
+/// IKE SAs, <paramref name="Remembered"/> kept for an identity (leased or not), the connections drawing from it.</summary>
+public sealed record PoolInfo(string Prefix, ulong Size, int Leased, int Remembered, IReadOnlyList<string> Connections)
+{
+    public ulong Free => Size - (ulong)Remembered;
+}
+
+/// <summary>Asks for <see cref="InterfaceList"/>.</summary>
+public sealed record ListInterfaces
+{
+    public static ListInterfaces Instance { get; } = new();
+}
+
+public sealed record InterfaceList(IReadOnlyList<InterfaceInfo> Interfaces);
+
+/// <summary>One actor that supervises established IKE SAs: ipsecN (with its ifindex, whether we created it, the
+/// routed pool prefixes) or "policy-based".</summary>
+public sealed record InterfaceInfo(string Name, int? Index, bool Managed, IReadOnlyList<string> Connections, IReadOnlyList<string> Routes, int Sas);
+
+/// <summary>Asks for <see cref="Statistics"/>.</summary>
+public sealed record GetStatistics
+{
+    public static GetStatistics Instance { get; } = new();
+}
+
+/// <summary>Counters since start: <paramref name="Setups"/> IKE SAs established, <paramref name="HandshakesStarted"/>
+/// IKE_SA_INITs admitted, <paramref name="Failures"/> handshakes that ended without an SA by cause (the Notify sent
+/// or received, or the reason), <paramref name="HalfOpen"/> and <paramref name="Established"/> now,
+/// <paramref name="CookiesSent"/>, and datagrams dropped before any IKE SA by reason.</summary>
+public sealed record Statistics(
+    long Setups,
+    long HandshakesStarted,
+    IReadOnlyDictionary<string, long> Failures,
+    int HalfOpen,
+    int Established,
+    long CookiesSent,
+    IReadOnlyDictionary<string, long> Drops);
+
+/// <summary>An established IKE SA as listed: <paramref name="Id"/> is its actor's name (<c>ike-</c> and our SPI in
+/// hex), stable for the SA's life.</summary>
+public sealed record SaSummary(
+    string Id,
+    string Connection,
+    string Interface,
+    string? Identity,
+    string Remote,
+    string Local,
+    IReadOnlyList<string> VirtualIps,
+    DateTimeOffset EstablishedAt);
+
+/// <summary>One IKE SA in full: its summary's facts plus state, SPIs, algorithms, NAT and its CHILD SAs.</summary>
+public sealed record SaDetail(
+    SaSummary Summary,
+    string State,
+    string InitiatorSpi,
+    string ResponderSpi,
+    string IkeAlgorithms,
+    bool NatDetected,
+    IReadOnlyList<ChildSaInfo> ChildSas);
+
+/// <summary>One CHILD SA: SPIs in hex, ESP algorithms, traffic selectors, UDP encapsulation, creation time.</summary>
+public sealed record ChildSaInfo(
+    string InboundSpi,
+    string OutboundSpi,
+    string Algorithms,
+    IReadOnlyList<string> LocalSelectors,
+    IReadOnlyList<string> RemoteSelectors,
+    bool UdpEncapsulation,
+    DateTimeOffset CreatedAt);
+
+/// <summary>Told by an IKE SA actor to the interface actor it lives under once it is established: what listings
+/// and filters see of it until it stops.</summary>
+public sealed record SaRegistered(SaSummary Summary);
+
+/// <summary>Asks an interface actor how many IKE SAs were established under it since start; answered with a long.</summary>
+public sealed record GetSetupCount
+{
+    public static GetSetupCount Instance { get; } = new();
+}
+
+/// <summary>Told by a handshake's IKE SA actor to its observer (the dispatcher) when it stops without having been
+/// established: <paramref name="Cause"/> is the Notify that ended it, or why not.</summary>
+public sealed record HandshakeFailed(string Cause);
+
+/// <summary>Asks the dispatcher for its handshake failures by cause; answered with an
+/// <c>IReadOnlyDictionary&lt;string, long&gt;</c>.</summary>
+public sealed record GetHandshakeFailures
+{
+    public static GetHandshakeFailures Instance { get; } = new();
+}

@@ -1,0 +1,54 @@
+using Akka.Actor;
+using Concentrator.Ike.Sa;
+using Concentrator.Server.Management;
+
+namespace Concentrator.Server.Sa;
+
+// What the management API sees of an IKE SA: the summary its home keeps for listings and filters (sent once, when
+// established), the full detail asked of the actor itself, and the cause told to the dispatcher when a handshake
+// ends without an SA.
+public sealed partial class IkeSaActor
+{
+    private SaSummary Summary() => new(
+        Self.Path.Name,
+        _env.Connection,
+        InterfaceName,
+        Sa.RemoteIdentity?.ToString(),
+        Sa.RemoteEndpoint.ToString(),
+        Sa.LocalEndpoint.ToString(),
+        Sa.VirtualIps.Select(v => v.ToString()).ToList(),
+        _establishedAt ?? Sa.CreatedAt);
+
+    private SaDetail Detail() => new(
+        Summary(),
+        Sa.State.ToString(),
+        $"{Sa.InitiatorSpi:x16}",
+        $"{Sa.ResponderSpi:x16}",
+        IkeAlgorithms,
+        Sa.NatDetected,
+        Sa.ChildSas.Select(c => new ChildSaInfo(
+            $"{c.InboundSpi:x8}",
+            $"{c.OutboundSpi:x8}",
+            c.Algorithms.ToString(),
+            c.LocalSelectors.Select(s => s.ToString()).ToList(),
+            c.RemoteSelectors.Select(s => s.ToString()).ToList(),
+            c.UdpEncapsulation,
+            c.CreatedAt)).ToList());
+
+    /// <summary>Registers with the interface actor this SA lives under (not with a dispatcher it ran its handshake in).</summary>
+    private void RegisterWithHome()
+    {
+        if (_env.Home is { } home && Context.Parent.Equals(home))
+        {
+            home.Tell(new SaRegistered(Summary()));
+        }
+    }
+
+    private void ReportFailure()
+    {
+        if (_establishedAt is null)
+        {
+            _env.Observer?.Tell(new HandshakeFailed(Sa.FailureNotify?.ToString() ?? (Sa.State == IkeSaState.Connecting ? "Timeout" : "NoNotify")));
+        }
+    }
+}
