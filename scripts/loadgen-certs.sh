@@ -5,8 +5,9 @@
 # certificate against the mode's CA (remote auth = pubkey, cacerts = that CA); the load generator signs every
 # IKE_AUTH with the one client certificate (--cert/--key, IDi = its subject DN, as strongSwan's load-tester uses one
 # certificate for all clients) and checks the gateway's with --ca. PSK is the lab's connection (the in-run
-# baseline). Both responders let the same identity hold any number of SAs (Concentrator unique = never, strongSwan's
-# default unique = no). strongSwan also loads constraints and revocation (its defaults; no CRLs here, no CDPs in
+# baseline). Both responders let the same identity hold any number of SAs: unique = never on both (strongSwan's
+# default unique = no still destroys the identity's older IKE SAs when a new one carries INITIAL_CONTACT, which
+# every load-generator client does: its teardown then times out and its virtual IP is handed out again). strongSwan also loads constraints and revocation (its defaults; no CRLs here, no CDPs in
 # the certificates). The load generator alternates modes and responders, a fresh responder per run, --teardown
 # at the end of each. Topology and settings of scripts/lib/loadgen-lab.sh (namespaces lc-cert-*).
 #
@@ -57,7 +58,7 @@ for kind in ecdsa rsa; do
     P=$D/pki-$kind
     sed -e 's/local { auth = psk/local { auth = pubkey\n            certs = gw.pem/' \
         -e 's/remote { auth = psk/remote { auth = pubkey\n             cacerts = ca.pem/' \
-        -e '/^secrets/d' $D/swanctl-psk.conf >$D/swanctl-$kind.conf
+        -e 's/^    pools = rw-pool/    pools = rw-pool\n    unique = never/' -e '/^secrets/d' $D/swanctl-psk.conf >$D/swanctl-$kind.conf
     cp -r $D/conc-psk $D/conc-$kind
     {
       echo 'rw {'
