@@ -9,15 +9,20 @@
 # default unique = no still destroys the identity's older IKE SAs when a new one carries INITIAL_CONTACT, which
 # every load-generator client does: its teardown then times out and its virtual IP is handed out again). strongSwan also loads constraints and revocation (its defaults; no CRLs here, no CDPs in
 # the certificates). The load generator alternates modes and responders, a fresh responder per run, --teardown
-# at the end of each. Topology and settings of scripts/lib/loadgen-lab.sh (namespaces lc-cert-*).
+# at the end of each. WARMUP=N first sets up and tears down N clients of the same mode against the fresh responder
+# (not measured: the responder's CPU is sampled from the measured run's start), so that a .NET responder's JIT and
+# tiering are behind it, as on a gateway that has been up for a while. Topology and settings of
+# scripts/lib/loadgen-lab.sh (namespaces lc-cert-*).
 #
 #   COUNT=1000 C=10 REPEAT=3 scripts/loadgen-certs.sh
+#   WARMUP=500 scripts/loadgen-certs.sh
 #   MODES="psk ecdsa" scripts/loadgen-certs.sh
 set -u
 COUNT=${COUNT:-1000}
 C=${C:-10}
 REPEAT=${REPEAT:-3}
 MODES=${MODES:-"psk ecdsa rsa"}
+WARMUP=${WARMUP:-0}
 PROPOSAL=aes256gcm16-prfsha256-x25519
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/scripts/lib/loadgen-lab.sh"
@@ -82,7 +87,7 @@ use_mode() {  # the responders' configuration of mode $1 where start_strongswan 
     return 0
 }
 
-echo "COUNT=$COUNT C=$C REPEAT=$REPEAT MODES=$MODES, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start" | tee $OUT/runs.txt
+echo "COUNT=$COUNT C=$C REPEAT=$REPEAT MODES=$MODES WARMUP=$WARMUP, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start" | tee $OUT/runs.txt
 for r in $(seq $REPEAT); do
   for mode in $MODES; do
     for resp in strongswan concentrator; do
@@ -90,8 +95,11 @@ for r in $(seq $REPEAT); do
       J=$OUT/$resp-$mode-r$r.json; T=$OUT/$resp-$mode-r$r.txt
       if [ $resp = strongswan ]; then start_strongswan || exit 1
       else start_concentrator $OUT/concentrator-$mode-r$r.log || { stop_responder; continue; }; fi
-      if [ $mode = psk ]; then AUTH="--psk lg-bench-psk --id psk-r$r-c{n}@loadgen"
-      else P=$D/pki-$mode; AUTH="--cert $P/x509/client.pem --key $P/private/client.key --ca $P/x509ca/ca.pem --remote-id gw.loadgen.test"; fi
+      if [ $mode = psk ]; then AUTH="--psk lg-bench-psk --id psk-r$r-c{n}@loadgen"; WARM_AUTH="--psk lg-bench-psk --id warm-r$r-c{n}@loadgen"
+      else P=$D/pki-$mode; AUTH="--cert $P/x509/client.pem --key $P/private/client.key --ca $P/x509ca/ca.pem --remote-id gw.loadgen.test"; WARM_AUTH=$AUTH; fi
+      if [ "$WARMUP" -gt 0 ]; then
+        timeout 600 $LG 192.0.2.1 $WARM_AUTH --count $WARMUP --concurrency $C --teardown --netns $CL --quiet >$OUT/$resp-$mode-r$r-warmup.txt 2>&1
+      fi
       LOAD="$(cut -d' ' -f1 /proc/loadavg)"
       CMD="$LG 192.0.2.1 $AUTH --count $COUNT --concurrency $C --teardown --netns $CL --responder-pid $PID --json $J --quiet"
       timeout 600 $CMD >$T 2>&1
