@@ -28,7 +28,18 @@ Console.CancelKeyPress += (_, e) =>
     cancel.Cancel();
 };
 
-using var swarm = new LoadSwarm(options, Console.Out);
+LoadSwarm swarm;
+try
+{
+    swarm = new LoadSwarm(options, Console.Out);
+}
+catch (FormatException ex)
+{
+    await Console.Error.WriteLineAsync($"concentrator-loadgen: {ex.Message}").ConfigureAwait(false);
+    return 2;
+}
+
+using var owned = swarm;
 LoadReport report = await swarm.RunAsync(cancel.Token).ConfigureAwait(false);
 Console.Write(report.ToText());
 if (options.JsonPath is { } path)

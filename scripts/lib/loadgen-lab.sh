@@ -124,11 +124,12 @@ stop_responder() {
 }
 
 shrink_log() {  # the Host logs one line per SA established, lease, release and deleted SA: keep their counts, not the lines
-    local f=$1 pat=': lease \|: released \|Deleted: ended (deleted)\|Established: established with \|responder Deleting: deleting: \|responder Deleted: CHILD SA .* removed'
+    local f=$1 pat=': lease \|: released \|Deleted: ended (deleted)\|Established: established with \|responder Deleting: deleting: \|responder Deleted: CHILD SA .* removed\| IKE SA established: \| IKE SA deleted: '
     { echo "# omitted: $(grep -c ': lease ' $f) 'lease', $(grep -c ': released ' $f) 'released', $(grep -c 'Deleted: ended (deleted)' $f) 'Deleted: ended (deleted)', $(grep -c 'Established: established with ' $f) 'Established: established with', $(grep -c 'responder Deleting: deleting: ' $f) 'responder Deleting: deleting:', $(grep -c 'responder Deleted: CHILD SA .* removed' $f) 'responder Deleted: CHILD SA ... removed' lines"
       echo "# first lease: $(grep -m1 ': lease ' $f | cut -c1-130)"
       echo "# first deleting: $(grep -m1 'responder Deleting: deleting: ' $f | cut -c1-200)"
       echo "# first established: $(grep -m1 'Established: established with ' $f | cut -c1-200)"
+      echo "# omitted: $(grep -c ' IKE SA established: ' $f) 'IKE SA established:', $(grep -c ' IKE SA deleted: ' $f) 'IKE SA deleted:' lines; first: $(grep -m1 ' IKE SA established: ' $f | cut -c1-200)"
       grep -v "$pat" $f; } >$f.tmp && mv $f.tmp $f
 }
 

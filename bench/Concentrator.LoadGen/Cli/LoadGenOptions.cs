@@ -26,8 +26,11 @@ public sealed record LoadGenOptions
     /// <summary>Delete every established SA with an INFORMATIONAL Delete at the end.</summary>
     public bool Teardown { get; init; }
 
-    /// <summary>IDi of client n: "{n}" is replaced by the client number (1-based).</summary>
-    public string IdentityTemplate { get; init; } = "client-{n}@loadgen";
+    public const string DefaultIdentityTemplate = "client-{n}@loadgen";
+
+    /// <summary>IDi of client n: "{n}" is replaced by the client number (1-based). Null: <see cref="DefaultIdentityTemplate"/>,
+    /// or with <see cref="CertificateFile"/> the certificate's subject DN (the same for every client).</summary>
+    public string? IdentityTemplate { get; init; }
 
     /// <summary>IDr to ask for, or null to send none.</summary>
     public string? RemoteIdentity { get; init; }
@@ -37,6 +40,16 @@ public sealed record LoadGenOptions
     /// <summary>Authenticate each client with EAP-MSCHAPv2 (its IDi as EAP identity) and this password instead of
     /// the PSK; the PSK then only checks the gateway's AUTH (RFC 7296 §2.16). Null: PSK both ways.</summary>
     public string? EapMsChapV2Password { get; init; }
+
+    /// <summary>Authenticate the clients with this PEM certificate (end entity first, then intermediates), shared by the
+    /// whole swarm as strongSwan's load-tester does, and <see cref="KeyFile"/> instead of the PSK. Null: PSK or EAP.</summary>
+    public string? CertificateFile { get; init; }
+
+    /// <summary>The PEM private key of <see cref="CertificateFile"/>.</summary>
+    public string? KeyFile { get; init; }
+
+    /// <summary>PEM CA certificate(s) the gateway's certificate must chain to; null: the gateway proves the PSK.</summary>
+    public string? CaFile { get; init; }
 
     public IReadOnlyList<string> IkeProposals { get; init; } = ["aes256gcm16-prfsha256-x25519"];
 
@@ -75,5 +88,5 @@ public sealed record LoadGenOptions
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Client n's identity text.</summary>
-    public string IdentityOf(int n) => IdentityTemplate.Replace("{n}", n.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    public string IdentityOf(int n) => (IdentityTemplate ?? DefaultIdentityTemplate).Replace("{n}", n.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
 }

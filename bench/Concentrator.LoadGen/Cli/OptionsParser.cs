@@ -11,15 +11,18 @@ public static class OptionsParser
     private static readonly LoadGenOptions Defaults = new() { Target = new IPEndPoint(IPAddress.Loopback, 500) };
 
     private static readonly Argument<string> Target = new("TARGET[:PORT]") { Description = "The responder's IKE endpoint (port 500 unless given)." };
-    private static readonly Option<string> Psk = new("--psk") { Description = "The pre-shared key.", Required = true, HelpName = "SECRET" };
+    private static readonly Option<string> Psk = new("--psk") { Description = "The pre-shared key (not needed with --cert and --ca).", HelpName = "SECRET" };
     private static readonly Option<int?> Count = new("--count") { Description = $"Clients (IKE SAs) to set up ({Defaults.Count}).", HelpName = "N" };
     private static readonly Option<double?> Rate = new("--rate") { Description = "Setups started per second (default: as fast as --concurrency allows).", HelpName = "R" };
     private static readonly Option<int?> Concurrency = new("--concurrency") { Description = $"Handshakes in flight at once ({Defaults.Concurrency}; with --rate an upper bound, 0 = none).", HelpName = "N" };
     private static readonly Option<double?> Hold = new("--hold") { Description = "Keep established SAs up S seconds, answering the responder (0).", HelpName = "S" };
     private static readonly Option<bool> Teardown = new("--teardown") { Description = "Delete every established SA at the end." };
-    private static readonly Option<string?> Id = new("--id") { Description = $"IDi, {{n}} = client number ({Defaults.IdentityTemplate}).", HelpName = "TEMPLATE" };
+    private static readonly Option<string?> Id = new("--id") { Description = $"IDi, {{n}} = client number ({LoadGenOptions.DefaultIdentityTemplate}; with --cert its subject DN).", HelpName = "TEMPLATE" };
     private static readonly Option<string?> RemoteId = new("--remote-id") { Description = "IDr to ask for.", HelpName = "ID" };
     private static readonly Option<string?> EapMsChapV2 = new("--eap-mschapv2") { Description = "Clients authenticate with EAP-MSCHAPv2 (EAP identity = IDi); --psk checks the gateway.", HelpName = "PASS" };
+    private static readonly Option<string?> Cert = new("--cert") { Description = "Clients authenticate with this PEM certificate (one for all, IDi = its subject DN unless --id).", HelpName = "FILE" };
+    private static readonly Option<string?> Key = new("--key") { Description = "The PEM private key of --cert.", HelpName = "FILE" };
+    private static readonly Option<string?> Ca = new("--ca") { Description = "Check the gateway's certificate against these PEM CA certificates (default: its PSK).", HelpName = "FILE" };
     private static readonly Option<string?> Ike = new("--ike") { Description = $"IKE proposals ({string.Join(',', Defaults.IkeProposals)}).", HelpName = "P[,P...]" };
     private static readonly Option<string?> Esp = new("--esp") { Description = $"ESP proposals ({string.Join(',', Defaults.EspProposals)}).", HelpName = "P[,P...]" };
     private static readonly Option<bool> NoVip = new("--no-vip") { Description = "Do not ask for a virtual IP." };
@@ -36,7 +39,7 @@ public static class OptionsParser
     /// <summary>The command (one per call: a parse keeps no state in it, but callers may add an action).</summary>
     public static RootCommand Command() => new("An IKEv2 initiator swarm: sets up IKE SAs against a responder and reports setups/s, latency and failures.")
     {
-        Target, Psk, Count, Rate, Concurrency, Hold, Teardown, Id, RemoteId, EapMsChapV2, Ike, Esp, NoVip, Sockets, Source, NatTPort, Retransmit,
+        Target, Psk, Count, Rate, Concurrency, Hold, Teardown, Id, RemoteId, EapMsChapV2, Cert, Key, Ca, Ike, Esp, NoVip, Sockets, Source, NatTPort, Retransmit,
         ReuseDh, ResponderPid, Json, Netns, Quiet,
     };
 
@@ -55,14 +58,18 @@ public static class OptionsParser
         var o = Defaults with
         {
             Target = Endpoint(result.GetValue(Target)!),
-            Psk = result.GetValue(Psk)!,
+            Psk = result.GetValue(Psk) ?? (result.GetValue(Cert) is not null && result.GetValue(Ca) is not null ? ""
+                : throw new FormatException("--psk is required (unless --cert and --ca authenticate both ways)")),
             Count = Positive("--count", result.GetValue(Count) ?? Defaults.Count),
             Rate = result.GetValue(Rate) is { } rate ? (rate > 0 ? rate : throw new FormatException("--rate must be > 0")) : null,
             Hold = TimeSpan.FromSeconds(result.GetValue(Hold) ?? 0),
             Teardown = result.GetValue(Teardown),
-            IdentityTemplate = result.GetValue(Id) ?? Defaults.IdentityTemplate,
+            IdentityTemplate = result.GetValue(Id),
             RemoteIdentity = result.GetValue(RemoteId),
             EapMsChapV2Password = result.GetValue(EapMsChapV2),
+            CertificateFile = result.GetValue(Cert),
+            KeyFile = result.GetValue(Key),
+            CaFile = result.GetValue(Ca),
             IkeProposals = result.GetValue(Ike) is { } ike ? List(ike) : Defaults.IkeProposals,
             EspProposals = result.GetValue(Esp) is { } esp ? List(esp) : Defaults.EspProposals,
             RequestVirtualIp = !result.GetValue(NoVip),
@@ -75,6 +82,16 @@ public static class OptionsParser
             Netns = result.GetValue(Netns),
             ProgressInterval = result.GetValue(Quiet) ? TimeSpan.Zero : Defaults.ProgressInterval,
         };
+        if ((o.CertificateFile is null) != (o.KeyFile is null))
+        {
+            throw new FormatException("--cert and --key go together");
+        }
+
+        if (o.CertificateFile is not null && o.EapMsChapV2Password is not null)
+        {
+            throw new FormatException("--cert and --eap-mschapv2 exclude each other");
+        }
+
         if (result.GetValue(Retransmit) is { } retransmit)
         {
             o = WithRetransmit(o, retransmit);

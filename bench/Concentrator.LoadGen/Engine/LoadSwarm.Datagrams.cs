@@ -125,7 +125,7 @@ public sealed partial class LoadSwarm
         IkeSa sa = client.Sa;
         _awaitingResponse.TryRemove(sa.InitiatorSpi, out _);
         client.Phase = ClientPhase.Established;
-        string identity = _options.IdentityOf(client.Number);
+        string identity = IdentityOf(client.Number).Text;
         IPAddress? vip = sa.VirtualIps.Count > 0 ? sa.VirtualIps[0] : null;
         string? failure = sa.ChildSas.Count == 0
             ? FailureCause.NoChildSa + (sa.ChildFailureNotify is { } n ? "_" + FailureCause.Of(n) : "")
@@ -145,7 +145,7 @@ public sealed partial class LoadSwarm
 
     private bool Fail(LoadClient client, string cause)
     {
-        _counters.Outcomes.Enqueue(new ClientOutcome(client.Number, _options.IdentityOf(client.Number), null, cause));
+        _counters.Outcomes.Enqueue(new ClientOutcome(client.Number, IdentityOf(client.Number).Text, null, cause));
         Remove(client);
         if (_counters.FailedWith(cause))
         {

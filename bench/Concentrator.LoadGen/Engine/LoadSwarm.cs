@@ -16,8 +16,8 @@ using Concentrator.LoadGen.Reporting;
 namespace Concentrator.LoadGen.Engine;
 
 /// <summary>
-/// The initiator swarm: sets up <see cref="LoadGenOptions.Count"/> IKE SAs (IKE_SA_INIT + IKE_AUTH with PSK, a
-/// CP request and one CHILD SA) as distinct clients against one responder, at a fixed concurrency or rate,
+/// The initiator swarm: sets up <see cref="LoadGenOptions.Count"/> IKE SAs (IKE_SA_INIT + IKE_AUTH with PSK, EAP or a
+/// certificate, a CP request and one CHILD SA) as distinct clients against one responder, at a fixed concurrency or rate,
 /// optionally holds them (answering the responder's INFORMATIONALs) and tears them down. Threads: one receive
 /// loop per socket (async, on the pool) and one timer loop for starts, retransmissions and progress. Clients
 /// are found by their IKE SPI (SPIi: every message of an SA we initiated carries it).
@@ -32,6 +32,7 @@ public sealed partial class LoadSwarm : IDisposable
     private readonly IkeSaConfig _baseConfig;
     private readonly IkeSaServices _services;
     private readonly SharedKeyExchangeFactory? _sharedDh;
+    private readonly ClientCertificate? _certificate;
     private readonly SwarmCounters _counters;
     private readonly ConcurrentDictionary<ulong, LoadClient> _clients = new();
     private readonly ConcurrentDictionary<ulong, LoadClient> _awaitingResponse = new();
@@ -49,14 +50,15 @@ public sealed partial class LoadSwarm : IDisposable
         _counters = new SwarmCounters(options.Count);
         _natTarget = new IPEndPoint(options.Target.Address, options.NatTraversalPort);
         var psk = new PskAuthenticator(new PskStore().Add("%any", options.Psk).Lookup);
+        _certificate = ClientCertificate.From(options);
         _baseConfig = new IkeSaConfig
         {
             IkeProposals = ProposalStrings.Parse(ProtocolId.Ike, [.. options.IkeProposals]),
             EspProposals = ProposalStrings.Parse(ProtocolId.Esp, [.. options.EspProposals]),
-            LocalIdentity = IkeIdentity.Parse(options.IdentityOf(0)),
+            LocalIdentity = IdentityOf(0).Identity,
             RemoteIdentity = options.RemoteIdentity is { } r ? IkeIdentity.Parse(r) : IkeIdentity.Any,
-            LocalAuthenticator = psk,
-            RemoteAuthenticators = [psk],
+            LocalAuthenticator = (IAuthenticator?)_certificate?.Authenticator ?? psk,
+            RemoteAuthenticators = _certificate is { ChecksGateway: true } ? [_certificate.Authenticator] : [psk],
             RequestVirtualIp4 = options.RequestVirtualIp,
         };
         if (options.ReuseDh)
@@ -77,7 +79,9 @@ public sealed partial class LoadSwarm : IDisposable
     {
         _sockets = OpenSockets();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        Task[] receivers = _sockets.Select(s => Task.Run(() => s.ReceiveLoopAsync(_options.NatTraversalPort, OnDatagram, stop.Token), stop.Token)).ToArray();
+        // No token for Task.Run itself: a loop cancelled before it started would leave a Canceled task, and the
+        // WhenAll below would throw when every setup ends at once (all refused within one tick); the loops see it.
+        Task[] receivers = _sockets.Select(s => Task.Run(() => s.ReceiveLoopAsync(_options.NatTraversalPort, OnDatagram, stop.Token), CancellationToken.None)).ToArray();
         ProcessSample? before = SampleResponder();
         TimeSpan ownCpuBefore = Environment.CpuUsage.TotalTime;
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
@@ -90,7 +94,7 @@ public sealed partial class LoadSwarm : IDisposable
             }
         }
 
-        Task timer = Task.Run(() => TimerLoopAsync(stop.Token), stop.Token);
+        Task timer = Task.Run(() => TimerLoopAsync(stop.Token), CancellationToken.None);
         try
         {
             await _handshakesDone.Task.WaitAsync(cancel).ConfigureAwait(false);
@@ -171,8 +175,8 @@ public sealed partial class LoadSwarm : IDisposable
         }
 
         LoadSocket socket = _sockets[(n - 1) % _sockets.Length];
-        string identity = _options.IdentityOf(n);
-        IkeSaConfig config = _baseConfig with { LocalIdentity = IkeIdentity.Parse(identity) };
+        (string identity, IkeIdentity localIdentity) = IdentityOf(n);
+        IkeSaConfig config = _baseConfig with { LocalIdentity = localIdentity };
         if (_options.EapMsChapV2Password is { } password)
         {
             byte[] secret = System.Text.Encoding.UTF8.GetBytes(password);
@@ -199,6 +203,18 @@ public sealed partial class LoadSwarm : IDisposable
         }
 
         return true;
+    }
+
+    /// <summary>Client n's IDi: the template's, or with a certificate and no template its subject DN.</summary>
+    private (string Text, IkeIdentity Identity) IdentityOf(int n)
+    {
+        if (_options.IdentityTemplate is null && _certificate is { } cert)
+        {
+            return (cert.SubjectText, cert.Subject);
+        }
+
+        string text = _options.IdentityOf(n);
+        return (text, IkeIdentity.Parse(text));
     }
 
     private void TearDown()
@@ -276,6 +292,7 @@ public sealed partial class LoadSwarm : IDisposable
 
         _clients.Clear();
         _sharedDh?.Dispose();
+        _certificate?.Dispose();
         foreach (LoadSocket s in _sockets)
         {
             s.Dispose();

@@ -43,9 +43,22 @@ public sealed class OptionsParserTests
         Assert.Throws<FormatException>(() => OptionsParser.Parse(["192.0.2.1", "--eap-mschapv2", "pw"]));
     }
 
+    [Fact]
+    public void Parse_CertKeyCa_FilesKeptNoPskNeededIdentityFromCertificate()
+    {
+        LoadGenOptions o = OptionsParser.Parse(["192.0.2.1", "--cert", "c.pem", "--key", "c.key", "--ca", "ca.pem"]);
+
+        Assert.Equal(("c.pem", "c.key", "ca.pem", "", null), (o.CertificateFile, o.KeyFile, o.CaFile, o.Psk, o.IdentityTemplate));
+        Assert.Null(OptionsParser.Parse(["192.0.2.1", "--psk", "x"]).CertificateFile);
+    }
+
     [Theory]
     [InlineData("192.0.2.1")]
     [InlineData("192.0.2.1", "--psk", "x", "--count", "0")]
+    [InlineData("192.0.2.1", "--count", "3")]
+    [InlineData("192.0.2.1", "--cert", "c.pem", "--key", "c.key")]
+    [InlineData("192.0.2.1", "--cert", "c.pem", "--ca", "ca.pem")]
+    [InlineData("192.0.2.1", "--cert", "c.pem", "--key", "c.key", "--ca", "ca.pem", "--eap-mschapv2", "pw")]
     [InlineData("192.0.2.1", "--psk", "x", "--bogus")]
     [InlineData("--psk", "x")]
     [InlineData("not-an-ip", "--psk", "x")]
@@ -79,7 +92,8 @@ public sealed class OptionsParserTests
         Assert.IsType<HelpAction>(result.Action);
         Assert.Equal(0, result.Invoke(new InvocationConfiguration { Output = output }));
         foreach (var option in new[] { "--psk", "--count", "--rate", "--concurrency", "--hold", "--teardown", "--id", "--remote-id", "--ike", "--esp",
-                     "--no-vip", "--sockets", "--source", "--nat-t-port", "--retransmit", "--reuse-dh", "--responder-pid", "--json", "--netns", "--quiet" })
+                     "--no-vip", "--sockets", "--source", "--nat-t-port", "--retransmit", "--reuse-dh", "--responder-pid", "--json", "--netns", "--quiet",
+                     "--cert", "--key", "--ca" })
         {
             Assert.Contains(option, output.ToString(), StringComparison.Ordinal);
         }

@@ -20,8 +20,9 @@ internal sealed class LoopbackResponder : IDisposable
     private readonly Task _loop;
     private readonly Lock _lock = new();
 
-    /// <summary><paramref name="eapUsers"/>: serve EAP-MSCHAPv2 clients with these users instead of PSK clients.</summary>
-    public LoopbackResponder(string psk, IReadOnlyDictionary<string, string>? eapUsers = null)
+    /// <summary><paramref name="eapUsers"/>: serve EAP-MSCHAPv2 clients with these users instead of PSK clients;
+    /// <paramref name="certificate"/>: authenticate with it and check clients' certificates with its CAs.</summary>
+    public LoopbackResponder(string psk, IReadOnlyDictionary<string, string>? eapUsers = null, PubkeyAuthenticator? certificate = null)
     {
         _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         Endpoint = (IPEndPoint)_socket.LocalEndPoint!;
@@ -42,6 +43,11 @@ internal sealed class LoopbackResponder : IDisposable
                 RemoteAuthenticators = [],
                 RemoteEap = new EapServerConfig(() => new Concentrator.Ike.Auth.Eap.EapMsChapV2Server(Users, Concentrator.Ike.Crypto.SystemRandomSource.Instance)),
             };
+        }
+
+        if (certificate is not null)
+        {
+            _config = _config with { LocalAuthenticator = certificate, RemoteAuthenticators = [certificate] };
         }
 
         _services = new IkeSaServices { AddressAllocator = new CountingAllocator() };

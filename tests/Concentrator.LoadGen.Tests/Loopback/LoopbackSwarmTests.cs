@@ -75,4 +75,58 @@ public sealed class LoopbackSwarmTests
         Assert.Equal(new Dictionary<string, int> { ["AUTHENTICATION_FAILED"] = 10 }, report.FailuresByCause);
         Assert.Equal(0, responder.Count(IkeSaState.Established));
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Swarm_ClientCertificate_EstablishedWithSubjectIdentity(bool rsa)
+    {
+        using var pki = new LoopbackPki(rsa: rsa);
+        using var responder = new LoopbackResponder("unused", certificate: pki.Gateway());
+        using var swarm = new LoadSwarm(Options(responder, 12, "") with
+        {
+            CertificateFile = pki.CertFile, KeyFile = pki.KeyFile, CaFile = pki.CaFile, RemoteIdentity = "gw.loopback.test",
+        });
+
+        LoadReport report = await swarm.RunAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(report.Established == 12, report.ToText());
+        Assert.Equal(12, report.DistinctVirtualIps);
+        Assert.Equal(12, responder.Count(IkeSaState.Established));
+        Assert.All(swarm.Outcomes, o => Assert.Equal("C=CH, O=Loopback, CN=swarm client", o.Identity));
+    }
+
+    [Fact]
+    public async Task Swarm_ClientCertificateFromAnotherCa_CountsAuthenticationFailed()
+    {
+        using var gatewayPki = new LoopbackPki();
+        using var otherPki = new LoopbackPki("C=CH, O=Other, CN=Other Root CA");
+        using var responder = new LoopbackResponder("unused", certificate: gatewayPki.Gateway());
+        using var swarm = new LoadSwarm(Options(responder, 4, "") with
+        {
+            CertificateFile = otherPki.CertFile, KeyFile = otherPki.KeyFile, CaFile = gatewayPki.CaFile, RemoteIdentity = "gw.loopback.test",
+        });
+
+        LoadReport report = await swarm.RunAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(new Dictionary<string, int> { ["AUTHENTICATION_FAILED"] = 4 }, report.FailuresByCause);
+        Assert.Equal(0, responder.Count(IkeSaState.Established));
+    }
+
+    [Fact]
+    public async Task Swarm_GatewayFromAnotherCa_EveryClientFails()
+    {
+        using var gatewayPki = new LoopbackPki();
+        using var otherPki = new LoopbackPki("C=CH, O=Other, CN=Other Root CA");
+        using var responder = new LoopbackResponder("unused", certificate: gatewayPki.Gateway());
+        using var swarm = new LoadSwarm(Options(responder, 3, "") with
+        {
+            CertificateFile = gatewayPki.CertFile, KeyFile = gatewayPki.KeyFile, CaFile = otherPki.CaFile, RemoteIdentity = "gw.loopback.test",
+        });
+
+        LoadReport report = await swarm.RunAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, report.Established);
+        Assert.Equal(3, report.Failed);
+    }
 }
