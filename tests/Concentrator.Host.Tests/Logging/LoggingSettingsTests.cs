@@ -12,7 +12,12 @@ public sealed class LoggingSettingsTests
         var settings = LoggingSettings.From(ConfigLoader.Reference, "reference.conf");
 
         Assert.Equal(LogFormat.Text, settings.Format);
-        Assert.Equal(new Dictionary<string, LogLevel> { ["Default"] = LogLevel.Information, ["Microsoft.Hosting"] = LogLevel.Warning }, settings.Levels);
+        Assert.Equal(new Dictionary<string, LogLevel>
+        {
+            ["Default"] = LogLevel.Information,
+            ["Microsoft.AspNetCore"] = LogLevel.Warning,
+            ["Microsoft.Hosting"] = LogLevel.Warning,
+        }, settings.Levels);
     }
 
     [Fact]
