@@ -25,4 +25,7 @@ internal static partial class RadiusLog
 
     [LoggerMessage(EventId = 9005, Level = LogLevel.Error, Message = "RADIUS client socket could not be opened: {Error}")]
     public static partial void RadiusSocketFailed(this ILogger logger, string error);
+
+    [LoggerMessage(EventId = 9010, Level = LogLevel.Debug, Message = "EAP-RADIUS: IKE SA {Spi:x16} relays EAP of '{User}' (correlation {CorrelationId})")]
+    public static partial void EapRadiusRelayed(this ILogger logger, ulong spi, string user, long correlationId);
 }

@@ -23,7 +23,7 @@ public static class ResponderConfig
             {
                 // The key at fault is named, not always local.auth: the operator edits the side that says pubkey.
                 throw new ConfigException(connection.File, $"{connection.Name}.{side}.auth",
-                    $"expected auth = psk{(side == "remote" ? ", eap-mschapv2 or eap-md5" : "")}, got {EapSettings.Name(auth)}: this build's responder authenticates itself with pre-shared keys only");
+                    $"expected auth = psk{(side == "remote" ? ", eap-mschapv2, eap-md5 or eap-radius" : "")}, got {EapSettings.Name(auth)}: this build's responder authenticates itself with pre-shared keys only");
             }
         }
 

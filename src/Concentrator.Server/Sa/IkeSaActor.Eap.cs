@@ -19,6 +19,6 @@ public sealed partial class IkeSaActor
         }
 
         _log.EapRelayed(Sa, relay.Path);
-        relay.Tell(new EapRelayRequest(request, Sa.ResponderSpi), Self);
+        relay.Tell(new EapRelayRequest(request, Sa.ResponderSpi) { Remote = Sa.RemoteEndpoint, Local = Sa.LocalEndpoint }, Self);
     }
 }
