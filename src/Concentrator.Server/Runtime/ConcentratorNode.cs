@@ -210,6 +210,8 @@ public sealed class ConcentratorNode : IAsyncDisposable
             // made sure servers are configured when any connection uses it).
             var eapRadius = radius is not null && connections.Any(c => c.Remote.Auth == AuthClass.EapRadius)
                 ? system.ActorOf(EapRadiusRelay.Props(radius), "eap-radius") : null;
+            // Accounting (RFC 2866) for the IKE SAs of eap-radius connections: the ones whose users RADIUS knows.
+            var accounting = eapRadius is not null ? system.ActorOf(RadiusAccountingActor.Props(radius!), "radius-accounting") : null;
             foreach (var connection in connections)
             {
                 // The home of the connection's established IKE SAs: the actor of its ipsecN (shared by every connection
@@ -237,6 +239,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
                     Tag = new ConnectionHome(name, home, settings, connection.Unique == UniquePolicy.Replace ? identities : null)
                     {
                         EapRelay = connection.Remote.Auth == AuthClass.EapRadius ? eapRadius : null,
+                        Accounting = connection.Remote.Auth == AuthClass.EapRadius ? accounting : null,
                     },
                 });
                 served.Add(new ServedConnection(connection, pools, home));

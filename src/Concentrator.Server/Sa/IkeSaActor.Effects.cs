@@ -61,6 +61,7 @@ public sealed partial class IkeSaActor
                     break;
                 case IkeSaEffect.Established established:
                     LogEstablished();
+                    StartAccounting();
                     _env.Observer?.Tell(new IkeSaEstablished(established.ResponderSpi, established.RemoteIdentity));
                     break;
                 case IkeSaEffect.Ending ending:

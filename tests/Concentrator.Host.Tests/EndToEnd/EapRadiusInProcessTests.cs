@@ -50,6 +50,53 @@ public sealed class EapRadiusInProcessTests : IClassFixture<EapRadiusInProcessTe
     }
 
     [Fact]
+    public async Task ClientDelete_AfterEapRadiusSetup_AccountingStartAndStopInFreeRadiusDetail()
+    {
+        using var dir = new TempDir();
+        var (main, port) = Write(dir, AuthPort);
+        await using var node = await TestGateway.StartAsync(main);
+        using var client = Eap(port, "password");
+        Assert.Equal(IkeSaState.Established, await client.ConnectEapAsync());
+        var session = $"{client.Sa.ResponderSpi:x16}";
+
+        Assert.Equal(IkeSaState.Deleted, await client.DeleteAsync());
+
+        // FreeRADIUS's detail module writes one block per record; this SA's Start and Stop share its Acct-Session-Id.
+        var records = await EventuallyRecords(session, 2);
+        var start = records.Single(r => r.Contains("Acct-Status-Type = Start", StringComparison.Ordinal));
+        var stop = records.Single(r => r.Contains("Acct-Status-Type = Stop", StringComparison.Ordinal));
+        foreach (var record in records)
+        {
+            Assert.Contains("User-Name = \"alice\"", record, StringComparison.Ordinal);
+            Assert.Contains("Framed-IP-Address = 10.77.0.9", record, StringComparison.Ordinal);
+            Assert.Contains("Class = 0x74656e616e742d61", record, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("Acct-Input-Octets", start, StringComparison.Ordinal);
+        // Our initiator sends no ESP here: the userspace dataplane's counters say 0 (the interop scenario sends a ping).
+        Assert.Contains("Acct-Input-Octets = 0", stop, StringComparison.Ordinal);
+        Assert.Contains("Acct-Terminate-Cause = User-Request", stop, StringComparison.Ordinal);
+    }
+
+    private async Task<List<string>> EventuallyRecords(string session, int count)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            var text = File.Exists(_radius.Server.DetailFile) ? await File.ReadAllTextAsync(_radius.Server.DetailFile) : "";
+            var records = text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
+                .Where(r => r.Contains($"Acct-Session-Id = \"{session}\"", StringComparison.Ordinal)).ToList();
+            if (records.Count >= count)
+            {
+                return records;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{records.Count} accounting record(s) of {session} in {_radius.Server.DetailFile}:\n{text}");
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
     public async Task Connect_WrongPassword_AuthenticationFailedNoSaNoLease()
     {
         using var dir = new TempDir();
