@@ -11,7 +11,7 @@ public sealed partial class KernelActor
 {
     private void ReadCounters(ReadOwnedCounters read)
     {
-        var sas = _owned.SasOf(read.Owner);
+        var sas = _owned.SasOf(read.Owner).Where(s => read.Only is null || read.Only.Contains(s.Spi)).ToList();
         var kernel = _kernel;
         Sum(kernel, sas, read).PipeTo(Sender, failure: _ => new OwnedCounters(read.CorrelationId, 0, 0, 0, 0));
     }

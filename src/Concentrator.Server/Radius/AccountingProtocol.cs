@@ -6,7 +6,8 @@ namespace Concentrator.Server.Radius;
 /// established: it sends Accounting-Request Start (RFC 2866 §5.1).</summary>
 public sealed record SessionStarted(AccountingSession Session);
 
-/// <summary>Told when that IKE SA ends; the Stop goes out once the SA's counters arrive as <see cref="OwnedCounters"/>
-/// with the same <paramref name="CorrelationId"/> (the SA reads them from the kernel actor, with this actor as sender,
-/// before it removes its CHILD SAs).</summary>
-public sealed record SessionEnded(long CorrelationId, AccountingSession Session, TerminateCause Cause, TimeSpan SessionTime);
+/// <summary>Told when that IKE SA ends; the Stop goes out once all <paramref name="Reads"/> counter reads of the SA
+/// have arrived as <see cref="OwnedCounters"/> with the same <paramref name="CorrelationId"/> (the SA has the kernel
+/// actor read each CHILD SA's counters, with this actor as sender, just before it removes it: on a rekey, a Delete,
+/// and for what is left when it stops).</summary>
+public sealed record SessionEnded(long CorrelationId, AccountingSession Session, TerminateCause Cause, TimeSpan SessionTime, int Reads);
