@@ -62,6 +62,7 @@ public sealed partial class IkeSaActor
                     break;
                 case IkeSaEffect.Established established:
                     LogEstablished();
+                    CheckAssignedAddress();
                     StartAccounting();
                     _env.Observer?.Tell(new IkeSaEstablished(established.ResponderSpi, established.RemoteIdentity));
                     break;

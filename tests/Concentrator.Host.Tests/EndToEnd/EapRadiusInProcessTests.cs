@@ -50,6 +50,22 @@ public sealed class EapRadiusInProcessTests : IClassFixture<EapRadiusInProcessTe
     }
 
     [Fact]
+    public async Task Connect_FramedIpOutsideTheConnectionsPools_PoolAddressInstead()
+    {
+        using var dir = new TempDir();
+        var (main, port) = Write(dir, AuthPort, eapPool: "10.231.9.0/24");
+        await using var node = await TestGateway.StartAsync(main);
+        using var client = Eap(port, "password");
+
+        Assert.Equal(IkeSaState.Established, await client.ConnectEapAsync());
+
+        // 10.77.0.9 is in no pool of the connection: it would need a route of its own, so the pool's address is given.
+        var vip = Assert.Single(client.Sa.VirtualIps);
+        Assert.True(IPNetwork.Parse("10.231.9.0/24").Contains(vip), vip.ToString());
+        Assert.Equal(IkeSaState.Deleted, await client.DeleteAsync());
+    }
+
+    [Fact]
     public async Task ClientDelete_AfterEapRadiusSetup_AccountingStartAndStopInFreeRadiusDetail()
     {
         using var dir = new TempDir();
@@ -204,7 +220,7 @@ public sealed class EapRadiusInProcessTests : IClassFixture<EapRadiusInProcessTe
         new(TestGateway.Loopback(port), EapPeer, TestGateway.DefaultSecret, eap: new EapClientConfig("alice",
             () => new EapMsChapV2Client("alice", System.Text.Encoding.UTF8.GetBytes(password), SystemRandomSource.Instance)));
 
-    private static (string Main, int Port) Write(TempDir dir, int radiusPort, string timeout = "500ms", string ike = "")
+    private static (string Main, int Port) Write(TempDir dir, int radiusPort, string timeout = "500ms", string ike = "", string eapPool = "10.77.0.0/24")
     {
         var gateway = new TestGateway
         {
@@ -212,7 +228,7 @@ public sealed class EapRadiusInProcessTests : IClassFixture<EapRadiusInProcessTe
             Connections =
             [
                 new TestConnection("psk", TestGateway.DefaultIdentity, "10.231.8.0/24"),
-                new TestConnection("eap", EapPeer, "10.77.0.0/24") { More = "remote { auth = eap-radius, eap-id = \"%any\" }" },
+                new TestConnection("eap", EapPeer, eapPool) { More = "remote { auth = eap-radius, eap-id = \"%any\" }" },
             ],
             Ike = ike,
             Main = $$"""
