@@ -129,6 +129,28 @@ public sealed class AuthMethodCheckTests
         Assert.Contains($"{conn}: key 'rw.remote.auth': expected EAP users in an eap-secrets", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("check-config")]
+    [InlineData("run")]
+    public void Verb_RemoteAuthEapRadiusWithoutRadiusServers_RefusedNamingFileAndRemoteAuth(string verb)
+    {
+        using var dir = new TempDir();
+        var (code, error, conn) = RunWith(dir, verb, "rw { remote.auth = eap-radius, pools = [ \"10.231.11.0/30\" ], ipsec-interface = no }");
+
+        Assert.Equal(78, code);
+        Assert.Contains($"{conn}: key 'rw.remote.auth': expected RADIUS servers in concentrator.radius.servers", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CheckConfig_RemoteAuthEapRadiusWithRadiusServers_Accepted()
+    {
+        using var dir = new TempDir();
+        var (code, error, _) = RunWith(dir, "check-config", "rw { remote.auth = eap-radius, remote.eap-id = \"%any\", pools = [ \"10.231.11.0/30\" ], ipsec-interface = no }",
+            "\nconcentrator.radius.servers = [ { address = \"192.0.2.10\", secret = \"s\" } ]");
+
+        Assert.True(code == 0, error);
+    }
+
     [Fact]
     public void CheckConfig_RemoteAuthEapWithEapSecrets_Accepted()
     {
@@ -139,12 +161,12 @@ public sealed class AuthMethodCheckTests
         Assert.True(code == 0, error);
     }
 
-    private static (int Code, string Error, string ConnectionFile) RunWith(TempDir dir, string verb, string connection)
+    private static (int Code, string Error, string ConnectionFile) RunWith(TempDir dir, string verb, string connection, string mainMore = "")
     {
         var (port, natT) = TestPorts.FreePair();
         var conn = dir.Write("conns/rw.conf", connection + "\nsecrets { \"%any\" = \"x\" }");
         var main = dir.Write("main.conf", "concentrator { config-dir = conns, dataplane = userspace, ike { listen = [ \"127.0.0.1\" ], port = "
-            + port + ", nat-t-port = " + natT + " } }\nakka.loglevel = WARNING");
+            + port + ", nat-t-port = " + natT + " } }\nakka.loglevel = WARNING" + mainMore);
         using var output = new StringWriter();
         using var error = new StringWriter();
         // Bounded: a run that wrongly started would otherwise serve forever.

@@ -13,6 +13,12 @@ public sealed partial class IkeSa
     /// <summary>An IKE_AUTH request whose answer waits for the EAP backend.</summary>
     private sealed record HeldAuth(byte[] Datagram, IkeHeader Header, IkeMessage Response, int ChildrenBefore);
 
+    /// <summary>The virtual IP the EAP backend assigned (RADIUS Framed-IP-Address), asked of the allocator first.</summary>
+    public System.Net.IPAddress? EapAssignedAddress { get; internal set; }
+
+    /// <summary>The EAP backend's record of the authenticated session (<see cref="EapStep.Success.Backend"/>), or null.</summary>
+    public object? EapBackend { get; internal set; }
+
     /// <summary>The responder is in an EAP conversation (between its first and its last IKE_AUTH response).</summary>
     public bool EapUnderWay => !IsInitiator && Tasks.EapUnderWay && State == IkeSaState.Connecting;
 

@@ -185,7 +185,8 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
             "pubkey" => AuthClass.Pubkey,
             "eap-mschapv2" => AuthClass.EapMsChapV2,
             "eap-md5" => AuthClass.EapMd5,
-            _ => throw r.Error(key, $"expected psk, pubkey, eap-mschapv2 or eap-md5, got '{text}'"),
+            "eap-radius" => AuthClass.EapRadius,
+            _ => throw r.Error(key, $"expected psk, pubkey, eap-mschapv2, eap-md5 or eap-radius, got '{text}'"),
         };
     }
 

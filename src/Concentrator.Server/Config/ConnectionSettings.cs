@@ -23,6 +23,9 @@ public enum AuthClass
 
     /// <summary>EAP-MD5 (remote side only, for tests: no MSK, no server authentication).</summary>
     EapMd5,
+
+    /// <summary>EAP relayed to the RADIUS servers of <c>concentrator.radius</c> (remote side only, RFC 3579).</summary>
+    EapRadius,
 }
 
 /// <summary>One side of a connection: its identity in strongSwan's text form ("%any", an address, an FQDN,

@@ -3,6 +3,7 @@ using Concentrator.Ike.Auth.Eap;
 using Concentrator.Ike.Crypto;
 using Concentrator.Ike.Sa;
 using Concentrator.Ike.Sa.Authenticators;
+using Concentrator.Server.Radius;
 
 namespace Concentrator.Server.Config;
 
@@ -15,7 +16,10 @@ public static class EapSettings
 {
     public const string SecretsKey = "eap-secrets";
 
-    public static bool IsEap(AuthClass auth) => auth is AuthClass.EapMsChapV2 or AuthClass.EapMd5;
+    public static bool IsEap(AuthClass auth) => auth is AuthClass.EapMsChapV2 or AuthClass.EapMd5 or AuthClass.EapRadius;
+
+    /// <summary>EAP with a method of our own over <c>eap-secrets</c> (not relayed to RADIUS).</summary>
+    public static bool IsLocal(AuthClass auth) => auth is AuthClass.EapMsChapV2 or AuthClass.EapMd5;
 
     internal static Secrets ReadSecrets(HoconValue value, string file)
     {
@@ -50,7 +54,7 @@ public static class EapSettings
             merged = merged.Merge(file.EapSecrets);
         }
 
-        foreach (var c in files.SelectMany(f => f.Connections).Where(c => IsEap(c.Remote.Auth)))
+        foreach (var c in files.SelectMany(f => f.Connections).Where(c => IsLocal(c.Remote.Auth)))
         {
             if (merged.Identities.Count == 0)
             {
@@ -62,17 +66,39 @@ public static class EapSettings
         return merged;
     }
 
+    /// <summary>Refuses an <c>eap-radius</c> connection when <c>concentrator.radius.servers</c> names no server: its
+    /// clients could never be authenticated.</summary>
+    public static void CheckRadius(IReadOnlyList<ConnectionFileSettings> files, RadiusSettings radius)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(radius);
+        if (radius.IsEnabled)
+        {
+            return;
+        }
+
+        foreach (var c in files.SelectMany(f => f.Connections).Where(c => c.Remote.Auth == AuthClass.EapRadius))
+        {
+            throw new ConfigException(c.File, c.Name + ".remote.auth",
+                "expected RADIUS servers in concentrator.radius.servers for auth = eap-radius (none are configured), or another remote.auth");
+        }
+    }
+
     /// <summary>The responder's EAP for <paramref name="connection"/>: a fresh local method per IKE SA over
-    /// <paramref name="users"/>, and the EAP identity rule of <c>remote.eap-id</c>.</summary>
+    /// <paramref name="users"/> (or, for <c>eap-radius</c>, a relay to RADIUS), and the EAP identity rule of
+    /// <c>remote.eap-id</c>.</summary>
     public static EapServerConfig ServerConfig(ConnectionSettings connection, Secrets users)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(users);
         // Only the users' own entries count (Lookup would fall back to a "%any" one, which eap-secrets refuses anyway).
         byte[]? Lookup(string user) => users.Identities.Contains(user, Secrets.IdentityComparer) ? users.Lookup(user) : null;
-        Func<IEapServer> create = connection.Remote.Auth == AuthClass.EapMd5
-            ? () => new EapMd5Server(Lookup, SystemRandomSource.Instance)
-            : () => new EapMsChapV2Server(Lookup, SystemRandomSource.Instance);
+        Func<IEapServer> create = connection.Remote.Auth switch
+        {
+            AuthClass.EapMd5 => () => new EapMd5Server(Lookup, SystemRandomSource.Instance),
+            AuthClass.EapRadius => () => new EapRadiusServer(EapRadiusServer.NextNasPort()),
+            _ => () => new EapMsChapV2Server(Lookup, SystemRandomSource.Instance),
+        };
         string eapId = connection.Remote.EapId;
         return new EapServerConfig(create, eapId.Length == 0 ? null : IkeIdentity.Parse(eapId));
     }
@@ -81,6 +107,7 @@ public static class EapSettings
     {
         AuthClass.EapMsChapV2 => "eap-mschapv2",
         AuthClass.EapMd5 => "eap-md5",
+        AuthClass.EapRadius => "eap-radius",
         _ => auth.ToString().ToLowerInvariant(),
     };
 }

@@ -40,6 +40,7 @@ public sealed partial class KernelActor : ReceiveActor
             RemoveAllOf(r.Owner);
             Sender.Tell(new KernelDone(r.CorrelationId));
         });
+        Receive<ReadOwnedCounters>(ReadCounters);
         Receive<IKernelCommand>(c => Enqueue(c, Sender));
         Receive<Finished>(OnFinished);
         Receive<Terminated>(t => RemoveAllOf(t.ActorRef));

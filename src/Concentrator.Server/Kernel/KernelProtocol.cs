@@ -77,3 +77,15 @@ public sealed record KernelFailed(long CorrelationId, int Errno, string? ExtAck,
 
     public override string ToString() => $"{Operation}: {KernelException.Describe(Errno, ExtAck)}";
 }
+
+/// <summary>Reads the dataplane counters of the SAs <paramref name="Owner"/> installed (XFRM_MSG_GETSA per state): all
+/// of them, or those with an SPI in <see cref="Only"/>; those with an SPI in <paramref name="InboundSpis"/> add up to
+/// the inbound side, the rest to the outbound side. Answered with <see cref="OwnedCounters"/> to the sender. Read
+/// when the message is handled, before any removal the owner sends after it; SAs already gone count as zero.</summary>
+public sealed record ReadOwnedCounters(long CorrelationId, IActorRef Owner, IReadOnlyCollection<uint> InboundSpis)
+{
+    public IReadOnlyCollection<uint>? Only { get; init; }
+}
+
+/// <summary>The answer to <see cref="ReadOwnedCounters"/>: octets and packets, each side summed over the owner's SAs.</summary>
+public sealed record OwnedCounters(long CorrelationId, ulong InboundOctets, ulong InboundPackets, ulong OutboundOctets, ulong OutboundPackets);

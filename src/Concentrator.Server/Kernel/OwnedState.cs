@@ -97,6 +97,10 @@ internal sealed class OwnedState
         return children.Select(c => new RemoveChild(0, c.Key, c.Value.Sas.ToList(), c.Value.Policies.ToList())).ToList();
     }
 
+    /// <summary>The SAs <paramref name="owner"/> has installed (none when it has nothing).</summary>
+    public IReadOnlyList<SaId> SasOf(IActorRef owner) =>
+        _byOwner.TryGetValue(owner, out var children) ? [.. children.Values.SelectMany(c => c.Sas)] : [];
+
     public IActorRef? OwnerOf(uint reqid) => _ownerOf.GetValueOrDefault(reqid);
 
     public int Count(IActorRef owner) => _byOwner.TryGetValue(owner, out var c) ? c.Count : 0;

@@ -25,4 +25,10 @@ internal static partial class RadiusLog
 
     [LoggerMessage(EventId = 9005, Level = LogLevel.Error, Message = "RADIUS client socket could not be opened: {Error}")]
     public static partial void RadiusSocketFailed(this ILogger logger, string error);
+
+    [LoggerMessage(EventId = 9010, Level = LogLevel.Debug, Message = "EAP-RADIUS: IKE SA {Spi:x16} relays EAP of '{User}' (correlation {CorrelationId})")]
+    public static partial void EapRadiusRelayed(this ILogger logger, ulong spi, string user, long correlationId);
+
+    [LoggerMessage(EventId = 9011, Level = LogLevel.Warning, Message = "IKE SA {Spi:x16} of '{User}': RADIUS assigned Framed-IP-Address {Framed}, which no pool of connection '{Connection}' could lease (outside its pools, or taken); the client got {Given} from the pool")]
+    public static partial void FramedIpNotHonoured(this ILogger logger, ulong spi, string user, string framed, string connection, string given);
 }

@@ -205,6 +205,13 @@ public sealed class ConcentratorNode : IAsyncDisposable
             var allocators = new PoolAllocators(leases, (level, pool, line) => log.PoolEvent(AkkaLogger.FromAkka(level), pool, line));
             var served = new List<ServedConnection>();
             var candidates = new List<ConnectionCandidate>();
+            var radius = definition.Radius.IsEnabled ? system.ActorOf(RadiusClientActor.Props(definition.Radius), "radius") : null;
+            // eap-radius connections relay their EAP through one relay over the RADIUS client (the config check
+            // made sure servers are configured when any connection uses it).
+            var eapRadius = radius is not null && connections.Any(c => c.Remote.Auth == AuthClass.EapRadius)
+                ? system.ActorOf(EapRadiusRelay.Props(radius), "eap-radius") : null;
+            // Accounting (RFC 2866) for the IKE SAs of eap-radius connections: the ones whose users RADIUS knows.
+            var accounting = eapRadius is not null ? system.ActorOf(RadiusAccountingActor.Props(radius!), "radius-accounting") : null;
             foreach (var connection in connections)
             {
                 // The home of the connection's established IKE SAs: the actor of its ipsecN (shared by every connection
@@ -229,7 +236,11 @@ public sealed class ConcentratorNode : IAsyncDisposable
                 {
                     AddressAllocator = pools,
                     IdentityGate = allocators.KeepGateFor(connection),
-                    Tag = new ConnectionHome(name, home, settings, connection.Unique == UniquePolicy.Replace ? identities : null),
+                    Tag = new ConnectionHome(name, home, settings, connection.Unique == UniquePolicy.Replace ? identities : null)
+                    {
+                        EapRelay = connection.Remote.Auth == AuthClass.EapRadius ? eapRadius : null,
+                        Accounting = connection.Remote.Auth == AuthClass.EapRadius ? accounting : null,
+                    },
                 });
                 served.Add(new ServedConnection(connection, pools, home));
             }
@@ -266,7 +277,6 @@ public sealed class ConcentratorNode : IAsyncDisposable
                 var other => throw new InvalidOperationException($"IKE socket answered {other}"),
             };
             Volatile.Write(ref socketRef, socket);
-            var radius = definition.Radius.IsEnabled ? system.ActorOf(RadiusClientActor.Props(definition.Radius), "radius") : null;
             log.Serving(string.Join(", ", served.Select(c => $"connection '{c.Settings.Name}' ({c.Interface.Path.Name})")),
                 string.Join(", ", stats.Bound.Select(b => b.Local)),
                 externalNatT is null ? "" : $", NAT-T {string.Join(", ", externalNatT.Locals)} (userspace dataplane)");

@@ -43,6 +43,8 @@ public sealed record NodeDefinition(
         var files = PoolCatalog.Resolve(connectionFiles.Select(f => ConnectionFileSettings.From(f.Config, f.Path, main)).ToList());
         var secrets = ConnectionFileSettings.CheckAll(files);
         var eapSecrets = EapSettings.CheckAll(files);
+        var radius = RadiusSettings.From(main, mainFile);
+        EapSettings.CheckRadius(files, radius);
         foreach (var connection in files.SelectMany(f => f.Connections))
         {
             // What the node builds at start, built (and so checked) here: check-config and run share this path.
@@ -50,6 +52,6 @@ public sealed record NodeDefinition(
             Modp1024Policy.Check(connection, server);
         }
 
-        return new NodeDefinition(main, server, files, secrets) { EapSecrets = eapSecrets, Radius = RadiusSettings.From(main, mainFile) };
+        return new NodeDefinition(main, server, files, secrets) { EapSecrets = eapSecrets, Radius = radius };
     }
 }

@@ -31,7 +31,7 @@ public static class ResponderConfig
             AuthClass.Pubkey => pubkey!,
             // The key at fault is named, not always local.auth: the operator edits the side that says it.
             _ => throw new ConfigException(connection.File, $"{connection.Name}.{side}.auth",
-                $"expected psk or pubkey{(side == "remote" ? ", eap-mschapv2 or eap-md5" : "")}, got {EapSettings.Name(auth)}"),
+                $"expected psk or pubkey{(side == "remote" ? ", eap-mschapv2, eap-md5 or eap-radius" : "")}, got {EapSettings.Name(auth)}"),
         };
 
         return new IkeSaConfig

@@ -19,6 +19,17 @@ public sealed partial class IkeSaActor
         }
 
         _log.EapRelayed(Sa, relay.Path);
-        relay.Tell(new EapRelayRequest(request, Sa.ResponderSpi), Self);
+        relay.Tell(new EapRelayRequest(request, Sa.ResponderSpi) { Remote = Sa.RemoteEndpoint, Local = Sa.LocalEndpoint }, Self);
+    }
+
+    /// <summary>RADIUS's Framed-IP-Address is leased from the connection's pools as a specific address; one outside
+    /// them (which would need a route of its own) or already taken is not given, and the operator is told.</summary>
+    private void CheckAssignedAddress()
+    {
+        if (Sa.EapAssignedAddress is { } framed && !Sa.VirtualIps.Contains(framed))
+        {
+            _log.FramedIpNotHonoured(Sa.ResponderSpi, Sa.RemoteIdentity?.ToString() ?? "", framed.ToString(), _env.Connection,
+                Sa.VirtualIps.Count == 0 ? "none" : string.Join(", ", Sa.VirtualIps));
+        }
     }
 }

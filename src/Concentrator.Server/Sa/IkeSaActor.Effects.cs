@@ -44,6 +44,7 @@ public sealed partial class IkeSaActor
 
                     break;
                 case IkeSaEffect.Remove remove:
+                    CountBeforeRemoval(remove.Child);
                     _kernel.Tell(ChildSaKernelRequests.Remove(remove.Child, remove.Reqid, remove.CorrelationId));
                     break;
                 case IkeSaEffect.RemoveAll all:
@@ -61,6 +62,8 @@ public sealed partial class IkeSaActor
                     break;
                 case IkeSaEffect.Established established:
                     LogEstablished();
+                    CheckAssignedAddress();
+                    StartAccounting();
                     _env.Observer?.Tell(new IkeSaEstablished(established.ResponderSpi, established.RemoteIdentity));
                     break;
                 case IkeSaEffect.Ending ending:

@@ -90,6 +90,7 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
 
         LogEnded();
         ReportFailure();
+        EndAccounting();
         Execute(_session.OnStopped());
         _spis?.ReleaseAll();
     }
@@ -183,6 +184,7 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
     private void OnDelete(DeleteIkeSa delete)
     {
         // The CHILD SAs leave the kernel (first in the session's answer) before the sender hears back.
+        _deletedByNode = true;
         Execute(_session.OnDelete(delete.Reason, delete.Silently));
         if (!Sender.IsNobody())
         {

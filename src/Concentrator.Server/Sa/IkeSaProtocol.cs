@@ -57,6 +57,10 @@ public sealed record ConnectionHome(string Connection, IActorRef Home, IkeSaActo
     /// <summary>Where this connection's EAP conversations are relayed (<see cref="EapRelayRequest"/>), e.g. its RADIUS
     /// client actor; null: its EAP backend answers locally.</summary>
     public IActorRef? EapRelay { get; init; }
+
+    /// <summary>Where the connection's IKE SAs report their start and end for RADIUS accounting
+    /// (<c>Radius.RadiusAccountingActor</c>); null: no accounting.</summary>
+    public IActorRef? Accounting { get; init; }
 }
 
 /// <summary>Told to <see cref="IkeSaEnvironment.Observer"/> by the actor of a handshake when the established SA has

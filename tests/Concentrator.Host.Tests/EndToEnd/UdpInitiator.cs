@@ -14,7 +14,8 @@ internal sealed class UdpInitiator : IDisposable
     private static readonly TimeSpan ReceiveTimeout = TimeSpan.FromSeconds(5);
     private readonly Socket _socket;
 
-    public UdpInitiator(IPEndPoint server, string identity, string secret, Socket? socket = null, bool initialContact = true)
+    /// <param name="eap">When set, the initiator authenticates with EAP (the gateway still with <paramref name="secret"/>).</param>
+    public UdpInitiator(IPEndPoint server, string identity, string secret, Socket? socket = null, bool initialContact = true, EapClientConfig? eap = null)
     {
         Server = server;
         _socket = socket ?? new Socket(server.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
@@ -34,6 +35,7 @@ internal sealed class UdpInitiator : IDisposable
             RemoteAuthenticators = [psk],
             RequestVirtualIp4 = true,
             SendInitialContact = initialContact,
+            LocalEap = eap,
         };
         Sa = IkeSa.CreateInitiator(config, new IkeSaServices(), Local, server);
     }
@@ -44,6 +46,8 @@ internal sealed class UdpInitiator : IDisposable
 
     public IkeSa Sa { get; }
 
+    public List<string> Trace { get; } = [];
+
     /// <summary>IKE_SA_INIT and IKE_AUTH; returns the state afterwards (Established or Failed).</summary>
     public async Task<IkeSaState> ConnectAsync()
     {
@@ -51,6 +55,23 @@ internal sealed class UdpInitiator : IDisposable
         Assert.False(auth.IsDropped, auth.Detail);
         var done = await ExchangeAsync(auth.Message!);
         Assert.False(done.IsDropped, done.Detail);
+        return Sa.State;
+    }
+
+    /// <summary>IKE_SA_INIT and the IKE_AUTH rounds of EAP until the SA is established or failed (or the responder
+    /// stops answering: a timeout surfaces as <see cref="OperationCanceledException"/>).</summary>
+    public async Task<IkeSaState> ConnectEapAsync(TimeSpan? receiveTimeout = null)
+    {
+        var result = await ExchangeAsync(Sa.Initiate().Message!, receiveTimeout);
+        while (!result.IsDropped && result.Outbound.Count > 0 && Sa.State is IkeSaState.Created or IkeSaState.Connecting)
+        {
+            Trace.Add($"{result.Outbound.Count} out, {result.Detail}");
+            result = await ExchangeAsync(result.Outbound[^1], receiveTimeout);
+        }
+
+        Trace.Add($"end {Sa.State} {result.Outbound.Count} out, {result.Detail} {result.Drop}");
+
+        Assert.False(result.IsDropped, result.Detail);
         return Sa.State;
     }
 
@@ -85,11 +106,11 @@ internal sealed class UdpInitiator : IDisposable
         _socket.Dispose();
     }
 
-    private async Task<IkeSaResult> ExchangeAsync(byte[] request)
+    private async Task<IkeSaResult> ExchangeAsync(byte[] request, TimeSpan? receiveTimeout = null)
     {
         await _socket.SendToAsync(request, Server);
         var buffer = new byte[65535];
-        using var timeout = new CancellationTokenSource(ReceiveTimeout);
+        using var timeout = new CancellationTokenSource(receiveTimeout ?? ReceiveTimeout);
         var received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), timeout.Token);
         return Sa.ProcessResponse(buffer.AsMemory(0, received.ReceivedBytes), (IPEndPoint)received.RemoteEndPoint, Local);
     }

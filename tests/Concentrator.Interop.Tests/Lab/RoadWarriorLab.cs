@@ -101,6 +101,9 @@ internal sealed partial class RoadWarriorLab : IDisposable
 
     public string GatewayId { get; }
 
+    /// <summary>The gateway's network namespace (where its services, e.g. a RADIUS server on 127.0.0.1, run).</summary>
+    public string GatewayNamespace => _gw;
+
     public string Psk { get; }
 
     public IPNetwork Pool { get; }

@@ -48,8 +48,11 @@ internal sealed class FakeKernelIpsec : IKernelIpsec
     public ValueTask DeleteSaAsync(SaId sa, CancellationToken cancellationToken = default) =>
         DoVoid($"delete-sa spi 0x{sa.Spi:x8}", () => Remove(Sas, sa));
 
+    /// <summary>What QuerySaAsync answers per SPI (default: zeros).</summary>
+    public Dictionary<uint, SaCounters> Counters { get; } = [];
+
     public ValueTask<SaCounters> QuerySaAsync(SaId sa, CancellationToken cancellationToken = default) =>
-        Do($"query-sa spi 0x{sa.Spi:x8}", () => default(SaCounters));
+        Do($"query-sa spi 0x{sa.Spi:x8}", () => Counters.GetValueOrDefault(sa.Spi));
 
     public ValueTask AddPolicyAsync(PolicyRequest policy, bool replace = false, CancellationToken cancellationToken = default) =>
         DoVoid($"{(replace ? "update" : "add")}-policy {policy.Direction} {policy.Selector.Destination}", () =>

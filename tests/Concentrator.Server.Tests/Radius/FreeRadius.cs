@@ -16,11 +16,14 @@ public sealed class FreeRadius : IDisposable
 
     private readonly StringBuilder _output = new();
     private readonly bool _debug;
+    private readonly string? _netns;
     private Process? _process;
 
-    public FreeRadius(int authPort, int acctPort, bool debug = true)
+    /// <param name="netns">A network namespace to run it in (its 127.0.0.1), e.g. an interop lab's gateway; null: this one.</param>
+    public FreeRadius(int authPort, int acctPort, bool debug = true, string? netns = null)
     {
         _debug = debug;
+        _netns = netns;
         AuthPort = authPort;
         AcctPort = acctPort;
         Directory = Path.Combine(Path.GetTempPath(), "rad-" + Guid.NewGuid().ToString("N")[..10]);
@@ -59,7 +62,9 @@ public sealed class FreeRadius : IDisposable
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         // Debian installs it as /usr/sbin/freeradius, which a test runner's PATH may leave out.
         var binary = File.Exists("/usr/sbin/freeradius") ? "/usr/sbin/freeradius" : "freeradius";
-        var psi = new ProcessStartInfo(binary, _debug ? $"-X -d {Directory}" : $"-f -l stdout -d {Directory}")
+        var args = _debug ? $"-X -d {Directory}" : $"-f -l stdout -d {Directory}";
+        // ip netns exec execs the server, so killing the process kills it.
+        var psi = new ProcessStartInfo(_netns is null ? binary : "ip", _netns is null ? args : $"netns exec {_netns} {binary} {args}")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

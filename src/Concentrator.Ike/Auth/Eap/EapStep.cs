@@ -15,7 +15,16 @@ public abstract record EapStep
     /// <summary>The peer is authenticated; <paramref name="Msk"/> is the method's Master Session Key (RFC 3748
     /// §7.10), null for methods without one (EAP-MD5): AUTH then uses SK_pi/SK_pr (RFC 7296 §2.16).
     /// <paramref name="Identity"/>: the identity the method authenticated (the EAP identity), when it knows one.</summary>
-    public sealed record Success(byte[]? Msk, string? Identity = null) : EapStep;
+    public sealed record Success(byte[]? Msk, string? Identity = null) : EapStep
+    {
+        /// <summary>The virtual IP the backend assigned (RADIUS Framed-IP-Address): asked of the pool instead of the
+        /// peer's wish; null leaves the choice to the pool.</summary>
+        public System.Net.IPAddress? Address { get; init; }
+
+        /// <summary>The backend's own record of the session (e.g. what RADIUS granted, for accounting), kept on the
+        /// IKE SA as <c>IkeSa.EapBackend</c>; opaque here.</summary>
+        public object? Backend { get; init; }
+    }
 
     /// <summary>The peer is not authenticated; <paramref name="Reason"/> is for the log (never a secret).</summary>
     public sealed record Failure(string Reason) : EapStep;

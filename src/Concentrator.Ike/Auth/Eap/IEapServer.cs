@@ -14,6 +14,10 @@ public interface IEapServer
 
     /// <summary>The peer's response to the last request (its Identifier already matched).</summary>
     EapStep Process(EapPacket response);
+
+    /// <summary>Whether a Nak goes to <see cref="Process"/> (a backend that can offer another method, e.g. a RADIUS
+    /// server); false: the IKE layer ends the conversation on a Nak (a local method has no other to offer).</summary>
+    bool AcceptsNak => false;
 }
 
 /// <summary>The peer side of one EAP conversation (the load generator's and the tests' initiator).</summary>

@@ -99,7 +99,7 @@ internal sealed class EapServerAuthenticator
         }
 
         _identifier++;
-        if (packet.Type == EapType.Nak)
+        if (packet.Type == EapType.Nak && !(Identity is not null && _server.AcceptsNak))
         {
             // RFC 3748 §5.3.1: the peer refuses the method we offered; we have no other for it.
             return Take(new EapStep.Failure("the peer refused the EAP method (Nak)"));

@@ -91,6 +91,12 @@ public sealed partial class IkeAuthTask
 
             Sa.RemoteIdentity = authenticated;
             Sa.InitialContactReceived = _initialContact;
+            if (_eap.Step is EapStep.Success { } granted)
+            {
+                Sa.EapAssignedAddress = granted.Address;
+                Sa.EapBackend = granted.Backend;
+            }
+
             Authenticated = true;
             return IkeTaskStatus.NeedMore;
         }
@@ -218,6 +224,11 @@ public sealed partial class IkeAuthTask
             case EapCode.Request when packet.Type == EapType.Identity:
                 // RFC 3748 §5.1: the response carries the identity, without a terminator.
                 _clientNext = EapPacket.Response(packet.Identifier, EapType.Identity, System.Text.Encoding.UTF8.GetBytes(_clientIdentity));
+                return IkeTaskStatus.NeedMore;
+            case EapCode.Request when packet.Type != _client!.Type && packet.Type != EapType.Nak && (byte)packet.Type < 254:
+                // RFC 3748 §5.3.1: a peer offered a method it does not use answers Nak with the one it wants (a
+                // RADIUS server's default method is often EAP-MD5).
+                _clientNext = EapPacket.Response(packet.Identifier, EapType.Nak, new[] { (byte)_client.Type });
                 return IkeTaskStatus.NeedMore;
             case EapCode.Request when _client!.Process(packet) is { } answer:
                 _clientNext = answer;

@@ -70,8 +70,9 @@ public sealed class IkeConfigTask : IkeTask
 
             wantedAddress = true;
             // RFC 7296 §3.15.1: a non-zero address in the request is the one the client would like back.
-            IPAddress? requested = attribute.TryGetAddress(out IPAddress? hint) && !hint!.Equals(IPAddress.Any)
-                && !hint.Equals(IPAddress.IPv6Any) ? hint : null;
+            // The EAP backend's assignment (RADIUS Framed-IP-Address) comes before the client's wish.
+            IPAddress? requested = Sa.EapAssignedAddress is { } granted && granted.AddressFamily == family ? granted
+                : attribute.TryGetAddress(out IPAddress? hint) && !hint!.Equals(IPAddress.Any) && !hint.Equals(IPAddress.IPv6Any) ? hint : null;
             IPAddress? assigned = Sa.Services.AddressAllocator?.Allocate(peer, family, requested, Sa.LeaseOwner,
                 reclaim: Sa.InitialContactReceived);
             if (assigned is null)

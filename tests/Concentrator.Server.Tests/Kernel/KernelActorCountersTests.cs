@@ -1,0 +1,43 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using Concentrator.Kernel;
+using Concentrator.Server.Config;
+using Concentrator.Server.Kernel;
+
+namespace Concentrator.Server.Tests.Kernel;
+
+/// <summary>ReadOwnedCounters (for RADIUS accounting): the counters of what the owner installed, inbound and outbound
+/// summed apart, read before a removal the owner sends afterwards.</summary>
+public sealed class KernelActorCountersTests : TestKit
+{
+    private readonly FakeKernelIpsec _kernel = new();
+
+    [Fact]
+    public void ReadOwnedCounters_InstalledChild_InboundAndOutboundSummedApart()
+    {
+        var kernel = Sys.ActorOf(KernelActor.Props(_kernel, new KernelSettings(64, 1000)));
+        kernel.Tell(KernelActorTests.Child(1, 0x4000_0001, 0xC0000001, 0xAAAA0001));
+        ExpectMsg(new KernelDone(1));
+        _kernel.Counters[0xC0000001] = new SaCounters(100, 2, null, null);
+        _kernel.Counters[0xAAAA0001] = new SaCounters(300, 4, null, null);
+
+        kernel.Tell(new ReadOwnedCounters(9, TestActor, [0xC0000001u]));
+
+        ExpectMsg(new OwnedCounters(9, 100, 2, 300, 4));
+    }
+
+    [Fact]
+    public void ReadOwnedCounters_ThenRemoval_ReadSeesTheSasAndALaterReadNothing()
+    {
+        var kernel = Sys.ActorOf(KernelActor.Props(_kernel, new KernelSettings(64, 1000)));
+        kernel.Tell(KernelActorTests.Child(1, 0x4000_0002, 0xC0000002, 0xAAAA0002));
+        ExpectMsg(new KernelDone(1));
+        _kernel.Counters[0xC0000002] = new SaCounters(84, 1, null, null);
+
+        kernel.Tell(new ReadOwnedCounters(5, TestActor, [0xC0000002u]) { Only = [0xC0000002u, 0xAAAA0002u] });
+        kernel.Tell(new RemoveChildSa(2, 0x4000_0002, 0xC0000002, 0xAAAA0002));
+        kernel.Tell(new ReadOwnedCounters(6, TestActor, [0xC0000002u]));
+
+        ExpectMsgAllOf<object>([new OwnedCounters(5, 84, 1, 0, 0), new KernelDone(2), new OwnedCounters(6, 0, 0, 0, 0)]);
+    }
+}
