@@ -22,31 +22,11 @@ internal sealed partial class RoadWarriorLab
         string id = identity is null ? "" : $"id = \"{identity}\"";
         LoadConf($$"""
             connections {
-                home {
-                    version = 2
-                    remote_addrs = {{GatewayAddress}}
-                    vips = 0.0.0.0
-                    proposals = aes256gcm16-prfsha256-x25519
-                    {{ikeOptions}}
-                    local {
-                        auth = pubkey
-                        certs = {{name}}.pem
-                        {{id}}
-                    }
-                    remote {
-                        auth = pubkey
-                        id = {{gatewayId}}
-                        cacerts = ca.pem
-                    }
-                    children {
-                        lan {
-                            remote_ts = 198.51.100.0/24
-                            esp_proposals = aes256gcm16
-                            start_action = none
-                        }
-                    }
-                }
+            {{SwanctlConnections.Connection("home", GatewayAddress, $"auth = pubkey\ncerts = {name}.pem\n{id}", GatewayCertificate(gatewayId), ikeOptions: ikeOptions)}}
             }
             """);
     }
+
+    /// <summary>The remote section of a client that checks the gateway's certificate against the lab's x509ca/ca.pem.</summary>
+    private static string GatewayCertificate(string gatewayId) => $"auth = pubkey\nid = {gatewayId}\ncacerts = ca.pem";
 }

@@ -28,28 +28,7 @@ internal sealed partial class RoadWarriorLab
     {
         LoadConf($$"""
             connections {
-                home {
-                    version = 2
-                    remote_addrs = {{GatewayAddress}}
-                    vips = 0.0.0.0
-                    proposals = aes256gcm16-prfsha256-x25519
-                    local {
-                        auth = {{method}}
-                        id = {{identity}}
-                        eap_id = {{eapId}}
-                    }
-                    remote {
-                        auth = psk
-                        id = {{GatewayId}}
-                    }
-                    children {
-                        lan {
-                            remote_ts = 198.51.100.0/24
-                            esp_proposals = aes256gcm16
-                            start_action = none
-                        }
-                    }
-                }
+            {{SwanctlConnections.Connection("home", GatewayAddress, Eap(method, identity, eapId), SwanctlConnections.Psk(GatewayId))}}
             }
             secrets {
                 ike-gw {
@@ -71,29 +50,7 @@ internal sealed partial class RoadWarriorLab
         _dir.Write("x509ca/ca.pem", caPem);
         LoadConf($$"""
             connections {
-                home {
-                    version = 2
-                    remote_addrs = {{GatewayAddress}}
-                    vips = 0.0.0.0
-                    proposals = aes256gcm16-prfsha256-x25519
-                    local {
-                        auth = eap-mschapv2
-                        id = {{identity}}
-                        eap_id = {{eapId}}
-                    }
-                    remote {
-                        auth = pubkey
-                        id = {{gatewayId}}
-                        cacerts = ca.pem
-                    }
-                    children {
-                        lan {
-                            remote_ts = 198.51.100.0/24
-                            esp_proposals = aes256gcm16
-                            start_action = none
-                        }
-                    }
-                }
+            {{SwanctlConnections.Connection("home", GatewayAddress, Eap("eap-mschapv2", identity, eapId), GatewayCertificate(gatewayId))}}
             }
             secrets {
                 eap-user {
@@ -103,4 +60,7 @@ internal sealed partial class RoadWarriorLab
             }
             """);
     }
+
+    /// <summary>The local section of an EAP client.</summary>
+    private static string Eap(string method, string identity, string eapId) => $"auth = {method}\nid = {identity}\neap_id = {eapId}";
 }

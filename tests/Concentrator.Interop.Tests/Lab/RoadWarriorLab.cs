@@ -156,29 +156,7 @@ internal sealed partial class RoadWarriorLab : IDisposable
     {
         var file = _dir.Write("swanctl.conf", $$"""
             connections {
-                home {
-                    version = 2
-                    remote_addrs = {{GatewayAddress}}
-                    vips = {{vip}}
-                    proposals = {{proposals}}
-                    {{ikeOptions}}
-                    local {
-                        auth = psk
-                        id = {{identity}}
-                    }
-                    remote {
-                        auth = psk
-                        id = {{GatewayId}}
-                    }
-                    children {
-                        lan {
-                            remote_ts = 198.51.100.0/24
-                            esp_proposals = {{espProposals}}
-                            start_action = none
-                            {{childOptions}}
-                        }
-                    }
-                }
+            {{SwanctlConnections.Connection("home", GatewayAddress, SwanctlConnections.Psk(identity), SwanctlConnections.Psk(GatewayId), proposals, espProposals, vip, ikeOptions, childOptions)}}
             }
             secrets {
                 ike-gw {

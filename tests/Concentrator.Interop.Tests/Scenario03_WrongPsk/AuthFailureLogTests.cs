@@ -33,27 +33,7 @@ public sealed class AuthFailureLogTests
         lab.StartCharon();
         lab.LoadConf($$"""
             connections {
-                home {
-                    version = 2
-                    remote_addrs = 192.0.2.1
-                    vips = 0.0.0.0
-                    proposals = aes256gcm16-prfsha256-x25519
-                    local {
-                        auth = psk
-                        id = road@e2e.test
-                    }
-                    remote {
-                        auth = psk
-                        id = other-gateway.example.org
-                    }
-                    children {
-                        lan {
-                            remote_ts = 198.51.100.0/24
-                            esp_proposals = aes256gcm16
-                            start_action = none
-                        }
-                    }
-                }
+            {{SwanctlConnections.Connection("home", "192.0.2.1", SwanctlConnections.Psk("road@e2e.test"), SwanctlConnections.Psk("other-gateway.example.org"))}}
             }
             secrets {
                 ike-gw {

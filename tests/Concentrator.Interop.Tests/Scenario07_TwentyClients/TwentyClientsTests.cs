@@ -73,30 +73,7 @@ public sealed partial class TwentyClientsTests(ITestOutputHelper output)
         var conf = new StringBuilder("connections {\n");
         for (var i = 0; i < Clients; i++)
         {
-            conf.Append(CultureInfo.InvariantCulture, $$"""
-                {{Name(i)}} {
-                    version = 2
-                    remote_addrs = 192.0.2.1
-                    vips = 0.0.0.0
-                    proposals = aes256gcm16-prfsha256-x25519
-                    local {
-                        auth = psk
-                        id = {{Identity(i)}}
-                    }
-                    remote {
-                        auth = psk
-                        id = {{lab.GatewayId}}
-                    }
-                    children {
-                        lan {
-                            remote_ts = 198.51.100.0/24
-                            esp_proposals = aes256gcm16
-                            start_action = none
-                        }
-                    }
-                }
-
-                """);
+            conf.Append(SwanctlConnections.Connection(Name(i), "192.0.2.1", SwanctlConnections.Psk(Identity(i)), SwanctlConnections.Psk(lab.GatewayId))).Append('\n');
         }
 
         conf.Append("}\nsecrets {\n");

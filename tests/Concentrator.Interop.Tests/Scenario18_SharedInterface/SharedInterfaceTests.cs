@@ -104,27 +104,6 @@ public sealed class SharedInterfaceTests : IDisposable
         }
         """;
 
-    private string Conn(string name, string identity) => $$"""
-        {{name}} {
-            version = 2
-            remote_addrs = {{_lab.GatewayAddress}}
-            vips = 0.0.0.0
-            proposals = aes256gcm16-prfsha256-x25519
-            local {
-                auth = psk
-                id = {{identity}}
-            }
-            remote {
-                auth = psk
-                id = {{_lab.GatewayId}}
-            }
-            children {
-                lan {
-                    remote_ts = 198.51.100.0/24
-                    esp_proposals = aes256gcm16
-                    start_action = none
-                }
-            }
-        }
-        """;
+    private string Conn(string name, string identity) =>
+        SwanctlConnections.Connection(name, _lab.GatewayAddress, SwanctlConnections.Psk(identity), SwanctlConnections.Psk(_lab.GatewayId));
 }

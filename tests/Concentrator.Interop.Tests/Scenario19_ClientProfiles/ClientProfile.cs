@@ -50,29 +50,8 @@ internal sealed record ClientProfile(string Name, string Identity, string[] Ike,
         "AES_GCM_16-256/PRF_HMAC_SHA2_256/CURVE_25519", "ESP:AES_GCM_16-256");
 
     /// <summary>The swanctl connection of this client, child "lan".</summary>
-    public string SwanctlConnection(string gateway, string gatewayId) => $$"""
-        {{Name}} {
-            version = 2
-            remote_addrs = {{gateway}}
-            vips = 0.0.0.0
-            proposals = {{string.Join(", ", Ike)}}
-            local {
-                auth = psk
-                id = {{Identity}}
-            }
-            remote {
-                auth = psk
-                id = {{gatewayId}}
-            }
-            children {
-                lan {
-                    remote_ts = 198.51.100.0/24
-                    esp_proposals = {{string.Join(", ", Esp)}}
-                    start_action = none
-                }
-            }
-        }
-        """;
+    public string SwanctlConnection(string gateway, string gatewayId) => SwanctlConnections.Connection(Name, gateway, SwanctlConnections.Psk(Identity),
+        SwanctlConnections.Psk(gatewayId), string.Join(", ", Ike), string.Join(", ", Esp));
 
     /// <summary>A swanctl.conf with <paramref name="profiles"/> and the lab's PSK for any identity.</summary>
     public static string SwanctlConf(RoadWarriorLab lab, params ClientProfile[] profiles) => $$"""

@@ -17,33 +17,8 @@ public sealed class EapAndPskClientsTests
         lab.StartCharon();
         lab.LoadConf($$"""
             connections {
-                psk {
-                    version = 2
-                    remote_addrs = {{lab.GatewayAddress}}
-                    vips = 0.0.0.0
-                    proposals = aes256gcm16-prfsha256-x25519
-                    local { auth = psk
-                            id = road@e2e.test }
-                    remote { auth = psk
-                             id = {{lab.GatewayId}} }
-                    children { lan-psk { remote_ts = 198.51.100.0/24
-                                         esp_proposals = aes256gcm16
-                                         start_action = none } }
-                }
-                eap {
-                    version = 2
-                    remote_addrs = {{lab.GatewayAddress}}
-                    vips = 0.0.0.0
-                    proposals = aes256gcm16-prfsha256-x25519
-                    local { auth = eap-mschapv2
-                            id = alice
-                            eap_id = alice }
-                    remote { auth = psk
-                             id = {{lab.GatewayId}} }
-                    children { lan-eap { remote_ts = 198.51.100.0/24
-                                         esp_proposals = aes256gcm16
-                                         start_action = none } }
-                }
+                {{SwanctlConnections.Connection("psk", lab.GatewayAddress, SwanctlConnections.Psk("road@e2e.test"), SwanctlConnections.Psk(lab.GatewayId), child: "lan-psk")}}
+                {{SwanctlConnections.Connection("eap", lab.GatewayAddress, "auth = eap-mschapv2\nid = alice\neap_id = alice", SwanctlConnections.Psk(lab.GatewayId), child: "lan-eap")}}
             }
             secrets {
                 ike-gw { id-1 = {{lab.GatewayId}}
