@@ -15,7 +15,7 @@ using Concentrator.Server.Sa;
 namespace Concentrator.Server.Tests.Sa;
 
 /// <summary>The asynchronous EAP seam through the actor: a backend that answers "pending" is relayed to the
-/// connection's relay actor (here an in-memory backend answering after a delay), the reply resumes IKE_AUTH; a backend
+/// connection's relay actor (here an in-memory backend that answers when the test releases it), the reply resumes IKE_AUTH; a backend
 /// that never answers is ended by the EAP timeout with nothing installed and no lease.</summary>
 public sealed class IkeSaActorEapTests : TestKit
 {
@@ -35,10 +35,16 @@ public sealed class IkeSaActorEapTests : TestKit
         public EapStep Process(EapPacket response) => new EapStep.Pending(new Relay(inner, response));
     }
 
-    /// <summary>A stand-in for the RADIUS client actor: answers each relay after <paramref name="delay"/>, or never.</summary>
-    private sealed class DelayedBackend : ReceiveActor
+    /// <summary>The test's word that a held backend may answer now.</summary>
+    private sealed record Release;
+
+    /// <summary>An EAP relay that answers only when the test releases it (or never, silent): the test decides when
+    /// the backend's round trip ends, so a retransmission can be sent while it is surely still pending.</summary>
+    private sealed class GatedBackend : ReceiveActor
     {
-        public DelayedBackend(TimeSpan delay, bool silent, IActorRef seen)
+        private readonly Queue<(IActorRef To, EapRelayReply Reply)> _held = new();
+
+        public GatedBackend(bool silent, IActorRef seen)
         {
             Receive<EapRelayRequest>(request =>
             {
@@ -46,8 +52,13 @@ public sealed class IkeSaActorEapTests : TestKit
                 if (!silent)
                 {
                     var relay = (Relay)request.Request;
-                    Context.System.Scheduler.ScheduleTellOnce(delay, Sender, new EapRelayReply(relay.Inner.Process(relay.Response)), Self);
+                    _held.Enqueue((Sender, new EapRelayReply(relay.Inner.Process(relay.Response))));
                 }
+            });
+            Receive<Release>(_ =>
+            {
+                var (to, reply) = _held.Dequeue();
+                to.Tell(reply, Self);
             });
         }
     }
@@ -59,7 +70,7 @@ public sealed class IkeSaActorEapTests : TestKit
             Socket = kit.CreateTestProbe();
             Kernel = kit.CreateTestProbe();
             Seen = kit.CreateTestProbe();
-            IActorRef backend = kit.Sys.ActorOf(Props.Create(() => new DelayedBackend(TimeSpan.FromMilliseconds(300), silentBackend, Seen.Ref)));
+            Backend = kit.Sys.ActorOf(Props.Create(() => new GatedBackend(silentBackend, Seen.Ref)));
             var psk = new PskAuthenticator(new PskStore().Add("%any", "gateway-psk").Lookup);
             IkeSaConfig Config(string id) => new()
             {
@@ -84,7 +95,7 @@ public sealed class IkeSaActorEapTests : TestKit
             var environment = new IkeSaEnvironment(new IkeSaServices { AddressAllocator = Allocator }, Kernel.Ref,
                 SaActorHarness.FastSettings with { EapTimeout = TimeSpan.FromSeconds(2) })
             {
-                EapRelay = noRelay ? null : backend,
+                EapRelay = noRelay ? null : Backend,
                 Connection = "eap",
             };
             Actor = kit.Sys.ActorOf(IkeSaActor.Props(server, SaActorHarness.ServerEndpoint, SaActorHarness.ClientEndpoint, environment));
@@ -95,6 +106,8 @@ public sealed class IkeSaActorEapTests : TestKit
         public TestProbe Kernel { get; }
 
         public TestProbe Seen { get; }
+
+        public IActorRef Backend { get; }
 
         public ListAllocator Allocator { get; } = new("10.99.0.1");
 
@@ -116,7 +129,7 @@ public sealed class IkeSaActorEapTests : TestKit
     }
 
     [Fact]
-    public async Task PendingBackend_RepliesAfterDelay_AnswerWaitsThenSetupCompletes()
+    public async Task PendingBackend_RepliesLater_AnswerWaitsThenSetupCompletes()
     {
         using var s = new Setup(this);
         s.Deliver(s.Initiator.Initiate().Message!);
@@ -128,9 +141,11 @@ public sealed class IkeSaActorEapTests : TestKit
         s.Socket.ExpectNoMsg(Quiet);                   // held while the backend works
         s.Deliver(eapResponse);                        // a retransmission meanwhile is dropped, not relayed again
         s.Seen.ExpectNoMsg(Quiet);
+        s.Backend.Tell(new Release());                 // the backend's answer: the held response leaves now
         byte[] ack = s.Exchange()!;                    // Success-Request → Success Response
         s.Deliver(ack);
         s.Seen.ExpectMsg<EapRelayRequest>();
+        s.Backend.Tell(new Release());
         byte[] auth = s.Exchange()!;                   // EAP-Success → AUTH from the MSK
         s.Deliver(auth);
         InstallChild install = s.Kernel.ExpectMsg<InstallChild>();
