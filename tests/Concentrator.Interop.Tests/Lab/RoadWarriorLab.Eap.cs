@@ -1,3 +1,5 @@
+using Concentrator.Server.Tests.Radius;
+
 namespace Concentrator.Interop.Tests.Lab;
 
 // EAP road warriors (RFC 7296 §2.16): the gateway proves itself with its PSK, the client with EAP.
@@ -63,4 +65,18 @@ internal sealed partial class RoadWarriorLab
 
     /// <summary>The local section of an EAP client.</summary>
     private static string Eap(string method, string identity, string eapId) => $"auth = {method}\nid = {identity}\neap_id = {eapId}";
+
+    /// <summary>An eap-radius connection (pool 10.77.0.0/24, EAP-Identity asked) relaying to FreeRADIUS on the
+    /// gateway's loopback at <paramref name="authPort"/>/<paramref name="acctPort"/>, 1 s per try.</summary>
+    public static GatewayOverrides EapRadiusGateway(int authPort, int acctPort, int retries) =>
+        EapGateway("eap-radius", "", pool: "10.77.0.0/24", eapId: "%any") with
+        {
+            Server = $$"""
+                concentrator.radius {
+                  servers = [ { address = "127.0.0.1", port = {{authPort}}, acct-port = {{acctPort}}, secret = "{{FreeRadius.Secret}}" } ]
+                  timeout = 1s
+                  retries = {{retries}}
+                }
+                """,
+        };
 }

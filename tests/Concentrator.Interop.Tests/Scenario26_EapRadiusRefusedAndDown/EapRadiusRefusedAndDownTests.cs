@@ -22,17 +22,7 @@ public sealed class EapRadiusRefusedAndDownTests : IDisposable
 
     public EapRadiusRefusedAndDownTests()
     {
-        var gateway = RoadWarriorLab.EapGateway("eap-radius", "", pool: "10.77.0.0/24", eapId: "%any") with
-        {
-            Server = $$"""
-                concentrator.radius {
-                  servers = [ { address = "127.0.0.1", port = {{AuthPort}}, acct-port = {{AcctPort}}, secret = "{{FreeRadius.Secret}}" } ]
-                  timeout = 1s
-                  retries = 1
-                }
-                """,
-        };
-        _lab = new RoadWarriorLab(overrides: gateway, namespacePrefix: "er");
+        _lab = new RoadWarriorLab(overrides: RoadWarriorLab.EapRadiusGateway(AuthPort, AcctPort, retries: 1), namespacePrefix: "er");
         _radius = new FreeRadius(AuthPort, AcctPort, netns: _lab.GatewayNamespace);
     }
 
