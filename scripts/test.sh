@@ -11,5 +11,18 @@ fi
 dotnet restore Concentrator.sln
 dotnet build Concentrator.sln -c Release --no-restore
 # The guest-kernel ring's own tests (trait Ring=Guest) run inside the qemu guest, started by a host-side test.
-dotnet test Concentrator.sln -c Release --no-build --filter "Ring!=Guest" --blame-hang-timeout 15m \
-  --logger "console;verbosity=normal" "$@"
+# The log is kept so that, on failure, the failed tests and their messages are printed again at the very end (CI
+# shows only the tail of a long, interleaved log).
+log=$(mktemp /tmp/concentrator-test-log.XXXXXX)
+rc_file=$(mktemp /tmp/concentrator-test-rc.XXXXXX)
+{ dotnet test Concentrator.sln -c Release --no-build --filter "Ring!=Guest" --blame-hang-timeout 15m \
+    --logger "console;verbosity=normal" "$@"; echo $? > "$rc_file"; } 2>&1 | tee "$log"
+rc=$(cat "$rc_file")
+if [ "$rc" -ne 0 ]; then
+  echo
+  echo "=== scripts/test.sh: dotnet test exited $rc; the failures, repeated ==="
+  grep -E -A 25 '^[[:space:]]+Failed [A-Za-z]' "$log" | grep -v -E '^\[(INFO|DEBUG)\]' | head -300
+  grep -E '^(Passed!|Failed!)|Total tests|Failed:' "$log"
+fi
+rm -f "$log" "$rc_file"
+exit "$rc"
