@@ -144,6 +144,12 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
             throw rn.Error("local-ts", "expected at least one prefix clients reach, e.g. [ \"0.0.0.0/0\" ]");
         }
 
+        var remoteTs = rn.PrefixList("remote-ts", prefix);
+        if (remoteTs.Count == 0)
+        {
+            throw rn.Error("remote-ts", "expected at least one prefix of the peer's side, e.g. [ \"0.0.0.0/0\" ]");
+        }
+
         var (pools, poolRefs) = PoolCatalog.ReadReferences(rn);
 
         var dns = rn.AddressList("dns", "an IPv4 or IPv6 address like 198.51.100.53");
@@ -171,6 +177,7 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
         return new ConnectionSettings(name, file, local, remote, ike, esp, localTs, pools, dns, ipsecInterface, dpd, lifetimes)
         {
             Unique = unique,
+            RemoteTs = remoteTs,
             PoolRefs = poolRefs,
             Certificates = CertificateSettings.Read(rn, file, local, remote),
         };
