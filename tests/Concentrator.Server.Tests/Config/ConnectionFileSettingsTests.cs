@@ -104,7 +104,29 @@ public sealed class ConnectionFileSettingsTests
         var e = Assert.Throws<ConfigException>(() => ConnectionFileSettings.CheckAll([file]));
 
         Assert.Equal("road-warrior.remote.id", e.Key);
-        Assert.Contains("pre-shared key for '%any'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("pre-shared keys for the identities '%any' stands for", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CheckAll_AnyIdentityWithSecretsOfSomeIdentities_AcceptedAndEachFindsItsOwn()
+    {
+        var file = Parse(Valid.Replace("secrets { \"%any\" = \"secret\" }", "secrets { \"west\" = \"w\" }", StringComparison.Ordinal));
+
+        var merged = ConnectionFileSettings.CheckAll([file]);
+
+        Assert.Equal("w"u8.ToArray(), merged.Lookup("west"));
+        Assert.Null(merged.Lookup("north"));
+    }
+
+    [Fact]
+    public void CheckAll_SingleIdentityWithOnlyAnothersSecret_AsksForItsOwn()
+    {
+        var file = Parse(Valid.Replace("id = \"%any\", auth = psk", "id = \"road\", auth = psk", StringComparison.Ordinal)
+            .Replace("secrets { \"%any\" = \"secret\" }", "secrets { \"west\" = \"w\" }", StringComparison.Ordinal));
+
+        var e = Assert.Throws<ConfigException>(() => ConnectionFileSettings.CheckAll([file]));
+
+        Assert.Contains("pre-shared key for 'road' (or \"%any\")", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

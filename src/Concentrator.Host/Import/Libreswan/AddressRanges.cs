@@ -47,7 +47,17 @@ internal static class AddressRanges
                 size++;
             }
 
-            prefixes.Add($"{FromNumber(start, first.AddressFamily)}/{bits - size}");
+            if (size == 1)
+            {
+                // A pool of two addresses (/31, /127) has no room for clients here; two single addresses have.
+                prefixes.Add($"{FromNumber(start, first.AddressFamily)}/{bits}");
+                prefixes.Add($"{FromNumber(start + 1, first.AddressFamily)}/{bits}");
+            }
+            else
+            {
+                prefixes.Add($"{FromNumber(start, first.AddressFamily)}/{bits - size}");
+            }
+
             UInt128 next = start + (UInt128.One << size);
             if (size == bits || next - 1 >= end)
             {

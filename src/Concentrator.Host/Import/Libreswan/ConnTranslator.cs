@@ -62,8 +62,13 @@ internal sealed partial class ConnTranslator(ResolvedConn conn, string local, Li
         {
             connection = connection with { RemoteTs = remoteTs };
         }
+        else if (conn.Get(_remote) is { } peer && IPAddress.TryParse(peer, out var peerAddress))
+        {
+            // libreswan's default: the peer's own address, host to host.
+            connection = connection with { RemoteTs = [HostPrefix(peerAddress)] };
+        }
 
-        if (conn.Get(_remote) is { } host && host is not ("%any" or "%any6"))
+        if (conn.Get(_remote) is { } host && !host.StartsWith('%'))
         {
             warnings.Add(conn.Warn(_remote, $"the peer's address is not restricted: Concentrator answers {host} and every other address (the identity and its secret or certificate decide)"));
         }
@@ -95,11 +100,6 @@ internal sealed partial class ConnTranslator(ResolvedConn conn, string local, Li
         {
             throw Refuse("phase2", $"phase2={phase2}: only ESP is supported");
         }
-
-        if (conn.Get(local) is null || conn.Get(_remote) is null)
-        {
-            throw Refuse(null, "incomplete (left= and right= are both needed); a conn used only through also= is imported as part of the conns that include it");
-        }
     }
 
     private void WarnAboutOtherKeys()
@@ -129,6 +129,12 @@ internal sealed partial class ConnTranslator(ResolvedConn conn, string local, Li
             if (text.Split(',', '|').Any(a => a.Trim() is "null" or "never"))
             {
                 throw Refuse(sideAuth is null ? "authby" : side + "auth", $"'{text}': only pre-shared keys, certificates and EAP are supported");
+            }
+
+            if (text == "eaponly" && side == local)
+            {
+                // The gateway's end of an EAP-only conn (RFC 5998): it proves itself with its certificate (leftcert=).
+                return "pubkey";
             }
 
             if (text == "eaponly")
@@ -174,7 +180,7 @@ internal sealed partial class ConnTranslator(ResolvedConn conn, string local, Li
             throw Refuse(_remote + "rsasigkey", "the peer authenticates with a raw public key, which Concentrator does not support: issue it a certificate");
         }
 
-        string ca = conn.Get(_remote + "ca") is { } dn && dn != "%same" ? FileName(CommonName(dn)) : "ca";
+        string ca = conn.Get(_remote + "ca") is { } dn && !dn.StartsWith('%') ? FileName(CommonName(dn)) : "ca";
         warnings.Add(conn.Warn(_remote + "ca", $"libreswan trusts the CAs of its NSS database; Concentrator needs the peers' CA as a file: export it to {ca}.pem next to the connection file"));
         return new ImportedEnd(id, auth) { CaCerts = [ca + ".pem"] };
     }
@@ -225,7 +231,7 @@ internal sealed partial class ConnTranslator(ResolvedConn conn, string local, Li
         if (conn.Get(local) is { } host && IPAddress.TryParse(host, out var address))
         {
             // libreswan's default: the gateway's own address, host to host.
-            return [new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128).ToString()];
+            return [HostPrefix(address)];
         }
 
         warnings.Add(conn.Warn(local, $"no {local}subnet and no literal address: clients reach Concentrator's default local-ts (0.0.0.0/0)"));
@@ -249,7 +255,7 @@ internal sealed partial class ConnTranslator(ResolvedConn conn, string local, Li
             }
             else if (IPAddress.TryParse(item, out var address))
             {
-                result.Add(new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128).ToString());
+                result.Add(HostPrefix(address));
             }
             else
             {
@@ -304,6 +310,12 @@ internal sealed partial class ConnTranslator(ResolvedConn conn, string local, Li
 
         return match.Groups[1].Value + (match.Groups[2].Value.Length == 0 ? "s" : match.Groups[2].Value);
     }
+
+    private static string HostPrefix(IPAddress address) =>
+        new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128).ToString();
+
+    /// <summary>libreswan loads a conn only with both ends' addresses; one without is a base for <c>also=</c>.</summary>
+    public static bool IsComplete(ResolvedConn conn) => conn.Get("left") is not null && conn.Get("right") is not null;
 
     private ConnRefusedException Refuse(string? key, string message) => new(conn.Warn(key, message));
 

@@ -109,7 +109,8 @@ internal static class IpsecConfParser
                 continue;
             }
 
-            if (state.Current.FindIndex(s => s.Key == key) is var at and >= 0)
+            // also= may be written several times (each names more conns to include); any other key only once.
+            if (key != "also" && state.Current.FindIndex(s => s.Key == key) is var at and >= 0)
             {
                 state.Warnings.Add(new ImportWarning(file, number, state.CurrentConn?.Name, key,
                     $"set twice in one section (line {state.Current[at].Line} too): libreswan refuses that; the later value is taken"));

@@ -35,6 +35,11 @@ internal static partial class LibreswanImporter
             try
             {
                 var conn = ConnResolver.Resolve(section, conf.Conns);
+                if (!ConnTranslator.IsComplete(conn))
+                {
+                    throw new ConnRefusedException(conn.Warn(null, "incomplete (left= and right= are both needed); a conn used only through also= is imported as part of the conns that include it"));
+                }
+
                 string local = ConnSides.Local(conn, options.LocalSide, options.LocalAddresses, out _)
                     ?? throw new ConnRefusedException(conn.Warn(null, "cannot tell which end is this gateway: pass --local left|right or --local-address"));
                 var connWarnings = new List<ImportWarning>();
@@ -65,8 +70,9 @@ internal static partial class LibreswanImporter
         }
 
         var psk = Secrets(secrets, localIds, warnings);
+        // A "%any" connection finds each peer's own secret by the identity it presents (or the "%any" one).
         foreach (var c in connections.Where(c => c.Remote.Auth == "psk"
-            && !psk.Any(p => string.Equals(p.Key, c.Remote.Id, StringComparison.OrdinalIgnoreCase) || p.Key == "%any")))
+            && !psk.Any(p => c.Remote.Id == "%any" || string.Equals(p.Key, c.Remote.Id, StringComparison.OrdinalIgnoreCase) || p.Key == "%any")))
         {
             warnings.Add(new ImportWarning("(secrets)", 0, c.SourceName, null, $"no pre-shared key for '{c.Remote.Id}' was imported: add one to the secrets {{ }} block"));
         }

@@ -43,6 +43,8 @@ internal static class LibreswanKeys
         "ikelifetime-bytes", "ipsec-max-bytes", "ipsec-max-packets", "salifetime-bytes", "reauth", "dns-match-id",
         "ignore-peer-dns", "intermediate", "session-resumption", "send-no-esp-tfc", "iptfs", "aggrmode", "ikev1-natt",
         "nat-ikev1-method", "seccomp", "keyexchange-ikev1", "debug", "connalias", "sendredirect", "tcp-remoteport",
-        "enable-tcp", "spi", "spis", "reqid", "share-lease", "updown",
+        "enable-tcp", "spi", "spis", "reqid", "share-lease", "updown", "send-supported-auth-methods",
+        "reject-simultaneous-ike-auth", "iptfs-reorder-window", "iptfs-packet-size", "iptfs-max-queue-size", "iptfs-init-delay",
+        "iptfs-fragmentation", "iptfs-drop-time", "clones",
     };
 }
