@@ -45,4 +45,23 @@ public sealed partial class KernelActor
 
         return new OwnedCounters(read.CorrelationId, inOctets, inPackets, outOctets, outPackets);
     }
+
+    private void ReadTraffic(ReadTrafficByOwner read)
+    {
+        var wanted = _owned.Owners.Where(o => read.LocalByOwner.ContainsKey(o.Path.Name))
+            .Select(o => (Name: o.Path.Name, Local: read.LocalByOwner[o.Path.Name], Sas: _owned.SasOf(o))).ToList();
+        SumAll(_kernel, wanted).PipeTo(Sender, failure: _ => new TrafficByOwner(new Dictionary<string, OwnedCounters>()));
+    }
+
+    private static async Task<TrafficByOwner> SumAll(IKernelIpsec kernel, IReadOnlyList<(string Name, System.Net.IPAddress Local, IReadOnlyList<SaId> Sas)> owners)
+    {
+        var result = new Dictionary<string, OwnedCounters>(owners.Count, StringComparer.Ordinal);
+        foreach (var (name, local, sas) in owners)
+        {
+            var inbound = sas.Where(s => s.Destination.Equals(local)).Select(s => s.Spi).ToHashSet();
+            result[name] = await Sum(kernel, sas, new ReadOwnedCounters(0, ActorRefs.Nobody, inbound)).ConfigureAwait(false);
+        }
+
+        return new TrafficByOwner(result);
+    }
 }

@@ -101,6 +101,9 @@ internal sealed class OwnedState
     public IReadOnlyList<SaId> SasOf(IActorRef owner) =>
         _byOwner.TryGetValue(owner, out var children) ? [.. children.Values.SelectMany(c => c.Sas)] : [];
 
+    /// <summary>Every owner with something installed.</summary>
+    public IEnumerable<IActorRef> Owners => _byOwner.Keys;
+
     public IActorRef? OwnerOf(uint reqid) => _ownerOf.GetValueOrDefault(reqid);
 
     public int Count(IActorRef owner) => _byOwner.TryGetValue(owner, out var c) ? c.Count : 0;
