@@ -114,6 +114,21 @@ public sealed class ReloadProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reload_InterfaceOfAConnectionWithLiveSasChanged_RefusedNothingCreated()
+    {
+        using var alice = await ConnectAsync("alice@sales.test");
+        _gateway.WriteConnections(ManagedGateway.Sales with { IpsecInterface = "7" }, ManagedGateway.Partners);
+
+        var reload = await _gateway.CliAsync("reload");
+
+        Assert.Equal(78, reload.ExitCode);
+        Assert.Contains("key 'sales.ipsec-interface'", reload.Error, StringComparison.Ordinal);
+        Assert.Contains("while 1 IKE SA(s) of the connection use policy-based", reload.Error, StringComparison.Ordinal);
+        var home = Assert.Single((await _gateway.JsonAsync("interfaces")).GetProperty("interfaces").EnumerateArray());
+        Assert.Equal("policy-based", home.GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task Sighup_ConnectionAdded_ReloadsAsTheVerbDoes()
     {
         _gateway.WriteConnections(ManagedGateway.Sales, Eng);
