@@ -94,11 +94,10 @@ public sealed partial class ConcentratorNode
         Volatile.Write(ref _definition, next);
 
         // No handshake is offered the removed connections any more: their SAs go, then their routes and devices.
-        var deleted = 0;
-        foreach (var gone in plan.Removed.Select(c => served[c.Name]).Concat(moved.Select(c => served[c.Name])))
-        {
-            deleted += await RetireAsync(gone, $"connection '{gone.Settings.Name}' was removed by a reload").ConfigureAwait(false);
-        }
+        // All at once: a client that does not answer its Delete holds up only its own connection's retirement.
+        var retired = await Task.WhenAll(plan.Removed.Select(c => served[c.Name]).Concat(moved.Select(c => served[c.Name]))
+            .Select(gone => RetireAsync(gone, $"connection '{gone.Settings.Name}' was removed by a reload"))).ConfigureAwait(false);
+        var deleted = retired.Sum();
 
         foreach (var (name, home) in _wiring.Homes.Where(h => !nowServed.Any(s => s.Interface.Equals(h.Value))).ToList())
         {
