@@ -68,7 +68,7 @@ internal sealed class ConfigReload(NodeService node, LoadedConfig loaded, LogLev
         {
             return Refused(e.Message);
         }
-        catch (Exception e) when (e is InvalidOperationException or Akka.Actor.AskTimeoutException or TaskCanceledException)
+        catch (Exception e) when (e is InvalidOperationException or Akka.Actor.AskTimeoutException or TaskCanceledException or IOException)
         {
             return Refused($"applying it failed part way: {e.Message}");
         }
