@@ -26,6 +26,12 @@ internal sealed class EapTlsClientPeer(TlsCrypto crypto, TlsOptions options) : D
 
     public override TlsAuthentication GetAuthentication() => new Authentication(this);
 
+    /// <summary>strongSwan's libtls sends no renegotiation_info (RFC 5746); BouncyCastle refuses such peers by default.
+    /// EAP-TLS never renegotiates (and BouncyCastle refuses renegotiation), so the attack RFC 5746 closes has no door.</summary>
+    public override void NotifySecureRenegotiation(bool secureRenegotiation)
+    {
+    }
+
     public override void NotifyHandshakeComplete()
     {
         base.NotifyHandshakeComplete();

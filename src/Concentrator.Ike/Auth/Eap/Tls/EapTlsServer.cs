@@ -20,7 +20,6 @@ public sealed class EapTlsServer : IEapServer
     private ITlsEndpoint? _tls;
     private string _identity = "";
     private byte _identifier;
-    private string? _refused;
 
     public EapTlsServer(EapTlsSettings settings)
     {
@@ -58,12 +57,6 @@ public sealed class EapTlsServer : IEapServer
             return new EapStep.Discard(problem!);
         }
 
-        if (_refused is not null)
-        {
-            // RFC 5216 §2.1.3: after our alert the peer answers (with an ACK or its own alert); then EAP-Failure.
-            return new EapStep.Failure(_refused);
-        }
-
         if (_outgoing.Pending)
         {
             // RFC 5216 §2.1.5: each fragment we send is acknowledged before the next goes out.
@@ -88,20 +81,16 @@ public sealed class EapTlsServer : IEapServer
             return Request(EapTlsFrame.Ack.Encode());
         }
 
-        bool accepted = _tls!.Offer(message);
-        byte[] output = _tls.TakeOutput();
-        if (!accepted)
+        if (!_tls!.Offer(message))
         {
-            string why = $"TLS: {_tls.Failure}";
-            if (output.Length == 0)
-            {
-                return new EapStep.Failure(why);
-            }
-
-            // RFC 5216 §2.1.3: the server SHOULD send its TLS alert in an EAP-Request before EAP-Failure.
-            _refused = why;
+            // RFC 5216 §2.1.3 has the server send its TLS alert in a request before EAP-Failure ("SHOULD"); inside IKE
+            // the peer answers an alert by ending the exchange (strongSwan sends AUTHENTICATION_FAILED in an
+            // INFORMATIONAL), so the conversation would end without the gateway logging why. EAP-Failure at once
+            // ends it here, with the reason.
+            return new EapStep.Failure($"TLS: {_tls.Failure}");
         }
 
+        byte[] output = _tls.TakeOutput();
         if (output.Length > 0)
         {
             _outgoing.Start(output);
