@@ -66,7 +66,7 @@ public sealed class ConnectionFileSettingsTests
     [InlineData("ipsec-interface = maybe", "road-warrior.ipsec-interface", "expected no, yes or a number 0..4294967295")]
     [InlineData("dns = [ \"dns.example\" ]", "road-warrior.dns[0]", "expected an IPv4 or IPv6 address")]
     [InlineData("local-ts = []", "road-warrior.local-ts", "at least one prefix")]
-    [InlineData("local.auth = eap", "road-warrior.local.auth", "expected psk, pubkey, eap-mschapv2, eap-md5 or eap-radius, got 'eap'")]
+    [InlineData("local.auth = eap", "road-warrior.local.auth", "expected psk, pubkey, eap-mschapv2, eap-md5, eap-tls or eap-radius, got 'eap'")]
     [InlineData("local.id = \"%any\"", "road-warrior.local.id", "our own identity")]
     [InlineData("ike-proposals = [ \"aes256-sha256-nosuchgroup\" ]", "road-warrior.ike-proposals[0]", "got 'aes256-sha256-nosuchgroup'")]
     [InlineData("esp-proposals = []", "road-warrior.esp-proposals", "at least one proposal")]
