@@ -240,6 +240,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
                     {
                         EapRelay = connection.Remote.Auth == AuthClass.EapRadius ? eapRadius : null,
                         Accounting = connection.Remote.Auth == AuthClass.EapRadius ? accounting : null,
+                        InterimInterval = definition.Radius.InterimInterval,
                     },
                 });
                 served.Add(new ServedConnection(connection, pools, home));
