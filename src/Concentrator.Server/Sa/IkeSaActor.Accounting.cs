@@ -90,6 +90,19 @@ public sealed partial class IkeSaActor
         _kernel.Tell(new ReadOwnedCounters(_accountingId, Self, [child.InboundSpi]) { Only = [child.InboundSpi, child.OutboundSpi] }, _accounting);
     }
 
+    /// <summary>Just before all CHILD SAs leave the kernel at once (the node deletes the SA: Session-Timeout, the
+    /// operator, a replacing SA): one read of all of them, or the Stop would find them gone.</summary>
+    private void CountAllBeforeRemoval()
+    {
+        if (_accounting is null)
+        {
+            return;
+        }
+
+        _counterReads++;
+        _kernel.Tell(new ReadOwnedCounters(_accountingId, Self, Sa.ChildSas.Select(c => c.InboundSpi).ToHashSet()), _accounting);
+    }
+
     /// <summary>When the actor stops, before what is left of its CHILD SAs is removed: one last read of all of it,
     /// then the end of the session.</summary>
     private void EndAccounting()

@@ -18,13 +18,16 @@ public sealed class FreeRadius : IDisposable
     private readonly bool _debug;
     private readonly string? _netns;
     private readonly FreeRadiusTls? _tls;
+    private readonly string _users;
     private Process? _process;
 
     /// <param name="netns">A network namespace to run it in (its 127.0.0.1), e.g. an interop lab's gateway; null: this one.</param>
     /// <param name="tls">PEM files for EAP-TLS (its certificate, key, and the CA clients' certificates must chain to);
     /// null: no EAP-TLS.</param>
-    public FreeRadius(int authPort, int acctPort, bool debug = true, string? netns = null, FreeRadiusTls? tls = null)
+    /// <param name="users">More entries for the users file (FreeRADIUS "files" syntax), e.g. reply items for a user.</param>
+    public FreeRadius(int authPort, int acctPort, bool debug = true, string? netns = null, FreeRadiusTls? tls = null, string users = "")
     {
+        _users = users;
         _debug = debug;
         _netns = netns;
         _tls = tls;
@@ -268,7 +271,7 @@ public sealed class FreeRadius : IDisposable
             	Class = "tenant-a",
             	Framed-IP-Address = 10.77.0.9
 
-            """);
+            """ + _users);
     }
 }
 
