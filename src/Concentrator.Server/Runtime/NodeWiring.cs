@@ -118,6 +118,7 @@ internal sealed class NodeWiring
             {
                 EapRelay = eapRadius,
                 Accounting = accounting,
+                InterimInterval = definition.Radius.InterimInterval,
             },
         };
         return (candidate, new ServedConnection(connection, pools, home));
