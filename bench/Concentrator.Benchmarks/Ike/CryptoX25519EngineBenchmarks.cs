@@ -21,7 +21,6 @@ namespace Concentrator.Benchmarks.Ike;
 public class CryptoX25519EngineBenchmarks
 {
     private static readonly KeyAgreementAlgorithm Sodium = KeyAgreementAlgorithm.X25519;
-    private static readonly SharedSecretCreationParameters Exportable = new() { ExportPolicy = KeyExportPolicies.AllowPlaintextExport };
     private MontgomeryGroup _group = null!;
     private byte[] _peerPublic = null!;
 
@@ -37,7 +36,7 @@ public class CryptoX25519EngineBenchmarks
         BcX25519.CalculateAgreement(scalar, _peerPublic, bc);
         using var ossl = new MontgomeryOpenSslKeyExchange(_group, scalar);
         using Key key = Key.Import(Sodium, scalar, KeyBlobFormat.RawPrivateKey);
-        using SharedSecret s = Sodium.Agree(key, NSec.Cryptography.PublicKey.Import(Sodium, _peerPublic, KeyBlobFormat.RawPublicKey), Exportable)
+        using SharedSecret s = Sodium.Agree(key, NSec.Cryptography.PublicKey.Import(Sodium, _peerPublic, KeyBlobFormat.RawPublicKey), new SharedSecretCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport })
             ?? throw new InvalidOperationException("libsodium refused the agreement");
         if (!bc.AsSpan().SequenceEqual(ossl.DeriveSharedSecret(_peerPublic)) || !bc.AsSpan().SequenceEqual(s.Export(SharedSecretBlobFormat.RawSharedSecret)))
             throw new InvalidOperationException("the X25519 engines disagree");
@@ -72,7 +71,7 @@ public class CryptoX25519EngineBenchmarks
         using Key key = Key.Create(Sodium);
         byte[] ours = key.PublicKey.Export(KeyBlobFormat.RawPublicKey);
         var peer = NSec.Cryptography.PublicKey.Import(Sodium, _peerPublic, KeyBlobFormat.RawPublicKey);
-        using SharedSecret? s = Sodium.Agree(key, peer, Exportable);
+        using SharedSecret? s = Sodium.Agree(key, peer, new SharedSecretCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
         return s is null ? 0 : s.Export(SharedSecretBlobFormat.RawSharedSecret).Length + ours.Length;
     }
 }
