@@ -13,7 +13,8 @@
 # lifted (every client comes from one address), no logging per SA. Order per trial: for each driver, the three
 # responders one after the other, so all of them see the same background load on a shared machine.
 # Reported per (driver, responder), medians over the trials: setups/s, responder CPU µs per setup (utime+stime
-# of the responder process over the setups), responder RSS KiB per SA (growth over the setups / SAs), p50 and
+# of the responder process from before the first setup until all are established), responder RSS KiB per SA
+# (VmRSS growth over the same span, SAs held, / SAs), p50 and
 # p99 setup latency (IKE_SA_INIT sent to IKE_AUTH answered); and the ratios Concentrator / each strongSwan.
 # The first run builds strongSwan with the load-tester plugin into /opt/strongswan-lt (scripts/lib/
 # strongswan-load-tester.sh, 7-10 minutes on 2 cores); later runs reuse it.
@@ -70,13 +71,11 @@ for t in $(seq "$TRIALS"); do
             rc=$?
         else
             c0=$(sample $PID); r0=$(rss $PID)
-            run_lt_initiator "$COUNT" "$CONCURRENCY" "$base.initiator.log"
+            lt_done() { c1=$(sample $PID); r1=$(rss $PID); }   # all COUNT established and still held
+            run_lt_initiator "$COUNT" "$CONCURRENCY" "$base.initiator.log" lt_done
             rc=$?
-            c1=$(sample $PID); r1=$(rss $PID)
-            # RSS while the SAs are held: the initiator's shutdown deletes them, the peak stays in VmHWM
-            hwm=$(awk '/^VmHWM:/ { print $2 }' /proc/$PID/status 2>/dev/null)
             python3 "$ROOT/scripts/lib/load-tester-log.py" "$base.initiator.log" "$COUNT" \
-                --cpu-ticks "$((c1 - c0))" --tick "$TICK" --rss0 "$r0" --hwm "$hwm" --json "$base.json" >"$base.txt"
+                --cpu-ticks "$((c1 - c0))" --tick "$TICK" --rss0 "$r0" --rss1 "$r1" --json "$base.json" >"$base.txt"
         fi
         echo "t$t $drv $resp rc=$rc load=$load0..$(cut -d' ' -f1 /proc/loadavg): $(head -1 "$base.txt" 2>/dev/null)" | tee -a "$OUT/runs.txt"
         if [ $resp = concentrator ] && ! kill -0 "$PID" 2>/dev/null; then echo "  concentrator died during the run" | tee -a "$OUT/runs.txt"; PID=; fi

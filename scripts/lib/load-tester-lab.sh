@@ -5,7 +5,7 @@
 # instance runs in a private mount namespace with its own directory bound over it: two of them (responder in
 # $GW, initiator in $CL) can run at once, and Debian's charon is never touched.
 # Functions: lt_responder_conf MODE (fake|libipsec), start_lt_responder MODE, lt_initiator_conf N C,
-# run_lt_initiator N C LOG (blocks until the test is complete or LT_TIMEOUT), lt_log_stats LOG N.
+# run_lt_initiator N C LOG SAMPLE_FN (blocks until N are established or LT_TIMEOUT s passed).
 
 # charon settings both responders share: the lab's lifted admission throttles (every client comes from one
 # address: neither COOKIEs nor per-source caps, as for Concentrator) and a sized IKE_SA table. charon's default
@@ -76,9 +76,10 @@ start_lt_responder() {  # $1 = fake | libipsec; sets PID (the charon)
 # (LT_DELAY, default 1) after each initiation and while C are in flight: with delay 0 the plugin busy-waits on a
 # core the responder needs, with one thread and 1 ms it could not start more than ~1,000 setups/s.
 # reuse_ikesa = no: every CHILD SA gets its own IKE SA; install_virtual_ip = no: the leases stay on paper;
-# fake_kernel: no SA is installed on this side either. The test ends itself once N are established
-# (shutdown_when_complete signals the process group: the initiator runs in a session of its own).
-# Its log (time in ms) has one "initiating" and one "established" line per IKE SA: lt_log_stats reads them.
+# fake_kernel: no SA is installed on this side either. run_lt_initiator watches the log until N are
+# established, runs the caller's sampling function (the SAs are still held) and kills the initiator (its own
+# session: setsid). The log (time in ms) has one "initiating" and one "established" line per IKE SA:
+# scripts/lib/load-tester-log.py reads them.
 lt_initiator_conf() {  # $1 = N, $2 = C
     local n=$1 c=$2 dir=$D/lt-init threads=${LT_INITIATORS:-4}
     mkdir -p "$dir/run"
@@ -93,6 +94,7 @@ charon {
     syslog { daemon { default = -1 } }
     filelog { main { path = $dir/charon.log
                      append = no
+                     flush_line = yes
                      time_format = %s
                      time_add_ms = yes
                      default = 0
@@ -105,7 +107,6 @@ charon {
         iterations = $(( (n + threads - 1) / threads ))
         init_limit = $c
         delay = ${LT_DELAY:-1}
-        shutdown_when_complete = yes
         initiator = 192.0.2.2
         responder = 192.0.2.1
         proposal = $PROPOSAL
@@ -124,20 +125,23 @@ charon {
 CONF
 }
 
-run_lt_initiator() {  # $1 = N, $2 = C, $3 = copy of the log; returns when the test completed or timed out
-    local dir=$D/lt-init ipid
+run_lt_initiator() {  # $1 = N, $2 = C, $3 = copy of the log, $4 = a function run once N are established
+    local dir=$D/lt-init ipid n=0
     lt_initiator_conf "$1" "$2"
     rm -f "$dir/charon.log"
     setsid ip netns exec "$CL" unshare -m sh -c "mount --bind $dir/run $LT/var/run && exec env STRONGSWAN_CONF=$dir/strongswan.conf $LT/libexec/ipsec/charon" </dev/null >"$dir/stdout" 2>&1 &
     ipid=$!
-    for _ in $(seq $(( ${LT_TIMEOUT:-300} * 10 ))); do
+    for _ in $(seq $(( ${LT_TIMEOUT:-300} * 20 ))); do
+        n=$(grep -c 'IKE_SA load-test\[[0-9]*\] established' "$dir/charon.log" 2>/dev/null)
+        [ "${n:-0}" -ge "$1" ] && break
         kill -0 $ipid 2>/dev/null || break
-        sleep 0.1
+        sleep 0.05
     done
-    if kill -0 $ipid 2>/dev/null; then
-        echo "  load-tester did not complete in ${LT_TIMEOUT:-300} s"
-        kill -TERM -- -$ipid 2>/dev/null; sleep 1; kill -KILL -- -$ipid 2>/dev/null
-    fi
+    [ "${n:-0}" -ge "$1" ] || echo "  load-tester: ${n:-0} of $1 established after ${LT_TIMEOUT:-300} s"
+    "$4"
+    # SIGKILL, not the plugin's shutdown: a charon that shuts down deletes its IKE SAs, and the responder's
+    # work on those DELETEs would fall into the next sample
+    kill -KILL -- -$ipid 2>/dev/null
     wait $ipid 2>/dev/null
     cp "$dir/charon.log" "$3"
 }

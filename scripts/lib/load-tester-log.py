@@ -12,7 +12,7 @@ import argparse, json, math, re
 ap = argparse.ArgumentParser()
 ap.add_argument("log"); ap.add_argument("count", type=int)
 ap.add_argument("--cpu-ticks", type=int, required=True); ap.add_argument("--tick", type=int, required=True)
-ap.add_argument("--rss0", type=int, required=True); ap.add_argument("--hwm", type=int, required=True)
+ap.add_argument("--rss0", type=int, required=True); ap.add_argument("--rss1", type=int, required=True)
 ap.add_argument("--json", required=True)
 a = ap.parse_args()
 
@@ -43,10 +43,10 @@ r = {
                   "max": lat[-1] if lat else 0, "mean": sum(lat) / len(lat) if lat else 0},
     "responderCpuSeconds": cpu_s,
     "responderCpuMsPerSetup": cpu_s * 1000 / est if est else None,
-    # the SAs are gone again once the initiator has shut down (it deletes them): the peak RSS is VmHWM
-    "responderRssDeltaKiB": a.hwm - a.rss0,
-    "responderRssKiBPerSa": (a.hwm - a.rss0) / est if est else None,
+    # sampled once all were established, before the initiator was killed: the SAs are held
+    "responderRssDeltaKiB": a.rss1 - a.rss0,
+    "responderRssKiBPerSa": (a.rss1 - a.rss0) / est if est else None,
 }
 json.dump(r, open(a.json, "w"), indent=2)
 print(f"{est} of {a.count} established, {r['setupsPerSecond']:.1f} setups/s, p50 {pct(50):.1f} ms, p99 {pct(99):.1f} ms, "
-      f"responder {cpu_s:.2f} CPU s = {(r['responderCpuMsPerSetup'] or 0) * 1000:.0f} µs/setup, RSS +{a.hwm - a.rss0} KiB")
+      f"responder {cpu_s:.2f} CPU s = {(r['responderCpuMsPerSetup'] or 0) * 1000:.0f} µs/setup, RSS +{a.rss1 - a.rss0} KiB")
