@@ -6,7 +6,8 @@
 # Debian's packages and apt state are untouched: the deb-src entry lives in a private apt directory and the
 # build installs into $LT_PREFIX (default /opt/strongswan-lt) with its own sysconfdir and pid directory, so its
 # charon never meets Debian's. A finished build leaves $LT_PREFIX/.built and is reused; 7-10 minutes on 2 cores.
-# Needs root, gcc, make, pkg-config, libssl-dev, libgmp-dev, dpkg-dev (dpkg-source), network for apt-get source.
+# Needs root and the Debian archive (apt-get source); installs gcc, make, pkg-config, libssl-dev, libgmp-dev,
+# patch, bzip2, xz-utils if missing.
 # Usage: scripts/lib/strongswan-load-tester.sh            (build if missing; print the prefix)
 #        LT_PREFIX=/somewhere scripts/lib/strongswan-load-tester.sh
 set -euo pipefail
@@ -16,6 +17,15 @@ if [ -f "$LT_PREFIX/.built" ] && [ -x "$LT_PREFIX/libexec/ipsec/charon" ]; then 
 
 VERSION=$(dpkg-query -W -f='${Version}' strongswan-libcharon 2>/dev/null || true)
 [ -n "$VERSION" ] || { echo "strongswan-libcharon is not installed (scripts/install-test-deps.sh)" >&2; exit 1; }
+# Build tools (Debian packages; a benchmark's needs, so not in scripts/install-test-deps.sh)
+missing=""
+for p in gcc make pkg-config libssl-dev libgmp-dev patch bzip2 xz-utils; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+    apt-get -o DPkg::Lock::Timeout=600 update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $missing >/dev/null
+fi
 SRC="$CACHE/src"; APT="$CACHE/apt"
 mkdir -p "$SRC" "$APT/lists/partial" "$APT/cache/archives/partial"
 exec 9>"$CACHE/build.lock"; flock 9
