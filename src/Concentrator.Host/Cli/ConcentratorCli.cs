@@ -22,6 +22,7 @@ internal static class ConcentratorCli
             PoolsVerb.Create(),
             InterfacesVerb.Create(),
             StatsVerb.Create(),
+            ClusterVerb.Create(),
         };
         // `version` is the verb; the built-in --version would print the raw informational version.
         root.Options.Remove(root.Options.OfType<VersionOption>().Single());

@@ -14,6 +14,7 @@ namespace Concentrator.Host.Management;
 [JsonSerializable(typeof(InterfaceList))]
 [JsonSerializable(typeof(Statistics))]
 [JsonSerializable(typeof(ManagementError))]
+[JsonSerializable(typeof(Concentrator.Server.Cluster.ClusterView))]
 internal sealed partial class ManagementJson : JsonSerializerContext;
 
 /// <summary>The body of every answer that is not a 2xx: what went wrong, in a sentence for the operator.</summary>

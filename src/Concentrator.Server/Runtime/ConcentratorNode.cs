@@ -8,6 +8,7 @@ using Concentrator.Ike.Sa.Connections;
 using Concentrator.Kernel;
 using Concentrator.Kernel.Netlink;
 using Concentrator.Kernel.Userspace;
+using Concentrator.Server.Cluster;
 using Concentrator.Server.Config;
 using Concentrator.Server.Interfaces;
 using Concentrator.Server.Kernel;
@@ -39,6 +40,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
 
     private LeaseJournal? _leases;
     private int _stopped;
+    private int _detached;
 
     private ConcentratorNode(NodeDefinition definition, DataplaneChoice dataplane, ActorSystem system, IKernelIpsec kernel,
         IActorRef kernelActor, IActorRef dispatcher, IActorRef socket, IReadOnlyList<ServedConnection> served)
@@ -71,6 +73,9 @@ public sealed class ConcentratorNode : IAsyncDisposable
 
     /// <summary>The RADIUS client (<c>/user/radius</c>), running when <c>concentrator.radius.servers</c> names any.</summary>
     public IActorRef? Radius { get; private init; }
+
+    /// <summary><c>/user/cluster-node</c> when <c>concentrator.cluster.enabled</c> (Cluster/NodeBlocksActor), else null.</summary>
+    public IActorRef? ClusterMember { get; private init; }
 
     /// <summary>The connections served, in the operator's order (file order, then order in the file), each with its
     /// pools and the actor its established IKE SAs live under.</summary>
@@ -202,7 +207,8 @@ public sealed class ConcentratorNode : IAsyncDisposable
             // concentrator.interfaces.link: the device each ipsecN is attached to (IFLA_XFRM_LINK); empty means none.
             var link = connections.Any(c => c.IpsecInterface.IsEnabled) ? LinkIndex.Resolve(server.Interfaces.Link) : 0;
             var homes = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
-            var allocators = new PoolAllocators(leases, (level, pool, line) => log.PoolEvent(AkkaLogger.FromAkka(level), pool, line));
+            var clustered = definition.Cluster.Enabled;
+            var allocators = new PoolAllocators(leases, (level, pool, line) => log.PoolEvent(AkkaLogger.FromAkka(level), pool, line), clustered);
             var served = new List<ServedConnection>();
             var candidates = new List<ConnectionCandidate>();
             var radius = definition.Radius.IsEnabled ? system.ActorOf(RadiusClientActor.Props(definition.Radius), "radius") : null;
@@ -223,7 +229,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
                     homes.Add(homeName, home);
                 }
 
-                var attached = await home.Ask<object>(new AttachConnection(connection), AskTimeout, cancellationToken).ConfigureAwait(false);
+                var attached = await home.Ask<object>(new AttachConnection(connection) { RoutePools = !clustered }, AskTimeout, cancellationToken).ConfigureAwait(false);
                 if (attached is AttachFailed attachFailed)
                 {
                     throw new InvalidOperationException($"connection '{connection.Name}': {connection.IpsecInterface.InterfaceName} could not be set up: {attachFailed.Reason}");
@@ -265,7 +271,9 @@ public sealed class ConcentratorNode : IAsyncDisposable
             };
             var ikeConfig = candidates[0].Config;
             var drops = new DatagramDrops();
-            var dispatcher = system.ActorOf(IkeSaDispatcher.Props(ikeConfig, environment, server.HalfOpen, drops), "ike-sas");
+            var dispatcher = system.ActorOf(IkeSaDispatcher.Props(ikeConfig, environment, server.HalfOpen, drops, admitting: !clustered), "ike-sas");
+            // A cluster node serves once it is Up with its first pool blocks (NodeBlocksActor opens admission).
+            var clusterNode = clustered ? ClusterNode.Start(system, definition.Cluster, allocators.All, served, dispatcher) : null;
             var options = IkeSocketOptions.From(server, kernelEspInUdp: dataplane.Mode == DataplaneMode.Kernel) with { ExternalNatT = externalNatT, Drops = drops };
             var socket = system.ActorOf(IkeSocketActor.Props(options, spis, dispatcher), "ike-socket");
 
@@ -277,15 +285,32 @@ public sealed class ConcentratorNode : IAsyncDisposable
                 var other => throw new InvalidOperationException($"IKE socket answered {other}"),
             };
             Volatile.Write(ref socketRef, socket);
+            ConcentratorNode? started = null;
+            if (clustered)
+            {
+                // Leaving on purpose (StopAsync) or downed: the SAs go before the node leaves the cluster.
+                CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "delete-ike-sas", async () =>
+                {
+                    if (Volatile.Read(ref started) is { } node)
+                    {
+                        await node.DeleteSasAndDetachAsync().ConfigureAwait(false);
+                    }
+
+                    return Akka.Done.Instance;
+                });
+            }
+
             log.Serving(string.Join(", ", served.Select(c => $"connection '{c.Settings.Name}' ({c.Interface.Path.Name})")),
                 string.Join(", ", stats.Bound.Select(b => b.Local)),
                 externalNatT is null ? "" : $", NAT-T {string.Join(", ", externalNatT.Locals)} (userspace dataplane)");
-            return new ConcentratorNode(definition, dataplane, system, kernel, kernelActor, dispatcher, socket, served)
+            started = new ConcentratorNode(definition, dataplane, system, kernel, kernelActor, dispatcher, socket, served)
             {
                 _leases = leases,
                 Drops = drops,
                 Radius = radius,
+                ClusterMember = clusterNode,
             };
+            return started;
         }
         catch
         {
@@ -318,6 +343,38 @@ public sealed class ConcentratorNode : IAsyncDisposable
         {
             await System.WhenTerminated.ConfigureAwait(false);
             return;
+        }
+
+        if (ClusterMember is not null)
+        {
+            // A cluster node leaves through Akka's coordinated shutdown: its first phase deletes the SAs and detaches
+            // the connections (the task StartAsync registered), then the node leaves the cluster (its blocks return
+            // once the others have removed it) and the ActorSystem terminates.
+            await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).ConfigureAwait(false);
+            await System.WhenTerminated.ConfigureAwait(false);
+        }
+        else
+        {
+            await DeleteSasAndDetachAsync().ConfigureAwait(false);
+            await System.Terminate().ConfigureAwait(false);
+        }
+
+        // After the actors: the last releases and replacements are in the journal before it is closed and fsynced.
+        _leases?.Dispose();
+        await CleanUpKernelAsync(KernelIpsec, Served.Select(c => c.Settings).ToList()).ConfigureAwait(false);
+    }
+
+    // Closes admission (a cluster node), sends every SA's peer a Delete and detaches every connection; once.
+    private async Task DeleteSasAndDetachAsync()
+    {
+        if (Interlocked.Exchange(ref _detached, 1) != 0 || System.WhenTerminated.IsCompleted)
+        {
+            return;
+        }
+
+        if (ClusterMember is not null)
+        {
+            Dispatcher.Tell(new SetAdmission(false, "the node is stopping"));
         }
 
         try
@@ -354,11 +411,6 @@ public sealed class ConcentratorNode : IAsyncDisposable
                     InterfaceActor.NameFor(connection.Settings.IpsecInterface), connection.Settings.Name);
             }
         }
-
-        await System.Terminate().ConfigureAwait(false);
-        // After the actors: the last releases and replacements are in the journal before it is closed and fsynced.
-        _leases?.Dispose();
-        await CleanUpKernelAsync(KernelIpsec, Served.Select(c => c.Settings).ToList()).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);

@@ -11,7 +11,8 @@ namespace Concentrator.Server.Runtime;
 /// <see cref="ConnectionAddresses"/> over them; for <c>unique = keep</c> also the gate of who holds an identity, shared
 /// the same way (one lease per identity in a pool means one holder, whichever connection it came through).
 /// </summary>
-public sealed class PoolAllocators(LeaseJournal? journal, Action<LogLevel, string, string>? log = null)
+/// <param name="clustered">A cluster node's: every allocator leases only from the blocks the cluster grants it.</param>
+public sealed class PoolAllocators(LeaseJournal? journal, Action<LogLevel, string, string>? log = null, bool clustered = false)
 {
     private readonly Dictionary<string, PoolAllocator> _byLeaseSpace = new(StringComparer.Ordinal);
     private readonly Dictionary<string, KeptIdentities> _keptByLeaseSpace = new(StringComparer.Ordinal);
@@ -29,7 +30,7 @@ public sealed class PoolAllocators(LeaseJournal? journal, Action<LogLevel, strin
             if (!_byLeaseSpace.TryGetValue(pool.LeaseSpace, out var allocator))
             {
                 var name = pool.IsInline ? pool.Name : pool.LeaseSpace;
-                allocator = new PoolAllocator(pool.Addresses, log is null ? null : (level, line) => log(level, name, line), connection.Unique, journal, pool.LeaseSpace);
+                allocator = new PoolAllocator(pool.Addresses, log is null ? null : (level, line) => log(level, name, line), connection.Unique, journal, pool.LeaseSpace, clustered: clustered);
                 _byLeaseSpace.Add(pool.LeaseSpace, allocator);
             }
 
