@@ -89,8 +89,10 @@ public sealed class BlockAllocatorActor : ReceiveActor, IWithStash, IWithTimers
         // Owners that are no longer members were removed while no allocator ran (or before this one subscribed).
         var members = _cluster.State.Members.Select(m => BlockOwner.Of(m.UniqueAddress)).ToHashSet(StringComparer.Ordinal);
         var departed = _table.Entries.Select(e => e.Owner).Distinct(StringComparer.Ordinal).Where(o => !members.Contains(o)).ToList();
+        var read = _table.Entries.Count();
+        var owners = _table.Entries.Select(e => e.Owner).Distinct(StringComparer.Ordinal).Count();
         var freed = departed.SelectMany(_table.Release).ToList();
-        _log.AllocatorStarted(_table.Entries.Count(), _table.Entries.Select(e => e.Owner).Distinct(StringComparer.Ordinal).Count(), freed.Count);
+        _log.AllocatorStarted(read, owners, freed.Count);
         Write(freed.Select(f => Entry(f.Space, f.Block)).ToList(), [], null);
         Become(Ready);
         Stash.UnstashAll();

@@ -101,6 +101,14 @@ internal sealed class ClusterLab : IAsyncDisposable
         throw new UnreachableException();
     }
 
+    /// <summary>kill -9 of node <paramref name="node"/>'s process (no leave, no Delete to its clients).</summary>
+    public void Kill(int node)
+    {
+        var host = Hosts[node - 1];
+        host.Process.Kill();
+        host.Process.WaitForExit();
+    }
+
     /// <summary>The warnings and errors a node logged.</summary>
     public string Said(int node) => string.Join('\n', Hosts[node - 1].Lines.Where(l => !l.Contains("\"LogLevel\":\"Information\"", StringComparison.Ordinal)).TakeLast(40));
 
@@ -139,6 +147,8 @@ internal sealed class ClusterLab : IAsyncDisposable
                 seed-nodes = [ "{{NodeAddress(1)}}:4053", "{{NodeAddress(2)}}:4053" ]
                 pools.ipv4-block-prefix = 27
                 pools.low-water = 32
+                # A killed node is downed by the majority 5 s after membership settles (the test's (c)).
+                split-brain-resolver.stable-after = 5s
               }
             }
             akka.loglevel = WARNING
