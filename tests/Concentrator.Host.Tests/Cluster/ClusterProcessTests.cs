@@ -153,9 +153,48 @@ public sealed class ClusterProcessTests : IAsyncLifetime
         Assert.NotEmpty(owned[2].Intersect(killedBlocks));
     }
 
-    private LoadSwarm Swarm(int node, string prefix, int count, double? rate = null) => new(new LoadGenOptions
+    [Fact]
+    public async Task Sigterm_NodeWithHeldSas_ClosesAdmissionDeletesItsSasThenLeavesAndItsBlocksAreFreed()
+    {
+        const int held = 10;
+        using var swarm = Swarm(3, "n3", held, hold: TimeSpan.FromMinutes(5));
+        using var stop = new CancellationTokenSource();
+        var running = swarm.RunAsync(stop.Token);
+        var deadline = DateTime.UtcNow + Formation;
+        while (swarm.Outcomes.Count(o => o.VirtualIp is not null) < held && DateTime.UtcNow < deadline && !running.IsCompleted)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(held, (await _lab.JsonAsync(3, "list-sas")).GetArrayLength());
+        var self = (await _lab.JsonAsync(3, "cluster")).GetProperty("self").GetString()!;
+
+        Assert.Equal(0, await _lab.Hosts[2].TerminateAsync());
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+
+        // In this order: no new SAs, a Delete to each client, then the node leaves the cluster.
+        var lines = _lab.Hosts[2].Lines;
+        var closed = lines.ToList().FindIndex(l => l.Contains("\"EventId\":13007", StringComparison.Ordinal) && l.Contains("closed", StringComparison.Ordinal));
+        var deleted = lines.ToList().FindIndex(l => l.Contains("\"EventId\":1003", StringComparison.Ordinal));
+        var leaving = lines.ToList().FindIndex(l => l.Contains("\"EventId\":13000", StringComparison.Ordinal) && l.Contains("is Leaving", StringComparison.Ordinal));
+        Assert.True(closed >= 0 && deleted > closed && leaving > deleted, $"closed {closed}, deleted {deleted}, leaving {leaving}:\n{string.Join('\n', lines)}");
+        Assert.Contains($"shutdown: {held} IKE SA(s) deleted", lines[deleted], StringComparison.Ordinal);
+
+        // The others remove it and the allocator (node 1, the oldest) frees its blocks.
+        foreach (var node in new[] { 1, 2 })
+        {
+            await _lab.WaitForClusterAsync(node, v => v.GetProperty("members").GetArrayLength() == 2 && UpMembers(v) == 2, Formation);
+        }
+
+        var freed = await _lab.Hosts[0].WaitForLineAsync(l => l.Contains("\"EventId\":13005", StringComparison.Ordinal), Formation);
+        Assert.Contains(self, freed, StringComparison.Ordinal);
+    }
+
+    private LoadSwarm Swarm(int node, string prefix, int count, double? rate = null, TimeSpan hold = default) => new(new LoadGenOptions
     {
         Rate = rate,
+        Hold = hold,
         Target = new IPEndPoint(ClusterLab.NodeAddress(node), 500),
         Count = count,
         Concurrency = 4,
