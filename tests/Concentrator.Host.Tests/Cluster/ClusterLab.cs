@@ -9,8 +9,8 @@ namespace Concentrator.Host.Tests.Cluster;
 /// Three real <c>concentrator run</c> processes, each in its own network namespace, on one bridge (in a hub namespace
 /// of its own), with a client namespace per node: nodes 192.0.2.11-13, clients 192.0.2.21-23. Every node has the same
 /// configuration but its own address: a cluster from HOCON seeds (nodes 1 and 2), one PSK connection with a TUN
-/// <c>ipsec1</c> (userspace dataplane) and the pool <see cref="Pool"/> cut into <c>/27</c> blocks, with a low water of 32
-/// free addresses: a node holds two blocks before its first client and asks for a third under load. (One block hand-out,
+/// <c>ipsec1</c> (userspace dataplane) and the pool <see cref="Pool"/> cut into <c>/27</c> blocks, with a low water of
+/// <see cref="LowWater"/> free addresses: a node holds two blocks before its first client and asks for a third under load. (One block hand-out,
 /// a majority write, took ~0.2 s here while a node leased 28 addresses in 80 ms once its handshakes' IKE_AUTHs came in
 /// together: the low water must cover what a node leases during one hand-out.) Namespaces are
 /// named <c>cclu…</c> with this process's id, and removed with the processes at the end.
@@ -21,6 +21,9 @@ internal sealed class ClusterLab : IAsyncDisposable
     public const string GatewayId = "gw.cluster.test";
     public const string Pool = "10.231.64.0/23";
     public const int Nodes = 3;
+
+    /// <summary><c>pools.low-water</c>: more than one /27 block, so every node holds two blocks before its first client.</summary>
+    public const int LowWater = 40;
 
     private readonly TempDir _dir = new();
     private readonly string _tag = $"cclu{Environment.ProcessId % 100000}";
@@ -146,7 +149,7 @@ internal sealed class ClusterLab : IAsyncDisposable
                 port = 4053
                 seed-nodes = [ "{{NodeAddress(1)}}:4053", "{{NodeAddress(2)}}:4053" ]
                 pools.ipv4-block-prefix = 27
-                pools.low-water = 32
+                pools.low-water = {{LowWater}}
                 # A killed node is downed by the majority 5 s after membership settles (the test's (c)).
                 split-brain-resolver.stable-after = 5s
               }
