@@ -112,6 +112,22 @@ internal sealed class ClusterLab : IAsyncDisposable
         host.Process.WaitForExit();
     }
 
+    /// <summary>Cuts node <paramref name="node"/> off from the other nodes with nftables in its namespace (its clients
+    /// still reach it): a network partition of one against two.</summary>
+    public void Isolate(int node)
+    {
+        var others = string.Join(", ", Enumerable.Range(1, Nodes).Where(n => n != node).Select(NodeAddress));
+        var rules = $$"""
+            table inet cclu {
+              chain in { type filter hook input priority 0; ip saddr { {{others}} } drop; }
+              chain out { type filter hook output priority 0; ip daddr { {{others}} } drop; }
+            }
+            """;
+        var file = _dir.Write($"n{node}/partition.nft", rules);
+        var (code, output) = Run("ip", "netns", "exec", Ns($"n{node}"), "nft", "-f", file);
+        Assert.True(code == 0, $"nft -f {file} exited {code}: {output}");
+    }
+
     /// <summary>The warnings and errors a node logged.</summary>
     public string Said(int node) => string.Join('\n', Hosts[node - 1].Lines.Where(l => !l.Contains("\"LogLevel\":\"Information\"", StringComparison.Ordinal)).TakeLast(40));
 

@@ -193,6 +193,80 @@ public sealed class ClusterProcessTests : IAsyncLifetime
         Assert.Contains(self, freed, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Partition_OneNodeCutOffFromTwo_MinorityDownsItselfAndItsBlocksServeItsClientsOnTheMajorityWithNoDuplicate()
+    {
+        const int before = 20;
+        // The clients stay (answering the gateway's INFORMATIONALs, so node 3's Deletes are answered) until node 3 ends.
+        var first = Enumerable.Range(1, ClusterLab.Nodes).Select(node => Swarm(node, $"n{node}", before, hold: TimeSpan.FromMinutes(5))).ToList();
+        using var stop = new CancellationTokenSource();
+        var running = first.Select(s => s.RunAsync(stop.Token)).ToList();
+        IReadOnlyList<IPNetwork> cutOffBlocks;
+        string self;
+        try
+        {
+            var deadline = DateTime.UtcNow + Formation;
+            while (first.Any(s => s.Outcomes.Count(o => o.VirtualIp is not null) < before) && DateTime.UtcNow < deadline && !running.Any(r => r.IsCompleted))
+            {
+                await Task.Delay(100);
+            }
+
+            Assert.All(first, s => Assert.Equal(before, s.Outcomes.Count(o => o.VirtualIp is not null)));
+            cutOffBlocks = await BlocksAsync(3);
+            self = (await _lab.JsonAsync(3, "cluster")).GetProperty("self").GetString()!;
+            _lab.Isolate(3);
+
+            // keep-majority: node 3 alone is the minority and downs itself; its coordinated shutdown deletes its SAs and
+            // the process ends on its own (exit 70, so systemd restarts it to join again).
+            using var exited = new CancellationTokenSource(Formation);
+            await _lab.Hosts[2].Process.WaitForExitAsync(exited.Token);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            foreach (var r in running)
+            {
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => r);
+            }
+
+            first.ForEach(s => s.Dispose());
+        }
+
+        Assert.Equal(70, _lab.Hosts[2].Process.ExitCode);
+        Assert.Contains(_lab.Hosts[2].Lines, l => l.Contains("\"EventId\":13007", StringComparison.Ordinal) && l.Contains("closed", StringComparison.Ordinal));
+        Assert.Contains(_lab.Hosts[2].Lines, l => l.Contains($"shutdown: {before} IKE SA(s) deleted", StringComparison.Ordinal));
+
+        // The majority downs and removes it; the allocator (node 1) frees its blocks only then.
+        foreach (var node in new[] { 1, 2 })
+        {
+            await _lab.WaitForClusterAsync(node, v => v.GetProperty("members").GetArrayLength() == 2 && UpMembers(v) == 2, Formation);
+        }
+
+        var freed = await _lab.Hosts[0].WaitForLineAsync(l => l.Contains("\"EventId\":13005", StringComparison.Ordinal), Formation);
+        Assert.Contains(self, freed, StringComparison.Ordinal);
+
+        // Its clients (and more) come back through node 1, which runs out of its own blocks and gets node 3's.
+        using var reconnect = Swarm(1, "n3", 2 * PerNode, rate: 20);
+        var report = await reconnect.RunAsync().WaitAsync(TimeSpan.FromMinutes(5));
+        Assert.True(report.Failed == 0 && report.Established == 2 * PerNode, $"{report.ToText()}\n{_lab.Said(1)}");
+
+        var leases = new List<IPAddress>();
+        var owned = new Dictionary<int, IReadOnlyList<IPNetwork>>();
+        foreach (var node in new[] { 1, 2 })
+        {
+            owned[node] = await BlocksAsync(node);
+            var vips = (await _lab.JsonAsync(node, "list-sas")).EnumerateArray()
+                .Select(s => IPAddress.Parse(Assert.Single(s.GetProperty("virtualIps").EnumerateArray()).GetString()!)).ToList();
+            Assert.All(vips, v => Assert.Contains(owned[node], b => b.Contains(v)));
+            leases.AddRange(vips);
+        }
+
+        Assert.Equal(before + 2 * PerNode + before, leases.Count);
+        Assert.Equal(leases.Count, leases.Distinct().Count());
+        Assert.Empty(owned[1].Intersect(owned[2]));
+        Assert.NotEmpty(owned[1].Intersect(cutOffBlocks));
+    }
+
     private LoadSwarm Swarm(int node, string prefix, int count, double? rate = null, TimeSpan hold = default) => new(new LoadGenOptions
     {
         Rate = rate,
