@@ -11,6 +11,7 @@ using Concentrator.Kernel.Userspace;
 using Concentrator.Server.Config;
 using Concentrator.Server.Interfaces;
 using Concentrator.Server.Kernel;
+using Concentrator.Server.Metrics;
 using Concentrator.Server.Network;
 using Concentrator.Server.Pools;
 using Concentrator.Server.Radius;
@@ -87,6 +88,9 @@ public sealed class ConcentratorNode : IAsyncDisposable
     /// <summary>Datagrams that ended before an IKE SA existed, by reason (malformed, COOKIE demanded, over the
     /// half-open limit, unknown SPI, …).</summary>
     public DatagramDrops Drops { get; private init; } = new();
+
+    /// <summary>The node's instruments, on the Meter named <see cref="ConcentratorMetrics.MeterName"/>.</summary>
+    public ConcentratorMetrics Metrics { get; private init; } = null!;
 
     /// <summary>Completes when the actor system has terminated.</summary>
     public Task WhenTerminated => System.WhenTerminated;
@@ -194,9 +198,12 @@ public sealed class ConcentratorNode : IAsyncDisposable
             throw;
         }
 
+        // The node's instruments (Meter "Concentrator"): a listener started before the node (the host's metrics
+        // provider) sees every measurement from the first IKE_SA_INIT on.
+        var metrics = new ConcentratorMetrics();
         try
         {
-            var kernelActor = system.ActorOf(Kernel.KernelActor.Props(kernel, server.Kernel), "kernel");
+            var kernelActor = system.ActorOf(Kernel.KernelActor.Props(kernel, server.Kernel, metrics), "kernel");
             // unique = replace: the registry deletes an identity's older SA; keep refuses in IKE_AUTH; never neither.
             var identities = connections.Any(c => c.Unique == UniquePolicy.Replace) ? system.ActorOf(IdentityRegistryActor.Props(), "identities") : null;
             // concentrator.interfaces.link: the device each ipsecN is attached to (IFLA_XFRM_LINK); empty means none.
@@ -219,7 +226,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
                 var homeName = InterfaceActor.NameFor(connection.IpsecInterface);
                 if (!homes.TryGetValue(homeName, out var home))
                 {
-                    home = system.ActorOf(InterfaceActor.Props(connection.IpsecInterface, kernelActor, server.Interfaces, link), homeName);
+                    home = system.ActorOf(InterfaceActor.Props(connection.IpsecInterface, kernelActor, server.Interfaces, link, metrics), homeName);
                     homes.Add(homeName, home);
                 }
 
@@ -243,6 +250,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
                     },
                 });
                 served.Add(new ServedConnection(connection, pools, home));
+                metrics.Setups.Add(0, new KeyValuePair<string, object?>(MetricTags.Connection, name));
             }
 
             var spis = new SpiTable();
@@ -262,9 +270,11 @@ public sealed class ConcentratorNode : IAsyncDisposable
                 Home = first.Home,
                 Connection = first.Connection,
                 Identities = first.Identities,
+                Metrics = metrics,
             };
             var ikeConfig = candidates[0].Config;
             var drops = new DatagramDrops();
+            NodeObservations.Register(metrics, drops, served, kernel);
             var dispatcher = system.ActorOf(IkeSaDispatcher.Props(ikeConfig, environment, server.HalfOpen, drops), "ike-sas");
             var options = IkeSocketOptions.From(server, kernelEspInUdp: dataplane.Mode == DataplaneMode.Kernel) with { ExternalNatT = externalNatT, Drops = drops };
             var socket = system.ActorOf(IkeSocketActor.Props(options, spis, dispatcher), "ike-socket");
@@ -283,6 +293,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
             return new ConcentratorNode(definition, dataplane, system, kernel, kernelActor, dispatcher, socket, served)
             {
                 _leases = leases,
+                Metrics = metrics,
                 Drops = drops,
                 Radius = radius,
             };
@@ -291,6 +302,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
         {
             await system.Terminate().ConfigureAwait(false);
             leases?.Dispose();
+            metrics.Dispose();
             await CleanUpKernelAsync(kernel, connections).ConfigureAwait(false);
             throw;
         }
@@ -356,6 +368,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
         }
 
         await System.Terminate().ConfigureAwait(false);
+        Metrics.Dispose();
         // After the actors: the last releases and replacements are in the journal before it is closed and fsynced.
         _leases?.Dispose();
         await CleanUpKernelAsync(KernelIpsec, Served.Select(c => c.Settings).ToList()).ConfigureAwait(false);
