@@ -32,6 +32,7 @@ internal sealed class MetricsEndpoint(NodeService node, HostSettings settings, I
     private readonly CancellationTokenSource _stop = new();
     private WebApplication? _app;
     private Task _sampler = Task.CompletedTask;
+    private int _disposed;
 
     /// <summary>The address the listener is bound to (its port when 0 was asked for); null when off.</summary>
     public string? Address { get; private set; }
@@ -86,8 +87,14 @@ internal sealed class MetricsEndpoint(NodeService node, HostSettings settings, I
         }
     }
 
+    // Disposed twice (as itself and as the hosted service the container made from it): the second time does nothing.
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         _stop.Dispose();
     }

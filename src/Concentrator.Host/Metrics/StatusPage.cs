@@ -53,6 +53,7 @@ internal static class StatusPage
             .fill { height: 100%; background: #2f7ed8; }
             .fill.high { background: #d8572f; }
             svg rect.setups { fill: #2f7ed8; } svg rect.failures { fill: #d8572f; }
+            svg rect.frame { fill: #fff; stroke: #ddd; }
             </style>
             </head>
             <body>
@@ -118,9 +119,11 @@ internal static class StatusPage
         html.Append(CultureInfo.InvariantCulture,
             $"<section id=\"rate\">\n<h2>Setup rate</h2>\n<p class=\"meta\">setups (blue) and failed handshakes (red) per {seconds:0.#} s interval, oldest left; "
             + $"<span id=\"rate-samples\">{samples.Count}</span> interval(s), peak <span id=\"rate-peak\">{peak}</span>"
-            + $" (<span id=\"rate-peak-per-second\">{(seconds > 0 ? peak / seconds : 0):0.##}</span>/s), last <span id=\"rate-last\">{(samples.Count > 0 ? samples[^1].Setups : 0)}</span></p>\n");
+            + $" (<span id=\"rate-peak-per-second\">{(seconds > 0 ? peak / seconds : 0):0.##}</span>/s), last <span id=\"rate-last\">{(samples.Count > 0 ? samples[^1].Setups : 0)}</span>,"
+            + $" <span id=\"rate-total\">{samples.Sum(x => x.Setups)}</span> setup(s) in all</p>\n");
         html.Append(CultureInfo.InvariantCulture,
-            $"<svg width=\"{Math.Max(1, samples.Count) * (barWidth + 2)}\" height=\"{height}\" role=\"img\" aria-label=\"setups per interval\">\n");
+            $"<svg width=\"{Math.Max(1, samples.Count) * (barWidth + 2)}\" height=\"{height}\" role=\"img\" aria-label=\"setups per interval\">\n"
+            + $"<rect class=\"frame\" x=\"0\" y=\"0\" width=\"100%\" height=\"100%\"></rect>\n");
         for (var i = 0; i < samples.Count; i++)
         {
             var x = i * (barWidth + 2);

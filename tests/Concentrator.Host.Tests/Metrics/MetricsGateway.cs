@@ -21,7 +21,7 @@ internal sealed class MetricsGateway : IAsyncDisposable
 
     public static async Task<MetricsGateway> StartAsync()
     {
-        var gateway = await ManagedGateway.StartAsync("concentrator.metrics { listen = \"127.0.0.1:0\", history-interval = 1s }");
+        var gateway = await ManagedGateway.StartAsync("concentrator.metrics { listen = \"127.0.0.1:0\", history-interval = 1s, history-length = 3600 }");
         try
         {
             var line = await gateway.Host.WaitForLineAsync(l => l.Contains("\"EventId\":11000", StringComparison.Ordinal));
