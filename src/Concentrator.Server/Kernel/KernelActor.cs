@@ -214,6 +214,8 @@ public sealed partial class KernelActor : ReceiveActor
             _log.CommandFailed(failed.ToString(), failed.RollbackErrors.Count == 0 ? "" : "; rollback failed: " + string.Join("; ", failed.RollbackErrors));
         }
 
+        _metrics?.PublishChildSas(_owned.Children);
+
         if (!f.Pending.ReplyTo.IsNobody())
         {
             f.Pending.ReplyTo.Tell(f.Reply);
@@ -249,8 +251,6 @@ public sealed partial class KernelActor : ReceiveActor
             // RFC 7296 §1.3.3: the rekeyed CHILD SA's states are in and carry the traffic.
             metrics.Rekeys.Add(1, MetricTags.ChildRekey);
         }
-
-        metrics.PublishChildSas(_owned.Children);
     }
 
     private static string CommandName(IKernelCommand command) => command switch
