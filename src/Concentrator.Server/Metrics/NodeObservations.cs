@@ -17,18 +17,28 @@ namespace Concentrator.Server.Metrics;
 /// </summary>
 public static class NodeObservations
 {
+    /// <summary>The instruments over a node's facts: its connections' pools and ipsecN devices.</summary>
     public static void Register(ConcentratorMetrics metrics, DatagramDrops drops, IReadOnlyList<ServedConnection> served, IKernelIpsec kernel)
+    {
+        ArgumentNullException.ThrowIfNull(served);
+        Register(metrics, drops, [.. served.SelectMany(c => c.Pools.Pools).Distinct()],
+            [.. served.Select(c => c.Settings.IpsecInterface.InterfaceName).OfType<string>().Distinct(StringComparer.Ordinal)], kernel);
+    }
+
+    /// <summary>The instruments over <paramref name="pools"/>, the ipsecN <paramref name="devices"/> and the
+    /// dataplane of <paramref name="kernel"/>.</summary>
+    public static void Register(ConcentratorMetrics metrics, DatagramDrops drops, IReadOnlyList<PoolAllocator> pools, IReadOnlyList<string> devices, IKernelIpsec kernel)
     {
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(drops);
-        ArgumentNullException.ThrowIfNull(served);
+        ArgumentNullException.ThrowIfNull(pools);
+        ArgumentNullException.ThrowIfNull(devices);
         var meter = metrics.Meter;
         meter.CreateObservableCounter("concentrator.datagram.drops", () => Drops(drops.Snapshot()), "{datagram}",
             "Datagrams on the IKE ports that ended before any IKE SA, by reason");
         meter.CreateObservableCounter("concentrator.ike.cookies_sent", () => drops.Snapshot().NoCookie, "{cookie}",
             "IKE_SA_INIT requests answered with N(COOKIE) instead of state (RFC 7296 2.6)");
 
-        var pools = served.SelectMany(c => c.Pools.Pools).Distinct().ToList();
         meter.CreateObservableGauge("concentrator.pool.size", () => Pools(pools, p => (long)Math.Min(p.Size, long.MaxValue)), "{address}",
             "Addresses of each virtual IP pool");
         meter.CreateObservableGauge("concentrator.pool.leased", () => Pools(pools, p => p.Leased), "{address}",
@@ -36,7 +46,6 @@ public static class NodeObservations
         meter.CreateObservableGauge("concentrator.pool.remembered", () => Pools(pools, p => p.Remembered), "{address}",
             "Addresses of each pool kept for an identity, leased or not (what is not free)");
 
-        var devices = served.Select(c => c.Settings.IpsecInterface.InterfaceName).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         if (devices.Count > 0)
         {
             RegisterInterfaces(meter, devices);
