@@ -19,9 +19,9 @@ internal sealed class MetricsGateway : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<MetricsGateway> StartAsync()
+    public static async Task<MetricsGateway> StartAsync(IReadOnlyList<TestConnection>? connections = null)
     {
-        var gateway = await ManagedGateway.StartAsync("concentrator.metrics { listen = \"127.0.0.1:0\", history-interval = 1s, history-length = 3600 }");
+        var gateway = await ManagedGateway.StartAsync("concentrator.metrics { listen = \"127.0.0.1:0\", history-interval = 1s, history-length = 3600 }", connections);
         try
         {
             var line = await gateway.Host.WaitForLineAsync(l => l.Contains("\"EventId\":11000", StringComparison.Ordinal));
