@@ -249,7 +249,7 @@ public sealed partial class KernelActor : ReceiveActor
         if (ok && command is InstallChild { ReplacePolicies: true })
         {
             // RFC 7296 §1.3.3: the rekeyed CHILD SA's states are in and carry the traffic.
-            metrics.Rekeys.Add(1, MetricTags.ChildRekey);
+            metrics.ChildRekeyed();
         }
     }
 

@@ -1,5 +1,7 @@
 using Akka.Actor;
+using Concentrator.Kernel;
 using Concentrator.Server.Interfaces;
+using Concentrator.Server.Metrics;
 using Concentrator.Server.Network;
 using Concentrator.Server.Runtime;
 using Concentrator.Server.Sa;
@@ -22,9 +24,14 @@ public sealed class ManagementActor : ReceiveActor
     private readonly IReadOnlyList<IActorRef> _homes;
     private readonly IReadOnlyList<ServedConnection> _served;
     private readonly DatagramDrops _drops;
+    private readonly ConcentratorMetrics? _metrics;
+    private readonly IKernelIpsec? _kernel;
 
-    public ManagementActor(IActorRef dispatcher, IReadOnlyList<IActorRef> homes, IReadOnlyList<ServedConnection> served, DatagramDrops drops)
+    public ManagementActor(IActorRef dispatcher, IReadOnlyList<IActorRef> homes, IReadOnlyList<ServedConnection> served, DatagramDrops drops,
+        ConcentratorMetrics? metrics = null, IKernelIpsec? kernel = null)
     {
+        _metrics = metrics;
+        _kernel = kernel;
         _dispatcher = dispatcher;
         _homes = homes;
         _served = served;
@@ -41,7 +48,7 @@ public sealed class ManagementActor : ReceiveActor
     public static Props Props(ConcentratorNode node)
     {
         ArgumentNullException.ThrowIfNull(node);
-        return Akka.Actor.Props.Create(() => new ManagementActor(node.Dispatcher, node.Interfaces, node.Served, node.Drops));
+        return Akka.Actor.Props.Create(() => new ManagementActor(node.Dispatcher, node.Interfaces, node.Served, node.Drops, node.Metrics, node.KernelIpsec));
     }
 
     private void Reply<T>(Task<T> answer) => answer.PipeTo(Sender, failure: e => new Status.Failure(e));
@@ -115,6 +122,12 @@ public sealed class ManagementActor : ReceiveActor
                 ["over-half-open-limit"] = drops.OverLimit,
                 ["backlog"] = drops.Backlog,
                 ["unknown-spi"] = drops.UnknownSpi,
-            });
+            })
+        {
+            DeadPeers = _metrics?.DeadPeerCount ?? 0,
+            IkeRekeys = _metrics?.IkeRekeyCount ?? 0,
+            ChildRekeys = _metrics?.ChildRekeyCount ?? 0,
+            Kernel = KernelFigures.Of(_kernel),
+        };
     }
 }

@@ -25,6 +25,9 @@ public sealed class ConcentratorMetrics : IDisposable
     private static readonly double[] KernelBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5];
 
     private int _childSas;
+    private long _deadPeers;
+    private long _ikeRekeys;
+    private long _childRekeys;
 
     public ConcentratorMetrics()
     {
@@ -42,10 +45,14 @@ public sealed class ConcentratorMetrics : IDisposable
             "Established IKE SAs now, by the interface actor they live under");
         HalfOpen = Meter.CreateUpDownCounter<long>("concentrator.ike_sa.half_open", "{sa}",
             "Half-open IKE SAs now (admitted, not yet established)");
-        DeadPeers = Meter.CreateCounter<long>("concentrator.ike_sa.dpd_deaths", "{sa}",
+        // One count each, read by the scrape and by the management API's stats alike.
+        Meter.CreateObservableCounter("concentrator.ike_sa.dpd_deaths", () => DeadPeerCount, "{sa}",
             "Established IKE SAs removed because the peer stopped answering (liveness check or retransmissions, RFC 7296 2.4)");
-        Rekeys = Meter.CreateCounter<long>("concentrator.rekeys", "{rekey}",
-            "Rekeys completed, by kind (ike: a new IKE SA took over; child: a new CHILD SA took over the policies)");
+        Meter.CreateObservableCounter("concentrator.rekeys", () => new Measurement<long>[]
+        {
+            new(IkeRekeyCount, MetricTags.IkeRekey),
+            new(ChildRekeyCount, MetricTags.ChildRekey),
+        }, "{rekey}", "Rekeys completed, by kind (ike: a new IKE SA took over; child: a new CHILD SA took over the policies)");
         KernelCommands = Meter.CreateCounter<long>("concentrator.kernel.commands", "{command}",
             "Commands the kernel actor ran, by command and outcome (ok, failed)");
         KernelCommandDuration = Meter.CreateHistogram<double>("concentrator.kernel.command.duration", "s",
@@ -56,9 +63,6 @@ public sealed class ConcentratorMetrics : IDisposable
         // their label values are known (connections, interfaces).
         HandshakesStarted.Add(0);
         HalfOpen.Add(0);
-        DeadPeers.Add(0);
-        Rekeys.Add(0, MetricTags.IkeRekey);
-        Rekeys.Add(0, MetricTags.ChildRekey);
         Meter.CreateObservableGauge("concentrator.child_sa.installed", () => (long)Volatile.Read(ref _childSas), "{sa}",
             "CHILD SAs in the kernel now (one per reqid; a rekey's old and new SA count once)");
     }
@@ -77,9 +81,23 @@ public sealed class ConcentratorMetrics : IDisposable
 
     public UpDownCounter<long> HalfOpen { get; }
 
-    public Counter<long> DeadPeers { get; }
+    /// <summary>Established IKE SAs whose peer stopped answering, since start.</summary>
+    public long DeadPeerCount => Interlocked.Read(ref _deadPeers);
 
-    public Counter<long> Rekeys { get; }
+    /// <summary>IKE SA rekeys completed (the old SA retired), since start.</summary>
+    public long IkeRekeyCount => Interlocked.Read(ref _ikeRekeys);
+
+    /// <summary>CHILD SA rekeys completed (the new states installed), since start.</summary>
+    public long ChildRekeyCount => Interlocked.Read(ref _childRekeys);
+
+    /// <summary>Told by the IKE SA actor whose established SA ended because the peer stopped answering.</summary>
+    public void DeadPeer() => Interlocked.Increment(ref _deadPeers);
+
+    /// <summary>Told by the IKE SA actor whose old IKE SA retired after a rekey.</summary>
+    public void IkeRekeyed() => Interlocked.Increment(ref _ikeRekeys);
+
+    /// <summary>Told by the kernel actor when a rekeyed CHILD SA's states are in.</summary>
+    public void ChildRekeyed() => Interlocked.Increment(ref _childRekeys);
 
     public Counter<long> KernelCommands { get; }
 

@@ -51,14 +51,14 @@ public static class NodeObservations
             RegisterInterfaces(meter, devices);
         }
 
-        switch (kernel)
+        if (KernelFigures.Writers(kernel) is { Count: > 0 } writers)
         {
-            case NetlinkKernelIpsec netlink:
-                RegisterWriters(meter, [("xfrm", netlink.XfrmWriter.Statistics), ("route", netlink.RouteWriter.Statistics)]);
-                break;
-            case UserspaceKernelIpsec userspace:
-                RegisterDataplane(meter, userspace.Counters);
-                break;
+            RegisterWriters(meter, writers);
+        }
+
+        if (kernel is UserspaceKernelIpsec userspace)
+        {
+            RegisterDataplane(meter, userspace.Counters);
         }
     }
 

@@ -56,7 +56,7 @@ public sealed partial class IkeSaActor
                     break;
                 case IkeSaEffect.ReleaseIkeSpi ike:
                     // The old SA of an IKE SA rekey retires: the new one has taken over.
-                    _env.Metrics?.Rekeys.Add(1, Metrics.MetricTags.IkeRekey);
+                    _env.Metrics?.IkeRekeyed();
                     _spis?.Release(ike.Spi);
                     break;
                 case IkeSaEffect.ClaimIdentity claim:

@@ -32,7 +32,7 @@ public sealed partial class IkeSaActor
             && Radius.AccountingRecords.Cause(Sa.State, _deletedByNode) == Radius.TerminateCause.LostCarrier)
         {
             // Neither a Delete exchange nor the node ended it: the peer stopped answering (RFC 7296 §2.4).
-            metrics.DeadPeers.Add(1);
+            metrics.DeadPeer();
         }
 
         if (_establishedAt is not { } since || !_log.IsEnabled(LogLevel.Information))

@@ -60,7 +60,10 @@ public sealed class MetricsProcessTests : IAsyncLifetime
         Assert.Equal(2, scrape.Value("concentrator_kernel_commands_total", "command=install-child", "outcome=ok"));
         Assert.True(scrape.Has("concentrator_kernel_command_duration_seconds_bucket"), scrape.Text);
         Assert.True(scrape.Has("concentrator_dataplane_drops_total"), scrape.Text);
-        Assert.Equal(0, scrape.Value("concentrator_rekeys_total"));
+        Assert.Equal(stats.GetProperty("ikeRekeys").GetInt64(), scrape.Value("concentrator_rekeys_total", "kind=ike"));
+        Assert.Equal(stats.GetProperty("childRekeys").GetInt64(), scrape.Value("concentrator_rekeys_total", "kind=child"));
+        Assert.Equal(stats.GetProperty("deadPeers").GetInt64(), scrape.Value("concentrator_ike_sa_dpd_deaths_total"));
+        Assert.Contains("peers dead (DPD)", (await Gateway.CliAsync("stats")).Succeeded().Output, StringComparison.Ordinal);
     }
 
     [Fact]

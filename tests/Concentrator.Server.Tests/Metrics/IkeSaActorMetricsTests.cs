@@ -28,11 +28,12 @@ public sealed class IkeSaActorMetricsTests : TestKit
 
         AwaitAssert(() => Assert.Equal(1, recorder.Count("concentrator.ike_sa.setup.duration")));
         Assert.InRange(recorder.Sum("concentrator.ike_sa.setup.duration"), 1e-7, 60);
-        Assert.Equal(0, recorder.Sum("concentrator.ike_sa.dpd_deaths"));
+        Assert.Equal(0, recorder.Observe("concentrator.ike_sa.dpd_deaths"));
         h.NextSent();
         ExpectTerminated(h.Actor, TimeSpan.FromSeconds(5));
 
-        AwaitAssert(() => Assert.Equal(1, recorder.Sum("concentrator.ike_sa.dpd_deaths")));
+        AwaitAssert(() => Assert.Equal(1, recorder.Observe("concentrator.ike_sa.dpd_deaths")));
+        Assert.Equal(1, metrics.DeadPeerCount);
     }
 
     [Fact]
@@ -47,7 +48,7 @@ public sealed class IkeSaActorMetricsTests : TestKit
         h.Deliver(h.Initiator.InitiateDelete().Message!);
         ExpectTerminated(h.Actor, TimeSpan.FromSeconds(5));
 
-        Assert.Equal(0, recorder.Sum("concentrator.ike_sa.dpd_deaths"));
+        Assert.Equal(0, recorder.Observe("concentrator.ike_sa.dpd_deaths"));
         Assert.Equal(1, recorder.Count("concentrator.ike_sa.setup.duration"));
     }
 
@@ -62,11 +63,11 @@ public sealed class IkeSaActorMetricsTests : TestKit
 
         h.Deliver(oldClient.InitiateRekey().Message!);
         using IkeSa newClient = oldClient.Process(h.NextSent(), SaActorHarness.ServerEndpoint, SaActorHarness.ClientEndpoint).Rekeyed!;
-        Assert.Equal(0, recorder.Sum("concentrator.rekeys", "kind=ike"));
+        Assert.Equal(0, recorder.Observe("concentrator.rekeys", "kind=ike"));
         h.Deliver(oldClient.InitiateDelete().Message!);
         Assert.Equal(DropReason.None, oldClient.Process(h.NextSent(), SaActorHarness.ServerEndpoint, SaActorHarness.ClientEndpoint).Drop);
 
-        AwaitAssert(() => Assert.Equal(1, recorder.Sum("concentrator.rekeys", "kind=ike")));
-        Assert.Equal(0, recorder.Sum("concentrator.rekeys", "kind=child"));
+        AwaitAssert(() => Assert.Equal(1, recorder.Observe("concentrator.rekeys", "kind=ike")));
+        Assert.Equal(0, recorder.Observe("concentrator.rekeys", "kind=child"));
     }
 }

@@ -31,7 +31,8 @@ public sealed class KernelActorMetricsTests : TestKit
         owner.ExpectMsg(new KernelDone(2));
         // The rekey's states join the reqid: still one CHILD SA.
         Assert.Equal(1, recorder.Observe(Installed));
-        Assert.Equal(1, recorder.Sum("concentrator.rekeys", "kind=child"));
+        Assert.Equal(1, recorder.Observe("concentrator.rekeys", "kind=child"));
+        Assert.Equal(1, metrics.ChildRekeyCount);
         kernel.Tell(new RemoveChildSa(3, 0x4000_0701, 0xC0000701, 0xAAAA0701), owner);
         owner.ExpectMsg(new KernelDone(3));
         kernel.Tell(new RemoveChildSa(4, 0x4000_0701, 0xC0000702, 0xAAAA0702), owner);
