@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Net;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Configuration;
@@ -26,7 +27,9 @@ public class ListSasBenchmarks
 {
     private ActorSystem _system = null!;
     private IActorRef _home = null!;
+    private IActorRef _kernel = null!;
     private List<SaSummary> _summaries = [];
+    private Dictionary<string, IPAddress> _locals = [];
 
     [Params(100_000)]
     public int Count { get; set; }
@@ -39,7 +42,7 @@ public class ListSasBenchmarks
     {
         var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING");
         _system = ActorSystem.Create("bench-list", config.WithFallback(ConfigurationFactory.Default()));
-        var kernel = _system.ActorOf(KernelActor.Props(new InMemoryKernelIpsec(), new KernelSettings(64, 100_000)));
+        var kernel = _kernel = _system.ActorOf(KernelActor.Props(new InMemoryKernelIpsec(), new KernelSettings(64, 100_000)));
         _home = _system.ActorOf(InterfaceActor.Props(IpsecInterfaceSetting.Parse("no"), kernel, new InterfaceSettings(1400, "")), "policy-based");
         var start = DateTimeOffset.UtcNow;
         for (var i = 0; i < Count; i++)
@@ -47,10 +50,17 @@ public class ListSasBenchmarks
             var summary = new SaSummary($"ike-{i:x16}", "road-warrior", "policy-based", $"user{i}@example.net", $"203.0.113.{i % 250}:{1024 + (i % 60000)}",
                 "192.0.2.1:4500", [$"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}"], start);
             _summaries.Add(summary);
-            _home.Tell(new SpawnSa("road-warrior", Props.Create(() => new RegisteringSa(summary)), summary.Id));
+            var child = Child(i);
+            _locals[summary.Id] = Gateway;
+            _home.Tell(new SpawnSa("road-warrior", Props.Create(() => new RegisteringSa(summary, kernel, child)), summary.Id));
         }
 
         while (_home.Ask<SaList>(new ListSas(SaFilter.All), TimeSpan.FromMinutes(1)).Result.Sas.Count < Count)
+        {
+            Thread.Sleep(100);
+        }
+
+        while (_kernel.Ask<TrafficByOwner>(new ReadTrafficByOwner(_locals), TimeSpan.FromMinutes(1)).Result.Counters.Count < Count)
         {
             Thread.Sleep(100);
         }
@@ -83,6 +93,15 @@ public class ListSasBenchmarks
         return counter.Length;
     }
 
+    /// <summary>The bytes/packets of every listed SA (list-sas' <c>traffic</c>): one ask of the kernel actor, which
+    /// reads the two states of each SA (here from an in-memory kernel: the actor's side of the cost).</summary>
+    [Benchmark]
+    public async Task<int> ReadTrafficOfAll()
+    {
+        var traffic = await _kernel.Ask<TrafficByOwner>(new ReadTrafficByOwner(_locals), TimeSpan.FromMinutes(1));
+        return traffic.Counters.Count == Count ? Count : throw new InvalidOperationException($"{traffic.Counters.Count} owners read, not {Count}");
+    }
+
     [Benchmark]
     public async Task<int> AskFilteredByIdentity()
     {
@@ -90,10 +109,23 @@ public class ListSasBenchmarks
         return list.Sas.Count;
     }
 
+    private static readonly IPAddress Gateway = IPAddress.Parse("192.0.2.1");
+
+    /// <summary>One CHILD SA's two states (no policies), as an established SA installs them.</summary>
+    private static InstallChild Child(int i)
+    {
+        uint reqid = 0x4000_0000u + (uint)i;
+        var peer = new IPAddress(new byte[] { 203, 0, 113, (byte)(i % 250) });
+        var aead = new AeadAlgorithm(AeadAlgorithm.AesGcm, new byte[36], 128);
+        SaRequest Sa(IPAddress src, IPAddress dst, uint spi) => new(src, dst, spi, reqid) { Aead = aead };
+        return new InstallChild(i + 1, reqid, [new SaInstall(Sa(peer, Gateway, 0xC000_0000u + (uint)i)), new SaInstall(Sa(Gateway, peer, 0xA000_0000u + (uint)i))], []);
+    }
+
     private sealed class RegisteringSa : ReceiveActor
     {
-        public RegisteringSa(SaSummary summary)
+        public RegisteringSa(SaSummary summary, IActorRef kernel, InstallChild child)
         {
+            kernel.Tell(child);
             Context.Parent.Tell(new SaRegistered(summary));
             ReceiveAny(_ => { });
         }

@@ -49,7 +49,7 @@ public class MetricsScrapeBenchmarks
 
         _metrics = new ConcentratorMetrics();
         var pool = new PoolAllocator([IPNetwork.Parse("10.64.0.0/14")]);
-        NodeObservations.Register(_metrics, new DatagramDrops(), [pool], [], new InMemoryKernelIpsec());
+        NodeObservations.Register(_metrics, new DatagramDrops(), () => [pool], () => [], new InMemoryKernelIpsec());
         var connection = new KeyValuePair<string, object?>(MetricTags.Connection, "road-warrior");
         var home = new KeyValuePair<string, object?>(MetricTags.Interface, "ipsec1");
         for (var i = 0; i < Sas; i++)

@@ -4,7 +4,7 @@ namespace Concentrator.Host.Cli;
 
 /// <summary>
 /// The command line, on System.CommandLine: one verb per operation, each in its own file. The management verbs
-/// (list-sas, show-sa, terminate, pools, interfaces, stats) talk to a running concentrator over its management
+/// (list-sas, show-sa, terminate, pools, interfaces, stats, rekey, reload, log-level) talk to a running concentrator over its management
 /// socket (<see cref="ManagementVerb"/>).
 /// </summary>
 internal static class ConcentratorCli
@@ -22,6 +22,10 @@ internal static class ConcentratorCli
             PoolsVerb.Create(),
             InterfacesVerb.Create(),
             StatsVerb.Create(),
+            RekeyVerb.Create(),
+            ReloadVerb.Create(),
+            LogLevelVerb.Create(),
+            ImportLibreswanVerb.Create(),
         };
         // `version` is the verb; the built-in --version would print the raw informational version.
         root.Options.Remove(root.Options.OfType<VersionOption>().Single());

@@ -12,6 +12,9 @@ internal static class ExitCodes
     /// kernel refused, …); for a management verb: no concentrator is running (no socket, nobody listening).</summary>
     public const int Unavailable = 69;
 
+    /// <summary>EX_DATAERR: the input of a converting verb (import-libreswan) held nothing it could convert.</summary>
+    public const int DataError = 65;
+
     /// <summary>EX_NOINPUT: what a management verb named (an IKE SA id) does not exist.</summary>
     public const int NotFound = 66;
 

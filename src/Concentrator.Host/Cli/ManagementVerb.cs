@@ -5,7 +5,7 @@ using Concentrator.Host.Management;
 namespace Concentrator.Host.Cli;
 
 /// <summary>What every management verb shares: <c>--socket</c> and <c>--json</c>, one <see cref="ManagementClient"/>,
-/// and the exit codes of failures (69: no concentrator running, 77: refused, 66: no such SA, 64: a bad filter).</summary>
+/// and the exit codes of failures (69: no concentrator running, 77: refused, 66: no such SA, 64: a bad filter, 78: a reload refused).</summary>
 internal static class ManagementVerb
 {
     public static Option<string> SocketOption() => new("--socket", "-s")
@@ -57,6 +57,7 @@ internal static class ManagementVerb
                     ManagementFailure.NoDaemon => ExitCodes.Unavailable,
                     ManagementFailure.Refused => ExitCodes.NoPermission,
                     ManagementFailure.NotFound => ExitCodes.NotFound,
+                    ManagementFailure.Config => ExitCodes.Config,
                     _ => ExitCodes.Usage,
                 };
             }

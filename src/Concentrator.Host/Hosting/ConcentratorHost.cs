@@ -70,6 +70,11 @@ internal static class ConcentratorHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeService>());
         // After the node (it asks the node's actors), so before it at stop.
         builder.Services.AddSingleton(loaded.Settings);
+        // Reload (SIGHUP, the API) and run-time log levels: after the node, before the API that offers them.
+        builder.Services.AddSingleton(loaded);
+        builder.Services.AddSingleton<LogLevels>();
+        builder.Services.AddSingleton<ConfigReload>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigReload>());
         builder.Services.AddHostedService<ManagementEndpoint>();
         builder.Services.AddSingleton<MetricsEndpoint>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MetricsEndpoint>());

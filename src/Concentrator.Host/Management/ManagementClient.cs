@@ -89,6 +89,7 @@ internal sealed class ManagementClient : IDisposable
                 HttpStatusCode.Forbidden => new ManagementException(ManagementFailure.Refused, $"refused by the concentrator: {error}"),
                 HttpStatusCode.NotFound => new ManagementException(ManagementFailure.NotFound, error),
                 HttpStatusCode.BadRequest => new ManagementException(ManagementFailure.Usage, error),
+                HttpStatusCode.UnprocessableEntity => new ManagementException(ManagementFailure.Config, error),
                 _ => new ManagementException(ManagementFailure.NoDaemon, $"the concentrator answered {(int)response.StatusCode}: {error}"),
             };
         }
@@ -114,6 +115,7 @@ internal enum ManagementFailure
     Refused,
     NotFound,
     Usage,
+    Config,
 }
 
 /// <summary>A management request that failed, with what to tell the operator.</summary>

@@ -22,7 +22,8 @@ namespace Concentrator.Host.Management;
 /// too-open mode set by hand still lets nobody else in. A socket that cannot be opened is logged and the node keeps
 /// serving without the API (as charon does without its vici socket).
 /// </summary>
-internal sealed class ManagementEndpoint(NodeService node, HostSettings settings, ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
+internal sealed class ManagementEndpoint(NodeService node, HostSettings settings, ILoggerFactory loggerFactory, ConfigReload reload, LogLevels levels)
+    : IHostedService, IAsyncDisposable
 {
     /// <summary>Where a request's peer credentials are kept for the handlers (HttpContext.Items).</summary>
     public const string PeerKey = "concentrator.peer";
@@ -66,7 +67,7 @@ internal sealed class ManagementEndpoint(NodeService node, HostSettings settings
                     await ManagementRoutes.ErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "the concentrator did not answer in time").ConfigureAwait(false);
                 }
             });
-            ManagementRoutes.Map(app, actor, _log);
+            ManagementRoutes.Map(app, actor, _log, reload, levels);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             _app = app;
             _socket = socket;

@@ -14,7 +14,17 @@ namespace Concentrator.Host.Management;
 [JsonSerializable(typeof(InterfaceList))]
 [JsonSerializable(typeof(Statistics))]
 [JsonSerializable(typeof(ManagementError))]
+[JsonSerializable(typeof(SaRekeyed))]
+[JsonSerializable(typeof(Concentrator.Server.Runtime.ReloadReport))]
+[JsonSerializable(typeof(LogLevelList))]
+[JsonSerializable(typeof(LogLevelChanged))]
 internal sealed partial class ManagementJson : JsonSerializerContext;
 
 /// <summary>The body of every answer that is not a 2xx: what went wrong, in a sentence for the operator.</summary>
 internal sealed record ManagementError(string Error);
+
+/// <summary>The log levels set now, by category (<c>Default</c> for the rest).</summary>
+internal sealed record LogLevelList(IReadOnlyDictionary<string, string> Levels);
+
+/// <summary>A category's level changed from <paramref name="Previous"/> to <paramref name="Level"/>.</summary>
+internal sealed record LogLevelChanged(string Category, string Level, string Previous);

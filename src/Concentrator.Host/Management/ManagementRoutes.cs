@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Akka.Actor;
+using Concentrator.Host.Hosting;
 using Concentrator.Host.Logging;
 using Concentrator.Server.Management;
 using Microsoft.AspNetCore.Builder;
@@ -17,12 +18,19 @@ namespace Concentrator.Host.Management;
 /// <item><c>GET /sas/{id}</c>: one IKE SA in full (404 when there is none)</item>
 /// <item><c>POST /sas/terminate?id=|identity=|vip=|connection=</c>: deletes the matching SAs (each sends a Delete to its client)</item>
 /// <item><c>GET /pools</c>, <c>GET /interfaces</c>, <c>GET /stats</c></item>
+/// <item><c>POST /sas/{id}/rekey</c>: the gateway rekeys the SA's CHILD SAs now</item>
+/// <item><c>POST /reload</c>: reads and applies the configuration again (422 with the error when it is refused)</item>
+/// <item><c>GET /log-level</c>, <c>POST /log-level?category=&amp;level=</c>: the levels set, and changing one</item>
 /// </list>
 /// </summary>
 internal static class ManagementRoutes
 {
-    public static void Map(IEndpointRouteBuilder app, IActorRef management, ILogger log)
+    public static void Map(IEndpointRouteBuilder app, IActorRef management, ILogger log, ConfigReload reload, LogLevels levels)
     {
+        app.MapPost("/sas/{id}/rekey", (RequestDelegate)(context => RekeyAsync(context, management, log)));
+        app.MapPost("/reload", (RequestDelegate)(context => ReloadAsync(context, reload)));
+        app.MapGet("/log-level", (RequestDelegate)(context => WriteAsync(context, StatusCodes.Status200OK, new LogLevelList(levels.Current()), ManagementJson.Default.LogLevelList)));
+        app.MapPost("/log-level", (RequestDelegate)(context => SetLogLevelAsync(context, levels, log)));
         app.MapGet("/sas", (RequestDelegate)(context => ListAsync(context, management)));
         app.MapGet("/sas/{id}", (RequestDelegate)(context => ShowAsync(context, management)));
         app.MapPost("/sas/terminate", (RequestDelegate)(context => TerminateAsync(context, management, log)));
@@ -81,6 +89,58 @@ internal static class ManagementRoutes
 
         await WriteAsync(context, StatusCodes.Status200OK, terminated, ManagementJson.Default.SasTerminated).ConfigureAwait(false);
     }
+
+    private static async Task RekeyAsync(HttpContext context, IActorRef management, ILogger log)
+    {
+        var id = (string)context.Request.RouteValues["id"]!;
+        var answer = await management.Ask<object>(new RekeySa(id), ManagementActor.AskTimeout, context.RequestAborted).ConfigureAwait(false);
+        if (answer is not SaRekeyed rekeyed)
+        {
+            await ErrorAsync(context, StatusCodes.Status404NotFound, $"no IKE SA '{id}' (list-sas shows the ids)").ConfigureAwait(false);
+            return;
+        }
+
+        if (log.IsEnabled(LogLevel.Information))
+        {
+            log.RekeyRequested(id, Peer(context), $"{rekeyed.ChildSas} CHILD SA rekey(s) started; {rekeyed.Note}");
+        }
+
+        await WriteAsync(context, StatusCodes.Status200OK, rekeyed, ManagementJson.Default.SaRekeyed).ConfigureAwait(false);
+    }
+
+    private static async Task ReloadAsync(HttpContext context, ConfigReload reload)
+    {
+        var outcome = await reload.ReloadAsync($"management request of {Peer(context)}", context.RequestAborted).ConfigureAwait(false);
+        if (outcome.Report is { } report)
+        {
+            await WriteAsync(context, StatusCodes.Status200OK, report, ManagementJson.Default.ReloadReport).ConfigureAwait(false);
+            return;
+        }
+
+        await ErrorAsync(context, StatusCodes.Status422UnprocessableEntity, outcome.Error!).ConfigureAwait(false);
+    }
+
+    private static async Task SetLogLevelAsync(HttpContext context, LogLevels levels, ILogger log)
+    {
+        var category = context.Request.Query.TryGetValue("category", out var c) && c.Count > 0 && !string.IsNullOrWhiteSpace(c[0]) ? c[0]!.Trim() : LogLevels.DefaultCategory;
+        var text = context.Request.Query.TryGetValue("level", out var l) && l.Count > 0 ? l[0] ?? "" : "";
+        if (text.Length == 0 || LogLevels.Parse(text) is not { } level)
+        {
+            await ErrorAsync(context, StatusCodes.Status400BadRequest,
+                $"expected level = one of {string.Join(", ", Enum.GetNames<LogLevel>())}, got '{text}'").ConfigureAwait(false);
+            return;
+        }
+
+        var previous = levels.Set(category, level);
+        if (log.IsEnabled(LogLevel.Information))
+        {
+            log.LogLevelSet(category, level.ToString(), previous, Peer(context));
+        }
+
+        await WriteAsync(context, StatusCodes.Status200OK, new LogLevelChanged(category, level.ToString(), previous), ManagementJson.Default.LogLevelChanged).ConfigureAwait(false);
+    }
+
+    private static string Peer(HttpContext context) => context.Items[ManagementEndpoint.PeerKey]?.ToString() ?? "?";
 
     private static async Task AnswerAsync<T>(HttpContext context, IActorRef management, object question, JsonTypeInfo<T> type)
     {

@@ -44,6 +44,39 @@ public sealed partial class IkeSaSession
         return fx;
     }
 
+    /// <summary>The operator asks for a rekey now: every CHILD SA not already being rekeyed or deleted is rekeyed by us
+    /// (CREATE_CHILD_SA with N(REKEY_SA), RFC 7296 §1.3.3), as when its soft lifetime runs out; the old pair is deleted
+    /// once the new one is installed. <paramref name="started"/> counts the rekeys started. (The gateway does not
+    /// initiate IKE SA rekeys.)</summary>
+    public IReadOnlyList<IkeSaEffect> RekeyChildSasNow(out int started)
+    {
+        var fx = new List<IkeSaEffect>();
+        started = 0;
+        if (_sa.State != IkeSaState.Established)
+        {
+            return fx;
+        }
+
+        foreach (ChildSa child in _sa.ChildSas.ToList())
+        {
+            if (_deletingByUs.Contains(child.InboundSpi) || !_rekeyingByUs.Add(child.InboundSpi))
+            {
+                continue;
+            }
+
+            fx.Add(new IkeSaEffect.Log(IkeSaLogLevel.Info, $"{_sa}: CHILD SA {child.InboundSpi:x8}_i rekeyed on the operator's request"));
+            Send(fx, _sa.InitiateChildRekey(child).Outbound);
+            started++;
+        }
+
+        if (started > 0)
+        {
+            ArmRetransmit(fx);
+        }
+
+        return fx;
+    }
+
     /// <summary>After an install: a new CHILD SA that replaces one we were rekeying means the old pair is deleted
     /// now (RFC 7296 §1.3.3: the rekey's initiator deletes the old SA).</summary>
     private void DeleteReplacedByUs(List<IkeSaEffect> fx, IEnumerable<ChildSa> installed)

@@ -84,7 +84,8 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
     /// <summary>
     /// Checks the files of the config folder together and merges their secrets (secrets are global, as in
     /// strongSwan: a file may hold only secrets). Refuses an identity with two different secrets in two files, and
-    /// a PSK connection whose remote identity has no secret (nor a "%any" one) anywhere.
+    /// a PSK connection whose remote identity has no secret (nor a "%any" one) anywhere, and one for any identity
+    /// (a pattern) when there is no secret at all.
     /// </summary>
     public static Secrets CheckAll(IReadOnlyList<ConnectionFileSettings> files)
     {
@@ -109,10 +110,14 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
 
         foreach (var c in files.SelectMany(f => f.Connections).Where(c => c.Local.Auth == AuthClass.Psk || c.Remote.Auth == AuthClass.Psk))
         {
-            if (merged.Lookup(c.Remote.Id) is null)
+            // A connection for many identities ("%any", "*@example.net") finds each peer's secret by the identity the
+            // peer presents, so any secret will do here; one for a single identity needs that one's (or "%any").
+            bool pattern = c.Remote.Id == Secrets.AnyIdentity || c.Remote.Id.Contains('*', StringComparison.Ordinal);
+            if (pattern ? merged.Identities.Count == 0 : merged.Lookup(c.Remote.Id) is null)
             {
-                throw new ConfigException(c.File, c.Name + ".remote.id",
-                    $"expected a pre-shared key for '{c.Remote.Id}' (or \"%any\") in a secrets {{ … }} block: the connection uses auth = psk");
+                throw new ConfigException(c.File, c.Name + ".remote.id", pattern
+                    ? $"expected pre-shared keys for the identities '{c.Remote.Id}' stands for (or \"%any\") in a secrets {{ … }} block: the connection uses auth = psk"
+                    : $"expected a pre-shared key for '{c.Remote.Id}' (or \"%any\") in a secrets {{ … }} block: the connection uses auth = psk");
             }
         }
 
@@ -144,6 +149,12 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
             throw rn.Error("local-ts", "expected at least one prefix clients reach, e.g. [ \"0.0.0.0/0\" ]");
         }
 
+        var remoteTs = rn.PrefixList("remote-ts", prefix);
+        if (remoteTs.Count == 0)
+        {
+            throw rn.Error("remote-ts", "expected at least one prefix of the peer's side, e.g. [ \"0.0.0.0/0\" ]");
+        }
+
         var (pools, poolRefs) = PoolCatalog.ReadReferences(rn);
 
         var dns = rn.AddressList("dns", "an IPv4 or IPv6 address like 198.51.100.53");
@@ -171,6 +182,7 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
         return new ConnectionSettings(name, file, local, remote, ike, esp, localTs, pools, dns, ipsecInterface, dpd, lifetimes)
         {
             Unique = unique,
+            RemoteTs = remoteTs,
             PoolRefs = poolRefs,
             Certificates = CertificateSettings.Read(rn, file, local, remote),
         };

@@ -77,6 +77,10 @@ public sealed record ConnectionSettings(
     DpdSettings Dpd,
     LifetimeSettings Lifetimes)
 {
+    /// <summary><c>remote-ts</c>: the peer's networks when it gets no virtual IP (site-to-site); TSi is narrowed to
+    /// them (RFC 7296 §2.9). Clients of a pool are narrowed to their virtual IP instead.</summary>
+    public IReadOnlyList<IPNetwork> RemoteTs { get; init; } = [new(IPAddress.Any, 0)];
+
     /// <summary><c>unique</c>: one IKE SA per peer identity, and which one wins.</summary>
     public UniquePolicy Unique { get; init; } = UniquePolicy.Replace;
 

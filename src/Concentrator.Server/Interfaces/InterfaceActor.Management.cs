@@ -26,6 +26,7 @@ public sealed partial class InterfaceActor
         Receive<ListSas>(l => Sender.Tell(new SaList(_registered.Values.Where(l.Filter.Matches).ToList())));
         Receive<TerminateSas>(OnTerminate);
         Receive<ShowSa>(OnShow);
+        Receive<RekeySa>(r => Forward(r.Id, r));
         Receive<GetSetupCount>(_ => Sender.Tell(_setups, Self));
     }
 
@@ -45,15 +46,17 @@ public sealed partial class InterfaceActor
         Sender.Tell(new SasTerminated(ids));
     }
 
-    private void OnShow(ShowSa show)
+    private void OnShow(ShowSa show) => Forward(show.Id, show);
+
+    private void Forward(string id, object question)
     {
-        var child = Context.Child(show.Id);
+        var child = Context.Child(id);
         if (child.IsNobody() || !_registered.ContainsKey(child))
         {
-            Sender.Tell(new SaNotFound(show.Id));
+            Sender.Tell(new SaNotFound(id));
             return;
         }
 
-        child.Forward(show);
+        child.Forward(question);
     }
 }

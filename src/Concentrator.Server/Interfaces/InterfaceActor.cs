@@ -61,6 +61,7 @@ public sealed partial class InterfaceActor : ReceiveActor
         Receive<KernelFailed>(r => Resume(r.CorrelationId, r));
         Receive<InterfaceReady>(r => Resume(r.CorrelationId, r));
         ReceiveManagement();
+        ReceiveReload();
     }
 
     /// <summary>A failing IKE SA is stopped, never restarted: a restart would re-run its constructor with the
@@ -136,6 +137,11 @@ public sealed partial class InterfaceActor : ReceiveActor
         _metrics?.Established.Add(1, _interfaceTag);
         _sas.Add(child);
         Sender.Tell(new SaSpawned(spawn.Connection, spawn.Name, child));
+        if (!_connections.ContainsKey(spawn.Connection))
+        {
+            // Its handshake chose a connection a reload has removed since: it goes like that connection's other SAs.
+            child.Tell(new DeleteIkeSa($"connection '{spawn.Connection}' was removed by a reload"));
+        }
     }
 
     private void OnTerminated(Terminated t)
@@ -147,5 +153,6 @@ public sealed partial class InterfaceActor : ReceiveActor
 
         _sas.Remove(t.ActorRef);
         _registered.Remove(t.ActorRef);
+        AnswerConnectionDeletes(t.ActorRef);
     }
 }

@@ -45,3 +45,19 @@ public sealed record InterfaceState(
     IReadOnlyList<string> Connections,
     IReadOnlyList<System.Net.IPNetwork> Routes,
     int SaCount);
+
+/// <summary>A reload changed a connection that stays on this interface: its settings are replaced, routes follow its
+/// pools (added before the old ones are released), its live IKE SAs are untouched. A connection not attached here
+/// is attached. Answered with <see cref="ConnectionAttached"/> or <see cref="AttachFailed"/>.</summary>
+public sealed record UpdateConnection(ConnectionSettings Connection);
+
+/// <summary>Asks how many IKE SA actors of <paramref name="Connection"/> live here; answered with <see cref="ConnectionSaCount"/>.</summary>
+public sealed record CountConnectionSas(string Connection);
+
+public sealed record ConnectionSaCount(string Connection, int Count);
+
+/// <summary>A reload removed <paramref name="Connection"/>: each of its IKE SAs here sends its client a Delete and
+/// stops; answered with <see cref="ConnectionSasDeleted"/> once all of them have stopped.</summary>
+public sealed record DeleteConnectionSas(string Connection, string Reason);
+
+public sealed record ConnectionSasDeleted(int Deleted);

@@ -45,4 +45,90 @@ public sealed partial class KernelActor
 
         return new OwnedCounters(read.CorrelationId, inOctets, inPackets, outOctets, outPackets);
     }
+
+    /// <summary>Every wanted owner's counters, in one pass on the actor's thread: reads the dataplane answers at once
+    /// (userspace) are summed right here without a task each; the others (netlink) are awaited off the actor with the
+    /// SA ids copied.</summary>
+    private void ReadTraffic(ReadTrafficByOwner read)
+    {
+        var result = new Dictionary<string, OwnedCounters>(read.LocalByOwner.Count, StringComparer.Ordinal);
+        List<(string Owner, bool Inbound, Task<SaCounters> Read)>? pending = null;
+        foreach (var owner in _owned.Owners)
+        {
+            var name = owner.Path.Name;
+            if (!read.LocalByOwner.TryGetValue(name, out var local))
+            {
+                continue;
+            }
+
+            ulong inOctets = 0, inPackets = 0, outOctets = 0, outPackets = 0;
+            foreach (var sa in _owned.InstalledBy(owner))
+            {
+                var inbound = sa.Destination.Equals(local);
+                ValueTask<SaCounters> query;
+                try
+                {
+                    query = _kernel.QuerySaAsync(sa);
+                }
+                catch (KernelException)
+                {
+                    continue;
+                }
+
+                if (!query.IsCompleted)
+                {
+                    (pending ??= []).Add((name, inbound, query.AsTask()));
+                    continue;
+                }
+
+                if (!query.IsCompletedSuccessfully)
+                {
+                    continue;
+                }
+
+                var counters = query.Result;
+                if (inbound)
+                {
+                    (inOctets, inPackets) = (inOctets + counters.Bytes, inPackets + counters.Packets);
+                }
+                else
+                {
+                    (outOctets, outPackets) = (outOctets + counters.Bytes, outPackets + counters.Packets);
+                }
+            }
+
+            result[name] = new OwnedCounters(0, inOctets, inPackets, outOctets, outPackets);
+        }
+
+        if (pending is null)
+        {
+            Sender.Tell(new TrafficByOwner(result));
+            return;
+        }
+
+        AddPending(result, pending).PipeTo(Sender, failure: _ => new TrafficByOwner(result));
+    }
+
+    private static async Task<TrafficByOwner> AddPending(Dictionary<string, OwnedCounters> result, List<(string Owner, bool Inbound, Task<SaCounters> Read)> pending)
+    {
+        foreach (var (owner, inbound, read) in pending)
+        {
+            SaCounters counters;
+            try
+            {
+                counters = await read.ConfigureAwait(false);
+            }
+            catch (KernelException)
+            {
+                continue;
+            }
+
+            var c = result[owner];
+            result[owner] = inbound
+                ? c with { InboundOctets = c.InboundOctets + counters.Bytes, InboundPackets = c.InboundPackets + counters.Packets }
+                : c with { OutboundOctets = c.OutboundOctets + counters.Bytes, OutboundPackets = c.OutboundPackets + counters.Packets };
+        }
+
+        return new TrafficByOwner(result);
+    }
 }

@@ -44,6 +44,7 @@ public sealed partial class KernelActor : ReceiveActor
             Sender.Tell(new KernelDone(r.CorrelationId));
         });
         Receive<ReadOwnedCounters>(ReadCounters);
+        Receive<ReadTrafficByOwner>(ReadTraffic);
         Receive<IKernelCommand>(c => Enqueue(c, Sender));
         Receive<Finished>(OnFinished);
         Receive<Terminated>(t => RemoveAllOf(t.ActorRef));

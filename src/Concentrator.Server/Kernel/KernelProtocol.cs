@@ -89,3 +89,10 @@ public sealed record ReadOwnedCounters(long CorrelationId, IActorRef Owner, IRea
 
 /// <summary>The answer to <see cref="ReadOwnedCounters"/>: octets and packets, each side summed over the owner's SAs.</summary>
 public sealed record OwnedCounters(long CorrelationId, ulong InboundOctets, ulong InboundPackets, ulong OutboundOctets, ulong OutboundPackets);
+
+/// <summary>Reads the counters of every owner named in <paramref name="LocalByOwner"/> (an IKE SA actor's name → our
+/// address of it: an SA towards that address is inbound) in one pass; answered with <see cref="TrafficByOwner"/>
+/// (owners with nothing installed are left out). For listings: one message however many SAs.</summary>
+public sealed record ReadTrafficByOwner(IReadOnlyDictionary<string, System.Net.IPAddress> LocalByOwner);
+
+public sealed record TrafficByOwner(IReadOnlyDictionary<string, OwnedCounters> Counters);

@@ -97,9 +97,30 @@ internal sealed class OwnedState
         return children.Select(c => new RemoveChild(0, c.Key, c.Value.Sas.ToList(), c.Value.Policies.ToList())).ToList();
     }
 
-    /// <summary>The SAs <paramref name="owner"/> has installed (none when it has nothing).</summary>
+    /// <summary>The SAs <paramref name="owner"/> has installed, not copied: to be enumerated on the kernel actor's thread
+    /// before anything changes.</summary>
+    public IEnumerable<SaId> InstalledBy(IActorRef owner)
+    {
+        if (!_byOwner.TryGetValue(owner, out var children))
+        {
+            yield break;
+        }
+
+        foreach (var child in children.Values)
+        {
+            foreach (var sa in child.Sas)
+            {
+                yield return sa;
+            }
+        }
+    }
+
+    /// <summary>The SAs <paramref name="owner"/> has installed (none when it has nothing), copied.</summary>
     public IReadOnlyList<SaId> SasOf(IActorRef owner) =>
         _byOwner.TryGetValue(owner, out var children) ? [.. children.Values.SelectMany(c => c.Sas)] : [];
+
+    /// <summary>Every owner with something installed.</summary>
+    public IEnumerable<IActorRef> Owners => _byOwner.Keys;
 
     public IActorRef? OwnerOf(uint reqid) => _ownerOf.GetValueOrDefault(reqid);
 

@@ -22,9 +22,10 @@ internal static partial class IkeSaLog
     public static partial void SaEstablished(this ILogger logger, string identity, string remote, string virtualIp, string connection,
         string interfaceName, string ikeAlgorithms, string espAlgorithms);
 
-    [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "IKE SA deleted: {Identity} at {Remote}, virtual IP {VirtualIp}, connection {Connection} on {InterfaceName}, IKE {IkeAlgorithms}, ESP {EspAlgorithms}, up {DurationSeconds:F1} s ({Reason})")]
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "IKE SA deleted: {Identity} at {Remote}, virtual IP {VirtualIp}, connection {Connection} on {InterfaceName}, IKE {IkeAlgorithms}, ESP {EspAlgorithms}, up {DurationSeconds:F1} s ({Reason}), in {BytesIn} bytes/{PacketsIn} packets, out {BytesOut} bytes/{PacketsOut} packets")]
     public static partial void SaDeleted(this ILogger logger, string identity, string remote, string virtualIp, string connection,
-        string interfaceName, string ikeAlgorithms, string espAlgorithms, double durationSeconds, string reason);
+        string interfaceName, string ikeAlgorithms, string espAlgorithms, double durationSeconds, string reason,
+        ulong bytesIn, ulong packetsIn, ulong bytesOut, ulong packetsOut);
 
     [LoggerMessage(EventId = 4005, Level = LogLevel.Debug, Message = "{Sa}: IKE_AUTH waits for the EAP backend, relayed to {Relay}")]
     public static partial void EapRelayed(this ILogger logger, object sa, object relay);

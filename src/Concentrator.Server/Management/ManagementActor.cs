@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Concentrator.Kernel;
 using Concentrator.Server.Interfaces;
+using Concentrator.Server.Kernel;
 using Concentrator.Server.Metrics;
 using Concentrator.Server.Network;
 using Concentrator.Server.Runtime;
@@ -21,24 +22,29 @@ public sealed class ManagementActor : ReceiveActor
     public static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
 
     private readonly IActorRef _dispatcher;
-    private readonly IReadOnlyList<IActorRef> _homes;
-    private readonly IReadOnlyList<ServedConnection> _served;
+    private readonly IActorRef _kernel;
+    private readonly Func<IReadOnlyList<ServedConnection>> _current;
     private readonly DatagramDrops _drops;
     private readonly ConcentratorMetrics? _metrics;
-    private readonly IKernelIpsec? _kernel;
+    private readonly IKernelIpsec? _kernelIpsec;
 
-    public ManagementActor(IActorRef dispatcher, IReadOnlyList<IActorRef> homes, IReadOnlyList<ServedConnection> served, DatagramDrops drops,
-        ConcentratorMetrics? metrics = null, IKernelIpsec? kernel = null)
+    /// <param name="served">The connections served now (a reload replaces the node's list as a whole; each question
+    /// reads it once).</param>
+    /// <param name="metrics">The node's instruments (dead peers, rekeys for the statistics).</param>
+    /// <param name="kernelIpsec">The kernel implementation (its netlink writers' figures for the statistics).</param>
+    public ManagementActor(IActorRef dispatcher, IActorRef kernel, Func<IReadOnlyList<ServedConnection>> served, DatagramDrops drops,
+        ConcentratorMetrics? metrics = null, IKernelIpsec? kernelIpsec = null)
     {
         _metrics = metrics;
-        _kernel = kernel;
+        _kernelIpsec = kernelIpsec;
         _dispatcher = dispatcher;
-        _homes = homes;
-        _served = served;
+        _kernel = kernel;
+        _current = served;
         _drops = drops;
         Receive<ListSas>(l => Reply(ListAsync(l)));
         Receive<ShowSa>(s => Reply(ShowAsync(s)));
         Receive<TerminateSas>(t => Reply(TerminateAsync(t)));
+        Receive<RekeySa>(r => Reply(RekeyAsync(r)));
         Receive<ListPools>(_ => Sender.Tell(Pools()));
         Receive<ListInterfaces>(_ => Reply(InterfacesAsync()));
         Receive<GetStatistics>(_ => Reply(StatisticsAsync()));
@@ -48,17 +54,47 @@ public sealed class ManagementActor : ReceiveActor
     public static Props Props(ConcentratorNode node)
     {
         ArgumentNullException.ThrowIfNull(node);
-        return Akka.Actor.Props.Create(() => new ManagementActor(node.Dispatcher, node.Interfaces, node.Served, node.Drops, node.Metrics, node.KernelIpsec));
+        return Akka.Actor.Props.Create(() => new ManagementActor(node.Dispatcher, node.KernelActor, () => node.Served, node.Drops, node.Metrics, node.KernelIpsec));
     }
 
     private void Reply<T>(Task<T> answer) => answer.PipeTo(Sender, failure: e => new Status.Failure(e));
 
-    private Task<T[]> AskHomes<T>(object question) => Task.WhenAll(_homes.Select(h => h.Ask<T>(question, AskTimeout)));
+    private IReadOnlyList<IActorRef> Homes => _current().Select(c => c.Interface).Distinct().ToList();
+
+    private Task<T[]> AskHomes<T>(object question) => AskHomes<T>(Homes, question);
+
+    private static Task<T[]> AskHomes<T>(IReadOnlyList<IActorRef> homes, object question) => Task.WhenAll(homes.Select(h => h.Ask<T>(question, AskTimeout)));
 
     private async Task<SaList> ListAsync(ListSas list)
     {
         var lists = await AskHomes<SaList>(list).ConfigureAwait(false);
-        return lists.Length == 1 ? lists[0] : new SaList([.. lists.SelectMany(l => l.Sas)]);
+        var sas = lists.Length == 1 ? lists[0].Sas : [.. lists.SelectMany(l => l.Sas)];
+        if (sas.Count == 0)
+        {
+            return new SaList(sas);
+        }
+
+        // Each SA's bytes and packets, read by the kernel actor in one pass over what the listed SAs installed.
+        var locals = new Dictionary<string, System.Net.IPAddress>(sas.Count, StringComparer.Ordinal);
+        foreach (var sa in sas)
+        {
+            if (System.Net.IPEndPoint.TryParse(sa.Local, out var local))
+            {
+                locals[sa.Id] = local.Address;
+            }
+        }
+
+        var traffic = await _kernel.Ask<TrafficByOwner>(new ReadTrafficByOwner(locals), AskTimeout).ConfigureAwait(false);
+        return new SaList([.. sas.Select(sa => sa with
+        {
+            Traffic = traffic.Counters.TryGetValue(sa.Id, out var c) ? new SaTraffic(c.InboundOctets, c.InboundPackets, c.OutboundOctets, c.OutboundPackets) : SaTraffic.Zero,
+        })]);
+    }
+
+    private async Task<object> RekeyAsync(RekeySa rekey)
+    {
+        var answers = await AskHomes<object>(rekey).ConfigureAwait(false);
+        return answers.OfType<SaRekeyed>().FirstOrDefault() ?? (object)new SaNotFound(rekey.Id);
     }
 
     private async Task<object> ShowAsync(ShowSa show)
@@ -76,7 +112,7 @@ public sealed class ManagementActor : ReceiveActor
     private PoolList Pools()
     {
         var byAllocator = new Dictionary<PoolAllocator, List<string>>(ReferenceEqualityComparer.Instance);
-        foreach (var connection in _served)
+        foreach (var connection in _current())
         {
             foreach (var allocator in connection.Pools.Pools)
             {
@@ -95,8 +131,9 @@ public sealed class ManagementActor : ReceiveActor
 
     private async Task<InterfaceList> InterfacesAsync()
     {
-        var states = await AskHomes<InterfaceState>(GetInterfaceState.Instance).ConfigureAwait(false);
-        return new InterfaceList([.. states.Zip(_homes).Select(s => new InterfaceInfo(
+        var homes = Homes;
+        var states = await AskHomes<InterfaceState>(homes, GetInterfaceState.Instance).ConfigureAwait(false);
+        return new InterfaceList([.. states.Zip(homes).Select(s => new InterfaceInfo(
             s.First.Name ?? s.Second.Path.Name, s.First.Index, s.First.Managed, s.First.Connections,
             [.. s.First.Routes.Select(r => r.ToString())], s.First.SaCount))]);
     }
@@ -127,7 +164,7 @@ public sealed class ManagementActor : ReceiveActor
             DeadPeers = _metrics?.DeadPeerCount ?? 0,
             IkeRekeys = _metrics?.IkeRekeyCount ?? 0,
             ChildRekeys = _metrics?.ChildRekeyCount ?? 0,
-            Kernel = KernelFigures.Of(_kernel),
+            Kernel = KernelFigures.Of(_kernelIpsec),
         };
     }
 }

@@ -88,7 +88,25 @@ public sealed record SaSummary(
     string Remote,
     string Local,
     IReadOnlyList<string> VirtualIps,
-    DateTimeOffset EstablishedAt);
+    DateTimeOffset EstablishedAt)
+{
+    /// <summary>Bytes and packets each way of its CHILD SAs now in the kernel (as the dataplane counts them); null
+    /// when they were not read.</summary>
+    public SaTraffic? Traffic { get; init; }
+}
+
+/// <summary>What the dataplane counted through an SA: <paramref name="BytesIn"/>/<paramref name="PacketsIn"/> from the
+/// client (inbound ESP), <paramref name="BytesOut"/>/<paramref name="PacketsOut"/> to it.</summary>
+public sealed record SaTraffic(ulong BytesIn, ulong PacketsIn, ulong BytesOut, ulong PacketsOut)
+{
+    public static SaTraffic Zero { get; } = new(0, 0, 0, 0);
+
+    public SaTraffic Plus(SaTraffic other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return new(BytesIn + other.BytesIn, PacketsIn + other.PacketsIn, BytesOut + other.BytesOut, PacketsOut + other.PacketsOut);
+    }
+}
 
 /// <summary>One IKE SA in full: its summary's facts plus state, SPIs, algorithms, NAT and its CHILD SAs.</summary>
 public sealed record SaDetail(
@@ -98,7 +116,12 @@ public sealed record SaDetail(
     string ResponderSpi,
     string IkeAlgorithms,
     bool NatDetected,
-    IReadOnlyList<ChildSaInfo> ChildSas);
+    IReadOnlyList<ChildSaInfo> ChildSas)
+{
+    /// <summary>Bytes and packets each way over the IKE SA's life: its CHILD SAs now plus those rekeyed or deleted
+    /// before (read from the dataplane just before each left).</summary>
+    public SaTraffic? Traffic { get; init; }
+}
 
 /// <summary>One CHILD SA: SPIs in hex, ESP algorithms, traffic selectors, UDP encapsulation, creation time.</summary>
 public sealed record ChildSaInfo(
@@ -108,7 +131,19 @@ public sealed record ChildSaInfo(
     IReadOnlyList<string> LocalSelectors,
     IReadOnlyList<string> RemoteSelectors,
     bool UdpEncapsulation,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>This CHILD SA's bytes and packets each way, read from the dataplane for the answer.</summary>
+    public SaTraffic? Traffic { get; init; }
+}
+
+/// <summary>Asks the IKE SA <paramref name="Id"/> to rekey its CHILD SAs now; answered with <see cref="SaRekeyed"/> or
+/// <see cref="SaNotFound"/>.</summary>
+public sealed record RekeySa(string Id);
+
+/// <summary><paramref name="ChildSas"/> CHILD SA rekeys started by the gateway (CREATE_CHILD_SA with REKEY_SA);
+/// <paramref name="Note"/> says what was not done (the IKE SA itself: the gateway does not initiate IKE rekeys).</summary>
+public sealed record SaRekeyed(string Id, int ChildSas, string Note);
 
 /// <summary>Told by an IKE SA actor to the interface actor it lives under once it is established: what listings
 /// and filters see of it until it stops.</summary>

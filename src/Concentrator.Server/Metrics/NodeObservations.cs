@@ -17,17 +17,18 @@ namespace Concentrator.Server.Metrics;
 /// </summary>
 public static class NodeObservations
 {
-    /// <summary>The instruments over a node's facts: its connections' pools and ipsecN devices.</summary>
-    public static void Register(ConcentratorMetrics metrics, DatagramDrops drops, IReadOnlyList<ServedConnection> served, IKernelIpsec kernel)
+    /// <summary>The instruments over a node's facts: the pools and ipsecN devices of the connections
+    /// <paramref name="served"/> returns when a reader collects (a reload replaces them).</summary>
+    public static void Register(ConcentratorMetrics metrics, DatagramDrops drops, Func<IReadOnlyList<ServedConnection>> served, IKernelIpsec kernel)
     {
         ArgumentNullException.ThrowIfNull(served);
-        Register(metrics, drops, [.. served.SelectMany(c => c.Pools.Pools).Distinct()],
-            [.. served.Select(c => c.Settings.IpsecInterface.InterfaceName).OfType<string>().Distinct(StringComparer.Ordinal)], kernel);
+        Register(metrics, drops, () => [.. served().SelectMany(c => c.Pools.Pools).Distinct()],
+            () => [.. served().Select(c => c.Settings.IpsecInterface.InterfaceName).OfType<string>().Distinct(StringComparer.Ordinal)], kernel);
     }
 
-    /// <summary>The instruments over <paramref name="pools"/>, the ipsecN <paramref name="devices"/> and the
-    /// dataplane of <paramref name="kernel"/>.</summary>
-    public static void Register(ConcentratorMetrics metrics, DatagramDrops drops, IReadOnlyList<PoolAllocator> pools, IReadOnlyList<string> devices, IKernelIpsec kernel)
+    /// <summary>The instruments over the <paramref name="pools"/>, the ipsecN <paramref name="devices"/> (each read at
+    /// every collection) and the dataplane of <paramref name="kernel"/>.</summary>
+    public static void Register(ConcentratorMetrics metrics, DatagramDrops drops, Func<IReadOnlyList<PoolAllocator>> pools, Func<IReadOnlyList<string>> devices, IKernelIpsec kernel)
     {
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(drops);
@@ -46,10 +47,7 @@ public static class NodeObservations
         meter.CreateObservableGauge("concentrator.pool.remembered", () => Pools(pools, p => p.Remembered), "{address}",
             "Addresses of each pool kept for an identity, leased or not (what is not free)");
 
-        if (devices.Count > 0)
-        {
-            RegisterInterfaces(meter, devices);
-        }
+        RegisterInterfaces(meter, devices);
 
         if (KernelFigures.Writers(kernel) is { Count: > 0 } writers)
         {
@@ -72,13 +70,13 @@ public static class NodeObservations
     ];
 
     private static IEnumerable<Measurement<long>> Pools(
-        IReadOnlyList<PoolAllocator> allocators, Func<(System.Net.IPNetwork Prefix, ulong Size, int Leased, int Remembered), long> value) =>
-        allocators.SelectMany(a => a.Snapshot()).Select(p => new Measurement<long>(value(p), new KeyValuePair<string, object?>("pool", p.Prefix.ToString())));
+        Func<IReadOnlyList<PoolAllocator>> allocators, Func<(System.Net.IPNetwork Prefix, ulong Size, int Leased, int Remembered), long> value) =>
+        allocators().SelectMany(a => a.Snapshot()).Select(p => new Measurement<long>(value(p), new KeyValuePair<string, object?>("pool", p.Prefix.ToString())));
 
-    private static void RegisterInterfaces(Meter meter, IReadOnlyList<string> devices)
+    private static void RegisterInterfaces(Meter meter, Func<IReadOnlyList<string>> devices)
     {
         IEnumerable<Measurement<long>> Read(Func<InterfaceCounters, long> value) =>
-            devices.Select(d => (Device: d, Counters: InterfaceCounters.Read(d)))
+            devices().Select(d => (Device: d, Counters: InterfaceCounters.Read(d)))
                 .Where(x => x.Counters is not null)
                 .Select(x => new Measurement<long>(value(x.Counters!), new KeyValuePair<string, object?>(MetricTags.Interface, x.Device)));
 

@@ -31,30 +31,35 @@ namespace Concentrator.Server.Runtime;
 /// (Concentrator.Ike's ConnectionSelection). <see cref="StopAsync"/> takes it down again and removes the kernel state
 /// it owns.
 /// </summary>
-public sealed class ConcentratorNode : IAsyncDisposable
+public sealed partial class ConcentratorNode : IAsyncDisposable
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>How long shutdown waits for the peers to answer their Delete.</summary>
     private static readonly TimeSpan ShutdownDeleteTimeout = TimeSpan.FromSeconds(3);
 
+    private readonly NodeWiring _wiring;
     private LeaseJournal? _leases;
     private int _stopped;
+    private NodeDefinition _definition;
+    private IReadOnlyList<ServedConnection> _served;
 
     private ConcentratorNode(NodeDefinition definition, DataplaneChoice dataplane, ActorSystem system, IKernelIpsec kernel,
-        IActorRef kernelActor, IActorRef dispatcher, IActorRef socket, IReadOnlyList<ServedConnection> served)
+        IActorRef kernelActor, IActorRef dispatcher, IActorRef socket, IReadOnlyList<ServedConnection> served, NodeWiring wiring)
     {
-        Definition = definition;
+        _definition = definition;
+        _served = served;
+        _wiring = wiring;
         Dataplane = dataplane;
         System = system;
         KernelIpsec = kernel;
         KernelActor = kernelActor;
         Dispatcher = dispatcher;
         Socket = socket;
-        Served = served;
     }
 
-    public NodeDefinition Definition { get; }
+    /// <summary>The configuration served now (the start's, or the last reload's).</summary>
+    public NodeDefinition Definition => Volatile.Read(ref _definition);
 
     /// <summary>The dataplane in use and why it was chosen.</summary>
     public DataplaneChoice Dataplane { get; }
@@ -71,11 +76,11 @@ public sealed class ConcentratorNode : IAsyncDisposable
     public IActorRef Socket { get; }
 
     /// <summary>The RADIUS client (<c>/user/radius</c>), running when <c>concentrator.radius.servers</c> names any.</summary>
-    public IActorRef? Radius { get; private init; }
+    public IActorRef? Radius => _wiring.Radius;
 
     /// <summary>The connections served, in the operator's order (file order, then order in the file), each with its
-    /// pools and the actor its established IKE SAs live under.</summary>
-    public IReadOnlyList<ServedConnection> Served { get; }
+    /// pools and the actor its established IKE SAs live under. A reload replaces the whole list at once.</summary>
+    public IReadOnlyList<ServedConnection> Served => Volatile.Read(ref _served);
 
     /// <summary>The served connection named <paramref name="name"/>.</summary>
     public ServedConnection Connection(string name) =>
@@ -166,6 +171,7 @@ public sealed class ConcentratorNode : IAsyncDisposable
 
         IActorRef? socketRef = null;
         IKernelIpsec kernel;
+        NodeWiring? wiring = null;
         ExternalNatTransport? externalNatT = null;
         try
         {
@@ -204,77 +210,23 @@ public sealed class ConcentratorNode : IAsyncDisposable
         try
         {
             var kernelActor = system.ActorOf(Kernel.KernelActor.Props(kernel, server.Kernel, metrics), "kernel");
-            // unique = replace: the registry deletes an identity's older SA; keep refuses in IKE_AUTH; never neither.
-            var identities = connections.Any(c => c.Unique == UniquePolicy.Replace) ? system.ActorOf(IdentityRegistryActor.Props(), "identities") : null;
-            // concentrator.interfaces.link: the device each ipsecN is attached to (IFLA_XFRM_LINK); empty means none.
-            var link = connections.Any(c => c.IpsecInterface.IsEnabled) ? LinkIndex.Resolve(server.Interfaces.Link) : 0;
-            var homes = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
-            var allocators = new PoolAllocators(leases, (level, pool, line) => log.PoolEvent(AkkaLogger.FromAkka(level), pool, line));
+            var radius = definition.Radius.IsEnabled ? system.ActorOf(RadiusClientActor.Props(definition.Radius), "radius") : null;
+            wiring = new NodeWiring(system, kernelActor, server, radius, leases, metrics);
             var served = new List<ServedConnection>();
             var candidates = new List<ConnectionCandidate>();
-            var radius = definition.Radius.IsEnabled ? system.ActorOf(RadiusClientActor.Props(definition.Radius), "radius") : null;
-            // eap-radius connections relay their EAP through one relay over the RADIUS client (the config check
-            // made sure servers are configured when any connection uses it).
-            var eapRadius = radius is not null && connections.Any(c => c.Remote.Auth == AuthClass.EapRadius)
-                ? system.ActorOf(EapRadiusRelay.Props(radius), "eap-radius") : null;
-            // Accounting (RFC 2866) for the IKE SAs of eap-radius connections: the ones whose users RADIUS knows.
-            var accounting = eapRadius is not null ? system.ActorOf(RadiusAccountingActor.Props(radius!), "radius-accounting") : null;
             foreach (var connection in connections)
             {
                 // The home of the connection's established IKE SAs: the actor of its ipsecN (shared by every connection
                 // on that interface, each attaching its pool routes), or for ipsec-interface = no the policy-based one.
-                var homeName = InterfaceActor.NameFor(connection.IpsecInterface);
-                if (!homes.TryGetValue(homeName, out var home))
-                {
-                    home = system.ActorOf(InterfaceActor.Props(connection.IpsecInterface, kernelActor, server.Interfaces, link, metrics), homeName);
-                    homes.Add(homeName, home);
-                }
-
-                var attached = await home.Ask<object>(new AttachConnection(connection), AskTimeout, cancellationToken).ConfigureAwait(false);
-                if (attached is AttachFailed attachFailed)
-                {
-                    throw new InvalidOperationException($"connection '{connection.Name}': {connection.IpsecInterface.InterfaceName} could not be set up: {attachFailed.Reason}");
-                }
-
-                var name = connection.Name;
-                var pools = allocators.For(connection);
-                var settings = IkeSaActorSettings.For(server, connection);
-                candidates.Add(new ConnectionCandidate(name, ResponderConfig.For(connection, definition.Secrets, server, definition.EapSecrets))
-                {
-                    AddressAllocator = pools,
-                    IdentityGate = allocators.KeepGateFor(connection),
-                    Tag = new ConnectionHome(name, home, settings, connection.Unique == UniquePolicy.Replace ? identities : null)
-                    {
-                        EapRelay = connection.Remote.Auth == AuthClass.EapRadius ? eapRadius : null,
-                        Accounting = connection.Remote.Auth == AuthClass.EapRadius ? accounting : null,
-                    },
-                });
-                served.Add(new ServedConnection(connection, pools, home));
-                metrics.Setups.Add(0, new KeyValuePair<string, object?>(MetricTags.Connection, name));
+                var home = await wiring.AttachAsync(connection, update: false, cancellationToken).ConfigureAwait(false);
+                var (candidate, connectionServed) = wiring.Wire(connection, definition, home);
+                candidates.Add(candidate);
+                served.Add(connectionServed);
             }
 
-            var spis = new SpiTable();
-            var childSpis = new ChildSpiRegistry();
-            var services = new IkeSaServices
-            {
-                Connections = candidates,
-                ChildSpiAllocator = childSpis.Allocate,
-            };
-            // The handshake runs under the first connection's settings until IKE_SA_INIT and IKE_AUTH choose one
-            // (IkeInitTask, IkeAuthTask.ProcessR); the SA then moves to the chosen connection's home with its settings.
-            var first = (ConnectionHome)candidates[0].Tag!;
-            var environment = new IkeSaEnvironment(services, kernelActor, first.Settings)
-            {
-                ChildSpis = childSpis,
-                Spis = spis,
-                Home = first.Home,
-                Connection = first.Connection,
-                Identities = first.Identities,
-                Metrics = metrics,
-            };
-            var ikeConfig = candidates[0].Config;
+            var spis = wiring.Spis;
+            var (ikeConfig, environment) = wiring.Offer(candidates);
             var drops = new DatagramDrops();
-            NodeObservations.Register(metrics, drops, served, kernel);
             var dispatcher = system.ActorOf(IkeSaDispatcher.Props(ikeConfig, environment, server.HalfOpen, drops), "ike-sas");
             var options = IkeSocketOptions.From(server, kernelEspInUdp: dataplane.Mode == DataplaneMode.Kernel) with { ExternalNatT = externalNatT, Drops = drops };
             var socket = system.ActorOf(IkeSocketActor.Props(options, spis, dispatcher), "ike-socket");
@@ -290,20 +242,22 @@ public sealed class ConcentratorNode : IAsyncDisposable
             log.Serving(string.Join(", ", served.Select(c => $"connection '{c.Settings.Name}' ({c.Interface.Path.Name})")),
                 string.Join(", ", stats.Bound.Select(b => b.Local)),
                 externalNatT is null ? "" : $", NAT-T {string.Join(", ", externalNatT.Locals)} (userspace dataplane)");
-            return new ConcentratorNode(definition, dataplane, system, kernel, kernelActor, dispatcher, socket, served)
+            var node = new ConcentratorNode(definition, dataplane, system, kernel, kernelActor, dispatcher, socket, served, wiring)
             {
                 _leases = leases,
-                Metrics = metrics,
                 Drops = drops,
-                Radius = radius,
+                Metrics = metrics,
             };
+            // Over the connections served now: a reload's new pools and interfaces are observed from then on.
+            NodeObservations.Register(metrics, drops, () => node.Served, kernel);
+            return node;
         }
         catch
         {
             await system.Terminate().ConfigureAwait(false);
             leases?.Dispose();
             metrics.Dispose();
-            await CleanUpKernelAsync(kernel, connections).ConfigureAwait(false);
+            await CleanUpKernelAsync(kernel, wiring?.IfIds ?? []).ConfigureAwait(false);
             throw;
         }
     }
@@ -331,6 +285,9 @@ public sealed class ConcentratorNode : IAsyncDisposable
             await System.WhenTerminated.ConfigureAwait(false);
             return;
         }
+
+        // A reload under way finishes first (each of its steps is bounded), so the shutdown sees one set of connections.
+        var reloadDone = await _reloading.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
 
         try
         {
@@ -367,22 +324,26 @@ public sealed class ConcentratorNode : IAsyncDisposable
             }
         }
 
+        if (reloadDone)
+        {
+            _reloading.Release();
+        }
+
         await System.Terminate().ConfigureAwait(false);
         Metrics.Dispose();
         // After the actors: the last releases and replacements are in the journal before it is closed and fsynced.
         _leases?.Dispose();
-        await CleanUpKernelAsync(KernelIpsec, Served.Select(c => c.Settings).ToList()).ConfigureAwait(false);
+        await CleanUpKernelAsync(KernelIpsec, _wiring.IfIds).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
-    private static async Task CleanUpKernelAsync(IKernelIpsec kernel, IReadOnlyList<ConnectionSettings> connections)
+    private static async Task CleanUpKernelAsync(IKernelIpsec kernel, IReadOnlyCollection<uint> ifIds)
     {
         try
         {
-            // Every interface's if_id: what any connection may have left in the kernel.
-            var ifIds = connections.Where(c => c.IpsecInterface.IsEnabled).Select(c => c.IpsecInterface.IfId).Distinct().ToArray();
-            await kernel.FlushOwnedAsync(KernelOwnership.Default(ifIds)).ConfigureAwait(false);
+            // Every interface's if_id any connection used since start: what it may have left in the kernel.
+            await kernel.FlushOwnedAsync(KernelOwnership.Default([.. ifIds])).ConfigureAwait(false);
         }
         finally
         {

@@ -65,6 +65,9 @@ public sealed class PoolAllocator : IAddressAllocator
 
     public IReadOnlyList<AddressPool> Pools => _pools;
 
+    /// <summary>The <c>unique</c> policy of the connections drawing from it.</summary>
+    public UniquePolicy Unique => _unique;
+
     /// <summary>Whether the pool has prefixes of <paramref name="family"/>.</summary>
     public bool Serves(AddressFamily family) => _pools.Any(p => p.Family == family);
 

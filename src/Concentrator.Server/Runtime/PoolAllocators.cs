@@ -56,4 +56,41 @@ public sealed class PoolAllocators(LeaseJournal? journal, Action<LogLevel, strin
 
         return gate;
     }
+
+    /// <summary>A reload: the pools of <paramref name="connections"/> whose prefixes or <c>unique</c> differ from the
+    /// allocator built for them are built anew on their next use, unless addresses of theirs are leased (the live SAs
+    /// keep them; a new allocator over the same addresses would hand them out twice): that is refused here, before
+    /// anything changed.</summary>
+    public void Rebind(IReadOnlyList<ConnectionSettings> connections)
+    {
+        ArgumentNullException.ThrowIfNull(connections);
+        var stale = new List<string>();
+        foreach (var connection in connections)
+        {
+            foreach (var pool in connection.AddressPools)
+            {
+                if (!_byLeaseSpace.TryGetValue(pool.LeaseSpace, out var allocator) || stale.Contains(pool.LeaseSpace)
+                    || (allocator.Unique == connection.Unique && allocator.Pools.Select(p => p.Prefix).SequenceEqual(pool.Addresses)))
+                {
+                    continue;
+                }
+
+                if (allocator.Online > 0)
+                {
+                    throw new ConfigException(pool.File, pool.IsInline ? connection.Name + ".pools" : pool.Key,
+                        $"expected {pool.Describe} to keep its addresses and unique while {allocator.Online} of them are leased " +
+                        $"({string.Join(", ", allocator.Pools.Select(p => p.Prefix))}, unique = {allocator.Unique.ToString().ToLowerInvariant()}): " +
+                        "terminate its IKE SAs first (concentrator terminate --connection …) or restart");
+                }
+
+                stale.Add(pool.LeaseSpace);
+            }
+        }
+
+        foreach (var leaseSpace in stale)
+        {
+            _byLeaseSpace.Remove(leaseSpace);
+            _keptByLeaseSpace.Remove(leaseSpace);
+        }
+    }
 }

@@ -46,6 +46,7 @@ public static class ResponderConfig
             RemoteAuthenticators = eap ? [] : [Side(connection.Remote.Auth, "remote")],
             RemoteEap = eap ? EapSettings.ServerConfig(connection, eapSecrets ?? Secrets.Empty) : null,
             LocalTrafficSelectors = connection.LocalTs.Select(n => TrafficSelectors.Subnet(n.BaseAddress, n.PrefixLength)).ToList(),
+            RemoteTrafficSelectors = connection.RemoteTs.Select(n => TrafficSelectors.Subnet(n.BaseAddress, n.PrefixLength)).ToList(),
             DnsServers = connection.Dns,
         };
     }

@@ -45,6 +45,7 @@ public sealed partial class IkeSaActor
                     break;
                 case IkeSaEffect.Remove remove:
                     CountBeforeRemoval(remove.Child);
+                    ReadBeforeRemoval(remove.Child);
                     _kernel.Tell(ChildSaKernelRequests.Remove(remove.Child, remove.Reqid, remove.CorrelationId));
                     break;
                 case IkeSaEffect.RemoveAll all:

@@ -40,8 +40,19 @@ public sealed partial class IkeSaActor
             return;
         }
 
-        _log.SaDeleted(Identity, Sa.RemoteEndpoint.ToString(), VirtualIp, _env.Connection, InterfaceName, IkeAlgorithms, _espAlgorithms,
-            (Sa.Services.Time.GetUtcNow() - since).TotalSeconds, Sa.FailureReason ?? Sa.FailureNotify?.ToString() ?? (Sa.State == IkeSaState.Established ? "its actor stopped" : "deleted"));
+        // The facts now (the SA is being torn down); the bytes once the kernel actor has read what is still installed
+        // (asked before the removal this stop queues next), plus what the CHILD SAs rekeyed or deleted before carried.
+        var (identity, remote, vip, connection, interfaceName, ike, esp) =
+            (Identity, Sa.RemoteEndpoint.ToString(), VirtualIp, _env.Connection, InterfaceName, IkeAlgorithms, _espAlgorithms);
+        var duration = (Sa.Services.Time.GetUtcNow() - since).TotalSeconds;
+        var reason = Sa.FailureReason ?? Sa.FailureNotify?.ToString() ?? (Sa.State == IkeSaState.Established ? "its actor stopped" : "deleted");
+        var log = _log;
+        _ = ReadTrafficAsync([.. Sa.ChildSas]).ContinueWith(t =>
+        {
+            var traffic = t.Result.Total;
+            log.SaDeleted(identity, remote, vip, connection, interfaceName, ike, esp, duration, reason,
+                traffic.BytesIn, traffic.PacketsIn, traffic.BytesOut, traffic.PacketsOut);
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private string Identity => Sa.RemoteIdentity?.ToString() ?? "(none)";

@@ -133,7 +133,10 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
                 Sender.Tell(Status());
                 break;
             case ShowSa:
-                Sender.Tell(Detail());
+                AnswerShow();
+                break;
+            case RekeySa rekey:
+                OnRekey(rekey);
                 break;
             case KernelFailed failed:
                 Execute(_session.OnKernelFailed(failed.CorrelationId, failed.ToString()));

@@ -19,12 +19,13 @@ namespace Concentrator.Server.Sa;
 /// answers N(COOKIE) (RFC 7296 §2.6) and creates nothing, at the half-open limit it drops the request. Every such
 /// end is counted in <see cref="DatagramDrops"/>. It remembers half-open SAs by (SPIi, peer) so a retransmitted
 /// IKE_SA_INIT, which still has a zero SPIr, reaches the SA that answered it instead of creating a second one; the
-/// SA actor's SPI is drawn and registered in the <see cref="SpiTable"/> when its IkeSa is made.
+/// SA actor's SPI is drawn and registered in the <see cref="SpiTable"/> when its IkeSa is made. It owns the node's
+/// connection source: <see cref="ReplaceConnections"/> (a reload) swaps the candidates every later handshake is offered.
 /// </summary>
 public sealed partial class IkeSaDispatcher : ReceiveActor, IWithTimers
 {
-    private readonly IkeSaConfig _config;
-    private readonly IkeSaEnvironment _environment;
+    private IkeSaConfig _config;
+    private IkeSaEnvironment _environment;
     private readonly HalfOpenAdmission _admission;
     private readonly DatagramDrops _drops;
     private readonly Metrics.ConcentratorMetrics? _metrics;
@@ -58,6 +59,13 @@ public sealed partial class IkeSaDispatcher : ReceiveActor, IWithTimers
             _live.Remove(t.ActorRef);
         });
         Receive<DeleteAllIkeSas>(d => _live.DeleteAll(d, Sender));
+        Receive<ReplaceConnections>(r =>
+        {
+            // Handshakes already admitted keep the candidates they started with; every new one gets these.
+            _config = r.Config;
+            _environment = r.Environment with { Observer = Self };
+            Sender.Tell(ConnectionsReplaced.Instance);
+        });
         Receive<IkeSaReleased>(_ => { });
         Receive<LogHalfOpen>(_ => OnLogHalfOpen());
         Receive<GetIkeSaDispatcherStats>(_ => Sender.Tell(new IkeSaDispatcherStats(_halfOpen.Count, _live.Count, _created)));

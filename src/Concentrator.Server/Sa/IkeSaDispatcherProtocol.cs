@@ -19,3 +19,13 @@ public sealed record DeleteAllIkeSas(string Reason);
 
 /// <summary><paramref name="Deleted"/>: how many IKE SAs were live when <see cref="DeleteAllIkeSas"/> arrived.</summary>
 public sealed record AllIkeSasEnded(int Deleted);
+
+/// <summary>A reload: the connections (in <see cref="IkeSaEnvironment.Services"/>) and the provisional config every
+/// IKE SA admitted from now on starts with; handshakes already running keep theirs. Answered with
+/// <see cref="ConnectionsReplaced"/>.</summary>
+public sealed record ReplaceConnections(Concentrator.Ike.Sa.IkeSaConfig Config, IkeSaEnvironment Environment);
+
+public sealed record ConnectionsReplaced
+{
+    public static ConnectionsReplaced Instance { get; } = new();
+}

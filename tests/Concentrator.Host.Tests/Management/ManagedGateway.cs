@@ -25,6 +25,16 @@ internal sealed class ManagedGateway : IAsyncDisposable
 
     public string Main { get; }
 
+    /// <summary>Rewrites the connection file with <paramref name="connections"/> (and the PSK for all), as an operator
+    /// edits it before a reload.</summary>
+    public void WriteConnections(params TestConnection[] connections) =>
+        File.WriteAllText(Path.Combine(Path.GetDirectoryName(Main)!, "conns", "e2e.conf"),
+            string.Join("\n", connections.Select(c => c.Hocon("gw.e2e.test"))) + $"\nsecrets {{ \"%any\" = \"{Secret}\" }}\n");
+
+    public static TestConnection Sales => new("sales", "*@sales.test", SalesPool);
+
+    public static TestConnection Partners => new("partners", "*@partners.test", PartnersPool);
+
     public IPEndPoint Server { get; }
 
     public string Socket { get; }
@@ -38,7 +48,7 @@ internal sealed class ManagedGateway : IAsyncDisposable
         var dir = new TempDir();
         var (main, port, _) = new TestGateway
         {
-            Connections = connections ?? [new TestConnection("sales", "*@sales.test", SalesPool), new TestConnection("partners", "*@partners.test", PartnersPool)],
+            Connections = connections ?? [Sales, Partners],
             Secrets = $"\"%any\" = \"{Secret}\"",
             Main = more,
         }.Write(dir);

@@ -75,6 +75,7 @@ internal sealed partial class RoadWarriorLab : IDisposable
         // The gateway runs the repository's HOCON.conf and config/ (copied, plus the lab's overrides), with its lease
         // journal in the lab's folder: labs must not inherit each other's leases through /var/lib/concentrator.
         var main = (overrides ?? new GatewayOverrides()).WriteCopy(Path.Combine(RepoPaths.Root, "HOCON.conf"), Path.Combine(_dir.Path, "gateway"));
+        GatewayMainFile = main;
 
         var node = ConfigLoader.Load(main).ToNodeDefinition();
         var connection = node.Connections[0];
@@ -92,6 +93,15 @@ internal sealed partial class RoadWarriorLab : IDisposable
 
     /// <summary>The LAN host behind the gateway, the target of every ping.</summary>
     public static IPAddress LanHost { get; } = IPAddress.Parse("198.51.100.10");
+
+    /// <summary>The gateway's main file (the lab's copy); its connection files are in <see cref="GatewayConfigDir"/>.</summary>
+    public string GatewayMainFile { get; }
+
+    /// <summary>The folder of the connection files the gateway serves (the lab's copies, for a test to edit).</summary>
+    public string GatewayConfigDir => Path.Combine(Path.GetDirectoryName(GatewayMainFile)!, "config");
+
+    /// <summary>Sends the concentrator <paramref name="signal"/> (e.g. "HUP").</summary>
+    public void SignalConcentrator(string signal) => Shell.Must("kill", "-" + signal, _concentrator.Id.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>The server section the gateway runs with (retransmission settings among others).</summary>
     public ServerSettings Server { get; }
@@ -213,9 +223,14 @@ internal sealed partial class RoadWarriorLab : IDisposable
     }
 
     /// <summary>Pings the LAN host from the road namespace, from <paramref name="source"/> when given.</summary>
-    public (int Code, string Output) Ping(int count = 2, IPAddress? source = null)
+    public (int Code, string Output) Ping(int count = 2, IPAddress? source = null, string? interval = null)
     {
         var args = new List<string> { "netns", "exec", _road, "ping", "-c", count.ToString(CultureInfo.InvariantCulture), "-W", "2" };
+        if (interval is not null)
+        {
+            args.AddRange(["-i", interval]);
+        }
+
         if (source is not null)
         {
             args.AddRange(["-I", source.ToString()]);

@@ -36,6 +36,7 @@ public sealed class ConnectionFileSettingsTests
         Assert.Equal(["aes256gcm16-prfsha256-x25519", "aes256-sha256-ecp256"], c.IkeProposals);
         Assert.Equal(["aes256gcm16", "aes256-sha256"], c.EspProposals);
         Assert.Equal([IPNetwork.Parse("198.51.100.0/24")], c.LocalTs);
+        Assert.Equal([IPNetwork.Parse("0.0.0.0/0")], c.RemoteTs);
         Assert.Equal("road-warriors", Assert.Single(c.AddressPools).Name);
         Assert.Equal([IPNetwork.Parse("10.99.0.0/24")], c.Pools);
         Assert.Equal([IPAddress.Parse("198.51.100.53")], c.Dns);
@@ -66,6 +67,8 @@ public sealed class ConnectionFileSettingsTests
     [InlineData("ipsec-interface = maybe", "road-warrior.ipsec-interface", "expected no, yes or a number 0..4294967295")]
     [InlineData("dns = [ \"dns.example\" ]", "road-warrior.dns[0]", "expected an IPv4 or IPv6 address")]
     [InlineData("local-ts = []", "road-warrior.local-ts", "at least one prefix")]
+    [InlineData("remote-ts = []", "road-warrior.remote-ts", "at least one prefix of the peer's side")]
+    [InlineData("remote-ts = [ \"192.0.2.1/24\" ]", "road-warrior.remote-ts[0]", "got '192.0.2.1/24'")]
     [InlineData("local.auth = eap", "road-warrior.local.auth", "expected psk, pubkey, eap-mschapv2, eap-md5 or eap-radius, got 'eap'")]
     [InlineData("local.id = \"%any\"", "road-warrior.local.id", "our own identity")]
     [InlineData("ike-proposals = [ \"aes256-sha256-nosuchgroup\" ]", "road-warrior.ike-proposals[0]", "got 'aes256-sha256-nosuchgroup'")]
@@ -81,6 +84,19 @@ public sealed class ConnectionFileSettingsTests
     }
 
     [Fact]
+    public void From_RemoteTs_ReadInOrderAndNarrowsTheResponderConfig()
+    {
+        var file = Parse(Valid.Replace("ipsec-interface = 1", "ipsec-interface = 1\n  remote-ts = [ \"192.0.2.0/24\", \"2001:db8::/64\" ]", StringComparison.Ordinal));
+        var c = Assert.Single(file.Connections);
+
+        var config = Concentrator.Server.Runtime.ResponderConfig.For(c, file.Secrets, ServerSettings.From(ConfigurationFactory.Empty, "HOCON.conf"));
+
+        Assert.Equal([IPNetwork.Parse("192.0.2.0/24"), IPNetwork.Parse("2001:db8::/64")], c.RemoteTs);
+        Assert.Equal(["192.0.2.0-192.0.2.255", "2001:db8::-2001:db8::ffff:ffff:ffff:ffff"],
+            config.RemoteTrafficSelectors.Select(t => $"{t.GetStartAddress()}-{t.GetEndAddress()}"));
+    }
+
+    [Fact]
     public void CheckAll_PskWithoutSecretAnywhere_AsksForOne()
     {
         var file = Parse(Valid.Replace("secrets { \"%any\" = \"secret\" }", "", StringComparison.Ordinal));
@@ -88,7 +104,29 @@ public sealed class ConnectionFileSettingsTests
         var e = Assert.Throws<ConfigException>(() => ConnectionFileSettings.CheckAll([file]));
 
         Assert.Equal("road-warrior.remote.id", e.Key);
-        Assert.Contains("pre-shared key for '%any'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("pre-shared keys for the identities '%any' stands for", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CheckAll_AnyIdentityWithSecretsOfSomeIdentities_AcceptedAndEachFindsItsOwn()
+    {
+        var file = Parse(Valid.Replace("secrets { \"%any\" = \"secret\" }", "secrets { \"west\" = \"w\" }", StringComparison.Ordinal));
+
+        var merged = ConnectionFileSettings.CheckAll([file]);
+
+        Assert.Equal("w"u8.ToArray(), merged.Lookup("west"));
+        Assert.Null(merged.Lookup("north"));
+    }
+
+    [Fact]
+    public void CheckAll_SingleIdentityWithOnlyAnothersSecret_AsksForItsOwn()
+    {
+        var file = Parse(Valid.Replace("id = \"%any\", auth = psk", "id = \"road\", auth = psk", StringComparison.Ordinal)
+            .Replace("secrets { \"%any\" = \"secret\" }", "secrets { \"west\" = \"w\" }", StringComparison.Ordinal));
+
+        var e = Assert.Throws<ConfigException>(() => ConnectionFileSettings.CheckAll([file]));
+
+        Assert.Contains("pre-shared key for 'road' (or \"%any\")", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

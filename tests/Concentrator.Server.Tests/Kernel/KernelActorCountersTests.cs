@@ -40,4 +40,25 @@ public sealed class KernelActorCountersTests : TestKit
 
         ExpectMsgAllOf<object>([new OwnedCounters(5, 84, 1, 0, 0), new KernelDone(2), new OwnedCounters(6, 0, 0, 0, 0)]);
     }
+
+    [Fact]
+    public void ReadTrafficByOwner_TwoOwners_EachSummedByDirectionOnlyTheNamedOnes()
+    {
+        var kernel = Sys.ActorOf(KernelActor.Props(_kernel, new KernelSettings(64, 1000)));
+        var alice = CreateTestProbe("ike-a");
+        var bob = CreateTestProbe("ike-b");
+        kernel.Tell(KernelActorTests.Child(1, 0x4000_0011, 0xC0000011, 0xAAAA0011), alice.Ref);
+        kernel.Tell(KernelActorTests.Child(2, 0x4000_0012, 0xC0000012, 0xAAAA0012, "10.99.0.3"), bob.Ref);
+        alice.ExpectMsg(new KernelDone(1));
+        bob.ExpectMsg(new KernelDone(2));
+        _kernel.Counters[0xC0000011] = new SaCounters(840, 10, null, null);
+        _kernel.Counters[0xAAAA0011] = new SaCounters(420, 5, null, null);
+        _kernel.Counters[0xC0000012] = new SaCounters(1, 1, null, null);
+
+        kernel.Tell(new ReadTrafficByOwner(new Dictionary<string, System.Net.IPAddress> { ["ike-a"] = KernelActorTests.Gateway }));
+
+        var traffic = ExpectMsg<TrafficByOwner>();
+        Assert.Equal(new OwnedCounters(0, 840, 10, 420, 5), Assert.Single(traffic.Counters, c => c.Key == "ike-a").Value);
+        Assert.DoesNotContain("ike-b", traffic.Counters.Keys);
+    }
 }

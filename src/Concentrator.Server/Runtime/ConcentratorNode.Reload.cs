@@ -1,0 +1,146 @@
+using Akka.Actor;
+using Concentrator.Ike.Sa.Connections;
+using Concentrator.Server.Config;
+using Concentrator.Server.Interfaces;
+using Concentrator.Server.Logging;
+using Concentrator.Server.Sa;
+
+// One line per reload: not worth an IsEnabled check.
+#pragma warning disable CA1873
+
+namespace Concentrator.Server.Runtime;
+
+// Reload: a new configuration, already loaded and checked in full, replaces the served connections without dropping
+// the clients of the connections that stay.
+public sealed partial class ConcentratorNode
+{
+    private static readonly TimeSpan ReloadDeleteTimeout = TimeSpan.FromSeconds(10);
+    private readonly SemaphoreSlim _reloading = new(1, 1);
+
+    /// <summary>
+    /// Serves <paramref name="next"/> from now on. Refused (a <see cref="ConfigException"/>, nothing changed) when a
+    /// main-file key other than <paramref name="mayChange"/> differs (<see cref="ReloadPlan"/>), a connection with live
+    /// IKE SAs would move to another <c>ipsec-interface</c>, or a pool with leases would change its addresses. Otherwise:
+    /// added connections are attached (routes; a new ipsecN is created) and offered to every handshake from now on;
+    /// changed ones serve new SAs with the new settings while their live SAs keep theirs (their proposals, lifetimes and
+    /// timers, rekeys included, as strongSwan keeps a CHILD SA's config); unchanged ones' SAs are untouched; removed
+    /// ones' IKE SAs each send their client a Delete and end (leases released, CHILD SAs out of the kernel), then the
+    /// connection is detached (its routes, and a device no connection uses any more, go).
+    /// </summary>
+    public async Task<ReloadReport> ReloadAsync(NodeDefinition next, string mainFile, IReadOnlyCollection<string> mayChange, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        await _reloading.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (Volatile.Read(ref _stopped) != 0)
+            {
+                throw new InvalidOperationException("the concentrator is stopping");
+            }
+
+            return await ReloadLockedAsync(next, mainFile, mayChange, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _reloading.Release();
+        }
+    }
+
+    private async Task<ReloadReport> ReloadLockedAsync(NodeDefinition next, string mainFile, IReadOnlyCollection<string> mayChange, CancellationToken cancellationToken)
+    {
+        var current = Definition;
+        var plan = ReloadPlan.Create(current, next, mainFile, mayChange);
+        if (next.Connections.Count == 0)
+        {
+            throw new ConfigException(next.Files.Count > 0 ? next.Files[0].File : mainFile, null, "expected at least one connection to serve, found none");
+        }
+
+        var before = current.Connections.ToDictionary(c => c.Name, StringComparer.Ordinal);
+        var served = Served.ToDictionary(c => c.Settings.Name, StringComparer.Ordinal);
+
+        // An SA's kernel state carries its interface's if_id and lives under that interface's actor: a connection whose
+        // SAs are up cannot move to another interface.
+        var moved = plan.Changed.Where(c => c.IpsecInterface != before[c.Name].IpsecInterface).ToList();
+        foreach (var connection in moved)
+        {
+            var count = await served[connection.Name].Interface.Ask<ConnectionSaCount>(new CountConnectionSas(connection.Name), AskTimeout, cancellationToken).ConfigureAwait(false);
+            if (count.Count > 0)
+            {
+                throw new ConfigException(connection.File, connection.Name + ".ipsec-interface",
+                    $"expected {before[connection.Name].IpsecInterface} while {count.Count} IKE SA(s) of the connection use {InterfaceActor.NameFor(before[connection.Name].IpsecInterface)}, " +
+                    $"found {connection.IpsecInterface}: terminate them first (concentrator terminate --connection {connection.Name}) or restart");
+            }
+        }
+
+        _wiring.Allocators.Rebind(next.Connections);
+
+        // From here on the new configuration is applied; a kernel failure (a route, a device) stops the reload with
+        // the connections before it attached and the dispatcher still offering the old set.
+        var candidates = new List<ConnectionCandidate>();
+        var nowServed = new List<ServedConnection>();
+        var movedNames = moved.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var connection in next.Connections)
+        {
+            var kept = before.ContainsKey(connection.Name) && !movedNames.Contains(connection.Name);
+            var home = await _wiring.AttachAsync(connection, update: kept, cancellationToken).ConfigureAwait(false);
+            var (candidate, connectionServed) = _wiring.Wire(connection, next, home);
+            candidates.Add(candidate);
+            nowServed.Add(connectionServed);
+        }
+
+        var (config, environment) = _wiring.Offer(candidates);
+        await Dispatcher.Ask<ConnectionsReplaced>(new ReplaceConnections(config, environment), AskTimeout, cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _served, nowServed);
+        Volatile.Write(ref _definition, next);
+
+        // No handshake is offered the removed connections any more: their SAs go, then their routes and devices.
+        // All at once: a client that does not answer its Delete holds up only its own connection's retirement.
+        var retired = await Task.WhenAll(plan.Removed.Select(c => served[c.Name]).Concat(moved.Select(c => served[c.Name]))
+            .Select(gone => RetireAsync(gone, $"connection '{gone.Settings.Name}' was removed by a reload"))).ConfigureAwait(false);
+        var deleted = retired.Sum();
+
+        foreach (var (name, home) in _wiring.Homes.Where(h => !nowServed.Any(s => s.Interface.Equals(h.Value))).ToList())
+        {
+            // Its last connection detached, so it stops (removing a device it created); its name is free again once
+            // it has, for a later reload to use.
+            _wiring.Homes.Remove(name);
+            await home.GracefulStop(AskTimeout).ConfigureAwait(false);
+        }
+
+        var report = new ReloadReport(
+            [.. plan.Added.Select(c => c.Name)], [.. plan.Removed.Select(c => c.Name)], [.. plan.Changed.Select(c => c.Name)],
+            [.. plan.Unchanged.Select(c => c.Name)], deleted);
+        ServerLogging.For<ConcentratorNode>(System).Reloaded(Names(report.Added), Names(report.Removed), deleted, Names(report.Changed), Names(report.Unchanged));
+        return report;
+    }
+
+    private static string Names(IReadOnlyList<string> names) => names.Count == 0 ? "none" : string.Join(", ", names.Select(n => $"'{n}'"));
+
+    /// <summary>Deletes the connection's SAs under its (old) interface actor towards their clients, then detaches it
+    /// there; an interface actor left without connections stops (and removes a device it created).</summary>
+    private async Task<int> RetireAsync(ServedConnection gone, string reason)
+    {
+        var home = gone.Interface;
+        var name = gone.Settings.Name;
+        var deleted = 0;
+        try
+        {
+            deleted = (await home.Ask<ConnectionSasDeleted>(new DeleteConnectionSas(name, reason), ReloadDeleteTimeout).ConfigureAwait(false)).Deleted;
+        }
+        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+        {
+            ServerLogging.For<ConcentratorNode>(System).ReloadDeleteTimedOut(name, ReloadDeleteTimeout);
+        }
+
+        await home.Ask<ConnectionDetached>(new DetachConnection(name), AskTimeout).ConfigureAwait(false);
+        return deleted;
+    }
+}
+
+/// <summary>What a reload did: connections by name, and how many IKE SAs of removed connections were deleted.</summary>
+public sealed record ReloadReport(
+    IReadOnlyList<string> Added,
+    IReadOnlyList<string> Removed,
+    IReadOnlyList<string> Changed,
+    IReadOnlyList<string> Unchanged,
+    int DeletedSas);
