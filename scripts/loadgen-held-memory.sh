@@ -31,7 +31,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/scripts/lib/loadgen-lab.sh"
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=${OUT:-$ROOT/bench/results/held-memory-$STAMP}
-GW=lg-hm-gw CL=lg-hm-cl
+GW=${NS_PREFIX:-lg-hm}-gw CL=${NS_PREFIX:-lg-hm}-cl   # NS_PREFIX=x: namespaces x-gw and x-cl
 D=$(mktemp -d /tmp/lg-hm-XXXXXX)
 HOLDER=
 cleanup() {

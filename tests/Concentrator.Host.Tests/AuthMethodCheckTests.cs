@@ -141,6 +141,18 @@ public sealed class AuthMethodCheckTests
         Assert.Contains($"{conn}: key 'rw.remote.auth': expected RADIUS servers in concentrator.radius.servers", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("check-config")]
+    [InlineData("run")]
+    public void Verb_RemoteAuthEapTlsWithoutGatewayCertificate_RefusedNamingFileAndLocalCerts(string verb)
+    {
+        using var dir = new TempDir();
+        var (code, error, conn) = RunWith(dir, verb, "rw { remote.auth = eap-tls, pools = [ \"10.231.11.0/30\" ], ipsec-interface = no }");
+
+        Assert.Equal(78, code);
+        Assert.Contains($"{conn}: key 'rw.local.certs': expected the gateway's certificate and key", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void CheckConfig_RemoteAuthEapRadiusWithRadiusServers_Accepted()
     {

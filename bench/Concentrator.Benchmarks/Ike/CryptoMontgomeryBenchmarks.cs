@@ -12,7 +12,7 @@ namespace Concentrator.Benchmarks.Ike;
 /// with the peer's public value (one more), dispose. The baseline is BouncyCastle's managed X25519/X448 (what the
 /// registry used before; the same steps, written out here since src no longer uses it); the other row is
 /// <see cref="MontgomeryOpenSslKeyExchange"/>, OpenSSL's libcrypto through P/Invoke (what strongSwan uses).
-/// libsodium through NSec is not measured: NSec is not served by the package registry this project builds from.
+/// libsodium through NSec is measured for X25519 (NSec has no X448) in <see cref="CryptoX25519EngineBenchmarks"/>.
 /// <code>dotnet run -c Release --project bench/Concentrator.Benchmarks -- --filter '*CryptoMontgomery*'</code>
 /// </summary>
 [MemoryDiagnoser]

@@ -41,6 +41,10 @@ public sealed record LoadGenOptions
     /// the PSK; the PSK then only checks the gateway's AUTH (RFC 7296 §2.16). Null: PSK both ways.</summary>
     public string? EapMsChapV2Password { get; init; }
 
+    /// <summary>Authenticate each client inside EAP-TLS (RFC 5216) with <see cref="CertificateFile"/> instead of an IKE
+    /// AUTH signature; the gateway's TLS certificate is checked against <c>CaFile</c> when given.</summary>
+    public bool EapTls { get; init; }
+
     /// <summary>Authenticate the clients with this PEM certificate (end entity first, then intermediates), shared by the
     /// whole swarm as strongSwan's load-tester does, and <see cref="KeyFile"/> instead of the PSK. Null: PSK or EAP.</summary>
     public string? CertificateFile { get; init; }

@@ -19,6 +19,7 @@ public static class OptionsParser
     private static readonly Option<bool> Teardown = new("--teardown") { Description = "Delete every established SA at the end." };
     private static readonly Option<string?> Id = new("--id") { Description = $"IDi, {{n}} = client number ({LoadGenOptions.DefaultIdentityTemplate}; with --cert its subject DN).", HelpName = "TEMPLATE" };
     private static readonly Option<string?> RemoteId = new("--remote-id") { Description = "IDr to ask for.", HelpName = "ID" };
+    private static readonly Option<bool> EapTls = new("--eap-tls") { Description = "Clients authenticate with their --cert inside EAP-TLS (RFC 5216) instead of an IKE signature." };
     private static readonly Option<string?> EapMsChapV2 = new("--eap-mschapv2") { Description = "Clients authenticate with EAP-MSCHAPv2 (EAP identity = IDi); --psk checks the gateway.", HelpName = "PASS" };
     private static readonly Option<string?> Cert = new("--cert") { Description = "Clients authenticate with this PEM certificate (one for all, IDi = its subject DN unless --id).", HelpName = "FILE" };
     private static readonly Option<string?> Key = new("--key") { Description = "The PEM private key of --cert.", HelpName = "FILE" };
@@ -39,7 +40,7 @@ public static class OptionsParser
     /// <summary>The command (one per call: a parse keeps no state in it, but callers may add an action).</summary>
     public static RootCommand Command() => new("An IKEv2 initiator swarm: sets up IKE SAs against a responder and reports setups/s, latency and failures.")
     {
-        Target, Psk, Count, Rate, Concurrency, Hold, Teardown, Id, RemoteId, EapMsChapV2, Cert, Key, Ca, Ike, Esp, NoVip, Sockets, Source, NatTPort, Retransmit,
+        Target, Psk, Count, Rate, Concurrency, Hold, Teardown, Id, RemoteId, EapMsChapV2, EapTls, Cert, Key, Ca, Ike, Esp, NoVip, Sockets, Source, NatTPort, Retransmit,
         ReuseDh, ResponderPid, Json, Netns, Quiet,
     };
 
@@ -67,6 +68,7 @@ public static class OptionsParser
             IdentityTemplate = result.GetValue(Id),
             RemoteIdentity = result.GetValue(RemoteId),
             EapMsChapV2Password = result.GetValue(EapMsChapV2),
+            EapTls = result.GetValue(EapTls),
             CertificateFile = result.GetValue(Cert),
             KeyFile = result.GetValue(Key),
             CaFile = result.GetValue(Ca),
@@ -90,6 +92,11 @@ public static class OptionsParser
         if (o.CertificateFile is not null && o.EapMsChapV2Password is not null)
         {
             throw new FormatException("--cert and --eap-mschapv2 exclude each other");
+        }
+
+        if (o.EapTls && o.CertificateFile is null)
+        {
+            throw new FormatException("--eap-tls needs --cert and --key (the client's certificate inside EAP-TLS)");
         }
 
         if (result.GetValue(Retransmit) is { } retransmit)

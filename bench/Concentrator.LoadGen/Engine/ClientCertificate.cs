@@ -76,5 +76,19 @@ internal sealed class ClientCertificate : IDisposable
         }
     }
 
+    /// <summary>For EAP-TLS: the gateway's TLS chain judged by the CAs of <c>--ca</c>; without them any chain passes
+    /// (as the IKE gateway is then checked by the PSK only).</summary>
+    public string? CheckTlsServer(IReadOnlyList<X509Certificate2> chain)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        if (Authenticator.Trust is not { } trust)
+        {
+            return null;
+        }
+
+        ChainVerdict verdict = ChainValidator.Validate(trust, chain[0], [.. chain.Skip(1)], DateTimeOffset.UtcNow);
+        return verdict.IsOk ? null : verdict.Detail;
+    }
+
     public void Dispose() => Local.Dispose();
 }

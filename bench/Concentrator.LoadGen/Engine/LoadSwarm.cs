@@ -182,6 +182,14 @@ public sealed partial class LoadSwarm : IDisposable
             byte[] secret = System.Text.Encoding.UTF8.GetBytes(password);
             config = config with { LocalEap = new EapClientConfig(identity, () => new EapMsChapV2Client(identity, secret, SystemRandomSource.Instance)) };
         }
+        else if (_options.EapTls && _certificate is { } tls)
+        {
+            config = config with
+            {
+                LocalEap = new EapClientConfig(identity, () => new Concentrator.Ike.Auth.Eap.Tls.EapTlsClient(
+                    new Concentrator.Ike.Crypto.Tls.TlsOptions(tls.Local, tls.CheckTlsServer))),
+            };
+        }
 
         LoadClient client;
         while (true)

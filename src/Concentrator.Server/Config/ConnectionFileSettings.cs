@@ -197,8 +197,9 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
             "pubkey" => AuthClass.Pubkey,
             "eap-mschapv2" => AuthClass.EapMsChapV2,
             "eap-md5" => AuthClass.EapMd5,
+            "eap-tls" => AuthClass.EapTls,
             "eap-radius" => AuthClass.EapRadius,
-            _ => throw r.Error(key, $"expected psk, pubkey, eap-mschapv2, eap-md5 or eap-radius, got '{text}'"),
+            _ => throw r.Error(key, $"expected psk, pubkey, eap-mschapv2, eap-md5, eap-tls or eap-radius, got '{text}'"),
         };
     }
 

@@ -24,6 +24,9 @@ public enum AuthClass
     /// <summary>EAP-MD5 (remote side only, for tests: no MSK, no server authentication).</summary>
     EapMd5,
 
+    /// <summary>EAP-TLS (remote side only, RFC 5216): the client's certificate, checked against <c>remote.cacerts</c>.</summary>
+    EapTls,
+
     /// <summary>EAP relayed to the RADIUS servers of <c>concentrator.radius</c> (remote side only, RFC 3579).</summary>
     EapRadius,
 }

@@ -1,5 +1,6 @@
 using Akka.Configuration.Hocon;
 using Concentrator.Ike.Auth.Eap;
+using Concentrator.Ike.Auth.Eap.Tls;
 using Concentrator.Ike.Crypto;
 using Concentrator.Ike.Sa;
 using Concentrator.Ike.Sa.Authenticators;
@@ -16,7 +17,7 @@ public static class EapSettings
 {
     public const string SecretsKey = "eap-secrets";
 
-    public static bool IsEap(AuthClass auth) => auth is AuthClass.EapMsChapV2 or AuthClass.EapMd5 or AuthClass.EapRadius;
+    public static bool IsEap(AuthClass auth) => auth is AuthClass.EapMsChapV2 or AuthClass.EapMd5 or AuthClass.EapTls or AuthClass.EapRadius;
 
     /// <summary>EAP with a method of our own over <c>eap-secrets</c> (not relayed to RADIUS).</summary>
     public static bool IsLocal(AuthClass auth) => auth is AuthClass.EapMsChapV2 or AuthClass.EapMd5;
@@ -87,7 +88,7 @@ public static class EapSettings
     /// <summary>The responder's EAP for <paramref name="connection"/>: a fresh local method per IKE SA over
     /// <paramref name="users"/> (or, for <c>eap-radius</c>, a relay to RADIUS), and the EAP identity rule of
     /// <c>remote.eap-id</c>.</summary>
-    public static EapServerConfig ServerConfig(ConnectionSettings connection, Secrets users)
+    public static EapServerConfig ServerConfig(ConnectionSettings connection, Secrets users, EapTlsSettings? tls = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(users);
@@ -97,6 +98,7 @@ public static class EapSettings
         {
             AuthClass.EapMd5 => () => new EapMd5Server(Lookup, SystemRandomSource.Instance),
             AuthClass.EapRadius => () => new EapRadiusServer(EapRadiusServer.NextNasPort()),
+            AuthClass.EapTls => () => new EapTlsServer(tls ?? throw new ArgumentException("eap-tls needs its certificate settings", nameof(tls))),
             _ => () => new EapMsChapV2Server(Lookup, SystemRandomSource.Instance),
         };
         string eapId = connection.Remote.EapId;
@@ -107,6 +109,7 @@ public static class EapSettings
     {
         AuthClass.EapMsChapV2 => "eap-mschapv2",
         AuthClass.EapMd5 => "eap-md5",
+        AuthClass.EapTls => "eap-tls",
         AuthClass.EapRadius => "eap-radius",
         _ => auth.ToString().ToLowerInvariant(),
     };

@@ -81,6 +81,9 @@ public sealed record ServerSettings(
     /// <summary><c>concentrator.ike.eap-timeout</c>: the whole EAP conversation of one IKE_AUTH.</summary>
     public TimeSpan EapTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary><c>concentrator.ike.eap-tls</c>.</summary>
+    public EapTlsServerSettings EapTls { get; init; } = EapTlsServerSettings.Default;
+
     /// <summary><c>concentrator.ike.invalid-spi-notify</c>.</summary>
     public InvalidSpiNotifySettings InvalidSpiNotify { get; init; } = new(100, 100);
 
@@ -168,6 +171,7 @@ public sealed record ServerSettings(
             Bind = bind,
             HalfOpen = halfOpen,
             EapTimeout = PositiveDuration(r, ike + "eap-timeout"),
+            EapTls = EapTlsServerSettings.Read(r),
             MaxCertificateChainLength = r.Int("concentrator.certificates.max-chain-length", 2, 16),
             InvalidSpiNotify = new InvalidSpiNotifySettings(
                 r.Int(ike + "invalid-spi-notify.rate", 0, 1_000_000), r.Int(ike + "invalid-spi-notify.burst", 1, 1_000_000)),

@@ -88,7 +88,21 @@ public sealed record ReadOwnedCounters(long CorrelationId, IActorRef Owner, IRea
 }
 
 /// <summary>The answer to <see cref="ReadOwnedCounters"/>: octets and packets, each side summed over the owner's SAs.</summary>
-public sealed record OwnedCounters(long CorrelationId, ulong InboundOctets, ulong InboundPackets, ulong OutboundOctets, ulong OutboundPackets);
+public sealed record OwnedCounters(long CorrelationId, ulong InboundOctets, ulong InboundPackets, ulong OutboundOctets, ulong OutboundPackets)
+{
+    /// <summary>Both reads added, side by side (the correlation id is this one's).</summary>
+    public OwnedCounters Plus(OwnedCounters other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return this with
+        {
+            InboundOctets = InboundOctets + other.InboundOctets,
+            InboundPackets = InboundPackets + other.InboundPackets,
+            OutboundOctets = OutboundOctets + other.OutboundOctets,
+            OutboundPackets = OutboundPackets + other.OutboundPackets,
+        };
+    }
+}
 
 /// <summary>Reads the counters of every owner named in <paramref name="LocalByOwner"/> (an IKE SA actor's name → our
 /// address of it: an SA towards that address is inbound) in one pass; answered with <see cref="TrafficByOwner"/>

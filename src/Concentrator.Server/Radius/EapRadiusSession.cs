@@ -26,6 +26,9 @@ public sealed class EapRadiusSession(uint nasPort)
 
     public TimeSpan? InterimInterval { get; private set; }
 
+    /// <summary>Session-Timeout of the Access-Accept (RFC 2865 §5.27): the IKE SA is deleted when it runs out.</summary>
+    public TimeSpan? SessionTimeout { get; private set; }
+
     /// <summary>The peer's outer address (Calling-Station-Id) and ours (Called-Station-Id), as the last round saw them.</summary>
     public string? CallingStationId { get; set; }
 
@@ -53,6 +56,7 @@ public sealed class EapRadiusSession(uint nasPort)
                 Classes = reply.Classes;
                 FramedIpAddress = reply.FramedIpAddress;
                 InterimInterval = reply.InterimInterval;
+                SessionTimeout = reply.SessionTimeout;
                 return new EapStep.Success(reply.Msk, UserName) { Address = reply.FramedIpAddress, Backend = this };
             default:
                 return new EapStep.Failure($"Access-Reject from {reply.Server}{(reply.ReplyMessage is { } m ? ": " + m : "")}");

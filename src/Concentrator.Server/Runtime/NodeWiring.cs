@@ -124,6 +124,7 @@ internal sealed class NodeWiring
             {
                 EapRelay = eapRadius,
                 Accounting = accounting,
+                InterimInterval = definition.Radius.InterimInterval,
             },
         };
         Metrics?.Setups.Add(0, new KeyValuePair<string, object?>(MetricTags.Connection, connection.Name));

@@ -75,7 +75,7 @@ public sealed record ReloadPlan(
         ArgumentNullException.ThrowIfNull(c);
         static string List<T>(IEnumerable<T> items) => "[" + string.Join(",", items) + "]";
         return string.Join("|",
-            c.Local, c.Remote, List(c.IkeProposals), List(c.EspProposals), List(c.LocalTs), List(c.Pools), List(c.Dns),
+            c.Local, c.Remote, List(c.IkeProposals), List(c.EspProposals), List(c.LocalTs), List(c.RemoteTs), List(c.Pools), List(c.Dns),
             c.IpsecInterface, c.Dpd, c.Lifetimes, c.Unique, List(c.PoolRefs),
             List(c.AddressPools.Select(p => $"{p.LeaseSpace}={List(p.Addresses)}/{List(p.Dns)}")),
             $"{List(c.Certificates.LocalCerts)} {c.Certificates.LocalKey} {List(c.Certificates.RemoteCaCerts)} {List(c.Certificates.RemoteCrls)} {c.Certificates.RemoteEku} {c.Certificates.RsaPss}");

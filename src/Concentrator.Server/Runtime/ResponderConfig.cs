@@ -1,6 +1,7 @@
 using System.Net;
 using Concentrator.Ike;
 using Concentrator.Ike.Auth.Certificates;
+using Concentrator.Ike.Auth.Eap.Tls;
 using Concentrator.Ike.Encoding.Payloads;
 using Concentrator.Ike.Sa;
 using Concentrator.Ike.Sa.Authenticators;
@@ -31,7 +32,7 @@ public static class ResponderConfig
             AuthClass.Pubkey => pubkey!,
             // The key at fault is named, not always local.auth: the operator edits the side that says it.
             _ => throw new ConfigException(connection.File, $"{connection.Name}.{side}.auth",
-                $"expected psk or pubkey{(side == "remote" ? ", eap-mschapv2, eap-md5 or eap-radius" : "")}, got {EapSettings.Name(auth)}"),
+                $"expected psk or pubkey{(side == "remote" ? ", eap-mschapv2, eap-md5, eap-tls or eap-radius" : "")}, got {EapSettings.Name(auth)}"),
         };
 
         return new IkeSaConfig
@@ -44,10 +45,41 @@ public static class ResponderConfig
             LocalAuthenticator = Side(connection.Local.Auth, "local"),
             // A connection for EAP peers accepts EAP only (strongSwan: remote auth = eap-*).
             RemoteAuthenticators = eap ? [] : [Side(connection.Remote.Auth, "remote")],
-            RemoteEap = eap ? EapSettings.ServerConfig(connection, eapSecrets ?? Secrets.Empty) : null,
+            RemoteEap = eap ? EapSettings.ServerConfig(connection, eapSecrets ?? Secrets.Empty, EapTls(connection, certificate, pubkey, server)) : null,
             LocalTrafficSelectors = connection.LocalTs.Select(n => TrafficSelectors.Subnet(n.BaseAddress, n.PrefixLength)).ToList(),
             RemoteTrafficSelectors = connection.RemoteTs.Select(n => TrafficSelectors.Subnet(n.BaseAddress, n.PrefixLength)).ToList(),
             DnsServers = connection.Dns,
+        };
+    }
+
+    /// <summary>EAP-TLS of an <c>eap-tls</c> connection: the gateway presents its own certificate and judges the
+    /// client's with the connection's CAs, CRLs and EKU (the same <see cref="TrustPolicy"/> as IKE certificates).</summary>
+    private static EapTlsSettings? EapTls(ConnectionSettings connection, LocalCertificate? certificate, PubkeyAuthenticator? pubkey, ServerSettings server)
+    {
+        if (connection.Remote.Auth != AuthClass.EapTls)
+        {
+            return null;
+        }
+
+        if (certificate is null)
+        {
+            throw new ConfigException(connection.File, $"{connection.Name}.local.certs",
+                "expected the gateway's certificate and key (local.certs, local.key): EAP-TLS presents them to the client (remote.auth = eap-tls)");
+        }
+
+        if (pubkey?.Trust is not { } trust)
+        {
+            throw new ConfigException(connection.File, $"{connection.Name}.remote.cacerts",
+                "expected the CAs clients' certificates chain to (remote.cacerts) for remote.auth = eap-tls");
+        }
+
+        EapTlsServerSettings tls = server.EapTls;
+        return new EapTlsSettings(certificate, trust, TimeProvider.System)
+        {
+            FragmentSize = tls.FragmentSize,
+            MaxMessageSize = tls.MaxMessageSize,
+            MinVersion = tls.MinVersion,
+            MaxVersion = tls.MaxVersion,
         };
     }
 

@@ -49,6 +49,7 @@ public sealed partial class IkeSaActor
                     _kernel.Tell(ChildSaKernelRequests.Remove(remove.Child, remove.Reqid, remove.CorrelationId));
                     break;
                 case IkeSaEffect.RemoveAll all:
+                    CountAllBeforeRemoval();
                     // Sent on the way out: nobody is left to hear the answer, and the kernel actor logs a failure itself.
                     _kernel.Tell(new RemoveOwnedBy(all.CorrelationId, Self), ActorRefs.Nobody);
                     break;

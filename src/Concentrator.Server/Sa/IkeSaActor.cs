@@ -147,6 +147,12 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
             case EapRelayReply reply:
                 Execute(_session.OnEapReply(reply.Step));
                 break;
+            case InterimDue:
+                SendInterim();
+                break;
+            case SessionTimedOut:
+                EndSessionTimedOut();
+                break;
             default:
                 Unhandled(message);
                 break;

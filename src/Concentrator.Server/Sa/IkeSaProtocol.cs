@@ -65,6 +65,9 @@ public sealed record ConnectionHome(string Connection, IActorRef Home, IkeSaActo
     /// <summary>Where the connection's IKE SAs report their start and end for RADIUS accounting
     /// (<c>Radius.RadiusAccountingActor</c>); null: no accounting.</summary>
     public IActorRef? Accounting { get; init; }
+
+    /// <summary>Time between Interim-Update records when the Access-Accept names none (<c>concentrator.radius.interim-interval</c>).</summary>
+    public TimeSpan? InterimInterval { get; init; }
 }
 
 /// <summary>Told to <see cref="IkeSaEnvironment.Observer"/> by the actor of a handshake when the established SA has

@@ -128,5 +128,59 @@ internal sealed class CertificateGateway : IDisposable
         },
     };
 
+    /// <summary>Connection "eap-tls": the gateway proves itself with its certificate in IKE and presents it again in
+    /// EAP-TLS (RFC 5216), whose client certificates must chain to the root; its own pool, ipsec3.</summary>
+    public GatewayOverrides EapTlsOverrides(string pool, string server = "") => new()
+    {
+        Server = server,
+        ExtraFiles = new Dictionary<string, string>
+        {
+            ["crt-gw.pem"] = Pki.Read(GatewayCert),
+            ["crt-gw.key"] = Pki.Read(GatewayKey),
+            ["crt-root.pem"] = Pki.Read(Root),
+            ["eap-tls.conf"] = $$"""
+                eap-tls {
+                  local { id = "{{GatewayId}}", auth = pubkey, certs = [ "crt-gw.pem" ], key = "crt-gw.key" }
+                  remote { id = "%any", auth = eap-tls, cacerts = [ "crt-root.pem" ] }
+                  ike-proposals = [ "aes256gcm16-prfsha256-x25519" ]
+                  esp-proposals = [ "aes256gcm16" ]
+                  local-ts = [ "198.51.100.0/24" ]
+                  pools = [ "{{pool}}" ]
+                  ipsec-interface = 3
+                }
+                """,
+        },
+    };
+
+    /// <summary>Connection "eap-radius-crt": the gateway proves itself with its certificate, the EAP conversation is
+    /// relayed to the RADIUS server on the gateway's loopback at <paramref name="authPort"/>/<paramref name="acctPort"/>
+    /// (EAP-Identity asked, any user); its own pool, ipsec3.</summary>
+    public GatewayOverrides EapRadiusOverrides(int authPort, int acctPort, string pool) => new()
+    {
+        Server = $$"""
+            concentrator.radius {
+              servers = [ { address = "127.0.0.1", port = {{authPort}}, acct-port = {{acctPort}}, secret = "{{Concentrator.Server.Tests.Radius.FreeRadius.Secret}}" } ]
+              timeout = 2s
+              retries = 2
+            }
+            """,
+        ExtraFiles = new Dictionary<string, string>
+        {
+            ["crt-gw.pem"] = Pki.Read(GatewayCert),
+            ["crt-gw.key"] = Pki.Read(GatewayKey),
+            ["eap-radius-crt.conf"] = $$"""
+                eap-radius-crt {
+                  local { id = "{{GatewayId}}", auth = pubkey, certs = [ "crt-gw.pem" ], key = "crt-gw.key" }
+                  remote { id = "%any", auth = eap-radius, eap-id = "%any" }
+                  ike-proposals = [ "aes256gcm16-prfsha256-x25519" ]
+                  esp-proposals = [ "aes256gcm16" ]
+                  local-ts = [ "198.51.100.0/24" ]
+                  pools = [ "{{pool}}" ]
+                  ipsec-interface = 3
+                }
+                """,
+        },
+    };
+
     public void Dispose() => Pki.Dispose();
 }

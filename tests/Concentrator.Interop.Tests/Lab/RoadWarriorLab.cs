@@ -134,8 +134,13 @@ internal sealed partial class RoadWarriorLab : IDisposable
     }
 
     /// <summary>Starts charon-systemd in the road namespace and waits for its vici socket.</summary>
+    /// <summary>charon's <c>tls.version_max</c> (libtls, EAP-TLS): strongSwan 5.9's default is 1.2; set before
+    /// <see cref="StartCharon"/>.</summary>
+    public string TlsVersionMax { get; set; } = "1.2";
+
     public void StartCharon()
     {
+        WriteStrongSwanConf();
         _charon = Start("ip", "netns", "exec", _road, "env", "STRONGSWAN_CONF=" + _swanctl["STRONGSWAN_CONF"], "/usr/sbin/charon-systemd");
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (Shell.Run(_swanctl, "swanctl", "--stats").Code != 0)
@@ -364,9 +369,12 @@ internal sealed partial class RoadWarriorLab : IDisposable
         _dir.Write("strongswan.conf", $$"""
             charon {
                 load_modular = no
-                load = random nonce openssl pem pkcs1 pkcs8 x509 pubkey curve25519 gcm aes sha1 sha2 hmac kdf kernel-libipsec kernel-netlink socket-default vici eap-identity eap-md5 eap-mschapv2
+                load = random nonce openssl pem pkcs1 pkcs8 x509 pubkey curve25519 gcm aes sha1 sha2 hmac kdf kernel-libipsec kernel-netlink socket-default vici eap-identity eap-md5 eap-mschapv2 eap-tls
                 retransmit_tries = 2
                 retransmit_timeout = 1.0
+                tls {
+                    version_max = {{TlsVersionMax}}
+                }
                 threads = 32
                 filelog {
                     main {

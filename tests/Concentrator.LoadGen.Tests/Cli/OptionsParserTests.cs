@@ -52,6 +52,15 @@ public sealed class OptionsParserTests
         Assert.Null(OptionsParser.Parse(["192.0.2.1", "--psk", "x"]).CertificateFile);
     }
 
+    [Fact]
+    public void Parse_EapTls_NeedsTheCertificate()
+    {
+        Assert.True(OptionsParser.Parse(["192.0.2.1", "--cert", "c.pem", "--key", "c.key", "--ca", "ca.pem", "--eap-tls"]).EapTls);
+        Assert.False(OptionsParser.Parse(["192.0.2.1", "--cert", "c.pem", "--key", "c.key", "--ca", "ca.pem"]).EapTls);
+        var e = Assert.Throws<FormatException>(() => OptionsParser.Parse(["192.0.2.1", "--psk", "x", "--eap-tls"]));
+        Assert.Contains("--eap-tls needs --cert", e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("192.0.2.1")]
     [InlineData("192.0.2.1", "--psk", "x", "--count", "0")]

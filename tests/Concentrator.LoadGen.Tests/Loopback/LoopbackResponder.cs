@@ -21,8 +21,9 @@ internal sealed class LoopbackResponder : IDisposable
     private readonly Lock _lock = new();
 
     /// <summary><paramref name="eapUsers"/>: serve EAP-MSCHAPv2 clients with these users instead of PSK clients;
-    /// <paramref name="certificate"/>: authenticate with it and check clients' certificates with its CAs.</summary>
-    public LoopbackResponder(string psk, IReadOnlyDictionary<string, string>? eapUsers = null, PubkeyAuthenticator? certificate = null)
+    /// <paramref name="certificate"/>: authenticate with it and check clients' certificates with its CAs;
+    /// <paramref name="eapTls"/>: with <paramref name="certificate"/>, its clients authenticate inside EAP-TLS.</summary>
+    public LoopbackResponder(string psk, IReadOnlyDictionary<string, string>? eapUsers = null, PubkeyAuthenticator? certificate = null, bool eapTls = false)
     {
         _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         Endpoint = (IPEndPoint)_socket.LocalEndPoint!;
@@ -48,6 +49,15 @@ internal sealed class LoopbackResponder : IDisposable
         if (certificate is not null)
         {
             _config = _config with { LocalAuthenticator = certificate, RemoteAuthenticators = [certificate] };
+            if (eapTls)
+            {
+                var settings = new Concentrator.Ike.Auth.Eap.Tls.EapTlsSettings(certificate.Local!, certificate.Trust!, TimeProvider.System);
+                _config = _config with
+                {
+                    RemoteAuthenticators = [],
+                    RemoteEap = new EapServerConfig(() => new Concentrator.Ike.Auth.Eap.Tls.EapTlsServer(settings)),
+                };
+            }
         }
 
         _services = new IkeSaServices { AddressAllocator = new CountingAllocator() };

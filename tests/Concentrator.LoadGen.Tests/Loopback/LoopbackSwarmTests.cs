@@ -97,6 +97,22 @@ public sealed class LoopbackSwarmTests
     }
 
     [Fact]
+    public async Task Swarm_EapTls_EstablishedWithTheCertificateInsideEap()
+    {
+        using var pki = new LoopbackPki();
+        using var responder = new LoopbackResponder("unused", certificate: pki.Gateway(), eapTls: true);
+        using var swarm = new LoadSwarm(Options(responder, 6, "") with
+        {
+            CertificateFile = pki.CertFile, KeyFile = pki.KeyFile, CaFile = pki.CaFile, RemoteIdentity = "gw.loopback.test", EapTls = true,
+        });
+
+        LoadReport report = await swarm.RunAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(report.Established == 6, report.ToText());
+        Assert.Equal(6, responder.Count(IkeSaState.Established));
+    }
+
+    [Fact]
     public async Task Swarm_ClientCertificateFromAnotherCa_CountsAuthenticationFailed()
     {
         using var gatewayPki = new LoopbackPki();

@@ -91,6 +91,28 @@ public sealed class CertificateFilesTests : IDisposable
         BigInteger.One, DateTimeOffset.UtcNow.AddDays(7), HashAlgorithmName.SHA256,
         X509AuthorityKeyIdentifierExtension.CreateFromCertificate(_ca, true, false), DateTimeOffset.UtcNow.AddDays(-1));
 
+    [Fact]
+    public void ResponderConfig_EapTls_EapOnlyWithAnEapTlsServerPerSa()
+    {
+        IkeSaConfig config = For("local { auth = pubkey, certs = [ \"gw.pem\" ], key = \"gw.key\" }\n remote { auth = eap-tls, cacerts = [ \"ca.pem\" ] }");
+
+        Assert.Empty(config.RemoteAuthenticators);
+        Assert.Null(config.RemoteEap!.EapIdentity);
+        Assert.IsType<Concentrator.Ike.Auth.Eap.Tls.EapTlsServer>(config.RemoteEap.CreateServer());
+        Assert.NotSame(config.RemoteEap.CreateServer(), config.RemoteEap.CreateServer());
+    }
+
+    [Theory]
+    [InlineData("local { auth = psk }\n remote { auth = eap-tls, cacerts = [ \"ca.pem\" ] }", "rw.local.certs")]
+    [InlineData("local { auth = pubkey, certs = [ \"gw.pem\" ], key = \"gw.key\" }\n remote { auth = eap-tls }", "rw.remote.cacerts")]
+    public void ResponderConfig_EapTlsWithoutItsCertificates_RefusedNamingTheKey(string sides, string key)
+    {
+        var e = Assert.Throws<ConfigException>(() => For(sides));
+
+        Assert.Contains(key, e.Message, StringComparison.Ordinal);
+        Assert.Contains("eap-tls", e.Message, StringComparison.Ordinal);
+    }
+
     private IkeSaConfig For(string sides)
     {
         string file = Path.Combine(_dir, "rw.conf");

@@ -69,7 +69,7 @@ public sealed class ConnectionFileSettingsTests
     [InlineData("local-ts = []", "road-warrior.local-ts", "at least one prefix")]
     [InlineData("remote-ts = []", "road-warrior.remote-ts", "at least one prefix of the peer's side")]
     [InlineData("remote-ts = [ \"192.0.2.1/24\" ]", "road-warrior.remote-ts[0]", "got '192.0.2.1/24'")]
-    [InlineData("local.auth = eap", "road-warrior.local.auth", "expected psk, pubkey, eap-mschapv2, eap-md5 or eap-radius, got 'eap'")]
+    [InlineData("local.auth = eap", "road-warrior.local.auth", "expected psk, pubkey, eap-mschapv2, eap-md5, eap-tls or eap-radius, got 'eap'")]
     [InlineData("local.id = \"%any\"", "road-warrior.local.id", "our own identity")]
     [InlineData("ike-proposals = [ \"aes256-sha256-nosuchgroup\" ]", "road-warrior.ike-proposals[0]", "got 'aes256-sha256-nosuchgroup'")]
     [InlineData("esp-proposals = []", "road-warrior.esp-proposals", "at least one proposal")]

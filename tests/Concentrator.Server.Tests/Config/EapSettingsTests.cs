@@ -1,5 +1,6 @@
 using Akka.Configuration;
 using Concentrator.Ike.Auth.Eap;
+using Concentrator.Ike.Crypto.Tls;
 using Concentrator.Server.Config;
 using Concentrator.Server.Runtime;
 
@@ -107,6 +108,40 @@ public sealed class EapSettingsTests
 
         Assert.Contains("windows.local.auth", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void EapTls_DefaultsPinned()
+    {
+        EapTlsServerSettings tls = ServerSettings.From(ConfigurationFactory.Empty, "HOCON.conf").EapTls;
+
+        Assert.Equal(new EapTlsServerSettings(1024, 65536, TlsVersion.Tls12, TlsVersion.Tls13), tls);
+        Assert.Equal(EapTlsServerSettings.Default, tls);
+    }
+
+    [Fact]
+    public void EapTls_Overrides_Read()
+    {
+        EapTlsServerSettings tls = ServerSettings.From(ConfigurationFactory.ParseString(
+            "concentrator.ike.eap-tls { fragment-size = 400, max-message-size = 8192, version-min = \"1.3\" }"), "HOCON.conf").EapTls;
+
+        Assert.Equal(new EapTlsServerSettings(400, 8192, TlsVersion.Tls13, TlsVersion.Tls13), tls);
+    }
+
+    [Theory]
+    [InlineData("fragment-size = 10", "concentrator.ike.eap-tls.fragment-size")]
+    [InlineData("version-max = \"1.1\"", "concentrator.ike.eap-tls.version-max")]
+    [InlineData("version-min = \"1.3\", version-max = \"1.2\"", "concentrator.ike.eap-tls.version-max")]
+    public void EapTls_BadValue_RefusedNamingTheKey(string keys, string key)
+    {
+        var e = Assert.Throws<ConfigException>(() =>
+            ServerSettings.From(ConfigurationFactory.ParseString($"concentrator.ike.eap-tls {{ {keys} }}"), "HOCON.conf"));
+
+        Assert.Contains(key, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void From_EapTls_Read() =>
+        Assert.Equal(AuthClass.EapTls, Parse(Valid.Replace("eap-mschapv2", "eap-tls", StringComparison.Ordinal)).Connections[0].Remote.Auth);
 
     [Fact]
     public void EapTimeout_DefaultAndOverride()

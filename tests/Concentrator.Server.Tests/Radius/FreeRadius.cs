@@ -17,13 +17,20 @@ public sealed class FreeRadius : IDisposable
     private readonly StringBuilder _output = new();
     private readonly bool _debug;
     private readonly string? _netns;
+    private readonly FreeRadiusTls? _tls;
+    private readonly string _users;
     private Process? _process;
 
     /// <param name="netns">A network namespace to run it in (its 127.0.0.1), e.g. an interop lab's gateway; null: this one.</param>
-    public FreeRadius(int authPort, int acctPort, bool debug = true, string? netns = null)
+    /// <param name="tls">PEM files for EAP-TLS (its certificate, key, and the CA clients' certificates must chain to);
+    /// null: no EAP-TLS.</param>
+    /// <param name="users">More entries for the users file (FreeRADIUS "files" syntax), e.g. reply items for a user.</param>
+    public FreeRadius(int authPort, int acctPort, bool debug = true, string? netns = null, FreeRadiusTls? tls = null, string users = "")
     {
+        _users = users;
         _debug = debug;
         _netns = netns;
+        _tls = tls;
         AuthPort = authPort;
         AcctPort = acctPort;
         Directory = Path.Combine(Path.GetTempPath(), "rad-" + Guid.NewGuid().ToString("N")[..10]);
@@ -130,6 +137,37 @@ public sealed class FreeRadius : IDisposable
         }
     }
 
+    /// <summary>The eap module's tls section (RFC 5216): TLS 1.2, the client's certificate checked against the CA.</summary>
+    private string Tls()
+    {
+        if (_tls is null)
+        {
+            return "";
+        }
+
+        var dir = Path.Combine(Directory, "certs", "eap-tls");
+        System.IO.Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "server.pem"), _tls.CertificatePem);
+        File.WriteAllText(Path.Combine(dir, "server.key"), _tls.KeyPem);
+        File.WriteAllText(Path.Combine(dir, "ca.pem"), _tls.CaPem);
+        return $$"""
+            	tls-config tls-common {
+            		private_key_file = {{dir}}/server.key
+            		certificate_file = {{dir}}/server.pem
+            		ca_file = {{dir}}/ca.pem
+            		ca_path = {{dir}}
+            		cipher_list = "DEFAULT"
+            		tls_min_version = "1.2"
+            		tls_max_version = "{{_tls.MaxVersion}}"
+            		ecdh_curve = ""
+            		fragment_size = 1024
+            	}
+            	tls {
+            		tls = tls-common
+            	}
+            """;
+    }
+
     private void WriteConfig()
     {
         var d = Directory;
@@ -161,7 +199,7 @@ public sealed class FreeRadius : IDisposable
             File.CreateSymbolicLink(Path.Combine(d, "mods-enabled", module), Path.Combine(d, "mods-available", module));
         }
 
-        File.WriteAllText(Path.Combine(d, "mods-enabled", "eap"), """
+        File.WriteAllText(Path.Combine(d, "mods-enabled", "eap"), $$"""
             eap {
             	default_eap_type = md5
             	timer_expire = 60
@@ -171,6 +209,7 @@ public sealed class FreeRadius : IDisposable
             	}
             	mschapv2 {
             	}
+            {{Tls()}}
             }
             """);
         File.WriteAllText(Path.Combine(d, "mods-enabled", "detail"), """
@@ -232,9 +271,12 @@ public sealed class FreeRadius : IDisposable
             	Class = "tenant-a",
             	Framed-IP-Address = 10.77.0.9
 
-            """);
+            """ + _users);
     }
 }
+
+/// <summary>What FreeRADIUS needs for EAP-TLS: its certificate and key, and the CA of the clients (PEM).</summary>
+public sealed record FreeRadiusTls(string CertificatePem, string KeyPem, string CaPem, string MaxVersion = "1.2");
 
 /// <summary>Runs a command and returns its output; throws with it when the command fails.</summary>
 internal static class TestProcess

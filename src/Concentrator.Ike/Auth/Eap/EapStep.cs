@@ -29,6 +29,11 @@ public abstract record EapStep
     /// <summary>The peer is not authenticated; <paramref name="Reason"/> is for the log (never a secret).</summary>
     public sealed record Failure(string Reason) : EapStep;
 
+    /// <summary>The response is malformed within the method (e.g. an EAP-TLS length that lies): dropped as RFC 3748
+    /// §4.1 has invalid packets silently discarded, the last request still outstanding; <paramref name="Reason"/> is
+    /// counted and logged.</summary>
+    public sealed record Discard(string Reason) : EapStep;
+
     /// <summary>The answer is not known here: the host sends <paramref name="Relay"/> to the backend and hands its
     /// answer back (<c>IkeSaSession.OnEapReply</c>), which is then another <see cref="EapStep"/>.</summary>
     public sealed record Pending(object Relay) : EapStep;

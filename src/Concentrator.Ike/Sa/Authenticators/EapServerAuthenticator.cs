@@ -110,7 +110,15 @@ internal sealed class EapServerAuthenticator
             return packet.Type == EapType.Identity ? IdentityAnswered(packet) : Take(new EapStep.Failure($"EAP type {(byte)packet.Type} instead of Identity"));
         }
 
-        return Take(_server.Process(packet));
+        EapStep step = _server.Process(packet);
+        if (step is EapStep.Discard discard)
+        {
+            // The outstanding request stays outstanding: its Identifier is still the one a response must carry.
+            _identifier--;
+            return Discard(discard.Reason);
+        }
+
+        return Take(step);
     }
 
     /// <summary>The backend's late answer to a <see cref="EapStep.Pending"/>.</summary>
@@ -148,6 +156,12 @@ internal sealed class EapServerAuthenticator
         {
             Step = step;
             return EapVerdict.Pending;
+        }
+
+        if (step is EapStep.Discard nothing)
+        {
+            // Only a response can be discarded; a backend that has nothing to start or resume with has failed.
+            step = new EapStep.Failure(nothing.Reason);
         }
 
         if (step is EapStep.Request request)

@@ -1,0 +1,147 @@
+using System.Net;
+using System.Net.Sockets;
+using Concentrator.Ike.Auth.Eap;
+using Concentrator.Ike.Auth.Eap.Tls;
+using Concentrator.Ike.Encoding;
+using Concentrator.Ike.Encoding.Payloads;
+using Concentrator.Ike.Sa;
+using Concentrator.Ike.Sa.Authenticators;
+using Concentrator.Ike.Tests.Auth.Certificates;
+using Concentrator.Ike.Tests.Auth.Eap;
+
+namespace Concentrator.Ike.Tests.Sa;
+
+/// <summary>Ring b: our EAP-TLS initiator against our EAP-TLS responder through IKE_AUTH (RFC 7296 §2.16 with RFC
+/// 5216): AUTH from the TLS MSK, fragments as IKE_AUTH rounds, a refused certificate ends in AUTHENTICATION_FAILED
+/// with nothing installed, and an EAP-TLS response with a lying length is dropped (counted), never thrown.</summary>
+public class EapTlsSetupTests
+{
+    private const string Ike = "aes256gcm16-prfsha256-x25519";
+
+    private static IkeSaConfig Server(int fragmentSize = EapTlsSettings.DefaultFragmentSize) =>
+        SaPair.Config("vpn.example.org", "gateway-psk", [Ike], ["aes256gcm16"], c => c with
+        {
+            LocalTrafficSelectors = [TrafficSelectors.Subnet(IPAddress.Parse("10.0.0.0"), 8)],
+            RemoteEap = new EapServerConfig(() => new EapTlsServer(EapTlsPki.Server(fragmentSize))),
+        });
+
+    private static IkeSaConfig Client(Issued who, Func<IEapClient, IEapClient>? wrap = null, int fragmentSize = EapTlsSettings.DefaultFragmentSize) =>
+        SaPair.Config("alice@example.org", "gateway-psk", [Ike], ["aes256gcm16"], c => c with
+        {
+            RequestVirtualIp4 = true,
+            RemoteTrafficSelectors = [TrafficSelector.Any(AddressFamily.InterNetwork)],
+            LocalEap = new EapClientConfig("alice@example.org", () =>
+            {
+                IEapClient client = EapTlsPki.Client(who, fragmentSize);
+                return wrap is null ? client : wrap(client);
+            }),
+        });
+
+    [Fact]
+    public void Setup_ClientCertificateOfTheConfiguredCa_EstablishedWithVirtualIpAndChild()
+    {
+        var pool = new ListAllocator("10.99.0.1");
+        using var pair = new SaPair(Client(EapTlsPki.Alice), Server(), pool);
+
+        pair.Run();
+
+        Assert.Equal(IkeSaState.Established, pair.Initiator.State);
+        Assert.Equal(IkeSaState.Established, pair.Responder.State);
+        Assert.Equal("alice@example.org", pair.Responder.RemoteIdentity!.ToString());
+        Assert.Equal([IPAddress.Parse("10.99.0.1")], pair.Initiator.VirtualIps);
+        Assert.Single(pair.ResponderInstalled);
+        Assert.Equal(pair.ResponderInstalled[0].InboundSpi, pair.InitiatorInstalled[0].OutboundSpi);
+    }
+
+    [Fact]
+    public void Setup_SmallFragments_MoreRoundsSameOutcome()
+    {
+        using var whole = new SaPair(Client(EapTlsPki.Alice), Server(), new ListAllocator("10.99.0.1"));
+        using var cut = new SaPair(Client(EapTlsPki.Alice, fragmentSize: 200), Server(fragmentSize: 200), new ListAllocator("10.99.0.1"));
+
+        whole.Run();
+        cut.Run();
+
+        Assert.Equal(IkeSaState.Established, cut.Responder.State);
+        Assert.Equal(IkeSaState.Established, cut.Initiator.State);
+        Assert.True(cut.Wire.Count >= whole.Wire.Count + 6, $"{cut.Wire.Count} datagrams with 200-octet fragments, {whole.Wire.Count} with 1024");
+    }
+
+    [Fact]
+    public void Setup_ClientCertificateOfAnUnknownCa_AuthenticationFailedNothingInstalledNoLease()
+    {
+        var pool = new ListAllocator("10.99.0.1");
+        using var pair = new SaPair(Client(EapTlsPki.Mallory), Server(), pool);
+
+        pair.Run();
+
+        Assert.Equal(IkeSaState.Failed, pair.Responder.State);
+        Assert.Equal(AuthFailure.EapFailed, pair.Responder.AuthFailure);
+        Assert.Contains("Unknown CA", pair.Responder.FailureReason, StringComparison.Ordinal);
+        Assert.Equal(NotifyType.AuthenticationFailed, pair.Initiator.FailureNotify);
+        Assert.Empty(pair.ResponderInstalled);
+        Assert.Empty(pool.Allocations);
+    }
+
+    [Fact]
+    public void EapTlsResponse_LengthBeyondTheMessage_DroppedAsDiscardedAndTheSetupGoesOn()
+    {
+        using var pair = new SaPair(Client(EapTlsPki.Alice, wrap: c => new LengthLiar(c)), Server(), new ListAllocator("10.99.0.1"));
+        IkeSaResult init = pair.Initiator.Initiate();
+        IkeSaResult auth1 = pair.Initiator.Process(pair.Responder.Process(init.Message!, SaPair.ClientEndpoint, SaPair.ServerEndpoint).Message!,
+            SaPair.ServerEndpoint, SaPair.ClientEndpoint);
+        IkeSaResult start = pair.Responder.Process(auth1.Message!, SaPair.ClientEndpoint, SaPair.ServerEndpoint);
+        IkeSaResult lying = pair.Initiator.Process(start.Message!, SaPair.ServerEndpoint, SaPair.ClientEndpoint);
+
+        IkeSaResult dropped = pair.Responder.Process(lying.Message!, SaPair.ClientEndpoint, SaPair.ServerEndpoint);
+
+        Assert.Equal(DropReason.EapDiscarded, dropped.Drop);
+        Assert.Contains("were announced", dropped.Detail, StringComparison.Ordinal);
+        Assert.Equal(IkeSaState.Connecting, pair.Responder.State);
+        Assert.Empty(pair.ResponderInstalled);
+    }
+
+    [Fact]
+    public void EapTlsResponse_WrongIdentifier_Discarded()
+    {
+        using var pair = new SaPair(Client(EapTlsPki.Alice, wrap: c => new IdentifierShifter(c)), Server(), new ListAllocator("10.99.0.1"));
+        IkeSaResult init = pair.Initiator.Initiate();
+        IkeSaResult auth1 = pair.Initiator.Process(pair.Responder.Process(init.Message!, SaPair.ClientEndpoint, SaPair.ServerEndpoint).Message!,
+            SaPair.ServerEndpoint, SaPair.ClientEndpoint);
+        IkeSaResult start = pair.Responder.Process(auth1.Message!, SaPair.ClientEndpoint, SaPair.ServerEndpoint);
+        IkeSaResult shifted = pair.Initiator.Process(start.Message!, SaPair.ServerEndpoint, SaPair.ClientEndpoint);
+
+        IkeSaResult dropped = pair.Responder.Process(shifted.Message!, SaPair.ClientEndpoint, SaPair.ServerEndpoint);
+
+        Assert.Equal(DropReason.EapDiscarded, dropped.Drop);
+        Assert.Contains("Identifier", dropped.Detail, StringComparison.Ordinal);
+        Assert.Equal(IkeSaState.Connecting, pair.Responder.State);
+    }
+
+    /// <summary>Announces one octet more than its first fragment carries, without the M flag.</summary>
+    private sealed class LengthLiar(IEapClient inner) : IEapClient
+    {
+        public EapType Type => inner.Type;
+
+        public byte[]? Msk => inner.Msk;
+
+        public EapPacket? Process(EapPacket request)
+        {
+            EapPacket answer = inner.Process(request)!.Value;
+            byte[] data = answer.Data.ToArray();
+            data[0] = (byte)EapTlsFlags.Length;
+            uint length = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(1));
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(data.AsSpan(1), length + 1);
+            return answer with { Data = data };
+        }
+    }
+
+    private sealed class IdentifierShifter(IEapClient inner) : IEapClient
+    {
+        public EapType Type => inner.Type;
+
+        public byte[]? Msk => inner.Msk;
+
+        public EapPacket? Process(EapPacket request) => inner.Process(request) is { } answer ? answer with { Identifier = (byte)(answer.Identifier + 1) } : null;
+    }
+}
