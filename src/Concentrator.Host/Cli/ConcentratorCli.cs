@@ -25,6 +25,7 @@ internal static class ConcentratorCli
             RekeyVerb.Create(),
             ReloadVerb.Create(),
             LogLevelVerb.Create(),
+            ClusterVerb.Create(),
             ImportLibreswanVerb.Create(),
         };
         // `version` is the verb; the built-in --version would print the raw informational version.

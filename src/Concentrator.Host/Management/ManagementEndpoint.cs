@@ -68,6 +68,7 @@ internal sealed class ManagementEndpoint(NodeService node, HostSettings settings
                 }
             });
             ManagementRoutes.Map(app, actor, _log, reload, levels);
+            ManagementRoutes.MapCluster(app, running.ClusterMember);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             _app = app;
             _socket = socket;

@@ -17,7 +17,7 @@ namespace Concentrator.Host.Management;
 /// <item><c>GET /sas?identity=&amp;connection=&amp;interface=&amp;vip=&amp;remote=</c>: the IKE SAs, a JSON array streamed element by element</item>
 /// <item><c>GET /sas/{id}</c>: one IKE SA in full (404 when there is none)</item>
 /// <item><c>POST /sas/terminate?id=|identity=|vip=|connection=</c>: deletes the matching SAs (each sends a Delete to its client)</item>
-/// <item><c>GET /pools</c>, <c>GET /interfaces</c>, <c>GET /stats</c></item>
+/// <item><c>GET /pools</c>, <c>GET /interfaces</c>, <c>GET /stats</c>, <c>GET /cluster</c> (members and this node's pool blocks)</item>
 /// <item><c>POST /sas/{id}/rekey</c>: the gateway rekeys the SA's CHILD SAs now</item>
 /// <item><c>POST /reload</c>: reads and applies the configuration again (422 with the error when it is refused)</item>
 /// <item><c>GET /log-level</c>, <c>POST /log-level?category=&amp;level=</c>: the levels set, and changing one</item>
@@ -38,6 +38,12 @@ internal static class ManagementRoutes
         app.MapGet("/interfaces", (RequestDelegate)(context => AnswerAsync(context, management, ListInterfaces.Instance, ManagementJson.Default.InterfaceList)));
         app.MapGet("/stats", (RequestDelegate)(context => AnswerAsync(context, management, GetStatistics.Instance, ManagementJson.Default.Statistics)));
     }
+
+    /// <summary><c>GET /cluster</c>: asked of <c>/user/cluster-node</c>; a single node answers that it is not clustered.</summary>
+    public static void MapCluster(IEndpointRouteBuilder app, IActorRef? clusterNode) =>
+        app.MapGet("/cluster", (RequestDelegate)(context => clusterNode is null
+            ? WriteAsync(context, StatusCodes.Status200OK, Concentrator.Server.Cluster.ClusterView.Off, ManagementJson.Default.ClusterView)
+            : AnswerAsync(context, clusterNode, Concentrator.Server.Cluster.GetClusterView.Instance, ManagementJson.Default.ClusterView)));
 
     private static async Task ListAsync(HttpContext context, IActorRef management)
     {

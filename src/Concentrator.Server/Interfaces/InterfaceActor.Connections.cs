@@ -34,6 +34,11 @@ public sealed partial class InterfaceActor
             return;
         }
 
+        if (!attach.RoutePools)
+        {
+            _blockRouted.Add(c.Name);
+        }
+
         if (!_connections.TryAdd(c.Name, c) || !_setting.IsEnabled)
         {
             replyTo.Tell(new ConnectionAttached(c.Name, _index));
@@ -42,7 +47,7 @@ public sealed partial class InterfaceActor
 
         var outstanding = 0;
         KernelFailed? failed = null;
-        foreach (var prefix in c.Pools.Distinct())
+        foreach (var prefix in PoolRoutes(c))
         {
             if (AddRef(prefix) > 1)
             {
@@ -88,7 +93,7 @@ public sealed partial class InterfaceActor
         // All or nothing: the routes this attach added go again.
         var c = _connections[name];
         _connections.Remove(name);
-        foreach (var prefix in c.Pools.Distinct())
+        foreach (var prefix in PoolRoutes(c))
         {
             ReleaseRoute(prefix, _ => { });
         }
@@ -121,11 +126,14 @@ public sealed partial class InterfaceActor
             }
         }
 
-        foreach (var prefix in c.Pools.Distinct())
+        // The last connection takes the cluster's block routes with it.
+        foreach (var prefix in PoolRoutes(c).Concat(last ? _blocks : []))
         {
             outstanding++;
             ReleaseRoute(prefix, Done);
         }
+
+        _blockRouted.Remove(c.Name);
 
         Done(this);
     }
@@ -155,6 +163,31 @@ public sealed partial class InterfaceActor
 
         replyTo.Tell(new ConnectionDetached(name));
         Context.Stop(Self);
+    }
+
+    // The whole pools of a connection, unless the node routes blocks instead (a cluster node).
+    private IEnumerable<IPNetwork> PoolRoutes(Concentrator.Server.Config.ConnectionSettings c) =>
+        _blockRouted.Contains(c.Name) ? [] : c.Pools.Distinct();
+
+    private void OnRouteBlock(RouteBlock block)
+    {
+        if (!_setting.IsEnabled || _index is null || _tearingDown || !_blocks.Add(block.Block) || AddRef(block.Block) > 1)
+        {
+            return;
+        }
+
+        var prefix = block.Block;
+        Send(id => new AddRoute(id, RouteFor(prefix)), reply =>
+        {
+            if (reply is KernelFailed { Errno: not Errnos.EEXIST } f)
+            {
+                _log.RouteFailed($"block {prefix}", _setting.InterfaceName ?? "", f.ToString());
+            }
+            else
+            {
+                _routed.Add(prefix);
+            }
+        });
     }
 
     private int AddRef(IPNetwork prefix)

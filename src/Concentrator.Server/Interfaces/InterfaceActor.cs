@@ -31,6 +31,8 @@ public sealed partial class InterfaceActor : ReceiveActor
     private readonly Dictionary<string, ConnectionSettings> _connections = new(StringComparer.Ordinal);
     private readonly Dictionary<IPNetwork, int> _routeRefs = [];
     private readonly HashSet<IPNetwork> _routed = [];
+    private readonly HashSet<string> _blockRouted = new(StringComparer.Ordinal);
+    private readonly HashSet<IPNetwork> _blocks = [];
     private readonly List<(AttachConnection Attach, IActorRef ReplyTo)> _waitingForDevice = [];
     private readonly Dictionary<IActorRef, string> _children = [];
     private readonly SupervisedSas _sas = new();
@@ -53,6 +55,7 @@ public sealed partial class InterfaceActor : ReceiveActor
         Receive<AttachConnection>(a => OnAttach(a, Sender));
         Receive<DetachConnection>(d => OnDetach(d, Sender));
         Receive<SpawnSa>(OnSpawn);
+        Receive<RouteBlock>(OnRouteBlock);
         Receive<Terminated>(OnTerminated);
         Receive<DeleteAllIkeSas>(d => _sas.DeleteAll(d, Sender));
         Receive<GetInterfaceState>(_ => Sender.Tell(new InterfaceState(

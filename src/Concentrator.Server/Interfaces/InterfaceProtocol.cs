@@ -6,7 +6,16 @@ namespace Concentrator.Server.Interfaces;
 
 /// <summary>A connection starts using this interface: its pools get a route through ipsecN (once per prefix,
 /// however many connections share it). Answered with <see cref="ConnectionAttached"/> or <see cref="AttachFailed"/>.</summary>
-public sealed record AttachConnection(ConnectionSettings Connection);
+public sealed record AttachConnection(ConnectionSettings Connection)
+{
+    /// <summary>False on a cluster node: the node routes only the pool blocks it owns (<see cref="RouteBlock"/>), not
+    /// the connection's whole pools.</summary>
+    public bool RoutePools { get; init; } = true;
+}
+
+/// <summary>A cluster node was granted a pool block: one route for it through ipsecN (none for the policy-based
+/// parent), removed with the last connection. Not answered; a failure is logged.</summary>
+public sealed record RouteBlock(System.Net.IPNetwork Block);
 
 /// <summary>The connection's routes are in place. <paramref name="InterfaceIndex"/> is null for the
 /// policy-based parent (<c>ipsec-interface = no</c>), which has no device.</summary>

@@ -25,29 +25,37 @@ public sealed class AddressPool
     private ulong _next;
 
     public AddressPool(IPNetwork prefix)
+        : this(prefix, prefix)
+    {
+    }
+
+    /// <summary>The addresses of <paramref name="prefix"/>, one block of the pool <paramref name="within"/> (a cluster
+    /// node's share): only the pool's own network/broadcast (anycast) addresses are left out, not each block's.</summary>
+    public AddressPool(IPNetwork prefix, IPNetwork within)
     {
         Prefix = prefix;
         Family = prefix.BaseAddress.AddressFamily;
         var bits = Family == AddressFamily.InterNetwork ? 32 : 128;
         var hostBits = bits - prefix.PrefixLength;
+        var poolHostBits = bits - within.PrefixLength;
         _base = ToNumber(prefix.BaseAddress);
         var size = hostBits >= 64 ? ulong.MaxValue : 1UL << hostBits;
-        if (Family == AddressFamily.InterNetwork && hostBits >= 2)
+        var poolStart = ToNumber(within.BaseAddress);
+        var atPoolStart = _base == poolStart;
+        var atPoolEnd = poolHostBits >= 128 || _base + size == poolStart + (UInt128.One << poolHostBits);
+        _first = 0;
+        _count = size;
+        if (Family == AddressFamily.InterNetwork && poolHostBits >= 2)
         {
             // The network and broadcast addresses of an IPv4 prefix cannot be given to a host.
-            _first = 1;
-            _count = size - 2;
+            _first = atPoolStart ? 1UL : 0;
+            _count = size - _first - (atPoolEnd ? 1UL : 0);
         }
-        else if (Family == AddressFamily.InterNetworkV6 && hostBits >= 1)
+        else if (Family == AddressFamily.InterNetworkV6 && poolHostBits >= 1)
         {
             // RFC 4291 section 2.6.1: the all-zero host part is the Subnet-Router anycast address.
-            _first = 1;
-            _count = size - 1;
-        }
-        else
-        {
-            _first = 0;
-            _count = size;
+            _first = atPoolStart ? 1UL : 0;
+            _count = size - _first;
         }
     }
 

@@ -8,6 +8,7 @@ using Concentrator.Ike.Sa.Connections;
 using Concentrator.Kernel;
 using Concentrator.Kernel.Netlink;
 using Concentrator.Kernel.Userspace;
+using Concentrator.Server.Cluster;
 using Concentrator.Server.Config;
 using Concentrator.Server.Interfaces;
 using Concentrator.Server.Kernel;
@@ -41,6 +42,7 @@ public sealed partial class ConcentratorNode : IAsyncDisposable
     private readonly NodeWiring _wiring;
     private LeaseJournal? _leases;
     private int _stopped;
+    private int _detached;
     private NodeDefinition _definition;
     private IReadOnlyList<ServedConnection> _served;
 
@@ -77,6 +79,9 @@ public sealed partial class ConcentratorNode : IAsyncDisposable
 
     /// <summary>The RADIUS client (<c>/user/radius</c>), running when <c>concentrator.radius.servers</c> names any.</summary>
     public IActorRef? Radius => _wiring.Radius;
+
+    /// <summary><c>/user/cluster-node</c> when <c>concentrator.cluster.enabled</c> (Cluster/NodeBlocksActor), else null.</summary>
+    public IActorRef? ClusterMember { get; private init; }
 
     /// <summary>The connections served, in the operator's order (file order, then order in the file), each with its
     /// pools and the actor its established IKE SAs live under. A reload replaces the whole list at once.</summary>
@@ -211,7 +216,8 @@ public sealed partial class ConcentratorNode : IAsyncDisposable
         {
             var kernelActor = system.ActorOf(Kernel.KernelActor.Props(kernel, server.Kernel, metrics), "kernel");
             var radius = definition.Radius.IsEnabled ? system.ActorOf(RadiusClientActor.Props(definition.Radius), "radius") : null;
-            wiring = new NodeWiring(system, kernelActor, server, radius, leases, metrics);
+            var clustered = definition.Cluster.Enabled;
+            wiring = new NodeWiring(system, kernelActor, server, radius, leases, clustered, metrics);
             var served = new List<ServedConnection>();
             var candidates = new List<ConnectionCandidate>();
             foreach (var connection in connections)
@@ -227,7 +233,9 @@ public sealed partial class ConcentratorNode : IAsyncDisposable
             var spis = wiring.Spis;
             var (ikeConfig, environment) = wiring.Offer(candidates);
             var drops = new DatagramDrops();
-            var dispatcher = system.ActorOf(IkeSaDispatcher.Props(ikeConfig, environment, server.HalfOpen, drops), "ike-sas");
+            var dispatcher = system.ActorOf(IkeSaDispatcher.Props(ikeConfig, environment, server.HalfOpen, drops, admitting: !clustered), "ike-sas");
+            // A cluster node serves once it is Up with its first pool blocks (NodeBlocksActor opens admission).
+            var clusterNode = clustered ? ClusterNode.Start(system, definition.Cluster, wiring.Allocators.All, served, dispatcher) : null;
             var options = IkeSocketOptions.From(server, kernelEspInUdp: dataplane.Mode == DataplaneMode.Kernel) with { ExternalNatT = externalNatT, Drops = drops };
             var socket = system.ActorOf(IkeSocketActor.Props(options, spis, dispatcher), "ike-socket");
 
@@ -239,6 +247,21 @@ public sealed partial class ConcentratorNode : IAsyncDisposable
                 var other => throw new InvalidOperationException($"IKE socket answered {other}"),
             };
             Volatile.Write(ref socketRef, socket);
+            ConcentratorNode? started = null;
+            if (clustered)
+            {
+                // Leaving on purpose (StopAsync) or downed: the SAs go before the node leaves the cluster.
+                CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "delete-ike-sas", async () =>
+                {
+                    if (Volatile.Read(ref started) is { } node)
+                    {
+                        await node.DeleteSasAndDetachAsync().ConfigureAwait(false);
+                    }
+
+                    return Akka.Done.Instance;
+                });
+            }
+
             log.Serving(string.Join(", ", served.Select(c => $"connection '{c.Settings.Name}' ({c.Interface.Path.Name})")),
                 string.Join(", ", stats.Bound.Select(b => b.Local)),
                 externalNatT is null ? "" : $", NAT-T {string.Join(", ", externalNatT.Locals)} (userspace dataplane)");
@@ -246,11 +269,13 @@ public sealed partial class ConcentratorNode : IAsyncDisposable
             {
                 _leases = leases,
                 Drops = drops,
+                ClusterMember = clusterNode,
                 Metrics = metrics,
             };
             // Over the connections served now: a reload's new pools and interfaces are observed from then on.
             NodeObservations.Register(metrics, drops, () => node.Served, kernel);
-            return node;
+            started = node;
+            return started;
         }
         catch
         {
@@ -288,6 +313,48 @@ public sealed partial class ConcentratorNode : IAsyncDisposable
 
         // A reload under way finishes first (each of its steps is bounded), so the shutdown sees one set of connections.
         var reloadDone = await _reloading.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        try
+        {
+            if (ClusterMember is not null)
+            {
+                // A cluster node leaves through Akka's coordinated shutdown: its first phase deletes the SAs and detaches
+                // the connections (the task StartAsync registered), then the node leaves the cluster (its blocks return
+                // once the others have removed it) and the ActorSystem terminates.
+                await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).ConfigureAwait(false);
+                await System.WhenTerminated.ConfigureAwait(false);
+            }
+            else
+            {
+                await DeleteSasAndDetachAsync().ConfigureAwait(false);
+                await System.Terminate().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (reloadDone)
+            {
+                _reloading.Release();
+            }
+        }
+
+        Metrics.Dispose();
+        // After the actors: the last releases and replacements are in the journal before it is closed and fsynced.
+        _leases?.Dispose();
+        await CleanUpKernelAsync(KernelIpsec, _wiring.IfIds).ConfigureAwait(false);
+    }
+
+    // Closes admission (a cluster node), sends every SA's peer a Delete and detaches every connection; once.
+    private async Task DeleteSasAndDetachAsync()
+    {
+        if (Interlocked.Exchange(ref _detached, 1) != 0 || System.WhenTerminated.IsCompleted)
+        {
+            return;
+        }
+
+        if (ClusterMember is not null)
+        {
+            Dispatcher.Tell(new SetAdmission(false, "the node is stopping"));
+        }
 
         try
         {
@@ -323,17 +390,6 @@ public sealed partial class ConcentratorNode : IAsyncDisposable
                     InterfaceActor.NameFor(connection.Settings.IpsecInterface), connection.Settings.Name);
             }
         }
-
-        if (reloadDone)
-        {
-            _reloading.Release();
-        }
-
-        await System.Terminate().ConfigureAwait(false);
-        Metrics.Dispose();
-        // After the actors: the last releases and replacements are in the journal before it is closed and fsynced.
-        _leases?.Dispose();
-        await CleanUpKernelAsync(KernelIpsec, _wiring.IfIds).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);

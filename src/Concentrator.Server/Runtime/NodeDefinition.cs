@@ -1,3 +1,4 @@
+using Concentrator.Server.Cluster;
 using Concentrator.Server.Config;
 using Concentrator.Server.Radius;
 using HoconConfig = Akka.Configuration.Config;
@@ -26,6 +27,10 @@ public sealed record NodeDefinition(
     /// <summary><c>concentrator.radius</c>: the RADIUS client's servers (none: no client runs).</summary>
     public RadiusSettings Radius { get; init; } = RadiusSettings.None;
 
+    /// <summary><c>concentrator.cluster</c>: off, or this node's place in a cluster (its akka.* keys are already in
+    /// <see cref="Config"/>).</summary>
+    public ClusterSettings Cluster { get; init; } = ClusterSettings.Off;
+
     /// <summary>All connections of all files, in file order.</summary>
     public IReadOnlyList<ConnectionSettings> Connections => Files.SelectMany(f => f.Connections).ToList();
 
@@ -52,6 +57,13 @@ public sealed record NodeDefinition(
             Modp1024Policy.Check(connection, server);
         }
 
-        return new NodeDefinition(main, server, files, secrets) { EapSecrets = eapSecrets, Radius = radius };
+        // The cluster's akka.* keys over the operator's: the ActorSystem (the host's or the node's own) runs on them.
+        var cluster = ClusterSettings.From(main, mainFile);
+        return new NodeDefinition(cluster.Enabled ? cluster.AkkaConfig().WithFallback(main) : main, server, files, secrets)
+        {
+            EapSecrets = eapSecrets,
+            Radius = radius,
+            Cluster = cluster,
+        };
     }
 }

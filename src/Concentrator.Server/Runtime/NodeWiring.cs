@@ -35,19 +35,23 @@ internal sealed class NodeWiring
     private IActorRef? _eapRadius;
     private IActorRef? _accounting;
 
-    public NodeWiring(ActorSystem system, IActorRef kernelActor, ServerSettings server, IActorRef? radius, LeaseJournal? leases,
+    public NodeWiring(ActorSystem system, IActorRef kernelActor, ServerSettings server, IActorRef? radius, LeaseJournal? leases, bool clustered = false,
         ConcentratorMetrics? metrics = null)
     {
+        Clustered = clustered;
         Metrics = metrics;
         _system = system;
         _kernelActor = kernelActor;
         Server = server;
         Radius = radius;
         var log = ServerLogging.For<ConcentratorNode>(system);
-        Allocators = new PoolAllocators(leases, (level, pool, line) => log.PoolEvent(AkkaLogger.FromAkka(level), pool, line));
+        Allocators = new PoolAllocators(leases, (level, pool, line) => log.PoolEvent(AkkaLogger.FromAkka(level), pool, line), clustered);
     }
 
     public ServerSettings Server { get; }
+
+    /// <summary>A cluster node: pools lease from blocks the cluster assigns, routed per block (not one route per pool).</summary>
+    public bool Clustered { get; }
 
     /// <summary>The node's instruments, handed to the interface actors and the IKE SAs.</summary>
     public ConcentratorMetrics? Metrics { get; }
@@ -89,7 +93,7 @@ internal sealed class NodeWiring
     public async Task<IActorRef> AttachAsync(ConnectionSettings connection, bool update, CancellationToken cancellationToken)
     {
         var home = HomeFor(connection);
-        object message = update ? new UpdateConnection(connection) : new AttachConnection(connection);
+        object message = update ? new UpdateConnection(connection) : new AttachConnection(connection) { RoutePools = !Clustered };
         var attached = await home.Ask<object>(message, AskTimeout, cancellationToken).ConfigureAwait(false);
         if (attached is AttachFailed attachFailed)
         {

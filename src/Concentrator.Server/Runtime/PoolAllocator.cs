@@ -23,7 +23,13 @@ public sealed class PoolAllocator : IAddressAllocator
     /// <summary>Under load every client of an exhausted pool is refused; one line per interval says how many.</summary>
     public static readonly TimeSpan ExhaustionReportInterval = TimeSpan.FromSeconds(10);
 
-    private readonly IReadOnlyList<AddressPool> _pools;
+    private readonly List<AddressPool> _pools;
+    private readonly IReadOnlyList<IPNetwork> _prefixes;
+    private readonly List<(string Identity, IPAddress Address)> _remembered = [];
+    private readonly LeaseJournal? _journal;
+    private readonly string _leaseSpace;
+    private int _lowWater;
+    private Action<AddressFamily>? _low;
     private readonly Lock _lock = new();
     private readonly Action<LogLevel, string>? _log;
     private readonly UniquePolicy _unique;
@@ -32,30 +38,44 @@ public sealed class PoolAllocator : IAddressAllocator
 
     /// <param name="leaseSpace">The name the pool's leases are kept under in <paramref name="journal"/>
     /// (<see cref="Config.PoolSettings.LeaseSpace"/>).</param>
+    /// <param name="clustered">A cluster node's allocator: it starts with no addresses and leases only from the
+    /// blocks <see cref="AddBlock"/> gives it (the ones the cluster granted this node).</param>
     public PoolAllocator(IEnumerable<IPNetwork> prefixes, Action<LogLevel, string>? log = null, UniquePolicy unique = UniquePolicy.Replace,
-        LeaseJournal? journal = null, string leaseSpace = "", TimeProvider? time = null)
+        LeaseJournal? journal = null, string leaseSpace = "", TimeProvider? time = null, bool clustered = false)
     {
-        _pools = prefixes.Select(p => new AddressPool(p)).ToList();
+        _prefixes = prefixes.ToList();
+        _pools = clustered ? [] : _prefixes.Select(p => new AddressPool(p)).ToList();
         _log = log;
         _unique = unique;
         _time = time ?? TimeProvider.System;
+        _journal = journal;
+        _leaseSpace = leaseSpace;
+        LeaseSpace = leaseSpace;
         if (journal is null)
         {
             return;
         }
 
         // Identities keep the addresses they had before the restart (offline until they reconnect); a remembered
-        // address outside today's pools is forgotten.
+        // address outside today's pools is forgotten. A cluster node restores those of each block it is granted.
         var restored = 0;
         foreach (var (identity, address) in journal.Remembered(leaseSpace))
         {
-            if (_pools.FirstOrDefault(p => p.Contains(address))?.Restore(identity, address) == true)
+            if (clustered)
+            {
+                _remembered.Add((identity, address));
+            }
+            else if (_pools.FirstOrDefault(p => p.Contains(address))?.Restore(identity, address) == true)
             {
                 restored++;
             }
         }
 
-        log?.Invoke(LogLevel.InfoLevel, $"{restored} remembered lease(s) restored from {journal.Path}");
+        if (!clustered)
+        {
+            log?.Invoke(LogLevel.InfoLevel, $"{restored} remembered lease(s) restored from {journal.Path}");
+        }
+
         foreach (var pool in _pools)
         {
             // Called under _lock (from Allocate); one small append per change of an identity's address.
@@ -63,16 +83,97 @@ public sealed class PoolAllocator : IAddressAllocator
         }
     }
 
-    public IReadOnlyList<AddressPool> Pools => _pools;
+    /// <summary>The pool's lease space (<see cref="Config.PoolSettings.LeaseSpace"/>): its name across the cluster.</summary>
+    public string LeaseSpace { get; }
+
+    /// <summary>The pool's configured prefixes (all of them, whichever blocks this node owns).</summary>
+    public IReadOnlyList<IPNetwork> Prefixes => _prefixes;
+
+    /// <summary>Adds a block the cluster granted this node (a clustered allocator); false when it has it already or the
+    /// block is not inside the pool's prefixes.</summary>
+    public bool AddBlock(IPNetwork block)
+    {
+        if (_prefixes.Where(p => p.Contains(block.BaseAddress) && p.PrefixLength <= block.PrefixLength).Select(p => (IPNetwork?)p).FirstOrDefault() is not { } within)
+        {
+            return false;
+        }
+
+        lock (_lock)
+        {
+            if (_pools.Any(p => p.Prefix.Equals(block)))
+            {
+                return false;
+            }
+
+            var pool = new AddressPool(block, within);
+            foreach (var (identity, address) in _remembered.Where(r => pool.Contains(r.Address)))
+            {
+                pool.Restore(identity, address);
+            }
+
+            if (_journal is { } journal)
+            {
+                var space = _leaseSpace;
+                pool.ClaimChanged = (identity, address) => journal.Record(space, identity, address);
+            }
+
+            _pools.Add(pool);
+            return true;
+        }
+    }
+
+    /// <summary>A cluster node's hook: called (outside the lock, on the allocating thread) after an allocation of
+    /// <paramref name="family"/> left fewer than <paramref name="lowWater"/> addresses of it free, or found none.</summary>
+    public void OnLow(int lowWater, Action<AddressFamily> low)
+    {
+        _lowWater = lowWater;
+        _low = low;
+    }
+
+    /// <summary>Addresses of <paramref name="family"/> not held by a live SA (remembered offline leases count as free:
+    /// they are handed out once nothing else is left).</summary>
+    public ulong Free(AddressFamily family)
+    {
+        lock (_lock)
+        {
+            return FreeUnlocked(family);
+        }
+    }
+
+    private ulong FreeUnlocked(AddressFamily family)
+    {
+        ulong free = 0;
+        foreach (var p in _pools)
+        {
+            if (p.Family == family)
+            {
+                free += p.Size - (ulong)p.Online;
+            }
+        }
+
+        return free;
+    }
+
+    /// <summary>The blocks (a clustered allocator) or prefixes the allocator leases from now.</summary>
+    public IReadOnlyList<IPNetwork> Blocks
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _pools.Select(p => p.Prefix)];
+            }
+        }
+    }
 
     /// <summary>The <c>unique</c> policy of the connections drawing from it.</summary>
     public UniquePolicy Unique => _unique;
 
     /// <summary>Whether the pool has prefixes of <paramref name="family"/>.</summary>
-    public bool Serves(AddressFamily family) => _pools.Any(p => p.Family == family);
+    public bool Serves(AddressFamily family) => _prefixes.Any(p => p.BaseAddress.AddressFamily == family);
 
-    /// <summary>Whether <paramref name="address"/> is one the pool hands out.</summary>
-    public bool Contains(IPAddress address) => _pools.Any(p => p.Contains(address));
+    /// <summary>Whether <paramref name="address"/> is in the pool's prefixes.</summary>
+    public bool Contains(IPAddress address) => _prefixes.Any(p => p.Contains(address));
 
     /// <summary>Whether the pool remembers an address for <paramref name="peer"/> (held or offline).</summary>
     public bool Remembers(IkeIdentity peer)
@@ -119,6 +220,8 @@ public sealed class PoolAllocator : IAddressAllocator
         };
         string? report = null;
         var level = LogLevel.WarningLevel;
+        IPAddress? leased = null;
+        var low = false;
         lock (_lock)
         {
             var any = false;
@@ -134,18 +237,24 @@ public sealed class PoolAllocator : IAddressAllocator
                     }
 
                     _log?.Invoke(LogLevel.InfoLevel, $"lease {address} to {identity}");
-                    return address;
+                    leased = address;
+                    break;
                 }
             }
 
-            if (!any)
+            low = _low is not null && FreeUnlocked(family) < (ulong)_lowWater;
+            if (leased is null)
             {
-                level = LogLevel.DebugLevel;
-                report = $"no {family} pool: {identity} gets no {family} address";
-            }
-            else
-            {
-                report = Refused(family, identity);
+                // A cluster node without a block of the family yet is out of addresses, not without a pool.
+                if (!any && !Serves(family))
+                {
+                    level = LogLevel.DebugLevel;
+                    report = $"no {family} pool: {identity} gets no {family} address";
+                }
+                else
+                {
+                    report = Refused(family, identity);
+                }
             }
         }
 
@@ -154,7 +263,12 @@ public sealed class PoolAllocator : IAddressAllocator
             _log?.Invoke(level, report);
         }
 
-        return null;
+        if (low)
+        {
+            _low!(family);
+        }
+
+        return leased;
     }
 
     // Called under _lock: the line to log for this refusal, or null while the last report is recent.

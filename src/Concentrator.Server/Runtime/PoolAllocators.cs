@@ -11,7 +11,8 @@ namespace Concentrator.Server.Runtime;
 /// <see cref="ConnectionAddresses"/> over them; for <c>unique = keep</c> also the gate of who holds an identity, shared
 /// the same way (one lease per identity in a pool means one holder, whichever connection it came through).
 /// </summary>
-public sealed class PoolAllocators(LeaseJournal? journal, Action<LogLevel, string, string>? log = null)
+/// <param name="clustered">A cluster node's: every allocator leases only from the blocks the cluster grants it.</param>
+public sealed class PoolAllocators(LeaseJournal? journal, Action<LogLevel, string, string>? log = null, bool clustered = false)
 {
     private readonly Dictionary<string, PoolAllocator> _byLeaseSpace = new(StringComparer.Ordinal);
     private readonly Dictionary<string, KeptIdentities> _keptByLeaseSpace = new(StringComparer.Ordinal);
@@ -29,7 +30,7 @@ public sealed class PoolAllocators(LeaseJournal? journal, Action<LogLevel, strin
             if (!_byLeaseSpace.TryGetValue(pool.LeaseSpace, out var allocator))
             {
                 var name = pool.IsInline ? pool.Name : pool.LeaseSpace;
-                allocator = new PoolAllocator(pool.Addresses, log is null ? null : (level, line) => log(level, name, line), connection.Unique, journal, pool.LeaseSpace);
+                allocator = new PoolAllocator(pool.Addresses, log is null ? null : (level, line) => log(level, name, line), connection.Unique, journal, pool.LeaseSpace, clustered: clustered);
                 _byLeaseSpace.Add(pool.LeaseSpace, allocator);
             }
 
@@ -70,7 +71,7 @@ public sealed class PoolAllocators(LeaseJournal? journal, Action<LogLevel, strin
             foreach (var pool in connection.AddressPools)
             {
                 if (!_byLeaseSpace.TryGetValue(pool.LeaseSpace, out var allocator) || stale.Contains(pool.LeaseSpace)
-                    || (allocator.Unique == connection.Unique && allocator.Pools.Select(p => p.Prefix).SequenceEqual(pool.Addresses)))
+                    || (allocator.Unique == connection.Unique && allocator.Prefixes.SequenceEqual(pool.Addresses)))
                 {
                     continue;
                 }
@@ -79,7 +80,7 @@ public sealed class PoolAllocators(LeaseJournal? journal, Action<LogLevel, strin
                 {
                     throw new ConfigException(pool.File, pool.IsInline ? connection.Name + ".pools" : pool.Key,
                         $"expected {pool.Describe} to keep its addresses and unique while {allocator.Online} of them are leased " +
-                        $"({string.Join(", ", allocator.Pools.Select(p => p.Prefix))}, unique = {allocator.Unique.ToString().ToLowerInvariant()}): " +
+                        $"({string.Join(", ", allocator.Prefixes)}, unique = {allocator.Unique.ToString().ToLowerInvariant()}): " +
                         "terminate its IKE SAs first (concentrator terminate --connection …) or restart");
                 }
 

@@ -36,9 +36,13 @@ public sealed partial class IkeSaDispatcher : ReceiveActor, IWithTimers
     private long _created;
     private long _createdAtLastLine;
     private int _peakHalfOpen;
+    private bool _admitting;
+    private long _notAdmitted;
 
-    public IkeSaDispatcher(IkeSaConfig config, IkeSaEnvironment environment, HalfOpenSettings halfOpen, DatagramDrops drops, CookieGenerator? cookies)
+    public IkeSaDispatcher(IkeSaConfig config, IkeSaEnvironment environment, HalfOpenSettings halfOpen, DatagramDrops drops, CookieGenerator? cookies,
+        bool admitting = true)
     {
+        _admitting = admitting;
         _config = config;
         _environment = environment with { Observer = Self };
         _drops = drops;
@@ -68,17 +72,26 @@ public sealed partial class IkeSaDispatcher : ReceiveActor, IWithTimers
         });
         Receive<IkeSaReleased>(_ => { });
         Receive<LogHalfOpen>(_ => OnLogHalfOpen());
-        Receive<GetIkeSaDispatcherStats>(_ => Sender.Tell(new IkeSaDispatcherStats(_halfOpen.Count, _live.Count, _created)));
+        Receive<GetIkeSaDispatcherStats>(_ => Sender.Tell(new IkeSaDispatcherStats(_halfOpen.Count, _live.Count, _created) { NotAdmitted = _notAdmitted }));
+        Receive<SetAdmission>(a =>
+        {
+            if (a.Open != _admitting)
+            {
+                _admitting = a.Open;
+                _log.AdmissionChanged(a.Open ? "open" : "closed", a.Reason);
+            }
+        });
         ReceiveManagement();
     }
 
     /// <summary><paramref name="halfOpen"/>: the cookie thresholds and the limit (<c>concentrator.ike.half-open-*</c>);
     /// <paramref name="drops"/>: where requests that end here are counted (shared with the socket, which reserved
     /// each <see cref="NewSa"/>'s place in <see cref="DatagramDrops.PendingNewSa"/>); <paramref name="cookies"/>: null
-    /// for a generator with a random secret changed every <see cref="HalfOpenSettings.CookieSecretLifetime"/>.</summary>
+    /// for a generator with a random secret changed every <see cref="HalfOpenSettings.CookieSecretLifetime"/>;
+    /// <paramref name="admitting"/>: false on a cluster node, which opens admission once it is Up (<see cref="SetAdmission"/>).</summary>
     public static Props Props(IkeSaConfig config, IkeSaEnvironment environment, HalfOpenSettings halfOpen, DatagramDrops? drops = null,
-        CookieGenerator? cookies = null) =>
-        Akka.Actor.Props.Create(() => new IkeSaDispatcher(config, environment, halfOpen, drops ?? new DatagramDrops(), cookies));
+        CookieGenerator? cookies = null, bool admitting = true) =>
+        Akka.Actor.Props.Create(() => new IkeSaDispatcher(config, environment, halfOpen, drops ?? new DatagramDrops(), cookies, admitting));
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -114,6 +127,13 @@ public sealed partial class IkeSaDispatcher : ReceiveActor, IWithTimers
         if (_halfOpen.TryGetValue(key, out var existing))
         {
             existing.Tell(d);
+            return;
+        }
+
+        if (!_admitting)
+        {
+            // Not (or no longer) a serving member of the cluster: no answer, no state.
+            _notAdmitted++;
             return;
         }
 

@@ -10,7 +10,16 @@ public sealed record GetIkeSaDispatcherStats
 /// the IKE SA actors in the dispatcher's care (handshakes, and established SAs without a home to move to; the node's
 /// ConcentratorNode.SaStatsAsync adds the established SAs under the interface actors); <paramref name="Created"/>:
 /// started since start.</summary>
-public sealed record IkeSaDispatcherStats(int HalfOpen, int Live, long Created);
+public sealed record IkeSaDispatcherStats(int HalfOpen, int Live, long Created)
+{
+    /// <summary>New IKE_SA_INITs ignored while admission was closed (a cluster node not Up, or leaving).</summary>
+    public long NotAdmitted { get; init; }
+}
+
+/// <summary>A cluster node opens admission of new IKE SAs once it is Up with its pool blocks and closes it when it
+/// leaves or is downed: while closed, a new IKE_SA_INIT is ignored (no answer, no state) so the client's
+/// retransmission or its next gateway address goes to a node that serves. SAs already there are not touched.</summary>
+public sealed record SetAdmission(bool Open, string Reason);
 
 /// <summary>Shutdown, to the dispatcher and to every interface actor: every live IKE SA in its care is told to delete itself (established ones send an INFORMATIONAL Delete to
 /// their peer, RFC 7296 §1.4.1, so clients learn at once instead of by DPD); answered with <see cref="AllIkeSasEnded"/>

@@ -27,6 +27,7 @@ public sealed class ImportLibreswanTests
         { "ikev2-xfrmi-18-responder-iface-check", ["east"], [] },
         { "crossing-streams-22-ikev2-ipsec-interface", ["static"], [] },
         { "ikev2-48-nat-cp", ["roadnet-eastnet-ipv4-psk-ikev2"], [] },
+        { "interop-ikev2-eaptls-strongswan-client", ["rw-eap"], [] },
         { "ikev2-algo-04-aes-gcm256", ["westnet-eastnet-ipv4-psk-ikev2-gcm-c"], [] },
         { "ikev2-algo-10-aes-gcm128", ["westnet-eastnet-ipv4-psk-ikev2-gcm-c"], [] },
         { "ikev2-algo-02-modp2048-responder", ["westnet-eastnet-ikev2"], ["westnet-eastnet-ipv4: rightrsasigkey"] },
@@ -122,6 +123,16 @@ public sealed class ImportLibreswanTests
         Assert.Equal([IPNetwork.Parse("::/0")], c.LocalTs);
         Assert.Equal([IPNetwork.Parse("2001:db8:0:3:1::/97")], Assert.Single(file.Pools).Addresses);
         Assert.Contains("export the certificate chain to east.pem and its key to east.key", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Import_EapOnlyTls_GatewayCertificateAndEapTlsClients()
+    {
+        var c = ImportOne("interop-ikev2-eaptls-strongswan-client", out _, out _);
+
+        Assert.Equal(new EndpointSettings("east.testing.libreswan.org", AuthClass.Pubkey), c.Local);
+        Assert.Equal(AuthClass.EapTls, c.Remote.Auth);
+        Assert.Equal(["ca.pem"], c.Certificates.RemoteCaCerts.Select(Path.GetFileName));
     }
 
     [Fact]

@@ -89,6 +89,6 @@ public sealed class ReloadPlanTests
         var after = allocators.For(next[0]).Pools[0];
 
         Assert.NotSame(before, after);
-        Assert.Equal([IPNetwork.Parse("10.99.0.0/23")], after.Pools.Select(p => p.Prefix));
+        Assert.Equal([IPNetwork.Parse("10.99.0.0/23")], after.Prefixes);
     }
 }

@@ -1,0 +1,176 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.DistributedData;
+using Concentrator.Server.Logging;
+using Microsoft.Extensions.Logging;
+
+// The allocator's lines are written once per start, removal or failed majority: not worth an IsEnabled check each.
+#pragma warning disable CA1873
+
+namespace Concentrator.Server.Cluster;
+
+/// <summary>
+/// The pool block allocator, a cluster singleton (ClusterSingletonManager runs it on the oldest node and hands it over
+/// when that node leaves). Why a singleton and not DistributedData alone: two nodes writing "block 7 is mine" to a
+/// CRDT at the same time both succeed and one loses only at the merge, after both leased from it; the singleton decides
+/// one request at a time, so a block has one owner by construction. Its decisions are kept in DistributedData with
+/// WriteMajority before a node hears of them, and a new singleton reads them with ReadMajority before answering anyone
+/// (Akka's own ShardCoordinator keeps its state the same way): any majority it can read overlaps the majority the last
+/// one wrote. A node's blocks return only when the cluster removes the node (MemberRemoved: after a graceful leave, or
+/// once the split-brain resolver downed it and the rest converged), never on mere unreachability.
+/// </summary>
+public sealed class BlockAllocatorActor : ReceiveActor, IWithStash, IWithTimers
+{
+    /// <summary>The replicated ownership: "BLOCK SPACE" → owner.</summary>
+    public static readonly LWWDictionaryKey<string, string> Key = new("concentrator-pool-blocks");
+
+    private readonly BlockTable _table;
+    private readonly TimeSpan _timeout;
+    private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
+    private readonly IActorRef _replicator = DistributedData.Get(Context.System).Replicator;
+    private readonly ILogger _log = ServerLogging.For<BlockAllocatorActor>(Context);
+
+    public BlockAllocatorActor(IReadOnlyList<PoolLayout> layouts, TimeSpan timeout)
+    {
+        _table = new BlockTable(layouts);
+        _timeout = timeout;
+        Loading();
+    }
+
+    public IStash Stash { get; set; } = null!;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(IReadOnlyList<PoolLayout> layouts, TimeSpan timeout) =>
+        Akka.Actor.Props.Create(() => new BlockAllocatorActor(layouts, timeout));
+
+    protected override void PreStart()
+    {
+        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberRemoved));
+        Read();
+    }
+
+    protected override void PostStop() => _cluster.Unsubscribe(Self);
+
+    private void Read() => _replicator.Tell(Dsl.Get(Key, new ReadMajority(_timeout)));
+
+    private sealed record RetryRead
+    {
+        public static RetryRead Instance { get; } = new();
+    }
+
+    // Until the replicated state is read, requests and removals wait (stashed).
+    private void Loading()
+    {
+        Receive<GetSuccess>(g => Loaded(g.Get(Key)));
+        Receive<NotFound>(_ => Loaded(LWWDictionary<string, string>.Empty));
+        Receive<GetFailure>(_ =>
+        {
+            _log.MajorityFailed("reading the block owners", "ReadMajority timed out");
+            Timers.StartSingleTimer(nameof(RetryRead), RetryRead.Instance, TimeSpan.FromSeconds(1));
+        });
+        Receive<RetryRead>(_ => Read());
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    private void Loaded(LWWDictionary<string, string> state)
+    {
+        foreach (var (key, owner) in state.Entries)
+        {
+            var at = key.IndexOf(' ', StringComparison.Ordinal);
+            if (at > 0 && IPNetwork.TryParse(key[..at], out var block))
+            {
+                _table.Restore(key[(at + 1)..], block, owner);
+            }
+        }
+
+        // Owners that are no longer members were removed while no allocator ran (or before this one subscribed).
+        var members = _cluster.State.Members.Select(m => BlockOwner.Of(m.UniqueAddress)).ToHashSet(StringComparer.Ordinal);
+        var departed = _table.Entries.Select(e => e.Owner).Distinct(StringComparer.Ordinal).Where(o => !members.Contains(o)).ToList();
+        var read = _table.Entries.Count();
+        var owners = _table.Entries.Select(e => e.Owner).Distinct(StringComparer.Ordinal).Count();
+        var freed = departed.SelectMany(_table.Release).ToList();
+        _log.AllocatorStarted(read, owners, freed.Count);
+        Write(freed.Select(f => Entry(f.Space, f.Block)).ToList(), [], null);
+        Become(Ready);
+        Stash.UnstashAll();
+    }
+
+    private void Ready()
+    {
+        Receive<RequestBlocks>(OnRequest);
+        Receive<ClusterEvent.MemberRemoved>(m =>
+        {
+            var owner = BlockOwner.Of(m.Member.UniqueAddress);
+            var freed = _table.Release(owner);
+            if (freed.Count > 0)
+            {
+                _log.BlocksFreed(owner, freed.Count);
+                Write(freed.Select(f => Entry(f.Space, f.Block)).ToList(), [], null);
+            }
+        });
+        Receive<UpdateSuccess>(u =>
+        {
+            if (u.Request is ValueTuple<IActorRef, BlocksOwned> reply)
+            {
+                reply.Item1.Tell(reply.Item2);
+            }
+        });
+        // Not replicated to a majority in time: the requester is not answered and asks again; the block stays its own
+        // here (never given to anyone else), and the next write carries it again.
+        Receive<UpdateTimeout>(_ => _log.MajorityFailed("writing block owners", "WriteMajority timed out"));
+        Receive<ModifyFailure>(u => _log.MajorityFailed("writing block owners", u.ErrorMessage));
+        Receive<StoreFailure>(u => _log.MajorityFailed("writing block owners", u.ToString() ?? ""));
+    }
+
+    private void OnRequest(RequestBlocks request)
+    {
+        var family = request.Family == 6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
+        var owned = _table.OwnedBy(request.Space, family, request.Owner).ToList();
+        var granted = new List<IPNetwork>();
+        while (owned.Count + granted.Count < request.Want && _table.Grant(request.Space, family, request.Owner) is { } block)
+        {
+            granted.Add(block);
+        }
+
+        var answer = new BlocksOwned(request.Space, request.Family, request.Owner, request.Want,
+            // A List, not a collection expression's synthesized type: the answer crosses nodes (JSON with $type).
+            owned.Concat(granted).Select(b => b.ToString()).ToList());
+        // Every block the requester owns is written again: an earlier write that timed out is repaired by this one.
+        var entries = owned.Concat(granted).Select(b => (Entry(request.Space, b), request.Owner)).ToList();
+        Write([], entries, (Sender, answer));
+    }
+
+    private static string Entry(string space, IPNetwork block) => $"{block} {space}";
+
+    private void Write(IReadOnlyList<string> removed, IReadOnlyList<(string Key, string Owner)> set, (IActorRef, BlocksOwned)? reply)
+    {
+        if (removed.Count == 0 && set.Count == 0)
+        {
+            if (reply is { } r)
+            {
+                r.Item1.Tell(r.Item2);
+            }
+
+            return;
+        }
+
+        var self = _cluster.SelfUniqueAddress;
+        _replicator.Tell(Dsl.Update(Key, LWWDictionary<string, string>.Empty, new WriteMajority(_timeout), reply, d =>
+        {
+            foreach (var key in removed)
+            {
+                d = d.Remove(self, key);
+            }
+
+            foreach (var (key, owner) in set)
+            {
+                d = d.SetItem(self, key, owner);
+            }
+
+            return d;
+        }));
+    }
+}

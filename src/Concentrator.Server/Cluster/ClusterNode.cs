@@ -1,0 +1,40 @@
+using Akka.Actor;
+using Akka.Cluster.Tools.Singleton;
+using Concentrator.Server.Runtime;
+
+namespace Concentrator.Server.Cluster;
+
+/// <summary>
+/// The cluster's actors on one node, started by <see cref="ConcentratorNode"/> when <c>concentrator.cluster.enabled</c>:
+/// the pool block allocator as a cluster singleton (<c>/user/pool-block-allocator</c>, its manager on every node, the
+/// singleton on the oldest), a proxy to it, and this node's <see cref="NodeBlocksActor"/> (<c>/user/cluster-node</c>).
+/// </summary>
+public static class ClusterNode
+{
+    /// <summary>How long a majority read or write of the block owners may take before it is retried.</summary>
+    public static readonly TimeSpan MajorityTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>Starts them; returns <c>/user/cluster-node</c>.</summary>
+    public static IActorRef Start(ActorSystem system, ClusterSettings settings, IReadOnlyCollection<PoolAllocator> pools,
+        IReadOnlyList<ServedConnection> served, IActorRef dispatcher)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(pools);
+        ArgumentNullException.ThrowIfNull(served);
+        // The replicator runs on every node (it is started by its first use), so the allocator's majority has members.
+        _ = Akka.DistributedData.DistributedData.Get(system);
+        // Every node must have the same pools: the layout is each node's own reading of it.
+        var layouts = pools.Select(p => new PoolLayout(p.LeaseSpace, [.. p.Prefixes.Select(prefix => (prefix, settings.Pools.BlockPrefixFor(prefix)))])).ToList();
+        system.ActorOf(ClusterSingletonManager.Props(BlockAllocatorActor.Props(layouts, MajorityTimeout), PoisonPill.Instance,
+            ClusterSingletonManagerSettings.Create(system)), "pool-block-allocator");
+        var proxy = system.ActorOf(ClusterSingletonProxy.Props("/user/pool-block-allocator", ClusterSingletonProxySettings.Create(system)),
+            "pool-block-allocator-proxy");
+        // Per pool, the interface actors of the connections naming it: each routes the pool's blocks into its ipsecN.
+        var routers = served
+            .SelectMany(c => c.Pools.Pools.Select(p => (p.LeaseSpace, c.Interface)))
+            .GroupBy(x => x.LeaseSpace, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<IActorRef>)[.. g.Select(x => x.Interface).Distinct()], StringComparer.Ordinal);
+        return system.ActorOf(NodeBlocksActor.Props([.. pools], routers, proxy, dispatcher, settings.Pools), "cluster-node");
+    }
+}

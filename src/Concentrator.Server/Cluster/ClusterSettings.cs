@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Concentrator.Server.Config;
+using HoconConfig = Akka.Configuration.Config;
+
+namespace Concentrator.Server.Cluster;
+
+/// <summary>The split-brain resolver's strategy (Akka.Cluster's <c>split-brain-resolver.active-strategy</c>).</summary>
+public enum SplitBrainStrategy
+{
+    KeepMajority,
+    KeepOldest,
+    StaticQuorum,
+    DownAll,
+}
+
+/// <summary><c>concentrator.cluster.pools</c>: how the address pools are cut into blocks owned by one node each.
+/// <paramref name="Ipv4BlockPrefix"/>/<paramref name="Ipv6BlockPrefix"/>: the prefix length of one block (a pool
+/// prefix longer than it is one block); <paramref name="LowWater"/>: free addresses of a family in the node's blocks
+/// of a pool below which it asks for another block.</summary>
+public sealed record ClusterPoolSettings(int Ipv4BlockPrefix, int Ipv6BlockPrefix, int LowWater)
+{
+    /// <summary>The block prefix length for <paramref name="pool"/>'s family, never shorter than the pool prefix.</summary>
+    public int BlockPrefixFor(IPNetwork pool) =>
+        Math.Max(pool.PrefixLength, pool.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? Ipv4BlockPrefix : Ipv6BlockPrefix);
+}
+
+/// <summary>
+/// <c>concentrator.cluster</c>: whether the node is one of N on Akka.Cluster, how it reaches the others (seed nodes,
+/// its own remoting address), its roles, the split-brain resolver and the pool blocks. Off by default: a single node
+/// runs on Akka's local provider exactly as before. On, <see cref="AkkaConfig"/> is the <c>akka.*</c> configuration
+/// derived from it, laid over the operator's HOCON so every other Akka key (TLS of the remoting transport, failure
+/// detector, …) passes through as written.
+/// </summary>
+public sealed record ClusterSettings(
+    bool Enabled,
+    string Hostname,
+    int Port,
+    IReadOnlyList<string> SeedNodes,
+    IReadOnlyList<string> Roles,
+    SplitBrainStrategy Strategy,
+    TimeSpan StableAfter,
+    ClusterPoolSettings Pools)
+{
+    /// <summary>The ActorSystem's name, which is part of every member's address (<c>akka.tcp://concentrator@host:port</c>).</summary>
+    public const string SystemName = "concentrator";
+
+    /// <summary>The reference defaults: no cluster.</summary>
+    public static ClusterSettings Off { get; } = new(false, "127.0.0.1", 4053, [], [], SplitBrainStrategy.KeepMajority, TimeSpan.FromSeconds(20),
+        new ClusterPoolSettings(26, 120, 16));
+
+    public static ClusterSettings From(HoconConfig config, string file)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var r = new SettingsReader(config.WithFallback(ServerSettings.Reference), file);
+        const string c = "concentrator.cluster.";
+        var enabled = r.String(c + "enabled").ToLowerInvariant() switch
+        {
+            "on" or "true" or "yes" => true,
+            "off" or "false" or "no" => false,
+            var other => throw r.Error(c + "enabled", $"expected on or off, got '{other}'"),
+        };
+        var hostname = r.String(c + "hostname");
+        if (enabled && hostname.Length == 0)
+        {
+            throw r.Error(c + "hostname", "expected the address the other nodes reach this one at, like 192.0.2.11, got \"\"");
+        }
+
+        var port = r.Int(c + "port", 0, 65535);
+        var seeds = r.StringList(c + "seed-nodes").Select((s, i) => SeedAddress(r, $"{c}seed-nodes[{i}]", s)).ToList();
+        var strategyText = r.String(c + "split-brain-resolver.active-strategy");
+        var strategy = strategyText.ToLowerInvariant() switch
+        {
+            "keep-majority" => SplitBrainStrategy.KeepMajority,
+            "keep-oldest" => SplitBrainStrategy.KeepOldest,
+            "static-quorum" => SplitBrainStrategy.StaticQuorum,
+            "down-all" => SplitBrainStrategy.DownAll,
+            _ => throw r.Error(c + "split-brain-resolver.active-strategy", $"expected keep-majority, keep-oldest, static-quorum or down-all, got '{strategyText}'"),
+        };
+        var pools = new ClusterPoolSettings(
+            r.Int(c + "pools.ipv4-block-prefix", 1, 32),
+            r.Int(c + "pools.ipv6-block-prefix", 1, 128),
+            r.Int(c + "pools.low-water", 0, int.MaxValue));
+        return new ClusterSettings(enabled, hostname, port, seeds, r.StringList(c + "roles"), strategy,
+            ServerSettings.PositiveDuration(r, c + "split-brain-resolver.stable-after"), pools);
+    }
+
+    /// <summary>The <c>akka.*</c> keys this section stands for (empty when off): the cluster provider, the remoting
+    /// address, seed nodes, roles and Akka's split-brain resolver as the downing provider.</summary>
+    public HoconConfig AkkaConfig()
+    {
+        if (!Enabled)
+        {
+            return HoconConfig.Empty;
+        }
+
+        var strategy = Strategy switch
+        {
+            SplitBrainStrategy.KeepOldest => "keep-oldest",
+            SplitBrainStrategy.StaticQuorum => "static-quorum",
+            SplitBrainStrategy.DownAll => "down-all",
+            _ => "keep-majority",
+        };
+        var text = new StringBuilder();
+        text.AppendLine("akka.actor.provider = cluster");
+        text.AppendLine(CultureInfo.InvariantCulture, $"akka.remote.dot-netty.tcp.hostname = {Quote(Hostname)}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"akka.remote.dot-netty.tcp.port = {Port}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"akka.cluster.seed-nodes = [{string.Join(", ", SeedNodes.Select(Quote))}]");
+        text.AppendLine(CultureInfo.InvariantCulture, $"akka.cluster.roles = [{string.Join(", ", Roles.Select(Quote))}]");
+        text.AppendLine("akka.cluster.downing-provider-class = \"Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster\"");
+        text.AppendLine(CultureInfo.InvariantCulture, $"akka.cluster.split-brain-resolver.active-strategy = {strategy}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"akka.cluster.split-brain-resolver.stable-after = {(long)StableAfter.TotalMilliseconds}ms");
+        // The first phase of the coordinated shutdown deletes the node's SAs (a Delete to each client, bounded by 3 s)
+        // and detaches its interfaces before the node leaves the cluster.
+        text.AppendLine("akka.coordinated-shutdown.phases.before-service-unbind.timeout = 30s");
+        return Akka.Configuration.ConfigurationFactory.ParseString(text.ToString());
+    }
+
+    private static string Quote(string s) => "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    // "host:port" is short for akka.tcp://concentrator@host:port; a full akka.tcp address must name this system.
+    private static string SeedAddress(SettingsReader r, string key, string text)
+    {
+        if (text.StartsWith("akka.tcp://", StringComparison.Ordinal))
+        {
+            return text.StartsWith($"akka.tcp://{SystemName}@", StringComparison.Ordinal) && text.LastIndexOf(':') > $"akka.tcp://{SystemName}@".Length
+                ? text
+                : throw r.Error(key, $"expected akka.tcp://{SystemName}@HOST:PORT (the ActorSystem is named '{SystemName}'), got '{text}'");
+        }
+
+        var colon = text.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            throw r.Error(key, $"expected HOST:PORT like 192.0.2.11:4053 (or akka.tcp://{SystemName}@HOST:PORT), got '{text}'");
+        }
+
+        var host = text[..colon].Trim('[', ']');
+        return $"akka.tcp://{SystemName}@{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{port}";
+    }
+}

@@ -1,0 +1,32 @@
+namespace Concentrator.Server.Cluster;
+
+// Messages between a node (NodeBlocksActor) and the pool block allocator (the cluster singleton). They cross nodes,
+// so they carry only strings and numbers: blocks as CIDR text, families as 4 or 6, owners as "address#uid".
+
+/// <summary>A node asks to own <paramref name="Want"/> blocks of <paramref name="Family"/> (4 or 6) of the pool
+/// <paramref name="Space"/> in all. Idempotent: a lost answer is repaired by asking again. Answered with
+/// <see cref="BlocksOwned"/>.</summary>
+public sealed record RequestBlocks(string Space, int Family, int Want, string Owner);
+
+/// <summary>Every block of <paramref name="Space"/> and <paramref name="Family"/> that <paramref name="Owner"/> owns,
+/// once the decision is replicated to a majority. Fewer than <paramref name="Want"/>: the pool has no free block left.</summary>
+public sealed record BlocksOwned(string Space, int Family, string Owner, int Want, IReadOnlyList<string> Blocks);
+
+/// <summary>Asks <c>/user/cluster-node</c> for <see cref="ClusterView"/> (the management API's <c>GET /cluster</c>).</summary>
+public sealed record GetClusterView
+{
+    public static GetClusterView Instance { get; } = new();
+}
+
+/// <summary>The cluster as this node sees it: itself, the leader, every member with its status, whether this node
+/// can reach it and its roles, and the pool blocks this node owns (its routes into ipsecN).
+/// <paramref name="Enabled"/> false: a single node, nothing else set.</summary>
+public sealed record ClusterView(bool Enabled, string Self, string Leader, bool Admitting, IReadOnlyList<ClusterMemberView> Members, IReadOnlyList<OwnedBlock> Blocks)
+{
+    public static ClusterView Off { get; } = new(false, "", "", true, [], []);
+}
+
+public sealed record ClusterMemberView(string Address, string Status, bool Reachable, IReadOnlyList<string> Roles);
+
+/// <summary>A pool block this node owns and how many of its addresses live IKE SAs hold.</summary>
+public sealed record OwnedBlock(string Pool, string Block, ulong Size, int Leased);

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace Concentrator.Server.Logging;
+
+// Event ids 13000-13099: the cluster (membership as this node sees it, admission, pool blocks).
+internal static partial class ClusterLog
+{
+    [LoggerMessage(EventId = 13000, Level = LogLevel.Information, Message = "cluster: this node {Self} is {Status}")]
+    public static partial void SelfStatus(this ILogger logger, string self, string status);
+
+    [LoggerMessage(EventId = 13001, Level = LogLevel.Information, Message = "cluster: member {Member} {Change}")]
+    public static partial void MemberChanged(this ILogger logger, string member, string change);
+
+    [LoggerMessage(EventId = 13002, Level = LogLevel.Information, Message = "pool {Pool}: block {Block} granted to this node ({Count} {Family} block(s) now)")]
+    public static partial void BlockGranted(this ILogger logger, string pool, string block, int count, string family);
+
+    [LoggerMessage(EventId = 13003, Level = LogLevel.Warning, Message = "pool {Pool}: asked for a {Family} block, the cluster has none left ({Count} owned by this node)")]
+    public static partial void NoBlockLeft(this ILogger logger, string pool, string family, int count);
+
+    [LoggerMessage(EventId = 13004, Level = LogLevel.Information, Message = "pool block allocator: {Blocks} block(s) of {Owners} node(s) read back; {Freed} of departed nodes freed")]
+    public static partial void AllocatorStarted(this ILogger logger, int blocks, int owners, int freed);
+
+    [LoggerMessage(EventId = 13005, Level = LogLevel.Information, Message = "pool block allocator: member {Owner} removed, its {Count} block(s) are free again")]
+    public static partial void BlocksFreed(this ILogger logger, string owner, int count);
+
+    [LoggerMessage(EventId = 13006, Level = LogLevel.Warning, Message = "pool block allocator: {Operation} did not reach a majority ({Detail}); retrying")]
+    public static partial void MajorityFailed(this ILogger logger, string operation, string detail);
+
+    [LoggerMessage(EventId = 13007, Level = LogLevel.Information, Message = "admission of new IKE SAs {State}: {Reason}")]
+    public static partial void AdmissionChanged(this ILogger logger, string state, string reason);
+}
