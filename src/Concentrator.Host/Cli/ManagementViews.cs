@@ -71,9 +71,13 @@ internal static class ManagementViews
             new[] { "setups since start", Number(stats.Setups) },
             new[] { "handshakes started", Number(stats.HandshakesStarted) },
             new[] { "cookies sent", Number(stats.CookiesSent) },
+            new[] { "peers dead (DPD)", Number(stats.DeadPeers) },
+            new[] { "IKE SA rekeys", Number(stats.IkeRekeys) },
+            new[] { "CHILD SA rekeys", Number(stats.ChildRekeys) },
         };
         rows.AddRange(stats.Failures.OrderByDescending(f => f.Value).Select(f => (IReadOnlyList<string>)[$"failed: {f.Key}", Number(f.Value)]));
         rows.AddRange(stats.Drops.Select(d => (IReadOnlyList<string>)[$"dropped: {d.Key}", Number(d.Value)]));
+        rows.AddRange(stats.Kernel.Select(k => (IReadOnlyList<string>)[$"netlink {k.Key}", Number(k.Value)]));
         return TextTable.Render(["COUNTER", "VALUE"], rows);
     }
 

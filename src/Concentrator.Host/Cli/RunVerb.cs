@@ -2,6 +2,7 @@ using System.CommandLine;
 using Concentrator.Host.Configuration;
 using Concentrator.Host.Hosting;
 using Concentrator.Host.Logging;
+using Concentrator.Host.Metrics;
 using Concentrator.Server.Config;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -80,6 +81,11 @@ internal static class RunVerb
         {
             output.WriteLine($"dataplane: {node.Dataplane.Mode.ToString().ToLowerInvariant()} ({node.Dataplane.Reason})");
             output.WriteLine($"running: {string.Join(", ", node.Served.Select(c => $"connection '{c.Settings.Name}'"))}, IKE on port {definition.Server.Port}/{definition.Server.NatTPort}; SIGTERM or Ctrl-C stops");
+            if (host.Services.GetRequiredService<MetricsEndpoint>().Address is { } metrics)
+            {
+                output.WriteLine($"metrics: http://{metrics}/metrics, status page: http://{metrics}/status");
+            }
+
             output.Flush();
         }
 

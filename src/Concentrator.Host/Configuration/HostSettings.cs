@@ -6,6 +6,9 @@ namespace Concentrator.Host.Configuration;
 /// <summary>The typed <c>concentrator { … }</c> section of the host's configuration.</summary>
 public sealed record HostSettings(string ConfigDir, LoggingSettings Logging, ManagementSettings Management)
 {
+    /// <summary>The metrics and status page listener (<c>concentrator.metrics</c>).</summary>
+    public MetricsSettings Metrics { get; init; } = new(null, TimeSpan.FromSeconds(10), 60, "");
+
     /// <summary>Reads the section from a configuration already merged with the reference configuration.</summary>
     public static HostSettings From(Config config, string file)
     {
@@ -15,7 +18,10 @@ public sealed record HostSettings(string ConfigDir, LoggingSettings Logging, Man
             throw new ConfigException(file, "concentrator.config-dir", "expected a folder path, got an empty string");
         }
 
-        return new HostSettings(configDir, LoggingSettings.From(config, file), ManagementSettings.From(config, file));
+        return new HostSettings(configDir, LoggingSettings.From(config, file), ManagementSettings.From(config, file))
+        {
+            Metrics = MetricsSettings.From(config, file),
+        };
     }
 
     private static string RequireString(Config config, string key, string file)

@@ -1,6 +1,9 @@
 using Akka.Hosting;
 using Concentrator.Host.Configuration;
 using Concentrator.Host.Management;
+using Concentrator.Host.Metrics;
+using Concentrator.Server.Metrics;
+using OpenTelemetry.Metrics;
 using Concentrator.Server.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +17,8 @@ namespace Concentrator.Host.Hosting;
 /// node), then the node (<see cref="NodeService"/>), then the systemd watchdog; Microsoft.Extensions.Logging under all
 /// of it (<see cref="ConsoleLogging"/>); under systemd (Type=notify) SystemdLifetime says READY=1 once every hosted
 /// service has started and STOPPING=1 when the stop begins. The management endpoint (<see cref="ManagementEndpoint"/>) is
-/// the hosted service after the node; later ones (metrics) are added here too.
+/// the hosted service after the node, the metrics and status page listener (<see cref="MetricsEndpoint"/>, over the
+/// OpenTelemetry meter provider registered before the node) the one after it.
 /// </summary>
 internal static class ConcentratorHost
 {
@@ -45,6 +49,23 @@ internal static class ConcentratorHost
                 loggers.ClearLoggers();
                 loggers.AddLoggerFactory();
             }));
+        if (loaded.Settings.Metrics.IsEnabled)
+        {
+            // Before the node: the provider listens to the node's Meter from its creation, so nothing counted before
+            // the metrics listener is up is lost. Its scrape endpoint is served by MetricsEndpoint.
+            builder.Services.AddOpenTelemetry().WithMetrics(m => m
+                .AddMeter(ConcentratorMetrics.MeterName)
+                .AddPrometheusExporter(o =>
+                {
+                    // Each scrape reads the counters afresh (no 300 ms cache): a scrape costs microseconds, whatever
+                    // the number of SAs, since no series is per SA.
+                    o.ScrapeResponseCacheDurationMilliseconds = 0;
+                    // The metric names carry the concentrator_ prefix already; no otel_scope_* labels or target_info.
+                    o.ScopeInfoEnabled = false;
+                    o.TargetInfoEnabled = false;
+                }));
+        }
+
         builder.Services.AddSingleton<NodeService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeService>());
         // After the node (it asks the node's actors), so before it at stop.
@@ -55,6 +76,8 @@ internal static class ConcentratorHost
         builder.Services.AddSingleton<ConfigReload>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigReload>());
         builder.Services.AddHostedService<ManagementEndpoint>();
+        builder.Services.AddSingleton<MetricsEndpoint>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<MetricsEndpoint>());
         if (SystemdHelpers.IsSystemdService())
         {
             builder.Services.AddHostedService<SystemdWatchdog>();

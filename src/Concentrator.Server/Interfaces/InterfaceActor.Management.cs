@@ -20,6 +20,7 @@ public sealed partial class InterfaceActor
             {
                 _registered[Sender] = r.Summary;
                 _setups++;
+                _metrics?.Setups.Add(1, new KeyValuePair<string, object?>(Metrics.MetricTags.Connection, r.Summary.Connection));
             }
         });
         Receive<ListSas>(l => Sender.Tell(new SaList(_registered.Values.Where(l.Filter.Matches).ToList())));

@@ -5,6 +5,7 @@ using Akka.Actor;
 using Concentrator.Kernel;
 using Concentrator.Server.Config;
 using Concentrator.Server.Kernel;
+using Concentrator.Server.Metrics;
 using Concentrator.Server.Sa;
 
 namespace Concentrator.Server.Interfaces;
@@ -40,9 +41,13 @@ public sealed partial class InterfaceActor : ReceiveActor
     private bool _managed;
     private KernelFailed? _deviceFailure;
     private bool _tearingDown;
+    private readonly ConcentratorMetrics? _metrics;
+    private readonly KeyValuePair<string, object?> _interfaceTag;
 
-    public InterfaceActor(IpsecInterfaceSetting setting, IActorRef kernel, InterfaceSettings interfaceSettings, int linkIndex)
+    public InterfaceActor(IpsecInterfaceSetting setting, IActorRef kernel, InterfaceSettings interfaceSettings, int linkIndex, ConcentratorMetrics? metrics = null)
     {
+        _metrics = metrics;
+        _interfaceTag = new(MetricTags.Interface, NameFor(setting));
         _setting = setting;
         _kernel = kernel;
         _interfaceSettings = interfaceSettings;
@@ -69,9 +74,10 @@ public sealed partial class InterfaceActor : ReceiveActor
     public static SupervisorStrategy SaSupervision { get; } =
         new OneForOneStrategy(maxNrOfRetries: -1, withinTimeRange: Timeout.InfiniteTimeSpan, localOnlyDecider: _ => Directive.Stop);
 
-    /// <summary>The actor for <paramref name="setting"/>; <paramref name="linkIndex"/> from <see cref="LinkIndex.Resolve"/>.</summary>
-    public static Props Props(IpsecInterfaceSetting setting, IActorRef kernel, InterfaceSettings interfaceSettings, int linkIndex = 0) =>
-        Akka.Actor.Props.Create(() => new InterfaceActor(setting, kernel, interfaceSettings, linkIndex));
+    /// <summary>The actor for <paramref name="setting"/>; <paramref name="linkIndex"/> from <see cref="LinkIndex.Resolve"/>;
+    /// <paramref name="metrics"/> counts its established IKE SAs and setups.</summary>
+    public static Props Props(IpsecInterfaceSetting setting, IActorRef kernel, InterfaceSettings interfaceSettings, int linkIndex = 0, ConcentratorMetrics? metrics = null) =>
+        Akka.Actor.Props.Create(() => new InterfaceActor(setting, kernel, interfaceSettings, linkIndex, metrics));
 
     /// <summary>Actor name: "ipsecN", or "policy-based" for <c>ipsec-interface = no</c>.</summary>
     public static string NameFor(IpsecInterfaceSetting setting) => setting.InterfaceName ?? "policy-based";
@@ -80,6 +86,7 @@ public sealed partial class InterfaceActor : ReceiveActor
 
     protected override void PreStart()
     {
+        _metrics?.Established.Add(0, _interfaceTag);
         if (!_setting.IsEnabled)
         {
             return;
@@ -130,6 +137,7 @@ public sealed partial class InterfaceActor : ReceiveActor
         var child = Context.ActorOf(spawn.Props, spawn.Name);
         Context.Watch(child);
         _children[child] = spawn.Connection;
+        _metrics?.Established.Add(1, _interfaceTag);
         _sas.Add(child);
         Sender.Tell(new SaSpawned(spawn.Connection, spawn.Name, child));
         if (!_connections.ContainsKey(spawn.Connection))
@@ -141,7 +149,11 @@ public sealed partial class InterfaceActor : ReceiveActor
 
     private void OnTerminated(Terminated t)
     {
-        _children.Remove(t.ActorRef);
+        if (_children.Remove(t.ActorRef))
+        {
+            _metrics?.Established.Add(-1, _interfaceTag);
+        }
+
         _sas.Remove(t.ActorRef);
         _registered.Remove(t.ActorRef);
         AnswerConnectionDeletes(t.ActorRef);

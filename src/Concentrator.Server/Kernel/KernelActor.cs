@@ -4,6 +4,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using Concentrator.Kernel;
 using Concentrator.Server.Config;
+using Concentrator.Server.Metrics;
 
 namespace Concentrator.Server.Kernel;
 
@@ -28,11 +29,13 @@ public sealed partial class KernelActor : ReceiveActor
     private readonly Queue<object> _ready = new();
     private readonly OwnedState _owned = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly ConcentratorMetrics? _metrics;
     private int _running;
     private int _queued;
 
-    public KernelActor(IKernelIpsec kernel, KernelSettings settings)
+    public KernelActor(IKernelIpsec kernel, KernelSettings settings, ConcentratorMetrics? metrics = null)
     {
+        _metrics = metrics;
         _kernel = kernel;
         _settings = settings;
         Receive<RemoveOwnedBy>(r =>
@@ -48,8 +51,9 @@ public sealed partial class KernelActor : ReceiveActor
         Receive<KernelEventArrived>(e => OnKernelEvent(e.Event));
     }
 
-    public static Props Props(IKernelIpsec kernel, KernelSettings settings) =>
-        Akka.Actor.Props.Create(() => new KernelActor(kernel, settings));
+    /// <summary><paramref name="metrics"/>: where commands, their latency, CHILD SA rekeys and the installed CHILD SAs are counted.</summary>
+    public static Props Props(IKernelIpsec kernel, KernelSettings settings, ConcentratorMetrics? metrics = null) =>
+        Akka.Actor.Props.Create(() => new KernelActor(kernel, settings, metrics));
 
     private sealed record Pending(IKernelCommand Command, IActorRef ReplyTo);
 
@@ -153,6 +157,7 @@ public sealed partial class KernelActor : ReceiveActor
 
         queue.Enqueue(new Pending(command, replyTo));
         _queued++;
+        _metrics?.PublishChildSas(_owned.Children);
         if (queue.Count == 1)
         {
             _ready.Enqueue(key);
@@ -195,6 +200,7 @@ public sealed partial class KernelActor : ReceiveActor
             _ready.Enqueue(f.Key);
         }
 
+        Measure(f.Pending.Command, f.Reply, took);
         if (f.Reply is KernelFailed failed)
         {
             if (f.Pending.Command is InstallChild install)
@@ -208,6 +214,8 @@ public sealed partial class KernelActor : ReceiveActor
 
             _log.CommandFailed(failed.ToString(), failed.RollbackErrors.Count == 0 ? "" : "; rollback failed: " + string.Join("; ", failed.RollbackErrors));
         }
+
+        _metrics?.PublishChildSas(_owned.Children);
 
         if (!f.Pending.ReplyTo.IsNobody())
         {
@@ -225,7 +233,37 @@ public sealed partial class KernelActor : ReceiveActor
         }
 
         Context.Unwatch(owner);
+        _metrics?.PublishChildSas(_owned.Children);
     }
+
+    private void Measure(IKernelCommand command, object reply, TimeSpan took)
+    {
+        if (_metrics is not { } metrics)
+        {
+            return;
+        }
+
+        var name = new KeyValuePair<string, object?>(MetricTags.Command, CommandName(command));
+        var ok = reply is not KernelFailed;
+        metrics.KernelCommands.Add(1, name, ok ? MetricTags.Ok : MetricTags.Failed);
+        metrics.KernelCommandDuration.Record(took.TotalSeconds, name);
+        if (ok && command is InstallChild { ReplacePolicies: true })
+        {
+            // RFC 7296 §1.3.3: the rekeyed CHILD SA's states are in and carry the traffic.
+            metrics.ChildRekeyed();
+        }
+    }
+
+    private static string CommandName(IKernelCommand command) => command switch
+    {
+        InstallChild => "install-child",
+        RemoveChild => "remove-child",
+        AddRoute => "add-route",
+        DeleteRoute => "delete-route",
+        EnsureInterface => "ensure-interface",
+        DeleteInterface => "delete-interface",
+        _ => "other",
+    };
 
     private static object KeyOf(IKernelCommand command) => command switch
     {

@@ -124,6 +124,9 @@ internal sealed class OwnedState
 
     public IActorRef? OwnerOf(uint reqid) => _ownerOf.GetValueOrDefault(reqid);
 
+    /// <summary>CHILD SAs recorded (one per reqid: a rekey's new states join the old ones' reqid).</summary>
+    public int Children => _ownerOf.Count;
+
     public int Count(IActorRef owner) => _byOwner.TryGetValue(owner, out var c) ? c.Count : 0;
 
     private sealed class Child

@@ -1,6 +1,8 @@
 using Akka.Actor;
+using Concentrator.Kernel;
 using Concentrator.Server.Interfaces;
 using Concentrator.Server.Kernel;
+using Concentrator.Server.Metrics;
 using Concentrator.Server.Network;
 using Concentrator.Server.Runtime;
 using Concentrator.Server.Sa;
@@ -23,11 +25,18 @@ public sealed class ManagementActor : ReceiveActor
     private readonly IActorRef _kernel;
     private readonly Func<IReadOnlyList<ServedConnection>> _current;
     private readonly DatagramDrops _drops;
+    private readonly ConcentratorMetrics? _metrics;
+    private readonly IKernelIpsec? _kernelIpsec;
 
     /// <param name="served">The connections served now (a reload replaces the node's list as a whole; each question
     /// reads it once).</param>
-    public ManagementActor(IActorRef dispatcher, IActorRef kernel, Func<IReadOnlyList<ServedConnection>> served, DatagramDrops drops)
+    /// <param name="metrics">The node's instruments (dead peers, rekeys for the statistics).</param>
+    /// <param name="kernelIpsec">The kernel implementation (its netlink writers' figures for the statistics).</param>
+    public ManagementActor(IActorRef dispatcher, IActorRef kernel, Func<IReadOnlyList<ServedConnection>> served, DatagramDrops drops,
+        ConcentratorMetrics? metrics = null, IKernelIpsec? kernelIpsec = null)
     {
+        _metrics = metrics;
+        _kernelIpsec = kernelIpsec;
         _dispatcher = dispatcher;
         _kernel = kernel;
         _current = served;
@@ -45,7 +54,7 @@ public sealed class ManagementActor : ReceiveActor
     public static Props Props(ConcentratorNode node)
     {
         ArgumentNullException.ThrowIfNull(node);
-        return Akka.Actor.Props.Create(() => new ManagementActor(node.Dispatcher, node.KernelActor, () => node.Served, node.Drops));
+        return Akka.Actor.Props.Create(() => new ManagementActor(node.Dispatcher, node.KernelActor, () => node.Served, node.Drops, node.Metrics, node.KernelIpsec));
     }
 
     private void Reply<T>(Task<T> answer) => answer.PipeTo(Sender, failure: e => new Status.Failure(e));
@@ -150,6 +159,12 @@ public sealed class ManagementActor : ReceiveActor
                 ["over-half-open-limit"] = drops.OverLimit,
                 ["backlog"] = drops.Backlog,
                 ["unknown-spi"] = drops.UnknownSpi,
-            });
+            })
+        {
+            DeadPeers = _metrics?.DeadPeerCount ?? 0,
+            IkeRekeys = _metrics?.IkeRekeyCount ?? 0,
+            ChildRekeys = _metrics?.ChildRekeyCount ?? 0,
+            Kernel = KernelFigures.Of(_kernelIpsec),
+        };
     }
 }

@@ -65,7 +65,18 @@ public sealed record Statistics(
     int HalfOpen,
     int Established,
     long CookiesSent,
-    IReadOnlyDictionary<string, long> Drops);
+    IReadOnlyDictionary<string, long> Drops)
+{
+    /// <summary>Established IKE SAs removed because the peer stopped answering (DPD, retransmissions).</summary>
+    public long DeadPeers { get; init; }
+
+    public long IkeRekeys { get; init; }
+
+    public long ChildRekeys { get; init; }
+
+    /// <summary>The netlink writers' batches, messages and transport errors ("xfrm.batches", …); empty on the userspace dataplane.</summary>
+    public IReadOnlyDictionary<string, long> Kernel { get; init; } = new Dictionary<string, long>();
+}
 
 /// <summary>An established IKE SA as listed: <paramref name="Id"/> is its actor's name (<c>ike-</c> and our SPI in
 /// hex), stable for the SA's life.</summary>

@@ -12,6 +12,7 @@ using Concentrator.Server.Cluster;
 using Concentrator.Server.Config;
 using Concentrator.Server.Interfaces;
 using Concentrator.Server.Kernel;
+using Concentrator.Server.Metrics;
 using Concentrator.Server.Network;
 using Concentrator.Server.Pools;
 using Concentrator.Server.Radius;
@@ -97,6 +98,9 @@ public sealed partial class ConcentratorNode : IAsyncDisposable
     /// <summary>Datagrams that ended before an IKE SA existed, by reason (malformed, COOKIE demanded, over the
     /// half-open limit, unknown SPI, …).</summary>
     public DatagramDrops Drops { get; private init; } = new();
+
+    /// <summary>The node's instruments, on the Meter named <see cref="ConcentratorMetrics.MeterName"/>.</summary>
+    public ConcentratorMetrics Metrics { get; private init; } = null!;
 
     /// <summary>Completes when the actor system has terminated.</summary>
     public Task WhenTerminated => System.WhenTerminated;
@@ -205,12 +209,15 @@ public sealed partial class ConcentratorNode : IAsyncDisposable
             throw;
         }
 
+        // The node's instruments (Meter "Concentrator"): a listener started before the node (the host's metrics
+        // provider) sees every measurement from the first IKE_SA_INIT on.
+        var metrics = new ConcentratorMetrics();
         try
         {
-            var kernelActor = system.ActorOf(Kernel.KernelActor.Props(kernel, server.Kernel), "kernel");
+            var kernelActor = system.ActorOf(Kernel.KernelActor.Props(kernel, server.Kernel, metrics), "kernel");
             var radius = definition.Radius.IsEnabled ? system.ActorOf(RadiusClientActor.Props(definition.Radius), "radius") : null;
             var clustered = definition.Cluster.Enabled;
-            wiring = new NodeWiring(system, kernelActor, server, radius, leases, clustered);
+            wiring = new NodeWiring(system, kernelActor, server, radius, leases, clustered, metrics);
             var served = new List<ServedConnection>();
             var candidates = new List<ConnectionCandidate>();
             foreach (var connection in connections)
@@ -258,18 +265,23 @@ public sealed partial class ConcentratorNode : IAsyncDisposable
             log.Serving(string.Join(", ", served.Select(c => $"connection '{c.Settings.Name}' ({c.Interface.Path.Name})")),
                 string.Join(", ", stats.Bound.Select(b => b.Local)),
                 externalNatT is null ? "" : $", NAT-T {string.Join(", ", externalNatT.Locals)} (userspace dataplane)");
-            started = new ConcentratorNode(definition, dataplane, system, kernel, kernelActor, dispatcher, socket, served, wiring)
+            var node = new ConcentratorNode(definition, dataplane, system, kernel, kernelActor, dispatcher, socket, served, wiring)
             {
                 _leases = leases,
                 Drops = drops,
                 ClusterMember = clusterNode,
+                Metrics = metrics,
             };
+            // Over the connections served now: a reload's new pools and interfaces are observed from then on.
+            NodeObservations.Register(metrics, drops, () => node.Served, kernel);
+            started = node;
             return started;
         }
         catch
         {
             await system.Terminate().ConfigureAwait(false);
             leases?.Dispose();
+            metrics.Dispose();
             await CleanUpKernelAsync(kernel, wiring?.IfIds ?? []).ConfigureAwait(false);
             throw;
         }
@@ -325,6 +337,7 @@ public sealed partial class ConcentratorNode : IAsyncDisposable
             }
         }
 
+        Metrics.Dispose();
         // After the actors: the last releases and replacements are in the journal before it is closed and fsynced.
         _leases?.Dispose();
         await CleanUpKernelAsync(KernelIpsec, _wiring.IfIds).ConfigureAwait(false);

@@ -13,6 +13,7 @@ using Concentrator.Server.Sa;
 
 // The pools' lines are already formatted by PoolAllocator, once per lease: their arguments are not worth an IsEnabled check.
 #pragma warning disable CA1873
+using Concentrator.Server.Metrics;
 
 namespace Concentrator.Server.Runtime;
 
@@ -34,9 +35,11 @@ internal sealed class NodeWiring
     private IActorRef? _eapRadius;
     private IActorRef? _accounting;
 
-    public NodeWiring(ActorSystem system, IActorRef kernelActor, ServerSettings server, IActorRef? radius, LeaseJournal? leases, bool clustered = false)
+    public NodeWiring(ActorSystem system, IActorRef kernelActor, ServerSettings server, IActorRef? radius, LeaseJournal? leases, bool clustered = false,
+        ConcentratorMetrics? metrics = null)
     {
         Clustered = clustered;
+        Metrics = metrics;
         _system = system;
         _kernelActor = kernelActor;
         Server = server;
@@ -49,6 +52,9 @@ internal sealed class NodeWiring
 
     /// <summary>A cluster node: pools lease from blocks the cluster assigns, routed per block (not one route per pool).</summary>
     public bool Clustered { get; }
+
+    /// <summary>The node's instruments, handed to the interface actors and the IKE SAs.</summary>
+    public ConcentratorMetrics? Metrics { get; }
 
     public IActorRef? Radius { get; }
 
@@ -70,7 +76,7 @@ internal sealed class NodeWiring
         {
             // concentrator.interfaces.link: the device each ipsecN is attached to (IFLA_XFRM_LINK); empty means none.
             var link = connection.IpsecInterface.IsEnabled ? _link ??= LinkIndex.Resolve(Server.Interfaces.Link) : 0;
-            home = _system.ActorOf(InterfaceActor.Props(connection.IpsecInterface, _kernelActor, Server.Interfaces, link), name);
+            home = _system.ActorOf(InterfaceActor.Props(connection.IpsecInterface, _kernelActor, Server.Interfaces, link, Metrics), name);
             Homes.Add(name, home);
         }
 
@@ -125,6 +131,7 @@ internal sealed class NodeWiring
                 InterimInterval = definition.Radius.InterimInterval,
             },
         };
+        Metrics?.Setups.Add(0, new KeyValuePair<string, object?>(MetricTags.Connection, connection.Name));
         return (candidate, new ServedConnection(connection, pools, home));
     }
 
@@ -146,6 +153,7 @@ internal sealed class NodeWiring
             Home = first.Home,
             Connection = first.Connection,
             Identities = first.Identities,
+            Metrics = Metrics,
         };
         return (candidates[0].Config, environment);
     }

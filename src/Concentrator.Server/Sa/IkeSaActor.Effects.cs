@@ -57,6 +57,8 @@ public sealed partial class IkeSaActor
                     _env.ChildSpis?.Release(child.Spi);
                     break;
                 case IkeSaEffect.ReleaseIkeSpi ike:
+                    // The old SA of an IKE SA rekey retires: the new one has taken over.
+                    _env.Metrics?.IkeRekeyed();
                     _spis?.Release(ike.Spi);
                     break;
                 case IkeSaEffect.ClaimIdentity claim:

@@ -17,6 +17,7 @@ public sealed partial class IkeSaActor
     private void LogEstablished()
     {
         _establishedAt = Sa.Services.Time.GetUtcNow();
+        _env.Metrics?.SetupDuration.Record((_establishedAt.Value - Sa.CreatedAt).TotalSeconds);
         _espAlgorithms = Sa.ChildSas.Count == 0 ? "none" : string.Join(", ", Sa.ChildSas.Select(c => c.Algorithms.ToString()).Distinct());
         RegisterWithHome();
         if (_log.IsEnabled(LogLevel.Information))
@@ -27,6 +28,13 @@ public sealed partial class IkeSaActor
 
     private void LogEnded()
     {
+        if (_establishedAt is not null && _env.Metrics is { } metrics
+            && Radius.AccountingRecords.Cause(Sa.State, _deletedByNode) == Radius.TerminateCause.LostCarrier)
+        {
+            // Neither a Delete exchange nor the node ended it: the peer stopped answering (RFC 7296 §2.4).
+            metrics.DeadPeer();
+        }
+
         if (_establishedAt is not { } since || !_log.IsEnabled(LogLevel.Information))
         {
             return;

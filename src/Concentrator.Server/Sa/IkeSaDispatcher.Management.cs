@@ -9,7 +9,11 @@ public sealed partial class IkeSaDispatcher
 
     private void ReceiveManagement()
     {
-        Receive<HandshakeFailed>(f => _failures[f.Cause] = _failures.GetValueOrDefault(f.Cause) + 1);
+        Receive<HandshakeFailed>(f =>
+        {
+            _failures[f.Cause] = _failures.GetValueOrDefault(f.Cause) + 1;
+            _metrics?.Failures.Add(1, new KeyValuePair<string, object?>(Metrics.MetricTags.Cause, f.Cause));
+        });
         Receive<GetHandshakeFailures>(_ => Sender.Tell(new Dictionary<string, long>(_failures, StringComparer.Ordinal), Self));
     }
 }

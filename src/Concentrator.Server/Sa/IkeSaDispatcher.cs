@@ -28,6 +28,7 @@ public sealed partial class IkeSaDispatcher : ReceiveActor, IWithTimers
     private IkeSaEnvironment _environment;
     private readonly HalfOpenAdmission _admission;
     private readonly DatagramDrops _drops;
+    private readonly Metrics.ConcentratorMetrics? _metrics;
     private readonly ILogger _log = ServerLogging.For<IkeSaDispatcher>(Context);
     private readonly Dictionary<(ulong Spi, IPEndPoint Peer), IActorRef> _halfOpen = [];
     private readonly Dictionary<IActorRef, (ulong Spi, IPEndPoint Peer)> _keys = [];
@@ -45,6 +46,7 @@ public sealed partial class IkeSaDispatcher : ReceiveActor, IWithTimers
         _config = config;
         _environment = environment with { Observer = Self };
         _drops = drops;
+        _metrics = environment.Metrics;
         _admission = new HalfOpenAdmission(halfOpen,
             cookies ?? new CookieGenerator(TimeProvider.System, SystemRandomSource.Instance, halfOpen.CookieSecretLifetime));
         Receive<NewSa>(OnNewSa);
@@ -157,6 +159,8 @@ public sealed partial class IkeSaDispatcher : ReceiveActor, IWithTimers
         var sa = Context.ActorOf(IkeSaActor.Props(_config, d.Local, d.Remote, _environment));
         Context.Watch(sa);
         _created++;
+        _metrics?.HandshakesStarted.Add(1);
+        _metrics?.HalfOpen.Add(1);
         _live.Add(sa);
         _halfOpen[key] = sa;
         _keys[sa] = key;
@@ -171,6 +175,7 @@ public sealed partial class IkeSaDispatcher : ReceiveActor, IWithTimers
         {
             _halfOpen.Remove(key);
             _admission.Closed(key.Peer.Address);
+            _metrics?.HalfOpen.Add(-1);
         }
     }
 }

@@ -39,6 +39,10 @@ public sealed record IkeSaEnvironment(IkeSaServices Services, IActorRef Kernel, 
     /// <summary>Where EAP is relayed when the SA's connection names no relay of its own (tests of the actor alone).</summary>
     public IActorRef? EapRelay { get; init; }
 
+    /// <summary>The node's instruments (setup latency, rekeys, dead peers; the dispatcher's handshakes and failures);
+    /// null: nothing is measured (tests of the actor alone).</summary>
+    public Metrics.ConcentratorMetrics? Metrics { get; init; }
+
     /// <summary>The environment of an SA whose IKE_AUTH chose <paramref name="home"/>'s connection: its home, timers
     /// and identity registry; the rest (SPI tables, kernel, observer) stays the node's.</summary>
     public IkeSaEnvironment For(ConnectionHome home)

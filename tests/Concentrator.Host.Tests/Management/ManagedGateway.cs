@@ -41,14 +41,14 @@ internal sealed class ManagedGateway : IAsyncDisposable
 
     public HostProcess Host { get; }
 
-    /// <summary>Starts the host (<paramref name="more"/>: more keys of the main file) and waits until its management
-    /// API listens.</summary>
-    public static async Task<ManagedGateway> StartAsync(string more = "")
+    /// <summary>Starts the host (<paramref name="more"/>: more keys of the main file; <paramref name="connections"/>:
+    /// other connections than sales and partners) and waits until its management API listens.</summary>
+    public static async Task<ManagedGateway> StartAsync(string more = "", IReadOnlyList<TestConnection>? connections = null)
     {
         var dir = new TempDir();
         var (main, port, _) = new TestGateway
         {
-            Connections = [Sales, Partners],
+            Connections = connections ?? [Sales, Partners],
             Secrets = $"\"%any\" = \"{Secret}\"",
             Main = more,
         }.Write(dir);

@@ -82,7 +82,7 @@ internal sealed class SaActorHarness : IDisposable
 
     public SaActorHarness(TestKitBase kit, IkeSaActorSettings? settings = null, IActorRef? identities = null, int clientSeed = 1,
         string clientId = "client@example.org", bool initialContact = true, TestProbe? kernel = null, string esp = "aes256gcm16",
-        IActorRef? home = null)
+        IActorRef? home = null, Concentrator.Server.Metrics.ConcentratorMetrics? metrics = null)
     {
         _kit = kit;
         Socket = kit.CreateTestProbe();
@@ -101,6 +101,7 @@ internal sealed class SaActorHarness : IDisposable
             Identities = identities,
             Home = home,
             Connection = "rw",
+            Metrics = metrics,
         };
         Actor = kit.Sys.ActorOf(IkeSaActor.Props(ServerConfig(esp), ServerEndpoint, ClientEndpoint, Environment));
     }

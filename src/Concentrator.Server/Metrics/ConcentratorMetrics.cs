@@ -1,0 +1,110 @@
+using System.Diagnostics.Metrics;
+
+namespace Concentrator.Server.Metrics;
+
+/// <summary>
+/// The node's System.Diagnostics.Metrics instruments, on one <see cref="Meter"/> named <see cref="MeterName"/> (one
+/// per node, disposed with it). Counters and up/down counters are changed only by the actors that own the facts, at
+/// the place they update their own state (the dispatcher: handshakes, half-open, failures; the interface actors:
+/// setups, established IKE SAs; the IKE SA actors: setup latency, rekeys, dead peers; the kernel actor: commands
+/// and CHILD SAs); the observable instruments (<see cref="NodeObservations"/>) read counters their owners already
+/// keep for the management API (drops, pools, the netlink writers, the userspace dataplane). Names follow
+/// OpenTelemetry's conventions and become Prometheus names through the exporter: dots to underscores, the unit
+/// as a suffix (<c>s</c> → <c>_seconds</c>, <c>By</c> → <c>_bytes</c>; <c>{…}</c> annotations add none), and
+/// <c>_total</c> on counters. Recording is allocation-free: every tag value is a string the caller already holds.
+/// </summary>
+public sealed class ConcentratorMetrics : IDisposable
+{
+    public const string MeterName = "Concentrator";
+
+    /// <summary>Setup latency buckets (seconds): a PSK setup on loopback takes milliseconds, one through EAP-RADIUS
+    /// or a slow kernel seconds; the tail up to the IKE_AUTH limits.</summary>
+    private static readonly double[] SetupBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+    /// <summary>Kernel command buckets (seconds): a netlink batch is answered in microseconds to milliseconds.</summary>
+    private static readonly double[] KernelBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5];
+
+    private int _childSas;
+    private long _deadPeers;
+    private long _ikeRekeys;
+    private long _childRekeys;
+
+    public ConcentratorMetrics()
+    {
+        Meter = new Meter(MeterName);
+        HandshakesStarted = Meter.CreateCounter<long>("concentrator.ike_sa.handshakes", "{handshake}",
+            "IKE_SA_INIT requests admitted (an IKE SA actor created for each)");
+        Setups = Meter.CreateCounter<long>("concentrator.ike_sa.setups", "{setup}",
+            "IKE SAs established, by connection");
+        Failures = Meter.CreateCounter<long>("concentrator.ike_sa.failures", "{failure}",
+            "Handshakes that ended without an IKE SA, by cause (the Notify sent or received, or Timeout)");
+        SetupDuration = Meter.CreateHistogram<double>("concentrator.ike_sa.setup.duration", "s",
+            "Time from the first IKE_SA_INIT request to the established IKE SA (CHILD SA installed)",
+            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SetupBuckets });
+        Established = Meter.CreateUpDownCounter<long>("concentrator.ike_sa.established", "{sa}",
+            "Established IKE SAs now, by the interface actor they live under");
+        HalfOpen = Meter.CreateUpDownCounter<long>("concentrator.ike_sa.half_open", "{sa}",
+            "Half-open IKE SAs now (admitted, not yet established)");
+        // One count each, read by the scrape and by the management API's stats alike.
+        Meter.CreateObservableCounter("concentrator.ike_sa.dpd_deaths", () => DeadPeerCount, "{sa}",
+            "Established IKE SAs removed because the peer stopped answering (liveness check or retransmissions, RFC 7296 2.4)");
+        Meter.CreateObservableCounter("concentrator.rekeys", () => new Measurement<long>[]
+        {
+            new(IkeRekeyCount, MetricTags.IkeRekey),
+            new(ChildRekeyCount, MetricTags.ChildRekey),
+        }, "{rekey}", "Rekeys completed, by kind (ike: a new IKE SA took over; child: a new CHILD SA took over the policies)");
+        KernelCommands = Meter.CreateCounter<long>("concentrator.kernel.commands", "{command}",
+            "Commands the kernel actor ran, by command and outcome (ok, failed)");
+        KernelCommandDuration = Meter.CreateHistogram<double>("concentrator.kernel.command.duration", "s",
+            "Time from the kernel actor starting a command to its answer, by command",
+            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = KernelBuckets });
+        // Prometheus wants counters visible from the start, at 0, not only after their first event (the exporter shows
+        // a series once it has a measurement): the ones whose labels are known now start here, the others where
+        // their label values are known (connections, interfaces).
+        HandshakesStarted.Add(0);
+        HalfOpen.Add(0);
+        Meter.CreateObservableGauge("concentrator.child_sa.installed", () => (long)Volatile.Read(ref _childSas), "{sa}",
+            "CHILD SAs in the kernel now (one per reqid; a rekey's old and new SA count once)");
+    }
+
+    public Meter Meter { get; }
+
+    public Counter<long> HandshakesStarted { get; }
+
+    public Counter<long> Setups { get; }
+
+    public Counter<long> Failures { get; }
+
+    public Histogram<double> SetupDuration { get; }
+
+    public UpDownCounter<long> Established { get; }
+
+    public UpDownCounter<long> HalfOpen { get; }
+
+    /// <summary>Established IKE SAs whose peer stopped answering, since start.</summary>
+    public long DeadPeerCount => Interlocked.Read(ref _deadPeers);
+
+    /// <summary>IKE SA rekeys completed (the old SA retired), since start.</summary>
+    public long IkeRekeyCount => Interlocked.Read(ref _ikeRekeys);
+
+    /// <summary>CHILD SA rekeys completed (the new states installed), since start.</summary>
+    public long ChildRekeyCount => Interlocked.Read(ref _childRekeys);
+
+    /// <summary>Told by the IKE SA actor whose established SA ended because the peer stopped answering.</summary>
+    public void DeadPeer() => Interlocked.Increment(ref _deadPeers);
+
+    /// <summary>Told by the IKE SA actor whose old IKE SA retired after a rekey.</summary>
+    public void IkeRekeyed() => Interlocked.Increment(ref _ikeRekeys);
+
+    /// <summary>Told by the kernel actor when a rekeyed CHILD SA's states are in.</summary>
+    public void ChildRekeyed() => Interlocked.Increment(ref _childRekeys);
+
+    public Counter<long> KernelCommands { get; }
+
+    public Histogram<double> KernelCommandDuration { get; }
+
+    /// <summary>The kernel actor's count of installed CHILD SAs, published after each change.</summary>
+    public void PublishChildSas(int count) => Volatile.Write(ref _childSas, count);
+
+    public void Dispose() => Meter.Dispose();
+}
