@@ -19,6 +19,7 @@ internal static class ConcentratorCli
             ListSasVerb.Create(),
             ShowSaVerb.Create(),
             TerminateVerb.Create(),
+            ConnectionsVerb.Create(),
             PoolsVerb.Create(),
             InterfacesVerb.Create(),
             StatsVerb.Create(),

@@ -52,6 +52,15 @@ internal static class ManagementViews
             pools.Pools.Select(p => (IReadOnlyList<string>)[p.Prefix, Number(p.Size), Number(p.Leased), Number(p.Free), string.Join(",", p.Connections)]));
     }
 
+    public static string Connections(ConnectionList connections)
+    {
+        ArgumentNullException.ThrowIfNull(connections);
+        return TextTable.Render(["CONNECTION", "LOCAL", "REMOTE", "INTERFACE", "POOLS", "LOCAL-TS", "SAS"],
+            connections.Connections.Select(c => (IReadOnlyList<string>)[
+                c.Name, $"{(c.LocalId.Length == 0 ? "(address)" : c.LocalId)} {c.LocalAuth}", $"{c.RemoteId} {c.RemoteAuth}", c.Interface,
+                c.Pools.Count == 0 ? "-" : string.Join(",", c.Pools), string.Join(",", c.LocalTs), Number(c.IkeSas)]));
+    }
+
     public static string Interfaces(InterfaceList interfaces)
     {
         ArgumentNullException.ThrowIfNull(interfaces);

@@ -11,6 +11,7 @@ namespace Concentrator.Host.Management;
 [JsonSerializable(typeof(SaDetail))]
 [JsonSerializable(typeof(SasTerminated))]
 [JsonSerializable(typeof(PoolList))]
+[JsonSerializable(typeof(ConnectionList))]
 [JsonSerializable(typeof(InterfaceList))]
 [JsonSerializable(typeof(Statistics))]
 [JsonSerializable(typeof(ManagementError))]

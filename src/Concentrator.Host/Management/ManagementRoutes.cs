@@ -17,6 +17,7 @@ namespace Concentrator.Host.Management;
 /// <item><c>GET /sas?identity=&amp;connection=&amp;interface=&amp;vip=&amp;remote=</c>: the IKE SAs, a JSON array streamed element by element</item>
 /// <item><c>GET /sas/{id}</c>: one IKE SA in full (404 when there is none)</item>
 /// <item><c>POST /sas/terminate?id=|identity=|vip=|connection=</c>: deletes the matching SAs (each sends a Delete to its client)</item>
+/// <item><c>GET /connections</c>: the connections served, in order, with their IKE SA counts</item>
 /// <item><c>GET /pools</c>, <c>GET /interfaces</c>, <c>GET /stats</c>, <c>GET /cluster</c> (members and this node's pool blocks)</item>
 /// <item><c>POST /sas/{id}/rekey</c>: the gateway rekeys the SA's CHILD SAs now</item>
 /// <item><c>POST /reload</c>: reads and applies the configuration again (422 with the error when it is refused)</item>
@@ -35,6 +36,7 @@ internal static class ManagementRoutes
         app.MapGet("/sas/{id}", (RequestDelegate)(context => ShowAsync(context, management)));
         app.MapPost("/sas/terminate", (RequestDelegate)(context => TerminateAsync(context, management, log)));
         app.MapGet("/pools", (RequestDelegate)(context => AnswerAsync(context, management, ListPools.Instance, ManagementJson.Default.PoolList)));
+        app.MapGet("/connections", (RequestDelegate)(context => AnswerAsync(context, management, ListConnections.Instance, ManagementJson.Default.ConnectionList)));
         app.MapGet("/interfaces", (RequestDelegate)(context => AnswerAsync(context, management, ListInterfaces.Instance, ManagementJson.Default.InterfaceList)));
         app.MapGet("/stats", (RequestDelegate)(context => AnswerAsync(context, management, GetStatistics.Instance, ManagementJson.Default.Statistics)));
     }

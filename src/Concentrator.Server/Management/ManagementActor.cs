@@ -47,6 +47,7 @@ public sealed class ManagementActor : ReceiveActor
         Receive<RekeySa>(r => Reply(RekeyAsync(r)));
         Receive<ListPools>(_ => Sender.Tell(Pools()));
         Receive<ListInterfaces>(_ => Reply(InterfacesAsync()));
+        Receive<ListConnections>(_ => Reply(ConnectionsAsync()));
         Receive<GetStatistics>(_ => Reply(StatisticsAsync()));
     }
 
@@ -128,6 +129,33 @@ public sealed class ManagementActor : ReceiveActor
         return new PoolList([.. byAllocator.SelectMany(kv => kv.Key.Snapshot().Select(p =>
             new PoolInfo(p.Prefix.ToString(), p.Size, p.Leased, p.Remembered, kv.Value)))]);
     }
+
+    private async Task<ConnectionList> ConnectionsAsync()
+    {
+        // The list is read once: a reload swaps it as a whole, so the answer is one configuration's.
+        var served = _current();
+        var counts = await Task.WhenAll(served.Select(c =>
+            c.Interface.Ask<ConnectionSaCount>(new CountConnectionSas(c.Settings.Name), AskTimeout))).ConfigureAwait(false);
+        return new ConnectionList([.. served.Zip(counts).Select(x =>
+        {
+            var s = x.First.Settings;
+            return new ConnectionInfo(s.Name, s.File, s.Local.Id, AuthText(s.Local.Auth), s.Remote.Id, AuthText(s.Remote.Auth),
+                InterfaceActor.NameFor(s.IpsecInterface), [.. s.AddressPools.Select(p => p.IsInline ? string.Join(",", p.Addresses) : p.Name)],
+                [.. s.LocalTs.Select(n => n.ToString())], x.Second.Count);
+        })]);
+    }
+
+    // As written in a connection file (remote.auth = eap-mschapv2, …).
+    private static string AuthText(Config.AuthClass auth) => auth switch
+    {
+        Config.AuthClass.Psk => "psk",
+        Config.AuthClass.Pubkey => "pubkey",
+        Config.AuthClass.EapMsChapV2 => "eap-mschapv2",
+        Config.AuthClass.EapMd5 => "eap-md5",
+        Config.AuthClass.EapTls => "eap-tls",
+        Config.AuthClass.EapRadius => "eap-radius",
+        _ => auth.ToString().ToLowerInvariant(),
+    };
 
     private async Task<InterfaceList> InterfacesAsync()
     {

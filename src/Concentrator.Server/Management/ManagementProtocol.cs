@@ -36,6 +36,19 @@ public sealed record PoolInfo(string Prefix, ulong Size, int Leased, int Remembe
     public ulong Free => Size - (ulong)Remembered;
 }
 
+/// <summary>Asks for <see cref="ConnectionList"/>.</summary>
+public sealed record ListConnections
+{
+    public static ListConnections Instance { get; } = new();
+}
+
+public sealed record ConnectionList(IReadOnlyList<ConnectionInfo> Connections);
+
+/// <summary>One served connection, in the operator's order: where it is written, who may use it and how, where its
+/// clients' traffic goes (interface, pools, local selectors) and how many IKE SAs it has now.</summary>
+public sealed record ConnectionInfo(string Name, string File, string LocalId, string LocalAuth, string RemoteId, string RemoteAuth,
+    string Interface, IReadOnlyList<string> Pools, IReadOnlyList<string> LocalTs, int IkeSas);
+
 /// <summary>Asks for <see cref="InterfaceList"/>.</summary>
 public sealed record ListInterfaces
 {

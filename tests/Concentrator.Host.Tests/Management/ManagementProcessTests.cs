@@ -65,6 +65,24 @@ public sealed class ManagementProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Connections_ClientOfOneConnected_BothListedInOrderWithTheirSaCounts()
+    {
+        using var alice = await ConnectAsync("alice@sales.test");
+
+        var connections = (await _gateway.JsonAsync("connections")).GetProperty("connections").EnumerateArray().ToList();
+
+        Assert.Equal(["sales", "partners"], connections.Select(c => c.GetProperty("name").GetString()));
+        Assert.Equal([1, 0], connections.Select(c => c.GetProperty("ikeSas").GetInt32()));
+        Assert.Equal("*@sales.test", connections[0].GetProperty("remoteId").GetString());
+        Assert.Equal("psk", connections[0].GetProperty("remoteAuth").GetString());
+        Assert.Equal("policy-based", connections[0].GetProperty("interface").GetString());
+        Assert.Equal([ManagedGateway.SalesPool], connections[0].GetProperty("pools").EnumerateArray().Select(p => p.GetString()));
+        var table = (await _gateway.CliAsync("connections")).Succeeded().Output;
+        Assert.StartsWith("CONNECTION", table, StringComparison.Ordinal);
+        Assert.Contains("*@partners.test psk", table, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Pools_ClientConnected_ShowsItsLeaseInItsConnectionsPool()
     {
         using var alice = await ConnectAsync("alice@sales.test");
