@@ -64,10 +64,12 @@ internal static class ManagementViews
     public static string Interfaces(InterfaceList interfaces)
     {
         ArgumentNullException.ThrowIfNull(interfaces);
-        return TextTable.Render(["INTERFACE", "INDEX", "CREATED", "CONNECTIONS", "ROUTES", "SAS"],
+        return TextTable.Render(["INTERFACE", "INDEX", "CREATED", "CONNECTIONS", "ROUTES", "SAS", "RX BYTES/PKTS", "TX BYTES/PKTS"],
             interfaces.Interfaces.Select(i => (IReadOnlyList<string>)[
                 i.Name, i.Index is { } index ? Number(index) : "-", i.Index is null ? "-" : i.Managed ? "yes" : "adopted",
-                string.Join(",", i.Connections), i.Routes.Count == 0 ? "-" : string.Join(",", i.Routes), Number(i.Sas)]));
+                string.Join(",", i.Connections), i.Routes.Count == 0 ? "-" : string.Join(",", i.Routes), Number(i.Sas),
+                i.Traffic is { } t ? $"{Number(t.ReceiveBytes)}/{Number(t.ReceivePackets)}" : "-",
+                i.Traffic is { } u ? $"{Number(u.TransmitBytes)}/{Number(u.TransmitPackets)}" : "-"]));
     }
 
     public static string Stats(Statistics stats)

@@ -163,7 +163,11 @@ public sealed class ManagementActor : ReceiveActor
         var states = await AskHomes<InterfaceState>(homes, GetInterfaceState.Instance).ConfigureAwait(false);
         return new InterfaceList([.. states.Zip(homes).Select(s => new InterfaceInfo(
             s.First.Name ?? s.Second.Path.Name, s.First.Index, s.First.Managed, s.First.Connections,
-            [.. s.First.Routes.Select(r => r.ToString())], s.First.SaCount))]);
+            [.. s.First.Routes.Select(r => r.ToString())], s.First.SaCount)
+        {
+            // The kernel counts for the device (sysfs, as the metrics read it); the interface actor owns no copy.
+            Traffic = s.First.Name is { } device ? InterfaceCounters.Read(device) : null,
+        })]);
     }
 
     private async Task<Statistics> StatisticsAsync()

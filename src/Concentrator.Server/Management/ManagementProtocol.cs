@@ -59,7 +59,12 @@ public sealed record InterfaceList(IReadOnlyList<InterfaceInfo> Interfaces);
 
 /// <summary>One actor that supervises established IKE SAs: ipsecN (with its ifindex, whether we created it, the
 /// routed pool prefixes) or "policy-based".</summary>
-public sealed record InterfaceInfo(string Name, int? Index, bool Managed, IReadOnlyList<string> Connections, IReadOnlyList<string> Routes, int Sas);
+public sealed record InterfaceInfo(string Name, int? Index, bool Managed, IReadOnlyList<string> Connections, IReadOnlyList<string> Routes, int Sas)
+{
+    /// <summary>The device's own counters (receive = decrypted out of the tunnel, transmit = routed into it); null for
+    /// policy-based SAs, which have no device.</summary>
+    public Metrics.InterfaceCounters? Traffic { get; init; }
+}
 
 /// <summary>Asks for <see cref="Statistics"/>.</summary>
 public sealed record GetStatistics

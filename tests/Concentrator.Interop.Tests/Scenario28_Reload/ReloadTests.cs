@@ -76,6 +76,11 @@ public sealed partial class ReloadTests : IDisposable
         Assert.InRange(traffic.GetProperty("bytesIn").GetUInt64(), 84UL * count, ulong.MaxValue);
         var listed = Json("list-sas").EnumerateArray().Single(s => s.GetProperty("id").GetString() == before);
         Assert.Equal(traffic.GetProperty("packetsIn").GetUInt64(), listed.GetProperty("traffic").GetProperty("packetsIn").GetUInt64());
+        // And ipsec1's own counters (the device the pings crossed, both ways), as `concentrator interfaces` shows them.
+        var ipsec1 = Json("interfaces").GetProperty("interfaces").EnumerateArray().Single(i => i.GetProperty("name").GetString() == "ipsec1").GetProperty("traffic");
+        Assert.InRange(ipsec1.GetProperty("receivePackets").GetInt64(), count, long.MaxValue);
+        Assert.InRange(ipsec1.GetProperty("transmitPackets").GetInt64(), count, long.MaxValue);
+        Assert.InRange(ipsec1.GetProperty("receiveBytes").GetInt64(), 84L * count, long.MaxValue);
 
         var (down, said) = _lab.Terminate();
         Assert.True(down == 0, said);
