@@ -69,16 +69,58 @@ public sealed record ReloadPlan(
     }
 
     /// <summary>The connection's settings as one string: two connections with the same one serve alike (the secrets
-    /// and certificate files are read again either way and go to new SAs).</summary>
+    /// and certificate files are read again either way and go to new SAs). Every public property is written, walked
+    /// through records and lists, so a setting added later takes part without being listed here.</summary>
     public static string Fingerprint(ConnectionSettings c)
     {
         ArgumentNullException.ThrowIfNull(c);
-        static string List<T>(IEnumerable<T> items) => "[" + string.Join(",", items) + "]";
-        return string.Join("|",
-            c.Local, c.Remote, List(c.IkeProposals), List(c.EspProposals), List(c.LocalTs), List(c.RemoteTs), List(c.Pools), List(c.Dns),
-            c.IpsecInterface, c.Dpd, c.Lifetimes, c.Unique, List(c.PoolRefs),
-            List(c.AddressPools.Select(p => $"{p.LeaseSpace}={List(p.Addresses)}/{List(p.Dns)}")),
-            $"{List(c.Certificates.LocalCerts)} {c.Certificates.LocalKey} {List(c.Certificates.RemoteCaCerts)} {List(c.Certificates.RemoteCrls)} {c.Certificates.RemoteEku} {c.Certificates.RsaPss}");
+        var text = new System.Text.StringBuilder();
+        Write(text, c, depth: 0);
+        return text.ToString();
+    }
+
+    private static void Write(System.Text.StringBuilder text, object? value, int depth)
+    {
+        switch (value)
+        {
+            case null:
+                text.Append("null");
+                return;
+            case string s:
+                text.Append('"').Append(s).Append('"');
+                return;
+            case System.Collections.IEnumerable items:
+                text.Append('[');
+                foreach (var item in items)
+                {
+                    Write(text, item, depth + 1);
+                    text.Append(',');
+                }
+
+                text.Append(']');
+                return;
+        }
+
+        var type = value.GetType();
+        // Values of the platform (numbers, enums, TimeSpan, IPAddress, IPNetwork) are leaves; our own records are walked.
+        if (type.IsPrimitive || type.IsEnum || type.Namespace?.StartsWith("System", StringComparison.Ordinal) == true || depth > 8)
+        {
+            text.Append(global::System.Convert.ToString(value, global::System.Globalization.CultureInfo.InvariantCulture));
+            return;
+        }
+
+        text.Append(type.Name).Append('{');
+        foreach (var property in type.GetProperties(global::System.Reflection.BindingFlags.Public | global::System.Reflection.BindingFlags.Instance))
+        {
+            if (property.GetIndexParameters().Length == 0 && property.Name != "EqualityContract")
+            {
+                text.Append(property.Name).Append('=');
+                Write(text, property.GetValue(value), depth + 1);
+                text.Append(';');
+            }
+        }
+
+        text.Append('}');
     }
 
     /// <summary>Every leaf of <paramref name="config"/> as "a.b.c" → its text.</summary>

@@ -40,6 +40,26 @@ public sealed class ReloadPlanTests
         Assert.Equal(["sales"], plan.Unchanged.Select(c => c.Name));
     }
 
+    [Theory]
+    [InlineData("remote-ts = [ \"192.0.2.0/24\" ]")]
+    [InlineData("local-ts = [ \"198.51.100.0/24\" ]")]
+    [InlineData("remote.eap-id = \"alice\"")]
+    [InlineData("dns = [ \"198.51.100.53\" ]")]
+    [InlineData("esp-proposals = [ \"aes128gcm16\" ]")]
+    [InlineData("dpd.timeout = 99s")]
+    [InlineData("lifetimes.child = 2h")]
+    [InlineData("unique = never")]
+    [InlineData("ipsec-interface = 3")]
+    public void Create_AnyConnectionKeyChanged_ConnectionChanged(string line)
+    {
+        var next = Load(Sales.Replace(" }", ", " + line + " }", StringComparison.Ordinal));
+
+        var plan = ReloadPlan.Create(Load(Sales), next, "HOCON.conf", []);
+
+        Assert.Equal(["sales"], plan.Changed.Select(c => c.Name));
+        Assert.Equal(ReloadPlan.Fingerprint(Load(Sales).Connections[0]), ReloadPlan.Fingerprint(Load(Sales).Connections[0]));
+    }
+
     [Fact]
     public void Create_MainKeyReadAtStartChanged_RefusedNamingFileKeyAndBothValues()
     {
