@@ -39,4 +39,18 @@ internal static class SwanctlConnections
 
     /// <summary>An authentication section by pre-shared key for <paramref name="id"/>.</summary>
     public static string Psk(string id) => $"auth = psk\nid = {id}";
+
+    /// <summary>A whole swanctl.conf: one PSK connection per client (its name and identity) to the gateway, and the
+    /// secret of each identity.</summary>
+    public static string PskConf(object gateway, string gatewayId, string psk, params (string Name, string Identity)[] clients)
+    {
+        var connections = string.Join("\n", clients.Select(c => Connection(c.Name, gateway, Psk(c.Identity), Psk(gatewayId))));
+        var secrets = string.Join("\n", clients.Select(c => $$"""
+            ike-{{c.Name}} {
+                id-1 = {{c.Identity}}
+                secret = "{{psk}}"
+            }
+            """));
+        return $"connections {{\n{connections}\n}}\nsecrets {{\n{secrets}\n}}\n";
+    }
 }

@@ -72,24 +72,6 @@ public sealed class TwoInterfacesTests : IDisposable
 
     public void Dispose() => _lab.Dispose();
 
-
-    private string SwanctlConf() => $$"""
-        connections {
-            {{Conn("home", "road@e2e.test")}}
-            {{Conn("eng", "alice@eng.test")}}
-        }
-        secrets {
-            ike-home {
-                id-1 = road@e2e.test
-                secret = "{{_lab.Psk}}"
-            }
-            ike-eng {
-                id-1 = alice@eng.test
-                secret = "{{_lab.Psk}}"
-            }
-        }
-        """;
-
-    private string Conn(string name, string identity) =>
-        SwanctlConnections.Connection(name, _lab.GatewayAddress, SwanctlConnections.Psk(identity), SwanctlConnections.Psk(_lab.GatewayId));
+    private string SwanctlConf() =>
+        SwanctlConnections.PskConf(_lab.GatewayAddress, _lab.GatewayId, _lab.Psk, ("home", "road@e2e.test"), ("eng", "alice@eng.test"));
 }
