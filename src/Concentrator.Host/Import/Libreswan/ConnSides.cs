@@ -10,11 +10,10 @@ namespace Concentrator.Host.Import.Libreswan;
 /// </summary>
 internal static class ConnSides
 {
-    public static string? Local(ResolvedConn conn, string? forced, IReadOnlyCollection<IPAddress> localAddresses, out string why)
+    public static string? Local(ResolvedConn conn, string? forced, IReadOnlyCollection<IPAddress> localAddresses)
     {
         if (forced is not null)
         {
-            why = $"--local {forced}";
             return forced;
         }
 
@@ -22,7 +21,6 @@ internal static class ConnSides
         {
             if (conn.Get(side) is { } host && IPAddress.TryParse(host, out var address) && localAddresses.Contains(address))
             {
-                why = $"{side}={host} is an address of this gateway";
                 return side;
             }
         }
@@ -30,11 +28,9 @@ internal static class ConnSides
         int left = Score(conn, "left"), right = Score(conn, "right");
         if (left != right)
         {
-            why = "the conn's roles (address pool, %any, mode-config) say so";
             return left > right ? "left" : "right";
         }
 
-        why = "";
         return null;
     }
 
@@ -55,7 +51,7 @@ internal static class ConnSides
             score += 2;
         }
 
-        if (conn.Get(side) is "%any" or "%any6" || conn.Get(side) is null && conn.Get(other) is not null)
+        if (conn.Get(side) is "%any" or "%any6")
         {
             score -= 1;
         }

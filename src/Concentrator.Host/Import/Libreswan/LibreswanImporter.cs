@@ -40,7 +40,7 @@ internal static partial class LibreswanImporter
                     throw new ConnRefusedException(conn.Warn(null, "incomplete (left= and right= are both needed); a conn used only through also= is imported as part of the conns that include it"));
                 }
 
-                string local = ConnSides.Local(conn, options.LocalSide, options.LocalAddresses, out _)
+                string local = ConnSides.Local(conn, options.LocalSide, options.LocalAddresses)
                     ?? throw new ConnRefusedException(conn.Warn(null, "cannot tell which end is this gateway: pass --local left|right or --local-address"));
                 var connWarnings = new List<ImportWarning>();
                 string name = UniqueName(section.Name, names);
