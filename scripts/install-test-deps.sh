@@ -7,6 +7,7 @@ PKGS="xz-utils gcc linux-libc-dev iproute2 iputils-ping tcpdump nftables strace 
  strongswan-swanctl charon-systemd libcharon-extra-plugins libcharon-extauth-plugins libstrongswan-standard-plugins libstrongswan-extra-plugins strongswan-charon charon-cmd strongswan-pki \
  systemd util-linux \
  freeradius \
+ libnss3-tools libldns3 libevent-pthreads-2.1-7 \
  chromium fonts-dejavu-core"
 missing=""
 for p in $PKGS; do
@@ -17,6 +18,10 @@ if [ -n "$missing" ]; then
   apt-get -o DPkg::Lock::Timeout=600 update -qq
   apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $missing >/dev/null
 fi
+# libreswan for the guest ring (tests/Concentrator.Interop.Tests/Scenario36_LibreswanGuest/): it conflicts with the
+# strongSwan packages above, so it is only unpacked into the guest cache (the line above installs the libraries its
+# pluto needs that are not there yet, and certutil for its NSS database).
+"$(dirname "$0")/guest-kernel/fetch-deb.sh" libreswan >/dev/null
 # The Debian packages enable a charon and a radiusd in the root namespace on hosts with systemd; the tests start
 # their own (FreeRADIUS with its own config directory, tests/Concentrator.Server.Tests/Radius/FreeRadius.cs).
 if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then

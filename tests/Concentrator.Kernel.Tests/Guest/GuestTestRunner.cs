@@ -20,6 +20,9 @@ internal static class GuestTestRunner
     /// <summary>Set by GuestRingTests for the guest run; without it (and outside the guest) the hook does nothing.</summary>
     public const string RunVariable = "CONCENTRATOR_GUEST_RUN_TESTS";
 
+    /// <summary>Which boot this run is (<see cref="GuestBootAttribute"/>); unset: the default boot, classes without the attribute.</summary>
+    public const string BootVariable = "CONCENTRATOR_GUEST_BOOT";
+
     public const string Pass = "GUEST-TEST PASS ";
     public const string Fail = "GUEST-TEST FAIL ";
 
@@ -35,13 +38,15 @@ internal static class GuestTestRunner
         Environment.Exit(Math.Min(failed, 100));
     }
 
-    /// <summary>Classes of this assembly that carry [Trait("Ring", "Guest")].</summary>
-    public static IEnumerable<Type> GuestClasses() =>
-        typeof(GuestTestRunner).Assembly.GetTypes().Where(t => t.GetCustomAttributesData().Any(IsGuestTrait));
+    /// <summary>Classes of this assembly that carry [Trait("Ring", "Guest")] and belong to <paramref name="boot"/>
+    /// (<see cref="GuestBootAttribute"/>; null: the default boot, the classes without one).</summary>
+    public static IEnumerable<Type> GuestClasses(string? boot = null) =>
+        typeof(GuestTestRunner).Assembly.GetTypes().Where(t => t.GetCustomAttributesData().Any(IsGuestTrait)
+            && (t.GetCustomAttributes(typeof(GuestBootAttribute), false) is [GuestBootAttribute own] ? own.Name : null) == boot);
 
     /// <summary>Full names (Namespace.Class.Method) of their [Fact]/[Theory] methods.</summary>
-    public static List<string> GuestTestNames() =>
-        GuestClasses()
+    public static List<string> GuestTestNames(string? boot = null) =>
+        GuestClasses(boot)
             .SelectMany(t => TestMethods(t).Select(m => t.FullName + "." + m.Name))
             .Order(StringComparer.Ordinal)
             .ToList();
@@ -58,7 +63,8 @@ internal static class GuestTestRunner
         var total = Stopwatch.StartNew();
         // Each test works in namespaces of its own, so they run side by side: under TCG most of a test's time
         // is exec start-up and ping intervals, which overlap well on the guest's vCPUs.
-        var runs = GuestClasses()
+        var boot = Environment.GetEnvironmentVariable(BootVariable) is { Length: > 0 } named ? named : null;
+        var runs = GuestClasses(boot)
             .OrderBy(t => t.FullName, StringComparer.Ordinal)
             .SelectMany(t => TestMethods(t).Select(m => (Name: t.FullName + "." + m.Name, Type: t, Method: m)))
             .Select(test => Task.Factory.StartNew(

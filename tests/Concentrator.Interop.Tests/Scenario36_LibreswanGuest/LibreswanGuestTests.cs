@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Concentrator.Interop.Tests.Scenario09_GuestKernel;
+using Concentrator.Kernel.Tests.Guest;
+using Xunit.Abstractions;
+
+namespace Concentrator.Interop.Tests.Scenario36_LibreswanGuest;
+
+/// <summary>
+/// Interop scenario 36: libreswan 4.x (Debian bookworm's pluto, kernel XFRM with its own ipsecN devices) against the
+/// Host on the kernel dataplane, both in the guest kernel, our side being the connection file that
+/// <c>concentrator import-libreswan</c> wrote from the peers' own ipsec.conf. Runs only inside the guest
+/// (<see cref="LibreswanRingTests"/> boots it for this class alone).
+/// </summary>
+[Trait(GuestKernel.Ring, GuestKernel.Guest)]
+[GuestBoot(LibreswanRingTests.Boot)]
+public sealed partial class LibreswanGuestTests(ITestOutputHelper log)
+{
+    /// <summary>
+    /// One Host serves both peers (a Host start costs ~25 s under TCG): first the road warrior (PSK, mode-config
+    /// client, ipsec-interface=yes on both ends) gets a lease from our pool and pings the LAN through ipsec1; then the
+    /// route-based site (0/0 both ways, ipsec2 at both ends, routes into it by hand) pings both ways, libreswan
+    /// rekeys its CHILD SA (PFS) under a running ping and then its IKE SA, and traffic goes on.
+    /// </summary>
+    [Fact]
+    public void Libreswan_ImportedRoadWarriorAndRouteBasedSite_ConnectPingAndRekey()
+    {
+        GuestKernel.Require();
+        var clock = Stopwatch.StartNew();
+        using var lab = new LibreswanLab();
+        log.WriteLine($"Host running after {lab.HostStartup.TotalSeconds:F1} s, lab ready after {clock.Elapsed.TotalSeconds:F1} s");
+
+        // The importer took both conns as they are, with this gateway as their right end.
+        var (messages, imported) = lab.ImportOutput;
+        Assert.Contains("imported 2 conn(s)", messages, StringComparison.Ordinal);
+        Assert.Contains("0 refused", messages, StringComparison.Ordinal);
+        Assert.Contains("""addresses = [ "10.36.0.0/24" ]""", imported, StringComparison.Ordinal);
+        Assert.Contains("""remote-ts = [ "0.0.0.0/0" ]""", imported, StringComparison.Ordinal);
+        Assert.Contains("""esp-proposals = [ "aes256gcm16-x25519" ]""", imported, StringComparison.Ordinal);
+
+        RoadWarrior(lab);
+        log.WriteLine($"road warrior done after {clock.Elapsed.TotalSeconds:F1} s");
+        Site(lab);
+        log.WriteLine($"site-to-site done after {clock.Elapsed.TotalSeconds:F1} s");
+
+        // SIGTERM with both peers up: the Host deletes their SAs and takes its own out of the kernel.
+        Assert.Equal(0, lab.StopHost(TimeSpan.FromSeconds(60)));
+        Assert.Empty(Tool.Ip("-n", LibreswanLab.Gw, "xfrm", "state").Trim());
+        Assert.NotEqual(0, Tool.Run("ip", "-n", LibreswanLab.Gw, "link", "show", "dev", "ipsec2").ExitCode);
+        log.WriteLine($"scenario 36 done in {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    private void RoadWarrior(LibreswanLab lab)
+    {
+        lab.RoadPluto.Add("road");
+        var step = Stopwatch.StartNew();
+        var up = lab.RoadPluto.Whack(150, "--initiate", "--name", "road");
+        Assert.True(up.Output.Contains("initiator established Child SA", StringComparison.Ordinal), $"road: {up}\n{lab.Diagnostics()}");
+        log.WriteLine($"road: whack --initiate took {step.Elapsed.TotalSeconds:F1} s");
+        var lease = LeasePattern().Match(up.Output);
+        Assert.True(lease.Success, "no INTERNAL_IP4_ADDRESS in:\n" + up);
+        string vip = lease.Groups[1].Value;
+        Assert.StartsWith("10.36.0.", vip, StringComparison.Ordinal);
+        Assert.Contains($"[{vip}-{vip}:0-65535 0] -> [198.51.100.0-198.51.100.255:0-65535 0]", up.Output, StringComparison.Ordinal);
+
+        // libreswan put the lease on its own ipsec1 and routed our LAN into it; we did the mirror image.
+        Assert.Contains($"inet {vip}/32", Tool.Ip("-n", LibreswanLab.Road, "addr", "show", "dev", "ipsec1"), StringComparison.Ordinal);
+        Assert.Contains($"{LibreswanLab.LanNet} dev ipsec1", Tool.Ip("-n", LibreswanLab.Road, "route"), StringComparison.Ordinal);
+        Assert.Contains($"{LibreswanLab.Pool} dev ipsec1", Tool.Ip("-n", LibreswanLab.Gw, "route"), StringComparison.Ordinal);
+        lab.WaitFor(() => lab.HostLog.Contains($"IKE SA established: road.s36.test at 192.0.2.2:500, virtual IP {vip}, connection gateway on ipsec1", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30), "the Host did not log the road warrior's IKE SA");
+        var states = PeerStates("192.0.2.2");
+        Assert.Equal(2, states.Count);
+        Assert.All(states, s => Assert.True(s.HasIfId(1), "road warrior state without if_id 1:\n" + s.Text));
+
+        var (rx, tx) = Tool.LinkPackets(LibreswanLab.Gw, "ipsec1");
+        PingMustCross(lab, LibreswanLab.Road, vip, LibreswanLab.LanHost);
+        var (rx2, tx2) = Tool.LinkPackets(LibreswanLab.Gw, "ipsec1");
+        Assert.True(rx2 >= rx + 3 && tx2 >= tx + 3, $"ipsec1 counters: rx {rx}->{rx2}, tx {tx}->{tx2}");
+    }
+
+    private void Site(LibreswanLab lab)
+    {
+        lab.SitePluto.Add("site");
+        var step = Stopwatch.StartNew();
+        var up = lab.SitePluto.Whack(150, "--initiate", "--name", "site");
+        Assert.True(up.Output.Contains("initiator established Child SA", StringComparison.Ordinal), $"site: {up}\n{lab.Diagnostics()}");
+        log.WriteLine($"site: whack --initiate took {step.Elapsed.TotalSeconds:F1} s");
+        Assert.Contains("[0.0.0.0-255.255.255.255:0-65535 0] -> [0.0.0.0-255.255.255.255:0-65535 0]", up.Output, StringComparison.Ordinal);
+        var before = PeerStates("192.0.3.2");
+        Assert.Equal(2, before.Count);
+        Assert.All(before, s => Assert.True(s.HasIfId(2), "site state without if_id 2:\n" + s.Text));
+
+        // 0/0 selectors: neither end routes anything into ipsec2 by itself (libreswan says "cannot add route");
+        // the operator does, as the reference page's "ip route add ... dev ipsec1". Our connection files have no
+        // routes key yet, so the test adds ours by hand too.
+        Assert.DoesNotContain("ipsec2", Tool.Ip("-n", LibreswanLab.Gw, "route"), StringComparison.Ordinal);
+        Tool.IpBatch(LibreswanLab.Gw, $"route add {LibreswanLab.SiteNet} dev ipsec2");
+        Tool.IpBatch(LibreswanLab.Site, $"route add {LibreswanLab.LanNet} dev ipsec2 src {LibreswanLab.SiteHost}");
+        PingMustCross(lab, LibreswanLab.Lan, LibreswanLab.LanHost, LibreswanLab.SiteHost);
+        PingMustCross(lab, LibreswanLab.Site, LibreswanLab.SiteHost, LibreswanLab.LanHost);
+
+        // libreswan rekeys the CHILD SA (CREATE_CHILD_SA with KE: pfs) while the LAN pings the site.
+        step.Restart();
+        using (var ping = RunningPing(LibreswanLab.Lan, LibreswanLab.SiteHost))
+        {
+            Thread.Sleep(1000); // a few echoes before the rekey
+            var rekey = lab.SitePluto.Whack(90, "--rekey-ipsec", "--name", "site");
+            Assert.True(rekey.ExitCode == 0 && !rekey.Output.Contains("failed", StringComparison.Ordinal), $"whack --rekey-ipsec: {rekey}\n{lab.Diagnostics()}");
+            lab.WaitFor(() => PeerStates("192.0.3.2") is { Count: 2 } now && now.All(s => before.All(b => b.Spi != s.Spi)),
+                TimeSpan.FromSeconds(60), "the gateway did not replace the site's CHILD SA");
+            Thread.Sleep(1000); // a few echoes after it
+            var (sent, received) = Stop(ping);
+            log.WriteLine($"site: CHILD SA rekey took {step.Elapsed.TotalSeconds:F1} s; ping during it: {received}/{sent} echoes answered");
+            Assert.True(sent >= 5 && received >= sent * 9 / 10, $"ping through the CHILD SA rekey: {received} of {sent} answered\n{lab.Diagnostics()}");
+        }
+
+        var rekeyed = PeerStates("192.0.3.2");
+        Assert.All(rekeyed, s => Assert.True(s.HasIfId(2), "rekeyed site state without if_id 2:\n" + s.Text));
+        PingMustCross(lab, LibreswanLab.Lan, LibreswanLab.LanHost, LibreswanLab.SiteHost);
+
+        // libreswan rekeys the IKE SA: the CHILD SA moves to the new one, untouched in the kernel.
+        step.Restart();
+        var ike = lab.SitePluto.Whack(90, "--rekey-ike", "--name", "site");
+        Assert.True(ike.Output.Contains("initiator rekeyed IKE SA", StringComparison.Ordinal), $"whack --rekey-ike: {ike}\n{lab.Diagnostics()}");
+        lab.WaitFor(() => lab.HostLog.Contains("IKE SA rekeyed", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the Host did not log the IKE SA rekey");
+        Assert.Equal(rekeyed.Select(s => s.Spi).Order(), PeerStates("192.0.3.2").Select(s => s.Spi).Order());
+        PingMustCross(lab, LibreswanLab.Site, LibreswanLab.SiteHost, LibreswanLab.LanHost);
+        log.WriteLine($"site: IKE SA rekey and ping took {step.Elapsed.TotalSeconds:F1} s");
+    }
+
+    /// <summary>The gateway's XFRM states to or from <paramref name="peer"/>.</summary>
+    private static List<XfrmStateEntry> PeerStates(string peer) =>
+        XfrmStateDump.Parse(Tool.Ip("-n", LibreswanLab.Gw, "-s", "xfrm", "state")).Where(s => s.Source == peer || s.Destination == peer).ToList();
+
+    private static void PingMustCross(LibreswanLab lab, string ns, string source, string destination)
+    {
+        var ping = Tool.Ping(ns, source, destination, count: 3, waitSeconds: 3);
+        Assert.True(ping.ExitCode == 0 && ping.Output.Contains(" 0% packet loss", StringComparison.Ordinal),
+            $"ping {source} -> {destination} failed: {ping}\n{lab.Diagnostics()}");
+    }
+
+    /// <summary>A ping every 0.2 s until <see cref="Stop"/>.</summary>
+    private static Process RunningPing(string ns, string destination)
+    {
+        var info = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "netns", "exec", ns, "ping", "-n", "-q", "-i", "0.2", "-W", "2", "-w", "300", destination })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        return Process.Start(info)!;
+    }
+
+    /// <summary>SIGINT (ping prints its statistics) and the echoes sent and answered.</summary>
+    private static (int Sent, int Received) Stop(Process ping)
+    {
+        Assert.Equal(0, Tool.Run("kill", "-INT", ping.Id.ToString(CultureInfo.InvariantCulture)).ExitCode);
+        var output = ping.StandardOutput.ReadToEnd();
+        Assert.True(ping.WaitForExit(TimeSpan.FromSeconds(10)), "ping did not stop");
+        var m = PingStatistics().Match(output);
+        Assert.True(m.Success, "no ping statistics in: " + output);
+        return (int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+    }
+
+    [GeneratedRegex(@"received INTERNAL_IP4_ADDRESS (\d+\.\d+\.\d+\.\d+)")]
+    private static partial Regex LeasePattern();
+
+    [GeneratedRegex(@"(\d+) packets transmitted, (\d+) received")]
+    private static partial Regex PingStatistics();
+}

@@ -1,0 +1,310 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Concentrator.Host;
+using Concentrator.Kernel.Tests.Guest;
+
+namespace Concentrator.Interop.Tests.Scenario36_LibreswanGuest;
+
+/// <summary>
+/// The lab of scenario 36, inside the guest kernel: namespaces gw (192.0.2.1 towards the road warrior, 192.0.3.1
+/// towards the site, 198.51.100.1 on its LAN), road (192.0.2.2), site (192.0.3.2, with 10.37.0.1 as the host of
+/// its own network) and lan (198.51.100.10); a libreswan pluto in road and one in site; the real Host in gw on the
+/// kernel dataplane, serving the connection file <c>concentrator import-libreswan</c> wrote from the very
+/// ipsec.conf the two plutos read (conns <c>gateway</c> and <c>site</c>, this gateway being their right end).
+/// </summary>
+internal sealed class LibreswanLab : IDisposable
+{
+    public const string Gw = "gu36-gw";
+    public const string Road = "gu36-road";
+    public const string Site = "gu36-site";
+    public const string Lan = "gu36-lan";
+    public const string Uplink = "gu36-gw0";
+    public const string LanHost = "198.51.100.10";
+    public const string LanNet = "198.51.100.0/24";
+    public const string Pool = "10.36.0.0/24";
+    public const string SiteHost = "10.37.0.1";
+    public const string SiteNet = "10.37.0.0/24";
+
+    /// <summary>Set by <see cref="LibreswanRingTests"/>: where fetch-deb.sh unpacked the libreswan package on the host.</summary>
+    public const string RootVariable = "CONCENTRATOR_LIBRESWAN_ROOT";
+
+    private static readonly Lazy<string> Installed = new(InstallIntoGuestRoot);
+
+    private readonly TempDir _dir = new();
+    private readonly StringBuilder _hostLog = new();
+    private readonly Process _host;
+
+    public LibreswanLab()
+    {
+        _ = Installed.Value;
+        Cleanup();
+        Tool.IpBatch(null,
+            $"netns add {Gw}", $"netns add {Road}", $"netns add {Site}", $"netns add {Lan}",
+            $"link add {Uplink} netns {Gw} type veth peer name gu36-road0 netns {Road}",
+            $"link add gu36-gws netns {Gw} type veth peer name gu36-site0 netns {Site}",
+            $"link add gu36-gwl netns {Gw} type veth peer name gu36-lan0 netns {Lan}");
+        Tool.IpBatch(Gw, "link set lo up", $"addr add 192.0.2.1/24 dev {Uplink}", $"link set {Uplink} up",
+            "addr add 192.0.3.1/24 dev gu36-gws", "link set gu36-gws up", "addr add 198.51.100.1/24 dev gu36-gwl", "link set gu36-gwl up");
+        Tool.IpBatch(Road, "link set lo up", "addr add 192.0.2.2/24 dev gu36-road0", "link set gu36-road0 up");
+        Tool.IpBatch(Site, "link set lo up", $"addr add {SiteHost}/32 dev lo", "addr add 192.0.3.2/24 dev gu36-site0", "link set gu36-site0 up");
+        Tool.IpBatch(Lan, "link set lo up", $"addr add {LanHost}/24 dev gu36-lan0", "link set gu36-lan0 up", "route add default via 198.51.100.1");
+        var forwarding = Tool.Run("ip", "netns", "exec", Gw, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+        Assert.True(forwarding.ExitCode == 0, forwarding.ToString());
+
+        var conf = _dir.Write("ipsec/ipsec.conf", IpsecConf);
+        var secrets = _dir.Write("ipsec/ipsec.secrets", IpsecSecrets);
+        ImportOutput = Import(conf, secrets, Directory.CreateDirectory(Path.Combine(_dir.Path, "conn")).FullName);
+        var main = _dir.Write("concentrator.conf", $$"""
+            concentrator {
+              config-dir = "conn"
+              dataplane = kernel
+              ike.listen = [ "192.0.2.1", "192.0.3.1" ]
+              interfaces.link = "{{Uplink}}"
+            }
+            """);
+
+        var clock = Stopwatch.StartNew();
+        _host = StartHost(main);
+        RoadPluto = new Pluto(Road, Path.Combine(_dir.Path, "road"), conf, secrets);
+        SitePluto = new Pluto(Site, Path.Combine(_dir.Path, "site"), conf, secrets);
+        WaitForHostRunning();
+        HostStartup = clock.Elapsed;
+        WaitFor(() => RoadPluto.IsReady && SitePluto.IsReady, TimeSpan.FromSeconds(60), "pluto did not open its control socket");
+    }
+
+    /// <summary>The libreswan side: two conns for the road warrior (<c>road</c> on the client, <c>gateway</c> for
+    /// us, sharing <c>rw</c> by also=, as libreswan's own addresspool tests write them) and one route-based
+    /// site-to-site conn with 0/0 on both sides, read by libreswan and by the importer alike.</summary>
+    public const string IpsecConf = """
+        config setup
+        	logtime=no
+        	uniqueids=yes
+
+        # The road warrior: a mode-config client. Without leftsubnet=0.0.0.0/0 libreswan proposes its own outer
+        # address as TSi, which a responder that hands out an address cannot narrow to it (libreswan's own tests
+        # write the client this way).
+        conn road
+        	left=192.0.2.2
+        	leftsubnet=0.0.0.0/0
+        	also=rw
+
+        conn gateway
+        	left=%any
+        	leftaddresspool=10.36.0.0/24
+        	also=rw
+
+        conn rw
+        	leftid=@road.s36.test
+        	leftmodecfgclient=yes
+        	right=192.0.2.1
+        	rightid=@gw.s36.test
+        	rightsubnet=198.51.100.0/24
+        	authby=secret
+        	narrowing=yes
+        	ike=aes_gcm256-sha2_256;dh31
+        	esp=aes_gcm256
+        	ipsec-interface=yes
+
+        # Route-based site-to-site (the reference page's "routed-vpn"): 0/0 both ways, the routing tables steer
+        # traffic into ipsec2 at each end. PFS in CHILD SA rekeys with the IKE group, spelt out in esp=.
+        conn site
+        	left=192.0.3.2
+        	leftid=@site.s36.test
+        	leftsubnet=0.0.0.0/0
+        	right=192.0.3.1
+        	rightid=@gw.s36.test
+        	rightsubnet=0.0.0.0/0
+        	authby=secret
+        	ike=aes_gcm256-sha2_256;dh31
+        	esp=aes_gcm256;dh31
+        	ipsec-interface=2
+        """;
+
+    public const string IpsecSecrets = """
+        @road.s36.test @gw.s36.test : PSK "libreswan-guest-scenario-36-road-psk"
+        @site.s36.test @gw.s36.test : PSK "libreswan-guest-scenario-36-site-psk"
+        """;
+
+    public Pluto RoadPluto { get; }
+
+    public Pluto SitePluto { get; }
+
+    /// <summary>What import-libreswan printed (its summary and warnings) and the connection file it wrote.</summary>
+    public (string Messages, string File) ImportOutput { get; }
+
+    /// <summary>From exec to "running:" (dotnet start-up and JIT under TCG dominate).</summary>
+    public TimeSpan HostStartup { get; }
+
+    public string HostLog
+    {
+        get
+        {
+            lock (_hostLog)
+            {
+                return _hostLog.ToString();
+            }
+        }
+    }
+
+    public string Diagnostics() =>
+        $"--- host log\n{HostLog}\n--- road pluto (tail)\n{Tail(RoadPluto.Log)}\n--- site pluto (tail)\n{Tail(SitePluto.Log)}\n" +
+        $"{Tool.Describe(Gw)}\n{Tool.Describe(Road)}\n{Tool.Describe(Site)}";
+
+    /// <summary>Polls <paramref name="condition"/> every 250 ms; fails with <paramref name="what"/> and the diagnostics after <paramref name="timeout"/>.</summary>
+    public void WaitFor(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{what} within {timeout.TotalSeconds} s\n{Diagnostics()}");
+            Thread.Sleep(250);
+        }
+    }
+
+    /// <summary>SIGTERM to the Host; its exit code, or null when it is still running after <paramref name="timeout"/>.</summary>
+    public int? StopHost(TimeSpan timeout)
+    {
+        var kill = Tool.Run("kill", "-TERM", _host.Id.ToString(CultureInfo.InvariantCulture));
+        Assert.True(kill.ExitCode == 0, kill.ToString());
+        return _host.WaitForExit(timeout) ? _host.ExitCode : null;
+    }
+
+    public void Dispose()
+    {
+        RoadPluto.Dispose();
+        SitePluto.Dispose();
+        if (!_host.HasExited)
+        {
+            _host.Kill(entireProcessTree: true);
+            _host.WaitForExit(TimeSpan.FromSeconds(5));
+        }
+
+        _host.Dispose();
+        Cleanup();
+        _dir.Dispose();
+    }
+
+    /// <summary>
+    /// libreswan's files go where its binaries look for them (/usr/libexec/ipsec, /usr/sbin/ipsec: pluto runs the
+    /// updown script through them), copied from the unpacked package into the guest's overlay root, which is
+    /// thrown away with the guest; the host's own strongSwan files under the same names stay untouched.
+    /// </summary>
+    private static string InstallIntoGuestRoot()
+    {
+        GuestKernel.Require();
+        WarmUpKernelCrypto();
+        var root = Environment.GetEnvironmentVariable(RootVariable);
+        Assert.True(root is not null && Directory.Exists(Path.Combine(root, "usr", "libexec", "ipsec")),
+            $"{RootVariable} must name the unpacked libreswan package (scripts/guest-kernel/fetch-deb.sh libreswan), got '{root}'");
+        foreach (var dir in new[] { "usr", "etc" })
+        {
+            var copy = Tool.Run("cp", "-a", Path.Combine(root, dir) + "/.", "/" + dir + "/");
+            Assert.True(copy.ExitCode == 0, "copying libreswan into the guest's root failed: " + copy);
+        }
+
+        var version = Tool.Run(Path.Combine(Pluto.ExecDir, "pluto"), "--version");
+        Assert.True(version.ExitCode == 0, "pluto --version failed (its libraries: scripts/install-test-deps.sh): " + version);
+        return version.Output.Trim();
+    }
+
+    /// <summary>
+    /// The guest loads kernel crypto on first use (rfc4106(gcm(aes)) and the DRBG seeding behind its IV generator,
+    /// 4-9 s under TCG, scenario 9 measured), against the gateway's 10 s install timeout: paid once here, in a scratch
+    /// namespace, before any peer installs an SA.
+    /// </summary>
+    private static void WarmUpKernelCrypto()
+    {
+        const string ns = "gu36-warm-up";
+        Tool.Run("ip", "netns", "del", ns);
+        Tool.IpBatch(null, $"netns add {ns}");
+        try
+        {
+            Tool.IpBatch(ns, "xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x1001 reqid 9 mode tunnel " +
+                "aead rfc4106(gcm(aes)) 0x0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f2021222324 128");
+        }
+        finally
+        {
+            Tool.Run("ip", "netns", "del", ns);
+        }
+    }
+
+    /// <summary>Our side, written by the importer from the peer's own ipsec.conf (the CLI verb, run in this process:
+    /// a second .NET process start costs ~15 s under TCG).</summary>
+    private static (string Messages, string File) Import(string conf, string secrets, string configDir)
+    {
+        var output = Path.Combine(configDir, "imported.conf");
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        int code = Program.Run(["import-libreswan", conf, secrets, "--conn", "gateway", "site", "--local", "right", "-o", output], stdout, stderr);
+        Assert.True(code == 0, $"import-libreswan exited {code}:\n{stdout}{stderr}");
+        return (stdout.ToString() + stderr, File.ReadAllText(output));
+    }
+
+    private Process StartHost(string main)
+    {
+        var info = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "netns", "exec", Gw, "dotnet", Path.Combine(AppContext.BaseDirectory, "concentrator.dll"), "run", "--config", main })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        // The guest runs this assembly with itself as startup hook; the Host must not inherit that.
+        info.Environment.Remove("DOTNET_STARTUP_HOOKS");
+        info.Environment.Remove(GuestTestRunner.RunVariable);
+        info.Environment.Remove(GuestTestRunner.BootVariable);
+        var p = Process.Start(info)!;
+        p.ErrorDataReceived += (_, e) => Append(e.Data is null ? null : "stderr: " + e.Data);
+        p.BeginErrorReadLine();
+        return p;
+    }
+
+    private void WaitForHostRunning()
+    {
+        // Under TCG the Host needs ~25 s to start (runtime, Akka, JIT); the budget leaves room for a busy host.
+        var running = Task.Run(() =>
+        {
+            while (_host.StandardOutput.ReadLine() is { } line)
+            {
+                Append(line);
+                if (line.StartsWith("running:", StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        });
+        Assert.True(running.Wait(TimeSpan.FromSeconds(120)) && running.Result, "the Host did not start:\n" + HostLog);
+        _ = Task.Run(() =>
+        {
+            while (_host.StandardOutput.ReadLine() is { } more)
+            {
+                Append(more);
+            }
+        });
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_hostLog)
+        {
+            _hostLog.AppendLine(line);
+        }
+    }
+
+    private static void Cleanup()
+    {
+        foreach (var ns in new[] { Gw, Road, Site, Lan })
+        {
+            Tool.Run("ip", "netns", "del", ns);
+        }
+    }
+
+    private static string Tail(string text) => string.Join('\n', text.Split('\n').TakeLast(60));
+}

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Concentrator.Kernel.Tests.Guest;
+
+namespace Concentrator.Interop.Tests.Scenario36_LibreswanGuest;
+
+/// <summary>
+/// One libreswan 4.x pluto in a network namespace of the guest, with a directory of its own: its control socket and
+/// dumps (<c>--rundir</c>), its NSS database (<c>--nssdir</c>, created empty with certutil) and the lab's shared
+/// ipsec.conf/ipsec.secrets (<c>--config</c> first, so the options after it win over <c>config setup</c>). It runs
+/// in the foreground (<c>--nofork --stderrlog</c>) and is driven the way the <c>ipsec</c> script drives it:
+/// <c>addconn</c> loads a conn, <c>whack</c> does the rest. Needs libreswan's files in /usr
+/// (<see cref="LibreswanLab"/> copies them into the guest's overlay root).
+/// </summary>
+internal sealed class Pluto : IDisposable
+{
+    public const string ExecDir = "/usr/libexec/ipsec";
+
+    private readonly StringBuilder _log = new();
+    private readonly Process _process;
+    private readonly string _conf;
+
+    public Pluto(string ns, string directory, string conf, string secrets)
+    {
+        Namespace = ns;
+        _conf = conf;
+        var run = Directory.CreateDirectory(Path.Combine(directory, "run")).FullName;
+        var nss = Directory.CreateDirectory(Path.Combine(directory, "nss")).FullName;
+        ControlSocket = Path.Combine(run, "pluto.ctl");
+        var certutil = Tool.Run("certutil", "-N", "-d", "sql:" + nss, "--empty-password");
+        Assert.True(certutil.ExitCode == 0, "certutil -N failed (libnss3-tools, scripts/install-test-deps.sh): " + certutil);
+
+        var info = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[]
+        {
+            "netns", "exec", ns, Path.Combine(ExecDir, "pluto"), "--config", conf, "--nofork", "--stderrlog",
+            "--rundir", run, "--dumpdir", run, "--ipsecdir", Path.GetDirectoryName(conf)!, "--nssdir", nss,
+            "--secretsfile", secrets, "--no-dnssec",
+        })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        _process = Process.Start(info)!;
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Namespace { get; }
+
+    public string ControlSocket { get; }
+
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    /// <summary>pluto has opened its control socket (it does so after loading NSS and probing the kernel).</summary>
+    public bool IsReady => File.Exists(ControlSocket) || _process.HasExited;
+
+    /// <summary>Loads conn <paramref name="conn"/> of the lab's ipsec.conf (<c>ipsec add</c>) and lets pluto look for
+    /// its interfaces again (<c>ipsec whack --listen</c>), then reads the secrets.</summary>
+    public void Add(string conn)
+    {
+        Assert.False(_process.HasExited, "pluto exited:\n" + Log);
+        var add = Exec(60, Path.Combine(ExecDir, "addconn"), "--ctlsocket", ControlSocket, "--config", _conf, conn);
+        Assert.True(add.ExitCode == 0, $"addconn {conn} failed: {add}\n{Log}");
+        var listen = Whack(60, "--listen");
+        Assert.True(listen.ExitCode == 0, $"whack --listen failed: {listen}\n{Log}");
+    }
+
+    /// <summary><c>ipsec whack ARGS</c> against this pluto, bounded by <paramref name="seconds"/>.</summary>
+    public ToolResult Whack(int seconds, params string[] args) =>
+        Exec(seconds, Path.Combine(ExecDir, "whack"), ["--ctlsocket", ControlSocket, .. args]);
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(TimeSpan.FromSeconds(5));
+        }
+
+        _process.Dispose();
+    }
+
+    private ToolResult Exec(int seconds, string file, params string[] args) =>
+        Tool.Run("ip", ["netns", "exec", Namespace, "timeout", seconds.ToString(CultureInfo.InvariantCulture), file, .. args]);
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.AppendLine(line);
+        }
+    }
+}
