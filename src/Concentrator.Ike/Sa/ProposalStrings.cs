@@ -188,6 +188,9 @@ public static class ProposalStrings
         return prf != 0;
     }
 
+    /// <summary>Whether <paramref name="token"/> names a key exchange group ("x25519", "ecp256", "modp2048", …).</summary>
+    public static bool IsKeyExchange(string token) => TryGroup(token.ToLowerInvariant(), out _);
+
     private static bool TryGroup(string token, out KeyExchangeId group)
     {
         group = token switch

@@ -151,6 +151,23 @@ public sealed class ImportLibreswanTests
         Assert.Contains("remote-ts = [ \"198.51.100.2/32\" ]", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("", "aes256gcm16-x25519")]
+    [InlineData("\tpfs=yes\n", "aes256gcm16-x25519")]
+    [InlineData("\tpfs=no\n", "aes256gcm16")]
+    public void Import_EspWithoutGroup_GetsTheIkeGroupsForPfsRekeysUnlessPfsNo(string pfs, string expected)
+    {
+        // libreswan's pfs=yes (the default) rekeys CHILD SAs with a KE of the IKE SA's group when esp= names none.
+        using var dir = new TempDir();
+        var conf = dir.Write("ipsec.conf", "conn site\n\tleft=192.0.3.2\n\tright=192.0.3.1\n\tauthby=secret\n" +
+            "\tike=aes_gcm256-sha2_256;dh31\n\tesp=aes_gcm256\n" + pfs);
+
+        var (code, output, error) = Run("import-libreswan", conf, "--local", "right");
+
+        Assert.True(code == 0, error);
+        Assert.Contains($"esp-proposals = [ \"{expected}\" ]", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Import_MissingFile_ExitsNoInputNamingIt()
     {

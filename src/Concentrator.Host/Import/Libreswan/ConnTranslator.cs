@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Concentrator.Ike;
+using Concentrator.Ike.Sa;
 
 namespace Concentrator.Host.Import.Libreswan;
 
@@ -35,11 +36,12 @@ internal sealed partial class ConnTranslator(ResolvedConn conn, string local, Li
         var (localAuth, remoteAuth) = Authentication();
         var localEnd = LocalEnd(localAuth);
         var remoteEnd = RemoteEnd(remoteAuth);
+        var ikeProposals = Proposals("ike", ProtocolId.Ike);
         var connection = new ImportedConnection(name, localEnd, remoteEnd)
         {
             SourceName = conn.Name,
-            IkeProposals = Proposals("ike", ProtocolId.Ike),
-            EspProposals = Proposals(conn.Get("esp") is not null ? "esp" : "phase2alg", ProtocolId.Esp),
+            IkeProposals = ikeProposals,
+            EspProposals = WithRekeyGroups(Proposals(conn.Get("esp") is not null ? "esp" : "phase2alg", ProtocolId.Esp), ikeProposals),
             LocalTs = LocalTs(),
             IpsecInterface = conn.Get("ipsec-interface"),
             IkeLifetime = Duration("ikelifetime"),
@@ -219,6 +221,25 @@ internal sealed partial class ConnTranslator(ResolvedConn conn, string local, Li
         var proposals = LibreswanAlgorithms.Translate(list, protocol, problems);
         warnings.AddRange(problems.Select(p => conn.Warn(key, p)));
         return proposals.Count > 0 ? proposals : throw Refuse(key, "none of its proposals uses algorithms Concentrator implements");
+    }
+
+    /// <summary>
+    /// libreswan's pfs=yes, its default: a CHILD SA rekey (CREATE_CHILD_SA) carries a KE payload, of esp='s group or,
+    /// when esp= names none, of the IKE SA's group (ipsec.conf(5), pfs). Concentrator's responder takes a rekey's KE only
+    /// when the ESP proposal names that group (RFC 7296 §3.3.3: a KE transform is part of the proposal), so the ike=
+    /// groups are added to ESP proposals without one. The CHILD SA of IKE_AUTH has no key exchange either way.
+    /// pfs=no leaves them out, as libreswan then sends no KE.
+    /// </summary>
+    private List<string>? WithRekeyGroups(List<string>? esp, List<string>? ike)
+    {
+        if (esp is null || ike is null || conn.Get("pfs") == "no"
+            || esp.Any(p => p.Split('-').Any(ProposalStrings.IsKeyExchange)))
+        {
+            return esp;
+        }
+
+        var groups = ike.SelectMany(p => p.Split('-')).Where(ProposalStrings.IsKeyExchange).Distinct(StringComparer.Ordinal).ToList();
+        return groups.Count == 0 ? esp : esp.Select(p => p + "-" + string.Join('-', groups)).ToList();
     }
 
     private List<string>? LocalTs()

@@ -19,7 +19,7 @@ internal static class LibreswanKeys
         ["connaddrfamily"] = "the family follows the addresses",
         ["sendcert"] = "the gateway sends its chain whenever it authenticates with a certificate",
         ["ikeport"] = "ports are node-wide: concentrator.ike.port / nat-t-port",
-        ["pfs"] = "CHILD SAs of IKE_AUTH have no key exchange of their own either way",
+        ["pfs"] = "CHILD SAs of IKE_AUTH have no key exchange of their own either way; for rekeys the ike= groups are added to esp= proposals that name none, unless pfs=no",
         ["rekey"] = "the client rekeys; the gateway's lifetimes bound the SAs",
         ["rekeymargin"] = "the client rekeys; the gateway's lifetimes bound the SAs",
         ["rekeyfuzz"] = "the client rekeys; the gateway's lifetimes bound the SAs",
