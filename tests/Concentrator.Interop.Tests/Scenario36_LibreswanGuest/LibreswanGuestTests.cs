@@ -19,7 +19,8 @@ public sealed partial class LibreswanGuestTests(ITestOutputHelper log)
 {
     /// <summary>
     /// One Host serves both peers (a Host start costs ~25 s under TCG): first the road warrior (PSK, mode-config
-    /// client, ipsec-interface=yes on both ends) gets a lease from our pool and pings the LAN through ipsec1; then the
+    /// client, ipsec-interface=yes on both ends) gets a lease from our pool and pings the LAN through ipsec1, then the
+    /// same with ECDSA certificates from a second pool; then the
     /// route-based site (0/0 both ways, ipsec2 at both ends, routes into it by hand) pings both ways, libreswan
     /// rekeys its CHILD SA (PFS) under a running ping and then its IKE SA, and traffic goes on.
     /// </summary>
@@ -33,14 +34,24 @@ public sealed partial class LibreswanGuestTests(ITestOutputHelper log)
 
         // The importer took both conns as they are, with this gateway as their right end.
         var (messages, imported) = lab.ImportOutput;
-        Assert.Contains("imported 2 conn(s)", messages, StringComparison.Ordinal);
+        Assert.Contains("imported 3 conn(s)", messages, StringComparison.Ordinal);
         Assert.Contains("0 refused", messages, StringComparison.Ordinal);
         Assert.Contains("""addresses = [ "10.36.0.0/24" ]""", imported, StringComparison.Ordinal);
         Assert.Contains("""remote-ts = [ "0.0.0.0/0" ]""", imported, StringComparison.Ordinal);
         Assert.Contains("""esp-proposals = [ "aes256gcm16-x25519" ]""", imported, StringComparison.Ordinal);
 
-        RoadWarrior(lab);
-        log.WriteLine($"road warrior done after {clock.Elapsed.TotalSeconds:F1} s");
+        Assert.Contains("""certs = [ "gw.pem" ]""", imported, StringComparison.Ordinal);
+
+        RoadWarrior(lab, "road", "gateway", "10.36.0.");
+        log.WriteLine($"road warrior (PSK) done after {clock.Elapsed.TotalSeconds:F1} s");
+
+        // The same client with its certificate instead: the PSK conn goes (its SAs deleted), the certificate conn
+        // comes up from the second imported pool.
+        var delete = lab.RoadPluto.Whack(60, "--delete", "--name", "road");
+        Assert.True(delete.ExitCode == 0, "whack --delete: " + delete);
+        lab.WaitFor(() => PeerStates("192.0.2.2").Count == 0, TimeSpan.FromSeconds(30), "the PSK road warrior's CHILD SA did not go");
+        RoadWarrior(lab, "roadcert", "gatewaycert", "10.36.1.");
+        log.WriteLine($"road warrior (certificate) done after {clock.Elapsed.TotalSeconds:F1} s");
         Site(lab);
         log.WriteLine($"site-to-site done after {clock.Elapsed.TotalSeconds:F1} s");
 
@@ -51,24 +62,24 @@ public sealed partial class LibreswanGuestTests(ITestOutputHelper log)
         log.WriteLine($"scenario 36 done in {clock.Elapsed.TotalSeconds:F1} s");
     }
 
-    private void RoadWarrior(LibreswanLab lab)
+    private void RoadWarrior(LibreswanLab lab, string conn, string ours, string poolPrefix)
     {
-        lab.RoadPluto.Add("road");
+        lab.RoadPluto.Add(conn);
         var step = Stopwatch.StartNew();
-        var up = lab.RoadPluto.Whack(150, "--initiate", "--name", "road");
+        var up = lab.RoadPluto.Whack(150, "--initiate", "--name", conn);
         Assert.True(up.Output.Contains("initiator established Child SA", StringComparison.Ordinal), $"road: {up}\n{lab.Diagnostics()}");
-        log.WriteLine($"road: whack --initiate took {step.Elapsed.TotalSeconds:F1} s");
+        log.WriteLine($"{conn}: whack --initiate took {step.Elapsed.TotalSeconds:F1} s");
         var lease = LeasePattern().Match(up.Output);
         Assert.True(lease.Success, "no INTERNAL_IP4_ADDRESS in:\n" + up);
         string vip = lease.Groups[1].Value;
-        Assert.StartsWith("10.36.0.", vip, StringComparison.Ordinal);
+        Assert.StartsWith(poolPrefix, vip, StringComparison.Ordinal);
         Assert.Contains($"[{vip}-{vip}:0-65535 0] -> [198.51.100.0-198.51.100.255:0-65535 0]", up.Output, StringComparison.Ordinal);
 
         // libreswan put the lease on its own ipsec1 and routed our LAN into it; we did the mirror image.
         Assert.Contains($"inet {vip}/32", Tool.Ip("-n", LibreswanLab.Road, "addr", "show", "dev", "ipsec1"), StringComparison.Ordinal);
         Assert.Contains($"{LibreswanLab.LanNet} dev ipsec1", Tool.Ip("-n", LibreswanLab.Road, "route"), StringComparison.Ordinal);
-        Assert.Contains($"{LibreswanLab.Pool} dev ipsec1", Tool.Ip("-n", LibreswanLab.Gw, "route"), StringComparison.Ordinal);
-        lab.WaitFor(() => lab.HostLog.Contains($"IKE SA established: road.s36.test at 192.0.2.2:500, virtual IP {vip}, connection gateway on ipsec1", StringComparison.Ordinal),
+        Assert.Contains($"{poolPrefix}0/24 dev ipsec1", Tool.Ip("-n", LibreswanLab.Gw, "route"), StringComparison.Ordinal);
+        lab.WaitFor(() => lab.HostLog.Contains($"at 192.0.2.2:500, virtual IP {vip}, connection {ours} on ipsec1", StringComparison.Ordinal),
             TimeSpan.FromSeconds(30), "the Host did not log the road warrior's IKE SA");
         var states = PeerStates("192.0.2.2");
         Assert.Equal(2, states.Count);

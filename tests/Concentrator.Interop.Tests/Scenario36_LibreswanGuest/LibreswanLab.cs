@@ -29,6 +29,8 @@ internal sealed class LibreswanLab : IDisposable
     /// <summary>Set by <see cref="LibreswanRingTests"/>: where fetch-deb.sh unpacked the libreswan package on the host.</summary>
     public const string RootVariable = "CONCENTRATOR_LIBRESWAN_ROOT";
 
+    public const string CertificatePool = "10.36.1.0/24";
+
     private static readonly Lazy<string> Installed = new(InstallIntoGuestRoot);
 
     private readonly TempDir _dir = new();
@@ -54,7 +56,9 @@ internal sealed class LibreswanLab : IDisposable
 
         var conf = _dir.Write("ipsec/ipsec.conf", IpsecConf);
         var secrets = _dir.Write("ipsec/ipsec.secrets", IpsecSecrets);
-        ImportOutput = Import(conf, secrets, Directory.CreateDirectory(Path.Combine(_dir.Path, "conn")).FullName);
+        var configDir = Directory.CreateDirectory(Path.Combine(_dir.Path, "conn")).FullName;
+        ImportOutput = Import(conf, secrets, configDir);
+        var roadIdentity = Certificates(configDir);
         var main = _dir.Write("concentrator.conf", $$"""
             concentrator {
               config-dir = "conn"
@@ -66,7 +70,7 @@ internal sealed class LibreswanLab : IDisposable
 
         var clock = Stopwatch.StartNew();
         _host = StartHost(main);
-        RoadPluto = new Pluto(Road, Path.Combine(_dir.Path, "road"), conf, secrets);
+        RoadPluto = new Pluto(Road, Path.Combine(_dir.Path, "road"), conf, secrets, roadIdentity);
         SitePluto = new Pluto(Site, Path.Combine(_dir.Path, "site"), conf, secrets);
         WaitForHostRunning();
         HostStartup = clock.Elapsed;
@@ -101,6 +105,33 @@ internal sealed class LibreswanLab : IDisposable
         	rightid=@gw.s36.test
         	rightsubnet=198.51.100.0/24
         	authby=secret
+        	narrowing=yes
+        	ike=aes_gcm256-sha2_256;dh31
+        	esp=aes_gcm256
+        	ipsec-interface=yes
+
+        # The same road warrior with certificates (ECDSA P-256, RFC 7427 signatures): libreswan keeps them in NSS
+        # (road's key and the CA on the client); the importer names the PEM files our side needs (gw.pem, gw.key,
+        # ca.pem next to the connection file).
+        conn roadcert
+        	left=192.0.2.2
+        	leftsubnet=0.0.0.0/0
+        	leftcert=road
+        	also=rwcert
+
+        conn gatewaycert
+        	left=%any
+        	leftaddresspool=10.36.1.0/24
+        	rightcert=gw
+        	also=rwcert
+
+        conn rwcert
+        	leftid="CN=road.s36.test"
+        	leftmodecfgclient=yes
+        	right=192.0.2.1
+        	rightid=@gw.s36.test
+        	rightsubnet=198.51.100.0/24
+        	authby=ecdsa
         	narrowing=yes
         	ike=aes_gcm256-sha2_256;dh31
         	esp=aes_gcm256
@@ -237,9 +268,35 @@ internal sealed class LibreswanLab : IDisposable
         var output = Path.Combine(configDir, "imported.conf");
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        int code = Program.Run(["import-libreswan", conf, secrets, "--conn", "gateway", "site", "--local", "right", "-o", output], stdout, stderr);
+        int code = Program.Run(["import-libreswan", conf, secrets, "--conn", "gateway", "gatewaycert", "site", "--local", "right", "-o", output], stdout, stderr);
         Assert.True(code == 0, $"import-libreswan exited {code}:\n{stdout}{stderr}");
         return (stdout.ToString() + stderr, File.ReadAllText(output));
+    }
+
+    /// <summary>
+    /// A CA, the gateway's certificate and the road warrior's, made with strongSwan's pki: the gateway's as the PEM
+    /// files the imported connection names, next to it; the road warrior's as a PKCS#12 file for its NSS database
+    /// (nickname "road", as its conn's leftcert).
+    /// </summary>
+    private (string P12, string Password, string CaPem) Certificates(string configDir)
+    {
+        var pki = new StrongSwanPki();
+        string caKey = pki.Key("ca", "ecdsa", 256), ca = pki.SelfCa("ca", caKey, "CN=Scenario 36 CA");
+        string gwKey = pki.Key("gw", "ecdsa", 256), gw = pki.Issue("gw", gwKey, ca, caKey, "CN=gw.s36.test", ["gw.s36.test"]);
+        string roadKey = pki.Key("road", "ecdsa", 256), road = pki.Issue("road", roadKey, ca, caKey, "CN=road.s36.test", ["road.s36.test"]);
+        foreach (var file in new[] { ca, gw, gwKey })
+        {
+            File.Copy(file, Path.Combine(configDir, Path.GetFileName(file)));
+        }
+
+        const string password = "scenario-36";
+        var p12 = Path.Combine(_dir.Path, "road.p12");
+        var export = Tool.Run("openssl", "pkcs12", "-export", "-in", road, "-inkey", roadKey, "-name", "road", "-out", p12, "-passout", "pass:" + password);
+        Assert.True(export.ExitCode == 0, "openssl pkcs12 -export failed: " + export);
+        var caCopy = Path.Combine(_dir.Path, "ca.pem");
+        File.Copy(ca, caCopy);
+        pki.Dispose();
+        return (p12, password, caCopy);
     }
 
     private Process StartHost(string main)

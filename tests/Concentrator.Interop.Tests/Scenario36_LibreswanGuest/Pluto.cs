@@ -21,7 +21,9 @@ internal sealed class Pluto : IDisposable
     private readonly Process _process;
     private readonly string _conf;
 
-    public Pluto(string ns, string directory, string conf, string secrets)
+    /// <param name="identity">When set: a PKCS#12 file (certificate and key, with its nickname) imported into the NSS
+    /// database before pluto opens it, with its password, and the CA certificate (PEM) trusted for peers ("CT,,").</param>
+    public Pluto(string ns, string directory, string conf, string secrets, (string P12, string Password, string CaPem)? identity = null)
     {
         Namespace = ns;
         _conf = conf;
@@ -30,6 +32,13 @@ internal sealed class Pluto : IDisposable
         ControlSocket = Path.Combine(run, "pluto.ctl");
         var certutil = Tool.Run("certutil", "-N", "-d", "sql:" + nss, "--empty-password");
         Assert.True(certutil.ExitCode == 0, "certutil -N failed (libnss3-tools, scripts/install-test-deps.sh): " + certutil);
+        if (identity is var (p12, password, ca))
+        {
+            var trust = Tool.Run("certutil", "-A", "-d", "sql:" + nss, "-n", "ca", "-t", "CT,,", "-a", "-i", ca);
+            Assert.True(trust.ExitCode == 0, "certutil -A (the CA) failed: " + trust);
+            var import = Tool.Run("pk12util", "-i", p12, "-d", "sql:" + nss, "-W", password);
+            Assert.True(import.ExitCode == 0, "pk12util -i failed: " + import);
+        }
 
         var info = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[]
