@@ -7,7 +7,7 @@ PKGS="xz-utils gcc linux-libc-dev iproute2 iputils-ping tcpdump nftables strace 
  strongswan-swanctl charon-systemd libcharon-extra-plugins libcharon-extauth-plugins libstrongswan-standard-plugins libstrongswan-extra-plugins strongswan-charon charon-cmd strongswan-pki \
  systemd util-linux \
  freeradius \
- libnss3-tools libldns3 libevent-pthreads-2.1-7 \
+ libnss3-tools libldns3 libevent-pthreads-2.1-7 frr \
  chromium fonts-dejavu-core"
 missing=""
 for p in $PKGS; do
@@ -27,4 +27,6 @@ fi
 if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
   systemctl disable --now strongswan strongswan-starter >/dev/null 2>&1 || true
   systemctl disable --now freeradius >/dev/null 2>&1 || true
+  # FRR: scenario 36 runs zebra and ospfd with their own directories in the guest.
+  systemctl disable --now frr >/dev/null 2>&1 || true
 fi

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Concentrator.Host;
 using Concentrator.Kernel.Tests.Guest;
@@ -158,6 +160,9 @@ internal sealed class LibreswanLab : IDisposable
         @site.s36.test @gw.s36.test : PSK "libreswan-guest-scenario-36-site-psk"
         """;
 
+    /// <summary>The lab's own directory (configuration, pluto's and FRR's directories).</summary>
+    public string WorkDirectory => _dir.Path;
+
     public Pluto RoadPluto { get; }
 
     public Pluto SitePluto { get; }
@@ -274,28 +279,47 @@ internal sealed class LibreswanLab : IDisposable
     }
 
     /// <summary>
-    /// A CA, the gateway's certificate and the road warrior's, made with strongSwan's pki: the gateway's as the PEM
-    /// files the imported connection names, next to it; the road warrior's as a PKCS#12 file for its NSS database
-    /// (nickname "road", as its conn's leftcert).
+    /// A CA, the gateway's certificate and the road warrior's (ECDSA P-256), made in this process (each pki exec costs
+    /// seconds under TCG): the gateway's as the PEM files the imported connection names, next to it; the road
+    /// warrior's as a PKCS#12 file for its NSS database (nickname "road", as its conn's leftcert; openssl writes the
+    /// friendly name NSS takes the nickname from).
     /// </summary>
     private (string P12, string Password, string CaPem) Certificates(string configDir)
     {
-        var pki = new StrongSwanPki();
-        string caKey = pki.Key("ca", "ecdsa", 256), ca = pki.SelfCa("ca", caKey, "CN=Scenario 36 CA");
-        string gwKey = pki.Key("gw", "ecdsa", 256), gw = pki.Issue("gw", gwKey, ca, caKey, "CN=gw.s36.test", ["gw.s36.test"]);
-        string roadKey = pki.Key("road", "ecdsa", 256), road = pki.Issue("road", roadKey, ca, caKey, "CN=road.s36.test", ["road.s36.test"]);
-        foreach (var file in new[] { ca, gw, gwKey })
+        var now = DateTimeOffset.UtcNow;
+        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var caRequest = new CertificateRequest("CN=Scenario 36 CA", caKey, HashAlgorithmName.SHA256);
+        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        caRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(caRequest.PublicKey, false));
+        using var ca = caRequest.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
+        File.WriteAllText(Path.Combine(configDir, "ca.pem"), ca.ExportCertificatePem());
+        var caCopy = _dir.Write("ca.pem", ca.ExportCertificatePem());
+
+        (string Cert, string Key) Issue(string name)
         {
-            File.Copy(file, Path.Combine(configDir, Path.GetFileName(file)));
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var request = new CertificateRequest("CN=" + name, key, HashAlgorithmName.SHA256);
+            var san = new SubjectAlternativeNameBuilder();
+            san.AddDnsName(name);
+            request.CertificateExtensions.Add(san.Build());
+            request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+            request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, false));
+            request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
+            using var cert = request.Create(ca, now.AddDays(-1), now.AddDays(30), RandomNumberGenerator.GetBytes(16));
+            return (cert.ExportCertificatePem(), key.ExportECPrivateKeyPem());
         }
+
+        var gw = Issue("gw.s36.test");
+        File.WriteAllText(Path.Combine(configDir, "gw.pem"), gw.Cert);
+        File.WriteAllText(Path.Combine(configDir, "gw.key"), gw.Key);
+        var road = Issue("road.s36.test");
+        string roadCert = _dir.Write("road.pem", road.Cert), roadKey = _dir.Write("road.key", road.Key);
 
         const string password = "scenario-36";
         var p12 = Path.Combine(_dir.Path, "road.p12");
-        var export = Tool.Run("openssl", "pkcs12", "-export", "-in", road, "-inkey", roadKey, "-name", "road", "-out", p12, "-passout", "pass:" + password);
+        var export = Tool.Run("openssl", "pkcs12", "-export", "-in", roadCert, "-inkey", roadKey, "-name", "road", "-out", p12, "-passout", "pass:" + password);
         Assert.True(export.ExitCode == 0, "openssl pkcs12 -export failed: " + export);
-        var caCopy = Path.Combine(_dir.Path, "ca.pem");
-        File.Copy(ca, caCopy);
-        pki.Dispose();
         return (p12, password, caCopy);
     }
 
