@@ -61,6 +61,14 @@ public sealed class ChildRekeyTask : CreateChildSaTask
     {
         SaPayload? sa = request.Get<SaPayload>();
         NotifyPayload? rekey = request.GetNotify(NotifyType.RekeySa);
+        if (Sa.IkeRekeyInFlight || Sa.RekeyedTo is not null || Sa.State == IkeSaState.Deleting)
+        {
+            // RFC 7296 §2.25.2: "If a peer receives a request to rekey a Child SA when it is currently rekeying the IKE
+            // SA, it SHOULD reply with TEMPORARY_FAILURE"; likewise while the IKE SA is being closed or already
+            // replaced (its CHILD SAs belong to the new one). The peer retries later, on the new SA.
+            return Refuse(NotifyType.TemporaryFailure);
+        }
+
         if (sa is null || rekey is null || sa.Proposals.Any(p => p.Protocol != ProtocolId.Esp))
         {
             // A new CHILD SA or an IKE SA rekey: not served (yet). RFC 7296 §1.3 lets the responder refuse either.
