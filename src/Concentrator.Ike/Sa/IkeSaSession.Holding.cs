@@ -66,6 +66,7 @@ public sealed partial class IkeSaSession
         Send(fx, held);
         AfterStep(fx);
         DeleteReplacedByUs(fx, _added);
+        DeleteRedundantByUs(fx, _added);
         Unstash(fx);
         return fx;
     }

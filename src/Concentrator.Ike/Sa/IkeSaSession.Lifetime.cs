@@ -104,6 +104,34 @@ public sealed partial class IkeSaSession
         }
     }
 
+    /// <summary>Simultaneous rekeys of one CHILD SA (RFC 7296 §2.8.1): two new CHILD SAs replace the same old one. "The
+    /// SA created with the lowest of the four nonces used in the two exchanges SHOULD be closed by the endpoint that
+    /// created it": deleted here when that is us; the peer deletes it otherwise.</summary>
+    private void DeleteRedundantByUs(List<IkeSaEffect> fx, IEnumerable<ChildSa> installed)
+    {
+        foreach (ChildSa child in installed)
+        {
+            if (child.ReplacesInboundSpi is not { } old
+                || _sa.ChildSas.FirstOrDefault(c => !ReferenceEquals(c, child) && c.ReplacesInboundSpi == old) is not { } sibling)
+            {
+                continue;
+            }
+
+            ChildSa loser = child.RekeyLowestNonce.Span.SequenceCompareTo(sibling.RekeyLowestNonce.Span) < 0 ? child : sibling;
+            ChildRekeyCollisions++;
+            fx.Add(new IkeSaEffect.Log(IkeSaLogLevel.Info, $"{_sa}: simultaneous CHILD SA rekeys of {old:x8}_i: {loser.InboundSpi:x8}_i "
+                + $"(lowest nonce) is redundant, deleted by {(loser.CreatedByUs ? "us" : "the peer")}"));
+            if (loser.CreatedByUs && _deletingByUs.Add(loser.InboundSpi))
+            {
+                Send(fx, _sa.InitiateChildDelete(loser).Outbound);
+                ArmRetransmit(fx);
+            }
+        }
+    }
+
+    /// <summary>Simultaneous CHILD SA rekeys resolved by the nonces (RFC 7296 §2.8.1).</summary>
+    public int ChildRekeyCollisions { get; private set; }
+
     private ChildSa? FindChild(uint reqid, uint spi)
     {
         foreach (var (child, childReqid) in _reqids)

@@ -290,4 +290,79 @@ public class IkeSaSessionGatewayRekeyTests
         h.Client = oldClient.RekeyedTo!;
         oldClient.Dispose();
     }
+
+    /// <summary>
+    /// Both ends rekey the same CHILD SA at once (RFC 7296 §2.8.1) and each gets the other's request first: each answers
+    /// as usual (§2.25.1), two new CHILD SAs replace the old one, and the one created with the lowest of the four
+    /// nonces is deleted by the end that created it. Seeds fix the nonces so each end loses once.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 2, true)]
+    [InlineData(3, 2, true)]
+    [InlineData(6, 2, false)]
+    [InlineData(7, 2, false)]
+    public void ChildRekey_BothAtOnceRequestsCross_RedundantDeletedByItsCreator(int clientSeed, int serverSeed, bool gatewayLoses)
+    {
+        using SessionHarness h = Harness(clientSeed, serverSeed);
+        IkeSaEffect.Install first = One<IkeSaEffect.Install>(h.UpToIkeAuth());
+        Assert.Empty(h.ToClient(h.Session.OnKernelDone(first.CorrelationId)));
+        ChildSa old = first.Child;
+
+        byte[] gatewayRequest = Assert.Single(Sent(h.Session.OnChildExpired(first.Reqid, old.InboundSpi, hard: false)));
+        byte[] clientRequest = h.Client.InitiateChildRekey(h.Client.ChildSas[0]).Message!;
+        byte[] clientAnswer = AtClient(h.Client, gatewayRequest).Message!;
+        IkeSaEffect.Install peers = One<IkeSaEffect.Install>(h.FromClient(clientRequest));
+        Assert.False(peers.Child.CreatedByUs);
+        IReadOnlyList<IkeSaEffect> peersDone = h.Session.OnKernelDone(peers.CorrelationId);
+        AtClient(h.Client, Assert.Single(Sent(peersDone)));
+
+        IkeSaEffect.Install ours = One<IkeSaEffect.Install>(h.FromClient(clientAnswer));
+        Assert.True(ours.Child.CreatedByUs);
+        Assert.Equal(old.InboundSpi, ours.Child.ReplacesInboundSpi);
+        Assert.Equal(old.InboundSpi, peers.Child.ReplacesInboundSpi);
+        Assert.Equal(first.Reqid, ours.Reqid);
+        IReadOnlyList<IkeSaEffect> oursDone = h.Session.OnKernelDone(ours.CorrelationId);
+        Assert.Equal(1, h.Session.ChildRekeyCollisions);
+
+        // The lowest of the four nonces, compared octet by octet, names the redundant SA.
+        bool oursLoses = ours.Child.RekeyLowestNonce.Span.SequenceCompareTo(peers.Child.RekeyLowestNonce.Span) < 0;
+        Assert.Equal(gatewayLoses, oursLoses);
+        // Our rekey's old pair is deleted by us (§1.3.3); our redundant SA too when ours lost (queued after it).
+        IkeSaResult deleteOld = AtClient(h.Client, Assert.Single(Sent(oursDone)));
+        IReadOnlyList<IkeSaEffect> oldGone = h.FromClient(deleteOld.Message!);
+        Assert.Equal(old, One<IkeSaEffect.Remove>(oldGone).Child);
+        List<byte[]> next = Sent(oldGone);
+        if (oursLoses)
+        {
+            IReadOnlyList<IkeSaEffect> loserGone = h.FromClient(AtClient(h.Client, Assert.Single(next)).Message!);
+            Assert.Same(ours.Child, One<IkeSaEffect.Remove>(loserGone).Child);
+            Assert.Same(peers.Child, Assert.Single(h.Session.Sa.ChildSas));
+        }
+        else
+        {
+            Assert.Empty(next);
+            Assert.Equal(2, h.Session.Sa.ChildSas.Count);
+        }
+    }
+
+    /// <summary>The other order for a CHILD SA: our rekey completed and its old pair's Delete is out when the peer's
+    /// crossing request for that pair arrives: TEMPORARY_FAILURE (RFC 7296 §2.25.1), no second new CHILD SA.</summary>
+    [Fact]
+    public void ChildRekey_BothAtOnceGatewayDoneFirst_PeersRequestTemporaryFailure()
+    {
+        using SessionHarness h = Harness();
+        IkeSaEffect.Install first = One<IkeSaEffect.Install>(h.UpToIkeAuth());
+        Assert.Empty(h.ToClient(h.Session.OnKernelDone(first.CorrelationId)));
+
+        byte[] gatewayRequest = Assert.Single(Sent(h.Session.OnChildExpired(first.Reqid, first.Child.InboundSpi, hard: false)));
+        byte[] clientRequest = h.Client.InitiateChildRekey(h.Client.ChildSas[0]).Message!;
+        IkeSaEffect.Install ours = One<IkeSaEffect.Install>(h.FromClient(AtClient(h.Client, gatewayRequest).Message!));
+        Assert.Single(Sent(h.Session.OnKernelDone(ours.CorrelationId)));
+
+        IReadOnlyList<IkeSaEffect> refused = h.FromClient(clientRequest);
+        Assert.Empty(refused.OfType<IkeSaEffect.Install>());
+        AtClient(h.Client, Assert.Single(Sent(refused)));
+        Assert.Equal(NotifyType.TemporaryFailure, h.Client.ChildFailureNotify);
+        Assert.Equal(0, h.Session.ChildRekeyCollisions);
+    }
 }

@@ -82,6 +82,13 @@ public sealed class ChildRekeyTask : CreateChildSaTask
             return Refuse(NotifyType.ChildSaNotFound);
         }
 
+        if (Sa.Tasks.Deleting(replaced))
+        {
+            // RFC 7296 §2.25.1: "If a peer receives a request to rekey a Child SA that it is currently trying to close,
+            // it SHOULD reply with TEMPORARY_FAILURE." (Our own rekey of it completed first: its Delete is out.)
+            return Refuse(NotifyType.TemporaryFailure);
+        }
+
         _replaced = replaced;
         _chosen = Proposals.Select(Sa.Config.EspProposals, sa.Proposals);
         Proposal? peer = _chosen is null ? null : sa.Proposals.FirstOrDefault(p => p.Number == _chosen.Number);
@@ -190,7 +197,12 @@ public sealed class ChildRekeyTask : CreateChildSaTask
     // RFC 7296 §2.17: KEYMAT = prf+(SK_d, g^ir (new) | Ni | Nr) with this exchange's nonces.
     private ChildSa Create(EspAlgorithms algorithms, IReadOnlyList<TrafficSelector> local, IReadOnlyList<TrafficSelector> remote) =>
         WithSharedSecret(shared => ChildCreateTask.Keyed(Sa, Initiator, algorithms, _inboundSpi, _outboundSpi, local, remote, shared,
-            _nonceI, _nonceR) with { ReplacesInboundSpi = _replaced?.InboundSpi });
+            _nonceI, _nonceR) with
+        {
+            ReplacesInboundSpi = _replaced?.InboundSpi,
+            RekeyLowestNonce = _nonceI.AsSpan().SequenceCompareTo(_nonceR) <= 0 ? _nonceI : _nonceR,
+            CreatedByUs = Initiator,
+        });
 
     private static KeyExchangeId? FirstGroup(IEnumerable<Proposal> proposals) =>
         Proposals.Groups(proposals) is [var first, ..] ? (KeyExchangeId)first : null;
