@@ -153,6 +153,10 @@ public sealed partial class IkeSaSession
                 fx.Add(new IkeSaEffect.Log(IkeSaLogLevel.Info, $"{_sa}: CHILD SA rekeyed: {child.InboundSpi:x8}_i {child.OutboundSpi:x8}_o"
                     + $" replaces {replaced.InboundSpi:x8}_i (reqid {oldReqid})"));
             }
+            else if (_established && child.ReplacesInboundSpi is null)
+            {
+                fx.Add(new IkeSaEffect.Log(IkeSaLogLevel.Info, $"{_sa}: additional CHILD SA {child} (reqid {reqid})"));
+            }
         }
 
         Hold(fx, IkeSaWait.Kernel, IkeSaTimer.Kernel, outbound);
