@@ -56,6 +56,9 @@ public sealed record ChildSa
     /// by the end that created it.</summary>
     public ReadOnlyMemory<byte> RekeyLowestNonce { get; init; }
 
+    /// <summary>The key exchange of the CREATE_CHILD_SA that made this CHILD SA (PFS, RFC 7296 §1.3.3), if it had one.</summary>
+    public Crypto.KeyExchangeId? PfsGroup { get; init; }
+
     /// <summary>We initiated the exchange that made this CHILD SA.</summary>
     public bool CreatedByUs { get; init; }
 

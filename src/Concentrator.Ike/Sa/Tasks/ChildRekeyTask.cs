@@ -234,6 +234,7 @@ public sealed class ChildRekeyTask : CreateChildSaTask
             ReplacesInboundSpi = _replaced?.InboundSpi,
             RekeyLowestNonce = _nonceI.AsSpan().SequenceCompareTo(_nonceR) <= 0 ? _nonceI : _nonceR,
             CreatedByUs = Initiator,
+            PfsGroup = Ke?.Id,
         });
 
     private static KeyExchangeId? FirstGroup(IEnumerable<Proposal> proposals) =>

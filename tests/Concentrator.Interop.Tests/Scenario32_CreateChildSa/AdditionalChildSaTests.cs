@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Concentrator.Interop.Tests.Lab;
 
-namespace Concentrator.Interop.Tests.Scenario32_AdditionalChildSa;
+namespace Concentrator.Interop.Tests.Scenario32_CreateChildSa;
 
 /// <summary>
 /// Interop scenario 32: a strongSwan road warrior with three children asks for the second and third over its IKE SA
