@@ -35,6 +35,7 @@ public sealed partial class GatewayIkeRekeyTests
         Assert.Contains(" 0% packet loss", output, StringComparison.Ordinal);
         Assert.True(Regex.Count(lab.HostLog, "rekeying the IKE SA at its rekey time") >= 2, "no rekey by the gateway:\n" + lab.HostLog);
         Assert.True(Regex.Count(lab.HostLog, "IKE SA rekeyed by us") >= 2, "no rekey completed:\n" + lab.HostLog);
+        Assert.Contains("IKE SA rekeyed: road@e2e.test", lab.HostLog, StringComparison.Ordinal);
         // strongSwan saw the rekey from its side: its IKE SA now has new SPIs, the same CHILD SA and virtual IP.
         Assert.Contains("ESTABLISHED", sas, StringComparison.Ordinal);
         Assert.NotEqual(before, IkeSpis(sas));
