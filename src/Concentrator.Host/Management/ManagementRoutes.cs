@@ -19,7 +19,7 @@ namespace Concentrator.Host.Management;
 /// <item><c>POST /sas/terminate?id=|identity=|vip=|connection=</c>: deletes the matching SAs (each sends a Delete to its client)</item>
 /// <item><c>GET /connections</c>: the connections served, in order, with their IKE SA counts</item>
 /// <item><c>GET /pools</c>, <c>GET /interfaces</c>, <c>GET /stats</c>, <c>GET /cluster</c> (members and this node's pool blocks)</item>
-/// <item><c>POST /sas/{id}/rekey</c>: the gateway rekeys the SA's CHILD SAs now</item>
+/// <item><c>POST /sas/{id}/rekey</c>: the gateway rekeys the SA's CHILD SAs now (<c>?ike=true</c>: the IKE SA)</item>
 /// <item><c>POST /reload</c>: reads and applies the configuration again (422 with the error when it is refused)</item>
 /// <item><c>GET /log-level</c>, <c>POST /log-level?category=&amp;level=</c>: the levels set, and changing one</item>
 /// </list>
@@ -101,7 +101,8 @@ internal static class ManagementRoutes
     private static async Task RekeyAsync(HttpContext context, IActorRef management, ILogger log)
     {
         var id = (string)context.Request.RouteValues["id"]!;
-        var answer = await management.Ask<object>(new RekeySa(id), ManagementActor.AskTimeout, context.RequestAborted).ConfigureAwait(false);
+        bool ike = string.Equals(context.Request.Query["ike"], "true", StringComparison.OrdinalIgnoreCase);
+        var answer = await management.Ask<object>(new RekeySa(id) { Ike = ike }, ManagementActor.AskTimeout, context.RequestAborted).ConfigureAwait(false);
         if (answer is not SaRekeyed rekeyed)
         {
             await ErrorAsync(context, StatusCodes.Status404NotFound, $"no IKE SA '{id}' (list-sas shows the ids)").ConfigureAwait(false);
@@ -110,7 +111,7 @@ internal static class ManagementRoutes
 
         if (log.IsEnabled(LogLevel.Information))
         {
-            log.RekeyRequested(id, Peer(context), $"{rekeyed.ChildSas} CHILD SA rekey(s) started; {rekeyed.Note}");
+            log.RekeyRequested(id, Peer(context), rekeyed.IkeSa ? rekeyed.Note : $"{rekeyed.ChildSas} CHILD SA rekey(s) started; {rekeyed.Note}");
         }
 
         await WriteAsync(context, StatusCodes.Status200OK, rekeyed, ManagementJson.Default.SaRekeyed).ConfigureAwait(false);

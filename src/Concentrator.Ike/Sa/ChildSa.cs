@@ -51,6 +51,17 @@ public sealed record ChildSa
     /// policies for them. (An SPI rather than a reference, so a chain of rekeys keeps no old keys alive.)</summary>
     public uint? ReplacesInboundSpi { get; init; }
 
+    /// <summary>A rekey's: the lower of its exchange's two nonces, and whether we initiated that exchange. When both ends
+    /// rekeyed the same CHILD SA at once, RFC 7296 §2.8.1 closes the one created with the lowest of the four nonces,
+    /// by the end that created it.</summary>
+    public ReadOnlyMemory<byte> RekeyLowestNonce { get; init; }
+
+    /// <summary>The key exchange of the CREATE_CHILD_SA that made this CHILD SA (PFS, RFC 7296 §1.3.3), if it had one.</summary>
+    public Crypto.KeyExchangeId? PfsGroup { get; init; }
+
+    /// <summary>We initiated the exchange that made this CHILD SA.</summary>
+    public bool CreatedByUs { get; init; }
+
     public override string ToString() =>
         $"ESP {InboundSpi:x8}_i {OutboundSpi:x8}_o {Algorithms} {string.Join(",", LocalSelectors)} === {string.Join(",", RemoteSelectors)}{(UdpEncapsulation ? " udp-encap" : "")}";
 }

@@ -39,6 +39,10 @@ public sealed partial class IkeSa
     /// (<see cref="IkeSaResult.NewChildSas"/>), the caller deletes the old one with <see cref="InitiateChildDelete"/>.</summary>
     public IkeSaResult InitiateChildRekey(ChildSa child) => QueueInformational(new ChildRekeyTask(this, initiator: true, child));
 
+    /// <summary>Asks for one more CHILD SA with CREATE_CHILD_SA (RFC 7296 §1.3.1): our virtual IP (or the configured
+    /// selectors) to the configured remote ones; the new one shows in <see cref="IkeSaResult.NewChildSas"/>.</summary>
+    public IkeSaResult InitiateChildCreate() => QueueInformational(new ChildRekeyTask(this, initiator: true));
+
     /// <summary>Rekeys this IKE SA (RFC 7296 §1.3.2); the response's <see cref="IkeSaResult.Rekeyed"/> is the new SA,
     /// after which the caller deletes this one with <see cref="InitiateDelete"/>.</summary>
     public IkeSaResult InitiateRekey() => QueueInformational(new IkeRekeyTask(this, initiator: true));

@@ -225,7 +225,8 @@ public sealed partial class IkeSa
     {
         ExchangeType.IkeSaInit => !IsInitiator && State == IkeSaState.Created,
         ExchangeType.IkeAuth => !IsInitiator && State == IkeSaState.Connecting,
-        ExchangeType.CreateChildSa => State == IkeSaState.Established,
+        // A CREATE_CHILD_SA while we delete the SA is answered (TEMPORARY_FAILURE, RFC 7296 §2.25.2), not dropped.
+        ExchangeType.CreateChildSa => State is IkeSaState.Established or IkeSaState.Deleting,
         // RFC 7296 §1.4: "INFORMATIONAL exchanges MUST ONLY occur after the initial exchanges": before IKE_AUTH
         // completed (either role) one is dropped, not answered.
         ExchangeType.Informational => State is IkeSaState.Established or IkeSaState.Deleting,

@@ -15,24 +15,26 @@ public sealed partial class IkeSa : IDisposable
 {
     private readonly List<ChildSa> _childSas = [];
 
-    private IkeSa(bool isInitiator, IkeSaConfig config, IkeSaServices services, IPEndPoint local, IPEndPoint remote)
+    private IkeSa(bool isInitiator, IkeSaConfig config, IkeSaServices services, IPEndPoint local, IPEndPoint remote, ulong? spi = null)
     {
         IsInitiator = isInitiator;
+        IsSetupResponder = !isInitiator;
         Config = config;
         Services = services;
         LocalEndpoint = local;
         RemoteEndpoint = remote;
         CreatedAt = services.Time.GetUtcNow();
         Tasks = new TaskManager(this);
-        ulong spi = NewSpi();
-        LeaseOwner = spi;
+        // A rekey's new SA brings the SPI its exchange drew; drawing another here would only hold a table entry.
+        ulong own = spi ?? NewSpi();
+        LeaseOwner = own;
         if (isInitiator)
         {
-            InitiatorSpi = spi;
+            InitiatorSpi = own;
         }
         else
         {
-            ResponderSpi = spi;
+            ResponderSpi = own;
         }
     }
 
@@ -44,7 +46,17 @@ public sealed partial class IkeSa : IDisposable
     public static IkeSa CreateInitiator(IkeSaConfig config, IkeSaServices services, IPEndPoint local, IPEndPoint remote) =>
         new(true, config, services, local, remote);
 
+    /// <summary>The original initiator of this SA (RFC 7296 §2.2: after a rekey, whoever initiated the rekey): the
+    /// I flag of our requests.</summary>
     public bool IsInitiator { get; }
+
+    /// <summary>We answered the IKE_SA_INIT and IKE_AUTH that set up this SA, or the SA it replaced by rekeying: the
+    /// peer's virtual IPs and its identity's claim are ours to give back, whoever initiated the latest rekey.</summary>
+    public bool IsSetupResponder { get; private init; }
+
+    /// <summary>Our SPI of this SA (SPIi when we are its original initiator, else SPIr): what the peer's datagrams
+    /// are routed by.</summary>
+    public ulong LocalSpi => IsInitiator ? InitiatorSpi : ResponderSpi;
 
     /// <summary>The connection's settings; a responder with several candidates switches them when it chooses one
     /// (<see cref="UseConnection"/>).</summary>
@@ -232,7 +244,7 @@ public sealed partial class IkeSa : IDisposable
     /// <summary>Gives virtual IPs and the peer's identity back and zeroes the keys.</summary>
     public void Dispose()
     {
-        if (!IsInitiator && Services.AddressAllocator is { } allocator)
+        if (IsSetupResponder && Services.AddressAllocator is { } allocator)
         {
             foreach (IPAddress address in VirtualIps)
             {
@@ -241,7 +253,7 @@ public sealed partial class IkeSa : IDisposable
         }
 
         // A rekeyed SA handed its identity on to its successor (same LeaseOwner), which leaves it when it ends.
-        if (!IsInitiator && RekeyedTo is null && RemoteIdentity is { } peer)
+        if (IsSetupResponder && RekeyedTo is null && RemoteIdentity is { } peer)
         {
             Services.IdentityGate?.Leave(peer, LeaseOwner);
         }

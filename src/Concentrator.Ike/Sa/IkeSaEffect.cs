@@ -91,6 +91,9 @@ public enum IkeSaTimer
 
     /// <summary>The whole EAP conversation of IKE_AUTH (concentrator.ike.eap-timeout).</summary>
     Eap,
+
+    /// <summary>The gateway's own IKE SA rekey is due (the IKE lifetime less a jitter), or due again after a refusal.</summary>
+    IkeRekey,
 }
 
 /// <summary>What an <see cref="IkeSaSession"/> holds its answer for.</summary>

@@ -66,6 +66,7 @@ public sealed partial class IkeSaSession
         Send(fx, held);
         AfterStep(fx);
         DeleteReplacedByUs(fx, _added);
+        DeleteRedundantByUs(fx, _added);
         Unstash(fx);
         return fx;
     }
@@ -150,7 +151,11 @@ public sealed partial class IkeSaSession
             {
                 // After the Install: a host that rejects it skips what follows.
                 fx.Add(new IkeSaEffect.Log(IkeSaLogLevel.Info, $"{_sa}: CHILD SA rekeyed: {child.InboundSpi:x8}_i {child.OutboundSpi:x8}_o"
-                    + $" replaces {replaced.InboundSpi:x8}_i (reqid {oldReqid})"));
+                    + $" replaces {replaced.InboundSpi:x8}_i (reqid {oldReqid}){(child.PfsGroup is { } group ? $", PFS {group}" : "")}"));
+            }
+            else if (_established && child.ReplacesInboundSpi is null)
+            {
+                fx.Add(new IkeSaEffect.Log(IkeSaLogLevel.Info, $"{_sa}: additional CHILD SA {child} (reqid {reqid})"));
             }
         }
 

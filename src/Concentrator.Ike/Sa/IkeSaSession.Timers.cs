@@ -32,7 +32,10 @@ public sealed partial class IkeSaSession
                 OnIkeLifetimeExpired(fx, (ulong)token!);
                 break;
             case IkeSaTimer.Retire:
-                RetireNow(fx);
+                RetireAll(fx);
+                break;
+            case IkeSaTimer.IkeRekey:
+                OnIkeRekeyDue(fx, (ulong)token!);
                 break;
             case IkeSaTimer.Identity when Waiting == IkeSaWait.Identity:
                 fx.Add(new IkeSaEffect.Log(IkeSaLogLevel.Warning, $"{_sa}: the identity registry did not answer within {_settings.WaitTimeout}; going on"));

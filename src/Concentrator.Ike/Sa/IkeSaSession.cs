@@ -34,8 +34,11 @@ public sealed partial class IkeSaSession
     /// <summary>The current SA (after an IKE rekey, the new one).</summary>
     public IkeSa Sa => _sa;
 
-    /// <summary>The SA a rekey replaced while it waits for the peer's Delete.</summary>
-    public IkeSa? Retiring => _retiring;
+    /// <summary>The SA a rekey replaced while its Delete is under way (the first, when a collision left two).</summary>
+    public IkeSa? Retiring => _retiring.Count > 0 ? _retiring[0] : null;
+
+    /// <summary>Every SA a rekey replaced (or made redundant) whose Delete is under way.</summary>
+    public IReadOnlyList<IkeSa> RetiringSas => _retiring;
 
     public IReadOnlyDictionary<DropReason, int> Drops => _drops;
 
@@ -56,7 +59,7 @@ public sealed partial class IkeSaSession
     public IReadOnlyList<IkeSaEffect> OnDatagram(ReadOnlyMemory<byte> message, ulong responderSpi, IPEndPoint remote, IPEndPoint local)
     {
         var fx = new List<IkeSaEffect>();
-        if (_retiring is { } old && responderSpi == old.ResponderSpi)
+        if (RetiringFor(responderSpi) is { } old)
         {
             OnRetiringDatagram(fx, old, message, remote, local);
             return fx;
@@ -87,6 +90,7 @@ public sealed partial class IkeSaSession
 
         Removals(fx);
         Handle(fx, result);
+        AfterIkeRekeyStep(fx);
         return fx;
     }
 
@@ -161,6 +165,14 @@ public sealed partial class IkeSaSession
         // The CHILD SAs leave the kernel first, whatever follows: a newer SA of the same identity installs the
         // same selectors (its virtual IP) as soon as the sender hears back.
         RemoveAllChildren(fx);
+        if (!silently && _sa.State == IkeSaState.Established && _sa.IkeRekeyInFlight)
+        {
+            // Our IKE rekey is in flight: the Delete goes to whichever SA survives it (AfterIkeRekeyStep).
+            _deferredDelete = reason;
+            fx.Add(new IkeSaEffect.Log(IkeSaLogLevel.Info, $"{_sa}: deleting after the IKE rekey in flight: {reason}"));
+            return;
+        }
+
         if (silently || _sa.State != IkeSaState.Established)
         {
             fx.Add(new IkeSaEffect.Log(IkeSaLogLevel.Info, $"{_sa}: deleted locally: {reason}"));
@@ -186,7 +198,7 @@ public sealed partial class IkeSaSession
         RemoveAllChildren(fx);
         // Gives the virtual IPs back to the pool and zeroes the keys.
         _sa.Dispose();
-        RetireNow(fx);
+        RetireAll(fx);
         return fx;
     }
 

@@ -7,7 +7,8 @@ namespace Concentrator.Ike.Sa;
 /// SA's old one.</param>
 /// <param name="DpdDelay">A liveness check after this long without a message from the peer; zero: none.</param>
 /// <param name="DpdTimeout">A liveness check unanswered this long declares the peer dead; zero: only the retransmissions.</param>
-/// <param name="IkeLifetime">An IKE SA not rekeyed by the peer within this (plus 10%) is deleted; zero: no limit.</param>
+/// <param name="IkeLifetime">We rekey the IKE SA at this less up to 10% (jitter); one not rekeyed by either end within
+/// this plus 10% is deleted; zero: no limit.</param>
 /// <param name="WaitTimeout">How long the kernel install or the identity registry may take.</param>
 /// <param name="ReqidAllocator">The reqid of each new CHILD SA (a rekey's takes the one it replaces).</param>
 public sealed record IkeSaSessionSettings(

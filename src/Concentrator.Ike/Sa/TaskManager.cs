@@ -25,6 +25,14 @@ internal sealed partial class TaskManager
 
     public ExchangeType? ActiveExchange => _active?[0].Exchange;
 
+    /// <summary>A Delete of <paramref name="child"/> of ours is in flight or queued.</summary>
+    public bool Deleting(ChildSa child) =>
+        (_active ?? []).Concat(_queue.SelectMany(t => t)).OfType<ChildDeleteTask>().Any(d => d.Deleting.Contains(child));
+
+    /// <summary>The exchange in flight (initiator side) is made of a <typeparamref name="T"/>.</summary>
+    public bool ActiveIs<T>()
+        where T : IIkeTask => _active is [T, ..];
+
     /// <summary>Queues one exchange made of <paramref name="tasks"/> (all of the same exchange type).</summary>
     public void Queue(params IIkeTask[] tasks) => _queue.Enqueue(tasks);
 

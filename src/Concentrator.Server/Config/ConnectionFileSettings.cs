@@ -185,6 +185,7 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
             RemoteTs = remoteTs,
             PoolRefs = poolRefs,
             Certificates = CertificateSettings.Read(rn, file, local, remote),
+            MaxChildSas = rn.Int("max-child-sas", 1, 1024),
         };
     }
 

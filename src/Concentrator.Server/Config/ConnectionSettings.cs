@@ -84,6 +84,10 @@ public sealed record ConnectionSettings(
     /// them (RFC 7296 §2.9). Clients of a pool are narrowed to their virtual IP instead.</summary>
     public IReadOnlyList<IPNetwork> RemoteTs { get; init; } = [new(IPAddress.Any, 0)];
 
+    /// <summary><c>max-child-sas</c>: the most CHILD SAs one IKE SA may have (IKE_AUTH's included); one more asked
+    /// with CREATE_CHILD_SA is refused with NO_ADDITIONAL_SAS.</summary>
+    public int MaxChildSas { get; init; } = 4;
+
     /// <summary><c>unique</c>: one IKE SA per peer identity, and which one wins.</summary>
     public UniquePolicy Unique { get; init; } = UniquePolicy.Replace;
 

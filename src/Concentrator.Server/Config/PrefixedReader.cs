@@ -14,6 +14,8 @@ internal sealed class PrefixedReader(SettingsReader inner, string prefix)
 
     public TimeSpan Duration(string key) => Wrap(key, k => inner.Duration(k));
 
+    public int Int(string key, int min, int max) => Wrap(key, k => inner.Int(k, min, max));
+
     public TimeSpan PositiveDuration(string key) => Wrap(key, k => ServerSettings.PositiveDuration(inner, k));
 
     public IReadOnlyList<IPNetwork> PrefixList(string key, string expected)

@@ -155,13 +155,21 @@ public sealed record ChildSaInfo(
     public SaTraffic? Traffic { get; init; }
 }
 
-/// <summary>Asks the IKE SA <paramref name="Id"/> to rekey its CHILD SAs now; answered with <see cref="SaRekeyed"/> or
-/// <see cref="SaNotFound"/>.</summary>
-public sealed record RekeySa(string Id);
+/// <summary>Asks the IKE SA <paramref name="Id"/> to rekey its CHILD SAs now, or with <see cref="Ike"/> the IKE SA itself
+/// (swanctl --rekey --ike); answered with <see cref="SaRekeyed"/> or <see cref="SaNotFound"/>.</summary>
+public sealed record RekeySa(string Id)
+{
+    /// <summary>Rekey the IKE SA (CREATE_CHILD_SA with SA, Ni, KEi; its CHILD SAs move to the new one) instead.</summary>
+    public bool Ike { get; init; }
+}
 
-/// <summary><paramref name="ChildSas"/> CHILD SA rekeys started by the gateway (CREATE_CHILD_SA with REKEY_SA);
-/// <paramref name="Note"/> says what was not done (the IKE SA itself: the gateway does not initiate IKE rekeys).</summary>
-public sealed record SaRekeyed(string Id, int ChildSas, string Note);
+/// <summary><paramref name="ChildSas"/> CHILD SA rekeys started by the gateway (CREATE_CHILD_SA with REKEY_SA), or
+/// with <see cref="IkeSa"/> the IKE SA's rekey; <paramref name="Note"/> says what was (not) done.</summary>
+public sealed record SaRekeyed(string Id, int ChildSas, string Note)
+{
+    /// <summary>An IKE SA rekey was started.</summary>
+    public bool IkeSa { get; init; }
+}
 
 /// <summary>Told by an IKE SA actor to the interface actor it lives under once it is established: what listings
 /// and filters see of it until it stops.</summary>

@@ -49,6 +49,7 @@ public static class ResponderConfig
             LocalTrafficSelectors = connection.LocalTs.Select(n => TrafficSelectors.Subnet(n.BaseAddress, n.PrefixLength)).ToList(),
             RemoteTrafficSelectors = connection.RemoteTs.Select(n => TrafficSelectors.Subnet(n.BaseAddress, n.PrefixLength)).ToList(),
             DnsServers = connection.Dns,
+            MaxChildSas = connection.MaxChildSas,
         };
     }
 

@@ -60,6 +60,11 @@ public sealed partial class IkeSaActor
                     // The old SA of an IKE SA rekey retires: the new one has taken over.
                     _env.Metrics?.IkeRekeyed();
                     _spis?.Release(ike.Spi);
+                    if (_log.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
+                    {
+                        _log.IkeSaRetired(Sa.RemoteIdentity?.ToString() ?? "?", Sa.RemoteEndpoint.ToString(), $"{ike.Spi:x16}", $"{Sa.InitiatorSpi:x16}",
+                            $"{Sa.ResponderSpi:x16}", _session.IkeRekeysByUs, _session.IkeRekeyCollisions);
+                    }
                     break;
                 case IkeSaEffect.ClaimIdentity claim:
                     _env.Identities!.Tell(new ClaimIdentity(claim.Identity, claim.InitialContact));

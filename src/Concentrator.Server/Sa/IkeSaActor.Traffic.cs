@@ -77,9 +77,18 @@ public sealed partial class IkeSaActor
 
     private void OnRekey(RekeySa rekey)
     {
+        if (rekey.Ike)
+        {
+            Execute(_session.RekeyIkeSaNow(out bool ike));
+            Sender.Tell(new SaRekeyed(rekey.Id, 0, ike
+                ? "IKE SA rekey started; its CHILD SAs move to the new IKE SA and the old one is deleted"
+                : "IKE SA not rekeyed (not established, or a rekey of it is already under way)") { IkeSa = ike });
+            return;
+        }
+
         Execute(_session.RekeyChildSasNow(out var started));
         Sender.Tell(new SaRekeyed(rekey.Id, started, started == 0
-            ? "no CHILD SA to rekey (none installed, or each is already being rekeyed or deleted)"
-            : "CHILD SAs only: the gateway does not initiate IKE SA rekeys (the client rekeys the IKE SA)"));
+            ? "no CHILD SA to rekey (none installed, each already being rekeyed or deleted, or the IKE SA being rekeyed)"
+            : "CHILD SAs only; --ike rekeys the IKE SA"));
     }
 }

@@ -17,9 +17,9 @@ namespace Concentrator.Server.Sa;
 /// <param name="ChildRekeyAfter">A CHILD SA that the peer has not rekeyed this long after its install is rekeyed by us
 /// (the states' soft lifetime); at 1.1 times this (their hard lifetime, strongSwan's default ratio) the kernel drops
 /// them and we delete the CHILD SA. Zero: no lifetime.</param>
-/// <param name="IkeLifetime">An IKE SA the peer has not rekeyed this long after it was made (or last rekeyed) is
-/// deleted 10% later (the gateway does not start IKE rekeys itself: the client, as the original initiator, does;
-/// strongSwan's clients rekey at 4 h). Zero: no limit.</param>
+/// <param name="IkeLifetime">An IKE SA is rekeyed by the gateway this long after it was made (or last rekeyed), less up
+/// to 10% at random (RFC 7296 §2.8.1 jitter), unless the peer rekeys it first; one still not rekeyed 10% after it is
+/// deleted (strongSwan's rekey_time, rand_time, over_time). Zero: no limit.</param>
 /// <param name="KernelTimeout">How long a CHILD SA install may take before it counts as failed.</param>
 /// <param name="IfId">XFRMA_IF_ID of the CHILD SAs' states and policies (the ipsecN interface), 0 = policy-based.</param>
 public sealed record IkeSaActorSettings(

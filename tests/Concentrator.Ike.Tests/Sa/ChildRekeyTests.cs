@@ -74,6 +74,11 @@ public class ChildRekeyTests
         Assert.Equal((ushort)31, decrypted.Get<KePayload>()!.Group);
         Assert.Equal((ushort)31, response.Get<KePayload>()!.Group);
         Assert.NotNull(decrypted.GetNotify(NotifyType.RekeySa));
+        // Both ends key the new CHILD SA from the exchange's g^ir and say so.
+        IkeSaResult done = pair.Initiator.Process(answer.Message!, SaPair.ServerEndpoint, SaPair.ClientEndpoint);
+        Assert.Equal(Concentrator.Ike.Crypto.KeyExchangeId.Curve25519, Assert.Single(answer.NewChildSas).PfsGroup);
+        Assert.Equal(Concentrator.Ike.Crypto.KeyExchangeId.Curve25519, Assert.Single(done.NewChildSas).PfsGroup);
+        Assert.Equal(done.NewChildSas[0].OutboundEncryptionKey, answer.NewChildSas[0].InboundEncryptionKey);
     }
 
     [Fact]

@@ -189,7 +189,7 @@ public class MessageWindowTests
     }
 
     [Fact]
-    public void Request_CreateChildSa_RefusedWithNoAdditionalSasIkeSaStaysUp()
+    public void Request_CreateChildSaWithoutSpisOrSelectors_RefusedWithNoProposalChosenIkeSaStaysUp()
     {
         using SaPair pair = SaPair.RoadWarrior(Ike);
         pair.Run();
@@ -205,8 +205,10 @@ public class MessageWindowTests
 
         IkeMessage response = IkeMessage.Parse(result.Message!);
         Assert.True(response.TryDecrypt(pair.Initiator.Ciphers.Inbound));
-        Assert.NotNull(response.GetNotify(NotifyType.NoAdditionalSas));
+        // An additional CHILD SA (no REKEY_SA) is served now, but proposals without an SPI (and no TSi/TSr) are not.
+        Assert.NotNull(response.GetNotify(NotifyType.NoProposalChosen));
         Assert.Equal(IkeSaState.Established, pair.Responder.State);
+        Assert.Single(pair.Responder.ChildSas);
     }
 
     [Fact]

@@ -12,7 +12,8 @@ internal sealed class SessionHarness : IDisposable
 {
     private uint _nextReqid = 100;
 
-    public SessionHarness(Func<IkeSaSessionSettings, IkeSaSessionSettings>? tweak = null)
+    public SessionHarness(Func<IkeSaSessionSettings, IkeSaSessionSettings>? tweak = null, int clientSeed = 1, int serverSeed = 2,
+        Func<IkeSaConfig, IkeSaConfig>? serverTweak = null)
     {
         IkeSaConfig client = SaPair.Config("client@example.org", "secret", [Ike], ["aes256gcm16"], c => c with
         {
@@ -23,14 +24,15 @@ internal sealed class SessionHarness : IDisposable
         {
             LocalTrafficSelectors = [TrafficSelectors.Subnet(IPAddress.Parse("10.0.0.0"), 8)],
         });
+        server = serverTweak is null ? server : serverTweak(server);
         var settings = new IkeSaSessionSettings(n => TimeSpan.FromSeconds(4 << n), 3, TimeSpan.FromSeconds(30),
             TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(150), TimeSpan.Zero, TimeSpan.FromSeconds(10), () => _nextReqid++);
-        Client = IkeSa.CreateInitiator(client, new IkeSaServices { Time = Time, Random = new SeededRandom(1) },
+        Client = IkeSa.CreateInitiator(client, new IkeSaServices { Time = Time, Random = new SeededRandom(clientSeed) },
             SaPair.ClientEndpoint, SaPair.ServerEndpoint);
         Session = IkeSaSession.Responder(server, new IkeSaServices
         {
             Time = Time,
-            Random = new SeededRandom(2),
+            Random = new SeededRandom(serverSeed),
             AddressAllocator = new ListAllocator("10.99.0.1"),
         }, SaPair.ServerEndpoint, SaPair.ClientEndpoint, tweak is null ? settings : tweak(settings));
     }

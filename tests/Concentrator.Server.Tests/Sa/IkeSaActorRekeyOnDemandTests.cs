@@ -6,7 +6,7 @@ using Concentrator.Server.Management;
 namespace Concentrator.Server.Tests.Sa;
 
 /// <summary>The operator's rekey (<see cref="RekeySa"/>): the gateway rekeys each CHILD SA as a soft lifetime would,
-/// once; the IKE SA is not rekeyed and the answer says so.</summary>
+/// once; with <see cref="RekeySa.Ike"/> the IKE SA itself is rekeyed and the old one deleted.</summary>
 public sealed class IkeSaActorRekeyOnDemandTests : TestKit
 {
     [Fact]
@@ -22,7 +22,7 @@ public sealed class IkeSaActorRekeyOnDemandTests : TestKit
         var again = ExpectMsg<SaRekeyed>();
 
         Assert.Equal(1, rekeyed.ChildSas);
-        Assert.Contains("does not initiate IKE SA rekeys", rekeyed.Note, StringComparison.Ordinal);
+        Assert.Contains("--ike rekeys the IKE SA", rekeyed.Note, StringComparison.Ordinal);
         Assert.Equal(0, again.ChildSas);
         IkeSaResult answer = h.Initiator.Process(h.NextSent(), SaActorHarness.ServerEndpoint, SaActorHarness.ClientEndpoint);
         Assert.Equal(2, h.Initiator.ChildSas.Count);
@@ -34,5 +34,34 @@ public sealed class IkeSaActorRekeyOnDemandTests : TestKit
         Assert.DoesNotContain(clientOld, h.Initiator.ChildSas);
         h.Deliver(deleted.Message!);
         SaActorHarness.AssertNames(h.Kernel.ExpectMsg<RemoveChildSa>(), first);
+    }
+
+    [Fact]
+    public void RekeySaIke_Established_NewIkeSpisRoutedToTheActorAndOldDeleted()
+    {
+        using var h = new SaActorHarness(this);
+        h.Establish();
+        ulong oldSpi = h.Initiator.ResponderSpi;
+
+        h.Actor.Tell(new RekeySa("ike-1") { Ike = true }, TestActor);
+        var rekeyed = ExpectMsg<SaRekeyed>();
+        h.Actor.Tell(new RekeySa("ike-1") { Ike = true }, TestActor);
+        Assert.True(rekeyed.IkeSa);
+        Assert.False(ExpectMsg<SaRekeyed>().IkeSa);
+
+        IkeSaResult answer = h.Initiator.Process(h.NextSent(), SaActorHarness.ServerEndpoint, SaActorHarness.ClientEndpoint);
+        IkeSa next = answer.Rekeyed!;
+        // Our SPI of the new SA is its SPIi (the gateway initiated it), drawn and registered for this actor.
+        Assert.True(h.Spis.TryGet(next.InitiatorSpi, out var owner));
+        Assert.Equal(h.Actor, owner);
+        h.Deliver(answer.Message!);
+        IkeSaResult deleted = h.Initiator.Process(h.NextSent(), SaActorHarness.ServerEndpoint, SaActorHarness.ClientEndpoint);
+        Assert.Equal(IkeSaState.Deleted, h.Initiator.State);
+        h.Deliver(deleted.Message!);
+        AwaitAssert(() => Assert.False(h.Spis.TryGet(oldSpi, out _)));
+        Assert.Equal(IkeSaState.Established, h.Status().State);
+        Assert.Equal(next.InitiatorSpi, h.Status().InitiatorSpi);
+        h.Kernel.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        next.Dispose();
     }
 }

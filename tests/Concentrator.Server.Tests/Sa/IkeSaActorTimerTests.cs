@@ -136,18 +136,23 @@ public sealed class IkeSaActorTimerTests : TestKit
     }
 
     [Fact]
-    public void IkeLifetime_PeerNeverRekeys_SaDeletedWithDeleteAfterLifetimePlusTenPercent()
+    public void IkeLifetime_Reached_GatewayRekeysTheIkeSaAndDeletesTheOldOneKeepingTheLease()
     {
         using var h = new SaActorHarness(this, SaActorHarness.FastSettings with { IkeLifetime = TimeSpan.FromMilliseconds(300) });
-        Watch(h.Actor);
         h.Establish();
 
+        // RFC 7296 §1.3.2: at its lifetime (less a jitter) the gateway rekeys the IKE SA.
         IkeSaResult answer = h.Initiator.Process(h.NextSent(), SaActorHarness.ServerEndpoint, SaActorHarness.ClientEndpoint);
-
-        // The client is told with an INFORMATIONAL Delete of the IKE SA, answers, and the actor ends.
-        Assert.Equal(IkeSaState.Deleted, h.Initiator.State);
+        IkeSa next = answer.Rekeyed!;
         h.Deliver(answer.Message!);
-        ExpectTerminated(h.Actor);
-        Assert.Equal([IPAddress.Parse("10.99.0.1")], h.Allocator.Released);
+
+        // Then it deletes the old one; the new one keeps the CHILD SA and the lease.
+        IkeSaResult deleted = h.Initiator.Process(h.NextSent(), SaActorHarness.ServerEndpoint, SaActorHarness.ClientEndpoint);
+        Assert.Equal(IkeSaState.Deleted, h.Initiator.State);
+        h.Deliver(deleted.Message!);
+        AwaitAssert(() => Assert.Equal(next.InitiatorSpi, h.Status().InitiatorSpi));
+        Assert.Single(next.ChildSas);
+        Assert.Empty(h.Allocator.Released);
+        next.Dispose();
     }
 }

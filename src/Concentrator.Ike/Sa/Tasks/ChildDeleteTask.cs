@@ -15,6 +15,9 @@ public sealed class ChildDeleteTask : IkeTask
 
     public override ExchangeType Exchange => ExchangeType.Informational;
 
+    /// <summary>Initiator: the CHILD SAs this task deletes.</summary>
+    internal IReadOnlyList<ChildSa> Deleting => _deleting;
+
     protected override IkeTaskStatus BuildI(IkeMessage request)
     {
         request.Payloads.Add(DeletePayload.ForChildSas(ProtocolId.Esp, [.. _deleting.Select(c => c.InboundSpi)]));

@@ -43,6 +43,15 @@ public sealed class IkeRekeyTask : CreateChildSaTask
 
     protected override IkeTaskStatus ProcessR(IkeMessage request)
     {
+        if (Sa.State == IkeSaState.Deleting)
+        {
+            // RFC 7296 §2.25.2: "If a peer receives a request to rekey an IKE SA that it is currently trying to close,
+            // it SHOULD reply with TEMPORARY_FAILURE." (Also the old SA of a rekey we completed first: its Delete is out.)
+            return Refuse(NotifyType.TemporaryFailure);
+        }
+
+        // §2.25.2: a request to rekey an IKE SA we are rekeying ourselves is answered as usual; the redundant SA is
+        // deleted later by the nonces (IkeSa.Rekey).
         SaPayload sa = request.Get<SaPayload>()!;
         _chosen = Proposals.Select(Sa.Config.IkeProposals, sa.Proposals, (ushort)Sa.Algorithms!.Group);
         Proposal? peer = _chosen is null ? null : sa.Proposals.FirstOrDefault(p => p.Number == _chosen.Number);
@@ -97,6 +106,7 @@ public sealed class IkeRekeyTask : CreateChildSaTask
             || ke.Group != (ushort)Ke!.Id || !Proposals.IsAcceptableChoice(_offered, sa.Proposals))
         {
             // The old IKE SA stays in use; a later attempt may succeed.
+            Sa.IkeRekeyFailure = response.GetAll<NotifyPayload>().FirstOrDefault(n => n.IsError)?.NotifyType;
             DisposeKe();
             return IkeTaskStatus.Success;
         }
