@@ -13,8 +13,9 @@ public sealed partial class IkeSaSession
     private readonly List<ChildSa> _added = [];
     private readonly List<ChildSa> _removed = [];
     // Each CHILD SA sent to the kernel → its reqid (a rekey's new one shares the reqid of the one it replaces).
-    private readonly Dictionary<ChildSa, uint> _reqids = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<long, ChildSa> _waitingForKernel = [];
+    private readonly ChildReqids _reqids = new();
+    // Made when an answer is held for the kernel, dropped when that wait ends: nothing while the SA is idle.
+    private Dictionary<long, ChildSa>? _waitingForKernel;
     private IReadOnlyList<byte[]>? _held;
     private long _nextCorrelation;
     private int _keptDatagrams;
@@ -56,11 +57,12 @@ public sealed partial class IkeSaSession
     public IReadOnlyList<IkeSaEffect> OnKernelDone(long correlationId)
     {
         var fx = new List<IkeSaEffect>();
-        if (Waiting != IkeSaWait.Kernel || !_waitingForKernel.Remove(correlationId) || _waitingForKernel.Count > 0)
+        if (Waiting != IkeSaWait.Kernel || _waitingForKernel is null || !_waitingForKernel.Remove(correlationId) || _waitingForKernel.Count > 0)
         {
             return fx;
         }
 
+        _waitingForKernel = null;
         var held = Release(fx, IkeSaTimer.Kernel);
         // Only now, with states and policies in place, does the response that reports the CHILD SA leave.
         Send(fx, held);
@@ -74,7 +76,7 @@ public sealed partial class IkeSaSession
     public IReadOnlyList<IkeSaEffect> OnKernelFailed(long correlationId, string reason)
     {
         var fx = new List<IkeSaEffect>();
-        if (Waiting != IkeSaWait.Kernel || !_waitingForKernel.Remove(correlationId, out var child))
+        if (Waiting != IkeSaWait.Kernel || _waitingForKernel is null || !_waitingForKernel.Remove(correlationId, out var child))
         {
             fx.Add(new IkeSaEffect.Log(IkeSaLogLevel.Warning, $"{_sa}: removing a CHILD SA failed: {reason}"));
             return fx;
@@ -144,7 +146,7 @@ public sealed partial class IkeSaSession
             bool rekey = Replaced(child, out var replaced, out uint oldReqid);
             uint reqid = rekey ? oldReqid : _settings.ReqidAllocator();
             _reqids[child] = reqid;
-            _waitingForKernel[correlation] = child;
+            (_waitingForKernel ??= [])[correlation] = child;
             fx.Add(new IkeSaEffect.Install(correlation, child, reqid, rekey));
             if (replaced is not null)
             {
@@ -163,7 +165,7 @@ public sealed partial class IkeSaSession
         _held = null;
         Waiting = IkeSaWait.None;
         fx.Add(new IkeSaEffect.Cancel(IkeSaTimer.Kernel));
-        _waitingForKernel.Clear();
+        _waitingForKernel = null;
         if (held is null || _sa.State != IkeSaState.Established)
         {
             // The host's stop removes what was installed (or is still being installed: the kernel runs commands of
@@ -223,8 +225,8 @@ public sealed partial class IkeSaSession
     {
         foreach (ChildSa child in _removed)
         {
-            _deletingByUs.Remove(child.InboundSpi);
-            _rekeyingByUs.Remove(child.InboundSpi);
+            _deletingByUs?.Remove(child.InboundSpi);
+            _rekeyingByUs?.Remove(child.InboundSpi);
             fx.Add(new IkeSaEffect.ReleaseChildSpi(child.InboundSpi));
             if (_reqids.Remove(child, out uint reqid))
             {
