@@ -61,6 +61,7 @@ public sealed partial class IkeSaActor
         _spis = handover.Spis;
         _socket = handover.Socket;
         _arrived = handover;
+        Timers = new ActorTimers(Self, Context.System.Scheduler);
     }
 
     /// <summary>The established actor of <paramref name="handover"/>'s SA, named after its SPI.</summary>

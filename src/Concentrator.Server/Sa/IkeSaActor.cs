@@ -8,6 +8,7 @@ using Concentrator.Kernel;
 using Concentrator.Server.Kernel;
 using Concentrator.Server.Management;
 using Concentrator.Server.Network;
+using Concentrator.Server.Runtime;
 
 namespace Concentrator.Server.Sa;
 
@@ -20,7 +21,7 @@ namespace Concentrator.Server.Sa;
 /// under its connection's home (IkeSaActor.Handover.cs). On stop it removes its CHILD SAs, gives its virtual IPs back
 /// and unregisters its SPIs.
 /// </summary>
-public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
+public sealed partial class IkeSaActor : UntypedActor, IWithStash
 {
     private readonly IkeSaSession _session;
     private readonly IkeSaEnvironment _env;
@@ -36,6 +37,7 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
         _settings = environment.Settings;
         _kernel = environment.Kernel;
         _spis = environment.Spis is { } table ? new IkeSpis(table, Self) : null;
+        Timers = new ActorTimers(Self, Context.System.Scheduler);
         // The SPIs (this SA's, and a rekeyed SA's) are drawn by the SPI table for this actor, so none can collide later.
         _session = IkeSaSession.Responder(config, environment.Services with
         {
@@ -46,7 +48,8 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
     /// <summary>A timer of the session ran out.</summary>
     private sealed record Tick(IkeSaTimer Timer, object? Token);
 
-    public ITimerScheduler Timers { get; set; } = null!;
+    /// <summary>The SA's timers: Akka's <c>IWithTimers</c> costs a dictionary and two objects per timer, this a slot.</summary>
+    private ActorTimers Timers { get; }
 
     public IStash Stash { get; set; } = null!;
 
@@ -82,6 +85,7 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
 
     protected override void PostStop()
     {
+        Timers.CancelAll();
         if (_handedOver)
         {
             // The SA lives on in the actor it moved to: its leases, SPIs and CHILD SAs stay.
@@ -99,6 +103,16 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
     /// per-instance handler tables (ReceiveActor) cost memory and every Become rebuilt one.</summary>
     protected override void OnReceive(object message)
     {
+        if (Timers.Accept(message, out var due))
+        {
+            if (due is null)
+            {
+                return;
+            }
+
+            message = due;
+        }
+
         if (_handingOver)
         {
             HandingOver(message);
