@@ -60,17 +60,25 @@ public sealed partial class IkeSaActor : UntypedActor, IWithStash
     public static Props Props(IkeSaConfig config, IPEndPoint local, IPEndPoint remote, IkeSaEnvironment environment) =>
         Akka.Actor.Props.Create(() => new IkeSaActor(config, local, remote, environment));
 
+    /// <summary>The session settings of SAs with <paramref name="environment"/>: made once per connection's settings (and
+    /// the two flags) and shared, since a node holds a hundred thousand SAs of a few connections.</summary>
     private static IkeSaSessionSettings SessionSettings(IkeSaEnvironment environment)
     {
         IkeSaActorSettings settings = environment.Settings;
-        return new IkeSaSessionSettings(settings.Retransmit.Delay, settings.Retransmit.Tries, settings.HalfOpenTimeout, settings.DpdDelay,
-            settings.DpdTimeout, settings.IkeLifetime, settings.KernelTimeout, settings.ReqidAllocator)
+        bool claims = environment.Identities is not null, handsOver = environment.Home is not null;
+        var shared = SharedSessionSettings.GetValue(settings, _ => new IkeSaSessionSettings?[4]);
+        int slot = (claims ? 2 : 0) + (handsOver ? 1 : 0);
+        return shared[slot] ??= new IkeSaSessionSettings(settings.Retransmit.Delay, settings.Retransmit.Tries, settings.HalfOpenTimeout,
+            settings.DpdDelay, settings.DpdTimeout, settings.IkeLifetime, settings.KernelTimeout, settings.ReqidAllocator)
         {
-            ClaimsIdentity = environment.Identities is not null,
-            HandsOver = environment.Home is not null,
+            ClaimsIdentity = claims,
+            HandsOver = handsOver,
             EapTimeout = settings.EapTimeout,
         };
     }
+
+    // Keyed by reference: records that are equal but distinct (a reload) get their own, which is just as right.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IkeSaActorSettings, IkeSaSessionSettings?[]> SharedSessionSettings = [];
 
     protected override void PreStart()
     {
