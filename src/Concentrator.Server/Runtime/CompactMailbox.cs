@@ -22,6 +22,10 @@ public sealed class CompactMailbox(Settings settings, HoconConfig config)
     private static readonly HoconConfig Definition = ConfigurationFactory.ParseString(
         $"{Id}.mailbox-type = \"{typeof(CompactMailbox).AssemblyQualifiedName}\"");
 
+    /// <summary>A deployment on this mailbox, one for every actor that uses it (<c>Props.WithMailbox</c> makes one per
+    /// Props, and the actor keeps it).</summary>
+    public static Deploy Deploy { get; } = Deploy.None.WithMailbox(Id);
+
     public override IMessageQueue Create(IActorRef owner, ActorSystem system) => new CompactDequeMessageQueue();
 
     /// <summary>Makes <see cref="Id"/> resolvable in <paramref name="system"/> (once; later calls see it there).</summary>

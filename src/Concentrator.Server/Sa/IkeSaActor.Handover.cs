@@ -66,7 +66,7 @@ public sealed partial class IkeSaActor
 
     /// <summary>The established actor of <paramref name="handover"/>'s SA, named after its SPI.</summary>
     public static Props Adopting(IkeSaHandover handover, IkeSaEnvironment environment) =>
-        Akka.Actor.Props.Create(() => new IkeSaActor(handover, environment)).WithMailbox(CompactMailbox.Id);
+        new(CompactMailbox.Deploy, typeof(IkeSaActor), handover, environment);
 
     /// <summary>Actor name of an established IKE SA: its first responder SPI (ours, unique on this node).</summary>
     public static string NameFor(ulong responderSpi) => $"ike-{responderSpi:x16}";

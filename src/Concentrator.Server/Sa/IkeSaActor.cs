@@ -57,8 +57,9 @@ public sealed partial class IkeSaActor : UntypedActor, IWithStash
 
     /// <summary>A responder IKE SA actor; give it the IKE_SA_INIT request that made it first (admitted by the
     /// dispatcher, which has already demanded a COOKIE where one was due, RFC 7296 §2.6).</summary>
-    public static Props Props(IkeSaConfig config, IPEndPoint local, IPEndPoint remote, IkeSaEnvironment environment) =>
-        Akka.Actor.Props.Create(() => new IkeSaActor(config, local, remote, environment));
+    /// <param name="deploy">Where and how it runs (e.g. <see cref="CompactMailbox.Deploy"/>); none: Akka's defaults.</param>
+    public static Props Props(IkeSaConfig config, IPEndPoint local, IPEndPoint remote, IkeSaEnvironment environment, Deploy? deploy = null) =>
+        new(deploy ?? Deploy.None, typeof(IkeSaActor), config, local, remote, environment);
 
     /// <summary>The session settings of SAs with <paramref name="environment"/>: made once per connection's settings (and
     /// the two flags) and shared, since a node holds a hundred thousand SAs of a few connections.</summary>

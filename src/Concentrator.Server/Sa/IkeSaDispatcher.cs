@@ -159,7 +159,7 @@ public sealed partial class IkeSaDispatcher : ReceiveActor, IWithTimers
                 return;
         }
 
-        var sa = Context.ActorOf(IkeSaActor.Props(_config, d.Local, d.Remote, _environment).WithMailbox(CompactMailbox.Id));
+        var sa = Context.ActorOf(IkeSaActor.Props(_config, d.Local, d.Remote, _environment, CompactMailbox.Deploy));
         Context.Watch(sa);
         _created++;
         _metrics?.HandshakesStarted.Add(1);
