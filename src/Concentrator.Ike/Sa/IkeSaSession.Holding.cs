@@ -68,6 +68,9 @@ public sealed partial class IkeSaSession
         Send(fx, held);
         AfterStep(fx);
         DeleteReplacedByUs(fx, _added);
+        // The step is over: its CHILD SAs are the IKE SA's now; an idle SA keeps no array of them here.
+        _added.Clear();
+        _added.TrimExcess();
         Unstash(fx);
         return fx;
     }
@@ -236,6 +239,7 @@ public sealed partial class IkeSaSession
         }
 
         _removed.Clear();
+        _removed.TrimExcess();
     }
 }
 
