@@ -13,8 +13,9 @@ public sealed partial class IkeSaSession
     private readonly List<ChildSa> _added = [];
     private readonly List<ChildSa> _removed = [];
     // Each CHILD SA sent to the kernel → its reqid (a rekey's new one shares the reqid of the one it replaces).
-    private readonly Dictionary<ChildSa, uint> _reqids = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<long, ChildSa> _waitingForKernel = [];
+    private readonly ChildReqids _reqids = new();
+    // Made when an answer is held for the kernel, dropped when that wait ends: nothing while the SA is idle.
+    private Dictionary<long, ChildSa>? _waitingForKernel;
     private IReadOnlyList<byte[]>? _held;
     private long _nextCorrelation;
     private int _keptDatagrams;
@@ -56,17 +57,21 @@ public sealed partial class IkeSaSession
     public IReadOnlyList<IkeSaEffect> OnKernelDone(long correlationId)
     {
         var fx = new List<IkeSaEffect>();
-        if (Waiting != IkeSaWait.Kernel || !_waitingForKernel.Remove(correlationId) || _waitingForKernel.Count > 0)
+        if (Waiting != IkeSaWait.Kernel || _waitingForKernel is null || !_waitingForKernel.Remove(correlationId) || _waitingForKernel.Count > 0)
         {
             return fx;
         }
 
+        _waitingForKernel = null;
         var held = Release(fx, IkeSaTimer.Kernel);
         // Only now, with states and policies in place, does the response that reports the CHILD SA leave.
         Send(fx, held);
         AfterStep(fx);
         DeleteReplacedByUs(fx, _added);
         DeleteRedundantByUs(fx, _added);
+        // The step is over: its CHILD SAs are the IKE SA's now; an idle SA keeps no array of them here.
+        _added.Clear();
+        _added.TrimExcess();
         Unstash(fx);
         return fx;
     }
@@ -75,7 +80,7 @@ public sealed partial class IkeSaSession
     public IReadOnlyList<IkeSaEffect> OnKernelFailed(long correlationId, string reason)
     {
         var fx = new List<IkeSaEffect>();
-        if (Waiting != IkeSaWait.Kernel || !_waitingForKernel.Remove(correlationId, out var child))
+        if (Waiting != IkeSaWait.Kernel || _waitingForKernel is null || !_waitingForKernel.Remove(correlationId, out var child))
         {
             fx.Add(new IkeSaEffect.Log(IkeSaLogLevel.Warning, $"{_sa}: removing a CHILD SA failed: {reason}"));
             return fx;
@@ -145,7 +150,7 @@ public sealed partial class IkeSaSession
             bool rekey = Replaced(child, out var replaced, out uint oldReqid);
             uint reqid = rekey ? oldReqid : _settings.ReqidAllocator();
             _reqids[child] = reqid;
-            _waitingForKernel[correlation] = child;
+            (_waitingForKernel ??= [])[correlation] = child;
             fx.Add(new IkeSaEffect.Install(correlation, child, reqid, rekey));
             if (replaced is not null)
             {
@@ -168,7 +173,7 @@ public sealed partial class IkeSaSession
         _held = null;
         Waiting = IkeSaWait.None;
         fx.Add(new IkeSaEffect.Cancel(IkeSaTimer.Kernel));
-        _waitingForKernel.Clear();
+        _waitingForKernel = null;
         if (held is null || _sa.State != IkeSaState.Established)
         {
             // The host's stop removes what was installed (or is still being installed: the kernel runs commands of
@@ -228,8 +233,8 @@ public sealed partial class IkeSaSession
     {
         foreach (ChildSa child in _removed)
         {
-            _deletingByUs.Remove(child.InboundSpi);
-            _rekeyingByUs.Remove(child.InboundSpi);
+            _deletingByUs?.Remove(child.InboundSpi);
+            _rekeyingByUs?.Remove(child.InboundSpi);
             fx.Add(new IkeSaEffect.ReleaseChildSpi(child.InboundSpi));
             if (_reqids.Remove(child, out uint reqid))
             {
@@ -239,6 +244,7 @@ public sealed partial class IkeSaSession
         }
 
         _removed.Clear();
+        _removed.TrimExcess();
     }
 }
 

@@ -8,9 +8,9 @@ namespace Concentrator.Ike.Sa;
 public sealed partial class IkeSaSession
 {
     // Inbound SPIs of CHILD SAs we are rekeying or deleting: one action per CHILD SA, however many of its states
-    // (in and out) expire.
-    private readonly HashSet<uint> _rekeyingByUs = [];
-    private readonly HashSet<uint> _deletingByUs = [];
+    // (in and out) expire. Made on first use: most SAs are never rekeyed or deleted by us.
+    private HashSet<uint>? _rekeyingByUs;
+    private HashSet<uint>? _deletingByUs;
 
     // Kernel expiries and a Delete that arrived while our IKE rekey was in flight: done on the surviving SA after it.
     private readonly List<(uint Reqid, uint Spi, bool Hard)> _deferredExpiries = [];
@@ -35,7 +35,7 @@ public sealed partial class IkeSaSession
 
         if (hard)
         {
-            if (_deletingByUs.Add(child.InboundSpi))
+            if ((_deletingByUs ??= []).Add(child.InboundSpi))
             {
                 fx.Add(new IkeSaEffect.Log(IkeSaLogLevel.Info, $"{_sa}: CHILD SA {child.InboundSpi:x8}_i reached its hard lifetime; deleting it"));
                 Send(fx, _sa.InitiateChildDelete(child).Outbound);
@@ -45,7 +45,7 @@ public sealed partial class IkeSaSession
             return fx;
         }
 
-        if (_rekeyingByUs.Add(child.InboundSpi))
+        if ((_rekeyingByUs ??= []).Add(child.InboundSpi))
         {
             fx.Add(new IkeSaEffect.Log(IkeSaLogLevel.Info,
                 $"{_sa}: CHILD SA {child.InboundSpi:x8}_i reached its soft lifetime without a rekey by the peer; rekeying it"));
@@ -71,7 +71,7 @@ public sealed partial class IkeSaSession
 
         foreach (ChildSa child in _sa.ChildSas.ToList())
         {
-            if (_deletingByUs.Contains(child.InboundSpi) || !_rekeyingByUs.Add(child.InboundSpi))
+            if (_deletingByUs?.Contains(child.InboundSpi) == true || !(_rekeyingByUs ??= []).Add(child.InboundSpi))
             {
                 continue;
             }
@@ -95,8 +95,8 @@ public sealed partial class IkeSaSession
     {
         foreach (ChildSa child in installed)
         {
-            if (child.ReplacesInboundSpi is { } old && _rekeyingByUs.Remove(old)
-                && _sa.ChildSas.FirstOrDefault(c => c.InboundSpi == old) is { } replaced && _deletingByUs.Add(old))
+            if (child.ReplacesInboundSpi is { } old && _rekeyingByUs?.Remove(old) == true
+                && _sa.ChildSas.FirstOrDefault(c => c.InboundSpi == old) is { } replaced && (_deletingByUs ??= []).Add(old))
             {
                 Send(fx, _sa.InitiateChildDelete(replaced).Outbound);
                 ArmRetransmit(fx);

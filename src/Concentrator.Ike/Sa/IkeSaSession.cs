@@ -12,7 +12,8 @@ namespace Concentrator.Ike.Sa;
 public sealed partial class IkeSaSession
 {
     private IkeSaSessionSettings _settings;
-    private readonly Dictionary<DropReason, int> _drops = [];
+    // Made on the first drop: most SAs never drop a datagram.
+    private Dictionary<DropReason, int>? _drops;
     private IkeSa _sa;
     private long _lastHeard;
     private bool _established;
@@ -40,7 +41,7 @@ public sealed partial class IkeSaSession
     /// <summary>Every SA a rekey replaced (or made redundant) whose Delete is under way.</summary>
     public IReadOnlyList<IkeSa> RetiringSas => _retiring;
 
-    public IReadOnlyDictionary<DropReason, int> Drops => _drops;
+    public IReadOnlyDictionary<DropReason, int> Drops => _drops ?? (IReadOnlyDictionary<DropReason, int>)System.Collections.ObjectModel.ReadOnlyDictionary<DropReason, int>.Empty;
 
     public int Retransmissions { get; private set; }
 
@@ -291,6 +292,7 @@ public sealed partial class IkeSaSession
 
     private void CountDrop(List<IkeSaEffect> fx, DropReason reason, string? detail)
     {
+        _drops ??= [];
         int count = _drops[reason] = _drops.GetValueOrDefault(reason) + 1;
         // Logged the 1st, 2nd, 4th, 8th … time per reason: a flood of junk cannot flood the log.
         if ((count & (count - 1)) == 0)

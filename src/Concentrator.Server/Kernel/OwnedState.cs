@@ -7,55 +7,53 @@ namespace Concentrator.Server.Kernel;
 /// What each owner (an IKE SA actor) has installed and not yet removed, by reqid: the one record of it (the IKE SA
 /// actor keeps only which CHILD SA has which reqid). The kernel actor removes one CHILD SA from it
 /// (<see cref="RemovalOf"/>), everything of an owner that stops or asks (<see cref="TakeAll"/>), and routes
-/// expiries by it. Pure bookkeeping of the kernel actor; nothing else touches it.
+/// expiries by it. Pure bookkeeping of the kernel actor; nothing else touches it. Kept small: a node holds a hundred
+/// thousand owners, each with one CHILD SA of two states and three policies in the common case, so an owner's CHILD SAs
+/// are a chain of records with arrays sized to what they hold, not hash tables per owner and per CHILD SA.
 /// </summary>
 internal sealed class OwnedState
 {
-    private readonly Dictionary<IActorRef, Dictionary<uint, Child>> _byOwner = [];
+    private readonly Dictionary<IActorRef, Child> _byOwner = [];
     private readonly Dictionary<uint, IActorRef> _ownerOf = [];
 
     /// <summary>Records an install; true when <paramref name="owner"/> is new (the caller watches it).</summary>
     public bool Add(IActorRef owner, InstallChild install)
     {
-        var isNew = !_byOwner.TryGetValue(owner, out var children);
-        if (children is null)
+        var isNew = !_byOwner.TryGetValue(owner, out var first);
+        var child = Find(first, install.Reqid);
+        if (child is null)
         {
-            children = [];
-            _byOwner[owner] = children;
-        }
-
-        if (!children.TryGetValue(install.Reqid, out var child))
-        {
-            child = new Child();
-            children[install.Reqid] = child;
+            child = new Child(install.Reqid) { Next = first };
+            _byOwner[owner] = child;
         }
 
         _ownerOf[install.Reqid] = owner;
-        child.Sas.UnionWith(install.Sas.Select(s => s.Request.Id));
-        child.Policies.UnionWith(install.Policies.Select(p => p.Id));
+        child.Sas = Union(child.Sas, install.Sas.Select(s => s.Request.Id));
+        child.Policies = Union(child.Policies, install.Policies.Select(p => p.Id));
         return isNew;
     }
 
     /// <summary>Forgets what <paramref name="remove"/> removes; returns owners left with nothing (to unwatch).</summary>
     public IReadOnlyList<IActorRef> Remove(RemoveChild remove)
     {
-        if (!_ownerOf.TryGetValue(remove.Reqid, out var owner) || !_byOwner.TryGetValue(owner, out var children)
-            || !children.TryGetValue(remove.Reqid, out var child))
+        if (!_ownerOf.TryGetValue(remove.Reqid, out var owner) || !_byOwner.TryGetValue(owner, out var first)
+            || Find(first, remove.Reqid) is not { } child)
         {
             return [];
         }
 
-        child.Sas.ExceptWith(remove.Sas);
-        child.Policies.ExceptWith(remove.Policies);
-        if (child.Sas.Count > 0 || child.Policies.Count > 0)
+        child.Sas = Except(child.Sas, remove.Sas);
+        child.Policies = Except(child.Policies, remove.Policies);
+        if (child.Sas.Length > 0 || child.Policies.Length > 0)
         {
             return [];
         }
 
-        children.Remove(remove.Reqid);
         _ownerOf.Remove(remove.Reqid);
-        if (children.Count > 0)
+        var rest = Unlink(first, child);
+        if (rest is not null)
         {
+            _byOwner[owner] = rest;
             return [];
         }
 
@@ -67,7 +65,7 @@ internal sealed class OwnedState
     /// policies; null when none of its states is recorded.</summary>
     public RemoveChild? RemovalOf(RemoveChildSa remove)
     {
-        if (!_ownerOf.TryGetValue(remove.Reqid, out var owner) || !_byOwner[owner].TryGetValue(remove.Reqid, out var child))
+        if (!_ownerOf.TryGetValue(remove.Reqid, out var owner) || Find(_byOwner[owner], remove.Reqid) is not { } child)
         {
             return null;
         }
@@ -78,37 +76,39 @@ internal sealed class OwnedState
             return null;
         }
 
-        return new RemoveChild(remove.CorrelationId, remove.Reqid, sas, sas.Count == child.Sas.Count ? child.Policies.ToList() : []);
+        return new RemoveChild(remove.CorrelationId, remove.Reqid, sas, sas.Count == child.Sas.Length ? child.Policies.ToList() : []);
     }
 
     /// <summary>Everything <paramref name="owner"/> still has, as removals, and forgets it.</summary>
     public IReadOnlyList<RemoveChild> TakeAll(IActorRef owner)
     {
-        if (!_byOwner.Remove(owner, out var children))
+        if (!_byOwner.Remove(owner, out var first))
         {
             return [];
         }
 
-        foreach (var reqid in children.Keys)
+        var removals = new List<RemoveChild>();
+        for (var c = first; c is not null; c = c.Next)
         {
-            _ownerOf.Remove(reqid);
+            _ownerOf.Remove(c.Reqid);
+            removals.Add(new RemoveChild(0, c.Reqid, c.Sas.ToList(), c.Policies.ToList()));
         }
 
-        return children.Select(c => new RemoveChild(0, c.Key, c.Value.Sas.ToList(), c.Value.Policies.ToList())).ToList();
+        return removals;
     }
 
     /// <summary>The SAs <paramref name="owner"/> has installed, not copied: to be enumerated on the kernel actor's thread
     /// before anything changes.</summary>
     public IEnumerable<SaId> InstalledBy(IActorRef owner)
     {
-        if (!_byOwner.TryGetValue(owner, out var children))
+        if (!_byOwner.TryGetValue(owner, out var first))
         {
             yield break;
         }
 
-        foreach (var child in children.Values)
+        for (var c = first; c is not null; c = c.Next)
         {
-            foreach (var sa in child.Sas)
+            foreach (var sa in c.Sas)
             {
                 yield return sa;
             }
@@ -116,8 +116,7 @@ internal sealed class OwnedState
     }
 
     /// <summary>The SAs <paramref name="owner"/> has installed (none when it has nothing), copied.</summary>
-    public IReadOnlyList<SaId> SasOf(IActorRef owner) =>
-        _byOwner.TryGetValue(owner, out var children) ? [.. children.Values.SelectMany(c => c.Sas)] : [];
+    public IReadOnlyList<SaId> SasOf(IActorRef owner) => [.. InstalledBy(owner)];
 
     /// <summary>Every owner with something installed.</summary>
     public IEnumerable<IActorRef> Owners => _byOwner.Keys;
@@ -127,11 +126,71 @@ internal sealed class OwnedState
     /// <summary>CHILD SAs recorded (one per reqid: a rekey's new states join the old ones' reqid).</summary>
     public int Children => _ownerOf.Count;
 
-    public int Count(IActorRef owner) => _byOwner.TryGetValue(owner, out var c) ? c.Count : 0;
-
-    private sealed class Child
+    public int Count(IActorRef owner)
     {
-        public HashSet<SaId> Sas { get; } = [];
-        public HashSet<PolicyId> Policies { get; } = [];
+        int n = 0;
+        for (var c = _byOwner.GetValueOrDefault(owner); c is not null; c = c.Next)
+        {
+            n++;
+        }
+
+        return n;
+    }
+
+    private static Child? Find(Child? first, uint reqid)
+    {
+        for (var c = first; c is not null; c = c.Next)
+        {
+            if (c.Reqid == reqid)
+            {
+                return c;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The chain starting at <paramref name="first"/> without <paramref name="child"/> (its new first link).</summary>
+    private static Child? Unlink(Child first, Child child)
+    {
+        if (ReferenceEquals(first, child))
+        {
+            return child.Next;
+        }
+
+        for (var c = first; c.Next is not null; c = c.Next)
+        {
+            if (ReferenceEquals(c.Next, child))
+            {
+                c.Next = child.Next;
+                break;
+            }
+        }
+
+        return first;
+    }
+
+    private static T[] Union<T>(T[] have, IEnumerable<T> add)
+    {
+        var more = add.Where(a => Array.IndexOf(have, a) < 0).Distinct().ToArray();
+        return more.Length == 0 ? have : [.. have, .. more];
+    }
+
+    private static T[] Except<T>(T[] have, IEnumerable<T> remove)
+    {
+        var gone = remove as ICollection<T> ?? remove.ToList();
+        return gone.Count == 0 ? have : have.Where(h => !gone.Contains(h)).ToArray();
+    }
+
+    /// <summary>One CHILD SA (reqid) of an owner: its states and policies, and the owner's next CHILD SA.</summary>
+    private sealed class Child(uint reqid)
+    {
+        public uint Reqid { get; } = reqid;
+
+        public SaId[] Sas { get; set; } = [];
+
+        public PolicyId[] Policies { get; set; } = [];
+
+        public Child? Next { get; set; }
     }
 }

@@ -24,10 +24,17 @@ internal sealed class ServerLogging : IExtension
     public static ServerLogging Get(ActorSystem system) => system.WithExtension<ServerLogging, Provider>();
 
     /// <summary>The logger of an actor: category <typeparamref name="TActor"/> (so levels are set per namespace or
-    /// type), every event in a scope holding the actor's path (which IKE SA, under which interface).</summary>
-    public static ILogger For<TActor>(IActorContext context) => Get(context.System).Factory is { } factory
-        ? new ActorPathLogger(factory.CreateLogger<TActor>(), context.Self.Path.ToString())
+    /// type), every event in a scope holding the actor's path (which IKE SA, under which interface).
+    /// The path is kept as the actor's own <see cref="ActorPath"/> and made a string only when an event is written: an
+    /// IKE SA actor lives for hours, writes a few lines, and a node holds a hundred thousand of them.</summary>
+    public static ILogger For<TActor>(IActorContext context) => Get(context.System) is { Factory: not null } logging
+        ? new ActorPathLogger(logging.Category<TActor>(), context.Self.Path)
         : new AkkaLogger(context.GetLogger());
+
+    /// <summary>The factory's logger of category <typeparamref name="TActor"/>, one for all its actors.</summary>
+    private ILogger Category<TActor>() => _categories.GetOrAdd(typeof(TActor), _ => Factory!.CreateLogger<TActor>());
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, ILogger> _categories = new();
 
     /// <summary>The logger of something that is not an actor (the node's start and shutdown lines).</summary>
     public static ILogger For<T>(ActorSystem system) => Get(system).Factory is { } factory
@@ -43,7 +50,7 @@ internal sealed class ServerLogging : IExtension
         }
     }
 
-    private sealed class ActorPathLogger(ILogger inner, string path) : ILogger
+    private sealed class ActorPathLogger(ILogger inner, ActorPath path) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
 
@@ -56,7 +63,7 @@ internal sealed class ServerLogging : IExtension
                 return;
             }
 
-            using (ActorScope(inner, path))
+            using (ActorScope(inner, path.ToString()))
             {
                 inner.Log(logLevel, eventId, state, exception, formatter);
             }

@@ -1,3 +1,4 @@
+using Concentrator.Server.Runtime;
 using Concentrator.Server.Logging;
 using Microsoft.Extensions.Logging;
 using Akka.Actor;
@@ -60,11 +61,12 @@ public sealed partial class IkeSaActor
         _spis = handover.Spis;
         _socket = handover.Socket;
         _arrived = handover;
+        Timers = new ActorTimers(Self, Context.System.Scheduler);
     }
 
     /// <summary>The established actor of <paramref name="handover"/>'s SA, named after its SPI.</summary>
     public static Props Adopting(IkeSaHandover handover, IkeSaEnvironment environment) =>
-        Akka.Actor.Props.Create(() => new IkeSaActor(handover, environment));
+        new(CompactMailbox.Deploy, typeof(IkeSaActor), handover, environment);
 
     /// <summary>Actor name of an established IKE SA: its first responder SPI (ours, unique on this node).</summary>
     public static string NameFor(ulong responderSpi) => $"ike-{responderSpi:x16}";
@@ -75,6 +77,7 @@ public sealed partial class IkeSaActor
         var handover = new IkeSaHandover(_session, _spis, outbound, _socket);
         // IKE_AUTH chose the connection (IkeAuthTask.ProcessR): the SA goes to that connection's home, with its timers.
         IkeSaEnvironment chosen = Sa.Connection?.Tag is ConnectionHome home ? _env.For(home) : _env;
+        CompactMailbox.Register(Context.System);
         chosen.Home!.Tell(new SpawnSa(chosen.Connection, Adopting(handover, chosen), NameFor(Sa.ResponderSpi)));
         // Bounded like a kernel install: a home that never answers must not hold the SA forever.
         Timers.StartSingleTimer(HandoverKey, HandoverTimeout.Instance, _settings.KernelTimeout);

@@ -8,6 +8,7 @@ using Concentrator.Kernel;
 using Concentrator.Server.Kernel;
 using Concentrator.Server.Management;
 using Concentrator.Server.Network;
+using Concentrator.Server.Runtime;
 
 namespace Concentrator.Server.Sa;
 
@@ -20,7 +21,7 @@ namespace Concentrator.Server.Sa;
 /// under its connection's home (IkeSaActor.Handover.cs). On stop it removes its CHILD SAs, gives its virtual IPs back
 /// and unregisters its SPIs.
 /// </summary>
-public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
+public sealed partial class IkeSaActor : UntypedActor, IWithStash
 {
     private readonly IkeSaSession _session;
     private readonly IkeSaEnvironment _env;
@@ -36,6 +37,7 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
         _settings = environment.Settings;
         _kernel = environment.Kernel;
         _spis = environment.Spis is { } table ? new IkeSpis(table, Self) : null;
+        Timers = new ActorTimers(Self, Context.System.Scheduler);
         // The SPIs (this SA's, and a rekeyed SA's) are drawn by the SPI table for this actor, so none can collide later.
         _session = IkeSaSession.Responder(config, environment.Services with
         {
@@ -46,7 +48,8 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
     /// <summary>A timer of the session ran out.</summary>
     private sealed record Tick(IkeSaTimer Timer, object? Token);
 
-    public ITimerScheduler Timers { get; set; } = null!;
+    /// <summary>The SA's timers: Akka's <c>IWithTimers</c> costs a dictionary and two objects per timer, this a slot.</summary>
+    private ActorTimers Timers { get; }
 
     public IStash Stash { get; set; } = null!;
 
@@ -54,20 +57,29 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
 
     /// <summary>A responder IKE SA actor; give it the IKE_SA_INIT request that made it first (admitted by the
     /// dispatcher, which has already demanded a COOKIE where one was due, RFC 7296 §2.6).</summary>
-    public static Props Props(IkeSaConfig config, IPEndPoint local, IPEndPoint remote, IkeSaEnvironment environment) =>
-        Akka.Actor.Props.Create(() => new IkeSaActor(config, local, remote, environment));
+    /// <param name="deploy">Where and how it runs (e.g. <see cref="CompactMailbox.Deploy"/>); none: Akka's defaults.</param>
+    public static Props Props(IkeSaConfig config, IPEndPoint local, IPEndPoint remote, IkeSaEnvironment environment, Deploy? deploy = null) =>
+        new(deploy ?? Deploy.None, typeof(IkeSaActor), config, local, remote, environment);
 
+    /// <summary>The session settings of SAs with <paramref name="environment"/>: made once per connection's settings (and
+    /// the two flags) and shared, since a node holds a hundred thousand SAs of a few connections.</summary>
     private static IkeSaSessionSettings SessionSettings(IkeSaEnvironment environment)
     {
         IkeSaActorSettings settings = environment.Settings;
-        return new IkeSaSessionSettings(settings.Retransmit.Delay, settings.Retransmit.Tries, settings.HalfOpenTimeout, settings.DpdDelay,
-            settings.DpdTimeout, settings.IkeLifetime, settings.KernelTimeout, settings.ReqidAllocator)
+        bool claims = environment.Identities is not null, handsOver = environment.Home is not null;
+        var shared = SharedSessionSettings.GetValue(settings, _ => new IkeSaSessionSettings?[4]);
+        int slot = (claims ? 2 : 0) + (handsOver ? 1 : 0);
+        return shared[slot] ??= new IkeSaSessionSettings(settings.Retransmit.Delay, settings.Retransmit.Tries, settings.HalfOpenTimeout,
+            settings.DpdDelay, settings.DpdTimeout, settings.IkeLifetime, settings.KernelTimeout, settings.ReqidAllocator)
         {
-            ClaimsIdentity = environment.Identities is not null,
-            HandsOver = environment.Home is not null,
+            ClaimsIdentity = claims,
+            HandsOver = handsOver,
             EapTimeout = settings.EapTimeout,
         };
     }
+
+    // Keyed by reference: records that are equal but distinct (a reload) get their own, which is just as right.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IkeSaActorSettings, IkeSaSessionSettings?[]> SharedSessionSettings = [];
 
     protected override void PreStart()
     {
@@ -82,6 +94,7 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
 
     protected override void PostStop()
     {
+        Timers.CancelAll();
         if (_handedOver)
         {
             // The SA lives on in the actor it moved to: its leases, SPIs and CHILD SAs stay.
@@ -99,6 +112,16 @@ public sealed partial class IkeSaActor : UntypedActor, IWithTimers, IWithStash
     /// per-instance handler tables (ReceiveActor) cost memory and every Become rebuilt one.</summary>
     protected override void OnReceive(object message)
     {
+        if (Timers.Accept(message, out var due))
+        {
+            if (due is null)
+            {
+                return;
+            }
+
+            message = due;
+        }
+
         if (_handingOver)
         {
             HandingOver(message);

@@ -1,3 +1,4 @@
+using Concentrator.Server.Runtime;
 using Concentrator.Server.Logging;
 using Microsoft.Extensions.Logging;
 using System.Net;
@@ -43,6 +44,8 @@ public sealed partial class IkeSaDispatcher : ReceiveActor, IWithTimers
         bool admitting = true)
     {
         _admitting = admitting;
+        // The IKE SA actors this spawns are idle most of their life, by the hundred thousand.
+        CompactMailbox.Register(Context.System);
         _config = config;
         _environment = environment with { Observer = Self };
         _drops = drops;
@@ -156,7 +159,7 @@ public sealed partial class IkeSaDispatcher : ReceiveActor, IWithTimers
                 return;
         }
 
-        var sa = Context.ActorOf(IkeSaActor.Props(_config, d.Local, d.Remote, _environment));
+        var sa = Context.ActorOf(IkeSaActor.Props(_config, d.Local, d.Remote, _environment, CompactMailbox.Deploy));
         Context.Watch(sa);
         _created++;
         _metrics?.HandshakesStarted.Add(1);

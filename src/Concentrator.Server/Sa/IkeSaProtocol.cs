@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Net;
 using Akka.Actor;
 using Concentrator.Ike.Sa;
@@ -48,8 +49,20 @@ public sealed record IkeSaEnvironment(IkeSaServices Services, IActorRef Kernel, 
     public IkeSaEnvironment For(ConnectionHome home)
     {
         ArgumentNullException.ThrowIfNull(home);
-        return this with { Settings = home.Settings, Home = home.Home, Connection = home.Connection, Identities = home.Identities };
+        // One per (node environment, home), shared by the home's SAs (each keeps it for its life: by the hundred thousand).
+        var made = HomeEnvironments.GetValue(home, _ => new());
+        if (Volatile.Read(ref made.Value) is { } known && ReferenceEquals(known.Item1, this))
+        {
+            return known.Item2;
+        }
+
+        var own = this with { Settings = home.Settings, Home = home.Home, Connection = home.Connection, Identities = home.Identities };
+        Volatile.Write(ref made.Value, Tuple.Create(this, own));
+        return own;
     }
+
+    // Per home: the node environment it was made over and the home's own (one reference, replaced whole).
+    private static readonly ConditionalWeakTable<ConnectionHome, StrongBox<Tuple<IkeSaEnvironment, IkeSaEnvironment>?>> HomeEnvironments = [];
 }
 
 /// <summary>What the Server keeps per connection for the SAs IKE_AUTH serves under it, handed to the protocol as the

@@ -8,18 +8,18 @@ namespace Concentrator.Server.Sa;
 /// <see cref="SpiTable"/> in one step for the actor that holds the SA now (the SA's <c>IkeSpiAllocator</c>). They
 /// move with the SA from its half-open actor to its established one (<see cref="MoveTo"/>) and are released when
 /// the SA that uses them ends, including one drawn for a rekey that never completed. Used on the holding actor's
-/// thread only.
+/// thread only. One SPI in the common case (two during a rekey): an array sized to them, not a hash set.
 /// </summary>
 public sealed class IkeSpis(SpiTable table, IActorRef owner)
 {
-    private readonly HashSet<ulong> _held = [];
+    private ulong[] _held = [];
 
     public IActorRef Owner { get; private set; } = owner;
 
     public ulong Allocate()
     {
         ulong spi = table.Allocate(Owner);
-        _held.Add(spi);
+        _held = [.. _held, spi];
         return spi;
     }
 
@@ -36,8 +36,10 @@ public sealed class IkeSpis(SpiTable table, IActorRef owner)
 
     public void Release(ulong spi)
     {
-        if (_held.Remove(spi))
+        int i = Array.IndexOf(_held, spi);
+        if (i >= 0)
         {
+            _held = [.. _held.AsSpan(0, i), .. _held.AsSpan(i + 1)];
             table.Unregister(spi, Owner);
         }
     }
@@ -49,6 +51,6 @@ public sealed class IkeSpis(SpiTable table, IActorRef owner)
             table.Unregister(spi, Owner);
         }
 
-        _held.Clear();
+        _held = [];
     }
 }
