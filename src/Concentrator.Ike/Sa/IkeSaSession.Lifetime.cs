@@ -121,7 +121,7 @@ public sealed partial class IkeSaSession
             ChildRekeyCollisions++;
             fx.Add(new IkeSaEffect.Log(IkeSaLogLevel.Info, $"{_sa}: simultaneous CHILD SA rekeys of {old:x8}_i: {loser.InboundSpi:x8}_i "
                 + $"(lowest nonce) is redundant, deleted by {(loser.CreatedByUs ? "us" : "the peer")}"));
-            if (loser.CreatedByUs && _deletingByUs.Add(loser.InboundSpi))
+            if (loser.CreatedByUs && (_deletingByUs ??= []).Add(loser.InboundSpi))
             {
                 Send(fx, _sa.InitiateChildDelete(loser).Outbound);
                 ArmRetransmit(fx);
