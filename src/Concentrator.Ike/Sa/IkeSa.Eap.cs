@@ -19,6 +19,10 @@ public sealed partial class IkeSa
     /// <summary>The EAP backend's record of the authenticated session (<see cref="EapStep.Success.Backend"/>), or null.</summary>
     public object? EapBackend { get; internal set; }
 
+    /// <summary>EAP-only authentication (RFC 5998) was used: the responder sent no CERT/AUTH of its own, the mutual EAP
+    /// method and the MSK-based AUTH authenticated it (both roles).</summary>
+    public bool EapOnly { get; internal set; }
+
     /// <summary>The responder is in an EAP conversation (between its first and its last IKE_AUTH response).</summary>
     public bool EapUnderWay => !IsInitiator && Tasks.EapUnderWay && State == IkeSaState.Connecting;
 

@@ -102,7 +102,7 @@ public static class EapSettings
             _ => () => new EapMsChapV2Server(Lookup, SystemRandomSource.Instance),
         };
         string eapId = connection.Remote.EapId;
-        return new EapServerConfig(create, eapId.Length == 0 ? null : IkeIdentity.Parse(eapId));
+        return new EapServerConfig(create, eapId.Length == 0 ? null : IkeIdentity.Parse(eapId)) { EapOnly = connection.Remote.EapOnly };
     }
 
     public static string Name(AuthClass auth) => auth switch

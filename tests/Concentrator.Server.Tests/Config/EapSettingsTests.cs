@@ -46,6 +46,35 @@ public sealed class EapSettingsTests
         Assert.Equal("", Assert.Single(Parse(Valid.Replace(", eap-id = \"%any\"", "", StringComparison.Ordinal)).Connections).Remote.EapId);
 
     [Fact]
+    public void From_EapOnlyLeftOut_DefaultsToNo() =>
+        Assert.False(Assert.Single(Parse(Valid).Connections).Remote.EapOnly);
+
+    [Fact]
+    public void From_EapOnlyWithEapTls_ReadAndHandedToTheResponder()
+    {
+        var c = Assert.Single(Parse(Valid.Replace("auth = eap-mschapv2", "auth = eap-tls, eap-only = yes", StringComparison.Ordinal)).Connections);
+
+        Assert.True(c.Remote.EapOnly);
+        Assert.True(EapSettings.ServerConfig(c, Secrets.Empty).EapOnly);
+    }
+
+    [Theory]
+    [InlineData("eap-mschapv2")]
+    [InlineData("eap-radius")]
+    public void From_EapOnlyWithoutAMutualMethod_RefusedNamingTheKey(string auth)
+    {
+        var e = Assert.Throws<ConfigException>(() => Parse(Valid.Replace("auth = eap-mschapv2", $"auth = {auth}, eap-only = yes", StringComparison.Ordinal)));
+
+        Assert.Contains("windows.remote.eap-only", e.Message, StringComparison.Ordinal);
+        Assert.Contains("eap-tls", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void From_EapOnlyNotYesOrNo_Refused() =>
+        Assert.Contains("expected yes or no", Assert.Throws<ConfigException>(() =>
+            Parse(Valid.Replace("auth = eap-mschapv2", "auth = eap-tls, eap-only = maybe", StringComparison.Ordinal))).Message, StringComparison.Ordinal);
+
+    [Fact]
     public void From_EapSecretForAny_RefusedWithFileAndKey()
     {
         var e = Assert.Throws<ConfigException>(() => Parse(Valid.Replace("\"bob\" = \"0x626f62\"", "\"%any\" = \"x\"", StringComparison.Ordinal)));
