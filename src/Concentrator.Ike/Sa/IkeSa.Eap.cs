@@ -56,6 +56,24 @@ public sealed partial class IkeSa
         Fail(NotifyType.AuthenticationFailed);
     }
 
+    /// <summary>RFC 7296 §2.21.2: an initiator that fails during IKE_AUTH "MAY" report it "in a separate INFORMATIONAL
+    /// exchange" with AUTHENTICATION_FAILED; strongSwan does when its EAP method gives up (an MSCHAPv2 retry offer it
+    /// does not take, a server it does not trust). During EAP that request, protected by the keys of this SA's own
+    /// IKE_SA_INIT, ends the SA at once (acknowledged) instead of at eap-timeout. Null for any other request.</summary>
+    private IkeSaResult? PeerEndedEap(ReadOnlyMemory<byte> datagram, IkeHeader header, IkeMessage request)
+    {
+        if (header.ExchangeType != ExchangeType.Informational || !EapUnderWay || request.GetNotify(NotifyType.AuthenticationFailed) is null)
+        {
+            return null;
+        }
+
+        AuthFailure ??= Sa.AuthFailure.EapFailed;
+        FailureReason ??= "the peer ended the EAP conversation with AUTHENTICATION_FAILED (INFORMATIONAL)";
+        Fail(NotifyType.AuthenticationFailed);
+        IkeMessage ack = request.CreateResponse(senderIsOriginalInitiator: IsInitiator);
+        return Answer(datagram, header, ack, IkeTaskStatus.Failed, FailureReason, _childSas.Count, RekeyedTo);
+    }
+
     private IkeSaResult? HoldOrDiscard(ReadOnlyMemory<byte> datagram, IkeHeader header, IkeMessage response, int childrenBefore)
     {
         if (Tasks.AuthDiscarded is { } why)

@@ -173,6 +173,15 @@ public sealed class EapSettingsTests
         Assert.Equal(AuthClass.EapTls, Parse(Valid.Replace("eap-mschapv2", "eap-tls", StringComparison.Ordinal)).Connections[0].Remote.Auth);
 
     [Fact]
+    public void EapMsChapV2MaxRetries_DefaultNoneOverrideReadOutOfRangeRefused()
+    {
+        Assert.Equal(0, ServerSettings.From(ConfigurationFactory.Empty, "HOCON.conf").EapMsChapV2MaxRetries);
+        Assert.Equal(2, ServerSettings.From(ConfigurationFactory.ParseString("concentrator.ike.eap-mschapv2.max-retries = 2"), "HOCON.conf").EapMsChapV2MaxRetries);
+        var e = Assert.Throws<ConfigException>(() => ServerSettings.From(ConfigurationFactory.ParseString("concentrator.ike.eap-mschapv2.max-retries = 11"), "HOCON.conf"));
+        Assert.Contains("concentrator.ike.eap-mschapv2.max-retries", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void EapTimeout_DefaultAndOverride()
     {
         Assert.Equal(TimeSpan.FromSeconds(60), ServerSettings.From(ConfigurationFactory.Empty, "HOCON.conf").EapTimeout);
