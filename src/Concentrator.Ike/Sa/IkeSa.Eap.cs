@@ -13,8 +13,9 @@ public sealed partial class IkeSa
     /// <summary>An IKE_AUTH request whose answer waits for the EAP backend.</summary>
     private sealed record HeldAuth(byte[] Datagram, IkeHeader Header, IkeMessage Response, int ChildrenBefore);
 
-    /// <summary>The virtual IP the EAP backend assigned (RADIUS Framed-IP-Address), asked of the allocator first.</summary>
-    public System.Net.IPAddress? EapAssignedAddress { get; internal set; }
+    /// <summary>The virtual IPs the EAP backend assigned (RADIUS Framed-IP-Address, Framed-IPv6-Address), each asked of
+    /// the allocator first for its family.</summary>
+    public IReadOnlyList<System.Net.IPAddress> EapAssignedAddresses { get; internal set; } = [];
 
     /// <summary>The EAP backend's record of the authenticated session (<see cref="EapStep.Success.Backend"/>), or null.</summary>
     public object? EapBackend { get; internal set; }

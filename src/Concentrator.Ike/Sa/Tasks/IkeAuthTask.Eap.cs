@@ -101,7 +101,7 @@ public sealed partial class IkeAuthTask
             Sa.InitialContactReceived = _initialContact;
             if (_eap.Step is EapStep.Success { } granted)
             {
-                Sa.EapAssignedAddress = granted.Address;
+                Sa.EapAssignedAddresses = granted.Addresses;
                 Sa.EapBackend = granted.Backend;
             }
 
