@@ -144,6 +144,14 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
             throw rn.Error("remote.id", "expected the identity peers must present, or \"%any\"");
         }
 
+        foreach (var (key, id) in new[] { ("local.id", local.Id), ("remote.id", remote.Id) })
+        {
+            if (IkeIdentity.IsKeyIdSyntax(id) && !IkeIdentity.TryParseKeyId(id, out _))
+            {
+                throw rn.Error(key, $"expected a key id as \"@#\" and an even number of hex digits (ID_KEY_ID), got '{id}'");
+            }
+        }
+
         if (remote.EapOnly && remote.Auth != AuthClass.EapTls)
         {
             // RFC 5998 §4: only methods with mutual authentication and keys (and resistance to dictionary attacks)

@@ -75,6 +75,19 @@ public sealed class EapSettingsTests
             Parse(Valid.Replace("auth = eap-mschapv2", "auth = eap-tls, eap-only = maybe", StringComparison.Ordinal))).Message, StringComparison.Ordinal);
 
     [Fact]
+    public void From_KeyIdRemoteId_Read() =>
+        Assert.Equal("@#0123abcd", Assert.Single(Parse(Valid.Replace("id = \"%any\", auth", "id = \"@#0123abcd\", auth", StringComparison.Ordinal)).Connections).Remote.Id);
+
+    [Fact]
+    public void From_KeyIdWithBadHex_RefusedNamingTheKey()
+    {
+        var e = Assert.Throws<ConfigException>(() => Parse(Valid.Replace("id = \"%any\", auth", "id = \"@#12z\", auth", StringComparison.Ordinal)));
+
+        Assert.Contains("windows.remote.id", e.Message, StringComparison.Ordinal);
+        Assert.Contains("hex", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void From_EapSecretForAny_RefusedWithFileAndKey()
     {
         var e = Assert.Throws<ConfigException>(() => Parse(Valid.Replace("\"bob\" = \"0x626f62\"", "\"%any\" = \"x\"", StringComparison.Ordinal)));
