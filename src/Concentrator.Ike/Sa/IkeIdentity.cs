@@ -5,8 +5,8 @@ using Concentrator.Ike.Encoding.Payloads;
 namespace Concentrator.Ike.Sa;
 
 /// <summary>An IKE identity (RFC 7296 §3.5) as configured and as received: ID type and Identification Data.
-/// Text form as strongSwan writes it: an IP address, "user@example.org" (RFC822), anything else an FQDN, and
-/// "%any" for "whatever the peer says" in lookups.</summary>
+/// Text form as strongSwan writes it: an IP address, "user@example.org" (RFC822), "@#0123abcd" an ID_KEY_ID (its octets
+/// in hex), anything else an FQDN, and "%any" for "whatever the peer says" in lookups.</summary>
 public sealed class IkeIdentity : IEquatable<IkeIdentity>
 {
     /// <summary>Matches every identity in lookups; never sent.</summary>
@@ -39,6 +39,12 @@ public sealed class IkeIdentity : IEquatable<IkeIdentity>
             return Any;
         }
 
+        if (TryParseKeyId(text, out byte[]? keyId))
+        {
+            // RFC 7296 §3.5: ID_KEY_ID "an opaque octet stream that may be used to pass vendor-specific information".
+            return new IkeIdentity(IdType.KeyId, keyId);
+        }
+
         if (IPAddress.TryParse(text, out IPAddress? address))
         {
             IdPayload p = IdPayload.Address(true, address);
@@ -54,6 +60,25 @@ public sealed class IkeIdentity : IEquatable<IkeIdentity>
         byte[] ascii = System.Text.Encoding.ASCII.GetBytes(text);
         return new IkeIdentity(text.Contains('@', StringComparison.Ordinal) ? IdType.Rfc822Address : IdType.Fqdn, ascii);
     }
+
+    /// <summary>strongSwan's "@#" prefix: the rest is the key id in hex, at least one octet. False for any other text,
+    /// and for "@#" followed by something that is not an even number of hex digits (<see cref="IsKeyIdSyntax"/>).</summary>
+    public static bool TryParseKeyId(string text, out byte[]? keyId)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        keyId = null;
+        if (!IsKeyIdSyntax(text) || text.Length == 2 || text.Length % 2 != 0 || !text.Skip(2).All(char.IsAsciiHexDigit))
+        {
+            return false;
+        }
+
+        keyId = Convert.FromHexString(text.AsSpan(2));
+        return true;
+    }
+
+    /// <summary>Whether the text claims to be a key id ("@#…"), well formed or not: configuration refuses a bad one
+    /// rather than take it for an FQDN.</summary>
+    public static bool IsKeyIdSyntax(string text) => text is not null && text.StartsWith("@#", StringComparison.Ordinal);
 
     public static IkeIdentity From(IdPayload payload) => new(payload.IdType, payload.Data);
 

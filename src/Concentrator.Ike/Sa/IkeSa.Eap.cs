@@ -13,11 +13,16 @@ public sealed partial class IkeSa
     /// <summary>An IKE_AUTH request whose answer waits for the EAP backend.</summary>
     private sealed record HeldAuth(byte[] Datagram, IkeHeader Header, IkeMessage Response, int ChildrenBefore);
 
-    /// <summary>The virtual IP the EAP backend assigned (RADIUS Framed-IP-Address), asked of the allocator first.</summary>
-    public System.Net.IPAddress? EapAssignedAddress { get; internal set; }
+    /// <summary>The virtual IPs the EAP backend assigned (RADIUS Framed-IP-Address, Framed-IPv6-Address), each asked of
+    /// the allocator first for its family.</summary>
+    public IReadOnlyList<System.Net.IPAddress> EapAssignedAddresses { get; internal set; } = [];
 
     /// <summary>The EAP backend's record of the authenticated session (<see cref="EapStep.Success.Backend"/>), or null.</summary>
     public object? EapBackend { get; internal set; }
+
+    /// <summary>EAP-only authentication (RFC 5998) was used: the responder sent no CERT/AUTH of its own, the mutual EAP
+    /// method and the MSK-based AUTH authenticated it (both roles).</summary>
+    public bool EapOnly { get; internal set; }
 
     /// <summary>The responder is in an EAP conversation (between its first and its last IKE_AUTH response).</summary>
     public bool EapUnderWay => !IsInitiator && Tasks.EapUnderWay && State == IkeSaState.Connecting;
@@ -50,6 +55,24 @@ public sealed partial class IkeSa
         AuthFailure ??= Sa.AuthFailure.EapTimedOut;
         FailureReason ??= reason;
         Fail(NotifyType.AuthenticationFailed);
+    }
+
+    /// <summary>RFC 7296 §2.21.2: an initiator that fails during IKE_AUTH "MAY" report it "in a separate INFORMATIONAL
+    /// exchange" with AUTHENTICATION_FAILED; strongSwan does when its EAP method gives up (an MSCHAPv2 retry offer it
+    /// does not take, a server it does not trust). During EAP that request, protected by the keys of this SA's own
+    /// IKE_SA_INIT, ends the SA at once (acknowledged) instead of at eap-timeout. Null for any other request.</summary>
+    private IkeSaResult? PeerEndedEap(ReadOnlyMemory<byte> datagram, IkeHeader header, IkeMessage request)
+    {
+        if (header.ExchangeType != ExchangeType.Informational || !EapUnderWay || request.GetNotify(NotifyType.AuthenticationFailed) is null)
+        {
+            return null;
+        }
+
+        AuthFailure ??= Sa.AuthFailure.EapFailed;
+        FailureReason ??= "the peer ended the EAP conversation with AUTHENTICATION_FAILED (INFORMATIONAL)";
+        Fail(NotifyType.AuthenticationFailed);
+        IkeMessage ack = request.CreateResponse(senderIsOriginalInitiator: IsInitiator);
+        return Answer(datagram, header, ack, IkeTaskStatus.Failed, FailureReason, _childSas.Count, RekeyedTo);
     }
 
     private IkeSaResult? HoldOrDiscard(ReadOnlyMemory<byte> datagram, IkeHeader header, IkeMessage response, int childrenBefore)

@@ -97,6 +97,11 @@ public sealed partial class IkeSa
             return drop;
         }
 
+        if (PeerEndedEap(datagram, header, request!) is { } ended)
+        {
+            return ended;
+        }
+
         if (!ExchangeAllowed(header.ExchangeType))
         {
             return IkeSaResult.Dropped(DropReason.WrongState, $"{header.ExchangeType} request while {State}");

@@ -259,7 +259,8 @@ public sealed partial class IkeSaSession
                     fx.Add(new IkeSaEffect.Established(_sa.ResponderSpi, _sa.RemoteIdentity));
                     StartIkeLifetime(fx);
                     fx.Add(new IkeSaEffect.Log(IkeSaLogLevel.Info, $"{_sa}: established with {_sa.RemoteIdentity} at {_sa.RemoteEndpoint}"
-                        + $"{NatNote()}, virtual IP {(_sa.VirtualIps.Count == 0 ? "none" : string.Join(", ", _sa.VirtualIps))}, {_reqids.Count} CHILD SA(s)"));
+                        + $"{NatNote()}, virtual IP {(_sa.VirtualIps.Count == 0 ? "none" : string.Join(", ", _sa.VirtualIps))}, {_reqids.Count} CHILD SA(s)"
+                        + (_sa.EapOnly ? ", EAP-only authentication (RFC 5998)" : "")));
                 }
 
                 if (_settings.DpdDelay > TimeSpan.Zero && !_dpdArmed)

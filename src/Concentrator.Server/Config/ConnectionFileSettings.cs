@@ -134,10 +134,30 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
             throw rn.Error("local.id", "expected our own identity (an address, an FQDN or user@domain), got '%any'");
         }
 
-        var remote = new EndpointSettings(rn.String("remote.id"), Auth(rn, "remote.auth")) { EapId = rn.String("remote.eap-id") };
+        var remote = new EndpointSettings(rn.String("remote.id"), Auth(rn, "remote.auth"))
+        {
+            EapId = rn.String("remote.eap-id"),
+            EapOnly = EapOnly(rn, "remote.eap-only"),
+        };
         if (remote.Id.Length == 0)
         {
             throw rn.Error("remote.id", "expected the identity peers must present, or \"%any\"");
+        }
+
+        foreach (var (key, id) in new[] { ("local.id", local.Id), ("remote.id", remote.Id) })
+        {
+            if (IkeIdentity.IsKeyIdSyntax(id) && !IkeIdentity.TryParseKeyId(id, out _))
+            {
+                throw rn.Error(key, $"expected a key id as \"@#\" and an even number of hex digits (ID_KEY_ID), got '{id}'");
+            }
+        }
+
+        if (remote.EapOnly && remote.Auth != AuthClass.EapTls)
+        {
+            // RFC 5998 §4: only methods with mutual authentication and keys (and resistance to dictionary attacks)
+            // may replace the gateway's AUTH; of ours that is EAP-TLS. With eap-radius the server picks the method
+            // after the gateway's first answer, too late to know.
+            throw rn.Error("remote.eap-only", $"expected no with remote.auth = {EapSettings.Name(remote.Auth)}: EAP-only authentication (RFC 5998) needs a mutual method, remote.auth = eap-tls");
         }
 
         var ike = Proposals(rn, "ike-proposals", ProtocolId.Ike);
@@ -186,6 +206,17 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
             PoolRefs = poolRefs,
             Certificates = CertificateSettings.Read(rn, file, local, remote),
             MaxChildSas = rn.Int("max-child-sas", 1, 1024),
+        };
+    }
+
+    private static bool EapOnly(PrefixedReader r, string key)
+    {
+        var text = r.String(key);
+        return text.ToLowerInvariant() switch
+        {
+            "yes" or "true" => true,
+            "no" or "false" => false,
+            _ => throw r.Error(key, $"expected yes or no, got '{text}'"),
         };
     }
 

@@ -38,6 +38,10 @@ public sealed record EndpointSettings(string Id, AuthClass Auth)
     /// <summary><c>remote.eap-id</c>: empty = the peer's IDi is its EAP identity; otherwise the peer is asked with
     /// EAP-Identity and must answer this ("%any": any identity), as strongSwan's <c>eap_id</c>.</summary>
     public string EapId { get; init; } = "";
+
+    /// <summary><c>remote.eap-only</c> (RFC 5998): a client that sends EAP_ONLY_AUTHENTICATION is answered without our
+    /// CERT/AUTH and authenticates the gateway through the mutual EAP method (only with <c>auth = eap-tls</c>).</summary>
+    public bool EapOnly { get; init; }
 }
 
 /// <summary>Dead peer detection (RFC 7296 section 2.4): probe after <see cref="Delay"/> of silence (zero = off),

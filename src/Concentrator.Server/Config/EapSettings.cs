@@ -88,7 +88,7 @@ public static class EapSettings
     /// <summary>The responder's EAP for <paramref name="connection"/>: a fresh local method per IKE SA over
     /// <paramref name="users"/> (or, for <c>eap-radius</c>, a relay to RADIUS), and the EAP identity rule of
     /// <c>remote.eap-id</c>.</summary>
-    public static EapServerConfig ServerConfig(ConnectionSettings connection, Secrets users, EapTlsSettings? tls = null)
+    public static EapServerConfig ServerConfig(ConnectionSettings connection, Secrets users, EapTlsSettings? tls = null, int msChapV2Retries = 0)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(users);
@@ -99,10 +99,10 @@ public static class EapSettings
             AuthClass.EapMd5 => () => new EapMd5Server(Lookup, SystemRandomSource.Instance),
             AuthClass.EapRadius => () => new EapRadiusServer(EapRadiusServer.NextNasPort()),
             AuthClass.EapTls => () => new EapTlsServer(tls ?? throw new ArgumentException("eap-tls needs its certificate settings", nameof(tls))),
-            _ => () => new EapMsChapV2Server(Lookup, SystemRandomSource.Instance),
+            _ => () => new EapMsChapV2Server(Lookup, SystemRandomSource.Instance, msChapV2Retries),
         };
         string eapId = connection.Remote.EapId;
-        return new EapServerConfig(create, eapId.Length == 0 ? null : IkeIdentity.Parse(eapId));
+        return new EapServerConfig(create, eapId.Length == 0 ? null : IkeIdentity.Parse(eapId)) { EapOnly = connection.Remote.EapOnly };
     }
 
     public static string Name(AuthClass auth) => auth switch

@@ -81,6 +81,10 @@ public sealed record ServerSettings(
     /// <summary><c>concentrator.ike.eap-timeout</c>: the whole EAP conversation of one IKE_AUTH.</summary>
     public TimeSpan EapTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary><c>concentrator.ike.eap-mschapv2.max-retries</c>: wrong passwords answered with a retry offer (RFC 2759
+    /// §6, "R=1") before EAP-Failure, for <c>remote.auth = eap-mschapv2</c>.</summary>
+    public int EapMsChapV2MaxRetries { get; init; }
+
     /// <summary><c>concentrator.ike.eap-tls</c>.</summary>
     public EapTlsServerSettings EapTls { get; init; } = EapTlsServerSettings.Default;
 
@@ -172,6 +176,7 @@ public sealed record ServerSettings(
             HalfOpen = halfOpen,
             EapTimeout = PositiveDuration(r, ike + "eap-timeout"),
             EapTls = EapTlsServerSettings.Read(r),
+            EapMsChapV2MaxRetries = r.Int(ike + "eap-mschapv2.max-retries", 0, 10),
             MaxCertificateChainLength = r.Int("concentrator.certificates.max-chain-length", 2, 16),
             InvalidSpiNotify = new InvalidSpiNotifySettings(
                 r.Int(ike + "invalid-spi-notify.rate", 0, 1_000_000), r.Int(ike + "invalid-spi-notify.burst", 1, 1_000_000)),

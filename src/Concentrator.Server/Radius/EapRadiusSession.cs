@@ -24,6 +24,9 @@ public sealed class EapRadiusSession(uint nasPort)
 
     public IPAddress? FramedIpAddress { get; private set; }
 
+    /// <summary>Framed-IPv6-Address of the Access-Accept (RFC 6911 §3.1): the client's IPv6 virtual IP.</summary>
+    public IPAddress? FramedIpv6Address { get; private set; }
+
     public TimeSpan? InterimInterval { get; private set; }
 
     /// <summary>Session-Timeout of the Access-Accept (RFC 2865 §5.27): the IKE SA is deleted when it runs out.</summary>
@@ -55,9 +58,14 @@ public sealed class EapRadiusSession(uint nasPort)
                 // MS-MPPE keys the AUTH payloads use SK_pi/SK_pr (RFC 7296 §2.16).
                 Classes = reply.Classes;
                 FramedIpAddress = reply.FramedIpAddress;
+                FramedIpv6Address = reply.FramedIpv6Address;
                 InterimInterval = reply.InterimInterval;
                 SessionTimeout = reply.SessionTimeout;
-                return new EapStep.Success(reply.Msk, UserName) { Address = reply.FramedIpAddress, Backend = this };
+                return new EapStep.Success(reply.Msk, UserName)
+                {
+                    Addresses = new[] { reply.FramedIpAddress, reply.FramedIpv6Address }.OfType<IPAddress>().ToList(),
+                    Backend = this,
+                };
             default:
                 return new EapStep.Failure($"Access-Reject from {reply.Server}{(reply.ReplyMessage is { } m ? ": " + m : "")}");
         }

@@ -45,7 +45,7 @@ public static class ResponderConfig
             LocalAuthenticator = Side(connection.Local.Auth, "local"),
             // A connection for EAP peers accepts EAP only (strongSwan: remote auth = eap-*).
             RemoteAuthenticators = eap ? [] : [Side(connection.Remote.Auth, "remote")],
-            RemoteEap = eap ? EapSettings.ServerConfig(connection, eapSecrets ?? Secrets.Empty, EapTls(connection, certificate, pubkey, server)) : null,
+            RemoteEap = eap ? EapSettings.ServerConfig(connection, eapSecrets ?? Secrets.Empty, EapTls(connection, certificate, pubkey, server), server.EapMsChapV2MaxRetries) : null,
             LocalTrafficSelectors = connection.LocalTs.Select(n => TrafficSelectors.Subnet(n.BaseAddress, n.PrefixLength)).ToList(),
             RemoteTrafficSelectors = connection.RemoteTs.Select(n => TrafficSelectors.Subnet(n.BaseAddress, n.PrefixLength)).ToList(),
             DnsServers = connection.Dns,

@@ -22,11 +22,12 @@ public sealed partial class IkeSaActor
         relay.Tell(new EapRelayRequest(request, Sa.ResponderSpi) { Remote = Sa.RemoteEndpoint, Local = Sa.LocalEndpoint }, Self);
     }
 
-    /// <summary>RADIUS's Framed-IP-Address is leased from the connection's pools as a specific address; one outside
-    /// them (which would need a route of its own) or already taken is not given, and the operator is told.</summary>
+    /// <summary>RADIUS's Framed-IP-Address and Framed-IPv6-Address are leased from the connection's pools as specific
+    /// addresses; one outside them (which would need a route of its own) or already taken is not given, and the
+    /// operator is told.</summary>
     private void CheckAssignedAddress()
     {
-        if (Sa.EapAssignedAddress is { } framed && !Sa.VirtualIps.Contains(framed))
+        foreach (var framed in Sa.EapAssignedAddresses.Where(a => !Sa.VirtualIps.Contains(a)))
         {
             _log.FramedIpNotHonoured(Sa.ResponderSpi, Sa.RemoteIdentity?.ToString() ?? "", framed.ToString(), _env.Connection,
                 Sa.VirtualIps.Count == 0 ? "none" : string.Join(", ", Sa.VirtualIps));

@@ -130,7 +130,7 @@ internal sealed class CertificateGateway : IDisposable
 
     /// <summary>Connection "eap-tls": the gateway proves itself with its certificate in IKE and presents it again in
     /// EAP-TLS (RFC 5216), whose client certificates must chain to the root; its own pool, ipsec3.</summary>
-    public GatewayOverrides EapTlsOverrides(string pool, string server = "") => new()
+    public GatewayOverrides EapTlsOverrides(string pool, string server = "", bool eapOnly = false) => new()
     {
         Server = server,
         ExtraFiles = new Dictionary<string, string>
@@ -141,7 +141,7 @@ internal sealed class CertificateGateway : IDisposable
             ["eap-tls.conf"] = $$"""
                 eap-tls {
                   local { id = "{{GatewayId}}", auth = pubkey, certs = [ "crt-gw.pem" ], key = "crt-gw.key" }
-                  remote { id = "%any", auth = eap-tls, cacerts = [ "crt-root.pem" ] }
+                  remote { id = "%any", auth = eap-tls, cacerts = [ "crt-root.pem" ], eap-only = {{(eapOnly ? "yes" : "no")}} }
                   ike-proposals = [ "aes256gcm16-prfsha256-x25519" ]
                   esp-proposals = [ "aes256gcm16" ]
                   local-ts = [ "198.51.100.0/24" ]

@@ -46,6 +46,48 @@ public sealed class EapSettingsTests
         Assert.Equal("", Assert.Single(Parse(Valid.Replace(", eap-id = \"%any\"", "", StringComparison.Ordinal)).Connections).Remote.EapId);
 
     [Fact]
+    public void From_EapOnlyLeftOut_DefaultsToNo() =>
+        Assert.False(Assert.Single(Parse(Valid).Connections).Remote.EapOnly);
+
+    [Fact]
+    public void From_EapOnlyWithEapTls_ReadAndHandedToTheResponder()
+    {
+        var c = Assert.Single(Parse(Valid.Replace("auth = eap-mschapv2", "auth = eap-tls, eap-only = yes", StringComparison.Ordinal)).Connections);
+
+        Assert.True(c.Remote.EapOnly);
+        Assert.True(EapSettings.ServerConfig(c, Secrets.Empty).EapOnly);
+    }
+
+    [Theory]
+    [InlineData("eap-mschapv2")]
+    [InlineData("eap-radius")]
+    public void From_EapOnlyWithoutAMutualMethod_RefusedNamingTheKey(string auth)
+    {
+        var e = Assert.Throws<ConfigException>(() => Parse(Valid.Replace("auth = eap-mschapv2", $"auth = {auth}, eap-only = yes", StringComparison.Ordinal)));
+
+        Assert.Contains("windows.remote.eap-only", e.Message, StringComparison.Ordinal);
+        Assert.Contains("eap-tls", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void From_EapOnlyNotYesOrNo_Refused() =>
+        Assert.Contains("expected yes or no", Assert.Throws<ConfigException>(() =>
+            Parse(Valid.Replace("auth = eap-mschapv2", "auth = eap-tls, eap-only = maybe", StringComparison.Ordinal))).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void From_KeyIdRemoteId_Read() =>
+        Assert.Equal("@#0123abcd", Assert.Single(Parse(Valid.Replace("id = \"%any\", auth", "id = \"@#0123abcd\", auth", StringComparison.Ordinal)).Connections).Remote.Id);
+
+    [Fact]
+    public void From_KeyIdWithBadHex_RefusedNamingTheKey()
+    {
+        var e = Assert.Throws<ConfigException>(() => Parse(Valid.Replace("id = \"%any\", auth", "id = \"@#12z\", auth", StringComparison.Ordinal)));
+
+        Assert.Contains("windows.remote.id", e.Message, StringComparison.Ordinal);
+        Assert.Contains("hex", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void From_EapSecretForAny_RefusedWithFileAndKey()
     {
         var e = Assert.Throws<ConfigException>(() => Parse(Valid.Replace("\"bob\" = \"0x626f62\"", "\"%any\" = \"x\"", StringComparison.Ordinal)));
@@ -142,6 +184,15 @@ public sealed class EapSettingsTests
     [Fact]
     public void From_EapTls_Read() =>
         Assert.Equal(AuthClass.EapTls, Parse(Valid.Replace("eap-mschapv2", "eap-tls", StringComparison.Ordinal)).Connections[0].Remote.Auth);
+
+    [Fact]
+    public void EapMsChapV2MaxRetries_DefaultNoneOverrideReadOutOfRangeRefused()
+    {
+        Assert.Equal(0, ServerSettings.From(ConfigurationFactory.Empty, "HOCON.conf").EapMsChapV2MaxRetries);
+        Assert.Equal(2, ServerSettings.From(ConfigurationFactory.ParseString("concentrator.ike.eap-mschapv2.max-retries = 2"), "HOCON.conf").EapMsChapV2MaxRetries);
+        var e = Assert.Throws<ConfigException>(() => ServerSettings.From(ConfigurationFactory.ParseString("concentrator.ike.eap-mschapv2.max-retries = 11"), "HOCON.conf"));
+        Assert.Contains("concentrator.ike.eap-mschapv2.max-retries", e.Message, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void EapTimeout_DefaultAndOverride()

@@ -66,10 +66,25 @@ public sealed class EapRadiusSessionTests
 
         var success = Assert.IsType<EapStep.Success>(step);
         Assert.Equal([.. recv, .. send], success.Msk!);
-        Assert.Equal(IPAddress.Parse("10.77.0.9"), success.Address);
+        Assert.Equal([IPAddress.Parse("10.77.0.9")], success.Addresses);
         Assert.Same(session, success.Backend);
         Assert.Equal("alice", success.Identity);
         Assert.Single(session.Classes);
+    }
+
+    [Fact]
+    public void Apply_AcceptWithFramedIpv6Address_SuccessCarriesBothFamiliesAndTheSessionKeepsIt()
+    {
+        var session = new EapRadiusSession(1) { UserName = "alice" };
+
+        var step = session.Apply(new AccessReply(1, AccessResult.Accept, Server)
+        {
+            FramedIpAddress = IPAddress.Parse("10.77.0.9"),
+            FramedIpv6Address = IPAddress.Parse("2001:db8:77::9"),
+        });
+
+        Assert.Equal([IPAddress.Parse("10.77.0.9"), IPAddress.Parse("2001:db8:77::9")], Assert.IsType<EapStep.Success>(step).Addresses);
+        Assert.Equal(IPAddress.Parse("2001:db8:77::9"), session.FramedIpv6Address);
     }
 
     [Fact]

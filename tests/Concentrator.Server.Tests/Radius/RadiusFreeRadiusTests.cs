@@ -12,7 +12,8 @@ namespace Concentrator.Server.Tests.Radius;
 /// which scripts/install-test-deps.sh installs).</summary>
 public sealed class FreeRadiusFixture : IDisposable
 {
-    public FreeRadius Server { get; } = new(18812, 18813);
+    // carol: an IPv6 road warrior's Framed-IPv6-Address (RFC 6911), next to alice's Framed-IP-Address.
+    public FreeRadius Server { get; } = new(18812, 18813, users: "carol\tCleartext-Password := \"password\"\n\tFramed-IPv6-Address = 2001:db8:77::9\n");
 
     public void Dispose() => Server.Dispose();
 }
@@ -76,6 +77,21 @@ public sealed class RadiusFreeRadiusTests(FreeRadiusFixture fixture) : TestKit, 
         // Both replies carried EAP-Message: a Message-Authenticator that did not verify would have dropped them.
         Assert.Equal(2, stats.Answered);
         Assert.Empty(stats.Dropped);
+    }
+
+    [Fact]
+    public void EapMd5_UserWithFramedIpv6Address_AcceptCarriesItIntoTheEapSuccess()
+    {
+        var client = Client();
+        var (challenge, _) = Begin(client, "carol");
+
+        var accept = Exchange(client, 2, "carol", Answer(new EapMd5Client("password"u8.ToArray()), challenge), challenge.State);
+
+        Assert.Equal(AccessResult.Accept, accept.Result);
+        Assert.Equal(IPAddress.Parse("2001:db8:77::9"), accept.FramedIpv6Address);
+        Assert.Null(accept.FramedIpAddress);
+        var success = Assert.IsType<EapStep.Success>(new EapRadiusSession(1) { UserName = "carol" }.Apply(accept));
+        Assert.Equal([IPAddress.Parse("2001:db8:77::9")], success.Addresses);
     }
 
     [Fact]

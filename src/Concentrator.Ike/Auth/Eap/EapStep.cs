@@ -17,9 +17,9 @@ public abstract record EapStep
     /// <paramref name="Identity"/>: the identity the method authenticated (the EAP identity), when it knows one.</summary>
     public sealed record Success(byte[]? Msk, string? Identity = null) : EapStep
     {
-        /// <summary>The virtual IP the backend assigned (RADIUS Framed-IP-Address): asked of the pool instead of the
-        /// peer's wish; null leaves the choice to the pool.</summary>
-        public System.Net.IPAddress? Address { get; init; }
+        /// <summary>The virtual IPs the backend assigned, at most one per family (RADIUS Framed-IP-Address,
+        /// Framed-IPv6-Address): asked of the pool instead of the peer's wish; none leaves the choice to the pool.</summary>
+        public IReadOnlyList<System.Net.IPAddress> Addresses { get; init; } = [];
 
         /// <summary>The backend's own record of the session (e.g. what RADIUS granted, for accounting), kept on the
         /// IKE SA as <c>IkeSa.EapBackend</c>; opaque here.</summary>

@@ -18,6 +18,12 @@ public interface IEapServer
     /// <summary>Whether a Nak goes to <see cref="Process"/> (a backend that can offer another method, e.g. a RADIUS
     /// server); false: the IKE layer ends the conversation on a Nak (a local method has no other to offer).</summary>
     bool AcceptsNak => false;
+
+    /// <summary>Whether the method is safe for EAP-only authentication (RFC 5998 §4: "EAP methods ... MUST provide
+    /// mutual authentication, MUST generate keys, and SHOULD be resistant to dictionary attacks"): EAP-TLS is;
+    /// EAP-MSCHAPv2 (open to dictionary attacks) and EAP-MD5 (one-way, no key) are not, nor is a relay whose method
+    /// the RADIUS server picks later. Known before <see cref="Start"/>: the gateway decides in its first answer.</summary>
+    bool IsMutual => false;
 }
 
 /// <summary>The peer side of one EAP conversation (the load generator's and the tests' initiator).</summary>
@@ -31,6 +37,10 @@ public interface IEapClient
 
     /// <summary>The MSK once the method completed, or null (EAP-MD5 has none).</summary>
     byte[]? Msk { get; }
+
+    /// <summary>Whether the method authenticates the server too and is safe for EAP-only authentication (RFC 5998
+    /// §4); an initiator whose responder left out its AUTH fails unless this holds.</summary>
+    bool IsMutual => false;
 }
 
 /// <summary>An EAP user's secret (password) by EAP identity, or null when the user is unknown.</summary>

@@ -48,6 +48,8 @@ public sealed class IdPayload : Payload
         IdType.Ipv4Address or IdType.Ipv6Address => new IPAddress(Data.Span).ToString(),
         IdType.Fqdn or IdType.Rfc822Address => Escape(Data.Span),
         IdType.DerAsn1Dn when Auth.Certificates.DistinguishedName.TryFromDer(Data.Span, out Auth.Certificates.DistinguishedName? dn) => dn!.ToString(),
+        // strongSwan's text form of an ID_KEY_ID: "@#" and the octets in hex (how remote.id and secrets name one).
+        IdType.KeyId => "@#" + Convert.ToHexStringLower(Data.Span),
         _ => $"{IdType}:{Convert.ToHexString(Data.Span)}",
     };
 

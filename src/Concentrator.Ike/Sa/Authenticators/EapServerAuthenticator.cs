@@ -8,10 +8,21 @@ namespace Concentrator.Ike.Sa.Authenticators;
 /// <param name="CreateServer">A fresh backend per IKE SA (a local method, or a relay to RADIUS).</param>
 /// <param name="EapIdentity">Null: the peer's IDi is its EAP identity; otherwise the peer is asked with EAP-Identity
 /// and its answer must match this (<see cref="IkeIdentity.Any"/>: any answer).</param>
-public sealed record EapServerConfig(Func<IEapServer> CreateServer, IkeIdentity? EapIdentity = null);
+public sealed record EapServerConfig(Func<IEapServer> CreateServer, IkeIdentity? EapIdentity = null)
+{
+    /// <summary>EAP-only authentication (RFC 5998) is allowed: a peer that sends EAP_ONLY_AUTHENTICATION and meets a
+    /// mutual method (<see cref="IEapServer.IsMutual"/>) gets no CERT/AUTH of ours in the first IKE_AUTH response; the
+    /// method and the MSK-based AUTH authenticate the gateway. Other peers get the local AUTH as usual.</summary>
+    public bool EapOnly { get; init; }
+}
 
 /// <summary>How an initiator answers EAP (the load generator, tests): its EAP identity and a fresh method per SA.</summary>
-public sealed record EapClientConfig(string Identity, Func<IEapClient> CreateClient);
+public sealed record EapClientConfig(string Identity, Func<IEapClient> CreateClient)
+{
+    /// <summary>Send EAP_ONLY_AUTHENTICATION (RFC 5998 §3) in the first IKE_AUTH, as strongSwan's initiator always does:
+    /// the responder may then leave out its AUTH, accepted only when the method is mutual.</summary>
+    public bool OfferEapOnly { get; init; }
+}
 
 /// <summary>What the responder does with one EAP response.</summary>
 internal enum EapVerdict
@@ -59,6 +70,9 @@ internal sealed class EapServerAuthenticator
     public byte[]? Msk => (Step as EapStep.Success)?.Msk;
 
     public bool Succeeded => Step is EapStep.Success;
+
+    /// <summary>The backend's method is safe for EAP-only authentication (RFC 5998 §4).</summary>
+    public bool IsMutual => _server.IsMutual;
 
     /// <summary>Why the last response was discarded (for the count's log line).</summary>
     public string? DiscardReason { get; private set; }

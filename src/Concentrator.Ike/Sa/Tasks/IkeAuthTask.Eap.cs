@@ -13,6 +13,9 @@ namespace Concentrator.Ike.Sa.Tasks;
 //                                                     <--  HDR, SK {EAP (Request or Success)}   (repeated)
 //   HDR, SK {AUTH}                                    -->
 //                                                     <--  HDR, SK {AUTH, SAr2, TSi, TSr}
+// With EAP-only authentication (RFC 5998 §3) the initiator adds N(EAP_ONLY_AUTHENTICATION) to its first request and
+// the responder, when its connection allows it and the method is mutual (§4), leaves CERT and AUTH out of its first
+// response: IDr and the EAP request only.
 // The task lives for the whole conversation (the task manager keeps it from round to round); the CHILD SA and
 // configuration tasks see the first request and build into the last response.
 public sealed partial class IkeAuthTask
@@ -21,6 +24,7 @@ public sealed partial class IkeAuthTask
     private IkeIdentity? _eapPeer;
     private bool _initialContact;
     private bool _firstEapRound = true;
+    private bool _eapOnly;
 
     private IEapClient? _client;
     private string _clientIdentity = "";
@@ -28,6 +32,7 @@ public sealed partial class IkeAuthTask
     private bool _serverVerified;
     private bool _clientSucceeded;
     private bool _clientSentAuth;
+    private bool _clientOfferedEapOnly;
 
     /// <summary>An EAP conversation is under way: the exchange has more IKE_AUTH rounds (both roles).</summary>
     internal bool MoreRounds => (_eap is not null && !Authenticated) || (_client is not null && Sa.State != IkeSaState.Established);
@@ -57,6 +62,9 @@ public sealed partial class IkeAuthTask
         Span<byte> first = stackalloc byte[1];
         Sa.Services.Random.Fill(first);
         _eap = new EapServerAuthenticator(config, first[0]);
+        // RFC 5998 §3: the responder may omit its AUTH only when the initiator offered EAP-only, and (§4) only with a
+        // method that authenticates it and derives keys; the connection must allow it (strongSwan: local auth = eap).
+        _eapOnly = config.EapOnly && _eap.IsMutual && request.GetNotify(NotifyType.EapOnlyAuthentication) is not null;
         return Verdict(_eap.Start(remote), remote);
     }
 
@@ -93,7 +101,7 @@ public sealed partial class IkeAuthTask
             Sa.InitialContactReceived = _initialContact;
             if (_eap.Step is EapStep.Success { } granted)
             {
-                Sa.EapAssignedAddress = granted.Address;
+                Sa.EapAssignedAddresses = granted.Addresses;
                 Sa.EapBackend = granted.Backend;
             }
 
@@ -156,7 +164,12 @@ public sealed partial class IkeAuthTask
             _firstEapRound = false;
             IkeIdentity local = Sa.Config.LocalIdentity;
             response.Payloads.Add(local.ToPayload(initiator: false));
-            if (!Sa.Config.LocalAuthenticator.Build(Sa, response, local, _eapPeer!))
+            if (_eapOnly)
+            {
+                // RFC 5998 §3: IDr and EAP, no CERT and no AUTH; the EAP method proves who we are.
+                Sa.EapOnly = true;
+            }
+            else if (!Sa.Config.LocalAuthenticator.Build(Sa, response, local, _eapPeer!))
             {
                 Explain(AuthFailure.NoLocalCredential, _eapPeer);
                 Sa.Fail(NotifyType.AuthenticationFailed);
@@ -174,12 +187,23 @@ public sealed partial class IkeAuthTask
         return IkeTaskStatus.NeedMore;
     }
 
-    private IkeTaskStatus StartEapI(EapClientConfig eap)
+    private IkeTaskStatus StartEapI(EapClientConfig eap, IkeMessage request)
     {
         _client = eap.CreateClient();
         _clientIdentity = eap.Identity;
+        if (eap.OfferEapOnly)
+        {
+            // RFC 5998 §3: the initiator announces that it accepts EAP-only authentication.
+            request.Payloads.Add(new NotifyPayload(NotifyType.EapOnlyAuthentication));
+            _clientOfferedEapOnly = true;
+        }
+
         return IkeTaskStatus.NeedMore;
     }
+
+    /// <summary>Initiator: the responder's first IKE_AUTH response has IDr but no AUTH. RFC 5998 §3: acceptable only
+    /// after we offered EAP-only; whether the method was safe is checked when it succeeds.</summary>
+    private bool AcceptsEapOnly(AuthPayload? auth) => auth is null && _client is not null && _clientOfferedEapOnly && !_serverVerified;
 
     private IkeTaskStatus BuildEapI(IkeMessage request)
     {
@@ -218,6 +242,9 @@ public sealed partial class IkeAuthTask
 
         switch (packet.Code)
         {
+            case EapCode.Success when Sa.EapOnly && !_client!.IsMutual:
+                // RFC 5998 §4: without the responder's AUTH only a mutual, key-generating method authenticates it.
+                return FailI(AuthFailure.MissingAuth, $"the responder left out its AUTH (EAP-only) but EAP type {(byte)_client.Type} does not authenticate it");
             case EapCode.Success:
                 _clientSucceeded = true;
                 return IkeTaskStatus.NeedMore;

@@ -43,7 +43,7 @@ public sealed partial class IkeAuthTask : IkeTask
         if (Sa.Config.LocalEap is { } eap)
         {
             // RFC 7296 §2.16: leaving AUTH out asks the responder for EAP.
-            return StartEapI(eap);
+            return StartEapI(eap, request);
         }
 
         if (!Sa.Config.LocalAuthenticator.Build(Sa, request, local, Sa.Config.RemoteIdentity))
@@ -167,7 +167,8 @@ public sealed partial class IkeAuthTask : IkeTask
 
         IdPayload? idr = response.GetAll<IdPayload>().FirstOrDefault(id => !id.IsInitiator);
         AuthPayload? auth = response.Get<AuthPayload>();
-        if (idr is null || auth is null)
+        bool eapOnly = idr is not null && AcceptsEapOnly(auth);
+        if (idr is null || (auth is null && !eapOnly))
         {
             Explain(idr is null ? AuthFailure.MissingIdentity : AuthFailure.MissingAuth, null);
             Sa.Fail(NotifyType.AuthenticationFailed);
@@ -175,10 +176,11 @@ public sealed partial class IkeAuthTask : IkeTask
         }
 
         var remote = IkeIdentity.From(idr);
-        IAuthenticator? verifier = Sa.Config.RemoteAuthenticators.FirstOrDefault(a => a.Accepts(auth.Method));
+        IAuthenticator? verifier = auth is null ? null : Sa.Config.RemoteAuthenticators.FirstOrDefault(a => a.Accepts(auth.Method));
         // RFC 7296 §2.15: the initiator checks the responder's AUTH just as the responder checked its own.
         AuthFailure? failure = !remote.IsWellFormed ? AuthFailure.InvalidIdentity
             : !Sa.Config.RemoteIdentity.IsAny && !Sa.Config.RemoteIdentity.Equals(remote) ? AuthFailure.IdentityNotAllowed
+            : eapOnly ? null
             : verifier is null ? AuthFailure.UnsupportedAuthMethod
             : verifier.Verify(Sa, response, Sa.Config.LocalIdentity, remote);
         if (failure is { } why)
@@ -189,6 +191,7 @@ public sealed partial class IkeAuthTask : IkeTask
         }
 
         Sa.RemoteIdentity = remote;
+        Sa.EapOnly = eapOnly;
         if (_client is not null)
         {
             _serverVerified = true;

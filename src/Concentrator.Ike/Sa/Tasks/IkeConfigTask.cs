@@ -70,8 +70,8 @@ public sealed class IkeConfigTask : IkeTask
 
             wantedAddress = true;
             // RFC 7296 §3.15.1: a non-zero address in the request is the one the client would like back.
-            // The EAP backend's assignment (RADIUS Framed-IP-Address) comes before the client's wish.
-            IPAddress? requested = Sa.EapAssignedAddress is { } granted && granted.AddressFamily == family ? granted
+            // The EAP backend's assignment (RADIUS Framed-IP-Address / Framed-IPv6-Address) comes before the client's wish.
+            IPAddress? requested = Sa.EapAssignedAddresses.FirstOrDefault(a => a.AddressFamily == family) is { } granted ? granted
                 : attribute.TryGetAddress(out IPAddress? hint) && !hint!.Equals(IPAddress.Any) && !hint.Equals(IPAddress.IPv6Any) ? hint : null;
             IPAddress? assigned = Sa.Services.AddressAllocator?.Allocate(peer, family, requested, Sa.LeaseOwner,
                 reclaim: Sa.InitialContactReceived);

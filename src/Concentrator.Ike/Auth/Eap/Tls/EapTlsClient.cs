@@ -29,6 +29,9 @@ public sealed class EapTlsClient : IEapClient
 
     public EapType Type => EapType.Tls;
 
+    /// <summary>RFC 5998 §4: EAP-TLS authenticates the server (its certificate, checked by our TLS options).</summary>
+    public bool IsMutual => true;
+
     public byte[]? Msk => _tls is { IsEstablished: true } tls ? tls.Msk : null;
 
     /// <summary>Why TLS failed, or null.</summary>

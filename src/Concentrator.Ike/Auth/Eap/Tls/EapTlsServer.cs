@@ -32,6 +32,9 @@ public sealed class EapTlsServer : IEapServer
     /// <summary>The negotiated TLS version, once known (for the log and the tests).</summary>
     public string? Version => _tls?.Version;
 
+    /// <summary>RFC 5998 §4 lists EAP-TLS among the safe methods: the client checks our certificate in TLS.</summary>
+    public bool IsMutual => true;
+
     public EapStep Start(string identity, byte identifier)
     {
         _identity = identity;
