@@ -1,7 +1,7 @@
-namespace Concentrator.Interop.Tests.Scenario36_EapMsChapV2Retries;
+namespace Concentrator.Interop.Tests.Scenario38_EapMsChapV2Retries;
 
 /// <summary>
-/// Interop scenario 36 (issue 12): EAP-MSCHAPv2 retries (RFC 2759 §6) offered to a real strongSwan 5.9.8 client.
+/// Interop scenario 38 (issue 12): EAP-MSCHAPv2 retries (RFC 2759 §6) offered to a real strongSwan 5.9.8 client.
 /// The gateway allows two retries (<c>concentrator.ike.eap-mschapv2.max-retries = 2</c>) and answers a wrong password
 /// with a Failure Request "E=691 R=1 C=…". strongSwan's peer does not retry: it logs the failure and reports it in an
 /// INFORMATIONAL with AUTHENTICATION_FAILED (RFC 7296 §2.21.2), which ends the gateway's SA at once rather than at
