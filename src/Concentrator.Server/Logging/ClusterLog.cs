@@ -36,4 +36,10 @@ internal static partial class ClusterLog
 
     [LoggerMessage(EventId = 13101, Level = LogLevel.Warning, Message = "identity directory: {Operation} failed ({Detail})")]
     public static partial void DirectoryFailed(this ILogger logger, string operation, string detail);
+
+    [LoggerMessage(EventId = 13102, Level = LogLevel.Information, Message = "redirect (RFC 5685) of new clients that support it: to {Target}: {Reason}")]
+    public static partial void RedirectChanged(this ILogger logger, string target, string reason);
+
+    [LoggerMessage(EventId = 13103, Level = LogLevel.Warning, Message = "drain: this node stops taking new clients that follow redirects; they go to {Target}")]
+    public static partial void Draining(this ILogger logger, string target);
 }

@@ -21,6 +21,7 @@ public sealed class ClusterSettingsTests
         Assert.Equal(SplitBrainStrategy.KeepMajority, s.Strategy);
         Assert.Equal(TimeSpan.FromSeconds(20), s.StableAfter);
         Assert.Equal(new ClusterPoolSettings(26, 120, 16), s.Pools);
+        Assert.Equal(new ClusterRedirectSettings(false, null, 1.25, 10), s.Redirect);
         Assert.True(s.AkkaConfig().IsEmpty);
         Assert.Equal(ClusterSettings.Off with { SeedNodes = s.SeedNodes, Roles = s.Roles }, s);
     }
