@@ -168,6 +168,10 @@ internal sealed class ClusterLab : IAsyncDisposable
                 pools.low-water = {{LowWater}}
                 # A killed node is downed by the majority 5 s after membership settles (the test's (c)).
                 split-brain-resolver.stable-after = 5s
+                # Load-aware redirect (RFC 5685) from 10 SAs on: only clients that support it (strongSwan, not the
+                # load generator) are ever redirected.
+                redirect.enabled = on
+                redirect.min-sas = 10
               }
             }
             akka.loglevel = WARNING

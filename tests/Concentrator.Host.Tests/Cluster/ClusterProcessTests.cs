@@ -315,6 +315,59 @@ public sealed class ClusterProcessTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Drain_Node1_StrongSwanClientRedirectedToNode2EstablishesThereAndClientsWithoutSupportStayServed()
+    {
+        var drain = await Concentrator.Host.Tests.Management.CliProcess.RunAsync(["drain", "--json", "--socket", _lab.Socket(1)]);
+        Assert.True(drain.ExitCode == 0, drain.Error);
+        // Nodes 2 and 3 hold nothing: the tie goes to the lower address.
+        Assert.Equal(ClusterLab.NodeAddress(2).ToString(), JsonDocument.Parse(drain.Output).RootElement.GetProperty("target").GetString());
+        // The others learn by gossip that node 1 drains.
+        await _lab.WaitForClusterAsync(2, v => v.GetProperty("load").EnumerateArray().Any(l => l.GetProperty("draining").GetBoolean()), Formation);
+
+        using var client = new SwanClient(_lab.Ns("c1"), ClusterLab.NodeAddress(1), "swan-drain@cluster.test");
+        var initiate = client.Initiate();
+
+        Assert.True(initiate.Code == 0, $"swanctl --initiate: {initiate.Output}\n{client.Log}\n{_lab.Said(1)}\n{_lab.Said(2)}");
+        Assert.Contains($"redirected to {ClusterLab.NodeAddress(2)}", client.Log, StringComparison.OrdinalIgnoreCase);
+        var onNode2 = Assert.Single((await _lab.JsonAsync(2, "list-sas")).EnumerateArray());
+        Assert.Equal("swan-drain@cluster.test", onNode2.GetProperty("identity").GetString());
+        Assert.Equal(0, (await _lab.JsonAsync(1, "list-sas")).GetArrayLength());
+
+        // A client that does not announce REDIRECT_SUPPORTED (the load generator) is still served by the draining node.
+        using var plain = Swarm(1, "drain-plain", 1);
+        var report = await plain.RunAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.True(report.Established == 1, report.ToText());
+    }
+
+    [Fact]
+    public async Task Redirect_Node1AboveItsShare_StrongSwanClientSentToTheLeastLoadedNodeAndNotRedirectedThere()
+    {
+        // 20 SAs on node 1, none elsewhere: 20 is above 1.25 × its share (20 / 3) and above min-sas (10).
+        using var load = Swarm(1, "load", 20, hold: TimeSpan.FromMinutes(5));
+        using var stop = new CancellationTokenSource();
+        var running = load.RunAsync(stop.Token);
+        try
+        {
+            await UntilAsync(() => Task.FromResult(load.Outcomes.Count(o => o.VirtualIp is not null) == 20), () => $"20 SAs on node 1 ({load.Outcomes.Count})");
+            var view = await _lab.WaitForClusterAsync(1, v => v.GetProperty("redirectTo").GetString()!.Length > 0, Formation);
+            Assert.Equal(ClusterLab.NodeAddress(2).ToString(), view.GetProperty("redirectTo").GetString());
+
+            using var client = new SwanClient(_lab.Ns("c1"), ClusterLab.NodeAddress(1), "swan-load@cluster.test");
+            var initiate = client.Initiate();
+
+            Assert.True(initiate.Code == 0, $"swanctl --initiate: {initiate.Output}\n{client.Log}");
+            Assert.Contains($"redirected to {ClusterLab.NodeAddress(2)}", client.Log, StringComparison.OrdinalIgnoreCase);
+            Assert.Equal("swan-load@cluster.test", Assert.Single((await _lab.JsonAsync(2, "list-sas")).EnumerateArray()).GetProperty("identity").GetString());
+            Assert.Equal(20, (await _lab.JsonAsync(1, "list-sas")).GetArrayLength());
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+        }
+    }
+
     private static async Task UntilAsync(Func<Task<bool>> done, Func<string> what)
     {
         var deadline = DateTime.UtcNow + Formation;
