@@ -26,8 +26,8 @@ public static class RedirectResponse
         return request.GetNotify(NotifyType.RedirectedFrom) is { } n ? RedirectNotifyData.Parse(n.Data).Address : null;
     }
 
-    /// <summary>RFC 5685 §3 (the IKE_SA_INIT exchange with a redirect): "HDR(A,0), N(REDIRECT, New_GW_ID, Ni_data)",
-    /// the responder SPI zero since nothing is created; §8.2: the Nonce Data is the initiator's Ni, so the client can
+    /// <summary>RFC 5685 §3 (the IKE_SA_INIT exchange with a redirect): a response with the zero responder SPI (nothing is
+    /// created) that carries only N(REDIRECT) with the new gateway's identity; §8.2: its Nonce Data is the initiator's Ni, so the client can
     /// match the REDIRECT to its request.</summary>
     public static byte[] Build(IkeMessage request, IPAddress gateway)
     {

@@ -27,7 +27,7 @@ public sealed class ClusterLoadActor : ReceiveActor, IWithTimers
     public static readonly LWWDictionaryKey<string, string> Key = new("concentrator-load");
 
     private readonly ClusterRedirectSettings _settings;
-    private readonly IPAddress _gateway;
+    private readonly IPAddress? _gateway;
     private readonly IReadOnlyList<IActorRef> _interfaces;
     private readonly IActorRef _dispatcher;
     private readonly IActorRef _replicator = DistributedData.Get(Context.System).Replicator;
@@ -42,7 +42,7 @@ public sealed class ClusterLoadActor : ReceiveActor, IWithTimers
     private string _reason = "";
     private IActorRef? _observer;
 
-    public ClusterLoadActor(ClusterRedirectSettings settings, IPAddress gateway, IReadOnlyList<IActorRef> interfaces, IActorRef dispatcher)
+    public ClusterLoadActor(ClusterRedirectSettings settings, IPAddress? gateway, IReadOnlyList<IActorRef> interfaces, IActorRef dispatcher)
     {
         _settings = settings;
         _gateway = gateway;
@@ -84,7 +84,7 @@ public sealed class ClusterLoadActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(ClusterRedirectSettings settings, IPAddress gateway, IReadOnlyList<IActorRef> interfaces, IActorRef dispatcher) =>
+    public static Props Props(ClusterRedirectSettings settings, IPAddress? gateway, IReadOnlyList<IActorRef> interfaces, IActorRef dispatcher) =>
         Akka.Actor.Props.Create(() => new ClusterLoadActor(settings, gateway, interfaces, dispatcher));
 
     protected override void PreStart()
@@ -94,7 +94,7 @@ public sealed class ClusterLoadActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>An entry's value.</summary>
-    public static string EntryValue(int held, IPAddress gateway, bool draining) =>
+    public static string EntryValue(int held, IPAddress? gateway, bool draining) =>
         string.Create(CultureInfo.InvariantCulture, $"{held}|{gateway}|{(draining ? 1 : 0)}");
 
     /// <summary>Reads an entry; null for one this version does not understand.</summary>
@@ -102,8 +102,9 @@ public sealed class ClusterLoadActor : ReceiveActor, IWithTimers
     {
         ArgumentNullException.ThrowIfNull(value);
         var parts = value.Split('|');
+        IPAddress? gateway = null;
         return parts.Length == 3 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var held)
-            && IPAddress.TryParse(parts[1], out var gateway)
+            && (parts[1].Length == 0 || IPAddress.TryParse(parts[1], out gateway))
             ? new NodeLoad(node, held, gateway, parts[2] == "1")
             : null;
     }

@@ -56,8 +56,9 @@ public sealed record ClusterSettings(
     public static ClusterSettings Off { get; } = new(false, "127.0.0.1", 4053, [], [], SplitBrainStrategy.KeepMajority, TimeSpan.FromSeconds(20),
         new ClusterPoolSettings(26, 120, 16), new ClusterRedirectSettings(false, null, 1.25, 10));
 
-    /// <summary>The address clients are redirected to when sent to this node.</summary>
-    public IPAddress RedirectGateway => Redirect.Gateway ?? (IPAddress.TryParse(Hostname, out var a) ? a : IPAddress.Loopback);
+    /// <summary>The address clients are redirected to when sent to this node; null when neither redirect.gateway nor the
+    /// hostname is an address (the node is then never a redirect target).</summary>
+    public IPAddress? RedirectGateway => Redirect.Gateway ?? (IPAddress.TryParse(Hostname, out var a) ? a : null);
 
     public static ClusterSettings From(HoconConfig config, string file)
     {
@@ -104,7 +105,7 @@ public sealed record ClusterSettings(
             throw r.Error(c + "redirect.gateway", $"expected an IPv4 or IPv6 address (RFC 5685 gateway identity), got '{gatewayText}'");
         }
 
-        if (enabled && gateway is null && !IPAddress.TryParse(hostname, out _))
+        if (enabled && redirectOn && gateway is null && !IPAddress.TryParse(hostname, out _))
         {
             throw r.Error(c + "redirect.gateway", $"expected an address: the cluster hostname '{hostname}' is not one, so clients cannot be redirected to it");
         }

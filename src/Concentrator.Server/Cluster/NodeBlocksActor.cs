@@ -217,7 +217,7 @@ public sealed class NodeBlocksActor : ReceiveActor, IWithTimers
             .ToList();
         return new ClusterView(true, _cluster.SelfAddress.ToString(), state.Leader?.ToString() ?? "", _admitting, members, blocks)
         {
-            Load = [.. (_lastLoad?.Nodes ?? []).Select(l => new NodeLoadView(l.Node, l.Held, l.Gateway.ToString(), l.Draining))],
+            Load = [.. (_lastLoad?.Nodes ?? []).Select(l => new NodeLoadView(l.Node, l.Held, l.Gateway?.ToString() ?? "", l.Draining))],
             Draining = _lastLoad?.Draining ?? false,
             RedirectTo = _lastLoad?.RedirectTo?.ToString() ?? "",
             RedirectReason = _lastLoad?.Reason ?? "",

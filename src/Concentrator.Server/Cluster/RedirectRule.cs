@@ -3,8 +3,8 @@ using System.Net;
 namespace Concentrator.Server.Cluster;
 
 /// <summary>One node's load as gossiped: the IKE SAs it holds, the address clients are redirected to when sent to it,
-/// whether it drains.</summary>
-public sealed record NodeLoad(string Node, int Held, IPAddress Gateway, bool Draining);
+/// whether it drains. A node without a gateway address (its hostname is a name) is never a target.</summary>
+public sealed record NodeLoad(string Node, int Held, IPAddress? Gateway, bool Draining);
 
 /// <summary>
 /// Where, if anywhere, this node sends new clients that follow redirects (RFC 5685): a draining node sends all of them
@@ -20,7 +20,7 @@ public static class RedirectRule
     {
         ArgumentNullException.ThrowIfNull(loads);
         ArgumentNullException.ThrowIfNull(settings);
-        var target = loads.Where(l => l.Node != self && !l.Draining).OrderBy(l => l.Held).ThenBy(l => l.Node, StringComparer.Ordinal).FirstOrDefault();
+        var target = loads.Where(l => l.Node != self && !l.Draining && l.Gateway is not null).OrderBy(l => l.Held).ThenBy(l => l.Node, StringComparer.Ordinal).FirstOrDefault();
         if (target is null)
         {
             return null;
@@ -28,7 +28,7 @@ public static class RedirectRule
 
         if (draining)
         {
-            return (target.Gateway, $"this node drains; {target.Node} holds {target.Held} SA(s)");
+            return (target.Gateway!, $"this node drains; {target.Node} holds {target.Held} SA(s)");
         }
 
         var mine = loads.FirstOrDefault(l => l.Node == self);
@@ -40,7 +40,7 @@ public static class RedirectRule
         var serving = loads.Where(l => !l.Draining).ToList();
         var share = (double)serving.Sum(l => l.Held) / serving.Count;
         return mine.Held >= settings.MinSas && mine.Held > share * settings.AboveShare && target.Held < mine.Held
-            ? (target.Gateway, $"this node holds {mine.Held} SA(s), above {settings.AboveShare:0.##} × its share of {share:0.#}; {target.Node} holds {target.Held}")
+            ? (target.Gateway!, $"this node holds {mine.Held} SA(s), above {settings.AboveShare:0.##} × its share of {share:0.#}; {target.Node} holds {target.Held}")
             : null;
     }
 }

@@ -68,7 +68,7 @@ public sealed class RedirectNotifyDataTests
 
         Assert.False(RedirectResponse.MayRedirect(plain));
         Assert.True(RedirectResponse.MayRedirect(supported));
-        // RFC 5685 §7: a client sends REDIRECTED_FROM instead of REDIRECT_SUPPORTED after a redirect; never again.
+        // After a redirect a client sends REDIRECTED_FROM (RFC 5685 §8.3) instead: never redirected again (no loop, §7).
         Assert.False(RedirectResponse.MayRedirect(redirected));
         Assert.Equal(IPAddress.Parse("192.0.2.11"), RedirectResponse.RedirectedFrom(redirected));
         Assert.Null(RedirectResponse.RedirectedFrom(supported));

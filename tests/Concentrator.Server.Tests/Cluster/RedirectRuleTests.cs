@@ -53,5 +53,8 @@ public sealed class RedirectRuleTests
 
         Assert.Equal(new NodeLoad("n", 17, IPAddress.Parse("2001:db8::12"), true), ClusterLoadActor.Parse("n", value));
         Assert.Null(ClusterLoadActor.Parse("n", "17|not-an-address|0"));
+        // A node whose hostname is a name publishes no gateway and is never a target.
+        Assert.Equal(new NodeLoad("n", 3, null, false), ClusterLoadActor.Parse("n", ClusterLoadActor.EntryValue(3, null, false)));
+        Assert.Null(RedirectRule.Decide("n1", [Node(1, 40), new NodeLoad("n2", 0, null, false)], On, draining: true));
     }
 }
