@@ -95,7 +95,7 @@ public sealed class ProgramTests
         Assert.Equal(0, code);
         var verbs = output[output.IndexOf("Commands:", StringComparison.Ordinal)..].Split('\n').Skip(1)
             .Where(l => l.StartsWith("  ", StringComparison.Ordinal)).Select(l => l.Trim().Split(' ')[0]).ToList();
-        Assert.Equal(["run", "check-config", "version", "list-sas", "show-sa", "terminate", "connections", "pools", "interfaces", "stats", "rekey", "reload", "log-level", "cluster", "import-libreswan"], verbs);
+        Assert.Equal(["run", "check-config", "version", "list-sas", "show-sa", "terminate", "connections", "pools", "interfaces", "stats", "rekey", "reload", "log-level", "cluster", "drain", "import-libreswan"], verbs);
     }
 
     [Fact]

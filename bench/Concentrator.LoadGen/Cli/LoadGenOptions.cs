@@ -23,6 +23,10 @@ public sealed record LoadGenOptions
     /// <summary>How long established SAs stay up (answering the responder's INFORMATIONALs) after the last setup.</summary>
     public TimeSpan Hold { get; init; }
 
+    /// <summary>Whether IKE_AUTH carries INITIAL_CONTACT (RFC 7296 §2.4); off, a responder that replaces an older SA of
+    /// the same identity deletes it with a Delete to the peer instead of silently.</summary>
+    public bool InitialContact { get; init; } = true;
+
     /// <summary>Delete every established SA with an INFORMATIONAL Delete at the end.</summary>
     public bool Teardown { get; init; }
 

@@ -60,6 +60,7 @@ public sealed partial class LoadSwarm : IDisposable
             LocalAuthenticator = (IAuthenticator?)_certificate?.Authenticator ?? psk,
             RemoteAuthenticators = _certificate is { ChecksGateway: true } ? [_certificate.Authenticator] : [psk],
             RequestVirtualIp4 = options.RequestVirtualIp,
+            SendInitialContact = options.InitialContact,
         };
         if (options.ReuseDh)
         {
@@ -74,6 +75,9 @@ public sealed partial class LoadSwarm : IDisposable
 
     /// <summary>How every client ended its setup (in the order they finished).</summary>
     public IReadOnlyCollection<ClientOutcome> Outcomes => _counters.Outcomes;
+
+    /// <summary>Established SAs that ended other than by the swarm's own Delete, by reason (e.g. deleted by the responder).</summary>
+    public IReadOnlyDictionary<string, long> Drops => _counters.Drops;
 
     public async Task<LoadReport> RunAsync(CancellationToken cancel = default)
     {

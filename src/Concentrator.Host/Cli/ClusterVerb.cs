@@ -22,6 +22,23 @@ internal static class ClusterVerb
             await output.WriteAsync(View(await client.GetAsync("cluster", ManagementJson.Default.ClusterView, stop).ConfigureAwait(false))).ConfigureAwait(false);
         });
 
+    /// <summary><c>concentrator drain</c>: before maintenance, this node sends every new client that supports it
+    /// (RFC 5685 REDIRECT_SUPPORTED) to the least-loaded other node, and the others stop sending clients here.</summary>
+    public static Command CreateDrain() => ManagementVerb.Create("drain", "Redirect every new client that supports it (RFC 5685) to other cluster nodes.", [],
+        async (_, client, json, output, stop) =>
+        {
+            if (json)
+            {
+                await output.WriteLineAsync(await client.PostRawAsync("cluster/drain", stop).ConfigureAwait(false)).ConfigureAwait(false);
+                return;
+            }
+
+            var started = await client.PostAsync("cluster/drain", ManagementJson.Default.DrainStarted, stop).ConfigureAwait(false);
+            await output.WriteLineAsync(started.Target.Length > 0
+                ? $"draining: new clients that support redirect go to {started.Target}"
+                : "draining: no other node serves, so new clients are still served here").ConfigureAwait(false);
+        });
+
     public static string View(ClusterView view)
     {
         ArgumentNullException.ThrowIfNull(view);
@@ -34,6 +51,13 @@ internal static class ClusterVerb
             .Append(CultureInfo.InvariantCulture, $"this node {view.Self}, leader {(view.Leader.Length > 0 ? view.Leader : "-")}, new IKE SAs {(view.Admitting ? "admitted" : "refused")}\n")
             .Append(TextTable.Render(["MEMBER", "STATUS", "REACHABLE", "ROLES"],
                 view.Members.Select(m => (IReadOnlyList<string>)[m.Address, m.Status, m.Reachable ? "yes" : "no", m.Roles.Count == 0 ? "-" : string.Join(",", m.Roles)])));
+        if (view.Load.Count > 0)
+        {
+            text.Append(TextTable.Render(["NODE", "SAS", "GATEWAY", "DRAINING"],
+                view.Load.Select(l => (IReadOnlyList<string>)[l.Node, l.Held.ToString(CultureInfo.InvariantCulture), l.Gateway, l.Draining ? "yes" : "no"])));
+            text.Append(CultureInfo.InvariantCulture, $"new clients that support redirect: {(view.RedirectTo.Length > 0 ? $"to {view.RedirectTo} ({view.RedirectReason})" : "served here")}\n");
+        }
+
         if (view.Blocks.Count > 0)
         {
             text.Append(TextTable.Render(["POOL", "BLOCK", "SIZE", "LEASED"],

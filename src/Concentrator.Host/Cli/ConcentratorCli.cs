@@ -27,6 +27,7 @@ internal static class ConcentratorCli
             ReloadVerb.Create(),
             LogLevelVerb.Create(),
             ClusterVerb.Create(),
+            ClusterVerb.CreateDrain(),
             ImportLibreswanVerb.Create(),
         };
         // `version` is the verb; the built-in --version would print the raw informational version.

@@ -69,6 +69,7 @@ internal sealed class ManagementEndpoint(NodeService node, HostSettings settings
             });
             ManagementRoutes.Map(app, actor, _log, reload, levels);
             ManagementRoutes.MapCluster(app, running.ClusterMember);
+            ManagementRoutes.MapDrain(app, running.ClusterMember);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             _app = app;
             _socket = socket;

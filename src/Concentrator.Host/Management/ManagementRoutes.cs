@@ -19,6 +19,7 @@ namespace Concentrator.Host.Management;
 /// <item><c>POST /sas/terminate?id=|identity=|vip=|connection=</c>: deletes the matching SAs (each sends a Delete to its client)</item>
 /// <item><c>GET /connections</c>: the connections served, in order, with their IKE SA counts</item>
 /// <item><c>GET /pools</c>, <c>GET /interfaces</c>, <c>GET /stats</c>, <c>GET /cluster</c> (members and this node's pool blocks)</item>
+/// <item><c>POST /cluster/drain</c>: new clients that follow redirects go to other nodes (RFC 5685)</item>
 /// <item><c>POST /sas/{id}/rekey</c>: the gateway rekeys the SA's CHILD SAs now (<c>?ike=true</c>: the IKE SA)</item>
 /// <item><c>POST /reload</c>: reads and applies the configuration again (422 with the error when it is refused)</item>
 /// <item><c>GET /log-level</c>, <c>POST /log-level?category=&amp;level=</c>: the levels set, and changing one</item>
@@ -46,6 +47,13 @@ internal static class ManagementRoutes
         app.MapGet("/cluster", (RequestDelegate)(context => clusterNode is null
             ? WriteAsync(context, StatusCodes.Status200OK, Concentrator.Server.Cluster.ClusterView.Off, ManagementJson.Default.ClusterView)
             : AnswerAsync(context, clusterNode, Concentrator.Server.Cluster.GetClusterView.Instance, ManagementJson.Default.ClusterView)));
+
+    /// <summary><c>POST /cluster/drain</c>: this node redirects every new client that supports it (RFC 5685) to the
+    /// least-loaded other node and tells the others it drains; 409 on a single node.</summary>
+    public static void MapDrain(IEndpointRouteBuilder app, IActorRef? clusterNode) =>
+        app.MapPost("/cluster/drain", (RequestDelegate)(context => clusterNode is null
+            ? ErrorAsync(context, StatusCodes.Status409Conflict, "not clustered (concentrator.cluster.enabled = off): there is no other node to send clients to")
+            : AnswerAsync(context, clusterNode, Concentrator.Server.Cluster.DrainNode.Instance, ManagementJson.Default.DrainStarted)));
 
     private static async Task ListAsync(HttpContext context, IActorRef management)
     {

@@ -35,6 +35,9 @@ public static class ClusterNode
             .SelectMany(c => c.Pools.Pools.Select(p => (p.LeaseSpace, c.Interface)))
             .GroupBy(x => x.LeaseSpace, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<IActorRef>)[.. g.Select(x => x.Interface).Distinct()], StringComparer.Ordinal);
-        return system.ActorOf(NodeBlocksActor.Props([.. pools], routers, proxy, dispatcher, settings.Pools), "cluster-node");
+        // Load gossip, redirect (RFC 5685) and drain: the held SAs are counted at the interface actors.
+        var load = system.ActorOf(ClusterLoadActor.Props(settings.Redirect, settings.RedirectGateway, [.. served.Select(c => c.Interface).Distinct()], dispatcher),
+            "cluster-load");
+        return system.ActorOf(NodeBlocksActor.Props([.. pools], routers, proxy, dispatcher, settings.Pools, load), "cluster-node");
     }
 }

@@ -26,6 +26,11 @@ public sealed record ClusterPoolSettings(int Ipv4BlockPrefix, int Ipv6BlockPrefi
         Math.Max(pool.PrefixLength, pool.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? Ipv4BlockPrefix : Ipv6BlockPrefix);
 }
 
+/// <summary><c>concentrator.cluster.redirect</c>: load-aware redirect (RFC 5685). <paramref name="Gateway"/>: where clients
+/// sent to this node go (null: the cluster hostname); a node redirects when it holds more than
+/// <paramref name="AboveShare"/> times its share of the cluster's SAs and at least <paramref name="MinSas"/>.</summary>
+public sealed record ClusterRedirectSettings(bool Enabled, IPAddress? Gateway, double AboveShare, int MinSas);
+
 /// <summary>
 /// <c>concentrator.cluster</c>: whether the node is one of N on Akka.Cluster, how it reaches the others (seed nodes,
 /// its own remoting address), its roles, the split-brain resolver and the pool blocks. Off by default: a single node
@@ -41,14 +46,19 @@ public sealed record ClusterSettings(
     IReadOnlyList<string> Roles,
     SplitBrainStrategy Strategy,
     TimeSpan StableAfter,
-    ClusterPoolSettings Pools)
+    ClusterPoolSettings Pools,
+    ClusterRedirectSettings Redirect)
 {
     /// <summary>The ActorSystem's name, which is part of every member's address (<c>akka.tcp://concentrator@host:port</c>).</summary>
     public const string SystemName = "concentrator";
 
     /// <summary>The reference defaults: no cluster.</summary>
     public static ClusterSettings Off { get; } = new(false, "127.0.0.1", 4053, [], [], SplitBrainStrategy.KeepMajority, TimeSpan.FromSeconds(20),
-        new ClusterPoolSettings(26, 120, 16));
+        new ClusterPoolSettings(26, 120, 16), new ClusterRedirectSettings(false, null, 1.25, 10));
+
+    /// <summary>The address clients are redirected to when sent to this node; null when neither redirect.gateway nor the
+    /// hostname is an address (the node is then never a redirect target).</summary>
+    public IPAddress? RedirectGateway => Redirect.Gateway ?? (IPAddress.TryParse(Hostname, out var a) ? a : null);
 
     public static ClusterSettings From(HoconConfig config, string file)
     {
@@ -82,8 +92,27 @@ public sealed record ClusterSettings(
             r.Int(c + "pools.ipv4-block-prefix", 1, 32),
             r.Int(c + "pools.ipv6-block-prefix", 1, 128),
             r.Int(c + "pools.low-water", 0, int.MaxValue));
+        var redirectOn = r.String(c + "redirect.enabled").ToLowerInvariant() switch
+        {
+            "on" or "true" or "yes" => true,
+            "off" or "false" or "no" => false,
+            var other => throw r.Error(c + "redirect.enabled", $"expected on or off, got '{other}'"),
+        };
+        var gatewayText = r.String(c + "redirect.gateway");
+        IPAddress? gateway = null;
+        if (gatewayText.Length > 0 && !IPAddress.TryParse(gatewayText, out gateway))
+        {
+            throw r.Error(c + "redirect.gateway", $"expected an IPv4 or IPv6 address (RFC 5685 gateway identity), got '{gatewayText}'");
+        }
+
+        if (enabled && redirectOn && gateway is null && !IPAddress.TryParse(hostname, out _))
+        {
+            throw r.Error(c + "redirect.gateway", $"expected an address: the cluster hostname '{hostname}' is not one, so clients cannot be redirected to it");
+        }
+
+        var redirect = new ClusterRedirectSettings(redirectOn, gateway, r.Double(c + "redirect.above-share", 1.0, 100.0), r.Int(c + "redirect.min-sas", 0, int.MaxValue));
         return new ClusterSettings(enabled, hostname, port, seeds, r.StringList(c + "roles"), strategy,
-            ServerSettings.PositiveDuration(r, c + "split-brain-resolver.stable-after"), pools);
+            ServerSettings.PositiveDuration(r, c + "split-brain-resolver.stable-after"), pools, redirect);
     }
 
     /// <summary>The <c>akka.*</c> keys this section stands for (empty when off): the cluster provider, the remoting

@@ -43,10 +43,13 @@ public sealed class NodeBlocksActor : ReceiveActor, IWithTimers
     private bool _up;
     private bool _gone;
     private bool _admitting;
+    private readonly IActorRef? _load;
+    private ClusterLoad? _lastLoad;
 
     public NodeBlocksActor(IReadOnlyList<PoolAllocator> pools, IReadOnlyDictionary<string, IReadOnlyList<IActorRef>> routers, IActorRef allocator,
-        IActorRef dispatcher, ClusterPoolSettings settings)
+        IActorRef dispatcher, ClusterPoolSettings settings, IActorRef? load = null)
     {
+        _load = load;
         _pools = pools;
         _routers = routers;
         _allocator = allocator;
@@ -57,14 +60,26 @@ public sealed class NodeBlocksActor : ReceiveActor, IWithTimers
         Receive<BlocksOwned>(OnBlocksOwned);
         Receive<Check>(_ => CheckPools());
         Receive<GetClusterView>(_ => Sender.Tell(View()));
+        Receive<ClusterLoad>(l => _lastLoad = l);
+        Receive<DrainNode>(d =>
+        {
+            if (_load is null)
+            {
+                Sender.Tell(new DrainStarted(""));
+                return;
+            }
+
+            _load.Forward(d);
+        });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <param name="routers">Per pool lease space, the interface actors of the connections naming it.</param>
+    /// <param name="load">The cluster load actor (redirect and drain), which this one shows in its view.</param>
     public static Props Props(IReadOnlyList<PoolAllocator> pools, IReadOnlyDictionary<string, IReadOnlyList<IActorRef>> routers, IActorRef allocator,
-        IActorRef dispatcher, ClusterPoolSettings settings) =>
-        Akka.Actor.Props.Create(() => new NodeBlocksActor(pools, routers, allocator, dispatcher, settings));
+        IActorRef dispatcher, ClusterPoolSettings settings, IActorRef? load = null) =>
+        Akka.Actor.Props.Create(() => new NodeBlocksActor(pools, routers, allocator, dispatcher, settings, load));
 
     protected override void PreStart()
     {
@@ -77,6 +92,7 @@ public sealed class NodeBlocksActor : ReceiveActor, IWithTimers
         }
 
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.IMemberEvent));
+        _load?.Tell(new WatchLoad(Self));
         Timers.StartPeriodicTimer(nameof(Check), Check.Instance, CheckInterval);
     }
 
@@ -199,7 +215,13 @@ public sealed class NodeBlocksActor : ReceiveActor, IWithTimers
         var blocks = _pools
             .SelectMany(p => p.Snapshot().Select(b => new OwnedBlock(p.LeaseSpace, b.Prefix.ToString(), b.Size, b.Leased)))
             .ToList();
-        return new ClusterView(true, _cluster.SelfAddress.ToString(), state.Leader?.ToString() ?? "", _admitting, members, blocks);
+        return new ClusterView(true, _cluster.SelfAddress.ToString(), state.Leader?.ToString() ?? "", _admitting, members, blocks)
+        {
+            Load = [.. (_lastLoad?.Nodes ?? []).Select(l => new NodeLoadView(l.Node, l.Held, l.Gateway?.ToString() ?? "", l.Draining))],
+            Draining = _lastLoad?.Draining ?? false,
+            RedirectTo = _lastLoad?.RedirectTo?.ToString() ?? "",
+            RedirectReason = _lastLoad?.Reason ?? "",
+        };
     }
 
     private void SetAdmission(bool open, string reason)

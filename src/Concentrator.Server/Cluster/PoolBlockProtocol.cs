@@ -24,7 +24,20 @@ public sealed record GetClusterView
 public sealed record ClusterView(bool Enabled, string Self, string Leader, bool Admitting, IReadOnlyList<ClusterMemberView> Members, IReadOnlyList<OwnedBlock> Blocks)
 {
     public static ClusterView Off { get; } = new(false, "", "", true, [], []);
+
+    /// <summary>The IKE SAs each node holds, as gossiped (the load that redirect weighs).</summary>
+    public IReadOnlyList<NodeLoadView> Load { get; init; } = [];
+
+    /// <summary>Whether this node drains (<c>concentrator drain</c>).</summary>
+    public bool Draining { get; init; }
+
+    /// <summary>Where new clients that follow redirects are sent now ("" = served here), and why.</summary>
+    public string RedirectTo { get; init; } = "";
+
+    public string RedirectReason { get; init; } = "";
 }
+
+public sealed record NodeLoadView(string Node, int Held, string Gateway, bool Draining);
 
 public sealed record ClusterMemberView(string Address, string Status, bool Reachable, IReadOnlyList<string> Roles);
 

@@ -2,7 +2,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Concentrator.Server.Logging;
 
-// Event ids 13000-13099: the cluster (membership as this node sees it, admission, pool blocks).
+// Event ids 13000-13099: the cluster (membership as this node sees it, admission, pool blocks); 13100-13199: the
+// identity directory and load-aware redirect.
 internal static partial class ClusterLog
 {
     [LoggerMessage(EventId = 13000, Level = LogLevel.Information, Message = "cluster: this node {Self} is {Status}")]
@@ -28,4 +29,17 @@ internal static partial class ClusterLog
 
     [LoggerMessage(EventId = 13007, Level = LogLevel.Information, Message = "admission of new IKE SAs {State}: {Reason}")]
     public static partial void AdmissionChanged(this ILogger logger, string state, string reason);
+
+    // The identity renders through IkeIdentity.ToString, which escapes it.
+    [LoggerMessage(EventId = 13100, Level = LogLevel.Information, Message = "{Identity}: a newer IKE SA on {Node} replaces {Older}{InitialContact}")]
+    public static partial void ReplacedElsewhere(this ILogger logger, Concentrator.Ike.Sa.IkeIdentity identity, string older, string node, string initialContact);
+
+    [LoggerMessage(EventId = 13101, Level = LogLevel.Warning, Message = "identity directory: {Operation} failed ({Detail})")]
+    public static partial void DirectoryFailed(this ILogger logger, string operation, string detail);
+
+    [LoggerMessage(EventId = 13102, Level = LogLevel.Information, Message = "redirect (RFC 5685) of new clients that support it: to {Target}: {Reason}")]
+    public static partial void RedirectChanged(this ILogger logger, string target, string reason);
+
+    [LoggerMessage(EventId = 13103, Level = LogLevel.Warning, Message = "drain: this node stops taking new clients that follow redirects; they go to {Target}")]
+    public static partial void Draining(this ILogger logger, string target);
 }

@@ -109,7 +109,9 @@ internal sealed class NodeWiring
         if (connection.Unique == UniquePolicy.Replace)
         {
             // unique = replace: the registry deletes an identity's older SA; keep refuses in IKE_AUTH; never neither.
-            _identities ??= _system.ActorOf(IdentityRegistryActor.Props(), "identities");
+            // Clustered, the registry is backed by the cluster-wide identity directory (the newest SA wins on any node).
+            _identities ??= _system.ActorOf(IdentityRegistryActor.Props(
+                Clustered ? _system.ActorOf(Cluster.IdentityDirectoryActor.Props(), "identity-directory") : null), "identities");
         }
 
         var eapRadius = connection.Remote.Auth == AuthClass.EapRadius && Radius is { } radius

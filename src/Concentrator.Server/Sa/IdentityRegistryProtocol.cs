@@ -24,3 +24,15 @@ public sealed record IkeSaReleased
 public sealed record GetIdentityHolder(IkeIdentity Identity);
 
 public sealed record IdentityHolder(IkeIdentity Identity, IActorRef? Sa);
+
+/// <summary>To the cluster's identity directory (when clustering is on): this node's registry granted
+/// <paramref name="Identity"/> to one of its SAs, so an older SA of it on another node must go.</summary>
+public sealed record IdentityHeldHere(IkeIdentity Identity, bool InitialContact);
+
+/// <summary>To the cluster's identity directory: the SA that held <paramref name="Identity"/> here ended without being
+/// replaced (its entry, if it still names this node, is removed).</summary>
+public sealed record IdentityLeftHere(IkeIdentity Identity);
+
+/// <summary>From the cluster's identity directory: <paramref name="Identity"/>, held here, was claimed later on
+/// <paramref name="Node"/>; the local SA is deleted (silently when that claim carried INITIAL_CONTACT).</summary>
+public sealed record IdentityClaimedElsewhere(IkeIdentity Identity, string Node, bool InitialContact);

@@ -39,6 +39,8 @@ public sealed partial class IkeSaDispatcher : ReceiveActor, IWithTimers
     private int _peakHalfOpen;
     private bool _admitting;
     private long _notAdmitted;
+    private IPAddress? _redirectTo;
+    private long _redirected;
 
     public IkeSaDispatcher(IkeSaConfig config, IkeSaEnvironment environment, HalfOpenSettings halfOpen, DatagramDrops drops, CookieGenerator? cookies,
         bool admitting = true)
@@ -75,7 +77,22 @@ public sealed partial class IkeSaDispatcher : ReceiveActor, IWithTimers
         });
         Receive<IkeSaReleased>(_ => { });
         Receive<LogHalfOpen>(_ => OnLogHalfOpen());
-        Receive<GetIkeSaDispatcherStats>(_ => Sender.Tell(new IkeSaDispatcherStats(_halfOpen.Count, _live.Count, _created) { NotAdmitted = _notAdmitted }));
+        Receive<GetIkeSaDispatcherStats>(_ => Sender.Tell(new IkeSaDispatcherStats(_halfOpen.Count, _live.Count, _created)
+        {
+            NotAdmitted = _notAdmitted,
+            Redirected = _redirected,
+        }));
+        Receive<SetRedirect>(r =>
+        {
+            if (!Equals(r.Target, _redirectTo))
+            {
+                _redirectTo = r.Target;
+                if (_log.IsEnabled(LogLevel.Information))
+                {
+                    _log.RedirectChanged(r.Target?.ToString() ?? "nowhere (served here)", r.Reason);
+                }
+            }
+        });
         Receive<SetAdmission>(a =>
         {
             if (a.Open != _admitting)
@@ -157,6 +174,16 @@ public sealed partial class IkeSaDispatcher : ReceiveActor, IWithTimers
                 _drops.Count(DatagramDrop.NoCookie);
                 d.Socket.Tell(new SendIke(d.Local, d.Remote, CookieGenerator.Response(request, verdict.Cookie!)));
                 return;
+        }
+
+        // RFC 5685: the cluster's load actor chose another node for new clients; one that follows redirects (and was not
+        // redirected already, the loop rule) is sent there before it costs a Diffie-Hellman here. After the cookie
+        // check, so only a return-routable initiator is told where to go under a flood.
+        if (_redirectTo is { } target && RedirectResponse.MayRedirect(request))
+        {
+            _redirected++;
+            d.Socket.Tell(new SendIke(d.Local, d.Remote, RedirectResponse.Build(request, target)));
+            return;
         }
 
         var sa = Context.ActorOf(IkeSaActor.Props(_config, d.Local, d.Remote, _environment, CompactMailbox.Deploy));

@@ -14,6 +14,9 @@ public sealed record IkeSaDispatcherStats(int HalfOpen, int Live, long Created)
 {
     /// <summary>New IKE_SA_INITs ignored while admission was closed (a cluster node not Up, or leaving).</summary>
     public long NotAdmitted { get; init; }
+
+    /// <summary>New IKE_SA_INITs answered with REDIRECT (RFC 5685) to another cluster node.</summary>
+    public long Redirected { get; init; }
 }
 
 /// <summary>A cluster node opens admission of new IKE SAs once it is Up with its pool blocks and closes it when it
@@ -38,3 +41,8 @@ public sealed record ConnectionsReplaced
 {
     public static ConnectionsReplaced Instance { get; } = new();
 }
+
+/// <summary>From the cluster's load actor: a new IKE_SA_INIT whose initiator follows redirects (REDIRECT_SUPPORTED, no
+/// REDIRECTED_FROM) is answered with REDIRECT to <paramref name="Target"/> (RFC 5685 §3) instead of being served here;
+/// null serves every client here again.</summary>
+public sealed record SetRedirect(System.Net.IPAddress? Target, string Reason);

@@ -13,7 +13,7 @@ namespace Concentrator.Host.Tests.Cluster;
 /// <see cref="LowWater"/> free addresses: a node holds two blocks before its first client and asks for a third under load. (One block hand-out,
 /// a majority write, took ~0.2 s here while a node leased 28 addresses in 80 ms once its handshakes' IKE_AUTHs came in
 /// together: the low water must cover what a node leases during one hand-out.) Namespaces are
-/// named <c>cclu…</c> with this process's id, and removed with the processes at the end.
+/// named <c>clu…</c> with this process's id, and removed with the processes at the end.
 /// </summary>
 internal sealed class ClusterLab : IAsyncDisposable
 {
@@ -26,7 +26,7 @@ internal sealed class ClusterLab : IAsyncDisposable
     public const int LowWater = 40;
 
     private readonly TempDir _dir = new();
-    private readonly string _tag = $"cclu{Environment.ProcessId % 100000}";
+    private readonly string _tag = $"clu{Environment.ProcessId % 100000}";
     private readonly List<string> _namespaces = [];
 
     private ClusterLab()
@@ -168,6 +168,10 @@ internal sealed class ClusterLab : IAsyncDisposable
                 pools.low-water = {{LowWater}}
                 # A killed node is downed by the majority 5 s after membership settles (the test's (c)).
                 split-brain-resolver.stable-after = 5s
+                # Load-aware redirect (RFC 5685) from 10 SAs on: only clients that support it (strongSwan, not the
+                # load generator) are ever redirected.
+                redirect.enabled = on
+                redirect.min-sas = 10
               }
             }
             akka.loglevel = WARNING

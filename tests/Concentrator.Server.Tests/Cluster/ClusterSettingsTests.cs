@@ -21,6 +21,7 @@ public sealed class ClusterSettingsTests
         Assert.Equal(SplitBrainStrategy.KeepMajority, s.Strategy);
         Assert.Equal(TimeSpan.FromSeconds(20), s.StableAfter);
         Assert.Equal(new ClusterPoolSettings(26, 120, 16), s.Pools);
+        Assert.Equal(new ClusterRedirectSettings(false, null, 1.25, 10), s.Redirect);
         Assert.True(s.AkkaConfig().IsEmpty);
         Assert.Equal(ClusterSettings.Off with { SeedNodes = s.SeedNodes, Roles = s.Roles }, s);
     }
@@ -55,6 +56,9 @@ public sealed class ClusterSettingsTests
     [InlineData("hostname = \"\"", "concentrator.cluster.hostname", "the address the other nodes reach")]
     [InlineData("split-brain-resolver.active-strategy = lease-majority", "concentrator.cluster.split-brain-resolver.active-strategy", "keep-majority")]
     [InlineData("pools.ipv4-block-prefix = 33", "concentrator.cluster.pools.ipv4-block-prefix", "32")]
+    [InlineData("redirect.gateway = \"gw.example\"", "concentrator.cluster.redirect.gateway", "IPv4 or IPv6 address")]
+    [InlineData("redirect.enabled = on\n hostname = \"node1.example\"", "concentrator.cluster.redirect.gateway", "is not one")]
+    [InlineData("redirect.above-share = 0.5", "concentrator.cluster.redirect.above-share", "1..100")]
     public void From_BadValue_NamesFileKeyAndExpectation(string line, string key, string expected)
     {
         var e = Assert.Throws<ConfigException>(() => Parse($"concentrator.cluster {{ enabled = on\n {line} }}"));

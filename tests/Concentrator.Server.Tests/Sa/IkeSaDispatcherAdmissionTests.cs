@@ -70,4 +70,31 @@ public sealed class IkeSaDispatcherAdmissionTests : TestKit
         Assert.Equal(1, stats.HalfOpen);
         Assert.Equal(1, stats.NotAdmitted);
     }
+
+    [Fact]
+    public void NewSa_RedirectSet_OnlyClientsThatSupportItAndWereNotRedirectedAreSentThere()
+    {
+        var dispatcher = Start(admitting: true);
+        var socket = CreateTestProbe();
+        dispatcher.Tell(new SetRedirect(System.Net.IPAddress.Parse("192.0.2.12"), "this node drains"));
+        var supports = InitRequests.Message(0x1111);
+        supports.Payloads.Add(new Concentrator.Ike.Encoding.Payloads.NotifyPayload(Concentrator.Ike.NotifyType.RedirectSupported));
+        var redirected = InitRequests.Message(0x2222);
+        redirected.Payloads.Add(new Concentrator.Ike.Encoding.Payloads.NotifyPayload(Concentrator.Ike.NotifyType.RedirectedFrom,
+            Concentrator.Ike.Encoding.Payloads.RedirectNotifyData.For(System.Net.IPAddress.Parse("192.0.2.13")).ToArray()));
+
+        dispatcher.Tell(NewSa(supports.ToArray(), socket.Ref));
+        var answer = Concentrator.Ike.Encoding.IkeMessage.Parse(socket.ExpectMsg<SendIke>().Message);
+        var notify = Assert.IsType<Concentrator.Ike.Encoding.Payloads.NotifyPayload>(Assert.Single(answer.Payloads));
+        Assert.Equal(Concentrator.Ike.NotifyType.Redirect, notify.NotifyType);
+        Assert.Equal(System.Net.IPAddress.Parse("192.0.2.12"), Concentrator.Ike.Encoding.Payloads.RedirectNotifyData.Parse(notify.Data).Address);
+        Assert.Equal(0, Stats(dispatcher).Created);
+
+        // Redirected once already (REDIRECTED_FROM): served here, as is a client without REDIRECT_SUPPORTED.
+        dispatcher.Tell(NewSa(redirected.ToArray(), socket.Ref));
+        dispatcher.Tell(NewSa(InitRequests.Bytes(0x3333), socket.Ref));
+        var stats = Stats(dispatcher);
+        Assert.Equal(2, stats.Created);
+        Assert.Equal(1, stats.Redirected);
+    }
 }

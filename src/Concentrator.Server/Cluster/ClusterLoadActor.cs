@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Net;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.DistributedData;
+using Concentrator.Server.Interfaces;
+using Concentrator.Server.Logging;
+using Concentrator.Server.Sa;
+using Microsoft.Extensions.Logging;
+
+namespace Concentrator.Server.Cluster;
+
+/// <summary>
+/// The cluster's load, as this node sees it (<c>/user/cluster-load</c>): every <see cref="Interval"/> it counts the IKE
+/// SAs its interface actors hold and, when the count changed, writes "held|gateway|draining" under its own name into a
+/// replicated <see cref="LWWDictionary{TKey,TValue}"/> (WriteLocal: gossip carries it, no setup waits on it). It
+/// subscribes to the dictionary, keeps the entries of members that are Up and reachable, and after each change asks
+/// <see cref="RedirectRule"/> where new clients should go, telling the dispatcher (<see cref="SetRedirect"/>) when
+/// that changed. <see cref="DrainNode"/> makes this node drain (gossiped, so the others stop sending clients here).
+/// </summary>
+public sealed class ClusterLoadActor : ReceiveActor, IWithTimers
+{
+    /// <summary>How often the held SAs are counted.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+
+    /// <summary>The replicated load: owner ("address#uid") → "held|gateway|0 or 1 (draining)".</summary>
+    public static readonly LWWDictionaryKey<string, string> Key = new("concentrator-load");
+
+    private readonly ClusterRedirectSettings _settings;
+    private readonly IPAddress? _gateway;
+    private readonly IReadOnlyList<IActorRef> _interfaces;
+    private readonly IActorRef _dispatcher;
+    private readonly IActorRef _replicator = DistributedData.Get(Context.System).Replicator;
+    private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
+    private readonly string _self;
+    private readonly ILogger _log = ServerLogging.For<ClusterLoadActor>(Context);
+    private LWWDictionary<string, string> _entries = LWWDictionary<string, string>.Empty;
+    private int _held = -1;
+    private bool _draining;
+    private bool _counting;
+    private IPAddress? _redirectTo;
+    private string _reason = "";
+    private IActorRef? _observer;
+
+    public ClusterLoadActor(ClusterRedirectSettings settings, IPAddress? gateway, IReadOnlyList<IActorRef> interfaces, IActorRef dispatcher)
+    {
+        _settings = settings;
+        _gateway = gateway;
+        _interfaces = interfaces;
+        _dispatcher = dispatcher;
+        _self = BlockOwner.Of(_cluster.SelfUniqueAddress);
+        Receive<Count>(_ => CountHeld());
+        Receive<Counted>(c =>
+        {
+            _counting = false;
+            if (c.Held != _held)
+            {
+                _held = c.Held;
+                Publish();
+            }
+        });
+        Receive<Changed>(c =>
+        {
+            _entries = c.Get(Key);
+            Decide();
+        });
+        Receive<DrainNode>(_ =>
+        {
+            _draining = true;
+            Publish();
+            Decide();
+            _log.Draining(_redirectTo?.ToString() ?? "no other node (none serves)");
+            Sender.Tell(new DrainStarted(_redirectTo?.ToString() ?? ""));
+        });
+        Receive<WatchLoad>(w =>
+        {
+            _observer = w.Observer;
+            _observer.Tell(State());
+        });
+        Receive<UpdateSuccess>(_ => { });
+        Receive<ModifyFailure>(f => _log.DirectoryFailed("a load update", f.ErrorMessage));
+        Receive<StoreFailure>(f => _log.DirectoryFailed("a load update", f.ToString() ?? ""));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(ClusterRedirectSettings settings, IPAddress? gateway, IReadOnlyList<IActorRef> interfaces, IActorRef dispatcher) =>
+        Akka.Actor.Props.Create(() => new ClusterLoadActor(settings, gateway, interfaces, dispatcher));
+
+    protected override void PreStart()
+    {
+        _replicator.Tell(Dsl.Subscribe(Key, Self));
+        Timers.StartPeriodicTimer(nameof(Count), Count.Instance, TimeSpan.Zero, Interval);
+    }
+
+    /// <summary>An entry's value.</summary>
+    public static string EntryValue(int held, IPAddress? gateway, bool draining) =>
+        string.Create(CultureInfo.InvariantCulture, $"{held}|{gateway}|{(draining ? 1 : 0)}");
+
+    /// <summary>Reads an entry; null for one this version does not understand.</summary>
+    public static NodeLoad? Parse(string node, string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var parts = value.Split('|');
+        IPAddress? gateway = null;
+        return parts.Length == 3 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var held)
+            && (parts[1].Length == 0 || IPAddress.TryParse(parts[1], out gateway))
+            ? new NodeLoad(node, held, gateway, parts[2] == "1")
+            : null;
+    }
+
+    private sealed record Count
+    {
+        public static Count Instance { get; } = new();
+    }
+
+    private sealed record Counted(int Held);
+
+    private void CountHeld()
+    {
+        if (_counting)
+        {
+            return;
+        }
+
+        _counting = true;
+        var asks = _interfaces.Select(i => i.Ask<InterfaceState>(GetInterfaceState.Instance, Interval * 3)).ToList();
+        Task.WhenAll(asks).ContinueWith(t => t.IsCompletedSuccessfully ? new Counted(t.Result.Sum(s => s.SaCount)) : new Counted(_held),
+            TaskScheduler.Default).PipeTo(Self);
+    }
+
+    private void Publish()
+    {
+        var value = EntryValue(Math.Max(_held, 0), _gateway, _draining);
+        var node = _cluster.SelfUniqueAddress;
+        var self = _self;
+        _replicator.Tell(Dsl.Update(Key, LWWDictionary<string, string>.Empty, WriteLocal.Instance, d => d.SetItem(node, self, value)));
+    }
+
+    private void Decide()
+    {
+        var state = _cluster.State;
+        var serving = state.Members.Where(m => m.Status == MemberStatus.Up && !state.Unreachable.Contains(m))
+            .Select(m => BlockOwner.Of(m.UniqueAddress)).ToHashSet(StringComparer.Ordinal);
+        var loads = _entries.Entries.Where(e => serving.Contains(e.Key) || e.Key == _self)
+            .Select(e => Parse(e.Key, e.Value)).OfType<NodeLoad>().ToList();
+        var decision = RedirectRule.Decide(_self, loads, _settings, _draining);
+        var target = decision?.Target;
+        _reason = decision?.Reason ?? (_draining ? "this node drains but no other node serves" : "within its share");
+        if (!Equals(target, _redirectTo))
+        {
+            _redirectTo = target;
+            _dispatcher.Tell(new SetRedirect(target, _reason));
+        }
+
+        _observer?.Tell(State());
+    }
+
+    private ClusterLoad State()
+    {
+        var loads = _entries.Entries.Select(e => Parse(e.Key, e.Value)).OfType<NodeLoad>().OrderBy(l => l.Node, StringComparer.Ordinal).ToList();
+        return new ClusterLoad(loads, _draining, _redirectTo, _reason);
+    }
+}
+
+/// <summary>To the load actor: send <see cref="ClusterLoad"/> to <paramref name="Observer"/> now and after each change.</summary>
+public sealed record WatchLoad(IActorRef Observer);
