@@ -135,6 +135,11 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
         }
 
         var remote = new EndpointSettings(rn.String("remote.id"), Auth(rn, "remote.auth")) { EapId = rn.String("remote.eap-id") };
+        var initiator = InitiatorSettings.Read(rn, rn.StringList("remote.addrs"));
+        if (initiator.Initiates && local.Auth is not (AuthClass.Psk or AuthClass.Pubkey))
+        {
+            throw rn.Error("local.auth", "expected psk or pubkey: the gateway authenticates itself with it when it initiates");
+        }
         if (remote.Id.Length == 0)
         {
             throw rn.Error("remote.id", "expected the identity peers must present, or \"%any\"");
@@ -184,6 +189,8 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
             Unique = unique,
             RemoteTs = remoteTs,
             PoolRefs = poolRefs,
+            Initiator = initiator,
+            Routes = rn.PrefixList("routes", prefix),
             Certificates = CertificateSettings.Read(rn, file, local, remote),
         };
     }

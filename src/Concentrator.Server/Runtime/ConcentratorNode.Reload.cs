@@ -101,6 +101,9 @@ public sealed partial class ConcentratorNode
         Volatile.Write(ref _served, nowServed);
         Volatile.Write(ref _definition, next);
 
+        await StopInitiatorsAsync(plan.Removed.Select(c => c.Name)).ConfigureAwait(false);
+        StartInitiators(plan.Added, candidates, environment);
+
         // No handshake is offered the removed connections any more: their SAs go, then their routes and devices.
         // All at once: a client that does not answer its Delete holds up only its own connection's retirement.
         var retired = await Task.WhenAll(plan.Removed.Select(c => served[c.Name]).Concat(moved.Select(c => served[c.Name]))

@@ -1,0 +1,65 @@
+using System.Net;
+using Akka.Actor;
+using Concentrator.Ike.Sa;
+
+namespace Concentrator.Server.Sa;
+
+// An IKE SA the gateway initiates (a connection's start-action, close-action, dpd-action). Its connection is known
+// from the start, so it is spawned straight under the connection's InterfaceActor, with no handover; its SPI is in the
+// node's SPI table from the constructor on, so the responder's answers reach it from the socket. The protocol is the
+// IkeSa's initiator tasks, the life the same IkeSaSession as a responder's; the actor only tells the
+// ConnectionInitiatorActor that started it how the SA ended.
+public sealed partial class IkeSaActor
+{
+    private readonly IActorRef? _initiator;
+
+    /// <summary>An initiating IKE SA actor: it sends IKE_SA_INIT from <paramref name="local"/> to
+    /// <paramref name="remote"/> through <paramref name="socket"/> when it starts, and tells <paramref name="initiator"/>
+    /// <see cref="InitiatedSaEnded"/> when it stops.</summary>
+    public IkeSaActor(IkeSaConfig config, IPEndPoint local, IPEndPoint remote, IkeSaEnvironment environment, IActorRef socket, IActorRef initiator)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        _env = environment;
+        _settings = environment.Settings;
+        _kernel = environment.Kernel;
+        _socket = socket;
+        _initiator = initiator;
+        _spis = environment.Spis is { } table ? new IkeSpis(table, Self) : null;
+        _session = IkeSaSession.Initiator(config, environment.Services with
+        {
+            IkeSpiAllocator = _spis is null ? environment.Services.IkeSpiAllocator : _spis.Allocate,
+        }, local, remote, SessionSettings(environment));
+    }
+
+    /// <summary>Props of an initiating IKE SA actor (see the constructor).</summary>
+    public static Props Initiating(IkeSaConfig config, IPEndPoint local, IPEndPoint remote, IkeSaEnvironment environment, IActorRef socket, IActorRef initiator) =>
+        Akka.Actor.Props.Create(() => new IkeSaActor(config, local, remote, environment, socket, initiator));
+
+    private void TellInitiatorEnded()
+    {
+        if (_initiator is null)
+        {
+            return;
+        }
+
+        InitiatedSaEnd end = _establishedAt is null ? InitiatedSaEnd.Failed
+            : _deletedByNode ? InitiatedSaEnd.Local
+            : _session.DeletedByExchange ? InitiatedSaEnd.Closed
+            : InitiatedSaEnd.Dead;
+        _initiator.Tell(new InitiatedSaEnded(Self, end, Sa.FailureNotify?.ToString() ?? Sa.State.ToString()));
+    }
+}
+
+/// <summary>How an initiated IKE SA ended: <see cref="Failed"/> before it was established (no answer, refused),
+/// <see cref="Closed"/> by a Delete exchange (the peer's, or ours at the IKE lifetime), <see cref="Dead"/> because the
+/// peer stopped answering (DPD, retransmissions), <see cref="Local"/> by the node (shutdown, reload, the operator).</summary>
+public enum InitiatedSaEnd
+{
+    Failed,
+    Closed,
+    Dead,
+    Local,
+}
+
+/// <summary>Told by an initiated IKE SA's actor to its <c>ConnectionInitiatorActor</c> as it stops.</summary>
+public sealed record InitiatedSaEnded(IActorRef Sa, InitiatedSaEnd End, string Detail);
