@@ -28,10 +28,10 @@ public sealed partial class IkeSaActor
         _session = IkeSaSession.Initiator(config, environment.Services with
         {
             IkeSpiAllocator = _spis is null ? environment.Services.IkeSpiAllocator : _spis.Allocate,
-        }, local, remote, SessionSettings(environment));
+        }, local, remote, SessionSettings(environment) with { HandsOver = false });
     }
 
-    /// <summary>Props of an initiating IKE SA actor (see the constructor).</summary>
+    /// <summary>Props of an initiating IKE SA actor (see the constructor); spawned under its home, so it never hands over.</summary>
     public static Props Initiating(IkeSaConfig config, IPEndPoint local, IPEndPoint remote, IkeSaEnvironment environment, IActorRef socket, IActorRef initiator) =>
         Akka.Actor.Props.Create(() => new IkeSaActor(config, local, remote, environment, socket, initiator));
 
