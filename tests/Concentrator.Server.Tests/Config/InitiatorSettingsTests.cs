@@ -53,7 +53,7 @@ public sealed class InitiatorSettingsTests
     [InlineData("retry { delay = 10s, max-delay = 5s }", "s2s.retry.max-delay", "expected at least retry.delay")]
     [InlineData("retry.delay = 0s", "s2s.retry.delay", "")]
     [InlineData("remote.addrs = [ \"192.0.2.2\" ]\nstart-action = start\nlocal.auth = eap-md5", "s2s.local.auth", "")]
-    [InlineData("routes = [ \"nowhere\" ]", "s2s.routes", "")]
+    [InlineData("routes = [ \"nowhere\" ]", "s2s.routes[0]", "")]
     public void Initiator_BadValue_NamesFileKeyAndExpectation(string body, string key, string expected)
     {
         var e = Assert.Throws<ConfigException>(() => Read(body));
