@@ -1,5 +1,6 @@
 using Akka.Configuration;
 using Concentrator.Server.Config;
+using Concentrator.Server.Runtime;
 
 namespace Concentrator.Server.Tests.Config;
 
@@ -75,5 +76,33 @@ public sealed class InitiatorSettingsTests
         var settings = InitiatorSettings.Responder with { RetryDelay = TimeSpan.FromSeconds(2), RetryMaxDelay = TimeSpan.FromSeconds(100) };
 
         Assert.Equal(TimeSpan.FromSeconds(seconds), settings.Backoff(failures));
+    }
+
+    [Theory]
+    [InlineData("start-action = trap", "s2s.start-action")]
+    [InlineData("close-action = trap", "s2s.close-action")]
+    [InlineData("dpd-action = trap", "s2s.dpd-action")]
+    public void Trap_ConnectionCheck_RefusedNamingTheKeyAsNotImplemented(string line, string key)
+    {
+        var c = Read("remote.addrs = [ \"192.0.2.2\" ]\n" + line);
+        var server = ServerSettings.From(ConfigurationFactory.Empty, "main.conf");
+
+        var e = Assert.Throws<ConfigException>(() => ResponderConfig.For(c, Secrets.Empty, server));
+
+        Assert.Equal(key, e.Key);
+        Assert.Contains("trap (initiating on the kernel's ACQUIRE) is not implemented yet", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Start_ConnectionCheck_InitiatorConfigProposesTheConnectionsSelectors()
+    {
+        var c = Read("remote.addrs = [ \"192.0.2.2\" ]\nstart-action = start\nremote.id = \"b.site.test\"\nlocal-ts = [ \"10.1.0.0/24\" ]\nremote-ts = [ \"10.2.0.0/24\" ]");
+        var server = ServerSettings.From(ConfigurationFactory.Empty, "main.conf");
+
+        var config = ResponderConfig.For(c, Secrets.Empty, server);
+
+        Assert.Equal("b.site.test", config.RemoteIdentity.ToString());
+        Assert.StartsWith("10.1.0.0-10.1.0.255", Assert.Single(config.LocalTrafficSelectors).ToString(), StringComparison.Ordinal);
+        Assert.StartsWith("10.2.0.0-10.2.0.255", Assert.Single(config.RemoteTrafficSelectors).ToString(), StringComparison.Ordinal);
     }
 }
