@@ -16,4 +16,10 @@ internal static partial class InitiatorLog
 
     [LoggerMessage(EventId = 14003, Level = LogLevel.Information, Message = "connection {Connection}: IKE SA ended ({End}: {Detail}); {Next}")]
     public static partial void InitiatedEnded(this ILogger logger, string connection, string end, string detail, string next);
+
+    [LoggerMessage(EventId = 14004, Level = LogLevel.Information, Message = "connection {Connection}: trap installed towards {Remote} (reqid {Reqid}): traffic starts the IKE SA")]
+    public static partial void TrapInstalled(this ILogger logger, string connection, string remote, uint reqid);
+
+    [LoggerMessage(EventId = 14005, Level = LogLevel.Information, Message = "connection {Connection}: ACQUIRE for {Selector} (reqid {Reqid}): initiating")]
+    public static partial void Acquired(this ILogger logger, string connection, string selector, uint reqid);
 }

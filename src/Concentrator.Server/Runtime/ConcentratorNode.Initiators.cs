@@ -19,7 +19,7 @@ public sealed partial class ConcentratorNode
     private void StartInitiators(IEnumerable<ConnectionSettings> connections, IReadOnlyList<ConnectionCandidate> candidates,
         IkeSaEnvironment environment)
     {
-        foreach (ConnectionSettings connection in connections.Where(c => c.Initiator.StartAction == StartAction.Start))
+        foreach (ConnectionSettings connection in connections.Where(c => c.Initiator.Initiates))
         {
             if (_initiators.ContainsKey(connection.Name))
             {

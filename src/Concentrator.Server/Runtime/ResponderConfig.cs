@@ -19,15 +19,6 @@ public static class ResponderConfig
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(secrets);
         ArgumentNullException.ThrowIfNull(server);
-        if (connection.Initiator.StartAction == StartAction.Trap || connection.Initiator.CloseAction == StartAction.Trap
-            || connection.Initiator.DpdAction == StartAction.Trap)
-        {
-            string key = connection.Initiator.StartAction == StartAction.Trap ? "start-action"
-                : connection.Initiator.CloseAction == StartAction.Trap ? "close-action" : "dpd-action";
-            throw new ConfigException(connection.File, $"{connection.Name}.{key}",
-                "expected none or start: trap (initiating on the kernel's ACQUIRE) is not implemented yet");
-        }
-
         // One secret per remote identity ("%any" as fallback), used for both AUTH payloads as strongSwan does.
         var psk = new PskAuthenticator((_, remote) => secrets.Lookup(remote.ToString()));
         bool eap = EapSettings.IsEap(connection.Remote.Auth);

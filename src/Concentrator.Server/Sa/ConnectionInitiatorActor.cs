@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Concentrator.Ike.Sa;
 using Concentrator.Server.Config;
+using Concentrator.Kernel;
 using Concentrator.Server.Interfaces;
 using Concentrator.Server.Logging;
 using Concentrator.Server.Management;
@@ -25,8 +26,13 @@ public sealed class ConnectionInitiatorActor : ReceiveActor, IWithTimers
     private readonly InitiatorTarget _target;
     private readonly InitiationSchedule _schedule;
     private readonly ILogger _log = ServerLogging.For<ConnectionInitiatorActor>(Context);
+    private readonly uint _trapReqid;
     private IActorRef? _current;
     private bool _spawning;
+    private bool _trapInstalled;
+    private bool _trapInstalling;
+    private long _trapCorrelation;
+    private long _acquireNotBefore;
     private string _remote = "";
     private int _attempts;
 
@@ -34,9 +40,50 @@ public sealed class ConnectionInitiatorActor : ReceiveActor, IWithTimers
     {
         _target = target;
         _schedule = new InitiationSchedule(target.Connection.Initiator);
+        var initiator = target.Connection.Initiator;
+        if (initiator.StartAction == StartAction.Trap || initiator.CloseAction == StartAction.Trap || initiator.DpdAction == StartAction.Trap)
+        {
+            // One reqid for the trap policies and, in turn, the first CHILD SA of every SA an ACQUIRE starts.
+            _trapReqid = target.Environment.Settings.ReqidAllocator();
+        }
+
         Receive<Attempt>(_ => OnAttempt());
-        Receive<Resolved>(r => Spawn(r.Addresses));
-        Receive<ResolveFailed>(r => Failed(r.Reason));
+        Receive<InstallTrap>(_ => OnInstallTrap());
+        Receive<Resolved>(r =>
+        {
+            if (r.ForTrap)
+            {
+                TrapResolved(r.Addresses);
+            }
+            else
+            {
+                Spawn(r.Addresses);
+            }
+        });
+        Receive<AcquireEvent>(OnAcquire);
+        Receive<Kernel.KernelDone>(d => d.CorrelationId == _trapCorrelation, _ =>
+        {
+            _trapInstalling = false;
+            _trapInstalled = true;
+            _log.TrapInstalled(Name, _remote, _trapReqid);
+        });
+        Receive<Kernel.KernelFailed>(f => f.CorrelationId == _trapCorrelation, f =>
+        {
+            _trapInstalling = false;
+            TrapFailed(f.ToString());
+        });
+        Receive<ResolveFailed>(r =>
+        {
+            if (r.ForTrap)
+            {
+                _trapInstalling = false;
+                TrapFailed(r.Reason);
+            }
+            else
+            {
+                Failed(r.Reason);
+            }
+        });
         Receive<SaSpawned>(s =>
         {
             _spawning = false;
@@ -72,9 +119,89 @@ public sealed class ConnectionInitiatorActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
+        if (_trapReqid != 0)
+        {
+            Context.System.EventStream.Subscribe(Self, typeof(AcquireEvent));
+        }
+
         if (_target.Connection.Initiator.StartAction == StartAction.Start)
         {
             Self.Tell(Attempt.Instance);
+        }
+        else if (_target.Connection.Initiator.StartAction == StartAction.Trap)
+        {
+            Self.Tell(InstallTrap.Instance);
+        }
+    }
+
+    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
+
+    private void OnInstallTrap()
+    {
+        if (_trapInstalled || _trapInstalling)
+        {
+            return;
+        }
+
+        _trapInstalling = true;
+        _remote = _schedule.NextAddress;
+        Resolve(_remote, forTrap: true);
+    }
+
+    /// <summary>The trap: the connection's out policies (every local-ts × remote-ts pair of one family) with the
+    /// interface's if_id and a template to the peer, and no state, so outbound traffic makes the kernel (or the
+    /// userspace dataplane) ask for one: XFRM_MSG_ACQUIRE. Equivalent to: <c>ip xfrm policy add src L dst R dir out
+    /// tmpl src l dst r proto esp reqid N mode tunnel if_id I</c>. Owned by this actor: gone when it stops.</summary>
+    private void TrapResolved(IPAddress[] addresses)
+    {
+        if (addresses.Length == 0 || !TryLocal(addresses[0], out var local))
+        {
+            _trapInstalling = false;
+            TrapFailed(addresses.Length == 0 ? $"'{_remote}' has no address" : $"no route to {addresses[0]}");
+            return;
+        }
+
+        IPAddress remote = addresses[0];
+        uint ifId = _target.Environment.Settings.IfId;
+        var policies = (from ours in _target.Connection.LocalTs
+                        from theirs in _target.Connection.RemoteTs
+                        where ours.BaseAddress.AddressFamily == theirs.BaseAddress.AddressFamily
+                            && ours.BaseAddress.AddressFamily == remote.AddressFamily
+                        select new PolicyRequest(new TrafficSelector(ours, theirs), PolicyDirection.Out,
+                            [new PolicyTemplate(local, remote, _trapReqid)]) { IfId = ifId }).ToList();
+        _trapCorrelation++;
+        _target.Environment.Kernel.Tell(new Kernel.InstallChild(_trapCorrelation, _trapReqid, [], policies));
+    }
+
+    private void TrapFailed(string reason)
+    {
+        var step = _schedule.OnFailed();
+        _log.AttemptFailed(Name, _remote, $"trap not installed: {reason}", step.Delay);
+        Timers.StartSingleTimer(AttemptTimer, InstallTrap.Instance, step.Delay == TimeSpan.Zero ? TimeSpan.FromSeconds(1) : step.Delay);
+    }
+
+    private void OnAcquire(AcquireEvent acquire)
+    {
+        if (acquire.Reqid != _trapReqid || _current is not null || _spawning || Environment.TickCount64 < _acquireNotBefore)
+        {
+            return;
+        }
+
+        _log.Acquired(Name, acquire.Selector.ToString(), _trapReqid);
+        OnAttempt();
+    }
+
+    private bool TryLocal(IPAddress remote, out IPAddress local)
+    {
+        try
+        {
+            local = _target.SourceFor(remote);
+            return true;
+        }
+        catch (SocketException)
+        {
+            local = IPAddress.None;
+            return false;
         }
     }
 
@@ -87,17 +214,21 @@ public sealed class ConnectionInitiatorActor : ReceiveActor, IWithTimers
 
         _spawning = true;
         _remote = _schedule.NextAddress;
-        if (IPAddress.TryParse(_remote, out var address))
+        Resolve(_remote, forTrap: false);
+    }
+
+    private void Resolve(string name, bool forTrap)
+    {
+        if (IPAddress.TryParse(name, out var address))
         {
-            Spawn([address]);
+            Self.Tell(new Resolved([address], forTrap));
             return;
         }
 
         // A DNS name is resolved at each attempt (its address may change between them), off the actor's thread.
-        string name = _remote;
         Dns.GetHostAddressesAsync(name).PipeTo(Self,
-            success: a => new Resolved(a),
-            failure: e => new ResolveFailed($"cannot resolve '{name}': {e.GetBaseException().Message}"));
+            success: a => new Resolved(a, forTrap),
+            failure: e => new ResolveFailed($"cannot resolve '{name}': {e.GetBaseException().Message}", forTrap));
     }
 
     private void Spawn(IPAddress[] addresses)
@@ -127,7 +258,7 @@ public sealed class ConnectionInitiatorActor : ReceiveActor, IWithTimers
         var remoteEndpoint = new IPEndPoint(remote, _target.IkePort);
         _log.Initiating(Name, remoteEndpoint.ToString(), localEndpoint.ToString(), _attempts);
         var props = IkeSaActor.Initiating(_target.Config, localEndpoint, remoteEndpoint, _target.Environment with { Observer = Self },
-            _target.Socket, Self);
+            _target.Socket, Self, _trapInstalled ? _trapReqid : 0);
         _target.Home.Tell(new SpawnSa(Name, props, $"initiated-{Name}-{_attempts}"));
         Timers.StartSingleTimer(SpawnTimeout.Instance, SpawnTimeout.Instance, TimeSpan.FromSeconds(10));
     }
@@ -157,6 +288,11 @@ public sealed class ConnectionInitiatorActor : ReceiveActor, IWithTimers
         {
             Timers.StartSingleTimer(AttemptTimer, Attempt.Instance, step.Delay);
         }
+        else if (step.Action == StartAction.Trap)
+        {
+            // The trap's out policy outlives the SA (the SA took it over): traffic asks again. Without one, it is made.
+            Self.Tell(InstallTrap.Instance);
+        }
     }
 
     private void Failed(string reason)
@@ -172,6 +308,11 @@ public sealed class ConnectionInitiatorActor : ReceiveActor, IWithTimers
         {
             Timers.StartSingleTimer(AttemptTimer, Attempt.Instance, step.Delay);
         }
+        else if (step.Action == StartAction.Trap)
+        {
+            // The next ACQUIRE starts the next attempt, not before the backoff.
+            _acquireNotBefore = Environment.TickCount64 + (long)step.Delay.TotalMilliseconds;
+        }
     }
 
     private sealed record Attempt
@@ -184,9 +325,14 @@ public sealed class ConnectionInitiatorActor : ReceiveActor, IWithTimers
         public static SpawnTimeout Instance { get; } = new();
     }
 
-    private sealed record Resolved(IPAddress[] Addresses);
+    private sealed record InstallTrap
+    {
+        public static InstallTrap Instance { get; } = new();
+    }
 
-    private sealed record ResolveFailed(string Reason);
+    private sealed record Resolved(IPAddress[] Addresses, bool ForTrap);
+
+    private sealed record ResolveFailed(string Reason, bool ForTrap);
 }
 
 /// <summary>What a <see cref="ConnectionInitiatorActor"/> needs: the connection, its initiator <see cref="IkeSaConfig"/>,

@@ -21,12 +21,12 @@ public sealed class InitiationSchedule(InitiatorSettings settings)
     public string NextAddress => settings.RemoteAddrs[_address % settings.RemoteAddrs.Count];
 
     /// <summary>An attempt could not even start (DNS, no route) or the SA it made failed before it was established:
-    /// the next address, after the backoff; a trap waits for traffic again instead.</summary>
+    /// the next address, after the backoff (a trap: the next ACQUIRE after the backoff starts it).</summary>
     public InitiationStep OnFailed()
     {
         Failures++;
         _address++;
-        return new InitiationStep(Mode, Mode == StartAction.Start ? settings.Backoff(Failures) : TimeSpan.Zero);
+        return new InitiationStep(Mode, settings.Backoff(Failures));
     }
 
     public void OnEstablished() => Failures = 0;

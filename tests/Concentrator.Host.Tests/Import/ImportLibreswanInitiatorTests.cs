@@ -28,8 +28,9 @@ public sealed class ImportLibreswanInitiatorTests
     [Theory]
     [InlineData("add", "192.0.2.2", StartAction.None, "")]
     [InlineData("start", "%any", StartAction.None, "auto=start without a peer address")]
-    [InlineData("route", "192.0.2.2", StartAction.None, "auto=route: initiating on traffic (start-action = trap) is not implemented yet")]
-    [InlineData("ondemand", "gw.example.net", StartAction.None, "auto=ondemand: initiating on traffic")]
+    [InlineData("route", "192.0.2.2", StartAction.Trap, "")]
+    [InlineData("ondemand", "gw.example.net", StartAction.Trap, "")]
+    [InlineData("ondemand", "%any", StartAction.None, "auto=ondemand without a peer address")]
     [InlineData("start", "gw.example.net", StartAction.Start, "")]
     public void Import_Auto_MapsToStartActionOrSaysWhyNot(string auto, string right, StartAction expected, string warning)
     {

@@ -15,9 +15,13 @@ internal sealed class SiteToSiteLab : IAsyncDisposable
     private readonly TempDir _dir = new();
     private readonly string _tag = $"in{Environment.ProcessId % 100000}";
     private readonly List<HostProcess> _exited = [];
+    private readonly bool _trap;
 
-    public SiteToSiteLab()
+    /// <param name="trap">A with <c>start-action = trap</c> and the sites' networks as selectors (10.1.0.0/24 ===
+    /// 10.2.0.0/24) instead of <c>start</c> with 0.0.0.0/0.</param>
+    public SiteToSiteLab(bool trap = false)
     {
+        _trap = trap;
         try
         {
             Run("ip", "netns", "add", Ns("a"));
@@ -75,9 +79,9 @@ internal sealed class SiteToSiteLab : IAsyncDisposable
         bool a = site == "a";
         string me = a ? "a.site.test" : "b.site.test", peer = a ? "b.site.test" : "a.site.test";
         string initiator = a
-            ? """
+            ? $$"""
               remote.addrs = [ "192.0.2.2" ]
-              start-action = start
+              start-action = {{(_trap ? "trap" : "start")}}
               dpd-action = restart
               close-action = start
               retry { delay = 1s, max-delay = 4s }
@@ -88,8 +92,8 @@ internal sealed class SiteToSiteLab : IAsyncDisposable
               local.id = "{{me}}"
               remote.id = "{{peer}}"
               {{initiator}}
-              local-ts = [ "0.0.0.0/0" ]
-              remote-ts = [ "0.0.0.0/0" ]
+              local-ts = [ "{{(a && _trap ? "10.1.0.0/24" : "0.0.0.0/0")}}" ]
+              remote-ts = [ "{{(a && _trap ? "10.2.0.0/24" : "0.0.0.0/0")}}" ]
               routes = [ "{{(a ? "10.2.0.0/24" : "10.1.0.0/24")}}" ]
               ipsec-interface = yes
               dpd { delay = 2s, timeout = 6s }

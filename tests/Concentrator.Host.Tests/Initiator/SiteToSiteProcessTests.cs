@@ -41,6 +41,34 @@ public sealed class SiteToSiteProcessTests
         Assert.Single(sas.EnumerateArray());
     }
 
+    [Fact]
+    public async Task TrapAction_TwoHosts_NothingBeforeTrafficThenTheFirstPacketInitiates()
+    {
+        await using var lab = new SiteToSiteLab(trap: true);
+
+        await lab.A.WaitForLineAsync(l => l.Contains("\"EventId\":14004", StringComparison.Ordinal), Patience);
+        // B is up (its API answers) and A has not initiated: no traffic yet.
+        await WaitForApiAsync(lab.Socket("b"));
+        Assert.Empty((await JsonAsync(lab.Socket("b"), "list-sas")).EnumerateArray());
+        Assert.DoesNotContain(lab.A.Lines, l => l.Contains("\"EventId\":14000", StringComparison.Ordinal));
+
+        // The first packet into ipsec1 meets the trap policy without a state: ACQUIRE, then the SA, then the pings pass.
+        await WaitForPingAsync(lab);
+        Assert.Contains(lab.A.Lines, l => l.Contains("\"EventId\":14005", StringComparison.Ordinal));
+        Assert.Contains(lab.A.Lines, l => l.Contains("\"EventId\":14001", StringComparison.Ordinal));
+        Assert.Single((await JsonAsync(lab.Socket("b"), "list-sas")).EnumerateArray());
+    }
+
+    private static async Task WaitForApiAsync(string socket)
+    {
+        var watch = Stopwatch.StartNew();
+        while ((await CliProcess.RunAsync(["list-sas", "--json", "--socket", socket])).ExitCode != 0)
+        {
+            Assert.True(watch.Elapsed < Patience, "the management API of " + socket + " did not answer");
+            await Task.Delay(500);
+        }
+    }
+
     private static async Task WaitForPingAsync(SiteToSiteLab lab)
     {
         var watch = Stopwatch.StartNew();

@@ -78,21 +78,6 @@ public sealed class InitiatorSettingsTests
         Assert.Equal(TimeSpan.FromSeconds(seconds), settings.Backoff(failures));
     }
 
-    [Theory]
-    [InlineData("start-action = trap", "s2s.start-action")]
-    [InlineData("close-action = trap", "s2s.close-action")]
-    [InlineData("dpd-action = trap", "s2s.dpd-action")]
-    public void Trap_ConnectionCheck_RefusedNamingTheKeyAsNotImplemented(string line, string key)
-    {
-        var c = Read("remote.addrs = [ \"192.0.2.2\" ]\n" + line);
-        var server = ServerSettings.From(ConfigurationFactory.Empty, "main.conf");
-
-        var e = Assert.Throws<ConfigException>(() => ResponderConfig.For(c, Secrets.Empty, server));
-
-        Assert.Equal(key, e.Key);
-        Assert.Contains("trap (initiating on the kernel's ACQUIRE) is not implemented yet", e.Message, StringComparison.Ordinal);
-    }
-
     [Fact]
     public void Start_ConnectionCheck_InitiatorConfigProposesTheConnectionsSelectors()
     {

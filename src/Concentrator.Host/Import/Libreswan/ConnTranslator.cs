@@ -82,9 +82,11 @@ internal sealed partial class ConnTranslator(ResolvedConn conn, string local, Li
             case "start":
                 warnings.Add(conn.Warn("auto", $"auto=start without a peer address ({_remote}={conn.Get(_remote) ?? "(none)"}): nothing to initiate to; the conn is served as a responder"));
                 break;
+            case "route" or "ondemand" when connection.Remote.Addrs.Count > 0:
+                connection = connection with { StartAction = "trap" };
+                break;
             case "route" or "ondemand":
-                // Written as the responder it is today rather than as start-action = trap, which this version refuses.
-                warnings.Add(conn.Warn("auto", $"auto={conn.Get("auto")}: initiating on traffic (start-action = trap) is not implemented yet; the conn is served as a responder"));
+                warnings.Add(conn.Warn("auto", $"auto={conn.Get("auto")} without a peer address ({_remote}={conn.Get(_remote) ?? "(none)"}): nothing to initiate to; the conn is served as a responder"));
                 break;
         }
 
