@@ -5,10 +5,11 @@ using Concentrator.Server.Sa;
 
 namespace Concentrator.Server.Runtime;
 
-// The initiator role: one ConnectionInitiatorActor (/user/initiator-NAME) per connection with start-action = start,
-// made at start and when a reload adds such a connection, stopped before the shutdown deletes the SAs (so nothing
-// initiates again meanwhile) and when a reload removes the connection. A changed connection keeps its initiator, as
-// its live SAs keep their settings.
+// The initiator role: one ConnectionInitiatorActor (/user/initiator-NAME) per connection with start-action = start or
+// trap, made at start and when a reload adds such a connection (or changes one to initiate), stopped before the
+// shutdown deletes the SAs (so nothing initiates again meanwhile) and when a reload removes the connection (or changes
+// it to respond only). A changed connection that still initiates keeps its initiator, as its live SAs keep their
+// settings.
 public sealed partial class ConcentratorNode
 {
     private readonly Dictionary<string, IActorRef> _initiators = new(StringComparer.Ordinal);

@@ -16,12 +16,15 @@ internal sealed class SiteToSiteLab : IAsyncDisposable
     private readonly string _tag = $"in{Environment.ProcessId % 100000}";
     private readonly List<HostProcess> _exited = [];
     private readonly bool _trap;
+    private bool _idle;
 
     /// <param name="trap">A with <c>start-action = trap</c> and the sites' networks as selectors (10.1.0.0/24 ===
     /// 10.2.0.0/24) instead of <c>start</c> with 0.0.0.0/0.</param>
-    public SiteToSiteLab(bool trap = false)
+    /// <param name="idle">A starts with <c>start-action = none</c> (see <see cref="WriteA"/> to change it).</param>
+    public SiteToSiteLab(bool trap = false, bool idle = false)
     {
         _trap = trap;
+        _idle = idle;
         try
         {
             Run("ip", "netns", "add", Ns("a"));
@@ -74,14 +77,38 @@ internal sealed class SiteToSiteLab : IAsyncDisposable
     /// <summary>The routes through ipsec1 in the site's namespace.</summary>
     public string Routes(string site) => Run(false, "ip", "-n", Ns(site), "route", "show", "dev", "ipsec1").Output;
 
+    /// <summary>Rewrites A's connection file (start-action = start, or none while <paramref name="idle"/>) for a reload.</summary>
+    public void WriteA(bool idle)
+    {
+        _idle = idle;
+        WriteConnections("a");
+    }
+
     private HostProcess StartSite(string site)
+    {
+        WriteConnections(site);
+        bool a = site == "a";
+        var main = _dir.Write($"{site}/main.conf", $$"""
+            concentrator {
+              config-dir = "conns"
+              dataplane = userspace
+              leases.path = ""
+              management.socket = "{{Socket(site)}}"
+              ike.listen = [ "{{(a ? "192.0.2.1" : "192.0.2.2")}}" ]
+            }
+            akka.loglevel = WARNING
+            """);
+        return HostProcess.Start(["run", "--config", main, "--log-format", "json"], ["ip", "netns", "exec", Ns(site)]);
+    }
+
+    private void WriteConnections(string site)
     {
         bool a = site == "a";
         string me = a ? "a.site.test" : "b.site.test", peer = a ? "b.site.test" : "a.site.test";
         string initiator = a
             ? $$"""
               remote.addrs = [ "192.0.2.2" ]
-              start-action = {{(_trap ? "trap" : "start")}}
+              start-action = {{(_idle ? "none" : _trap ? "trap" : "start")}}
               dpd-action = restart
               close-action = start
               retry { delay = 1s, max-delay = 4s }
@@ -100,17 +127,6 @@ internal sealed class SiteToSiteLab : IAsyncDisposable
             }
             secrets { "{{peer}}" = "{{Secret}}" }
             """);
-        var main = _dir.Write($"{site}/main.conf", $$"""
-            concentrator {
-              config-dir = "conns"
-              dataplane = userspace
-              leases.path = ""
-              management.socket = "{{Socket(site)}}"
-              ike.listen = [ "{{(a ? "192.0.2.1" : "192.0.2.2")}}" ]
-            }
-            akka.loglevel = WARNING
-            """);
-        return HostProcess.Start(["run", "--config", main, "--log-format", "json"], ["ip", "netns", "exec", Ns(site)]);
     }
 
     private static void Run(params string[] args)

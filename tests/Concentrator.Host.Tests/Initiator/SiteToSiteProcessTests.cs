@@ -59,6 +59,21 @@ public sealed class SiteToSiteProcessTests
         Assert.Single((await JsonAsync(lab.Socket("b"), "list-sas")).EnumerateArray());
     }
 
+    [Fact]
+    public async Task Reload_ConnectionNowStarts_InitiatesWithoutRestart()
+    {
+        await using var lab = new SiteToSiteLab(idle: true);
+        await WaitForApiAsync(lab.Socket("a"));
+        Assert.DoesNotContain(lab.A.Lines, l => l.Contains("\"EventId\":14000", StringComparison.Ordinal));
+
+        lab.WriteA(idle: false);
+        var reload = await CliProcess.RunAsync(["reload", "--socket", lab.Socket("a")]);
+
+        Assert.True(reload.ExitCode == 0, reload.Error + reload.Output);
+        await lab.A.WaitForLineAsync(l => l.Contains("\"EventId\":14001", StringComparison.Ordinal), Patience);
+        await WaitForPingAsync(lab);
+    }
+
     private static async Task WaitForApiAsync(string socket)
     {
         var watch = Stopwatch.StartNew();
