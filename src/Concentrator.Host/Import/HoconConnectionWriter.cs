@@ -39,6 +39,7 @@ internal static class HoconConnectionWriter
 
             Value(w, "ipsec-interface", c.IpsecInterface);
             Value(w, "unique", c.Unique);
+            Value(w, "start-action", c.StartAction);
             if (c.DpdDelay is not null || c.DpdTimeout is not null)
             {
                 w.AppendLine("  dpd {");
@@ -104,6 +105,11 @@ internal static class HoconConnectionWriter
         if (end.CaCerts.Count > 0)
         {
             List(w, "cacerts", end.CaCerts, "    ");
+        }
+
+        if (end.Addrs.Count > 0)
+        {
+            List(w, "addrs", end.Addrs, "    ");
         }
 
         w.AppendLine("  }");

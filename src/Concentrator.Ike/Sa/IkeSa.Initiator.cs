@@ -111,6 +111,11 @@ public sealed partial class IkeSa
         }
 
         _pendingRequest = null;
+        if (header.ExchangeType == ExchangeType.IkeSaInit && status != IkeTaskStatus.Failed)
+        {
+            FloatToNatTPort();
+        }
+
         List<ChildSa> children = _childSas.Skip(childrenBefore).ToList();
         if (State == IkeSaState.Established)
         {
@@ -124,6 +129,17 @@ public sealed partial class IkeSa
 
         IkeSaResult next = status == IkeTaskStatus.NeedMore ? SendActive() : SendNext();
         return next with { NewChildSas = children, Rekeyed = ReferenceEquals(RekeyedTo, rekeyedBefore) ? null : RekeyedTo };
+    }
+
+    /// <summary>RFC 7296 §2.23: "the initiator MUST ... use UDP port 4500 ... for the IKE_AUTH exchange" once IKE_SA_INIT
+    /// detected a NAT (both ends then carry the non-ESP marker, and ESP goes in UDP between these ports).</summary>
+    private void FloatToNatTPort()
+    {
+        if (Config.InitiatorNatTPort is { } natT && NatDetected && RemoteEndpoint.Port != natT)
+        {
+            RemoteEndpoint = new IPEndPoint(RemoteEndpoint.Address, natT);
+            LocalEndpoint = new IPEndPoint(LocalEndpoint.Address, natT);
+        }
     }
 
     private IkeSaResult QueueInformational(IIkeTask task)

@@ -67,4 +67,9 @@ public sealed record IkeSaConfig
     /// <summary>Largest datagram of a protected message before it is fragmented (RFC 7383 §2.5), when the peer
     /// supports fragmentation; strongSwan's default is 1280.</summary>
     public int FragmentSize { get; init; } = 1280;
+
+    /// <summary>Initiator: the NAT-T port (4500) IKE moves to for IKE_AUTH once IKE_SA_INIT detected a NAT (RFC 7296
+    /// §2.23), on both ends; null: the SA stays on its ports (an initiator whose socket layer has no NAT-T port,
+    /// e.g. the load generator).</summary>
+    public int? InitiatorNatTPort { get; init; }
 }

@@ -18,6 +18,7 @@ internal sealed class UserspaceDataplane : IDisposable
     internal const int Headroom = EspTransform.HeaderLength + 16;
     private const int BufferSize = 65_536 + 256;
     private readonly ConcurrentDictionary<uint, TunDevice> _tuns = new();
+    private readonly ConcurrentDictionary<uint, long> _acquired = new();
     private readonly List<Thread> _threads = [];
     private readonly Channel<KernelEvent> _events;
     private readonly Thread _sweeper;
@@ -215,8 +216,10 @@ internal sealed class UserspaceDataplane : IDisposable
         sa = Sas.LookupOutbound(policy.Reqid, policy.TemplateDestination);
         if (sa is null)
         {
-            // What the kernel counts as XfrmOutNoStates.
+            // What the kernel counts as XfrmOutNoStates; and, as the kernel does for a policy without a state (a trap
+            // policy), the daemon is asked for one (XFRM_MSG_ACQUIRE).
             Counters.Drop(EspDrop.NoSa);
+            Acquire(ifId, policy);
             return 0;
         }
 
@@ -229,6 +232,26 @@ internal sealed class UserspaceDataplane : IDisposable
         }
 
         return n;
+    }
+
+    /// <summary>An <see cref="AcquireEvent"/> for a policy that matched outbound traffic but has no state, at most one
+    /// per reqid per second (the kernel's larval state holds further ACQUIREs back the same way, for acq_expires).</summary>
+    private void Acquire(uint ifId, PolicyEntry policy)
+    {
+        if (policy.Request.Templates.Count == 0)
+        {
+            return;
+        }
+
+        long now = Environment.TickCount64;
+        long last = _acquired.GetValueOrDefault(policy.Reqid, long.MinValue / 2);
+        if (now - last < 1000 || !_acquired.TryUpdate(policy.Reqid, now, last) && !_acquired.TryAdd(policy.Reqid, now))
+        {
+            return;
+        }
+
+        var template = policy.Request.Templates[0];
+        _events.Writer.TryWrite(new AcquireEvent(policy.Request.Selector, template.Source, template.Destination, policy.Reqid, 0) { IfId = ifId });
     }
 
     private void OutboundLoop(uint ifId, TunDevice tun)

@@ -139,6 +139,11 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
             EapId = rn.String("remote.eap-id"),
             EapOnly = EapOnly(rn, "remote.eap-only"),
         };
+        var initiator = InitiatorSettings.Read(rn, rn.StringList("remote.addrs"));
+        if (initiator.Initiates && local.Auth is not (AuthClass.Psk or AuthClass.Pubkey))
+        {
+            throw rn.Error("local.auth", "expected psk or pubkey: the gateway authenticates itself with it when it initiates");
+        }
         if (remote.Id.Length == 0)
         {
             throw rn.Error("remote.id", "expected the identity peers must present, or \"%any\"");
@@ -204,6 +209,8 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
             Unique = unique,
             RemoteTs = remoteTs,
             PoolRefs = poolRefs,
+            Initiator = initiator,
+            Routes = rn.PrefixList("routes", prefix),
             Certificates = CertificateSettings.Read(rn, file, local, remote),
             MaxChildSas = rn.Int("max-child-sas", 1, 1024),
         };

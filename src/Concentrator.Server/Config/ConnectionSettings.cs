@@ -109,6 +109,14 @@ public sealed record ConnectionSettings(
 
     private readonly IReadOnlyList<PoolSettings>? _addressPools;
 
+    /// <summary><c>remote.addrs</c>, <c>start-action</c>, <c>close-action</c>, <c>dpd-action</c>, <c>retry</c>: the
+    /// initiator role (respond only by default).</summary>
+    public InitiatorSettings Initiator { get; init; } = InitiatorSettings.Responder;
+
+    /// <summary><c>routes</c>: prefixes routed into the connection's ipsecN besides its pools (a site-to-site peer's
+    /// networks); none by default, and none are made for 0.0.0.0/0 selectors.</summary>
+    public IReadOnlyList<IPNetwork> Routes { get; init; } = [];
+
     /// <summary>Certificate files and checks (<c>local.certs</c>, <c>local.key</c>, <c>remote.cacerts</c>, …).</summary>
     public CertificateSettings Certificates { get; init; } = CertificateSettings.None;
 

@@ -165,9 +165,9 @@ public sealed partial class InterfaceActor
         Context.Stop(Self);
     }
 
-    // The whole pools of a connection, unless the node routes blocks instead (a cluster node).
+    // The whole pools of a connection, unless the node routes blocks instead (a cluster node), and its `routes`.
     private IEnumerable<IPNetwork> PoolRoutes(Concentrator.Server.Config.ConnectionSettings c) =>
-        _blockRouted.Contains(c.Name) ? [] : c.Pools.Distinct();
+        (_blockRouted.Contains(c.Name) ? c.Routes : c.Pools.Concat(c.Routes)).Distinct();
 
     private void OnRouteBlock(RouteBlock block)
     {

@@ -59,7 +59,7 @@ public sealed partial class InterfaceActor
             }
         }
 
-        foreach (var prefix in next.Pools.Distinct())
+        foreach (var prefix in next.Pools.Concat(next.Routes).Distinct())
         {
             if (AddRef(prefix) > 1)
             {
@@ -79,7 +79,7 @@ public sealed partial class InterfaceActor
             });
         }
 
-        foreach (var prefix in previous.Pools.Distinct())
+        foreach (var prefix in previous.Pools.Concat(previous.Routes).Distinct())
         {
             outstanding++;
             ReleaseRoute(prefix, _ => Done(this));

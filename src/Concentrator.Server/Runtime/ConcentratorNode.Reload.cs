@@ -101,6 +101,11 @@ public sealed partial class ConcentratorNode
         Volatile.Write(ref _served, nowServed);
         Volatile.Write(ref _definition, next);
 
+        // Removed connections' initiators stop, and those of changed ones that no longer initiate; added ones and changed
+        // ones that now initiate get one (a changed one that kept initiating keeps its initiator and its SA).
+        await StopInitiatorsAsync(plan.Removed.Concat(plan.Changed.Where(c => !c.Initiator.Initiates)).Select(c => c.Name)).ConfigureAwait(false);
+        StartInitiators(plan.Added.Concat(plan.Changed), candidates, environment);
+
         // No handshake is offered the removed connections any more: their SAs go, then their routes and devices.
         // All at once: a client that does not answer its Delete holds up only its own connection's retirement.
         var retired = await Task.WhenAll(plan.Removed.Select(c => served[c.Name]).Concat(moved.Select(c => served[c.Name]))

@@ -274,6 +274,7 @@ public sealed partial class ConcentratorNode : IAsyncDisposable
             };
             // Over the connections served now: a reload's new pools and interfaces are observed from then on.
             NodeObservations.Register(metrics, drops, () => node.Served, kernel);
+            node.StartInitiators(connections, candidates, environment);
             started = node;
             return started;
         }
@@ -355,6 +356,9 @@ public sealed partial class ConcentratorNode : IAsyncDisposable
         {
             Dispatcher.Tell(new SetAdmission(false, "the node is stopping"));
         }
+
+        // Nothing initiates again while the SAs are being deleted.
+        await StopInitiatorsAsync(_initiators.Keys).ConfigureAwait(false);
 
         try
         {

@@ -105,7 +105,7 @@ public sealed partial class IkeSaActor
         try
         {
             request = ChildSaKernelRequests.Install(install.Child, install.CorrelationId, install.Reqid, _settings.IfId, _settings.ChildLifetime)
-                with { ReplacePolicies = install.ReplacesPolicies };
+                with { ReplacePolicies = ReplacesPolicies(install) };
         }
         catch (NotSupportedException e)
         {

@@ -90,6 +90,10 @@ public sealed partial class IkeSaActor : UntypedActor, IWithStash
         }
 
         Execute(_session.Start());
+        if (_initiator is not null)
+        {
+            Execute(_session.Initiate());
+        }
     }
 
     protected override void PostStop()
@@ -106,6 +110,7 @@ public sealed partial class IkeSaActor : UntypedActor, IWithStash
         EndAccounting();
         Execute(_session.OnStopped());
         _spis?.ReleaseAll();
+        TellInitiatorEnded();
     }
 
     /// <summary>One receive method switching on the phase instead of Become: with a hundred thousand IKE SAs,

@@ -174,6 +174,12 @@ public class UserspaceNetnsTests
         var events = new List<SaExpiredEvent>();
         while (pair.A.Events.TryRead(out var e))
         {
+            if (e is AcquireEvent)
+            {
+                // The policy outlives the hard-expired state: the packets after it ask for a new one, as the kernel does.
+                continue;
+            }
+
             events.Add(Assert.IsType<SaExpiredEvent>(e));
         }
 

@@ -70,14 +70,26 @@ internal sealed partial class ConnTranslator(ResolvedConn conn, string local, Li
             connection = connection with { RemoteTs = [HostPrefix(peerAddress)] };
         }
 
+        // right= names the peer: where the gateway initiates to (remote.addrs); %any, %defaultroute … name nobody.
         if (conn.Get(_remote) is { } host && !host.StartsWith('%'))
         {
-            warnings.Add(conn.Warn(_remote, $"the peer's address is not restricted: Concentrator answers {host} and every other address (the identity and its secret or certificate decide)"));
+            connection = connection with { Remote = connection.Remote with { Addrs = [host] } };
         }
 
-        if (conn.Get("auto") is { } auto && auto is not ("add" or "ignore"))
+        switch (conn.Get("auto"))
         {
-            warnings.Add(conn.Warn("auto", $"auto={auto}: Concentrator does not initiate yet; the conn is served as a responder (auto=add)"));
+            case "start" when connection.Remote.Addrs.Count > 0:
+                connection = connection with { StartAction = "start" };
+                break;
+            case "start":
+                warnings.Add(conn.Warn("auto", $"auto=start without a peer address ({_remote}={conn.Get(_remote) ?? "(none)"}): nothing to initiate to; the conn is served as a responder"));
+                break;
+            case "route" or "ondemand" when connection.Remote.Addrs.Count > 0:
+                connection = connection with { StartAction = "trap" };
+                break;
+            case "route" or "ondemand":
+                warnings.Add(conn.Warn("auto", $"auto={conn.Get("auto")} without a peer address ({_remote}={conn.Get(_remote) ?? "(none)"}): nothing to initiate to; the conn is served as a responder"));
+                break;
         }
 
         return connection;

@@ -6,6 +6,9 @@ internal sealed record ImportedEnd(string Id, string Auth)
     public List<string> Certs { get; init; } = [];
     public string? Key { get; init; }
     public List<string> CaCerts { get; init; } = [];
+
+    /// <summary>The peer's end only: <c>remote.addrs</c>, from <c>right=</c> when it names a host.</summary>
+    public List<string> Addrs { get; init; } = [];
 }
 
 /// <summary>A connection as it will be written to a connection file; null members keep Concentrator's default.</summary>
@@ -23,6 +26,9 @@ internal sealed record ImportedConnection(string Name, ImportedEnd Local, Import
     public string? IkeLifetime { get; init; }
     public string? ChildLifetime { get; init; }
     public string? Unique { get; init; }
+
+    /// <summary><c>start-action</c>, from <c>auto=</c>; null: respond only.</summary>
+    public string? StartAction { get; init; }
 }
 
 /// <summary>A named pool made from a libreswan <c>addresspool</c> (and the conn's <c>modecfgdns</c>).</summary>

@@ -1,0 +1,182 @@
+using System.Diagnostics;
+
+namespace Concentrator.Host.Tests.Initiator;
+
+/// <summary>
+/// Two real <c>concentrator run</c> processes, site A and site B, each in its own network namespace on one veth pair
+/// (A 192.0.2.1, B 192.0.2.2), each with a LAN address on its loopback (A 10.1.0.1/24, B 10.2.0.1/24): a route-based
+/// site-to-site tunnel with 0.0.0.0/0 selectors on both ends, TUN <c>ipsec1</c> (userspace dataplane), each end routing
+/// the other's LAN into ipsec1 through <c>routes</c>. A initiates (<c>start-action = start</c>, dpd-action restart, a
+/// short DPD and retry backoff), B only responds. Namespaces are named <c>in…</c> with this process's id.
+/// </summary>
+internal sealed class SiteToSiteLab : IAsyncDisposable
+{
+    public const string Secret = "site-to-site-secret-0123456789";
+    private readonly TempDir _dir = new();
+    private readonly string _tag = $"in{Environment.ProcessId % 100000}";
+    private readonly List<HostProcess> _exited = [];
+    private readonly bool _trap;
+    private bool _idle;
+
+    /// <param name="trap">A with <c>start-action = trap</c> and the sites' networks as selectors (10.1.0.0/24 ===
+    /// 10.2.0.0/24) instead of <c>start</c> with 0.0.0.0/0.</param>
+    /// <param name="idle">A starts with <c>start-action = none</c> (see <see cref="WriteA"/> to change it).</param>
+    public SiteToSiteLab(bool trap = false, bool idle = false)
+    {
+        _trap = trap;
+        _idle = idle;
+        try
+        {
+            Run("ip", "netns", "add", Ns("a"));
+            Run("ip", "netns", "add", Ns("b"));
+            Run("ip", "link", "add", "eth0", "netns", Ns("a"), "type", "veth", "peer", "name", "eth0", "netns", Ns("b"));
+            foreach (var (site, wan, lan) in new[] { ("a", "192.0.2.1/24", "10.1.0.1/24"), ("b", "192.0.2.2/24", "10.2.0.1/24") })
+            {
+                Run("ip", "-n", Ns(site), "addr", "add", wan, "dev", "eth0");
+                Run("ip", "-n", Ns(site), "link", "set", "eth0", "up");
+                Run("ip", "-n", Ns(site), "link", "set", "lo", "up");
+                Run("ip", "-n", Ns(site), "addr", "add", lan, "dev", "lo");
+            }
+
+            A = StartSite("a");
+            B = StartSite("b");
+        }
+        catch
+        {
+            DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+    }
+
+    /// <summary>The initiating site.</summary>
+    public HostProcess A { get; private set; } = null!;
+
+    /// <summary>The responding site (replaced by <see cref="RestartB"/>).</summary>
+    public HostProcess B { get; private set; } = null!;
+
+    public string Ns(string site) => $"{_tag}{site}";
+
+    public string Socket(string site) => Path.Combine(_dir.Path, site, "concentrator.sock");
+
+    /// <summary>kill -9 of site B (it sends no Delete), then a new B process with the same configuration.</summary>
+    public void RestartB()
+    {
+        B.Process.Kill();
+        B.Process.WaitForExit();
+        _exited.Add(B);
+        B = StartSite("b");
+    }
+
+    /// <summary>One ping from A's LAN address to B's (through A's ipsec1 by its route); true when answered.</summary>
+    public bool Ping()
+    {
+        var (code, _) = Run(false, "ip", "netns", "exec", Ns("a"), "ping", "-c", "1", "-W", "2", "-I", "10.1.0.1", "10.2.0.1");
+        return code == 0;
+    }
+
+    /// <summary>The routes through ipsec1 in the site's namespace.</summary>
+    public string Routes(string site) => Run(false, "ip", "-n", Ns(site), "route", "show", "dev", "ipsec1").Output;
+
+    /// <summary>Rewrites A's connection file (start-action = start, or none while <paramref name="idle"/>) for a reload.</summary>
+    public void WriteA(bool idle)
+    {
+        _idle = idle;
+        WriteConnections("a");
+    }
+
+    private HostProcess StartSite(string site)
+    {
+        WriteConnections(site);
+        bool a = site == "a";
+        var main = _dir.Write($"{site}/main.conf", $$"""
+            concentrator {
+              config-dir = "conns"
+              dataplane = userspace
+              leases.path = ""
+              management.socket = "{{Socket(site)}}"
+              ike.listen = [ "{{(a ? "192.0.2.1" : "192.0.2.2")}}" ]
+            }
+            akka.loglevel = WARNING
+            """);
+        return HostProcess.Start(["run", "--config", main, "--log-format", "json"], ["ip", "netns", "exec", Ns(site)]);
+    }
+
+    private void WriteConnections(string site)
+    {
+        bool a = site == "a";
+        string me = a ? "a.site.test" : "b.site.test", peer = a ? "b.site.test" : "a.site.test";
+        string initiator = a
+            ? $$"""
+              remote.addrs = [ "192.0.2.2" ]
+              start-action = {{(_idle ? "none" : _trap ? "trap" : "start")}}
+              dpd-action = restart
+              close-action = start
+              retry { delay = 1s, max-delay = 4s }
+              """
+            : "";
+        _dir.Write($"{site}/conns/s2s.conf", $$"""
+            s2s {
+              local.id = "{{me}}"
+              remote.id = "{{peer}}"
+              {{initiator}}
+              local-ts = [ "{{(a && _trap ? "10.1.0.0/24" : "0.0.0.0/0")}}" ]
+              remote-ts = [ "{{(a && _trap ? "10.2.0.0/24" : "0.0.0.0/0")}}" ]
+              routes = [ "{{(a ? "10.2.0.0/24" : "10.1.0.0/24")}}" ]
+              ipsec-interface = yes
+              dpd { delay = 2s, timeout = 6s }
+            }
+            secrets { "{{peer}}" = "{{Secret}}" }
+            """);
+    }
+
+    private static void Run(params string[] args)
+    {
+        var (code, output) = Run(false, args);
+        Assert.True(code == 0, $"{string.Join(' ', args)} exited {code}: {output}");
+    }
+
+    private static (int Code, string Output) Run(bool unused, params string[] args)
+    {
+        _ = unused;
+        var info = new ProcessStartInfo(args[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args.Skip(1))
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(info)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        p.WaitForExit();
+        return (p.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var host in new[] { A, B }.Where(h => h is not null))
+        {
+            try
+            {
+                if (!host.Process.HasExited)
+                {
+                    await host.TerminateAsync();
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or Xunit.Sdk.XunitException)
+            {
+                // Killed by Dispose.
+            }
+
+            host.Dispose();
+        }
+
+        foreach (var host in _exited)
+        {
+            host.Dispose();
+        }
+
+        Run(false, "ip", "netns", "del", Ns("a"));
+        Run(false, "ip", "netns", "del", Ns("b"));
+        _dir.Dispose();
+    }
+}

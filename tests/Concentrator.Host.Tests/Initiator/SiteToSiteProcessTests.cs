@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Concentrator.Host.Tests.Management;
+
+namespace Concentrator.Host.Tests.Initiator;
+
+/// <summary>The initiator role through two real Host processes (<see cref="SiteToSiteLab"/>): site A initiates a 0/0
+/// route-based tunnel to site B at start, traffic between their LANs flows through both ipsec1 TUN devices, and after B
+/// is killed and started again A finds its peer dead (DPD) and initiates anew (dpd-action = restart, with backoff
+/// while B is down).</summary>
+public sealed class SiteToSiteProcessTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task StartAction_TwoHosts_EstablishesPingsAndComesBackAfterResponderRestart()
+    {
+        await using var lab = new SiteToSiteLab();
+
+        await lab.A.WaitForLineAsync(l => l.Contains("\"EventId\":14001", StringComparison.Ordinal), Patience);
+        await WaitForPingAsync(lab);
+        // Routes only where configured (`routes`), none for the 0/0 selectors themselves.
+        Assert.Contains("10.2.0.0/24", lab.Routes("a"), StringComparison.Ordinal);
+        Assert.DoesNotContain("default", lab.Routes("a"), StringComparison.Ordinal);
+        var sas = await JsonAsync(lab.Socket("b"), "list-sas");
+        var sa = Assert.Single(sas.EnumerateArray());
+        Assert.Equal("a.site.test", sa.GetProperty("identity").GetString());
+
+        lab.RestartB();
+
+        await lab.A.WaitForLineAsync(l => l.Contains("\"EventId\":14003", StringComparison.Ordinal) && l.Contains("dead", StringComparison.Ordinal), Patience);
+        var deadline = DateTime.UtcNow + Patience;
+        while (lab.A.Lines.Count(l => l.Contains("\"EventId\":14001", StringComparison.Ordinal)) < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "A did not establish again:\n" + string.Join('\n', lab.A.Lines.TakeLast(30)));
+            await Task.Delay(200);
+        }
+
+        await WaitForPingAsync(lab);
+        sas = await JsonAsync(lab.Socket("b"), "list-sas");
+        Assert.Single(sas.EnumerateArray());
+    }
+
+    [Fact]
+    public async Task TrapAction_TwoHosts_NothingBeforeTrafficThenTheFirstPacketInitiates()
+    {
+        await using var lab = new SiteToSiteLab(trap: true);
+
+        await lab.A.WaitForLineAsync(l => l.Contains("\"EventId\":14004", StringComparison.Ordinal), Patience);
+        // B is up (its API answers) and A has not initiated: no traffic yet.
+        await WaitForApiAsync(lab.Socket("b"));
+        Assert.Empty((await JsonAsync(lab.Socket("b"), "list-sas")).EnumerateArray());
+        Assert.DoesNotContain(lab.A.Lines, l => l.Contains("\"EventId\":14000", StringComparison.Ordinal));
+
+        // The first packet into ipsec1 meets the trap policy without a state: ACQUIRE, then the SA, then the pings pass.
+        await WaitForPingAsync(lab);
+        Assert.Contains(lab.A.Lines, l => l.Contains("\"EventId\":14005", StringComparison.Ordinal));
+        Assert.Contains(lab.A.Lines, l => l.Contains("\"EventId\":14001", StringComparison.Ordinal));
+        Assert.Single((await JsonAsync(lab.Socket("b"), "list-sas")).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Reload_ConnectionNowStarts_InitiatesWithoutRestart()
+    {
+        await using var lab = new SiteToSiteLab(idle: true);
+        await WaitForApiAsync(lab.Socket("a"));
+        Assert.DoesNotContain(lab.A.Lines, l => l.Contains("\"EventId\":14000", StringComparison.Ordinal));
+
+        lab.WriteA(idle: false);
+        var reload = await CliProcess.RunAsync(["reload", "--socket", lab.Socket("a")]);
+
+        Assert.True(reload.ExitCode == 0, reload.Error + reload.Output);
+        await lab.A.WaitForLineAsync(l => l.Contains("\"EventId\":14001", StringComparison.Ordinal), Patience);
+        await WaitForPingAsync(lab);
+    }
+
+    private static async Task WaitForApiAsync(string socket)
+    {
+        var watch = Stopwatch.StartNew();
+        while ((await CliProcess.RunAsync(["list-sas", "--json", "--socket", socket])).ExitCode != 0)
+        {
+            Assert.True(watch.Elapsed < Patience, "the management API of " + socket + " did not answer");
+            await Task.Delay(500);
+        }
+    }
+
+    private static async Task WaitForPingAsync(SiteToSiteLab lab)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!lab.Ping())
+        {
+            Assert.True(watch.Elapsed < Patience, "no ping through the tunnel:\nA:\n" + string.Join('\n', lab.A.Lines.TakeLast(30))
+                + "\nB:\n" + string.Join('\n', lab.B.Lines.TakeLast(30)));
+            await Task.Delay(500);
+        }
+    }
+
+    private static async Task<JsonElement> JsonAsync(string socket, params string[] args)
+    {
+        var run = await CliProcess.RunAsync([.. args, "--json", "--socket", socket]);
+        Assert.True(run.ExitCode == 0, $"{string.Join(' ', args)} exited {run.ExitCode}: {run.Error}");
+        return JsonDocument.Parse(run.Output).RootElement.Clone();
+    }
+}
