@@ -1,6 +1,7 @@
 using System.Net;
 using Akka.Actor;
 using Concentrator.Ike.Sa;
+using Concentrator.Server.Runtime;
 
 namespace Concentrator.Server.Sa;
 
@@ -32,6 +33,7 @@ public sealed partial class IkeSaActor
         _initiator = initiator;
         _trapReqid = trapReqid;
         _spis = environment.Spis is { } table ? new IkeSpis(table, Self) : null;
+        Timers = new ActorTimers(Self, Context.System.Scheduler);
         _session = IkeSaSession.Initiator(config, environment.Services with
         {
             IkeSpiAllocator = _spis is null ? environment.Services.IkeSpiAllocator : _spis.Allocate,
