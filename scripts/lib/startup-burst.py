@@ -8,7 +8,7 @@
 # WINDOW_MS (each with its own SPIi, KE and nonce: proposal aes256gcm16-prfsha256-x25519) and records the time
 # from the first send until every one is answered (by SPIi; a response carrying SA+KE counts as accepted).
 # Prints one JSON line: start_ms (process start -> "running:"), send_ms (first -> last send), all_answered_ms
-# (or null after TIMEOUT_S), answered, accepted, p50/max per-request ms. Stops the Host with SIGTERM.
+# (or null after TIMEOUT_S), answered, accepted, p50/max per-request ms, burst_cpu_ms. Stops the Host with SIGTERM.
 import json
 import os
 import select
@@ -36,6 +36,12 @@ def ike_sa_init(spi_i):
     return header + body
 
 
+def cpu_ms(pid):
+    # /proc/PID/stat fields 14 and 15 (utime, stime) in clock ticks; the name (field 2) may hold spaces
+    fields = open(f'/proc/{pid}/stat').read().rsplit(')', 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf('SC_CLK_TCK')
+
+
 def main():
     host, config, count, window_ms, timeout_s = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
     requests = [ike_sa_init(os.urandom(8)) for _ in range(count)]
@@ -54,6 +60,7 @@ def main():
         print(json.dumps({'error': 'host exited before running', 'log': ''.join(log[-20:])}))
         return 1
     start_ms = (time.monotonic() - t_proc) * 1000
+    cpu_at_running = cpu_ms(proc.pid)
     # Keep draining the Host's output so it never blocks on a full pipe.
     import threading
     threading.Thread(target=lambda: [log.append(l) for l in proc.stdout], daemon=True).start()
@@ -85,6 +92,7 @@ def main():
                 answered[spi] = time.monotonic()
                 accepted += data[16] == 33
     done = time.monotonic()
+    cpu_burst = cpu_ms(proc.pid) - cpu_at_running
     proc.send_signal(signal.SIGTERM)
     try:
         proc.wait(10)
@@ -101,6 +109,9 @@ def main():
         'p50_ms': round(per[len(per) // 2], 1) if per else None,
         'max_ms': round(per[-1], 1) if per else None,
         'waited_ms': round((done - t0) * 1000, 1),
+        # the Host's CPU time (all threads, utime+stime) from "running:" until the last answer: near waited_ms × cores
+        # means the burst waited for CPU (JIT, crypto, a loaded machine); far below it, for something else (a lock)
+        'burst_cpu_ms': round(cpu_burst, 1),
     }))
     return 0
 

@@ -143,12 +143,10 @@ public sealed partial class ConcentratorNode : IAsyncDisposable
             throw;
         }
 
-        // Akka's HashedWheelTimerScheduler starts its clock lazily: the first timer queues the clock loop on the thread
-        // pool and blocks its caller in Task.Wait until that loop runs. Under a first IKE_SA_INIT burst every pool
-        // worker (IkeSaActor.PreStart) blocked there and the pool starved for seconds (issue 13). Start it here, idle.
-        var schedulerRunning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        system.Scheduler.Advanced.ScheduleOnce(TimeSpan.Zero, () => schedulerRunning.TrySetResult());
-        await schedulerRunning.Task.ConfigureAwait(false);
+        // Issue 13: Akka's scheduler clock and the first use of the IKE crypto, started here while the pool is idle
+        // rather than by the first IKE_SA_INIT burst.
+        await NodeWarmUp.StartSchedulerAsync(system.Scheduler).ConfigureAwait(false);
+        NodeWarmUp.Crypto(connections);
         var log = ServerLogging.For<ConcentratorNode>(system);
         log.Dataplane(dataplane.Mode.ToString().ToLowerInvariant(), dataplane.Reason);
         if (server.AllowModp1024)
