@@ -150,7 +150,7 @@ public sealed class ClusterLoadActor : ReceiveActor, IWithTimers
         if (!Equals(target, _redirectTo))
         {
             _redirectTo = target;
-            _dispatcher.Tell(new SetRedirect(target, _reason));
+            _dispatcher.Tell(new SetRedirect(target, _reason) { InIkeAuth = _settings.In == RedirectExchange.IkeAuth });
         }
 
         _observer?.Tell(State());
