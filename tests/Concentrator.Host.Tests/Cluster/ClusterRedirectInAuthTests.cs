@@ -26,7 +26,7 @@ public sealed class ClusterRedirectInAuthTests : IAsyncLifetime
     public async Task DisposeAsync() => await _lab.DisposeAsync();
 
     [Fact]
-    public async Task DrainInIkeAuth_StrongSwanClientAuthenticatedOnNode1ThenEstablishesOnNode2AndDeletesTheOldSa()
+    public async Task DrainInIkeAuth_StrongSwanClient_AuthenticatedThenRedirectedInIkeAuthWithoutChildSaAndNode1DeletesTheSa()
     {
         var drain = await Concentrator.Host.Tests.Management.CliProcess.RunAsync(["drain", "--json", "--socket", _lab.Socket(1)]);
         Assert.True(drain.ExitCode == 0, drain.Error);
@@ -35,16 +35,20 @@ public sealed class ClusterRedirectInAuthTests : IAsyncLifetime
         using var client = new SwanClient(_lab.Ns("c1"), ClusterLab.NodeAddress(1), "swan-auth@cluster.test");
         client.Initiate();
 
-        // The client follows once authenticated (strongSwan: "redirected to", then a new IKE SA to node 2 whose
-        // reauth-complete deletes the one on node 1).
-        await UntilAsync(async () => (await _lab.JsonAsync(2, "list-sas")).EnumerateArray().Any(s => s.GetProperty("identity").GetString() == "swan-auth@cluster.test"),
-            () => $"the client on node 2\n{client.Log}\n{_lab.Said(1)}");
-        await UntilAsync(async () => (await _lab.JsonAsync(1, "list-sas")).GetArrayLength() == 0, () => $"node 1 empty\n{client.Log}");
-        // §6: the REDIRECT came in IKE_AUTH: the client had verified node 1's AUTH before it was redirected.
+        // §6 on the wire: node 1 answered IKE_SA_INIT (no stateless REDIRECT) and its IKE_AUTH response carries IDr, AUTH
+        // and N(REDIRECT) but no SA, TS or CP; the client verified node 1's AUTH before acting on the REDIRECT.
         var log = client.Log;
+        Assert.Contains("parsed IKE_AUTH response 1 [ IDr AUTH N(REDIR) ]", log, StringComparison.Ordinal);
         var redirected = log.IndexOf($"redirected to {ClusterLab.NodeAddress(2)}", StringComparison.OrdinalIgnoreCase);
         var authenticated = log.IndexOf($"authentication of '{ClusterLab.GatewayId}' with pre-shared key successful", StringComparison.Ordinal);
         Assert.True(redirected > 0 && authenticated >= 0 && authenticated < redirected, log);
+        // charon 5.9.8 resets the SA instead of deleting it (and may crash: strongSwan commit 595fa077b6, fixed in
+        // 5.9.12), so it never deletes the SA on node 1 nor reaches node 2: node 1 deletes it after the half-open
+        // timeout, having leased no address for it; its Delete goes unanswered, so the SA ends after the retransmissions
+        // (4 s × 1.8^n, 5 tries: about 165 s).
+        await UntilAsync(async () => (await _lab.JsonAsync(1, "list-sas")).GetArrayLength() == 0, () => $"node 1 empty\n{_lab.Said(1)}",
+            TimeSpan.FromMinutes(6));
+        Assert.All((await _lab.JsonAsync(1, "cluster")).GetProperty("blocks").EnumerateArray(), b => Assert.Equal(0, b.GetProperty("leased").GetInt32()));
     }
 
     [Fact]
@@ -68,12 +72,13 @@ public sealed class ClusterRedirectInAuthTests : IAsyncLifetime
         Assert.Contains($"redirected to {ClusterLab.NodeAddress(2)}", client.Log, StringComparison.OrdinalIgnoreCase);
     }
 
-    private static async Task UntilAsync(Func<Task<bool>> done, Func<string> what)
+    private static async Task UntilAsync(Func<Task<bool>> done, Func<string> what, TimeSpan? within = null)
     {
-        var deadline = DateTime.UtcNow + Formation;
+        var limit = within ?? Formation;
+        var deadline = DateTime.UtcNow + limit;
         while (!await done())
         {
-            Assert.True(DateTime.UtcNow < deadline, $"not within {Formation}: {what()}");
+            Assert.True(DateTime.UtcNow < deadline, $"not within {limit}: {what()}");
             await Task.Delay(200);
         }
     }
