@@ -24,20 +24,32 @@ internal static class ClusterVerb
 
     /// <summary><c>concentrator drain</c>: before maintenance, this node sends every new client that supports it
     /// (RFC 5685 REDIRECT_SUPPORTED) to the least-loaded other node, and the others stop sending clients here.</summary>
-    public static Command CreateDrain() => ManagementVerb.Create("drain", "Redirect every new client that supports it (RFC 5685) to other cluster nodes.", [],
-        async (_, client, json, output, stop) =>
+    public static Command CreateDrain()
+    {
+        var established = new Option<bool>("--established")
         {
-            if (json)
+            Description = "Also redirect established clients that announced REDIRECT_SUPPORTED (REDIRECT in an INFORMATIONAL, RFC 5685 §5).",
+        };
+        return ManagementVerb.Create("drain", "Redirect every new client that supports it (RFC 5685) to other cluster nodes.", [established],
+            async (result, client, json, output, stop) =>
             {
-                await output.WriteLineAsync(await client.PostRawAsync("cluster/drain", stop).ConfigureAwait(false)).ConfigureAwait(false);
-                return;
-            }
+                var path = "cluster/drain" + (result.GetValue(established) ? "?established=true" : "");
+                if (json)
+                {
+                    await output.WriteLineAsync(await client.PostRawAsync(path, stop).ConfigureAwait(false)).ConfigureAwait(false);
+                    return;
+                }
 
-            var started = await client.PostAsync("cluster/drain", ManagementJson.Default.DrainStarted, stop).ConfigureAwait(false);
-            await output.WriteLineAsync(started.Target.Length > 0
-                ? $"draining: new clients that support redirect go to {started.Target}"
-                : "draining: no other node serves, so new clients are still served here").ConfigureAwait(false);
-        });
+                var started = await client.PostAsync(path, ManagementJson.Default.DrainStarted, stop).ConfigureAwait(false);
+                await output.WriteLineAsync(started.Target.Length > 0
+                    ? $"draining: new clients that support redirect go to {started.Target}"
+                    : "draining: no other node serves, so new clients are still served here").ConfigureAwait(false);
+                if (result.GetValue(established) && started.Target.Length > 0)
+                {
+                    await output.WriteLineAsync($"established IKE SAs told to redirect their clients: {started.EstablishedTold}").ConfigureAwait(false);
+                }
+            });
+    }
 
     public static string View(ClusterView view)
     {

@@ -53,7 +53,11 @@ internal static class ManagementRoutes
     public static void MapDrain(IEndpointRouteBuilder app, IActorRef? clusterNode) =>
         app.MapPost("/cluster/drain", (RequestDelegate)(context => clusterNode is null
             ? ErrorAsync(context, StatusCodes.Status409Conflict, "not clustered (concentrator.cluster.enabled = off): there is no other node to send clients to")
-            : AnswerAsync(context, clusterNode, Concentrator.Server.Cluster.DrainNode.Instance, ManagementJson.Default.DrainStarted)));
+            : AnswerAsync(context, clusterNode, new Concentrator.Server.Cluster.DrainNode
+            {
+                // ?established=true: established SAs whose clients support it are redirected too (RFC 5685 §5).
+                Established = string.Equals(context.Request.Query["established"], "true", StringComparison.OrdinalIgnoreCase),
+            }, ManagementJson.Default.DrainStarted)));
 
     private static async Task ListAsync(HttpContext context, IActorRef management)
     {

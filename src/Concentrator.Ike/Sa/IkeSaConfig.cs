@@ -57,6 +57,9 @@ public sealed record IkeSaConfig
     /// <summary>Initiator: send INITIAL_CONTACT in IKE_AUTH (RFC 7296 §2.4).</summary>
     public bool SendInitialContact { get; init; } = true;
 
+    /// <summary>Initiator: announce REDIRECT_SUPPORTED in IKE_SA_INIT (RFC 5685 §3), so a gateway may redirect us.</summary>
+    public bool AnnounceRedirectSupport { get; init; }
+
     /// <summary>Responder: the most CHILD SAs one IKE SA may have (IKE_AUTH's included; a rekey's new SA and the one it
     /// replaces count once); a CREATE_CHILD_SA for one more is refused with NO_ADDITIONAL_SAS (RFC 7296 §1.3).</summary>
     public int MaxChildSas { get; init; } = 4;

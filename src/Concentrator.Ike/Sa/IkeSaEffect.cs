@@ -89,6 +89,9 @@ public enum IkeSaTimer
     Identity,
     Kernel,
 
+    /// <summary>A client we redirected (RFC 5685) did not delete its IKE SA here within the half-open timeout.</summary>
+    Redirected,
+
     /// <summary>The whole EAP conversation of IKE_AUTH (concentrator.ike.eap-timeout).</summary>
     Eap,
 

@@ -40,6 +40,10 @@ public sealed record IkeSaServices
     /// as it is complete (initiator), so the kernel can install it. Exceptions propagate to the caller.</summary>
     public Action<ChildSa>? InstallChildSa { get; init; }
 
+    /// <summary>Responder: the gateway a client that follows redirects is sent to in IKE_AUTH (RFC 5685 §6), after it
+    /// authenticated, instead of getting a CHILD SA; null: served here. The decision is the cluster's, handed in.</summary>
+    public System.Net.IPAddress? RedirectInAuth { get; init; }
+
     /// <summary>Called with each CHILD SA that is deleted (by either side, or with its IKE SA).</summary>
     public Action<ChildSa>? UninstallChildSa { get; init; }
 }

@@ -41,6 +41,9 @@ public sealed partial class IkeSaSession
                 fx.Add(new IkeSaEffect.Log(IkeSaLogLevel.Warning, $"{_sa}: the identity registry did not answer within {_settings.WaitTimeout}; going on"));
                 IdentitySettled(fx);
                 break;
+            case IkeSaTimer.Redirected:
+                OnRedirectFallback(fx);
+                break;
             case IkeSaTimer.Eap:
                 OnEapTimedOut(fx);
                 break;

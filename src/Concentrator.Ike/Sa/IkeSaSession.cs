@@ -206,7 +206,8 @@ public sealed partial class IkeSaSession
     /// <summary>After a step: claims the identity once the SA is established, then installs or sends.</summary>
     private void Proceed(List<IkeSaEffect> fx, IReadOnlyList<byte[]> outbound)
     {
-        if (!_claimed && _sa.State == IkeSaState.Established && _settings.ClaimsIdentity && _sa.RemoteIdentity is { } identity)
+        // A client redirected in IKE_AUTH (RFC 5685 §6) takes its identity elsewhere: it claims nothing here.
+        if (!_claimed && _sa.State == IkeSaState.Established && _settings.ClaimsIdentity && _sa.RedirectedTo is null && _sa.RemoteIdentity is { } identity)
         {
             // Uniqueness first: an older SA of this identity leaves the kernel before this one's CHILD SAs go in,
             // since with the same virtual IP both would install the same selectors.
@@ -222,6 +223,7 @@ public sealed partial class IkeSaSession
     /// <summary>Installs the step's new CHILD SAs (holding the answer until the kernel has them) or sends the answer.</summary>
     private void Continue(List<IkeSaEffect> fx, IReadOnlyList<byte[]> outbound)
     {
+        ArmRedirectFallback(fx);
         if (_added.Count > 0)
         {
             HoldForKernel(fx, outbound);

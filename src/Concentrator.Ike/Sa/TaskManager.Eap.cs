@@ -26,8 +26,11 @@ internal sealed partial class TaskManager
     private IkeTaskStatus RespondAuth(IkeMessage request, IkeMessage response)
     {
         AuthDiscarded = null;
+        // RFC 5685 §6: a client the cluster sends elsewhere gets N(REDIRECT) in the last IKE_AUTH response in place of
+        // its configuration and CHILD SA (no address leased, nothing installed).
         _auth ??= new AuthRound(new IkeAuthTask(_sa, initiator: false),
-            [new IkeConfigTask(_sa, initiator: false), new ChildCreateTask(_sa, initiator: false)], request);
+            _sa.RedirectDueInAuth is { } gateway ? [IkeRedirectTask.InIkeAuth(_sa, gateway)]
+            : [new IkeConfigTask(_sa, initiator: false), new ChildCreateTask(_sa, initiator: false)], request);
         IkeAuthTask auth = _auth.Auth;
         if (auth.Process(request) == IkeTaskStatus.Failed)
         {

@@ -84,6 +84,15 @@ internal sealed partial class TaskManager
             {
                 return IkeTaskStatus.NeedMore;
             }
+
+            // RFC 5685 §6: the gateway authenticated itself (checked above, before the REDIRECT is acted on) and sends
+            // us elsewhere instead of a CHILD SA; the caller deletes this IKE SA and follows.
+            if (_sa.Config.AnnounceRedirectSupport && IkeRedirectTask.ReadRedirect(response) is { } gateway)
+            {
+                _sa.RedirectedTo = gateway;
+                _active = null;
+                return IkeTaskStatus.Success;
+            }
         }
 
         foreach (IIkeTask task in _active.AsSpan(_active[0] is Tasks.IkeAuthTask ? 1 : 0))
@@ -142,7 +151,8 @@ internal sealed partial class TaskManager
         ExchangeType.IkeSaInit => [new IkeInitTask(_sa, initiator: false)],
         ExchangeType.IkeAuth =>
             [new IkeAuthTask(_sa, initiator: false), new IkeConfigTask(_sa, initiator: false), new ChildCreateTask(_sa, initiator: false)],
-        ExchangeType.Informational => [new IkeDeleteTask(_sa, initiator: false), new ChildDeleteTask(_sa, initiator: false)],
+        ExchangeType.Informational =>
+            [new IkeDeleteTask(_sa, initiator: false), new ChildDeleteTask(_sa, initiator: false), IkeRedirectTask.InformationalResponder(_sa)],
         // RFC 7296 §1.3.2: a CREATE_CHILD_SA whose SA payload proposes protocol IKE rekeys the IKE SA itself.
         ExchangeType.CreateChildSa when request.Get<SaPayload>()?.Proposals is [{ Protocol: ProtocolId.Ike }, ..] =>
             [new IkeRekeyTask(_sa, initiator: false)],

@@ -64,13 +64,24 @@ public sealed class ClusterLoadActor : ReceiveActor, IWithTimers
             _entries = c.Get(Key);
             Decide();
         });
-        Receive<DrainNode>(_ =>
+        Receive<DrainNode>(d =>
         {
             _draining = true;
             Publish();
             Decide();
             _log.Draining(_redirectTo?.ToString() ?? "no other node (none serves)");
-            Sender.Tell(new DrainStarted(_redirectTo?.ToString() ?? ""));
+            var started = new DrainStarted(_redirectTo?.ToString() ?? "");
+            if (!d.Established || _redirectTo is not { } target)
+            {
+                Sender.Tell(started);
+                return;
+            }
+
+            // RFC 5685 §5: each established SA whose client follows redirects is told where to go; its client moves and
+            // deletes the SA here. The IKE SA actors hold the protocol; this only fans the order out.
+            var asks = _interfaces.Select(i => i.Ask<ClientsRedirected>(new RedirectEstablished(target), Interval * 5)).ToList();
+            Task.WhenAll(asks).ContinueWith(t => started with { EstablishedTold = t.IsCompletedSuccessfully ? t.Result.Sum(r => r.Told) : 0 },
+                TaskScheduler.Default).PipeTo(Sender);
         });
         Receive<WatchLoad>(w =>
         {
@@ -150,7 +161,7 @@ public sealed class ClusterLoadActor : ReceiveActor, IWithTimers
         if (!Equals(target, _redirectTo))
         {
             _redirectTo = target;
-            _dispatcher.Tell(new SetRedirect(target, _reason));
+            _dispatcher.Tell(new SetRedirect(target, _reason) { InIkeAuth = _settings.In == RedirectExchange.IkeAuth });
         }
 
         _observer?.Tell(State());

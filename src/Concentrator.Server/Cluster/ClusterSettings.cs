@@ -28,8 +28,19 @@ public sealed record ClusterPoolSettings(int Ipv4BlockPrefix, int Ipv6BlockPrefi
 
 /// <summary><c>concentrator.cluster.redirect</c>: load-aware redirect (RFC 5685). <paramref name="Gateway"/>: where clients
 /// sent to this node go (null: the cluster hostname); a node redirects when it holds more than
-/// <paramref name="AboveShare"/> times its share of the cluster's SAs and at least <paramref name="MinSas"/>.</summary>
-public sealed record ClusterRedirectSettings(bool Enabled, IPAddress? Gateway, double AboveShare, int MinSas);
+/// <paramref name="AboveShare"/> times its share of the cluster's SAs and at least <paramref name="MinSas"/>;
+/// <paramref name="In"/>: the exchange whose response carries the REDIRECT.</summary>
+public sealed record ClusterRedirectSettings(bool Enabled, IPAddress? Gateway, double AboveShare, int MinSas, RedirectExchange In = RedirectExchange.IkeSaInit);
+
+/// <summary><c>concentrator.cluster.redirect.in</c>: where a client is redirected (RFC 5685 §3 or §6).</summary>
+public enum RedirectExchange
+{
+    /// <summary>In IKE_SA_INIT, stateless, before any Diffie-Hellman (§3).</summary>
+    IkeSaInit,
+
+    /// <summary>In IKE_AUTH, after the client authenticated (§6): only authenticated clients learn other gateways.</summary>
+    IkeAuth,
+}
 
 /// <summary>
 /// <c>concentrator.cluster</c>: whether the node is one of N on Akka.Cluster, how it reaches the others (seed nodes,
@@ -110,7 +121,13 @@ public sealed record ClusterSettings(
             throw r.Error(c + "redirect.gateway", $"expected an address: the cluster hostname '{hostname}' is not one, so clients cannot be redirected to it");
         }
 
-        var redirect = new ClusterRedirectSettings(redirectOn, gateway, r.Double(c + "redirect.above-share", 1.0, 100.0), r.Int(c + "redirect.min-sas", 0, int.MaxValue));
+        var redirectIn = r.String(c + "redirect.in").ToLowerInvariant() switch
+        {
+            "ike-sa-init" => RedirectExchange.IkeSaInit,
+            "ike-auth" => RedirectExchange.IkeAuth,
+            var other => throw r.Error(c + "redirect.in", $"expected ike-sa-init or ike-auth, got '{other}'"),
+        };
+        var redirect = new ClusterRedirectSettings(redirectOn, gateway, r.Double(c + "redirect.above-share", 1.0, 100.0), r.Int(c + "redirect.min-sas", 0, int.MaxValue), redirectIn);
         return new ClusterSettings(enabled, hostname, port, seeds, r.StringList(c + "roles"), strategy,
             ServerSettings.PositiveDuration(r, c + "split-brain-resolver.stable-after"), pools, redirect);
     }

@@ -25,6 +25,15 @@ public sealed partial class InterfaceActor
         });
         Receive<ListSas>(l => Sender.Tell(new SaList(_registered.Values.Where(l.Filter.Matches).ToList())));
         Receive<TerminateSas>(OnTerminate);
+        Receive<Cluster.RedirectEstablished>(r =>
+        {
+            foreach (var sa in _registered.Keys)
+            {
+                sa.Tell(new RedirectClient(r.Target));
+            }
+
+            Sender.Tell(new Cluster.ClientsRedirected(_registered.Count));
+        });
         Receive<ShowSa>(OnShow);
         Receive<RekeySa>(r => Forward(r.Id, r));
         Receive<GetSetupCount>(_ => Sender.Tell(_setups, Self));

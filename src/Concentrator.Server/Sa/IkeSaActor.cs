@@ -166,6 +166,9 @@ public sealed partial class IkeSaActor : UntypedActor, IWithStash
             case RekeySa rekey:
                 OnRekey(rekey);
                 break;
+            case RedirectClient redirect:
+                Execute(_session.OnRedirect(redirect.Target, out _));
+                break;
             case KernelFailed failed:
                 Execute(_session.OnKernelFailed(failed.CorrelationId, failed.ToString()));
                 break;

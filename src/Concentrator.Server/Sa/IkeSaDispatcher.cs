@@ -40,6 +40,7 @@ public sealed partial class IkeSaDispatcher : ReceiveActor, IWithTimers
     private bool _admitting;
     private long _notAdmitted;
     private IPAddress? _redirectTo;
+    private bool _redirectInAuth;
     private long _redirected;
 
     public IkeSaDispatcher(IkeSaConfig config, IkeSaEnvironment environment, HalfOpenSettings halfOpen, DatagramDrops drops, CookieGenerator? cookies,
@@ -84,6 +85,7 @@ public sealed partial class IkeSaDispatcher : ReceiveActor, IWithTimers
         }));
         Receive<SetRedirect>(r =>
         {
+            _redirectInAuth = r.InIkeAuth;
             if (!Equals(r.Target, _redirectTo))
             {
                 _redirectTo = r.Target;
@@ -179,14 +181,22 @@ public sealed partial class IkeSaDispatcher : ReceiveActor, IWithTimers
         // RFC 5685: the cluster's load actor chose another node for new clients; one that follows redirects (and was not
         // redirected already, the loop rule) is sent there before it costs a Diffie-Hellman here. After the cookie
         // check, so only a return-routable initiator is told where to go under a flood.
-        if (_redirectTo is { } target && RedirectResponse.MayRedirect(request))
+        IkeSaEnvironment environment = _environment;
+        if (_redirectTo is { } inAuth && _redirectInAuth && RedirectResponse.MayRedirect(request))
+        {
+            // RFC 5685 §6: the gateway authenticates the client first and redirects it in IKE_AUTH; the SA carries the
+            // decision (IkeSaServices.RedirectInAuth), so the protocol stays in the IKE_AUTH tasks.
+            _redirected++;
+            environment = _environment with { Services = _environment.Services with { RedirectInAuth = inAuth } };
+        }
+        else if (_redirectTo is { } target && RedirectResponse.MayRedirect(request))
         {
             _redirected++;
             d.Socket.Tell(new SendIke(d.Local, d.Remote, RedirectResponse.Build(request, target)));
             return;
         }
 
-        var sa = Context.ActorOf(IkeSaActor.Props(_config, d.Local, d.Remote, _environment, CompactMailbox.Deploy));
+        var sa = Context.ActorOf(IkeSaActor.Props(_config, d.Local, d.Remote, environment, CompactMailbox.Deploy));
         Context.Watch(sa);
         _created++;
         _metrics?.HandshakesStarted.Add(1);

@@ -44,5 +44,9 @@ public sealed record ConnectionsReplaced
 
 /// <summary>From the cluster's load actor: a new IKE_SA_INIT whose initiator follows redirects (REDIRECT_SUPPORTED, no
 /// REDIRECTED_FROM) is answered with REDIRECT to <paramref name="Target"/> (RFC 5685 §3) instead of being served here;
-/// null serves every client here again.</summary>
-public sealed record SetRedirect(System.Net.IPAddress? Target, string Reason);
+/// null serves every client here again. With <see cref="InIkeAuth"/> the client is served up to IKE_AUTH instead, which
+/// authenticates it and answers with REDIRECT in place of a CHILD SA (RFC 5685 §6, <c>cluster.redirect.in = ike-auth</c>).</summary>
+public sealed record SetRedirect(System.Net.IPAddress? Target, string Reason)
+{
+    public bool InIkeAuth { get; init; }
+}

@@ -121,3 +121,7 @@ public sealed record IkeSaStatus(
     int Retransmissions,
     int InternalErrors,
     int DroppedWhileInstalling);
+
+/// <summary><c>drain --established</c>, from the SA's interface actor: send the client to <paramref name="Target"/> by
+/// REDIRECT in an INFORMATIONAL (RFC 5685 §5) if it announced REDIRECT_SUPPORTED; otherwise nothing happens.</summary>
+public sealed record RedirectClient(System.Net.IPAddress Target);

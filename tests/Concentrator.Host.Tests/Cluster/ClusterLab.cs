@@ -26,11 +26,14 @@ internal sealed class ClusterLab : IAsyncDisposable
     public const int LowWater = 40;
 
     private readonly TempDir _dir = new();
-    private readonly string _tag = $"clu{Environment.ProcessId % 100000}";
+    private readonly string _tag;
+    private readonly string _redirectIn;
     private readonly List<string> _namespaces = [];
 
-    private ClusterLab()
+    private ClusterLab(string prefix, string redirectIn)
     {
+        _tag = $"{prefix}{Environment.ProcessId % 100000}";
+        _redirectIn = redirectIn;
         try
         {
             var hub = Ns("hub");
@@ -56,7 +59,8 @@ internal sealed class ClusterLab : IAsyncDisposable
     public IReadOnlyList<HostProcess> Hosts { get; } = [];
 
     /// <summary>Builds the namespaces and starts the three nodes (IAsyncLifetime.DisposeAsync of the test ends them).</summary>
-    public static ClusterLab Start() => new();
+    /// <paramref name="prefix"/>: of its network namespaces; <paramref name="redirectIn"/>: <c>cluster.redirect.in</c>.
+    public static ClusterLab Start(string prefix = "clu", string redirectIn = "ike-sa-init") => new(prefix, redirectIn);
 
     public string Ns(string name) => $"{_tag}{name}";
 
@@ -172,6 +176,7 @@ internal sealed class ClusterLab : IAsyncDisposable
                 # load generator) are ever redirected.
                 redirect.enabled = on
                 redirect.min-sas = 10
+                redirect.in = {{_redirectIn}}
               }
             }
             akka.loglevel = WARNING

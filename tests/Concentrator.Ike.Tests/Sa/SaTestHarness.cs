@@ -62,7 +62,7 @@ internal sealed class SaPair : IDisposable
     public static readonly IPEndPoint ServerEndpoint = new(IPAddress.Parse("198.51.100.1"), 500);
 
     public SaPair(IkeSaConfig initiatorConfig, IkeSaConfig responderConfig, IAddressAllocator? allocator = null,
-        IReadOnlyList<ConnectionCandidate>? connections = null)
+        IReadOnlyList<ConnectionCandidate>? connections = null, IPAddress? redirectInAuth = null)
     {
         Time = new ManualTime();
         InitiatorServices = new IkeSaServices
@@ -77,6 +77,7 @@ internal sealed class SaPair : IDisposable
             Random = new SeededRandom(2),
             AddressAllocator = allocator,
             Connections = connections ?? [],
+            RedirectInAuth = redirectInAuth,
             InstallChildSa = c => ResponderInstalled.Add(c),
             UninstallChildSa = c => ResponderUninstalled.Add(c),
         };
@@ -165,11 +166,13 @@ internal sealed class SaPair : IDisposable
 
     /// <summary>A road warrior asking for a virtual IP and a concentrator protecting 10.0.0.0/8.</summary>
     public static SaPair RoadWarrior(string ike, string esp = "aes256gcm16", string clientPsk = "secret",
-        string serverIke = "", string serverEsp = "", IAddressAllocator? allocator = null)
+        string serverIke = "", string serverEsp = "", IAddressAllocator? allocator = null, bool clientFollowsRedirects = false,
+        IPAddress? redirectInAuth = null)
     {
         IkeSaConfig client = Config("client@example.org", clientPsk, [ike], [esp], c => c with
         {
             RequestVirtualIp4 = true,
+            AnnounceRedirectSupport = clientFollowsRedirects,
             RemoteTrafficSelectors = [TrafficSelector.Any(AddressFamily.InterNetwork)],
         });
         IkeSaConfig server = Config("vpn.example.org", "secret", [serverIke.Length > 0 ? serverIke : ike],
@@ -178,6 +181,6 @@ internal sealed class SaPair : IDisposable
                 LocalTrafficSelectors = [TrafficSelectors.Subnet(IPAddress.Parse("10.0.0.0"), 8)],
                 DnsServers = [IPAddress.Parse("10.0.0.53")],
             });
-        return new SaPair(client, server, allocator ?? new ListAllocator("10.99.0.1", "10.99.0.2"));
+        return new SaPair(client, server, allocator ?? new ListAllocator("10.99.0.1", "10.99.0.2"), redirectInAuth: redirectInAuth);
     }
 }

@@ -22,8 +22,19 @@ public sealed class ClusterSettingsTests
         Assert.Equal(TimeSpan.FromSeconds(20), s.StableAfter);
         Assert.Equal(new ClusterPoolSettings(26, 120, 16), s.Pools);
         Assert.Equal(new ClusterRedirectSettings(false, null, 1.25, 10), s.Redirect);
+        Assert.Equal(RedirectExchange.IkeSaInit, s.Redirect.In);
         Assert.True(s.AkkaConfig().IsEmpty);
         Assert.Equal(ClusterSettings.Off with { SeedNodes = s.SeedNodes, Roles = s.Roles }, s);
+    }
+
+    [Theory]
+    [InlineData("ike-auth", RedirectExchange.IkeAuth)]
+    [InlineData("IKE-SA-INIT", RedirectExchange.IkeSaInit)]
+    public void From_RedirectIn_ParsesTheExchange(string value, RedirectExchange expected)
+    {
+        var s = Parse($"concentrator.cluster.redirect.in = {value}");
+
+        Assert.Equal(expected, s.Redirect.In);
     }
 
     [Fact]
@@ -58,6 +69,7 @@ public sealed class ClusterSettingsTests
     [InlineData("pools.ipv4-block-prefix = 33", "concentrator.cluster.pools.ipv4-block-prefix", "32")]
     [InlineData("redirect.gateway = \"gw.example\"", "concentrator.cluster.redirect.gateway", "IPv4 or IPv6 address")]
     [InlineData("redirect.enabled = on\n hostname = \"node1.example\"", "concentrator.cluster.redirect.gateway", "is not one")]
+    [InlineData("redirect.in = informational", "concentrator.cluster.redirect.in", "ike-sa-init or ike-auth")]
     [InlineData("redirect.above-share = 0.5", "concentrator.cluster.redirect.above-share", "1..100")]
     public void From_BadValue_NamesFileKeyAndExpectation(string line, string key, string expected)
     {

@@ -63,6 +63,11 @@ public sealed class IkeInitTask : IkeTask
         request.Payloads.Add(new KePayload((ushort)_group, _ke.PublicKey.ToArray()));
         request.Payloads.Add(new NoncePayload(Sa.NonceI));
         AddCommonNotifies(request, Sa.InitiatorSpi, 0, always: true);
+        if (Sa.Config.AnnounceRedirectSupport)
+        {
+            request.Payloads.Add(new NotifyPayload(NotifyType.RedirectSupported));
+        }
+
         return IkeTaskStatus.NeedMore;
     }
 
@@ -71,6 +76,7 @@ public sealed class IkeInitTask : IkeTask
         SaPayload sa = request.Get<SaPayload>()!;
         KePayload ke = request.Get<KePayload>()!;
         Sa.NonceI = request.Get<NoncePayload>()!.Data.ToArray();
+        Sa.PeerFollowsRedirects = RedirectResponse.MayRedirect(request);
 
         if (Sa.Services.Connections.Count > 0)
         {
