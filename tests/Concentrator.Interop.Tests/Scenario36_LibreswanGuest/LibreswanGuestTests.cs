@@ -210,7 +210,8 @@ public sealed partial class LibreswanGuestTests(ITestOutputHelper log)
             "the Host did not log its IKE SA rekey");
         var rekeyLine = lab.HostLog.Split('\n').First(l => l.Contains("IKE SA rekeyed: siteback.s36.test", StringComparison.Ordinal));
         Assert.Contains("(1 by the gateway", rekeyLine, StringComparison.Ordinal);
-        lab.WaitFor(() => lab.HostLog.Contains("old IKE SA deleted after the rekey", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the old IKE SA was not deleted");
+        lab.WaitFor(() => lab.HostLog.Split('\n').Any(l => l.Contains("/ipsec3/", StringComparison.Ordinal) && l.Contains("old IKE SA deleted after the rekey", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(30), "the old IKE SA of siteback was not deleted");
         var after = lab.Cli("list-sas", "--connection", "siteback", "--json");
         Assert.Single(System.Text.Json.JsonDocument.Parse(after.Output).RootElement.EnumerateArray());
         Assert.Equal(rekeyed.Select(s => s.Spi).Order(), PeerStates(LibreswanLab.BackPeer).Select(s => s.Spi).Order());
