@@ -41,6 +41,9 @@ public interface IKernelIpsec : IAsyncDisposable
 
     ValueTask AddAddressAsync(AddressRequest address, CancellationToken cancellationToken = default);
 
+    /// <summary>Removes an address from a device (RTM_DELADDR); EADDRNOTAVAIL when it is not there.</summary>
+    ValueTask DeleteAddressAsync(AddressRequest address, CancellationToken cancellationToken = default);
+
     /// <summary>Creates the xfrm interface and returns its ifindex.</summary>
     ValueTask<int> CreateInterfaceAsync(InterfaceRequest request, CancellationToken cancellationToken = default);
 

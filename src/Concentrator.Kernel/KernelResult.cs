@@ -77,6 +77,7 @@ public static class Errnos
     public const int EOPNOTSUPP = 95;
     public const int EPROTONOSUPPORT = 93;
     public const int EAFNOSUPPORT = 97;
+    public const int EADDRNOTAVAIL = 99;
     public const int EBUSY = 16;
     public const int EPERM = 1;
 

@@ -65,6 +65,8 @@ internal sealed class InMemoryKernelIpsec : IKernelIpsec
 
     public ValueTask AddAddressAsync(AddressRequest address, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
+    public ValueTask DeleteAddressAsync(AddressRequest address, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
     public ValueTask<int> CreateInterfaceAsync(InterfaceRequest request, CancellationToken cancellationToken = default) => ValueTask.FromResult(100);
 
     public ValueTask<InterfaceInfo?> FindInterfaceByIfIdAsync(uint ifId, CancellationToken cancellationToken = default) => ValueTask.FromResult<InterfaceInfo?>(null);

@@ -38,6 +38,7 @@ internal static class HoconConnectionWriter
             }
 
             Value(w, "ipsec-interface", c.IpsecInterface);
+            Value(w, "interface-ip", c.InterfaceIp);
             Value(w, "unique", c.Unique);
             Value(w, "start-action", c.StartAction);
             if (c.DpdDelay is not null || c.DpdTimeout is not null)

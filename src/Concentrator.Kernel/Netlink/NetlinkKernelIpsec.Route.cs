@@ -4,10 +4,9 @@ namespace Concentrator.Kernel.Netlink;
 
 public sealed partial class NetlinkKernelIpsec
 {
-    private const int EADDRNOTAVAIL = 99;
     private static readonly IReadOnlySet<int> Exists = new HashSet<int> { Errnos.EEXIST };
     private static readonly IReadOnlySet<int> NoRoute = new HashSet<int> { Errnos.ESRCH, Errnos.ENOENT };
-    private static readonly IReadOnlySet<int> NoAddress = new HashSet<int> { EADDRNOTAVAIL };
+    private static readonly IReadOnlySet<int> NoAddress = new HashSet<int> { Errnos.EADDRNOTAVAIL };
     private static readonly IReadOnlySet<int> NoDevice = new HashSet<int> { Errnos.ENODEV };
 
     // rtnetlink objects have no cheap exact GET, so a lost ack is resolved by sending the request again:

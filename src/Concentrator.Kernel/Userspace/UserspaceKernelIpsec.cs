@@ -170,6 +170,8 @@ public sealed class UserspaceKernelIpsec : IKernelIpsec
 
     public ValueTask AddAddressAsync(AddressRequest address, CancellationToken cancellationToken = default) => Rtnl.AddAddressAsync(address, cancellationToken);
 
+    public ValueTask DeleteAddressAsync(AddressRequest address, CancellationToken cancellationToken = default) => Rtnl.DeleteAddressAsync(address, cancellationToken);
+
     /// <summary>Creates TUN device <c>ipsecN</c> for the if_id (the underlying device does not apply to TUN) and returns its ifindex.</summary>
     public ValueTask<int> CreateInterfaceAsync(InterfaceRequest request, CancellationToken cancellationToken = default)
     {

@@ -189,6 +189,7 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
             throw rn.Error("ipsec-interface", $"expected no, yes or a number 0..4294967295 (N means ipsecN), got '{ifText}'");
         }
 
+        var interfaceIp = InterfaceIp(rn, ipsecInterface);
         var dpd = new DpdSettings(rn.Duration("dpd.delay"), rn.Duration("dpd.timeout"));
         if (dpd.Delay > TimeSpan.Zero && dpd.Timeout <= TimeSpan.Zero)
         {
@@ -211,9 +212,31 @@ public sealed partial record ConnectionFileSettings(string File, IReadOnlyList<C
             PoolRefs = poolRefs,
             Initiator = initiator,
             Routes = rn.PrefixList("routes", prefix),
+            InterfaceIp = interfaceIp,
             Certificates = CertificateSettings.Read(rn, file, local, remote),
             MaxChildSas = rn.Int("max-child-sas", 1, 1024),
         };
+    }
+
+    private static InterfaceAddress? InterfaceIp(PrefixedReader r, IpsecInterfaceSetting ipsecInterface)
+    {
+        var text = r.String("interface-ip").Trim();
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        if (!InterfaceAddress.TryParse(text, out var parsed, out var problem))
+        {
+            throw r.Error("interface-ip", $"expected {problem}, got '{text}'");
+        }
+
+        if (!ipsecInterface.IsEnabled)
+        {
+            throw r.Error("interface-ip", $"expected \"\" with ipsec-interface = no: '{text}' needs an ipsecN to go on (set ipsec-interface = yes or a number)");
+        }
+
+        return parsed;
     }
 
     private static bool EapOnly(PrefixedReader r, string key)

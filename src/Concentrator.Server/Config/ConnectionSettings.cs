@@ -117,6 +117,10 @@ public sealed record ConnectionSettings(
     /// networks); none by default, and none are made for 0.0.0.0/0 selectors.</summary>
     public IReadOnlyList<IPNetwork> Routes { get; init; } = [];
 
+    /// <summary><c>interface-ip</c>: an address the gateway puts on the connection's ipsecN while the connection is
+    /// served (OSPF over the tunnel, say); none by default.</summary>
+    public InterfaceAddress? InterfaceIp { get; init; }
+
     /// <summary>Certificate files and checks (<c>local.certs</c>, <c>local.key</c>, <c>remote.cacerts</c>, …).</summary>
     public CertificateSettings Certificates { get; init; } = CertificateSettings.None;
 

@@ -45,6 +45,7 @@ public sealed partial class InterfaceActor
             return;
         }
 
+        SyncAddresses();
         var outstanding = 0;
         KernelFailed? failed = null;
         foreach (var prefix in PoolRoutes(c))
@@ -93,6 +94,7 @@ public sealed partial class InterfaceActor
         // All or nothing: the routes this attach added go again.
         var c = _connections[name];
         _connections.Remove(name);
+        SyncAddresses();
         foreach (var prefix in PoolRoutes(c))
         {
             ReleaseRoute(prefix, _ => { });
@@ -116,6 +118,7 @@ public sealed partial class InterfaceActor
         }
 
         var last = _connections.Count == 0;
+        SyncAddresses();
         _tearingDown |= last;
         var outstanding = 1; // released after the loop, so a synchronous completion cannot finish early
         void Done(object _)

@@ -35,6 +35,8 @@ public sealed partial class InterfaceActor
             return;
         }
 
+        SyncAddresses();
+
         // New prefixes are referenced before the old ones are released, so a prefix in both keeps its route.
         var outstanding = 1;
         KernelFailed? failed = null;

@@ -17,6 +17,12 @@ public sealed partial class KernelActor
             case AddRoute c:
                 await _kernel.AddRouteAsync(c.Route).ConfigureAwait(false);
                 return new KernelDone(c.CorrelationId);
+            case AddAddress c:
+                await _kernel.AddAddressAsync(c.Address).ConfigureAwait(false);
+                return new KernelDone(c.CorrelationId);
+            case DeleteAddress c:
+                await IgnoreGone(_kernel.DeleteAddressAsync(c.Address)).ConfigureAwait(false);
+                return new KernelDone(c.CorrelationId);
             case DeleteRoute c:
                 await IgnoreGone(_kernel.DeleteRouteAsync(c.Route)).ConfigureAwait(false);
                 return new KernelDone(c.CorrelationId);
@@ -129,7 +135,7 @@ public sealed partial class KernelActor
         {
             await call.ConfigureAwait(false);
         }
-        catch (KernelException e) when (e.Errno is Errnos.ESRCH or Errnos.ENOENT or Errnos.ENODEV)
+        catch (KernelException e) when (e.Errno is Errnos.ESRCH or Errnos.ENOENT or Errnos.ENODEV or Errnos.EADDRNOTAVAIL)
         {
             // Already gone (expired, flushed, or removed by the operator): what we wanted.
         }

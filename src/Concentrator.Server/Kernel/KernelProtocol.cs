@@ -46,6 +46,13 @@ public sealed record RemoveChild(long CorrelationId, uint Reqid, IReadOnlyList<S
 
 public sealed record AddRoute(long CorrelationId, RouteRequest Route) : IKernelCommand;
 
+/// <summary>Puts an address on a device (RTM_NEWADDR, as <c>ip addr add</c>); EEXIST (already there) comes back as
+/// <see cref="KernelFailed"/> for the sender to take as done.</summary>
+public sealed record AddAddress(long CorrelationId, AddressRequest Address) : IKernelCommand;
+
+/// <summary>Removes an address from a device (RTM_DELADDR); already gone counts as done.</summary>
+public sealed record DeleteAddress(long CorrelationId, AddressRequest Address) : IKernelCommand;
+
 /// <summary>Deletes a route; ESRCH (already gone) counts as done.</summary>
 public sealed record DeleteRoute(long CorrelationId, RouteRequest Route) : IKernelCommand;
 

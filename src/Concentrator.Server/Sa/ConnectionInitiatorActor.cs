@@ -347,20 +347,25 @@ public sealed record InitiatorTarget(
     int IkePort,
     Func<IPAddress, IPAddress> SourceFor)
 {
-    /// <summary>Our address towards <paramref name="remote"/>: the first concrete listen address of its family, else the
-    /// one the routing table picks (a connected UDP socket's local address; nothing is sent).</summary>
+    /// <summary>Our address towards <paramref name="remote"/>: the one the routing table picks (a connected UDP socket's
+    /// local address; nothing is sent) when we listen on it or on no concrete address of its family, else the first
+    /// concrete listen address of its family (a gateway listening on several addresses initiates from the one on the
+    /// peer's side, as the routing table sees it).</summary>
     public static Func<IPAddress, IPAddress> FromListen(IReadOnlyList<IPAddress> listen) => remote =>
     {
-        foreach (IPAddress a in listen)
+        var concrete = listen.Where(a => a.AddressFamily == remote.AddressFamily && !a.Equals(IPAddress.Any) && !a.Equals(IPAddress.IPv6Any)).ToList();
+        IPAddress? routed = null;
+        try
         {
-            if (a.AddressFamily == remote.AddressFamily && !a.Equals(IPAddress.Any) && !a.Equals(IPAddress.IPv6Any))
-            {
-                return a;
-            }
+            using var probe = new Socket(remote.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            probe.Connect(remote, 9);
+            routed = ((IPEndPoint)probe.LocalEndPoint!).Address;
+        }
+        catch (SocketException) when (concrete.Count > 0)
+        {
+            // No route to the peer now: the first listen address, as before a route exists.
         }
 
-        using var probe = new Socket(remote.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        probe.Connect(remote, 9);
-        return ((IPEndPoint)probe.LocalEndPoint!).Address;
+        return concrete.Count == 0 || (routed is not null && concrete.Contains(routed)) ? routed! : concrete[0];
     };
 }

@@ -74,6 +74,16 @@ internal sealed class SiteToSiteLab : IAsyncDisposable
         return code == 0;
     }
 
+    /// <summary>One ping from A's ipsec1 address (its interface-ip) to B's, over the /30 on the TUNs; true when answered.</summary>
+    public bool PingInterfaceAddresses()
+    {
+        var (code, _) = Run(false, "ip", "netns", "exec", Ns("a"), "ping", "-c", "1", "-W", "2", "10.255.0.2");
+        return code == 0;
+    }
+
+    /// <summary>The addresses on ipsec1 in the site's namespace (<c>ip addr show dev ipsec1</c>).</summary>
+    public string Addresses(string site) => Run(false, "ip", "-n", Ns(site), "addr", "show", "dev", "ipsec1").Output;
+
     /// <summary>The routes through ipsec1 in the site's namespace.</summary>
     public string Routes(string site) => Run(false, "ip", "-n", Ns(site), "route", "show", "dev", "ipsec1").Output;
 
@@ -123,6 +133,7 @@ internal sealed class SiteToSiteLab : IAsyncDisposable
               remote-ts = [ "{{(a && _trap ? "10.2.0.0/24" : "0.0.0.0/0")}}" ]
               routes = [ "{{(a ? "10.2.0.0/24" : "10.1.0.0/24")}}" ]
               ipsec-interface = yes
+              interface-ip = "{{(a ? "10.255.0.1/30" : "10.255.0.2/30")}}"
               dpd { delay = 2s, timeout = 6s }
             }
             secrets { "{{peer}}" = "{{Secret}}" }

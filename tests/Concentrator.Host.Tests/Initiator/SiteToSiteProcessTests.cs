@@ -22,6 +22,10 @@ public sealed class SiteToSiteProcessTests
         // Routes only where configured (`routes`), none for the 0/0 selectors themselves.
         Assert.Contains("10.2.0.0/24", lab.Routes("a"), StringComparison.Ordinal);
         Assert.DoesNotContain("default", lab.Routes("a"), StringComparison.Ordinal);
+        // interface-ip: each Host put its address on its TUN (RTM_NEWADDR), and the /30 between them crosses the tunnel.
+        Assert.Contains("inet 10.255.0.1/30", lab.Addresses("a"), StringComparison.Ordinal);
+        Assert.Contains("inet 10.255.0.2/30", lab.Addresses("b"), StringComparison.Ordinal);
+        Assert.True(lab.PingInterfaceAddresses(), "no ping 10.255.0.1 -> 10.255.0.2 over ipsec1:\n" + lab.Addresses("a") + lab.Routes("a"));
         var sas = await JsonAsync(lab.Socket("b"), "list-sas");
         var sa = Assert.Single(sas.EnumerateArray());
         Assert.Equal("a.site.test", sa.GetProperty("identity").GetString());
@@ -39,6 +43,7 @@ public sealed class SiteToSiteProcessTests
         await WaitForPingAsync(lab);
         sas = await JsonAsync(lab.Socket("b"), "list-sas");
         Assert.Single(sas.EnumerateArray());
+        Assert.Contains("inet 10.255.0.2/30", lab.Addresses("b"), StringComparison.Ordinal);
     }
 
     [Fact]

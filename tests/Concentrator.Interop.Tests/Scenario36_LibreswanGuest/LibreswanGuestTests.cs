@@ -22,7 +22,10 @@ public sealed partial class LibreswanGuestTests(ITestOutputHelper log)
     /// client, ipsec-interface=yes on both ends) gets a lease from our pool and pings the LAN through ipsec1, then the
     /// same with ECDSA certificates from a second pool; then the
     /// route-based site (0/0 both ways, ipsec2 at both ends, routes into it by hand) pings both ways, libreswan
-    /// rekeys its CHILD SA (PFS) under a running ping and then its IKE SA, and traffic goes on.
+    /// rekeys its CHILD SA (PFS) under a running ping and then its IKE SA, and traffic goes on; then the other
+    /// direction: the gateway initiates a second 0/0 site (start-action = start, ipsec3, its `routes`), pings both
+    /// ways, rekeys the CHILD SA under a running ping and the IKE SA itself; and OSPF over ipsec3, our address on it
+    /// from the connection's interface-ip.
     /// </summary>
     [Fact]
     public void Libreswan_ImportedRoadWarriorAndRouteBasedSite_ConnectPingAndRekey()
@@ -54,6 +57,8 @@ public sealed partial class LibreswanGuestTests(ITestOutputHelper log)
         log.WriteLine($"road warrior (certificate) done after {clock.Elapsed.TotalSeconds:F1} s");
         Site(lab);
         log.WriteLine($"site-to-site done after {clock.Elapsed.TotalSeconds:F1} s");
+        Initiate(lab);
+        log.WriteLine($"gateway-initiated site done after {clock.Elapsed.TotalSeconds:F1} s");
         Ospf(lab);
         log.WriteLine($"OSPF done after {clock.Elapsed.TotalSeconds:F1} s");
 
@@ -61,6 +66,8 @@ public sealed partial class LibreswanGuestTests(ITestOutputHelper log)
         Assert.Equal(0, lab.StopHost(TimeSpan.FromSeconds(60)));
         Assert.Empty(Tool.Ip("-n", LibreswanLab.Gw, "xfrm", "state").Trim());
         Assert.NotEqual(0, Tool.Run("ip", "-n", LibreswanLab.Gw, "link", "show", "dev", "ipsec2").ExitCode);
+        Assert.NotEqual(0, Tool.Run("ip", "-n", LibreswanLab.Gw, "link", "show", "dev", "ipsec3").ExitCode);
+        Assert.DoesNotContain("10.255.36.1", Tool.Ip("-n", LibreswanLab.Gw, "addr"), StringComparison.Ordinal);
         log.WriteLine($"scenario 36 done in {clock.Elapsed.TotalSeconds:F1} s");
     }
 
@@ -106,8 +113,9 @@ public sealed partial class LibreswanGuestTests(ITestOutputHelper log)
         Assert.All(before, s => Assert.True(s.HasIfId(2), "site state without if_id 2:\n" + s.Text));
 
         // 0/0 selectors: neither end routes anything into ipsec2 by itself (libreswan says "cannot add route");
-        // the operator does, as the reference page's "ip route add ... dev ipsec1". Our connection files have no
-        // routes key yet, so the test adds ours by hand too.
+        // the operator does, as the reference page's "ip route add ... dev ipsec1". The imported connection has no
+        // `routes` (libreswan's conn has nothing to import it from), so the test adds ours by hand here; the
+        // connection this gateway initiates below names its routes instead.
         Assert.DoesNotContain("ipsec2", Tool.Ip("-n", LibreswanLab.Gw, "route"), StringComparison.Ordinal);
         Tool.IpBatch(LibreswanLab.Gw, $"route add {LibreswanLab.SiteNet} dev ipsec2");
         Tool.IpBatch(LibreswanLab.Site, $"route add {LibreswanLab.LanNet} dev ipsec2 src {LibreswanLab.SiteHost}");
@@ -144,22 +152,93 @@ public sealed partial class LibreswanGuestTests(ITestOutputHelper log)
     }
 
     /// <summary>
-    /// Dynamic routing over the route-based tunnel: FRR's ospfd at both ends, over ipsec2 with an address at each end
-    /// (added with ip: our connection files cannot put an address on ipsecN yet), learns the other side's network in
-    /// place of the static routes, and the learned routes carry the ping.
+    /// The other direction: libreswan's <c>siteback</c> only answers (auto=add, ipsec3), our connection says
+    /// start-action = start and is added by a reload; the gateway initiates, routes the site's network into ipsec3 by
+    /// its <c>routes</c> key (libreswan's end gets its route by hand, as the reference page writes it), pings cross
+    /// both ways, and then the gateway rekeys the CHILD SA (<c>concentrator rekey ID</c>, PFS) under a running ping
+    /// and the IKE SA (<c>--ike</c>), traffic going on. The first site conn goes first: libreswan would not put a second
+    /// 0/0 conn's policies next to the first's.
+    /// </summary>
+    private void Initiate(LibreswanLab lab)
+    {
+        var step = Stopwatch.StartNew();
+        var delete = lab.SitePluto.Whack(60, "--delete", "--name", "site");
+        Assert.True(delete.ExitCode == 0, "whack --delete site: " + delete);
+        lab.WaitFor(() => PeerStates("192.0.3.2").Count == 0, TimeSpan.FromSeconds(30), "the site's CHILD SA did not go");
+        lab.SitePluto.Add("siteback");
+        Assert.DoesNotContain("ipsec3", Tool.Ip("-n", LibreswanLab.Gw, "route"), StringComparison.Ordinal);
+
+        lab.AddInitiator();
+        lab.WaitFor(() => PeerStates(LibreswanLab.BackPeer).Count == 2, TimeSpan.FromSeconds(90), "the gateway did not bring up siteback");
+        log.WriteLine($"siteback: up {step.Elapsed.TotalSeconds:F1} s after the reload");
+        var before = PeerStates(LibreswanLab.BackPeer);
+        Assert.All(before, s => Assert.True(s.HasIfId(3), "siteback state without if_id 3:\n" + s.Text));
+        Assert.Contains($"connection siteback: initiating to {LibreswanLab.BackPeer}", lab.HostLog, StringComparison.Ordinal);
+        Assert.Contains($"{LibreswanLab.BackNet} dev ipsec3", Tool.Ip("-n", LibreswanLab.Gw, "route"), StringComparison.Ordinal);
+        lab.WaitFor(() => Tool.Run("ip", "-n", LibreswanLab.Site, "link", "show", "dev", "ipsec3").ExitCode == 0, TimeSpan.FromSeconds(30), "libreswan made no ipsec3");
+        Tool.IpBatch(LibreswanLab.Site, $"route add {LibreswanLab.LanNet} dev ipsec3 src {LibreswanLab.BackHost}");
+        PingMustCross(lab, LibreswanLab.Lan, LibreswanLab.LanHost, LibreswanLab.BackHost);
+        PingMustCross(lab, LibreswanLab.Site, LibreswanLab.BackHost, LibreswanLab.LanHost);
+
+        var (code, listed) = lab.Cli("list-sas", "--connection", "siteback", "--json");
+        Assert.True(code == 0, "list-sas: " + listed);
+        var id = Assert.Single(System.Text.Json.JsonDocument.Parse(listed).RootElement.EnumerateArray()).GetProperty("id").GetString()!;
+
+        // The gateway rekeys the CHILD SA while the LAN pings the site.
+        step.Restart();
+        using (var ping = RunningPing(LibreswanLab.Lan, LibreswanLab.BackHost))
+        {
+            Thread.Sleep(1000); // a few echoes before the rekey
+            var rekey = lab.Cli("rekey", id);
+            Assert.True(rekey.Code == 0, $"concentrator rekey {id}: {rekey.Output}");
+            lab.WaitFor(() => PeerStates(LibreswanLab.BackPeer) is { Count: 2 } now && now.All(s => before.All(b => b.Spi != s.Spi)),
+                TimeSpan.FromSeconds(60), "the gateway's CHILD SA rekey did not replace siteback's CHILD SA");
+            Thread.Sleep(1000); // a few echoes after it
+            var (sent, received) = Stop(ping);
+            log.WriteLine($"siteback: our CHILD SA rekey took {step.Elapsed.TotalSeconds:F1} s; ping during it: {received}/{sent} echoes answered");
+            Assert.True(sent >= 5 && received >= sent * 9 / 10, $"ping through our CHILD SA rekey: {received} of {sent} answered\n{lab.Diagnostics()}");
+        }
+
+        var rekeyed = PeerStates(LibreswanLab.BackPeer);
+        Assert.All(rekeyed, s => Assert.True(s.HasIfId(3), "rekeyed siteback state without if_id 3:\n" + s.Text));
+
+        // The gateway rekeys the IKE SA: libreswan moves the CHILD SA to the new one, untouched in the kernel.
+        step.Restart();
+        var ike = lab.Cli("rekey", id, "--ike");
+        Assert.True(ike.Code == 0, $"concentrator rekey {id} --ike: {ike.Output}");
+        lab.WaitFor(() => lab.HostLog.Contains("IKE SA rekeyed: siteback.s36.test", StringComparison.Ordinal), TimeSpan.FromSeconds(60),
+            "the Host did not log its IKE SA rekey");
+        var rekeyLine = lab.HostLog.Split('\n').First(l => l.Contains("IKE SA rekeyed: siteback.s36.test", StringComparison.Ordinal));
+        Assert.Contains("(1 by the gateway", rekeyLine, StringComparison.Ordinal);
+        lab.WaitFor(() => lab.HostLog.Split('\n').Any(l => l.Contains("/ipsec3/", StringComparison.Ordinal) && l.Contains("old IKE SA deleted after the rekey", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(30), "the old IKE SA of siteback was not deleted");
+        var after = lab.Cli("list-sas", "--connection", "siteback", "--json");
+        Assert.Single(System.Text.Json.JsonDocument.Parse(after.Output).RootElement.EnumerateArray());
+        Assert.Equal(rekeyed.Select(s => s.Spi).Order(), PeerStates(LibreswanLab.BackPeer).Select(s => s.Spi).Order());
+        PingMustCross(lab, LibreswanLab.Site, LibreswanLab.BackHost, LibreswanLab.LanHost);
+        PingMustCross(lab, LibreswanLab.Lan, LibreswanLab.LanHost, LibreswanLab.BackHost);
+        log.WriteLine($"siteback: our IKE SA rekey and pings took {step.Elapsed.TotalSeconds:F1} s");
+    }
+
+    /// <summary>
+    /// Dynamic routing over the route-based tunnel the gateway initiated: FRR's ospfd at both ends, over ipsec3 with the
+    /// an address at each end (ours from the connection's <c>interface-ip</c>; libreswan 4.10 has no interface-ip=, so
+    /// its end's is added with ip),
+    /// learns the other side's network in place of the site's static route, and the learned routes carry the ping.
     /// </summary>
     private void Ospf(LibreswanLab lab)
     {
         var step = Stopwatch.StartNew();
-        Tool.IpBatch(LibreswanLab.Gw, $"route del {LibreswanLab.SiteNet} dev ipsec2", "addr add 10.255.36.1/30 dev ipsec2", "link set ipsec2 multicast on");
-        Tool.IpBatch(LibreswanLab.Site, $"route del {LibreswanLab.LanNet} dev ipsec2", "addr add 10.255.36.2/30 dev ipsec2", "link set ipsec2 multicast on");
-        Assert.NotEqual(0, Tool.Ping(LibreswanLab.Lan, LibreswanLab.LanHost, LibreswanLab.SiteHost, count: 1, waitSeconds: 1).ExitCode);
+        Assert.Contains("inet 10.255.36.1/30", Tool.Ip("-n", LibreswanLab.Gw, "addr", "show", "dev", "ipsec3"), StringComparison.Ordinal);
+        Tool.IpBatch(LibreswanLab.Gw, "link set ipsec3 multicast on");
+        Tool.IpBatch(LibreswanLab.Site, $"route del {LibreswanLab.LanNet} dev ipsec3", "addr add 10.255.36.2/30 dev ipsec3", "link set ipsec3 multicast on");
+        Assert.NotEqual(0, Tool.Ping(LibreswanLab.Lan, LibreswanLab.LanHost, LibreswanLab.BackHost, count: 1, waitSeconds: 1).ExitCode);
 
         using var ours = new Frr(LibreswanLab.Gw, Path.Combine(lab.WorkDirectory, "frr-gw"), OspfConf("10.255.36.1", "network 198.51.100.0/24 area 0"));
-        using var theirs = new Frr(LibreswanLab.Site, Path.Combine(lab.WorkDirectory, "frr-site"), OspfConf("10.255.36.2", $"network {LibreswanLab.SiteHost}/32 area 0"));
+        using var theirs = new Frr(LibreswanLab.Site, Path.Combine(lab.WorkDirectory, "frr-site"), OspfConf("10.255.36.2", $"network {LibreswanLab.BackHost}/32 area 0"));
         string Describe() => $"--- gw frr\n{ours.Log}\n{ours.Vtysh("show ip ospf neighbor")}\n--- site frr\n{theirs.Log}\n{theirs.Vtysh("show ip ospf neighbor")}";
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (!(Tool.Ip("-n", LibreswanLab.Gw, "route", "show", $"{LibreswanLab.SiteHost}/32").Contains("proto ospf", StringComparison.Ordinal)
+        while (!(Tool.Ip("-n", LibreswanLab.Gw, "route", "show", $"{LibreswanLab.BackHost}/32").Contains("proto ospf", StringComparison.Ordinal)
             && Tool.Ip("-n", LibreswanLab.Site, "route", "show", LibreswanLab.LanNet).Contains("proto ospf", StringComparison.Ordinal)))
         {
             Assert.True(DateTime.UtcNow < deadline, $"no OSPF routes within 90 s\n{Describe()}\n{lab.Diagnostics()}");
@@ -167,19 +246,19 @@ public sealed partial class LibreswanGuestTests(ITestOutputHelper log)
         }
 
         Assert.Contains("Full", ours.Vtysh("show ip ospf neighbor").Output, StringComparison.Ordinal);
-        Assert.Contains("dev ipsec2", Tool.Ip("-n", LibreswanLab.Gw, "route", "show", $"{LibreswanLab.SiteHost}/32"), StringComparison.Ordinal);
+        Assert.Contains("dev ipsec3", Tool.Ip("-n", LibreswanLab.Gw, "route", "show", $"{LibreswanLab.BackHost}/32"), StringComparison.Ordinal);
         log.WriteLine($"OSPF: adjacency and routes after {step.Elapsed.TotalSeconds:F1} s");
-        PingMustCross(lab, LibreswanLab.Lan, LibreswanLab.LanHost, LibreswanLab.SiteHost);
-        PingMustCross(lab, LibreswanLab.Site, LibreswanLab.SiteHost, LibreswanLab.LanHost);
+        PingMustCross(lab, LibreswanLab.Lan, LibreswanLab.LanHost, LibreswanLab.BackHost);
+        PingMustCross(lab, LibreswanLab.Site, LibreswanLab.BackHost, LibreswanLab.LanHost);
     }
 
-    /// <summary>ospfd.conf: ipsec2 as a point-to-point link with fast hellos, its /30 in area 0, plus <paramref name="more"/>.
+    /// <summary>ospfd.conf: ipsec3 as a point-to-point link with fast hellos, its /30 in area 0, plus <paramref name="more"/>.
     /// mtu-ignore: our ipsecN has MTU 1400, libreswan's 1500, and OSPF refuses DD packets from a neighbour with a
     /// larger MTU (RFC 2328 §10.6) unless told to ignore it, as usual on tunnels.</summary>
     private static string OspfConf(string routerId, string more) => $"""
         hostname ospfd
         log stdout informational
-        interface ipsec2
+        interface ipsec3
          ip ospf network point-to-point
          ip ospf hello-interval 1
          ip ospf dead-interval 4

@@ -28,6 +28,12 @@ internal sealed class LibreswanLab : IDisposable
     public const string SiteHost = "10.37.0.1";
     public const string SiteNet = "10.37.0.0/24";
 
+    /// <summary>The site of the connection this gateway initiates (libreswan's conn <c>siteback</c>): its outer
+    /// address (a second one on the gw-site link), a host of its network and that network.</summary>
+    public const string BackPeer = "192.0.4.2";
+    public const string BackHost = "10.38.0.1";
+    public const string BackNet = "10.38.0.0/24";
+
     /// <summary>Set by <see cref="LibreswanRingTests"/>: where fetch-deb.sh unpacked the libreswan package on the host.</summary>
     public const string RootVariable = "CONCENTRATOR_LIBRESWAN_ROOT";
 
@@ -38,6 +44,7 @@ internal sealed class LibreswanLab : IDisposable
     private readonly TempDir _dir = new();
     private readonly StringBuilder _hostLog = new();
     private readonly Process _host;
+    private readonly string _configDir;
 
     public LibreswanLab()
     {
@@ -49,9 +56,9 @@ internal sealed class LibreswanLab : IDisposable
             $"link add gu36-gws netns {Gw} type veth peer name gu36-site0 netns {Site}",
             $"link add gu36-gwl netns {Gw} type veth peer name gu36-lan0 netns {Lan}");
         Tool.IpBatch(Gw, "link set lo up", $"addr add 192.0.2.1/24 dev {Uplink}", $"link set {Uplink} up",
-            "addr add 192.0.3.1/24 dev gu36-gws", "link set gu36-gws up", "addr add 198.51.100.1/24 dev gu36-gwl", "link set gu36-gwl up");
+            "addr add 192.0.3.1/24 dev gu36-gws", "addr add 192.0.4.1/24 dev gu36-gws", "link set gu36-gws up", "addr add 198.51.100.1/24 dev gu36-gwl", "link set gu36-gwl up");
         Tool.IpBatch(Road, "link set lo up", "addr add 192.0.2.2/24 dev gu36-road0", "link set gu36-road0 up");
-        Tool.IpBatch(Site, "link set lo up", $"addr add {SiteHost}/32 dev lo", "addr add 192.0.3.2/24 dev gu36-site0", "link set gu36-site0 up");
+        Tool.IpBatch(Site, "link set lo up", $"addr add {SiteHost}/32 dev lo", $"addr add {BackHost}/32 dev lo", "addr add 192.0.3.2/24 dev gu36-site0", $"addr add {BackPeer}/24 dev gu36-site0", "link set gu36-site0 up");
         Tool.IpBatch(Lan, "link set lo up", $"addr add {LanHost}/24 dev gu36-lan0", "link set gu36-lan0 up", "route add default via 198.51.100.1");
         var forwarding = Tool.Run("ip", "netns", "exec", Gw, "sysctl", "-qw", "net.ipv4.ip_forward=1");
         Assert.True(forwarding.ExitCode == 0, forwarding.ToString());
@@ -61,11 +68,14 @@ internal sealed class LibreswanLab : IDisposable
         var configDir = Directory.CreateDirectory(Path.Combine(_dir.Path, "conn")).FullName;
         ImportOutput = Import(conf, secrets, configDir);
         var roadIdentity = Certificates(configDir);
+        _configDir = configDir;
+        ManagementSocket = Path.Combine(_dir.Path, "management.sock");
         var main = _dir.Write("concentrator.conf", $$"""
             concentrator {
               config-dir = "conn"
               dataplane = kernel
-              ike.listen = [ "192.0.2.1", "192.0.3.1" ]
+              management.socket = "{{ManagementSocket}}"
+              ike.listen = [ "192.0.2.1", "192.0.3.1", "192.0.4.1" ]
               interfaces.link = "{{Uplink}}"
             }
             """);
@@ -153,12 +163,71 @@ internal sealed class LibreswanLab : IDisposable
         	ike=aes_gcm256-sha2_256;dh31
         	esp=aes_gcm256
         	ipsec-interface=2
+
+        # The same kind of site, but this gateway initiates (our connection file says start-action = start; libreswan
+        # only answers, auto=add) from a second address pair; written by hand on our side, not imported.
+        conn siteback
+        	left=192.0.4.2
+        	leftid=@siteback.s36.test
+        	leftsubnet=0.0.0.0/0
+        	right=192.0.4.1
+        	rightid=@gw.s36.test
+        	rightsubnet=0.0.0.0/0
+        	authby=secret
+        	ike=aes_gcm256-sha2_256;dh31
+        	esp=aes_gcm256
+        	ipsec-interface=3
+        	auto=add
+        """;
+
+    /// <summary>Our side of <c>siteback</c>: initiate at once (the reload that adds it), 0/0 both ways through ipsec3,
+    /// the site's network routed into it by the connection's <c>routes</c>; PFS in CHILD SA rekeys (x25519, the group
+    /// libreswan's pfs=yes expects); 10.255.36.1/30 on ipsec3 for OSPF (libreswan 4.10 has no interface-ip= yet, 5.x
+    /// has: its end gets 10.255.36.2/30 by hand).</summary>
+    public const string InitiatorConf = $$"""
+        siteback {
+          local { id = "gw.s36.test", auth = psk }
+          remote { id = "siteback.s36.test", auth = psk, addrs = [ "{{BackPeer}}" ] }
+          start-action = start
+          retry { delay = 1s, max-delay = 4s }
+          ike-proposals = [ "aes256gcm16-prfsha256-x25519" ]
+          esp-proposals = [ "aes256gcm16-x25519" ]
+          local-ts = [ "0.0.0.0/0" ]
+          remote-ts = [ "0.0.0.0/0" ]
+          routes = [ "{{BackNet}}" ]
+          ipsec-interface = 3
+          interface-ip = "10.255.36.1/30"
+        }
+        secrets { "siteback.s36.test" = "libreswan-guest-scenario-36-siteback-psk" }
         """;
 
     public const string IpsecSecrets = """
         @road.s36.test @gw.s36.test : PSK "libreswan-guest-scenario-36-road-psk"
         @site.s36.test @gw.s36.test : PSK "libreswan-guest-scenario-36-site-psk"
+        @siteback.s36.test @gw.s36.test : PSK "libreswan-guest-scenario-36-siteback-psk"
         """;
+
+    /// <summary>The Host's management API socket (its CLI verbs run in this process against it).</summary>
+    public string ManagementSocket { get; }
+
+    /// <summary>Writes <see cref="InitiatorConf"/> into the Host's connection folder and reloads it (SIGHUP), which
+    /// adds the connection and so starts its initiation.</summary>
+    public void AddInitiator()
+    {
+        File.WriteAllText(Path.Combine(_configDir, "siteback.conf"), InitiatorConf);
+        var hup = Tool.Run("kill", "-HUP", _host.Id.ToString(CultureInfo.InvariantCulture));
+        Assert.True(hup.ExitCode == 0, hup.ToString());
+    }
+
+    /// <summary>A CLI verb of the Host (<c>concentrator VERB ARGS --socket ...</c>), run in this process: its exit code
+    /// and output.</summary>
+    public (int Code, string Output) Cli(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        int code = Program.Run([.. args, "--socket", ManagementSocket], stdout, stderr);
+        return (code, stdout.ToString() + stderr);
+    }
 
     /// <summary>The lab's own directory (configuration, pluto's and FRR's directories).</summary>
     public string WorkDirectory => _dir.Path;

@@ -21,6 +21,8 @@ internal sealed class FakeKernelIpsec : IKernelIpsec
     public HashSet<SaId> Sas { get; } = [];
     public HashSet<PolicyId> Policies { get; } = [];
     public HashSet<RouteRequest> Routes { get; } = [];
+
+    public HashSet<AddressRequest> Addresses { get; } = [];
     public Dictionary<int, InterfaceInfo> Interfaces { get; } = [];
 
     /// <summary>Given a call's description ("add-sa spi 0x…"), an exception to throw instead of doing it.</summary>
@@ -80,7 +82,11 @@ internal sealed class FakeKernelIpsec : IKernelIpsec
 
     public ValueTask DeleteRuleAsync(RuleRequest rule, CancellationToken cancellationToken = default) => DoVoid("delete-rule", () => { });
 
-    public ValueTask AddAddressAsync(AddressRequest address, CancellationToken cancellationToken = default) => DoVoid("add-address", () => { });
+    public ValueTask AddAddressAsync(AddressRequest address, CancellationToken cancellationToken = default) =>
+        DoVoid($"add-address {address.Address}/{address.PrefixLength} dev {address.InterfaceIndex}", () => Add(Addresses, address));
+
+    public ValueTask DeleteAddressAsync(AddressRequest address, CancellationToken cancellationToken = default) =>
+        DoVoid($"delete-address {address.Address}/{address.PrefixLength} dev {address.InterfaceIndex}", () => Remove(Addresses, address));
 
     public ValueTask<int> CreateInterfaceAsync(InterfaceRequest request, CancellationToken cancellationToken = default) =>
         Do($"create-interface {request.Name} if_id {request.IfId} mtu {request.Mtu}", () =>

@@ -19,7 +19,7 @@ internal sealed partial class ConnTranslator(ResolvedConn conn, string local, Li
     private static readonly HashSet<string> ConnKeys = new(StringComparer.Ordinal)
     {
         "authby", "type", "auto", "ike", "esp", "phase2alg", "phase2", "ikelifetime", "salifetime", "keylife", "lifetime",
-        "dpddelay", "dpdtimeout", "ipsec-interface", "keyexchange", "ikev2", "aggressive", "modecfgdns", "modecfgdns1",
+        "dpddelay", "dpdtimeout", "ipsec-interface", "interface-ip", "keyexchange", "ikev2", "aggressive", "modecfgdns", "modecfgdns1",
         "modecfgdns2",
     };
 
@@ -44,6 +44,7 @@ internal sealed partial class ConnTranslator(ResolvedConn conn, string local, Li
             EspProposals = WithRekeyGroups(Proposals(conn.Get("esp") is not null ? "esp" : "phase2alg", ProtocolId.Esp), ikeProposals),
             LocalTs = LocalTs(),
             IpsecInterface = conn.Get("ipsec-interface"),
+            InterfaceIp = conn.Get("interface-ip"),
             IkeLifetime = Duration("ikelifetime"),
             ChildLifetime = Duration("salifetime") ?? Duration("keylife") ?? Duration("lifetime"),
             DpdDelay = Duration("dpddelay"),

@@ -21,6 +21,9 @@ internal sealed record ImportedConnection(string Name, ImportedEnd Local, Import
     public List<string>? RemoteTs { get; init; }
     public string? Pool { get; init; }
     public string? IpsecInterface { get; init; }
+
+    /// <summary><c>interface-ip</c>, from libreswan's <c>interface-ip=</c> (the address on ipsecN, our end's).</summary>
+    public string? InterfaceIp { get; init; }
     public string? DpdDelay { get; init; }
     public string? DpdTimeout { get; init; }
     public string? IkeLifetime { get; init; }

@@ -39,7 +39,7 @@ internal static class LibreswanKeys
         "retransmit-timeout", "retransmit-interval", "initial-contact", "cisco-unity", "fake-strongswan",
         "send-vendorid", "ms-dh-downgrade", "pfs-rekey-workaround", "ikepad", "sha2-truncbug", "sendca",
         "require-id-on-certificate", "xauthby", "xauthfail", "remote-peer-type", "modecfgdomains", "modecfgbanner",
-        "sourceip", "protoport", "vti", "groundhog", "username", "cat", "interface-ip", "xauthserver", "xauthclient",
+        "sourceip", "protoport", "vti", "groundhog", "username", "cat", "xauthserver", "xauthclient",
         "ikelifetime-bytes", "ipsec-max-bytes", "ipsec-max-packets", "salifetime-bytes", "reauth", "dns-match-id",
         "ignore-peer-dns", "intermediate", "session-resumption", "send-no-esp-tfc", "iptfs", "aggrmode", "ikev1-natt",
         "nat-ikev1-method", "seccomp", "keyexchange-ikev1", "debug", "connalias", "sendredirect", "tcp-remoteport",
