@@ -203,20 +203,7 @@ internal sealed class ClusterLab : IAsyncDisposable
         Assert.True(code == 0, $"ip {string.Join(' ', args)} exited {code}: {output}");
     }
 
-    private static (int Code, string Output) Run(string file, params string[] args)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(info)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result + stderr.Result);
-    }
+    private static (int Code, string Output) Run(string file, params string[] args) => ToolProcess.Run(file, args);
 
     public async ValueTask DisposeAsync()
     {

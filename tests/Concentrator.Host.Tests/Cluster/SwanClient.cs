@@ -104,20 +104,7 @@ internal sealed class SwanClient : IDisposable
     public (int Code, string Output) ListSas() => Swanctl("--list-sas");
 
     private (int Code, string Output) Swanctl(params string[] args)
-    {
-        var info = new ProcessStartInfo("swanctl") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.Environment["STRONGSWAN_CONF"] = _conf;
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(info)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result + stderr.Result);
-    }
+        => ToolProcess.Run("swanctl", args, new Dictionary<string, string> { ["STRONGSWAN_CONF"] = _conf });
 
     public void Dispose()
     {

@@ -149,17 +149,7 @@ internal sealed class SiteToSiteLab : IAsyncDisposable
     private static (int Code, string Output) Run(bool unused, params string[] args)
     {
         _ = unused;
-        var info = new ProcessStartInfo(args[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args.Skip(1))
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(info)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result + stderr.Result);
+        return ToolProcess.Run(args[0], args.Skip(1), environment: null);
     }
 
     public async ValueTask DisposeAsync()
