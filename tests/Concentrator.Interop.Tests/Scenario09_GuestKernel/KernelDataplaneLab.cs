@@ -182,27 +182,7 @@ internal sealed class KernelDataplaneLab : IDisposable
     private void WaitForHostRunning()
     {
         // Under TCG the Host needs ~25 s to start (runtime, Akka, JIT); the budget leaves room for a busy host.
-        var lines = Task.Run(() =>
-        {
-            while (_host.StandardOutput.ReadLine() is { } line)
-            {
-                Append(line);
-                if (line.StartsWith("running:", StringComparison.Ordinal))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        });
-        Assert.True(lines.Wait(TimeSpan.FromSeconds(120)) && lines.Result, "the Host did not start:\n" + HostLog);
-        _ = Task.Run(() =>
-        {
-            while (_host.StandardOutput.ReadLine() is { } more)
-            {
-                Append(more);
-            }
-        });
+        HostOutput.WaitForRunning(_host, Append, () => HostLog, TimeSpan.FromSeconds(120));
     }
 
     private void Append(string line)
