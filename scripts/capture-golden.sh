@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=tests/Concentrator.Kernel.Tests/TestData/golden
-NS="golden-$$"
+NS="${GOLDEN_NS:-golden-$$}"  # GOLDEN_NS: a name of your own prefix
 mkdir -p "$OUT"
 
 cleanup() { ip netns del "$NS" 2>/dev/null || true; }
@@ -141,6 +141,10 @@ setup() { ip netns exec "$NS" "$@" >/dev/null 2>&1 || true; }
 run reply-allocspi recv ip xfrm state allocspi src 192.0.2.2 dst 192.0.2.1 proto esp reqid 0x40000009 \
   mode tunnel min 0xc0000100 max 0xc0000100
 run reply-getsa recv ip xfrm state get src 192.0.2.2 dst 192.0.2.1 proto esp spi 0xc0000100
+# Two more larval states (v4 and v6) for the counters dump `list-sas` reads (IKernelIpsec.DumpSaCountersAsync).
+setup ip xfrm state allocspi src 192.0.2.2 dst 192.0.2.3 proto esp reqid 0x40000010 mode tunnel min 0xc0000200 max 0xc0000200
+setup ip xfrm state allocspi src 2001:db8::2 dst 2001:db8::1 proto esp reqid 0x40000011 mode tunnel min 0xc0000201 max 0xc0000201
+run reply-sa-dump recv ip -s xfrm state list
 setup ip xfrm policy flush
 setup ip xfrm policy add src 0.0.0.0/0 dst 10.100.0.7/32 dir out priority 1040383 \
   tmpl src 192.0.2.1 dst 192.0.2.2 proto esp reqid 0x40000001 mode tunnel if_id 0x1

@@ -26,6 +26,15 @@ public interface IKernelIpsec : IAsyncDisposable
     /// <summary>Reads an SA's counters (XFRM_MSG_GETSA: lifetime_cur, XFRMA_LASTUSED).</summary>
     ValueTask<SaCounters> QuerySaAsync(SaId sa, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Every SA's counters in one XFRM_MSG_GETSA dump (NLM_F_DUMP), keyed by (daddr, spi, proto): one request
+    /// for a whole listing instead of one <see cref="QuerySaAsync"/> per SA. Null when the dataplane keeps its
+    /// counters in this process and <see cref="QuerySaAsync"/> answers at once (userspace): reading per SA costs
+    /// nothing there. Equivalent to: <c>ip -s xfrm state</c>.
+    /// </summary>
+    ValueTask<IReadOnlyDictionary<SaKey, SaCounters>?> DumpSaCountersAsync(CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IReadOnlyDictionary<SaKey, SaCounters>?>(null);
+
     /// <summary>Installs a policy (XFRM_MSG_NEWPOLICY, or XFRM_MSG_UPDPOLICY when <paramref name="replace"/>).</summary>
     ValueTask AddPolicyAsync(PolicyRequest policy, bool replace = false, CancellationToken cancellationToken = default);
 

@@ -62,6 +62,36 @@ public sealed partial class NetlinkKernelIpsec
         return ParsePolicies(reply.Messages);
     }
 
+    public async ValueTask<IReadOnlyDictionary<SaKey, SaCounters>?> DumpSaCountersAsync(CancellationToken cancellationToken = default)
+    {
+        var request = new NetlinkRequest("XFRM_MSG_GETSA dump", XfrmMessages.WriteDumpSa, cancellationToken)
+        {
+            IsDump = true,
+            MaxLength = XfrmMessages.DumpLength,
+        };
+        var reply = await Submit(XfrmWriter, request).ConfigureAwait(false);
+        return CountersOf(reply.Messages);
+    }
+
+    /// <summary>The counters of every state in a GETSA dump's datagrams, keyed by (daddr, spi, proto).</summary>
+    internal static Dictionary<SaKey, SaCounters> CountersOf(IReadOnlyList<byte[]> messages)
+    {
+        var counters = new Dictionary<SaKey, SaCounters>();
+        foreach (var bytes in messages)
+        {
+            foreach (var m in new NetlinkMessageReader(bytes))
+            {
+                if (m.Type == XfrmConstants.XFRM_MSG_NEWSA)
+                {
+                    var sa = XfrmReplies.ParseSa(m);
+                    counters[SaKey.Of(sa.Id)] = sa.Counters;
+                }
+            }
+        }
+
+        return counters;
+    }
+
     /// <summary>Every SA in the kernel (XFRM_MSG_GETSA dump), larval ones included.</summary>
     internal async ValueTask<IReadOnlyList<XfrmStateInfo>> ListSasAsync(CancellationToken cancellationToken = default)
     {

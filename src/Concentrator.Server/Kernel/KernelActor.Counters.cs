@@ -51,6 +51,15 @@ public sealed partial class KernelActor
     /// SA ids copied.</summary>
     private void ReadTraffic(ReadTrafficByOwner read)
     {
+        // Netlink: one XFRM_MSG_GETSA dump for the whole listing, not one GETSA per SA (a 100,000-SA listing would
+        // otherwise queue 200,000 requests behind the installs). Userspace answers null: per-SA reads are free there.
+        var dump = _kernel.DumpSaCountersAsync().AsTask();
+        if (!dump.IsCompletedSuccessfully || dump.Result is not null)
+        {
+            ReadTrafficFromDump(read, dump);
+            return;
+        }
+
         var result = new Dictionary<string, OwnedCounters>(read.LocalByOwner.Count, StringComparer.Ordinal);
         List<(string Owner, bool Inbound, Task<SaCounters> Read)>? pending = null;
         foreach (var owner in _owned.Owners)
@@ -107,6 +116,44 @@ public sealed partial class KernelActor
         }
 
         AddPending(result, pending).PipeTo(Sender, failure: _ => new TrafficByOwner(result));
+    }
+
+    private void ReadTrafficFromDump(ReadTrafficByOwner read, Task<IReadOnlyDictionary<SaKey, SaCounters>?> dump)
+    {
+        var wanted = new List<(string Owner, bool Inbound, SaKey Sa)>();
+        foreach (var owner in _owned.Owners)
+        {
+            var name = owner.Path.Name;
+            if (read.LocalByOwner.TryGetValue(name, out var local))
+            {
+                foreach (var sa in _owned.InstalledBy(owner))
+                {
+                    wanted.Add((name, sa.Destination.Equals(local), SaKey.Of(sa)));
+                }
+            }
+        }
+
+        SumDump(dump, wanted).PipeTo(Sender, failure: _ => new TrafficByOwner(new Dictionary<string, OwnedCounters>()));
+    }
+
+    private static async Task<TrafficByOwner> SumDump(Task<IReadOnlyDictionary<SaKey, SaCounters>?> dump, List<(string Owner, bool Inbound, SaKey Sa)> wanted)
+    {
+        var counters = await dump.ConfigureAwait(false) ?? new Dictionary<SaKey, SaCounters>();
+        var result = new Dictionary<string, OwnedCounters>(StringComparer.Ordinal);
+        foreach (var (owner, inbound, sa) in wanted)
+        {
+            var c = result.GetValueOrDefault(owner) ?? new OwnedCounters(0, 0, 0, 0, 0);
+            if (counters.TryGetValue(sa, out var read))
+            {
+                c = inbound
+                    ? c with { InboundOctets = c.InboundOctets + read.Bytes, InboundPackets = c.InboundPackets + read.Packets }
+                    : c with { OutboundOctets = c.OutboundOctets + read.Bytes, OutboundPackets = c.OutboundPackets + read.Packets };
+            }
+
+            result[owner] = c;
+        }
+
+        return new TrafficByOwner(result);
     }
 
     private static async Task<TrafficByOwner> AddPending(Dictionary<string, OwnedCounters> result, List<(string Owner, bool Inbound, Task<SaCounters> Read)> pending)

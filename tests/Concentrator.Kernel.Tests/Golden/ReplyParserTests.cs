@@ -84,6 +84,23 @@ public class ReplyParserTests
     }
 
     [Fact]
+    public void CountersOf_SaDumpOfTwoLarvalStates_KeyedByDestinationSpiProtocol()
+    {
+        // `ip -s xfrm state list` of a v4 and a v6 larval state: both NEWSA parts sit in one datagram.
+        var golden = GoldenFile.Load("reply-sa-dump");
+
+        var counters = NetlinkKernelIpsec.CountersOf(golden.Received);
+
+        Assert.Equal(2, counters.Count);
+        var v4 = counters[new SaKey(IPAddress.Parse("192.0.2.3"), 0xc0000200, IpsecProtocol.Esp)];
+        var v6 = counters[new SaKey(IPAddress.Parse("2001:db8::1"), 0xc0000201, IpsecProtocol.Esp)];
+        Assert.Equal((0ul, 0ul), (v4.Bytes, v4.Packets));
+        Assert.Equal((0ul, 0ul), (v6.Bytes, v6.Packets));
+        Assert.NotNull(v4.AddTime);
+        Assert.False(counters.ContainsKey(new SaKey(IPAddress.Parse("192.0.2.3"), 0xc0000200, IpsecProtocol.Ah)));
+    }
+
+    [Fact]
     public void NewPolicy_DumpOfTwoPolicies_SelectorsTemplatesIfIdMark()
     {
         var policies = new List<XfrmPolicyInfo>();

@@ -55,6 +55,8 @@ public sealed class NetlinkTunnelGuestTests : IAsyncDisposable
         Assert.True(txA >= 3 && rxB >= 3 && txB >= 1 && rxA >= 1, $"ipsec1 packets: A tx {txA} rx {rxA}, B tx {txB} rx {rxB}");
         var counters = await a.Kernel.QuerySaAsync(a.Outbound(SpiAtoB));
         Assert.True(counters.Packets >= 3, $"outbound SA counted {counters.Packets} packets");
+        var dumped = await a.Kernel.DumpSaCountersAsync(); // what list-sas reads: one GETSA dump, keyed by (daddr, spi, proto)
+        Assert.Equal(counters.Packets, dumped![SaKey.Of(a.Outbound(SpiAtoB))].Packets);
 
         await a.RemoveChildSaAsync(SpiAtoB, SpiBtoA);
         var after = Tool.Ping(a.Namespace, "10.1.0.1", "10.2.0.1", count: 2, waitSeconds: 1);

@@ -106,6 +106,27 @@ public sealed class KernelCapabilityTests
     }
 
     [Fact]
+    public async Task DumpSaCounters_TwoLarvalStates_OneDumpKeyedLikeQueries()
+    {
+        // Larval states (ALLOCSPI) are the only ones this kernel holds without ESP; the dump reports them like
+        // any other, so the request and the parse are proven here and the byte counts in the guest ring.
+        await using var f = KernelFixture.Create();
+        var src = IPAddress.Parse("198.51.100.7");
+        var v4 = IPAddress.Parse("192.0.2.1");
+        uint a = await f.Kernel.AllocateSpiAsync(src, v4, IpsecProtocol.Esp, KernelFixture.OwnedReqid, 0xc2000000, 0xc20000ff);
+        uint b = await f.Kernel.AllocateSpiAsync(IPAddress.Parse("2001:db8::7"), IPAddress.Parse("2001:db8::1"), IpsecProtocol.Esp, KernelFixture.OwnedReqid, 0xc3000000, 0xc30000ff);
+
+        var counters = await f.Kernel.DumpSaCountersAsync();
+
+        Assert.NotNull(counters);
+        Assert.Equal(2, counters.Count);
+        Assert.Equal(await f.Kernel.QuerySaAsync(new SaId(src, v4, a)), counters[new SaKey(v4, a, IpsecProtocol.Esp)]);
+        Assert.Equal(0ul, counters[new SaKey(IPAddress.Parse("2001:db8::1"), b, IpsecProtocol.Esp)].Packets);
+        await f.Kernel.DeleteSaAsync(new SaId(src, v4, a));
+        Assert.DoesNotContain(new SaKey(v4, a, IpsecProtocol.Esp), (await f.Kernel.DumpSaCountersAsync())!.Keys);
+    }
+
+    [Fact]
     public async Task AllocateSpi_InRange_LarvalSaQueriedUpdatedAndDeleted()
     {
         await using var f = KernelFixture.Create();

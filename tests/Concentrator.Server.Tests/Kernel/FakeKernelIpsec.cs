@@ -56,6 +56,15 @@ internal sealed class FakeKernelIpsec : IKernelIpsec
     public ValueTask<SaCounters> QuerySaAsync(SaId sa, CancellationToken cancellationToken = default) =>
         Do($"query-sa spi 0x{sa.Spi:x8}", () => Counters.GetValueOrDefault(sa.Spi));
 
+    /// <summary>When set, answers <see cref="DumpSaCountersAsync"/> like netlink (one dump of every SA's
+    /// <see cref="Counters"/>); otherwise null, like the userspace dataplane.</summary>
+    public bool DumpsCounters { get; set; }
+
+    public ValueTask<IReadOnlyDictionary<SaKey, SaCounters>?> DumpSaCountersAsync(CancellationToken cancellationToken = default) =>
+        DumpsCounters
+            ? Do<IReadOnlyDictionary<SaKey, SaCounters>?>("dump-sa", () => Sas.ToDictionary(SaKey.Of, sa => Counters.GetValueOrDefault(sa.Spi)))
+            : ValueTask.FromResult<IReadOnlyDictionary<SaKey, SaCounters>?>(null);
+
     public ValueTask AddPolicyAsync(PolicyRequest policy, bool replace = false, CancellationToken cancellationToken = default) =>
         DoVoid($"{(replace ? "update" : "add")}-policy {policy.Direction} {policy.Selector.Destination}", () =>
         {

@@ -61,4 +61,29 @@ public sealed class KernelActorCountersTests : TestKit
         Assert.Equal(new OwnedCounters(0, 840, 10, 420, 5), Assert.Single(traffic.Counters, c => c.Key == "ike-a").Value);
         Assert.DoesNotContain("ike-b", traffic.Counters.Keys);
     }
+
+    [Fact]
+    public void ReadTrafficByOwner_NetlinkLikeKernel_OneDumpAndNoQueryPerSa()
+    {
+        _kernel.DumpsCounters = true;
+        var kernel = Sys.ActorOf(KernelActor.Props(_kernel, new KernelSettings(64, 1000)));
+        var alice = CreateTestProbe("ike-a");
+        var bob = CreateTestProbe("ike-b");
+        kernel.Tell(KernelActorTests.Child(1, 0x4000_0021, 0xC0000021, 0xAAAA0021), alice.Ref);
+        kernel.Tell(KernelActorTests.Child(2, 0x4000_0022, 0xC0000022, 0xAAAA0022, "10.99.0.3"), bob.Ref);
+        alice.ExpectMsg(new KernelDone(1));
+        bob.ExpectMsg(new KernelDone(2));
+        _kernel.Counters[0xC0000021] = new SaCounters(840, 10, null, null);
+        _kernel.Counters[0xAAAA0021] = new SaCounters(420, 5, null, null);
+        _kernel.Counters[0xAAAA0022] = new SaCounters(7, 1, null, null);
+        var locals = new Dictionary<string, System.Net.IPAddress> { ["ike-a"] = KernelActorTests.Gateway, ["ike-b"] = KernelActorTests.Gateway };
+
+        kernel.Tell(new ReadTrafficByOwner(locals));
+
+        var traffic = ExpectMsg<TrafficByOwner>();
+        Assert.Equal(new OwnedCounters(0, 840, 10, 420, 5), traffic.Counters["ike-a"]);
+        Assert.Equal(new OwnedCounters(0, 0, 0, 7, 1), traffic.Counters["ike-b"]);
+        Assert.Equal(1, _kernel.CallList.Count(c => c == "dump-sa"));
+        Assert.DoesNotContain(_kernel.CallList, c => c.StartsWith("query-sa", StringComparison.Ordinal));
+    }
 }
