@@ -70,7 +70,7 @@ internal sealed class ConfigReload(NodeService node, LoadedConfig loaded, LogLev
         }
         catch (Exception e) when (e is InvalidOperationException or Akka.Actor.AskTimeoutException or TaskCanceledException or IOException)
         {
-            return Refused($"applying it failed part way: {e.Message}");
+            return Refused($"applying it failed: {e.Message}");
         }
     }
 

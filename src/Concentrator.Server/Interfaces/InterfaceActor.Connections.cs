@@ -108,6 +108,15 @@ public sealed partial class InterfaceActor
     {
         if (!_connections.Remove(detach.Connection, out var c))
         {
+            if (_connections.Count == 0 && !_tearingDown)
+            {
+                // A home whose only attach failed (a reload being undone): it goes as after its last detach, the
+                // device it created included.
+                _tearingDown = true;
+                FinishDetach(detach.Connection, replyTo, last: true);
+                return;
+            }
+
             replyTo.Tell(new ConnectionDetached(detach.Connection));
             return;
         }

@@ -11,4 +11,12 @@ internal static partial class ReloadLog
 
     [LoggerMessage(EventId = 12001, Level = LogLevel.Warning, Message = "reload: the IKE SAs of removed connection '{Connection}' did not all end within {Timeout}; stopping the rest")]
     public static partial void ReloadDeleteTimedOut(this ILogger logger, string connection, TimeSpan timeout);
+
+    // Event ids 12100-12109: a reload undone when applying it failed part way.
+    [LoggerMessage(EventId = 12100, Level = LogLevel.Error,
+        Message = "reload: connection '{Connection}' could not be applied ({Error}); undone: {Undone}; the previous configuration keeps serving")]
+    public static partial void ReloadRolledBack(this ILogger logger, string connection, string error, string undone);
+
+    [LoggerMessage(EventId = 12101, Level = LogLevel.Error, Message = "reload: undoing '{Connection}' failed ({Error}); it may keep routes or a device of the refused configuration")]
+    public static partial void ReloadUndoFailed(this ILogger logger, string connection, string error);
 }

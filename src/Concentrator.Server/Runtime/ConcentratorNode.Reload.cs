@@ -80,18 +80,39 @@ public sealed partial class ConcentratorNode
             }
         }
 
-        _wiring.Allocators.Rebind(next.Connections);
+        var stalePools = _wiring.Allocators.StaleFor(next.Connections);
 
-        // From here on the new configuration is applied; a kernel failure (a route, a device) stops the reload with
-        // the connections before it attached and the dispatcher still offering the old set.
+        // Everything is checked; now the kernel side (devices, routes) of every connection. All or nothing: when the
+        // kernel refuses one, what this reload attached or re-attached so far is undone and the node keeps serving the
+        // previous configuration (the dispatcher, pools and report untouched), as an operator expects of a reload.
+        var movedNames = moved.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var homes = new List<IActorRef>();
+        var homesBefore = _wiring.Homes.Keys.ToHashSet(StringComparer.Ordinal);
+        var applied = new List<(ConnectionSettings Connection, bool Kept)>();
+        try
+        {
+            foreach (var connection in next.Connections)
+            {
+                var kept = before.ContainsKey(connection.Name) && !movedNames.Contains(connection.Name);
+                applied.Add((connection, kept)); // before the attempt: a failed one may have changed part of its routes
+                homes.Add(await _wiring.AttachAsync(connection, update: kept, cancellationToken).ConfigureAwait(false));
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or AskTimeoutException or TaskCanceledException)
+        {
+            var failed = applied[^1].Connection;
+            var undone = await UndoAttachAsync(applied, before, homesBefore).ConfigureAwait(false);
+            ServerLogging.For<ConcentratorNode>(System).ReloadRolledBack(failed.Name, e.Message, undone);
+            throw new InvalidOperationException(
+                $"connection '{failed.Name}' could not be applied ({e.Message}); the reload was undone ({undone}) and the previous configuration keeps serving", e);
+        }
+
+        _wiring.Allocators.Forget(stalePools);
         var candidates = new List<ConnectionCandidate>();
         var nowServed = new List<ServedConnection>();
-        var movedNames = moved.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var connection in next.Connections)
+        for (var i = 0; i < next.Connections.Count; i++)
         {
-            var kept = before.ContainsKey(connection.Name) && !movedNames.Contains(connection.Name);
-            var home = await _wiring.AttachAsync(connection, update: kept, cancellationToken).ConfigureAwait(false);
-            var (candidate, connectionServed) = _wiring.Wire(connection, next, home);
+            var (candidate, connectionServed) = _wiring.Wire(next.Connections[i], next, homes[i]);
             candidates.Add(candidate);
             nowServed.Add(connectionServed);
         }
@@ -125,6 +146,62 @@ public sealed partial class ConcentratorNode
             [.. plan.Unchanged.Select(c => c.Name)], deleted);
         ServerLogging.For<ConcentratorNode>(System).Reloaded(Names(report.Added), Names(report.Removed), deleted, Names(report.Changed), Names(report.Unchanged));
         return report;
+    }
+
+    /// <summary>Undoes a reload's attaches, the last (failed) one first: a re-attached connection takes its previous
+    /// settings and routes again, an added or moved one is detached from its new home, and a home this reload made stops
+    /// (removing a device it created). Best effort: a step that fails is logged and the rest still run. Returns what was
+    /// undone, for the log and the operator.</summary>
+    private async Task<string> UndoAttachAsync(List<(ConnectionSettings Connection, bool Kept)> applied,
+        Dictionary<string, ConnectionSettings> before, HashSet<string> homesBefore)
+    {
+        var log = ServerLogging.For<ConcentratorNode>(System);
+        var undone = new List<string>();
+        for (var i = applied.Count - 1; i >= 0; i--)
+        {
+            var (connection, kept) = applied[i];
+            var home = _wiring.HomeFor(connection);
+            try
+            {
+                if (kept)
+                {
+                    var reply = await home.Ask<object>(new UpdateConnection(before[connection.Name]), AskTimeout).ConfigureAwait(false);
+                    if (reply is AttachFailed f)
+                    {
+                        log.ReloadUndoFailed(connection.Name, f.Reason);
+                        continue;
+                    }
+
+                    undone.Add($"'{connection.Name}' restored");
+                }
+                else
+                {
+                    await home.Ask<ConnectionDetached>(new DetachConnection(connection.Name), AskTimeout).ConfigureAwait(false);
+                    undone.Add($"'{connection.Name}' detached");
+                }
+            }
+            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+            {
+                log.ReloadUndoFailed(connection.Name, e.Message);
+            }
+        }
+
+        foreach (var (name, home) in _wiring.Homes.Where(h => !homesBefore.Contains(h.Key)).ToList())
+        {
+            // Emptied above, it has stopped itself (and removed its device) or is about to; wait, so its name is free.
+            _wiring.Homes.Remove(name);
+            try
+            {
+                await home.GracefulStop(AskTimeout).ConfigureAwait(false);
+                undone.Add($"{name} removed");
+            }
+            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+            {
+                log.ReloadUndoFailed(name, e.Message);
+            }
+        }
+
+        return undone.Count == 0 ? "nothing to undo" : string.Join(", ", undone);
     }
 
     private static string Names(IReadOnlyList<string> names) => names.Count == 0 ? "none" : string.Join(", ", names.Select(n => $"'{n}'"));

@@ -62,7 +62,11 @@ public sealed class PoolAllocators(LeaseJournal? journal, Action<LogLevel, strin
     /// allocator built for them are built anew on their next use, unless addresses of theirs are leased (the live SAs
     /// keep them; a new allocator over the same addresses would hand them out twice): that is refused here, before
     /// anything changed.</summary>
-    public void Rebind(IReadOnlyList<ConnectionSettings> connections)
+    public void Rebind(IReadOnlyList<ConnectionSettings> connections) => Forget(StaleFor(connections));
+
+    /// <summary>The lease spaces <see cref="Rebind"/> would build anew, nothing changed yet (so a reload can check its
+    /// pools before it touches the kernel and forget them only once the rest applied); the same refusal.</summary>
+    public IReadOnlyList<string> StaleFor(IReadOnlyList<ConnectionSettings> connections)
     {
         ArgumentNullException.ThrowIfNull(connections);
         var stale = new List<string>();
@@ -88,6 +92,13 @@ public sealed class PoolAllocators(LeaseJournal? journal, Action<LogLevel, strin
             }
         }
 
+        return stale;
+    }
+
+    /// <summary>Drops the allocators of <paramref name="stale"/> (from <see cref="StaleFor"/>); each is built anew on its next use.</summary>
+    public void Forget(IReadOnlyList<string> stale)
+    {
+        ArgumentNullException.ThrowIfNull(stale);
         foreach (var leaseSpace in stale)
         {
             _byLeaseSpace.Remove(leaseSpace);

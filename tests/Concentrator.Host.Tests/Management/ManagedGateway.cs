@@ -14,13 +14,13 @@ internal sealed class ManagedGateway : IAsyncDisposable
 
     private readonly TempDir _dir;
 
-    private ManagedGateway(TempDir dir, string main, int port)
+    private ManagedGateway(TempDir dir, string main, int port, IReadOnlyList<string>? wrapper)
     {
         _dir = dir;
         Main = main;
         Server = TestGateway.Loopback(port);
         Socket = TestGateway.SocketIn(dir);
-        Host = HostProcess.Start(["run", "--config", main, "--log-format", "json"]);
+        Host = HostProcess.Start(["run", "--config", main, "--log-format", "json"], wrapper);
     }
 
     public string Main { get; }
@@ -42,8 +42,9 @@ internal sealed class ManagedGateway : IAsyncDisposable
     public HostProcess Host { get; }
 
     /// <summary>Starts the host (<paramref name="more"/>: more keys of the main file; <paramref name="connections"/>:
-    /// other connections than sales and partners) and waits until its management API listens.</summary>
-    public static async Task<ManagedGateway> StartAsync(string more = "", IReadOnlyList<TestConnection>? connections = null)
+    /// other connections than sales and partners; <paramref name="wrapper"/>: what runs it, e.g. <c>ip netns exec NS</c>)
+    /// and waits until its management API listens.</summary>
+    public static async Task<ManagedGateway> StartAsync(string more = "", IReadOnlyList<TestConnection>? connections = null, IReadOnlyList<string>? wrapper = null)
     {
         var dir = new TempDir();
         var (main, port, _) = new TestGateway
@@ -52,7 +53,7 @@ internal sealed class ManagedGateway : IAsyncDisposable
             Secrets = $"\"%any\" = \"{Secret}\"",
             Main = more,
         }.Write(dir);
-        var gateway = new ManagedGateway(dir, main, port);
+        var gateway = new ManagedGateway(dir, main, port, wrapper);
         try
         {
             await gateway.Host.WaitForLineAsync(l => l.Contains("\"EventId\":10000", StringComparison.Ordinal));

@@ -35,6 +35,49 @@ public sealed class InterfaceActorReloadTests : TestKit
     }
 
     [Fact]
+    public void Update_NewRouteRefusedThenPreviousSettingsAgain_RoutesAsBeforeTheReload()
+    {
+        // How a reload is undone: the kernel refuses a route of the new settings, the node re-attaches the previous ones.
+        var iface = ChildActorOf(InterfaceActor.Props(IpsecInterfaceSetting.Parse("1"), _kernelActor, new InterfaceSettings(1400, "")));
+        var previous = InterfaceActorTests.Connection("rw", "1", "10.99.0.0/24", "10.98.0.0/24");
+        iface.Tell(new AttachConnection(previous));
+        var index = ExpectMsg<ConnectionAttached>().InterfaceIndex!.Value;
+        _kernel.FailWhen = call => call.StartsWith("add-route 10.96.0.0/24", StringComparison.Ordinal)
+            ? new KernelException(Errnos.EINVAL, "bad route", "add route") : null;
+
+        iface.Tell(new UpdateConnection(InterfaceActorTests.Connection("rw", "1", "10.97.0.0/24", "10.96.0.0/24")));
+        Assert.Equal(Errnos.EINVAL, ExpectMsg<AttachFailed>().Kernel!.Errno);
+        _kernel.FailWhen = _ => null;
+        iface.Tell(new UpdateConnection(previous));
+
+        ExpectMsg<ConnectionAttached>();
+        Assert.Equal(
+            [new RouteRequest(IPNetwork.Parse("10.98.0.0/24"), index), new RouteRequest(IPNetwork.Parse("10.99.0.0/24"), index)],
+            _kernel.Routes.OrderBy(r => r.Destination.ToString()));
+        iface.Tell(GetInterfaceState.Instance);
+        Assert.Equal(["10.98.0.0/24", "10.99.0.0/24"], ExpectMsg<InterfaceState>().Routes.Select(r => r.ToString()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Detach_HomeWhoseOnlyAttachFailed_DeviceDeletedAndActorStops()
+    {
+        _kernel.FailWhen = call => call.StartsWith("add-route", StringComparison.Ordinal)
+            ? new KernelException(Errnos.EINVAL, "bad route", "add route") : null;
+        var iface = ChildActorOf(InterfaceActor.Props(IpsecInterfaceSetting.Parse("4"), _kernelActor, new InterfaceSettings(1400, "")));
+        Watch(iface);
+        iface.Tell(new AttachConnection(InterfaceActorTests.Connection("eng", "4", "10.95.0.0/24")));
+        ExpectMsg<AttachFailed>();
+        Assert.Single(_kernel.Interfaces);
+
+        iface.Tell(new DetachConnection("eng"));
+
+        ExpectMsg(new ConnectionDetached("eng"));
+        ExpectTerminated(iface);
+        Assert.Empty(_kernel.Interfaces);
+        Assert.Contains(_kernel.CallList, c => c.StartsWith("delete-interface", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void DeleteConnectionSas_TwoConnections_OnlyTheRemovedOnesSasToldAndAnsweredOnceTheyStopped()
     {
         var iface = ChildActorOf(InterfaceActor.Props(IpsecInterfaceSetting.None, _kernelActor, new InterfaceSettings(1400, "")));
