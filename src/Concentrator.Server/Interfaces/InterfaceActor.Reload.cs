@@ -61,7 +61,8 @@ public sealed partial class InterfaceActor
             }
         }
 
-        foreach (var prefix in next.Pools.Concat(next.Routes).Distinct())
+        // PoolRoutes: on a cluster node the pools are routed per granted block, not whole (AttachConnection.RoutePools).
+        foreach (var prefix in PoolRoutes(next))
         {
             if (AddRef(prefix) > 1)
             {
@@ -81,7 +82,7 @@ public sealed partial class InterfaceActor
             });
         }
 
-        foreach (var prefix in previous.Pools.Concat(previous.Routes).Distinct())
+        foreach (var prefix in PoolRoutes(previous))
         {
             outstanding++;
             ReleaseRoute(prefix, _ => Done(this));

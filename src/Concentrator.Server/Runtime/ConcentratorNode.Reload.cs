@@ -50,14 +50,13 @@ public sealed partial class ConcentratorNode
     {
         var current = Definition;
         var plan = ReloadPlan.Create(current, next, mainFile, mayChange);
-        if (ClusterMember is not null && plan.Added.Count + plan.Removed.Count + plan.Changed.Count > 0)
+        if (ClusterMember is not null)
         {
-            // A cluster node's pools lease from blocks the cluster granted it and route per block; swapping its
-            // connections or pools under the block allocator is not built yet.
-            throw new ConfigException(mainFile, "concentrator.cluster.enabled",
-                $"expected the same connections on a cluster node, found {plan.Added.Count} added, {plan.Removed.Count} removed and {plan.Changed.Count} changed: " +
-                "a cluster node reloads only log levels for now; restart it (the other nodes keep serving) to apply connection changes");
+            // A cluster node's pools lease from the blocks the cluster grants it and are routed per block by the
+            // interface actors named at start: connections may change, come and go over the same pools and devices.
+            ClusterReloadRule.Check(current.Connections, next.Connections);
         }
+
         if (next.Connections.Count == 0)
         {
             throw new ConfigException(next.Files.Count > 0 ? next.Files[0].File : mainFile, null, "expected at least one connection to serve, found none");

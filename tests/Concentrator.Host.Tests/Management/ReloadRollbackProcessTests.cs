@@ -21,10 +21,18 @@ public sealed class ReloadRollbackProcessTests : IAsyncLifetime
     {
         ToolProcess.Run("ip", "netns", "del", _ns);
         Ip("netns", "add", _ns);
-        Ip("-n", _ns, "link", "set", "lo", "up");
-        // Not a TUN device: TUNSETIFF on its name fails, as a kernel refusing ipsec5418 would.
-        Ip("-n", _ns, "link", "add", "ipsec5418", "type", "veth", "peer", "name", "h5rpeer");
-        _gateway = await ManagedGateway.StartAsync(wrapper: ["ip", "netns", "exec", _ns]);
+        try
+        {
+            Ip("-n", _ns, "link", "set", "lo", "up");
+            // Not a TUN device: TUNSETIFF on its name fails (EBUSY), as a kernel refusing ipsec5418 would.
+            Ip("-n", _ns, "link", "add", "ipsec5418", "type", "veth", "peer", "name", "h5rpeer");
+            _gateway = await ManagedGateway.StartAsync(wrapper: ["ip", "netns", "exec", _ns]);
+        }
+        catch
+        {
+            ToolProcess.Run("ip", "netns", "del", _ns);
+            throw;
+        }
     }
 
     public async Task DisposeAsync()

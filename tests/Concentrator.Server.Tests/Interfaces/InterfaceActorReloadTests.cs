@@ -59,6 +59,21 @@ public sealed class InterfaceActorReloadTests : TestKit
     }
 
     [Fact]
+    public void Update_ClusterNodeConnectionRoutedPerBlock_NoWholePoolRouteAdded()
+    {
+        var iface = ChildActorOf(InterfaceActor.Props(IpsecInterfaceSetting.Parse("1"), _kernelActor, new InterfaceSettings(1400, "")));
+        iface.Tell(new AttachConnection(InterfaceActorTests.Connection("rw", "1", "10.99.0.0/24")) { RoutePools = false });
+        ExpectMsg<ConnectionAttached>();
+        iface.Tell(new RouteBlock(IPNetwork.Parse("10.99.0.0/28")));
+
+        iface.Tell(new UpdateConnection(InterfaceActorTests.Connection("rw", "1", "10.99.0.0/24") with { Dns = [IPAddress.Parse("198.51.100.53")] }));
+
+        ExpectMsg<ConnectionAttached>();
+        AwaitAssert(() => Assert.Equal(["10.99.0.0/28"], _kernel.Routes.Select(r => r.Destination.ToString())), TimeSpan.FromSeconds(3));
+        Assert.DoesNotContain(_kernel.CallList, c => c.StartsWith("add-route 10.99.0.0/24", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Detach_HomeWhoseOnlyAttachFailed_DeviceDeletedAndActorStops()
     {
         _kernel.FailWhen = call => call.StartsWith("add-route", StringComparison.Ordinal)
