@@ -97,6 +97,9 @@ public enum IkeSaTimer
 
     /// <summary>The gateway's own IKE SA rekey is due (the IKE lifetime less a jitter), or due again after a refusal.</summary>
     IkeRekey,
+
+    /// <summary>The Delete we sent on a rekeyed-away IKE SA is due for retransmission (RFC 7296 §2.1, §2.18).</summary>
+    RetiringRetransmit,
 }
 
 /// <summary>What an <see cref="IkeSaSession"/> holds its answer for.</summary>

@@ -12,6 +12,12 @@ public sealed partial class IkeSaSession
 {
     private readonly List<IkeSa> _retiring = [];
 
+    /// <summary>The retiring SA whose Delete we sent and retransmit until answered.</summary>
+    private IkeSa? _deleting;
+
+    /// <summary>Retransmission n (0 = the first) of the Delete <paramref name="Request"/> on the retiring <paramref name="Sa"/>.</summary>
+    private sealed record RetiringAttempt(int Attempt, IkeSa Sa, IReadOnlyList<byte[]> Request);
+
     /// <summary>The SA on which we started an IKE rekey still in flight (or not yet seen to end).</summary>
     private IkeSa? _ikeRekeyOn;
 
@@ -100,7 +106,7 @@ public sealed partial class IkeSaSession
             // RFC 7296 §2.18: "After the new equivalent IKE SA is created, the initiator deletes the old IKE SA, and the
             // Delete payload to delete itself MUST be the last request sent over the old IKE SA."
             IkeRekeysByUs++;
-            Send(fx, old.InitiateDelete().Outbound);
+            DeleteRetiring(fx, old);
         }
     }
 
@@ -156,13 +162,13 @@ public sealed partial class IkeSaSession
         fx.Add(new IkeSaEffect.Arm(IkeSaTimer.Retire, _settings.HalfOpenTimeout));
         if (loser.IsInitiator)
         {
-            Send(fx, loser.InitiateDelete().Outbound);
+            DeleteRetiring(fx, loser);
         }
 
         if (winner.IsInitiator && old.State == IkeSaState.Established)
         {
             IkeRekeysByUs++;
-            Send(fx, old.InitiateDelete().Outbound);
+            DeleteRetiring(fx, old);
         }
     }
 
@@ -186,6 +192,12 @@ public sealed partial class IkeSaSession
             return;
         }
 
+        if (ReferenceEquals(_deleting, old))
+        {
+            _deleting = null;
+            fx.Add(new IkeSaEffect.Cancel(IkeSaTimer.RetiringRetransmit));
+        }
+
         if (_retiring.Count == 0)
         {
             fx.Add(new IkeSaEffect.Cancel(IkeSaTimer.Retire));
@@ -194,6 +206,55 @@ public sealed partial class IkeSaSession
         fx.Add(new IkeSaEffect.ReleaseIkeSpi(old.LocalSpi));
         // Nothing of the kernel or the pool goes with it: the new SA holds them.
         old.Dispose();
+    }
+
+    /// <summary>Sends the Delete of a rekeyed-away (or redundant) SA of ours and keeps retransmitting it: RFC 7296 §2.1,
+    /// "the initiator MUST retransmit the request until it either receives a corresponding response or deems the IKE SA
+    /// to have failed"; the Delete of an IKE SA is an INFORMATIONAL request like any other (§1.4.1). The SA is retired
+    /// on the answer, or when the retransmissions run out (the new SA is not affected).</summary>
+    private void DeleteRetiring(List<IkeSaEffect> fx, IkeSa old)
+    {
+        Send(fx, old.InitiateDelete().Outbound);
+        if (old.PendingRequest is { } pending)
+        {
+            _deleting = old;
+            fx.Add(new IkeSaEffect.Arm(IkeSaTimer.RetiringRetransmit, _settings.RetransmitDelay(0), new RetiringAttempt(0, old, pending)));
+        }
+    }
+
+    private void OnRetiringRetransmit(List<IkeSaEffect> fx, RetiringAttempt attempt)
+    {
+        IkeSa old = attempt.Sa;
+        if (!ReferenceEquals(_deleting, old) || !ReferenceEquals(old.PendingRequest, attempt.Request))
+        {
+            return;
+        }
+
+        if (attempt.Attempt >= _settings.RetransmitTries)
+        {
+            fx.Add(new IkeSaEffect.Log(IkeSaLogLevel.Warning, $"{old}: no answer to the Delete of the old IKE SA after {attempt.Attempt} retransmissions; removed"));
+            Retire(fx, old);
+            return;
+        }
+
+        // A retransmission repeats the request octet for octet (§2.1), from and to the old SA's endpoints.
+        Retransmissions++;
+        fx.Add(new IkeSaEffect.Send(old.LocalEndpoint, old.RemoteEndpoint, attempt.Request));
+        fx.Add(new IkeSaEffect.Arm(IkeSaTimer.RetiringRetransmit, _settings.RetransmitDelay(attempt.Attempt + 1),
+            new RetiringAttempt(attempt.Attempt + 1, old, attempt.Request)));
+    }
+
+    /// <summary>The grace period of retiring SAs ran out: those the peer was to delete go; one whose Delete we are
+    /// retransmitting stays until it is answered or its retransmissions run out.</summary>
+    private void RetireAllButDeleting(List<IkeSaEffect> fx)
+    {
+        foreach (IkeSa old in _retiring.ToList())
+        {
+            if (!ReferenceEquals(old, _deleting))
+            {
+                Retire(fx, old);
+            }
+        }
     }
 
     private void RetireAll(List<IkeSaEffect> fx)

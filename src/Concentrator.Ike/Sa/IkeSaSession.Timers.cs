@@ -32,7 +32,10 @@ public sealed partial class IkeSaSession
                 OnIkeLifetimeExpired(fx, (ulong)token!);
                 break;
             case IkeSaTimer.Retire:
-                RetireAll(fx);
+                RetireAllButDeleting(fx);
+                break;
+            case IkeSaTimer.RetiringRetransmit:
+                OnRetiringRetransmit(fx, (RetiringAttempt)token!);
                 break;
             case IkeSaTimer.IkeRekey:
                 OnIkeRekeyDue(fx, (ulong)token!);

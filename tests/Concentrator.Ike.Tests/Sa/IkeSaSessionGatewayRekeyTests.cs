@@ -101,6 +101,67 @@ public class IkeSaSessionGatewayRekeyTests
         Assert.Equal(IkeSaState.Established, h.Session.Sa.State);
     }
 
+    /// <summary>The gateway's rekey up to its Delete of the old SA, which the test holds (as if lost on the way).</summary>
+    private static (IkeSa OldSa, IkeSa OldClient, byte[] Delete, IkeSaEffect.Arm Retransmit) GatewayRekeyDeleteHeld(SessionHarness h)
+    {
+        IkeSaEffect.Arm due = Establish(h);
+        IkeSa oldSa = h.Session.Sa, oldClient = h.Client;
+        byte[] answer = Assert.Single(h.ToClient(h.Session.OnTimer(IkeSaTimer.IkeRekey, due.Token)));
+        h.Client = oldClient.RekeyedTo!;
+        IReadOnlyList<IkeSaEffect> adopted = h.FromClient(answer);
+        byte[] delete = Assert.Single(Sent(adopted));
+        Assert.Equal(oldSa.ResponderSpi, IkeHeader.Read(delete).ResponderSpi);
+        return (oldSa, oldClient, delete, Armed(adopted, IkeSaTimer.RetiringRetransmit));
+    }
+
+    [Fact]
+    public void IkeRekey_ByGatewayFirstDeleteLost_RetransmittedPastTheGraceUntilAnswered()
+    {
+        using SessionHarness h = Harness();
+        var (oldSa, oldClient, delete, retransmit) = GatewayRekeyDeleteHeld(h);
+
+        // The grace period of retiring SAs does not cut a Delete of ours short (RFC 7296 §2.1: retransmitted until
+        // answered or the SA deemed failed).
+        IReadOnlyList<IkeSaEffect> grace = h.Session.OnTimer(IkeSaTimer.Retire, null);
+        Assert.DoesNotContain(new IkeSaEffect.ReleaseIkeSpi(oldSa.LocalSpi), grace);
+        Assert.Same(oldSa, h.Session.Retiring);
+        IReadOnlyList<IkeSaEffect> again = h.Session.OnTimer(IkeSaTimer.RetiringRetransmit, retransmit.Token);
+
+        Assert.Equal(delete, Assert.Single(Sent(again)));
+        Assert.True(Armed(again, IkeSaTimer.RetiringRetransmit).Due > retransmit.Due, "no backoff");
+        IReadOnlyList<IkeSaEffect> answered = h.FromClient(Assert.Single(h.ToClient(again, oldClient)));
+        Assert.Equal(IkeSaState.Deleted, oldClient.State);
+        Assert.Contains(new IkeSaEffect.ReleaseIkeSpi(oldSa.LocalSpi), answered);
+        Assert.Contains(new IkeSaEffect.Cancel(IkeSaTimer.RetiringRetransmit), answered);
+        Assert.Null(h.Session.Retiring);
+        Assert.Equal(1, h.Session.Retransmissions);
+        oldClient.Dispose();
+    }
+
+    [Fact]
+    public void IkeRekey_ByGatewayDeleteNeverAnswered_OldRetiredAfterTheRetransmissionsNewSaStays()
+    {
+        using SessionHarness h = Harness();
+        var (oldSa, oldClient, delete, retransmit) = GatewayRekeyDeleteHeld(h);
+        IkeSa newSa = h.Session.Sa;
+
+        var sent = 0;
+        IReadOnlyList<IkeSaEffect> last = [];
+        for (object? token = retransmit.Token; token is not null; token = last.OfType<IkeSaEffect.Arm>().FirstOrDefault(a => a.Timer == IkeSaTimer.RetiringRetransmit)?.Token)
+        {
+            last = h.Session.OnTimer(IkeSaTimer.RetiringRetransmit, token);
+            sent += Sent(last).Count(d => d.AsSpan().SequenceEqual(delete));
+        }
+
+        Assert.Equal(3, sent); // the harness's RetransmitTries
+        Assert.Contains(new IkeSaEffect.ReleaseIkeSpi(oldSa.LocalSpi), last);
+        Assert.DoesNotContain(IkeSaEffect.Stop.Instance, last);
+        Assert.Null(h.Session.Retiring);
+        Assert.Same(newSa, h.Session.Sa);
+        Assert.Equal(IkeSaState.Established, newSa.State);
+        oldClient.Dispose();
+    }
+
     [Fact]
     public void IkeRekey_TimerOfAReplacedSa_DoesNothing()
     {
