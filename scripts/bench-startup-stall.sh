@@ -7,6 +7,8 @@
 #   scripts/bench-startup-stall.sh                    # builds the Host (Release) of this tree
 #   HOST=/path/to/concentrator RUNS=30 scripts/bench-startup-stall.sh
 #   STALL_MS=1800 COUNT=50 WINDOW_MS=10 TIMEOUT_S=20 OUT=results/x.jsonl
+#   STACK_AFTER_MS=1500 ...   # a burst not all answered after 1.5 s: the Host's managed stacks (dotnet-stack, a
+#                             # dotnet tool: `dotnet tool install -g dotnet-stack`) go to OUT's name + -stacks-runN.txt
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${RUNS:-30}
@@ -57,6 +59,7 @@ CONF
 
 echo "# host=$HOST runs=$RUNS count=$COUNT window_ms=$WINDOW_MS load=$(cut -d' ' -f1-3 /proc/loadavg) $(date -u +%FT%TZ)" >"$OUT"
 for i in $(seq "$RUNS"); do
+    export STACK_FILE=${OUT%.jsonl}-stacks-run$i.txt
     line=$(cd $D && ip netns exec $NS python3 "$ROOT/scripts/lib/startup-burst.py" "$HOST" $D/concentrator.conf $COUNT $WINDOW_MS $TIMEOUT_S)
     echo "$line" >>"$OUT"
     echo "run $i: $line"

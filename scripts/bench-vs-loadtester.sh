@@ -23,6 +23,10 @@
 #   TRIALS=5 COUNT=1000 scripts/bench-vs-loadtester.sh
 #   RESPONDERS="ss-fake concentrator" DRIVERS=loadtester ...   # a subset
 #   HOST=/path/to/other/concentrator CONC_ENV="DOTNET_TieredPGO=0" ...   # another build / environment
+#   BASE_HOST=/path/to/baseline/concentrator RESPONDERS="ss-fake concentrator-base concentrator" ...
+#       # a before/after pair in the same run: responder concentrator-base is BASE_HOST (e.g. main's build copied
+#       # aside) with BASE_ENV as its environment, interleaved with this tree's build; the ratios then include
+#       # Concentrator / the baseline
 # Output: bench/results/vs-loadtester-<UTC time>/ (table.md, summary.json, every run's raw numbers and logs).
 set -u
 COUNT=${COUNT:-2000}
@@ -63,6 +67,7 @@ for t in $(seq "$TRIALS"); do
             ss-fake) start_lt_responder fake || { stop_responder; continue; } ;;
             ss-libipsec) start_lt_responder libipsec || { stop_responder; continue; } ;;
             concentrator) start_concentrator "$base.log" || { stop_responder; continue; } ;;
+            concentrator-base) HOST=$BASE_HOST CONC_ENV=${BASE_ENV:-} start_concentrator "$base.log" || { stop_responder; continue; } ;;
         esac
         load0=$(cut -d' ' -f1 /proc/loadavg)
         if [ $drv = loadgen ]; then
@@ -78,9 +83,9 @@ for t in $(seq "$TRIALS"); do
                 --cpu-ticks "$((c1 - c0))" --tick "$TICK" --rss0 "$r0" --rss1 "$r1" --json "$base.json" >"$base.txt"
         fi
         echo "t$t $drv $resp rc=$rc load=$load0..$(cut -d' ' -f1 /proc/loadavg): $(head -1 "$base.txt" 2>/dev/null)" | tee -a "$OUT/runs.txt"
-        if [ $resp = concentrator ] && ! kill -0 "$PID" 2>/dev/null; then echo "  concentrator died during the run" | tee -a "$OUT/runs.txt"; PID=; fi
+        if [[ $resp = concentrator* ]] && ! kill -0 "$PID" 2>/dev/null; then echo "  concentrator died during the run" | tee -a "$OUT/runs.txt"; PID=; fi
         stop_responder
-        [ $resp = concentrator ] && shrink_log "$base.log"
+        [[ $resp = concentrator* ]] && shrink_log "$base.log"
     done
   done
 done

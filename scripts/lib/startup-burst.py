@@ -9,6 +9,9 @@
 # from the first send until every one is answered (by SPIi; a response carrying SA+KE counts as accepted).
 # Prints one JSON line: start_ms (process start -> "running:"), send_ms (first -> last send), all_answered_ms
 # (or null after TIMEOUT_S), answered, accepted, p50/max per-request ms, burst_cpu_ms. Stops the Host with SIGTERM.
+# STACK_AFTER_MS=N in the environment: when the burst is not all answered N ms after its first send, the managed
+# stacks of every Host thread are taken once with `dotnet-stack report` (a dotnet tool) into STACK_FILE (default
+# stall-stacks-<pid>.txt in the working directory); the JSON line then names the file ('stacks').
 import json
 import os
 import select
@@ -40,6 +43,29 @@ def cpu_ms(pid):
     # /proc/PID/stat fields 14 and 15 (utime, stime) in clock ticks; the name (field 2) may hold spaces
     fields = open(f'/proc/{pid}/stat').read().rsplit(')', 1)[1].split()
     return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf('SC_CLK_TCK')
+
+
+def take_stacks(pid, answered, count):
+    # dotnet-stack attaches over the runtime's diagnostic socket (no debugger, the Host keeps running) and prints
+    # every managed thread's stack; the CPU times of the Host's threads go with it (which ones were running)
+    path = os.environ.get('STACK_FILE') or f'stall-stacks-{pid}.txt'
+    with open(path, 'w') as out:
+        out.write(f'# {answered} of {count} answered; Host pid {pid}; load {open("/proc/loadavg").read().strip()}\n')
+        for task in sorted(os.listdir(f'/proc/{pid}/task'), key=int):
+            try:
+                name = open(f'/proc/{pid}/task/{task}/comm').read().strip()
+                f = open(f'/proc/{pid}/task/{task}/stat').read().rsplit(')', 1)[1].split()
+                out.write(f'# thread {task} {name!r} state {f[0]} utime+stime {int(f[11]) + int(f[12])} ticks; wchan '
+                          f'{open(f"/proc/{pid}/task/{task}/wchan").read()}\n')
+            except OSError:
+                pass
+        out.flush()
+        try:
+            r = subprocess.run(['dotnet-stack', 'report', '-p', str(pid)], capture_output=True, text=True, timeout=60)
+            out.write(r.stdout + r.stderr)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            out.write(f'dotnet-stack failed: {e}\n')
+    return path
 
 
 def main():
@@ -78,8 +104,13 @@ def main():
 
     answered, accepted = {}, 0
     deadline = t0 + timeout_s
+    stack_after = float(os.environ.get('STACK_AFTER_MS', '0')) / 1000
+    stack_file = None
     while len(answered) < count and time.monotonic() < deadline:
-        r, _, _ = select.select([sock], [], [], max(0.0, deadline - time.monotonic()))
+        if stack_after and stack_file is None and time.monotonic() - t0 >= stack_after:
+            stack_file = take_stacks(proc.pid, len(answered), count)
+        wake = deadline if not stack_after or stack_file else min(deadline, t0 + stack_after)
+        r, _, _ = select.select([sock], [], [], max(0.0, wake - time.monotonic()))
         if not r:
             continue
         while True:
@@ -112,6 +143,7 @@ def main():
         # the Host's CPU time (all threads, utime+stime) from "running:" until the last answer: near waited_ms × cores
         # means the burst waited for CPU (JIT, crypto, a loaded machine); far below it, for something else (a lock)
         'burst_cpu_ms': round(cpu_burst, 1),
+        **({'stacks': stack_file} if stack_file else {}),
     }))
     return 0
 

@@ -7,7 +7,8 @@ import json, os, statistics, sys
 out, trials, count, conc = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 responders, drivers = sys.argv[5].split(), sys.argv[6].split()
 NAMES = {"ss-fake": "strongSwan fake kernel, table 4096", "ss-libipsec": "strongSwan kernel-libipsec, table 4096",
-         "concentrator": "Concentrator (userspace dataplane)"}
+         "concentrator": "Concentrator (userspace dataplane)",
+         "concentrator-base": "Concentrator baseline (BASE_HOST)"}
 DRV = {"loadtester": "strongSwan load-tester", "loadgen": "Concentrator.LoadGen"}
 M = [("setups/s", lambda x: x["setupsPerSecond"], "{:.0f}"),
      ("CPU µs/setup", lambda x: (x.get("responderCpuMsPerSetup") or 0) * 1000, "{:.0f}"),

@@ -61,6 +61,27 @@ public sealed class ConcentratorHostTests : IDisposable
         Assert.True(logger.IsEnabled(LogLevel.Debug));
     }
 
+    [Fact]
+    public async Task Actors_RunOnTheForkJoinExecutor_NotTheDotNetThreadPool()
+    {
+        // reference.conf moves the default dispatcher off the .NET thread pool (bench/README.md, "CPU per setup").
+        using var host = Build();
+        await host.StartAsync();
+        var system = host.Services.GetRequiredService<ActorSystem>();
+
+        Assert.Equal("fork-join-executor", system.Settings.Config.GetString("akka.actor.default-dispatcher.executor"));
+        var probe = system.ActorOf(Props.Create(() => new ThreadProbe()));
+        var onPool = await probe.Ask<bool>("where", TimeSpan.FromSeconds(30));
+        Assert.False(onPool);
+        await host.StopAsync();
+    }
+
+    /// <summary>Answers whether its message was processed on a .NET thread-pool thread.</summary>
+    private sealed class ThreadProbe : ReceiveActor
+    {
+        public ThreadProbe() => Receive<string>(_ => Sender.Tell(Thread.CurrentThread.IsThreadPoolThread));
+    }
+
     private IHost Build()
     {
         var (main, _, _) = new TestGateway().Write(_dir);
