@@ -35,14 +35,24 @@ public sealed partial class IkeSa
     public IkeSaResult ResumeEap(EapStep step)
     {
         ArgumentNullException.ThrowIfNull(step);
+        return Resume(response => Tasks.ResumeAuth(step, response), "an EAP answer no IKE_AUTH request waits for");
+    }
+
+    /// <summary>What the AUTH check waited for is done (revocation information fetched into the node's cache): the
+    /// check runs again and the held IKE_AUTH response is built, or held again for more.</summary>
+    public IkeSaResult ResumeVerification() =>
+        Resume(Tasks.ResumeVerification, "fetched revocation information no IKE_AUTH request waits for");
+
+    private IkeSaResult Resume(Func<IkeMessage, IkeTaskStatus> resume, string nobodyWaits)
+    {
         if (_heldAuth is not { } held || State != IkeSaState.Connecting)
         {
-            return IkeSaResult.Dropped(DropReason.WrongState, "an EAP answer no IKE_AUTH request waits for");
+            return IkeSaResult.Dropped(DropReason.WrongState, nobodyWaits);
         }
 
         _heldAuth = null;
         IkeSa? rekeyedBefore = RekeyedTo;
-        IkeTaskStatus status = Tasks.ResumeAuth(step, held.Response);
+        IkeTaskStatus status = resume(held.Response);
         return HoldOrDiscard(held.Datagram, held.Header, held.Response, held.ChildrenBefore)
             ?? Answer(held.Datagram, held.Header, held.Response, status, null, held.ChildrenBefore, rekeyedBefore);
     }
