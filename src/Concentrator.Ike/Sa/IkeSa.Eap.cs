@@ -27,7 +27,8 @@ public sealed partial class IkeSa
     /// <summary>The responder is in an EAP conversation (between its first and its last IKE_AUTH response).</summary>
     public bool EapUnderWay => !IsInitiator && Tasks.EapUnderWay && State == IkeSaState.Connecting;
 
-    /// <summary>An IKE_AUTH request waits for the EAP backend's answer (<see cref="ResumeEap"/>).</summary>
+    /// <summary>An IKE_AUTH request waits for the EAP backend's answer (<see cref="ResumeEap"/>) or for revocation
+    /// information (<see cref="ResumeVerification"/>).</summary>
     public bool AwaitingEap => _heldAuth is not null;
 
     /// <summary>The EAP backend's answer to the relay of the held request: the IKE_AUTH response is built and stored
@@ -105,6 +106,6 @@ public sealed partial class IkeSa
 
     private IkeSaResult HeldAuthDrop(ReadOnlyMemory<byte> datagram, IkeHeader header) =>
         header.MessageId == _expectedRequestId
-            ? IkeSaResult.Dropped(DropReason.EapPending, $"request {header.MessageId} again while the EAP backend has not answered it")
-            : IkeSaResult.Dropped(DropReason.OutOfWindow, $"request {header.MessageId} while request {_expectedRequestId} waits for the EAP backend");
+            ? IkeSaResult.Dropped(DropReason.EapPending, $"request {header.MessageId} again while its answer is held (EAP backend or revocation fetch)")
+            : IkeSaResult.Dropped(DropReason.OutOfWindow, $"request {header.MessageId} while request {_expectedRequestId} is held (EAP backend or revocation fetch)");
 }
