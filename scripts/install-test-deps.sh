@@ -2,11 +2,13 @@
 # Installs what the test suite needs on a machine that has only the .NET SDK (Debian 12, run as root).
 set -eu
 export DEBIAN_FRONTEND=noninteractive
+# openssl (ocsp responder) and python3 (http.server for CRLs): scenario 39's revocation servers.
 # chromium (+ a font for its screenshots): the status page test loads the page headless (tests/Concentrator.Host.Tests/Metrics/).
 PKGS="xz-utils gcc linux-libc-dev iproute2 iputils-ping tcpdump nftables strace iperf3 procps kmod busybox-static qemu-system-x86 \
  strongswan-swanctl charon-systemd libcharon-extra-plugins libcharon-extauth-plugins libstrongswan-standard-plugins libstrongswan-extra-plugins strongswan-charon charon-cmd strongswan-pki \
  systemd util-linux \
  freeradius \
+ openssl python3 \
  libnss3-tools libldns3 libevent-pthreads-2.1-7 frr \
  chromium fonts-dejavu-core"
 missing=""

@@ -27,7 +27,8 @@ public sealed partial class IkeSa
     /// <summary>The responder is in an EAP conversation (between its first and its last IKE_AUTH response).</summary>
     public bool EapUnderWay => !IsInitiator && Tasks.EapUnderWay && State == IkeSaState.Connecting;
 
-    /// <summary>An IKE_AUTH request waits for the EAP backend's answer (<see cref="ResumeEap"/>).</summary>
+    /// <summary>An IKE_AUTH request waits for the EAP backend's answer (<see cref="ResumeEap"/>) or for revocation
+    /// information (<see cref="ResumeVerification"/>).</summary>
     public bool AwaitingEap => _heldAuth is not null;
 
     /// <summary>The EAP backend's answer to the relay of the held request: the IKE_AUTH response is built and stored
@@ -35,14 +36,24 @@ public sealed partial class IkeSa
     public IkeSaResult ResumeEap(EapStep step)
     {
         ArgumentNullException.ThrowIfNull(step);
+        return Resume(response => Tasks.ResumeAuth(step, response), "an EAP answer no IKE_AUTH request waits for");
+    }
+
+    /// <summary>What the AUTH check waited for is done (revocation information fetched into the node's cache): the
+    /// check runs again and the held IKE_AUTH response is built, or held again for more.</summary>
+    public IkeSaResult ResumeVerification() =>
+        Resume(Tasks.ResumeVerification, "fetched revocation information no IKE_AUTH request waits for");
+
+    private IkeSaResult Resume(Func<IkeMessage, IkeTaskStatus> resume, string nobodyWaits)
+    {
         if (_heldAuth is not { } held || State != IkeSaState.Connecting)
         {
-            return IkeSaResult.Dropped(DropReason.WrongState, "an EAP answer no IKE_AUTH request waits for");
+            return IkeSaResult.Dropped(DropReason.WrongState, nobodyWaits);
         }
 
         _heldAuth = null;
         IkeSa? rekeyedBefore = RekeyedTo;
-        IkeTaskStatus status = Tasks.ResumeAuth(step, held.Response);
+        IkeTaskStatus status = resume(held.Response);
         return HoldOrDiscard(held.Datagram, held.Header, held.Response, held.ChildrenBefore)
             ?? Answer(held.Datagram, held.Header, held.Response, status, null, held.ChildrenBefore, rekeyedBefore);
     }
@@ -95,6 +106,6 @@ public sealed partial class IkeSa
 
     private IkeSaResult HeldAuthDrop(ReadOnlyMemory<byte> datagram, IkeHeader header) =>
         header.MessageId == _expectedRequestId
-            ? IkeSaResult.Dropped(DropReason.EapPending, $"request {header.MessageId} again while the EAP backend has not answered it")
-            : IkeSaResult.Dropped(DropReason.OutOfWindow, $"request {header.MessageId} while request {_expectedRequestId} waits for the EAP backend");
+            ? IkeSaResult.Dropped(DropReason.EapPending, $"request {header.MessageId} again while its answer is held (EAP backend or revocation fetch)")
+            : IkeSaResult.Dropped(DropReason.OutOfWindow, $"request {header.MessageId} while request {_expectedRequestId} is held (EAP backend or revocation fetch)");
 }

@@ -46,4 +46,8 @@ public sealed record IkeSaServices
 
     /// <summary>Called with each CHILD SA that is deleted (by either side, or with its IKE SA).</summary>
     public Action<ChildSa>? UninstallChildSa { get; init; }
+
+    /// <summary>The node's fetched CRLs and OCSP answers: with it a peer's certificate is checked online (its CRL and
+    /// OCSP URIs), fetching what is missing while IKE_AUTH is held; null: CRL files only.</summary>
+    public Auth.Certificates.RevocationCache? Revocation { get; init; }
 }

@@ -13,10 +13,20 @@ public sealed partial class IkeSaSession
     public IReadOnlyList<IkeSaEffect> OnEapReply(EapStep step)
     {
         ArgumentNullException.ThrowIfNull(step);
+        return Resume(() => _sa.ResumeEap(step), $"an EAP answer no request waits for ({step.GetType().Name})", "the EAP answer");
+    }
+
+    /// <summary>The host fetched what a <see cref="IkeSaEffect.RelayEap"/> of a <see cref="Auth.Certificates.RevocationFetchRequest"/>
+    /// asked for (into the node's revocation cache): the AUTH check runs again and the held response is sent.</summary>
+    public IReadOnlyList<IkeSaEffect> OnRevocationFetched() =>
+        Resume(_sa.ResumeVerification, "fetched revocation information no request waits for", "the fetched revocation information");
+
+    private List<IkeSaEffect> Resume(Func<IkeSaResult> resume, string nobodyWaits, string what)
+    {
         var fx = new List<IkeSaEffect>();
         if (!_sa.AwaitingEap)
         {
-            fx.Add(new IkeSaEffect.Log(IkeSaLogLevel.Debug, $"{_sa}: an EAP answer no request waits for ({step.GetType().Name})"));
+            fx.Add(new IkeSaEffect.Log(IkeSaLogLevel.Debug, $"{_sa}: {nobodyWaits}"));
             return fx;
         }
 
@@ -25,16 +35,16 @@ public sealed partial class IkeSaSession
         IkeSaResult result;
         try
         {
-            result = _sa.ResumeEap(step);
+            result = resume();
         }
 #pragma warning disable CA1031 // What a backend answered must not kill the host: a bug shows as a counted error.
         catch (Exception e)
 #pragma warning restore CA1031
         {
             InternalErrors++;
-            fx.Add(new IkeSaEffect.Log(IkeSaLogLevel.Error, $"{_sa}: resuming IKE_AUTH with the EAP answer failed", e));
+            fx.Add(new IkeSaEffect.Log(IkeSaLogLevel.Error, $"{_sa}: resuming IKE_AUTH with {what} failed", e));
             Removals(fx);
-            _sa.FailEap("resuming IKE_AUTH with the EAP answer failed");
+            _sa.FailEap($"resuming IKE_AUTH with {what} failed");
             fx.Add(IkeSaEffect.Stop.Instance);
             return fx;
         }

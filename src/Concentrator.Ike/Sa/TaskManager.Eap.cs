@@ -56,6 +56,21 @@ internal sealed partial class TaskManager
         return Answer(response);
     }
 
+    /// <summary>What the verifier waited for is done (after <see cref="AuthPending"/>, revocation information
+    /// fetched): the AUTH check runs again and the held IKE_AUTH response is built.</summary>
+    public IkeTaskStatus ResumeVerification(IkeMessage response)
+    {
+        IkeAuthTask auth = _auth!.Auth;
+        if (auth.ResumeVerification() == IkeTaskStatus.Failed)
+        {
+            auth.Build(response);
+            _auth = null;
+            return IkeTaskStatus.Failed;
+        }
+
+        return Answer(response);
+    }
+
     private IkeTaskStatus Answer(IkeMessage response)
     {
         AuthRound round = _auth!;

@@ -111,7 +111,15 @@ public static class CertificateFiles
             crls.Add(crl);
         }
 
-        return new TrustPolicy(anchors) { Crls = crls, RequiredEku = s.RemoteEku, MaxChainLength = maxChainLength };
+        return new TrustPolicy(anchors)
+        {
+            Crls = crls,
+            RequiredEku = s.RemoteEku,
+            MaxChainLength = maxChainLength,
+            Revocation = s.RemoteRevocation,
+            OcspUris = s.RemoteOcspUris,
+            CrlUris = s.RemoteCrlUris,
+        };
     }
 
     private static string Key(ConnectionSettings connection, string key) => $"{connection.Name}.{key}";

@@ -1,3 +1,5 @@
+using Concentrator.Ike.Auth.Certificates;
+
 namespace Concentrator.Server.Config;
 
 /// <summary>
@@ -14,6 +16,15 @@ public sealed record CertificateSettings(
     string? RemoteEku)
 {
     public static CertificateSettings None { get; } = new([], "", [], [], null);
+
+    /// <summary><c>remote.revocation</c>: what missing revocation information means (strongSwan's revocation).</summary>
+    public RevocationPolicy RemoteRevocation { get; init; } = RevocationPolicy.Relaxed;
+
+    /// <summary><c>remote.ocsp-uris</c>: OCSP responders for certificates the connection's CAs issued.</summary>
+    public IReadOnlyList<Uri> RemoteOcspUris { get; init; } = [];
+
+    /// <summary><c>remote.crl-uris</c>: where the connection's CAs publish their CRLs.</summary>
+    public IReadOnlyList<Uri> RemoteCrlUris { get; init; } = [];
 
     /// <summary><c>local.rsa-pss</c>: an RSA key signs RFC 7427 AUTH payloads with RSASSA-PSS instead of PKCS#1 v1.5.</summary>
     public bool RsaPss { get; init; }
@@ -64,6 +75,25 @@ public sealed record CertificateSettings(
             "no" or "false" or "off" => false,
             _ => throw r.Error("local.rsa-pss", $"expected yes or no, got '{pssText}'"),
         };
-        return new CertificateSettings(certs, keyText.Length == 0 ? "" : Resolve(keyText), cas, crls, eku) { RsaPss = pss };
+        string revocationText = r.String("remote.revocation");
+        RevocationPolicy revocation = revocationText.ToLowerInvariant() switch
+        {
+            "relaxed" => RevocationPolicy.Relaxed,
+            "ifuri" => RevocationPolicy.IfUri,
+            "strict" => RevocationPolicy.Strict,
+            _ => throw r.Error("remote.revocation", $"expected strict, ifuri or relaxed, got '{revocationText}'"),
+        };
+        return new CertificateSettings(certs, keyText.Length == 0 ? "" : Resolve(keyText), cas, crls, eku)
+        {
+            RsaPss = pss,
+            RemoteRevocation = revocation,
+            RemoteOcspUris = HttpUris(r, "remote.ocsp-uris"),
+            RemoteCrlUris = HttpUris(r, "remote.crl-uris"),
+        };
     }
+
+    private static List<Uri> HttpUris(PrefixedReader r, string key) => r.StringList(key)
+        .Select(text => Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) && uri.Scheme == Uri.UriSchemeHttp ? uri
+            : throw r.Error(key, $"expected http:// URIs, e.g. [ \"http://ca.example.org/ocsp\" ], got '{text}'"))
+        .ToList();
 }

@@ -97,6 +97,9 @@ public sealed record ServerSettings(
     /// <summary><c>concentrator.certificates.max-chain-length</c>: the most certificates a peer's chain may have.</summary>
     public int MaxCertificateChainLength { get; init; } = Concentrator.Ike.Auth.Certificates.TrustPolicy.DefaultMaxChainLength;
 
+    /// <summary><c>concentrator.certificates.revocation</c>.</summary>
+    public RevocationFetchSettings Revocation { get; init; } = RevocationFetchSettings.Default;
+
     /// <summary>The embedded reference configuration (every key with its default).</summary>
     public static HoconConfig Reference { get; } = Akka.Configuration.ConfigurationFactory.ParseString(ReadReference());
 
@@ -178,6 +181,7 @@ public sealed record ServerSettings(
             EapTls = EapTlsServerSettings.Read(r),
             EapMsChapV2MaxRetries = r.Int(ike + "eap-mschapv2.max-retries", 0, 10),
             MaxCertificateChainLength = r.Int("concentrator.certificates.max-chain-length", 2, 16),
+            Revocation = RevocationFetchSettings.Read(r),
             InvalidSpiNotify = new InvalidSpiNotifySettings(
                 r.Int(ike + "invalid-spi-notify.rate", 0, 1_000_000), r.Int(ike + "invalid-spi-notify.burst", 1, 1_000_000)),
             AllowModp1024 = Modp1024Policy.Read(r),

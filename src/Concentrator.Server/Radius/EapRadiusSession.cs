@@ -24,7 +24,8 @@ public sealed class EapRadiusSession(uint nasPort)
 
     public IPAddress? FramedIpAddress { get; private set; }
 
-    /// <summary>Framed-IPv6-Address of the Access-Accept (RFC 6911 §3.1): the client's IPv6 virtual IP.</summary>
+    /// <summary>Framed-IPv6-Address of the Access-Accept (RFC 6911 §3.1), else the first address of its
+    /// Framed-IPv6-Prefix (RFC 3162 §2.3): the client's IPv6 virtual IP.</summary>
     public IPAddress? FramedIpv6Address { get; private set; }
 
     public TimeSpan? InterimInterval { get; private set; }
@@ -58,12 +59,12 @@ public sealed class EapRadiusSession(uint nasPort)
                 // MS-MPPE keys the AUTH payloads use SK_pi/SK_pr (RFC 7296 §2.16).
                 Classes = reply.Classes;
                 FramedIpAddress = reply.FramedIpAddress;
-                FramedIpv6Address = reply.FramedIpv6Address;
+                FramedIpv6Address = reply.AssignedIpv6;
                 InterimInterval = reply.InterimInterval;
                 SessionTimeout = reply.SessionTimeout;
                 return new EapStep.Success(reply.Msk, UserName)
                 {
-                    Addresses = new[] { reply.FramedIpAddress, reply.FramedIpv6Address }.OfType<IPAddress>().ToList(),
+                    Addresses = new[] { reply.FramedIpAddress, reply.AssignedIpv6 }.OfType<IPAddress>().ToList(),
                     Backend = this,
                 };
             default:

@@ -64,6 +64,38 @@ public readonly record struct RadiusAttribute(RadiusAttributeType Type, ReadOnly
     /// <summary>The value as an "address" attribute, or null when it is not 4 octets.</summary>
     public IPAddress? AsAddress() => Value.Length == 4 ? new IPAddress(Value.Span) : null;
 
+    /// <summary>The value as an "ipv6addr" attribute (RFC 6911 §3.1), or null when it is not 16 octets.</summary>
+    public IPAddress? AsIpv6Address() => Value.Length == 16 ? new IPAddress(Value.Span) : null;
+
+    /// <summary>The value as an "ipv6prefix" attribute (RFC 3162 §2.3: Reserved, Prefix-Length, Prefix), or null when
+    /// it is malformed: shorter than 2 octets, a Prefix-Length over 128, more than 16 Prefix octets, fewer than the
+    /// length needs, or bits set past the length (RFC 8044 §3.11: they "MUST be set to zero" — refused, not guessed).</summary>
+    public IPNetwork? AsIpv6Prefix()
+    {
+        ReadOnlySpan<byte> v = Value.Span;
+        if (v.Length < 2 || v[1] > 128 || v.Length - 2 > 16 || (v[1] + 7) / 8 > v.Length - 2)
+        {
+            return null;
+        }
+
+        Span<byte> address = stackalloc byte[16];
+        v[2..].CopyTo(address);
+        return HasOnlyPrefixBits(address, v[1]) ? new IPNetwork(new IPAddress(address), v[1]) : null;
+    }
+
+    private static bool HasOnlyPrefixBits(ReadOnlySpan<byte> address, int length)
+    {
+        for (int bit = length; bit < 128; bit++)
+        {
+            if ((address[bit / 8] & (0x80 >> (bit % 8))) != 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Reads a Vendor-Specific attribute holding one sub-attribute in the recommended format; false when it
     /// is not one or the inner length does not fit exactly.</summary>
     public bool TryGetVendor(out uint vendorId, out byte vendorType, out ReadOnlyMemory<byte> data)

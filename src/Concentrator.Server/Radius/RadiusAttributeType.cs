@@ -46,6 +46,9 @@ public enum RadiusAttributeType : byte
     AcctInterimInterval = 85,
     NasPortId = 87,
 
+    /// <summary>RFC 3162 §2.3: an IPv6 prefix for the user (Reserved, Prefix-Length, up to 16 Prefix octets).</summary>
+    FramedIpv6Prefix = 97,
+
     /// <summary>RFC 6911 §3.1: an IPv6 address assigned to the user, 16 octets.</summary>
     FramedIpv6Address = 168,
 }

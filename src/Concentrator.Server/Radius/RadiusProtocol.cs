@@ -61,6 +61,26 @@ public sealed record AccessReply(long CorrelationId, AccessResult Result, IPEndP
     /// <summary>Framed-IPv6-Address (RFC 6911 §3.1): the IPv6 address the client is to get.</summary>
     public IPAddress? FramedIpv6Address { get; init; }
 
+    /// <summary>Framed-IPv6-Prefix (RFC 3162 §2.3): the IPv6 prefix of the client; null when absent or malformed.</summary>
+    public IPNetwork? FramedIpv6Prefix { get; init; }
+
+    /// <summary>The IPv6 virtual IP the server assigned: Framed-IPv6-Address, else the first address of
+    /// Framed-IPv6-Prefix (the prefix's own address for a /128; one host address, as an IKEv2 client takes one
+    /// INTERNAL_IP6_ADDRESS, RFC 7296 §3.15.3).</summary>
+    public IPAddress? AssignedIpv6 => FramedIpv6Address ?? (FramedIpv6Prefix is { } p ? FirstAddress(p) : null);
+
+    private static IPAddress FirstAddress(IPNetwork prefix)
+    {
+        if (prefix.PrefixLength == 128)
+        {
+            return prefix.BaseAddress;
+        }
+
+        byte[] octets = prefix.BaseAddress.GetAddressBytes();
+        octets[15] |= 1;
+        return new IPAddress(octets);
+    }
+
     public TimeSpan? SessionTimeout { get; init; }
 
     /// <summary>Acct-Interim-Interval (RFC 2869 §5.16) for this session's accounting.</summary>

@@ -8,7 +8,9 @@ using Concentrator.Server.Interfaces;
 using Concentrator.Server.Logging;
 using Concentrator.Server.Network;
 using Concentrator.Server.Pools;
+using Concentrator.Ike.Auth.Certificates;
 using Concentrator.Server.Radius;
+using Concentrator.Server.Revocation;
 using Concentrator.Server.Sa;
 
 // The pools' lines are already formatted by PoolAllocator, once per lease: their arguments are not worth an IsEnabled check.
@@ -34,6 +36,7 @@ internal sealed class NodeWiring
     private IActorRef? _identities;
     private IActorRef? _eapRadius;
     private IActorRef? _accounting;
+    private IActorRef? _revocation;
 
     public NodeWiring(ActorSystem system, IActorRef kernelActor, ServerSettings server, IActorRef? radius, LeaseJournal? leases, bool clustered = false,
         ConcentratorMetrics? metrics = null)
@@ -57,6 +60,12 @@ internal sealed class NodeWiring
     public ConcentratorMetrics? Metrics { get; }
 
     public IActorRef? Radius { get; }
+
+    /// <summary>The node's CRLs and OCSP answers, fetched by its revocation actor for every connection's IKE SAs.</summary>
+    public RevocationCache RevocationCache => _revocationCache ??= new RevocationCache(
+        Server.Revocation.CacheSize, Server.Revocation.FailureLifetime, Server.Revocation.CrlLifetime);
+
+    private RevocationCache? _revocationCache;
 
     public PoolAllocators Allocators { get; }
 
@@ -146,6 +155,7 @@ internal sealed class NodeWiring
         {
             Connections = candidates,
             ChildSpiAllocator = _childSpis.Allocate,
+            Revocation = RevocationCache,
         };
         var first = (ConnectionHome)candidates[0].Tag!;
         var environment = new IkeSaEnvironment(services, _kernelActor, first.Settings)
@@ -156,6 +166,7 @@ internal sealed class NodeWiring
             Connection = first.Connection,
             Identities = first.Identities,
             Metrics = Metrics,
+            Revocation = _revocation ??= _system.ActorOf(RevocationFetcherActor.Props(RevocationCache, Server.Revocation), "revocation"),
         };
         return (candidates[0].Config, environment);
     }

@@ -1,6 +1,8 @@
 using Akka.Actor;
+using Concentrator.Ike.Auth.Certificates;
 using Concentrator.Ike.Auth.Eap;
 using Concentrator.Server.Logging;
+using Microsoft.Extensions.Logging;
 
 namespace Concentrator.Server.Sa;
 
@@ -9,6 +11,12 @@ public sealed partial class IkeSaActor
 {
     private void RelayEap(object request)
     {
+        if (request is RevocationFetchRequest fetches)
+        {
+            FetchRevocation(fetches);
+            return;
+        }
+
         // The connection IKE_AUTH chose names the relay; the environment's is the fallback of actor tests.
         IActorRef? relay = (Sa.Connection?.Tag as ConnectionHome)?.EapRelay ?? _env.EapRelay;
         if (relay is null)
@@ -20,6 +28,25 @@ public sealed partial class IkeSaActor
 
         _log.EapRelayed(Sa, relay.Path);
         relay.Tell(new EapRelayRequest(request, Sa.ResponderSpi) { Remote = Sa.RemoteEndpoint, Local = Sa.LocalEndpoint }, Self);
+    }
+
+    /// <summary>IKE_AUTH waits for CRLs or OCSP answers: the node's fetcher fetches them into the shared cache and
+    /// answers <see cref="Revocation.RevocationFetched"/>; the half-open timer still bounds the whole wait.</summary>
+    private void FetchRevocation(RevocationFetchRequest fetches)
+    {
+        if (_env.Revocation is not { } fetcher)
+        {
+            _log.RevocationNoFetcher(Sa.ResponderSpi);
+            Execute(_session.OnRevocationFetched());
+            return;
+        }
+
+        if (_log.IsEnabled(LogLevel.Debug))
+        {
+            _log.RevocationWaiting(Sa.ResponderSpi, fetches.Fetches.Count, string.Join(", ", fetches.Fetches));
+        }
+
+        fetcher.Tell(new Revocation.FetchRevocation(fetches, Sa.ResponderSpi), Self);
     }
 
     /// <summary>RADIUS's Framed-IP-Address and Framed-IPv6-Address are leased from the connection's pools as specific

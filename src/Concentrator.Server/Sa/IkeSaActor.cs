@@ -178,6 +178,9 @@ public sealed partial class IkeSaActor : UntypedActor, IWithStash
             case EapRelayReply reply:
                 Execute(_session.OnEapReply(reply.Step));
                 break;
+            case Revocation.RevocationFetched:
+                Execute(_session.OnRevocationFetched());
+                break;
             case InterimDue:
                 SendInterim();
                 break;

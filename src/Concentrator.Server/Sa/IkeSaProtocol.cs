@@ -37,6 +37,10 @@ public sealed record IkeSaEnvironment(IkeSaServices Services, IActorRef Kernel, 
     /// <summary>The connection the SAs belong to (named in <see cref="Interfaces.SpawnSa"/>).</summary>
     public string Connection { get; init; } = "";
 
+    /// <summary>The node's <see cref="Revocation.RevocationFetcherActor"/>, asked when IKE_AUTH waits for CRLs or OCSP
+    /// answers (the services' revocation cache); null: certificates are judged with what is cached.</summary>
+    public IActorRef? Revocation { get; init; }
+
     /// <summary>Where EAP is relayed when the SA's connection names no relay of its own (tests of the actor alone).</summary>
     public IActorRef? EapRelay { get; init; }
 

@@ -62,7 +62,8 @@ internal sealed class SaPair : IDisposable
     public static readonly IPEndPoint ServerEndpoint = new(IPAddress.Parse("198.51.100.1"), 500);
 
     public SaPair(IkeSaConfig initiatorConfig, IkeSaConfig responderConfig, IAddressAllocator? allocator = null,
-        IReadOnlyList<ConnectionCandidate>? connections = null, IPAddress? redirectInAuth = null)
+        IReadOnlyList<ConnectionCandidate>? connections = null, IPAddress? redirectInAuth = null,
+        Concentrator.Ike.Auth.Certificates.RevocationCache? revocation = null)
     {
         Time = new ManualTime();
         InitiatorServices = new IkeSaServices
@@ -80,6 +81,7 @@ internal sealed class SaPair : IDisposable
             RedirectInAuth = redirectInAuth,
             InstallChildSa = c => ResponderInstalled.Add(c),
             UninstallChildSa = c => ResponderUninstalled.Add(c),
+            Revocation = revocation,
         };
         Initiator = IkeSa.CreateInitiator(initiatorConfig, InitiatorServices, ClientEndpoint, ServerEndpoint);
         Responder = IkeSa.CreateResponder(responderConfig, ResponderServices, ServerEndpoint, ClientEndpoint);

@@ -114,6 +114,10 @@ internal sealed partial class RoadWarriorLab : IDisposable
     /// <summary>The gateway's network namespace (where its services, e.g. a RADIUS server on 127.0.0.1, run).</summary>
     public string GatewayNamespace => _gw;
 
+    /// <summary>The LAN host's namespace (198.51.100.10 behind the gateway), where a scenario may run servers the
+    /// gateway itself talks to (revocation's CRL and OCSP servers).</summary>
+    public string LanNamespace => _lan;
+
     public string Psk { get; }
 
     public IPNetwork Pool { get; }

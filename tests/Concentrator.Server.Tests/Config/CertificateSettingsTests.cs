@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using Concentrator.Ike.Auth.Certificates;
 using Concentrator.Server.Config;
 
 namespace Concentrator.Server.Tests.Config;
@@ -29,6 +30,28 @@ public class CertificateSettingsTests
     }
 
     [Fact]
+    public void Read_NoRevocationKeys_RelaxedWithoutUris()
+    {
+        CertificateSettings s = Read("rw { remote { auth = pubkey, cacerts = [ \"ca.pem\" ] } }").Certificates;
+
+        Assert.Equal(RevocationPolicy.Relaxed, s.RemoteRevocation);
+        Assert.Empty(s.RemoteOcspUris);
+        Assert.Empty(s.RemoteCrlUris);
+    }
+
+    [Fact]
+    public void Read_RevocationKeys_Parsed()
+    {
+        CertificateSettings s = Read("""
+            rw { remote { revocation = ifuri, ocsp-uris = [ "http://ocsp.example.org/" ], crl-uris = [ "http://ca.example.org/ca.crl" ] } }
+            """).Certificates;
+
+        Assert.Equal(RevocationPolicy.IfUri, s.RemoteRevocation);
+        Assert.Equal([new Uri("http://ocsp.example.org/")], s.RemoteOcspUris);
+        Assert.Equal([new Uri("http://ca.example.org/ca.crl")], s.RemoteCrlUris);
+    }
+
+    [Fact]
     public void Read_RsaPssYes_Set()
     {
         Assert.True(Read("rw { local { rsa-pss = yes } }").Certificates.RsaPss);
@@ -40,6 +63,9 @@ public class CertificateSettingsTests
     [InlineData("rw { remote { auth = pubkey } }", "rw.remote.cacerts")]
     [InlineData("rw { remote { eku = \"client auth\" } }", "rw.remote.eku")]
     [InlineData("rw { local { rsa-pss = maybe } }", "rw.local.rsa-pss")]
+    [InlineData("rw { remote { revocation = sometimes } }", "rw.remote.revocation")]
+    [InlineData("rw { remote { ocsp-uris = [ \"ldap://ca.example.org/\" ] } }", "rw.remote.ocsp-uris")]
+    [InlineData("rw { remote { crl-uris = [ \"ca.crl\" ] } }", "rw.remote.crl-uris")]
     public void Read_IncompletePubkey_ConfigExceptionNamingTheKey(string text, string key)
     {
         var e = Assert.Throws<ConfigException>(() => Read(text));

@@ -26,6 +26,7 @@ public sealed class ServerSettingsTests
         Assert.Equal(new InterfaceSettings(1400, ""), s.Interfaces);
         Assert.False(s.AllowModp1024);
         Assert.Equal(7, s.MaxCertificateChainLength);
+        Assert.Equal(new RevocationFetchSettings(TimeSpan.FromSeconds(10), 10000, TimeSpan.FromSeconds(30), TimeSpan.FromHours(1), 4194304), s.Revocation);
     }
 
     [Fact]

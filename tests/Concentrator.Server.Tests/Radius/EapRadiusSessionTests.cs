@@ -87,6 +87,24 @@ public sealed class EapRadiusSessionTests
         Assert.Equal(IPAddress.Parse("2001:db8:77::9"), session.FramedIpv6Address);
     }
 
+    [Theory]
+    [InlineData("2001:db8:78::/64", null, "2001:db8:78::1")]
+    [InlineData("2001:db8:78::5/128", null, "2001:db8:78::5")]
+    [InlineData("2001:db8:78::/64", "2001:db8:77::9", "2001:db8:77::9")]
+    public void Apply_AcceptWithFramedIpv6Prefix_FirstAddressUnlessFramedIpv6Address(string prefix, string? address, string expected)
+    {
+        var session = new EapRadiusSession(1) { UserName = "alice" };
+
+        var step = session.Apply(new AccessReply(1, AccessResult.Accept, Server)
+        {
+            FramedIpv6Prefix = IPNetwork.Parse(prefix),
+            FramedIpv6Address = address is null ? null : IPAddress.Parse(address),
+        });
+
+        Assert.Equal([IPAddress.Parse(expected)], Assert.IsType<EapStep.Success>(step).Addresses);
+        Assert.Equal(IPAddress.Parse(expected), session.FramedIpv6Address);
+    }
+
     [Fact]
     public void Apply_AcceptWithoutKeys_SuccessWithoutMsk()
     {

@@ -12,8 +12,10 @@ namespace Concentrator.Server.Tests.Radius;
 /// which scripts/install-test-deps.sh installs).</summary>
 public sealed class FreeRadiusFixture : IDisposable
 {
-    // carol: an IPv6 road warrior's Framed-IPv6-Address (RFC 6911), next to alice's Framed-IP-Address.
-    public FreeRadius Server { get; } = new(18812, 18813, users: "carol\tCleartext-Password := \"password\"\n\tFramed-IPv6-Address = 2001:db8:77::9\n");
+    // carol: an IPv6 road warrior's Framed-IPv6-Address (RFC 6911), next to alice's Framed-IP-Address; dave: a
+    // Framed-IPv6-Prefix (RFC 3162).
+    public FreeRadius Server { get; } = new(18812, 18813, users: "carol\tCleartext-Password := \"password\"\n\tFramed-IPv6-Address = 2001:db8:77::9\n"
+        + "dave\tCleartext-Password := \"password\"\n\tFramed-IPv6-Prefix = 2001:db8:78::/64\n");
 
     public void Dispose() => Server.Dispose();
 }
@@ -92,6 +94,21 @@ public sealed class RadiusFreeRadiusTests(FreeRadiusFixture fixture) : TestKit, 
         Assert.Null(accept.FramedIpAddress);
         var success = Assert.IsType<EapStep.Success>(new EapRadiusSession(1) { UserName = "carol" }.Apply(accept));
         Assert.Equal([IPAddress.Parse("2001:db8:77::9")], success.Addresses);
+    }
+
+    [Fact]
+    public void EapMd5_UserWithFramedIpv6Prefix_AcceptCarriesItsFirstAddressIntoTheEapSuccess()
+    {
+        var client = Client();
+        var (challenge, _) = Begin(client, "dave");
+
+        var accept = Exchange(client, 2, "dave", Answer(new EapMd5Client("password"u8.ToArray()), challenge), challenge.State);
+
+        Assert.Equal(AccessResult.Accept, accept.Result);
+        Assert.Equal(IPNetwork.Parse("2001:db8:78::/64"), accept.FramedIpv6Prefix);
+        Assert.Null(accept.FramedIpv6Address);
+        var success = Assert.IsType<EapStep.Success>(new EapRadiusSession(1) { UserName = "dave" }.Apply(accept));
+        Assert.Equal([IPAddress.Parse("2001:db8:78::1")], success.Addresses);
     }
 
     [Fact]

@@ -34,15 +34,18 @@ public static class ChainValidator
 
     /// <summary>The verdict on the chain <paramref name="endEntity"/> + <paramref name="intermediates"/> at
     /// <paramref name="now"/>. Never throws for what a peer sent: an extension that does not decode is
-    /// <see cref="AuthFailure.CertificateMalformed"/>.</summary>
-    public static ChainVerdict Validate(TrustPolicy policy, X509Certificate2 endEntity, IReadOnlyList<X509Certificate2> intermediates, DateTimeOffset now)
+    /// <see cref="AuthFailure.CertificateMalformed"/>. With <paramref name="online"/>, the certificates' CRL and OCSP
+    /// URIs (and the policy's) are consulted there (<see cref="OnlineRevocation"/>); what it lacks is returned as
+    /// <see cref="ChainVerdict.Fetches"/> when <paramref name="mayFetch"/>, else counts as a failed fetch.</summary>
+    public static ChainVerdict Validate(TrustPolicy policy, X509Certificate2 endEntity, IReadOnlyList<X509Certificate2> intermediates, DateTimeOffset now,
+        RevocationCache? online = null, bool mayFetch = false)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(endEntity);
         ArgumentNullException.ThrowIfNull(intermediates);
         try
         {
-            return ValidateChain(policy, endEntity, intermediates, now);
+            return ValidateChain(policy, endEntity, intermediates, now, online, mayFetch);
         }
         catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or System.Formats.Asn1.AsnContentException or FormatException)
         {
@@ -51,7 +54,8 @@ public static class ChainValidator
         }
     }
 
-    private static ChainVerdict ValidateChain(TrustPolicy policy, X509Certificate2 endEntity, IReadOnlyList<X509Certificate2> intermediates, DateTimeOffset now)
+    private static ChainVerdict ValidateChain(TrustPolicy policy, X509Certificate2 endEntity, IReadOnlyList<X509Certificate2> intermediates, DateTimeOffset now,
+        RevocationCache? online, bool mayFetch)
     {
         foreach (X509Certificate2 sent in intermediates.Prepend(endEntity))
         {
@@ -76,7 +80,7 @@ public static class ChainValidator
         var path = chain.ChainElements.Select(e => e.Certificate).ToList();
         try
         {
-            return Judge(policy, chain, path, endEntity, now);
+            return Judge(policy, chain, path, endEntity, now, online, mayFetch);
         }
         finally
         {
@@ -93,7 +97,8 @@ public static class ChainValidator
         }
     }
 
-    private static ChainVerdict Judge(TrustPolicy policy, X509Chain chain, List<X509Certificate2> path, X509Certificate2 endEntity, DateTimeOffset now)
+    private static ChainVerdict Judge(TrustPolicy policy, X509Chain chain, List<X509Certificate2> path, X509Certificate2 endEntity, DateTimeOffset now,
+        RevocationCache? online, bool mayFetch)
     {
         X509Certificate2 top = path[^1];
         if (!policy.Anchors.Any(a => a.RawData.AsSpan().SequenceEqual(top.RawData)))
@@ -123,7 +128,8 @@ public static class ChainValidator
             }
         }
 
-        return Revocation(policy, path, now);
+        ChainVerdict files = Revocation(policy, path, now);
+        return !files.IsOk || online is null ? files : OnlineRevocation.Check(policy, path, online, now, mayFetch);
     }
 
     /// <summary>The cheap part, for choosing a connection: whether the chain the peer sent (end entity first) could

@@ -8,5 +8,10 @@ public sealed record ChainVerdict(AuthFailure? Failure, string Detail)
 {
     public static ChainVerdict Ok { get; } = new(null, "ok");
 
-    public bool IsOk => Failure is null;
+    public bool IsOk => Failure is null && Fetches.Count == 0;
+
+    /// <summary>Not refused, but not judged yet either: revocation information to fetch first (then check again).</summary>
+    public IReadOnlyList<RevocationFetch> Fetches { get; init; } = [];
+
+    public bool IsPending => Failure is null && Fetches.Count > 0;
 }

@@ -33,6 +33,17 @@ public sealed record TrustPolicy
     /// <summary>Revocation lists, checked against each certificate whose issuer signed one.</summary>
     public IReadOnlyList<RevocationList> Crls { get; init; } = [];
 
+    /// <summary>When missing revocation information refuses a certificate (<c>remote.revocation</c>).</summary>
+    public RevocationPolicy Revocation { get; init; } = RevocationPolicy.Relaxed;
+
+    /// <summary>OCSP responders asked about certificates the <see cref="Anchors"/> issued, before those the
+    /// certificates name (strongSwan's <c>authorities.ocsp_uris</c>).</summary>
+    public IReadOnlyList<Uri> OcspUris { get; init; } = [];
+
+    /// <summary>CRLs of the <see cref="Anchors"/> to fetch, besides the distribution points the certificates name
+    /// (strongSwan's <c>authorities.crl_uris</c>).</summary>
+    public IReadOnlyList<Uri> CrlUris { get; init; } = [];
+
     /// <summary>An extended key usage (OID) the end entity must carry, e.g. 1.3.6.1.5.5.7.3.2 (clientAuth); null: none.</summary>
     public string? RequiredEku { get; init; }
 

@@ -20,6 +20,15 @@ public interface IAuthenticator
     /// <summary>Null when <paramref name="message"/> proves <paramref name="remote"/>, else why not (for the log).</summary>
     AuthFailure? Verify(IkeSa sa, IkeMessage message, IkeIdentity local, IkeIdentity remote);
 
+    /// <summary><see cref="Verify(IkeSa, IkeMessage, IkeIdentity, IkeIdentity)"/>, which may also answer "not yet":
+    /// <paramref name="pending"/> is what the host must do first (fetch revocation information), when
+    /// <paramref name="mayWait"/>; the task verifies again once it is done.</summary>
+    AuthFailure? Verify(IkeSa sa, IkeMessage message, IkeIdentity local, IkeIdentity remote, bool mayWait, out object? pending)
+    {
+        pending = null;
+        return Verify(sa, message, local, remote);
+    }
+
     /// <summary>Whether there is anything to verify <paramref name="remote"/> with (a PSK for the pair): a connection
     /// without one is not chosen for the peer (strongSwan's peer-config lookup skips it the same way).</summary>
     bool HasCredential(IkeIdentity local, IkeIdentity remote) => true;

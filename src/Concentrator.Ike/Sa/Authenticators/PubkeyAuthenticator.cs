@@ -84,8 +84,12 @@ public sealed class PubkeyAuthenticator : IAuthenticator
         return true;
     }
 
-    public AuthFailure? Verify(IkeSa sa, IkeMessage message, IkeIdentity local, IkeIdentity remote)
+    public AuthFailure? Verify(IkeSa sa, IkeMessage message, IkeIdentity local, IkeIdentity remote) =>
+        Verify(sa, message, local, remote, mayWait: false, out _);
+
+    public AuthFailure? Verify(IkeSa sa, IkeMessage message, IkeIdentity local, IkeIdentity remote, bool mayWait, out object? pending)
     {
+        pending = null;
         ArgumentNullException.ThrowIfNull(sa);
         ArgumentNullException.ThrowIfNull(message);
         if (message.Get<AuthPayload>() is not { } auth || !Accepts(auth.Method))
@@ -104,7 +108,10 @@ public sealed class PubkeyAuthenticator : IAuthenticator
             return Refuse(sa, why, remote, detail);
         }
 
-        ChainVerdict verdict = ChainValidator.Validate(Trust, sent.EndEntity!, sent.Intermediates, sa.Services.Time.GetUtcNow());
+        // Online revocation (the responder's only): what the node's cache lacks is fetched only for a peer that proved
+        // its key below, so a stranger cannot make the gateway fetch.
+        RevocationCache? online = sa.IsInitiator ? null : sa.Services.Revocation;
+        ChainVerdict verdict = ChainValidator.Validate(Trust, sent.EndEntity!, sent.Intermediates, sa.Services.Time.GetUtcNow(), online, mayWait);
         if (verdict.Failure is { } chainFailure)
         {
             return Refuse(sa, chainFailure, remote, verdict.Detail);
@@ -122,7 +129,17 @@ public sealed class PubkeyAuthenticator : IAuthenticator
         }
 
         byte[] octets = SignedOctets.Of(sa, !sa.IsInitiator, remote);
-        return AuthSignature.Verify(key, auth, octets) is { } refused ? Refuse(sa, AuthFailure.SignatureInvalid, remote, refused) : null;
+        if (AuthSignature.Verify(key, auth, octets) is { } refused)
+        {
+            return Refuse(sa, AuthFailure.SignatureInvalid, remote, refused);
+        }
+
+        if (verdict.IsPending)
+        {
+            pending = new RevocationFetchRequest(verdict.Fetches);
+        }
+
+        return null;
     }
 
     private static AuthFailure Refuse(IkeSa sa, AuthFailure failure, IkeIdentity remote, string detail)

@@ -12,7 +12,15 @@ namespace Concentrator.Ike.Sa.Tasks;
 /// </summary>
 public sealed partial class IkeAuthTask : IkeTask
 {
+    /// <summary>How often one AUTH check may wait (OCSP first, then CRLs, then an intermediate's): past it, what is
+    /// still missing counts as not available.</summary>
+    private const int MaxWaits = 3;
+
     private NotifyType? _error;
+    private Verification? _waiting;
+
+    /// <summary>An AUTH check that waits for the host (<see cref="PendingRelay"/>), to be run again.</summary>
+    private sealed record Verification(IAuthenticator Verifier, IkeMessage Request, IkeIdentity Remote, int Rounds);
 
     public IkeAuthTask(IkeSa sa, bool initiator)
         : base(sa, initiator)
@@ -104,11 +112,24 @@ public sealed partial class IkeAuthTask : IkeTask
             return StartEapR(request, remote);
         }
 
-        IkeIdentity local = Sa.Config.LocalIdentity;
         IAuthenticator? verifier = Sa.Config.RemoteAuthenticators.FirstOrDefault(a => a.Accepts(auth.Method));
-        if ((verifier is null ? AuthFailure.UnsupportedAuthMethod : verifier.Verify(Sa, request, local, remote)) is { } failure)
+        return verifier is null ? Error(AuthFailure.UnsupportedAuthMethod, remote) : VerifyR(new Verification(verifier, request, remote, 0));
+    }
+
+    /// <summary>The AUTH check, again after what it waited for (<see cref="PendingRelay"/>) is done.</summary>
+    private IkeTaskStatus VerifyR(Verification v)
+    {
+        IkeIdentity remote = v.Remote;
+        if (v.Verifier.Verify(Sa, v.Request, Sa.Config.LocalIdentity, remote, v.Rounds < MaxWaits, out object? pending) is { } failure)
         {
             return Error(failure, remote);
+        }
+
+        if (pending is not null)
+        {
+            PendingRelay = pending;
+            _waiting = v with { Rounds = v.Rounds + 1 };
+            return IkeTaskStatus.NeedMore;
         }
 
         if (Sa.Services.IdentityGate is { } gate && !gate.TryAdmit(remote, Sa.LeaseOwner))
@@ -118,8 +139,17 @@ public sealed partial class IkeAuthTask : IkeTask
         }
 
         Sa.RemoteIdentity = remote;
-        Sa.InitialContactReceived = request.GetNotify(NotifyType.InitialContact) is not null;
+        Sa.InitialContactReceived = v.Request.GetNotify(NotifyType.InitialContact) is not null;
         return IkeTaskStatus.NeedMore;
+    }
+
+    /// <summary>What the verifier waited for is done (revocation information fetched): verify again.</summary>
+    internal IkeTaskStatus ResumeVerification()
+    {
+        PendingRelay = null;
+        Verification v = _waiting ?? throw new InvalidOperationException("no verification waits");
+        _waiting = null;
+        return VerifyR(v);
     }
 
     protected override IkeTaskStatus BuildR(IkeMessage response)
