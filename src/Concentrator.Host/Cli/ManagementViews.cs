@@ -85,8 +85,11 @@ internal static class ManagementViews
             new[] { "peers dead (DPD)", Number(stats.DeadPeers) },
             new[] { "IKE SA rekeys", Number(stats.IkeRekeys) },
             new[] { "CHILD SA rekeys", Number(stats.ChildRekeys) },
+            new[] { "initiations started", Number(stats.Initiations) },
         };
         rows.AddRange(stats.Failures.OrderByDescending(f => f.Value).Select(f => (IReadOnlyList<string>)[$"failed: {f.Key}", Number(f.Value)]));
+        rows.AddRange(stats.InitiationFailures.OrderByDescending(f => f.Value)
+            .Select(f => (IReadOnlyList<string>)[$"initiation failed: {f.Key}", Number(f.Value)]));
         rows.AddRange(stats.Drops.Select(d => (IReadOnlyList<string>)[$"dropped: {d.Key}", Number(d.Value)]));
         rows.AddRange(stats.Kernel.Select(k => (IReadOnlyList<string>)[$"netlink {k.Key}", Number(k.Value)]));
         return TextTable.Render(["COUNTER", "VALUE"], rows);

@@ -20,6 +20,12 @@ public sealed partial class InterfaceActor
             {
                 _registered[Sender] = r.Summary;
                 _setups++;
+                if (_initiating.Remove(Sender))
+                {
+                    // An initiated SA is established from here on (its IKE_AUTH completed), not from its spawn.
+                    _metrics?.Established.Add(1, _interfaceTag);
+                }
+
                 _metrics?.Setups.Add(1, new KeyValuePair<string, object?>(Metrics.MetricTags.Connection, r.Summary.Connection));
             }
         });

@@ -6,6 +6,7 @@ using Concentrator.Kernel;
 using Concentrator.Server.Config;
 using Concentrator.Server.Kernel;
 using Concentrator.Server.Metrics;
+using Concentrator.Server.Runtime;
 using Concentrator.Server.Sa;
 
 namespace Concentrator.Server.Interfaces;
@@ -35,6 +36,9 @@ public sealed partial class InterfaceActor : ReceiveActor
     private readonly HashSet<IPNetwork> _blocks = [];
     private readonly List<(AttachConnection Attach, IActorRef ReplyTo)> _waitingForDevice = [];
     private readonly Dictionary<IActorRef, string> _children = [];
+
+    /// <summary>Initiated SAs spawned here whose IKE_AUTH has not completed yet: not established, not counted.</summary>
+    private readonly HashSet<IActorRef> _initiating = [];
     private readonly SupervisedSas _sas = new();
     private long _nextCorrelation;
     private int? _index;
@@ -59,7 +63,7 @@ public sealed partial class InterfaceActor : ReceiveActor
         Receive<Terminated>(OnTerminated);
         Receive<DeleteAllIkeSas>(d => _sas.DeleteAll(d, Sender));
         Receive<GetInterfaceState>(_ => Sender.Tell(new InterfaceState(
-            _setting.InterfaceName, _index, _managed, _connections.Keys.Order(StringComparer.Ordinal).ToList(), _routed.ToList(), _children.Count)));
+            _setting.InterfaceName, _index, _managed, _connections.Keys.Order(StringComparer.Ordinal).ToList(), _routed.ToList(), _children.Count - _initiating.Count)));
         Receive<KernelDone>(r => Resume(r.CorrelationId, r));
         Receive<KernelFailed>(r => Resume(r.CorrelationId, r));
         Receive<InterfaceReady>(r => Resume(r.CorrelationId, r));
@@ -86,6 +90,8 @@ public sealed partial class InterfaceActor : ReceiveActor
 
     protected override void PreStart()
     {
+        // Initiated IKE SAs are spawned here on the compact mailbox, as handed-over ones are.
+        CompactMailbox.Register(Context.System);
         _metrics?.Established.Add(0, _interfaceTag);
         if (!_setting.IsEnabled)
         {
@@ -137,7 +143,15 @@ public sealed partial class InterfaceActor : ReceiveActor
         var child = Context.ActorOf(spawn.Props, spawn.Name);
         Context.Watch(child);
         _children[child] = spawn.Connection;
-        _metrics?.Established.Add(1, _interfaceTag);
+        if (spawn.Initiated)
+        {
+            _initiating.Add(child);
+        }
+        else
+        {
+            _metrics?.Established.Add(1, _interfaceTag);
+        }
+
         _sas.Add(child);
         Sender.Tell(new SaSpawned(spawn.Connection, spawn.Name, child));
         if (!_connections.ContainsKey(spawn.Connection))
@@ -149,7 +163,7 @@ public sealed partial class InterfaceActor : ReceiveActor
 
     private void OnTerminated(Terminated t)
     {
-        if (_children.Remove(t.ActorRef))
+        if (_children.Remove(t.ActorRef) && !_initiating.Remove(t.ActorRef))
         {
             _metrics?.Established.Add(-1, _interfaceTag);
         }

@@ -34,8 +34,14 @@ public sealed record ConnectionDetached(string Connection);
 
 /// <summary>Starts the established actor of an IKE SA of <paramref name="Connection"/> as a child of this interface
 /// actor (supervised: a failure stops it, never restarts it); sent by the actor of the SA's handshake once IKE_AUTH
-/// established it (Sa/IkeSaActor.Handover.cs). Answered with <see cref="SaSpawned"/>.</summary>
-public sealed record SpawnSa(string Connection, Props Props, string Name);
+/// established it (Sa/IkeSaActor.Handover.cs), or by a connection's initiator (<see cref="Initiated"/>). Answered with
+/// <see cref="SaSpawned"/>.</summary>
+public sealed record SpawnSa(string Connection, Props Props, string Name)
+{
+    /// <summary>An SA the gateway initiates, spawned before its IKE_SA_INIT: it counts as established (the gauge, the
+    /// interface's SA count) only once it registers (<see cref="Management.SaRegistered"/>, IKE_AUTH done).</summary>
+    public bool Initiated { get; init; }
+}
 
 public sealed record SaSpawned(string Connection, string Name, IActorRef Sa);
 

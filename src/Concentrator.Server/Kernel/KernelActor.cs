@@ -247,8 +247,9 @@ public sealed partial class KernelActor : ReceiveActor
         var ok = reply is not KernelFailed;
         metrics.KernelCommands.Add(1, name, ok ? MetricTags.Ok : MetricTags.Failed);
         metrics.KernelCommandDuration.Record(took.TotalSeconds, name);
-        if (ok && command is InstallChild { ReplacePolicies: true })
+        if (ok && command is InstallChild { ReplacePolicies: true, Sas.Count: > 0 })
         {
+            // (A trap's policies, re-armed with no states, are no rekey.)
             // RFC 7296 §1.3.3: the rekeyed CHILD SA's states are in and carry the traffic.
             metrics.ChildRekeyed();
         }

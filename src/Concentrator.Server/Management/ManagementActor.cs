@@ -196,6 +196,8 @@ public sealed class ManagementActor : ReceiveActor
             DeadPeers = _metrics?.DeadPeerCount ?? 0,
             IkeRekeys = _metrics?.IkeRekeyCount ?? 0,
             ChildRekeys = _metrics?.ChildRekeyCount ?? 0,
+            Initiations = _metrics?.InitiationCount ?? 0,
+            InitiationFailures = _metrics?.InitiationFailureCounts ?? new Dictionary<string, long>(),
             Kernel = KernelFigures.Of(_kernelIpsec),
         };
     }

@@ -92,6 +92,12 @@ public sealed record Statistics(
 
     public long ChildRekeys { get; init; }
 
+    /// <summary>Initiations the gateway started (its connections' start-action, trap, close-action, dpd-action).</summary>
+    public long Initiations { get; init; }
+
+    /// <summary>Initiations that ended without an IKE SA, by cause (the Notify, Timeout, resolve, no-route, spawn).</summary>
+    public IReadOnlyDictionary<string, long> InitiationFailures { get; init; } = new Dictionary<string, long>();
+
     /// <summary>The netlink writers' batches, messages and transport errors ("xfrm.batches", …); empty on the userspace dataplane.</summary>
     public IReadOnlyDictionary<string, long> Kernel { get; init; } = new Dictionary<string, long>();
 }

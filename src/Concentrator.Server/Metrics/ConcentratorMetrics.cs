@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
 namespace Concentrator.Server.Metrics;
@@ -28,6 +29,8 @@ public sealed class ConcentratorMetrics : IDisposable
     private long _deadPeers;
     private long _ikeRekeys;
     private long _childRekeys;
+    private long _initiations;
+    private readonly ConcurrentDictionary<string, long> _initiationFailures = new(StringComparer.Ordinal);
 
     public ConcentratorMetrics()
     {
@@ -53,6 +56,10 @@ public sealed class ConcentratorMetrics : IDisposable
             new(IkeRekeyCount, MetricTags.IkeRekey),
             new(ChildRekeyCount, MetricTags.ChildRekey),
         }, "{rekey}", "Rekeys completed, by kind (ike: a new IKE SA took over; child: a new CHILD SA took over the policies)");
+        Initiations = Meter.CreateCounter<long>("concentrator.initiator.attempts", "{attempt}",
+            "Initiations the gateway started (start-action, trap, close-action, dpd-action), by connection");
+        InitiationFailures = Meter.CreateCounter<long>("concentrator.initiator.failures", "{failure}",
+            "Initiations that ended without an IKE SA, by cause (the Notify received or sent, Timeout, resolve, no-route, spawn)");
         KernelCommands = Meter.CreateCounter<long>("concentrator.kernel.commands", "{command}",
             "Commands the kernel actor ran, by command and outcome (ok, failed)");
         KernelCommandDuration = Meter.CreateHistogram<double>("concentrator.kernel.command.duration", "s",
@@ -98,6 +105,33 @@ public sealed class ConcentratorMetrics : IDisposable
 
     /// <summary>Told by the kernel actor when a rekeyed CHILD SA's states are in.</summary>
     public void ChildRekeyed() => Interlocked.Increment(ref _childRekeys);
+
+    /// <summary>Initiations started, by connection; record through <see cref="InitiationStarted"/>.</summary>
+    public Counter<long> Initiations { get; }
+
+    /// <summary>Initiations that ended without an IKE SA, by cause; record through <see cref="InitiationFailed"/>.</summary>
+    public Counter<long> InitiationFailures { get; }
+
+    /// <summary>Initiations started since start (the management API's stats).</summary>
+    public long InitiationCount => Interlocked.Read(ref _initiations);
+
+    /// <summary>Initiations failed since start, by cause (a snapshot).</summary>
+    public IReadOnlyDictionary<string, long> InitiationFailureCounts =>
+        new SortedDictionary<string, long>(_initiationFailures, StringComparer.Ordinal);
+
+    /// <summary>Told by a connection's initiator when it starts an attempt (before the peer's name is resolved).</summary>
+    public void InitiationStarted(string connection)
+    {
+        Interlocked.Increment(ref _initiations);
+        Initiations.Add(1, new KeyValuePair<string, object?>(MetricTags.Connection, connection));
+    }
+
+    /// <summary>Told by a connection's initiator when an attempt ended without an IKE SA.</summary>
+    public void InitiationFailed(string cause)
+    {
+        _initiationFailures.AddOrUpdate(cause, 1, (_, n) => n + 1);
+        InitiationFailures.Add(1, new KeyValuePair<string, object?>(MetricTags.Cause, cause));
+    }
 
     public Counter<long> KernelCommands { get; }
 

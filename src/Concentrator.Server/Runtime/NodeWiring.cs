@@ -28,7 +28,9 @@ namespace Concentrator.Server.Runtime;
 /// </summary>
 internal sealed class NodeWiring
 {
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>The wait for an attach: a device to create or adopt, then its address and routes, several kernel commands
+    /// one after the other; a slow kernel (under emulation: 3-8 s for a first xfrm interface) must not fail the start.</summary>
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(60);
     private readonly ActorSystem _system;
     private readonly IActorRef _kernelActor;
     private int? _link;
@@ -143,6 +145,11 @@ internal sealed class NodeWiring
             },
         };
         Metrics?.Setups.Add(0, new KeyValuePair<string, object?>(MetricTags.Connection, connection.Name));
+        if (connection.Initiator.Initiates)
+        {
+            Metrics?.Initiations.Add(0, new KeyValuePair<string, object?>(MetricTags.Connection, connection.Name));
+        }
+
         return (candidate, new ServedConnection(connection, pools, home));
     }
 

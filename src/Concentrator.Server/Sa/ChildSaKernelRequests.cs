@@ -52,6 +52,10 @@ public static class ChildSaKernelRequests
         var request = new SaRequest(source, destination, spi, reqid)
         {
             IfId = ifId,
+            // Inner traffic of the other family (IPv6 selectors over IPv4 outer addresses, or back): the state's
+            // selector must stay AF_UNSPEC, else the kernel gives it the outer family and decapsulates the inner
+            // packets as that family (strongSwan and libreswan set the flag on every tunnel-mode state).
+            Flags = MixedFamilies(child, destination) ? SaFlags.AfUnspec : SaFlags.None,
             Esn = child.Algorithms.ExtendedSequenceNumbers,
             // RFC 3948 §2.1: with a NAT on the path ESP travels in UDP between the IKE ports.
             Encapsulation = child.UdpEncapsulation ? new UdpEncapsulation(sourcePort, destinationPort) : null,
@@ -72,6 +76,9 @@ public static class ChildSaKernelRequests
             _ => throw new NotSupportedException($"no kernel name for ESP encryption {encryption.Id}"),
         };
     }
+
+    private static bool MixedFamilies(ChildSa child, IPAddress outer) =>
+        child.LocalSelectors.Concat(child.RemoteSelectors).Any(ts => ts.IsAddressRange && ts.GetStartAddress().AddressFamily != outer.AddressFamily);
 
     private static IntegrityAlgorithm Integrity(IIntegrity integrity, byte[] key) => integrity.Id switch
     {

@@ -81,7 +81,7 @@ public sealed class ConnectionInitiatorActor : ReceiveActor, IWithTimers
             }
             else
             {
-                Failed(r.Reason);
+                Failed(r.Reason, "resolve");
             }
         });
         Receive<SaSpawned>(s =>
@@ -95,7 +95,7 @@ public sealed class ConnectionInitiatorActor : ReceiveActor, IWithTimers
             if (_spawning)
             {
                 _spawning = false;
-                Failed($"{target.Home.Path.Name} did not spawn the SA");
+                Failed($"{target.Home.Path.Name} did not spawn the SA", "spawn");
             }
         });
         Receive<IkeSaEstablished>(_ =>
@@ -104,7 +104,9 @@ public sealed class ConnectionInitiatorActor : ReceiveActor, IWithTimers
             _log.InitiatedUp(Name, _remote);
         });
         Receive<InitiatedSaEnded>(OnEnded);
-        Receive<HandshakeFailed>(_ => { });
+        // Told by the SA (this actor is its observer) as it stops before IKE_AUTH completed: the cause is the Notify
+        // received or sent, or Timeout (InitiatedSaEnded follows and decides what comes next).
+        Receive<HandshakeFailed>(f => _target.Environment.Metrics?.InitiationFailed(f.Cause));
         Receive<IkeSaEnding>(_ => { });
     }
 
@@ -148,10 +150,11 @@ public sealed class ConnectionInitiatorActor : ReceiveActor, IWithTimers
         Resolve(_remote, forTrap: true);
     }
 
-    /// <summary>The trap: the connection's out policies (every local-ts × remote-ts pair of one family) with the
-    /// interface's if_id and a template to the peer, and no state, so outbound traffic makes the kernel (or the
-    /// userspace dataplane) ask for one: XFRM_MSG_ACQUIRE. Equivalent to: <c>ip xfrm policy add src L dst R dir out
-    /// tmpl src l dst r proto esp reqid N mode tunnel if_id I</c>. Owned by this actor: gone when it stops.</summary>
+    /// <summary>The trap: the connection's out policies (every local-ts × remote-ts pair of one family, IPv4 or IPv6,
+    /// whatever the peer's outer family: tunnel mode carries either) with the interface's if_id and a template to the
+    /// peer, and no state, so outbound traffic makes the kernel (or the userspace dataplane) ask for one:
+    /// XFRM_MSG_ACQUIRE. Equivalent to: <c>ip xfrm policy add src L dst R dir out tmpl src l dst r proto esp reqid N
+    /// mode tunnel if_id I</c>. Owned by this actor: gone when it stops.</summary>
     private void TrapResolved(IPAddress[] addresses)
     {
         if (addresses.Length == 0 || !TryLocal(addresses[0], out var local))
@@ -166,11 +169,11 @@ public sealed class ConnectionInitiatorActor : ReceiveActor, IWithTimers
         var policies = (from ours in _target.Connection.LocalTs
                         from theirs in _target.Connection.RemoteTs
                         where ours.BaseAddress.AddressFamily == theirs.BaseAddress.AddressFamily
-                            && ours.BaseAddress.AddressFamily == remote.AddressFamily
                         select new PolicyRequest(new TrafficSelector(ours, theirs), PolicyDirection.Out,
                             [new PolicyTemplate(local, remote, _trapReqid)]) { IfId = ifId }).ToList();
         _trapCorrelation++;
-        _target.Environment.Kernel.Tell(new Kernel.InstallChild(_trapCorrelation, _trapReqid, [], policies));
+        // XFRM_MSG_UPDPOLICY: a re-arm after an SA meets the policy still there when the SA never installed its own.
+        _target.Environment.Kernel.Tell(new Kernel.InstallChild(_trapCorrelation, _trapReqid, [], policies) { ReplacePolicies = true });
     }
 
     private void TrapFailed(string reason)
@@ -214,6 +217,7 @@ public sealed class ConnectionInitiatorActor : ReceiveActor, IWithTimers
 
         _spawning = true;
         _remote = _schedule.NextAddress;
+        _target.Environment.Metrics?.InitiationStarted(Name);
         Resolve(_remote, forTrap: false);
     }
 
@@ -236,7 +240,7 @@ public sealed class ConnectionInitiatorActor : ReceiveActor, IWithTimers
         if (addresses.Length == 0)
         {
             _spawning = false;
-            Failed($"'{_remote}' has no address");
+            Failed($"'{_remote}' has no address", "resolve");
             return;
         }
 
@@ -249,7 +253,7 @@ public sealed class ConnectionInitiatorActor : ReceiveActor, IWithTimers
         catch (SocketException e)
         {
             _spawning = false;
-            Failed($"no route to {remote}: {e.SocketErrorCode}");
+            Failed($"no route to {remote}: {e.SocketErrorCode}", "no-route");
             return;
         }
 
@@ -259,7 +263,7 @@ public sealed class ConnectionInitiatorActor : ReceiveActor, IWithTimers
         _log.Initiating(Name, remoteEndpoint.ToString(), localEndpoint.ToString(), _attempts);
         var props = IkeSaActor.Initiating(_target.Config, localEndpoint, remoteEndpoint, _target.Environment with { Observer = Self },
             _target.Socket, Self, _trapInstalled ? _trapReqid : 0);
-        _target.Home.Tell(new SpawnSa(Name, props, $"initiated-{Name}-{_attempts}"));
+        _target.Home.Tell(new SpawnSa(Name, props, $"initiated-{Name}-{_attempts}") { Initiated = true });
         Timers.StartSingleTimer(SpawnTimeout.Instance, SpawnTimeout.Instance, TimeSpan.FromSeconds(10));
     }
 
@@ -272,6 +276,17 @@ public sealed class ConnectionInitiatorActor : ReceiveActor, IWithTimers
 
         _current = null;
         InitiationStep step = _schedule.OnEnded(ended.End);
+        bool rearm = _trapInstalled && (_target.Connection.Initiator.StartAction == StartAction.Trap || step.Action == StartAction.Trap);
+        if (rearm)
+        {
+            // The SA took the trap's reqid and with it the trap's out policies, which its removal (sent to the kernel
+            // actor before this message was) has deleted: the trap goes in again, after that removal on the same
+            // queue, so the next packet asks again. The trap stays as long as the connection, however the SA ended
+            // (strongSwan keeps a trap until it is uninstalled, not until an SA of it is terminated).
+            _trapInstalled = false;
+            Self.Tell(InstallTrap.Instance);
+        }
+
         if (ended.End == InitiatedSaEnd.Failed)
         {
             Next(step, ended.Detail);
@@ -282,22 +297,25 @@ public sealed class ConnectionInitiatorActor : ReceiveActor, IWithTimers
         {
             StartAction.Start => "initiating again",
             StartAction.Trap => "waiting for traffic",
+            _ when rearm => "waiting for traffic",
             _ => "not initiating again",
         });
         if (step.Action == StartAction.Start)
         {
             Timers.StartSingleTimer(AttemptTimer, Attempt.Instance, step.Delay);
         }
-        else if (step.Action == StartAction.Trap)
+        else if (step.Action == StartAction.Trap && !rearm)
         {
-            // The trap's out policy outlives the SA (the SA took it over): traffic asks again. Without one, it is made.
+            // A connection that starts trapping now (close-action or dpd-action = trap): its trap goes in.
             Self.Tell(InstallTrap.Instance);
         }
     }
 
-    private void Failed(string reason)
+    /// <summary>An attempt that ended before an IKE SA was spawned: counted under <paramref name="cause"/>.</summary>
+    private void Failed(string reason, string cause)
     {
         _spawning = false;
+        _target.Environment.Metrics?.InitiationFailed(cause);
         Next(_schedule.OnFailed(), reason);
     }
 

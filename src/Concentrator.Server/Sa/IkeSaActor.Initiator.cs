@@ -40,10 +40,12 @@ public sealed partial class IkeSaActor
         }, local, remote, SessionSettings(environment) with { HandsOver = false, ReqidAllocator = TrapFirst(trapReqid, environment.Settings.ReqidAllocator) });
     }
 
-    /// <summary>Props of an initiating IKE SA actor (see the constructor); spawned under its home, so it never hands over.</summary>
+    /// <summary>Props of an initiating IKE SA actor (see the constructor); spawned under its home, so it never hands over.
+    /// Typed Props (no expression tree compiled per SA) on the compact mailbox, like a responder's: the spawning home
+    /// registers the mailbox (<see cref="CompactMailbox.Register"/>).</summary>
     public static Props Initiating(IkeSaConfig config, IPEndPoint local, IPEndPoint remote, IkeSaEnvironment environment, IActorRef socket, IActorRef initiator,
         uint trapReqid = 0) =>
-        Akka.Actor.Props.Create(() => new IkeSaActor(config, local, remote, environment, socket, initiator, trapReqid));
+        new(CompactMailbox.Deploy, typeof(IkeSaActor), config, local, remote, environment, socket, initiator, trapReqid);
 
     private static Func<uint> TrapFirst(uint trapReqid, Func<uint> next)
     {

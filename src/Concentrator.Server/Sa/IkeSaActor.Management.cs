@@ -48,7 +48,9 @@ public sealed partial class IkeSaActor
     {
         if (_establishedAt is null)
         {
-            _env.Observer?.Tell(new HandshakeFailed(Sa.FailureNotify?.ToString() ?? (Sa.State == IkeSaState.Connecting ? "Timeout" : "NoNotify")));
+            // Created: an initiator whose IKE_SA_INIT was never answered (a responder leaves Created with its first answer).
+            _env.Observer?.Tell(new HandshakeFailed(Sa.FailureNotify?.ToString()
+                ?? (Sa.State is IkeSaState.Connecting or IkeSaState.Created ? "Timeout" : "NoNotify")));
         }
     }
 }

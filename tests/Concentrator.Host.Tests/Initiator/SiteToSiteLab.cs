@@ -70,22 +70,22 @@ internal sealed class SiteToSiteLab : IAsyncDisposable
     /// <summary>One ping from A's LAN address to B's (through A's ipsec1 by its route); true when answered.</summary>
     public bool Ping()
     {
-        var (code, _) = Run(false, "ip", "netns", "exec", Ns("a"), "ping", "-c", "1", "-W", "2", "-I", "10.1.0.1", "10.2.0.1");
+        var (code, _) = ToolProcess.Run("ip", "netns", "exec", Ns("a"), "ping", "-c", "1", "-W", "2", "-I", "10.1.0.1", "10.2.0.1");
         return code == 0;
     }
 
     /// <summary>One ping from A's ipsec1 address (its interface-ip) to B's, over the /30 on the TUNs; true when answered.</summary>
     public bool PingInterfaceAddresses()
     {
-        var (code, _) = Run(false, "ip", "netns", "exec", Ns("a"), "ping", "-c", "1", "-W", "2", "10.255.0.2");
+        var (code, _) = ToolProcess.Run("ip", "netns", "exec", Ns("a"), "ping", "-c", "1", "-W", "2", "10.255.0.2");
         return code == 0;
     }
 
     /// <summary>The addresses on ipsec1 in the site's namespace (<c>ip addr show dev ipsec1</c>).</summary>
-    public string Addresses(string site) => Run(false, "ip", "-n", Ns(site), "addr", "show", "dev", "ipsec1").Output;
+    public string Addresses(string site) => ToolProcess.Run("ip", "-n", Ns(site), "addr", "show", "dev", "ipsec1").Output;
 
     /// <summary>The routes through ipsec1 in the site's namespace.</summary>
-    public string Routes(string site) => Run(false, "ip", "-n", Ns(site), "route", "show", "dev", "ipsec1").Output;
+    public string Routes(string site) => ToolProcess.Run("ip", "-n", Ns(site), "route", "show", "dev", "ipsec1").Output;
 
     /// <summary>Rewrites A's connection file (start-action = start, or none while <paramref name="idle"/>) for a reload.</summary>
     public void WriteA(bool idle)
@@ -140,16 +140,10 @@ internal sealed class SiteToSiteLab : IAsyncDisposable
             """);
     }
 
-    private static void Run(params string[] args)
+    private static void Run(string file, params string[] args)
     {
-        var (code, output) = Run(false, args);
-        Assert.True(code == 0, $"{string.Join(' ', args)} exited {code}: {output}");
-    }
-
-    private static (int Code, string Output) Run(bool unused, params string[] args)
-    {
-        _ = unused;
-        return ToolProcess.Run(args[0], args.Skip(1), environment: null);
+        var (code, output) = ToolProcess.Run(file, args);
+        Assert.True(code == 0, $"{file} {string.Join(' ', args)} exited {code}: {output}");
     }
 
     public async ValueTask DisposeAsync()
@@ -176,8 +170,8 @@ internal sealed class SiteToSiteLab : IAsyncDisposable
             host.Dispose();
         }
 
-        Run(false, "ip", "netns", "del", Ns("a"));
-        Run(false, "ip", "netns", "del", Ns("b"));
+        ToolProcess.Run("ip", "netns", "del", Ns("a"));
+        ToolProcess.Run("ip", "netns", "del", Ns("b"));
         _dir.Dispose();
     }
 }

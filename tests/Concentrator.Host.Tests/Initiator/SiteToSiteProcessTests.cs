@@ -46,8 +46,11 @@ public sealed class SiteToSiteProcessTests
         Assert.Contains("inet 10.255.0.2/30", lab.Addresses("b"), StringComparison.Ordinal);
     }
 
+    /// <summary>The trap, then its re-arm: the operator terminates the SA on A (a Delete to B), which takes the trap's out
+    /// policy with it; the trap goes in again, and the next packet initiates a second SA. A's stats count each
+    /// initiation, and the SA as established only once its IKE_AUTH completed.</summary>
     [Fact]
-    public async Task TrapAction_TwoHosts_NothingBeforeTrafficThenTheFirstPacketInitiates()
+    public async Task TrapAction_TwoHosts_NothingBeforeTrafficThenTheFirstPacketInitiatesAndAfterTerminateAgain()
     {
         await using var lab = new SiteToSiteLab(trap: true);
 
@@ -61,6 +64,27 @@ public sealed class SiteToSiteProcessTests
         await WaitForPingAsync(lab);
         Assert.Contains(lab.A.Lines, l => l.Contains("\"EventId\":14005", StringComparison.Ordinal));
         Assert.Contains(lab.A.Lines, l => l.Contains("\"EventId\":14001", StringComparison.Ordinal));
+        Assert.Single((await JsonAsync(lab.Socket("b"), "list-sas")).EnumerateArray());
+        var stats = await JsonAsync(lab.Socket("a"), "stats");
+        Assert.Equal(1, stats.GetProperty("established").GetInt32());
+        // Each ACQUIRE taken is one initiation (on the userspace dataplane one ACQUIRE per second while traffic waits).
+        Assert.Equal(lab.A.Lines.Count(l => l.Contains("\"EventId\":14005", StringComparison.Ordinal)), stats.GetProperty("initiations").GetInt64());
+
+        var terminate = await CliProcess.RunAsync(["terminate", "--connection", "s2s", "--socket", lab.Socket("a")]);
+        Assert.True(terminate.ExitCode == 0, "terminate: " + terminate.Error + terminate.Output);
+        var watch = Stopwatch.StartNew();
+        while ((await JsonAsync(lab.Socket("b"), "list-sas")).GetArrayLength() != 0
+            || lab.A.Lines.Count(l => l.Contains("\"EventId\":14004", StringComparison.Ordinal)) < 2)
+        {
+            Assert.True(watch.Elapsed < Patience, "the SA did not go or the trap did not come back:\n" + string.Join('\n', lab.A.Lines.TakeLast(30)));
+            await Task.Delay(200);
+        }
+
+        Assert.Equal(0, (await JsonAsync(lab.Socket("a"), "stats")).GetProperty("established").GetInt32());
+        await WaitForPingAsync(lab);
+        int acquired = lab.A.Lines.Count(l => l.Contains("\"EventId\":14005", StringComparison.Ordinal));
+        Assert.True(acquired >= 2, "no second ACQUIRE taken:\n" + string.Join('\n', lab.A.Lines.TakeLast(30)));
+        Assert.Equal(acquired, (await JsonAsync(lab.Socket("a"), "stats")).GetProperty("initiations").GetInt64());
         Assert.Single((await JsonAsync(lab.Socket("b"), "list-sas")).EnumerateArray());
     }
 

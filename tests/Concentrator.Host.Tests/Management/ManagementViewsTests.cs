@@ -67,6 +67,20 @@ public sealed class ManagementViewsTests
         Assert.Matches(@"dropped: malformed\s+3\n", text);
     }
 
+    [Fact]
+    public void Stats_Initiations_StartedAndFailuresByCause()
+    {
+        var text = ManagementViews.Stats(new Statistics(1, 0, new Dictionary<string, long>(), 0, 1, 0, new Dictionary<string, long>())
+        {
+            Initiations = 5,
+            InitiationFailures = new Dictionary<string, long> { ["resolve"] = 1, ["Timeout"] = 3 },
+        });
+
+        Assert.Matches(@"initiations started\s+5\n", text);
+        Assert.Matches(@"initiation failed: Timeout\s+3\n", text);
+        Assert.True(text.IndexOf("initiation failed: Timeout", StringComparison.Ordinal) < text.IndexOf("initiation failed: resolve", StringComparison.Ordinal));
+    }
+
     private static SaSummary Sa(string id, string identity, string vip, DateTimeOffset at) =>
         new(id, "sales", "policy-based", identity, "192.0.2.1:500", "192.0.2.9:500", [vip], at);
 }

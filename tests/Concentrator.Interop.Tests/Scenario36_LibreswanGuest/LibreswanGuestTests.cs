@@ -25,7 +25,9 @@ public sealed partial class LibreswanGuestTests(ITestOutputHelper log)
     /// rekeys its CHILD SA (PFS) under a running ping and then its IKE SA, and traffic goes on; then the other
     /// direction: the gateway initiates a second 0/0 site (start-action = start, ipsec3, its `routes`), pings both
     /// ways, rekeys the CHILD SA under a running ping and the IKE SA itself; and OSPF over ipsec3, our address on it
-    /// from the connection's interface-ip.
+    /// from the connection's interface-ip. Then a second Concentrator Host (started with the first): the gateway's trap
+    /// to it on the kernel dataplane, IPv4 and IPv6, re-armed after a terminate, and OSPF between the two
+    /// (LibreswanGuestTests.Peer.cs).
     /// </summary>
     [Fact]
     public void Libreswan_ImportedRoadWarriorAndRouteBasedSite_ConnectPingAndRekey()
@@ -61,6 +63,10 @@ public sealed partial class LibreswanGuestTests(ITestOutputHelper log)
         log.WriteLine($"gateway-initiated site done after {clock.Elapsed.TotalSeconds:F1} s");
         Ospf(lab);
         log.WriteLine($"OSPF done after {clock.Elapsed.TotalSeconds:F1} s");
+        PeerTrap(lab);
+        log.WriteLine($"trap to the second Concentrator done after {clock.Elapsed.TotalSeconds:F1} s");
+        PeerOspf(lab);
+        log.WriteLine($"OSPF between the Concentrators done after {clock.Elapsed.TotalSeconds:F1} s");
 
         // SIGTERM with both peers up: the Host deletes their SAs and takes its own out of the kernel.
         Assert.Equal(0, lab.StopHost(TimeSpan.FromSeconds(60)));

@@ -15,7 +15,7 @@ namespace Concentrator.Interop.Tests.Scenario36_LibreswanGuest;
 /// kernel dataplane, serving the connection file <c>concentrator import-libreswan</c> wrote from the very
 /// ipsec.conf the two plutos read (conns <c>gateway</c> and <c>site</c>, this gateway being their right end).
 /// </summary>
-internal sealed class LibreswanLab : IDisposable
+internal sealed partial class LibreswanLab : IDisposable
 {
     public const string Gw = "gu36-gw";
     public const string Road = "gu36-road";
@@ -62,6 +62,7 @@ internal sealed class LibreswanLab : IDisposable
         Tool.IpBatch(Lan, "link set lo up", $"addr add {LanHost}/24 dev gu36-lan0", "link set gu36-lan0 up", "route add default via 198.51.100.1");
         var forwarding = Tool.Run("ip", "netns", "exec", Gw, "sysctl", "-qw", "net.ipv4.ip_forward=1");
         Assert.True(forwarding.ExitCode == 0, forwarding.ToString());
+        SetUpPeer();
 
         var conf = _dir.Write("ipsec/ipsec.conf", IpsecConf);
         var secrets = _dir.Write("ipsec/ipsec.secrets", IpsecSecrets);
@@ -69,23 +70,28 @@ internal sealed class LibreswanLab : IDisposable
         ImportOutput = Import(conf, secrets, configDir);
         var roadIdentity = Certificates(configDir);
         _configDir = configDir;
+        File.WriteAllText(Path.Combine(configDir, "peertrap.conf"), PeerTrapConf);
         ManagementSocket = Path.Combine(_dir.Path, "management.sock");
         var main = _dir.Write("concentrator.conf", $$"""
             concentrator {
               config-dir = "conn"
               dataplane = kernel
               management.socket = "{{ManagementSocket}}"
-              ike.listen = [ "192.0.2.1", "192.0.3.1", "192.0.4.1" ]
+              ike.listen = [ "192.0.2.1", "192.0.3.1", "192.0.4.1", "{{GwTowardsPeer}}" ]
               interfaces.link = "{{Uplink}}"
             }
             """);
 
         var clock = Stopwatch.StartNew();
-        _host = StartHost(main);
+        _host = StartHost(Gw, main, Append);
         RoadPluto = new Pluto(Road, Path.Combine(_dir.Path, "road"), conf, secrets, roadIdentity);
         SitePluto = new Pluto(Site, Path.Combine(_dir.Path, "site"), conf, secrets);
         WaitForHostRunning();
         HostStartup = clock.Elapsed;
+        // The second Host after the first: started side by side on the guest's two vCPUs, the first one's kernel
+        // commands at start-up (five ipsecN devices) ran past its 10 s attach timeout.
+        _peer = StartPeerHost();
+        HostOutput.WaitForRunning(_peer, AppendPeer, () => PeerLog, TimeSpan.FromSeconds(120));
         WaitFor(() => RoadPluto.IsReady && SitePluto.IsReady, TimeSpan.FromSeconds(60), "pluto did not open its control socket");
     }
 
@@ -254,7 +260,7 @@ internal sealed class LibreswanLab : IDisposable
     }
 
     public string Diagnostics() =>
-        $"--- host log\n{HostLog}\n--- road pluto (tail)\n{Tail(RoadPluto.Log)}\n--- site pluto (tail)\n{Tail(SitePluto.Log)}\n" +
+        $"--- host log\n{HostLog}\n--- peer host log\n{PeerLog}\n{Tool.Describe(Peer)}\n--- road pluto (tail)\n{Tail(RoadPluto.Log)}\n--- site pluto (tail)\n{Tail(SitePluto.Log)}\n" +
         $"{Tool.Describe(Gw)}\n{Tool.Describe(Road)}\n{Tool.Describe(Site)}";
 
     /// <summary>Polls <paramref name="condition"/> every 250 ms; fails with <paramref name="what"/> and the diagnostics after <paramref name="timeout"/>.</summary>
@@ -287,6 +293,7 @@ internal sealed class LibreswanLab : IDisposable
         }
 
         _host.Dispose();
+        DisposePeer();
         Cleanup();
         _dir.Dispose();
     }
@@ -392,10 +399,10 @@ internal sealed class LibreswanLab : IDisposable
         return (p12, password, caCopy);
     }
 
-    private Process StartHost(string main)
+    private static Process StartHost(string ns, string main, Action<string?> append)
     {
         var info = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "netns", "exec", Gw, "dotnet", Path.Combine(AppContext.BaseDirectory, "concentrator.dll"), "run", "--config", main })
+        foreach (var a in new[] { "netns", "exec", ns, "dotnet", Path.Combine(AppContext.BaseDirectory, "concentrator.dll"), "run", "--config", main })
         {
             info.ArgumentList.Add(a);
         }
@@ -405,7 +412,7 @@ internal sealed class LibreswanLab : IDisposable
         info.Environment.Remove(GuestTestRunner.RunVariable);
         info.Environment.Remove(GuestTestRunner.BootVariable);
         var p = Process.Start(info)!;
-        p.ErrorDataReceived += (_, e) => Append(e.Data is null ? null : "stderr: " + e.Data);
+        p.ErrorDataReceived += (_, e) => append(e.Data is null ? null : "stderr: " + e.Data);
         p.BeginErrorReadLine();
         return p;
     }
@@ -431,7 +438,7 @@ internal sealed class LibreswanLab : IDisposable
 
     private static void Cleanup()
     {
-        foreach (var ns in new[] { Gw, Road, Site, Lan })
+        foreach (var ns in new[] { Gw, Road, Site, Lan, Peer })
         {
             Tool.Run("ip", "netns", "del", ns);
         }

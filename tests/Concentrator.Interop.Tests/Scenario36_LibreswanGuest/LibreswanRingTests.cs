@@ -27,9 +27,9 @@ public sealed class LibreswanRingTests(ITestOutputHelper log)
         var root = fetch.Output.Trim();
         var assembly = typeof(LibreswanRingTests).Assembly.Location;
 
-        // Memory: the test runner and the Host (both .NET) and two plutos.
+        // Memory: the test runner and two Hosts (all .NET) and two plutos.
         var run = await GuestRunner.RunAsync(
-            ["--mem", "2048", "--timeout", "480", "--timings", "--env", "DOTNET_STARTUP_HOOKS=" + assembly, "--env", GuestTestRunner.RunVariable + "=1",
+            ["--mem", "3072", "--timeout", "900", "--timings", "--env", "DOTNET_STARTUP_HOOKS=" + assembly, "--env", GuestTestRunner.RunVariable + "=1",
              "--env", GuestTestRunner.BootVariable + "=" + Boot, "--env", LibreswanLab.RootVariable + "=" + root],
             ["dotnet", "exec", assembly],
             log,

@@ -69,4 +69,36 @@ public sealed class XfrmEventReaderTests : IDisposable
         Assert.Equal(0u, acquire.IfId); // a policy with an if_id matches only traffic routed into that xfrm interface
         Assert.NotEqual(0u, acquire.PolicyIndex);
     }
+
+    /// <summary>An IPv6 trap: the out policy's selector is IPv6, its template's outer addresses IPv4 (IPv6 inside an
+    /// IPv4 tunnel, the gateway's trap for <c>local-ts = [ "::/0" ]</c> towards an IPv4 peer) or IPv6.</summary>
+    [Theory]
+    [InlineData("192.0.2.1", "192.0.2.2")]
+    [InlineData("2001:db8:9::1", "2001:db8:9::2")]
+    public async Task Events_Ipv6TrafficMatchesPolicyWithoutSa_AcquireEventWithIpv6Selector(string outerSource, string outerDestination)
+    {
+        using var reader = XfrmEventReader.Open(_ns.Path);
+        _ns.Ip("link add v0 type veth peer name v1");
+        _ns.Ip("link set v0 up");
+        _ns.Ip("link set v1 up");
+        _ns.Ip("addr add 192.0.2.1/24 dev v0");
+        _ns.Ip("addr add 2001:db8:9::1/64 dev v0 nodad");
+        _ns.Ip("addr add 2001:db8:1::1/64 dev v0 nodad");
+        _ns.Ip($"xfrm policy add src 2001:db8:1::1/128 dst 2001:db8:1::2/128 dir out tmpl src {outerSource} dst {outerDestination} proto esp reqid 0x40000006 mode tunnel");
+
+        TestNamespace.TryRun("ip", $"netns exec {_ns.Name} ping -6 -c 1 -W 1 2001:db8:1::2");
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var acquire = Assert.IsType<AcquireEvent>(await reader.Events.ReadAsync(timeout.Token));
+        Assert.Equal(0x40000006u, acquire.Reqid);
+        Assert.Equal(IPNetwork.Parse("2001:db8:1::1/128"), acquire.Selector.Source);
+        Assert.Equal(IPNetwork.Parse("2001:db8:1::2/128"), acquire.Selector.Destination);
+        if (IPAddress.Parse(outerSource).AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            // xfrm_user_acquire carries no family for its outer addresses (the parser reads them as the selector's):
+            // with IPv4 outer addresses they are not these, and the gateway goes by the reqid alone, as strongSwan does.
+            Assert.Equal(IPAddress.Parse(outerSource), acquire.Source);
+            Assert.Equal(IPAddress.Parse(outerDestination), acquire.Destination);
+        }
+    }
 }

@@ -37,6 +37,29 @@ public sealed class ChildSaKernelRequestsTests : TestKit
         Assert.All(install.Policies, p => Assert.Equal(install.Reqid, Assert.Single(p.Templates).Reqid));
     }
 
+    /// <summary>IPv6 selectors over IPv4 outer addresses (or the other way round): the states carry
+    /// XFRM_STATE_AF_UNSPEC, else the kernel gives their selector the outer family and decapsulates the inner packets
+    /// as that family; states whose selectors are of the outer family carry no flag.</summary>
+    [Theory]
+    [InlineData("10.0.0.0", 8, "10.1.0.0", 16, SaFlags.None)]
+    [InlineData("::", 0, "::", 0, SaFlags.AfUnspec)]
+    [InlineData("10.0.0.0", 8, "2001:db8::", 32, SaFlags.AfUnspec)]
+    public void Install_SelectorFamilyAgainstOuterFamily_AfUnspecOnlyWhenTheyDiffer(string local, int localBits, string remote, int remoteBits, SaFlags expected)
+    {
+        using var h = new SaActorHarness(this);
+        h.Establish();
+        ChildSa child = Assert.Single(h.Initiator.ChildSas) with
+        {
+            LocalSelectors = [TrafficSelectors.Subnet(IPAddress.Parse(local), localBits)],
+            RemoteSelectors = [TrafficSelectors.Subnet(IPAddress.Parse(remote), remoteBits)],
+        };
+
+        InstallChild install = ChildSaKernelRequests.Install(child, 1, 5, 7);
+
+        Assert.Equal(System.Net.Sockets.AddressFamily.InterNetwork, child.RemoteEndpoint.AddressFamily);
+        Assert.All(install.Sas, s => Assert.Equal(expected, s.Request.Flags));
+    }
+
     [Theory]
     [InlineData("10.0.0.0", "10.0.0.255", "10.0.0.0/24")]
     [InlineData("10.0.0.1", "10.0.0.6", "10.0.0.1/32 10.0.0.2/31 10.0.0.4/31 10.0.0.6/32")]

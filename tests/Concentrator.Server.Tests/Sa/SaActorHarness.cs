@@ -185,7 +185,7 @@ internal sealed class SaActorHarness : IDisposable
         };
     }
 
-    private static IkeSaConfig ClientConfig(string id, bool initialContact, string esp) =>
+    internal static IkeSaConfig ClientConfig(string id, bool initialContact, string esp) =>
         Config(id, ["aes256gcm16-prfsha256-x25519"], [esp]) with
         {
             RequestVirtualIp4 = true,
