@@ -18,7 +18,7 @@ namespace Concentrator.Host.Management;
 /// <item><c>GET /sas/{id}</c>: one IKE SA in full (404 when there is none)</item>
 /// <item><c>POST /sas/terminate?id=|identity=|vip=|connection=</c>: deletes the matching SAs (each sends a Delete to its client)</item>
 /// <item><c>GET /connections</c>: the connections served, in order, with their IKE SA counts</item>
-/// <item><c>GET /pools</c>, <c>GET /interfaces</c>, <c>GET /stats</c>, <c>GET /cluster</c> (members and this node's pool blocks)</item>
+/// <item><c>GET /pools</c>, <c>GET /interfaces</c>, <c>GET /stats</c>, <c>GET /cluster</c> (members; each member's SAs, share and pool blocks)</item>
 /// <item><c>POST /cluster/drain</c>: new clients that follow redirects go to other nodes (RFC 5685)</item>
 /// <item><c>GET /cluster/sas?…</c>, <c>POST /cluster/sas/terminate?…</c>: the same over every Up member of the cluster,
 /// each SA naming its node and each member's answer (or why there is none) listed; <c>GET /sas/{id}</c> and
