@@ -74,7 +74,7 @@ internal static class ClusterVerb
         {
             text.Append(TextTable.Render(["NODE", "SAS", "SHARE", "ADMITTING", "DRAINING", "BLOCKS", "LEASED", "FREE"],
                 view.Nodes.Select(n => (IReadOnlyList<string>)(n.Answered
-                    ? [Mark(n), Number(n.Held), n.Share.ToString("P0", CultureInfo.InvariantCulture), n.Admitting ? "yes" : "no", n.Draining ? "yes" : "no",
+                    ? [Mark(n), Number(n.Held), string.Create(CultureInfo.InvariantCulture, $"{n.Share * 100:0}%"), n.Admitting ? "yes" : "no", n.Draining ? "yes" : "no",
                         Number(n.Blocks.Count), Number(n.Blocks.Sum(b => b.Leased)), Number(n.Blocks.Aggregate(0UL, (sum, b) => sum + b.Free))]
                     : [Mark(n), n.Problem, "-", "-", "-", "-", "-", "-"]))));
             var blocks = view.Nodes.SelectMany(n => n.Blocks.Select(b => (n.Node, Block: b))).ToList();
