@@ -7,7 +7,7 @@ using Concentrator.Server.Cluster;
 namespace Concentrator.Host.Cli;
 
 /// <summary><c>concentrator cluster</c>: the cluster as this node sees it (members, their status and reachability,
-/// the leader) and the pool blocks this node owns.</summary>
+/// the leader) and, as each member answered, the IKE SAs it holds and its share, and the pool blocks it owns.</summary>
 internal static class ClusterVerb
 {
     public static Command Create() => ManagementVerb.Create("cluster", "Show the cluster's members and this node's pool blocks.", [],
@@ -70,6 +70,23 @@ internal static class ClusterVerb
             text.Append(CultureInfo.InvariantCulture, $"new clients that support redirect: {(view.RedirectTo.Length > 0 ? $"to {view.RedirectTo} ({view.RedirectReason})" : "served here")}\n");
         }
 
+        if (view.Nodes.Count > 0)
+        {
+            text.Append(TextTable.Render(["NODE", "SAS", "SHARE", "ADMITTING", "DRAINING", "BLOCKS", "LEASED", "FREE"],
+                view.Nodes.Select(n => (IReadOnlyList<string>)(n.Answered
+                    ? [Mark(n), Number(n.Held), string.Create(CultureInfo.InvariantCulture, $"{n.Share * 100:0}%"), n.Admitting ? "yes" : "no", n.Draining ? "yes" : "no",
+                        Number(n.Blocks.Count), Number(n.Blocks.Sum(b => b.Leased)), Number(n.Blocks.Aggregate(0UL, (sum, b) => sum + b.Free))]
+                    : [Mark(n), n.Problem, "-", "-", "-", "-", "-", "-"]))));
+            var blocks = view.Nodes.SelectMany(n => n.Blocks.Select(b => (n.Node, Block: b))).ToList();
+            if (blocks.Count > 0)
+            {
+                text.Append(TextTable.Render(["NODE", "POOL", "BLOCK", "SIZE", "LEASED", "FREE"],
+                    blocks.Select(x => (IReadOnlyList<string>)[x.Node, x.Block.Pool, x.Block.Block, Number(x.Block.Size), Number(x.Block.Leased), Number(x.Block.Free)])));
+            }
+
+            return text.ToString();
+        }
+
         if (view.Blocks.Count > 0)
         {
             text.Append(TextTable.Render(["POOL", "BLOCK", "SIZE", "LEASED"],
@@ -78,4 +95,8 @@ internal static class ClusterVerb
 
         return text.ToString();
     }
+
+    private static string Mark(NodeView node) => node.Self ? node.Node + " (this)" : node.Node;
+
+    private static string Number<T>(T value) where T : IFormattable => value.ToString(null, CultureInfo.InvariantCulture);
 }

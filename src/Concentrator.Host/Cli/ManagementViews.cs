@@ -23,12 +23,52 @@ internal static class ManagementViews
             + $"{sas.Count} IKE SA(s)\n";
     }
 
+    /// <summary><c>list-sas --cluster</c>: every member's SAs, each row naming its node, then the members that did not answer.</summary>
+    public static string ClusterSas(ClusterSaList list, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(list);
+        var text = new StringBuilder();
+        if (list.Sas.Count == 0)
+        {
+            text.Append("no IKE SAs\n");
+        }
+        else
+        {
+            text.Append(TextTable.Render(
+                ["NODE", "ID", "CONNECTION", "INTERFACE", "IDENTITY", "REMOTE", "VIRTUAL-IP", "UP"],
+                list.Sas.OrderBy(s => s.Node, StringComparer.Ordinal).ThenBy(s => s.EstablishedAt).Select(s => (IReadOnlyList<string>)[
+                    s.Node ?? "-", s.Id, s.Connection, s.Interface, s.Identity ?? "-", s.Remote, s.VirtualIps.Count == 0 ? "-" : string.Join(",", s.VirtualIps),
+                    Age(now - s.EstablishedAt)])));
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"{list.Sas.Count} IKE SA(s) on {list.Nodes.Count(n => n.Answered)} of {list.Nodes.Count} member(s)\n");
+        foreach (var silent in list.Nodes.Where(n => !n.Answered))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{silent.Node}: {silent.Problem}\n");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary><c>terminate --cluster</c>: what each member deleted.</summary>
+    public static string ClusterTerminated(ClusterSasTerminated terminated)
+    {
+        ArgumentNullException.ThrowIfNull(terminated);
+        var text = new StringBuilder();
+        foreach (var node in terminated.Nodes)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{node.Node}: {(!node.Answered ? node.Problem : node.Ids.Count == 0 ? "no IKE SA matched" : $"terminated {node.Ids.Count} IKE SA(s): {string.Join(", ", node.Ids)}")}\n");
+        }
+
+        return text.ToString();
+    }
+
     public static string Sa(SaDetail sa, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(sa);
         var s = sa.Summary;
         var text = new StringBuilder()
-            .Append(CultureInfo.InvariantCulture, $"{s.Id}: {sa.State}, connection {s.Connection} on {s.Interface}\n")
+            .Append(CultureInfo.InvariantCulture, $"{s.Id}: {sa.State}, connection {s.Connection} on {s.Interface}{(s.Node is null ? "" : $" of {s.Node}")}\n")
             .Append(CultureInfo.InvariantCulture, $"  identity     {s.Identity ?? "-"}\n")
             .Append(CultureInfo.InvariantCulture, $"  remote       {s.Remote}{(sa.NatDetected ? " (behind NAT)" : "")}\n")
             .Append(CultureInfo.InvariantCulture, $"  local        {s.Local}\n")

@@ -67,8 +67,8 @@ internal sealed class ManagementEndpoint(NodeService node, HostSettings settings
                     await ManagementRoutes.ErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "the concentrator did not answer in time").ConfigureAwait(false);
                 }
             });
-            ManagementRoutes.Map(app, actor, _log, reload, levels);
-            ManagementRoutes.MapCluster(app, running.ClusterMember);
+            ManagementRoutes.Map(app, actor, _log, reload, levels, running.ClusterManagement);
+            ManagementRoutes.MapCluster(app, running.ClusterManagement, _log);
             ManagementRoutes.MapDrain(app, running.ClusterMember);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             _app = app;

@@ -21,6 +21,8 @@ namespace Concentrator.Host.Management;
 [JsonSerializable(typeof(LogLevelChanged))]
 [JsonSerializable(typeof(Concentrator.Server.Cluster.ClusterView))]
 [JsonSerializable(typeof(Concentrator.Server.Cluster.DrainStarted))]
+[JsonSerializable(typeof(ClusterSaList))]
+[JsonSerializable(typeof(ClusterSasTerminated))]
 internal sealed partial class ManagementJson : JsonSerializerContext;
 
 /// <summary>The body of every answer that is not a 2xx: what went wrong, in a sentence for the operator.</summary>

@@ -18,8 +18,11 @@ namespace Concentrator.Host.Management;
 /// <item><c>GET /sas/{id}</c>: one IKE SA in full (404 when there is none)</item>
 /// <item><c>POST /sas/terminate?id=|identity=|vip=|connection=</c>: deletes the matching SAs (each sends a Delete to its client)</item>
 /// <item><c>GET /connections</c>: the connections served, in order, with their IKE SA counts</item>
-/// <item><c>GET /pools</c>, <c>GET /interfaces</c>, <c>GET /stats</c>, <c>GET /cluster</c> (members and this node's pool blocks)</item>
+/// <item><c>GET /pools</c>, <c>GET /interfaces</c>, <c>GET /stats</c>, <c>GET /cluster</c> (members; each member's SAs, share and pool blocks)</item>
 /// <item><c>POST /cluster/drain</c>: new clients that follow redirects go to other nodes (RFC 5685)</item>
+/// <item><c>GET /cluster/sas?…</c>, <c>POST /cluster/sas/terminate?…</c>: the same over every Up member of the cluster,
+/// each SA naming its node and each member's answer (or why there is none) listed; <c>GET /sas/{id}</c> and
+/// <c>POST /sas/terminate?id=</c> of an SA another member holds are answered by that member</item>
 /// <item><c>POST /sas/{id}/rekey</c>: the gateway rekeys the SA's CHILD SAs now (<c>?ike=true</c>: the IKE SA)</item>
 /// <item><c>POST /reload</c>: reads and applies the configuration again (422 with the error when it is refused)</item>
 /// <item><c>GET /log-level</c>, <c>POST /log-level?category=&amp;level=</c>: the levels set, and changing one</item>
@@ -27,26 +30,74 @@ namespace Concentrator.Host.Management;
 /// </summary>
 internal static class ManagementRoutes
 {
-    public static void Map(IEndpointRouteBuilder app, IActorRef management, ILogger log, ConfigReload reload, LogLevels levels)
+    public static void Map(IEndpointRouteBuilder app, IActorRef management, ILogger log, ConfigReload reload, LogLevels levels, IActorRef? cluster = null)
     {
         app.MapPost("/sas/{id}/rekey", (RequestDelegate)(context => RekeyAsync(context, management, log)));
         app.MapPost("/reload", (RequestDelegate)(context => ReloadAsync(context, reload)));
         app.MapGet("/log-level", (RequestDelegate)(context => WriteAsync(context, StatusCodes.Status200OK, new LogLevelList(levels.Current()), ManagementJson.Default.LogLevelList)));
         app.MapPost("/log-level", (RequestDelegate)(context => SetLogLevelAsync(context, levels, log)));
         app.MapGet("/sas", (RequestDelegate)(context => ListAsync(context, management)));
-        app.MapGet("/sas/{id}", (RequestDelegate)(context => ShowAsync(context, management)));
-        app.MapPost("/sas/terminate", (RequestDelegate)(context => TerminateAsync(context, management, log)));
+        app.MapGet("/sas/{id}", (RequestDelegate)(context => ShowAsync(context, management, cluster)));
+        app.MapPost("/sas/terminate", (RequestDelegate)(context => TerminateAsync(context, management, log, cluster)));
         app.MapGet("/pools", (RequestDelegate)(context => AnswerAsync(context, management, ListPools.Instance, ManagementJson.Default.PoolList)));
         app.MapGet("/connections", (RequestDelegate)(context => AnswerAsync(context, management, ListConnections.Instance, ManagementJson.Default.ConnectionList)));
         app.MapGet("/interfaces", (RequestDelegate)(context => AnswerAsync(context, management, ListInterfaces.Instance, ManagementJson.Default.InterfaceList)));
         app.MapGet("/stats", (RequestDelegate)(context => AnswerAsync(context, management, GetStatistics.Instance, ManagementJson.Default.Statistics)));
     }
 
-    /// <summary><c>GET /cluster</c>: asked of <c>/user/cluster-node</c>; a single node answers that it is not clustered.</summary>
-    public static void MapCluster(IEndpointRouteBuilder app, IActorRef? clusterNode) =>
-        app.MapGet("/cluster", (RequestDelegate)(context => clusterNode is null
+    /// <summary><c>GET /cluster</c>: asked of <c>/user/cluster-management</c>, which adds every member's state to this
+    /// node's view; a single node answers that it is not clustered. <c>GET /cluster/sas</c> and
+    /// <c>POST /cluster/sas/terminate</c>: across the members (409 on a single node).</summary>
+    public static void MapCluster(IEndpointRouteBuilder app, IActorRef? cluster, ILogger log)
+    {
+        app.MapGet("/cluster", (RequestDelegate)(context => cluster is null
             ? WriteAsync(context, StatusCodes.Status200OK, Concentrator.Server.Cluster.ClusterView.Off, ManagementJson.Default.ClusterView)
-            : AnswerAsync(context, clusterNode, Concentrator.Server.Cluster.GetClusterView.Instance, ManagementJson.Default.ClusterView)));
+            : AnswerAsync(context, cluster, GetClusterOverview.Instance, ManagementJson.Default.ClusterView)));
+        app.MapGet("/cluster/sas", (RequestDelegate)(context => ClusterListAsync(context, cluster)));
+        app.MapPost("/cluster/sas/terminate", (RequestDelegate)(context => ClusterTerminateAsync(context, cluster, log)));
+    }
+
+    private const string NotClustered = "not clustered (concentrator.cluster.enabled = off): list-sas and terminate without --cluster see this node";
+
+    private static async Task ClusterListAsync(HttpContext context, IActorRef? cluster)
+    {
+        if (cluster is null)
+        {
+            await ErrorAsync(context, StatusCodes.Status409Conflict, NotClustered).ConfigureAwait(false);
+            return;
+        }
+
+        if (Filter(context, out var error) is not { } filter)
+        {
+            await ErrorAsync(context, StatusCodes.Status400BadRequest, error!).ConfigureAwait(false);
+            return;
+        }
+
+        await AnswerAsync(context, cluster, new ListClusterSas(filter), ManagementJson.Default.ClusterSaList).ConfigureAwait(false);
+    }
+
+    private static async Task ClusterTerminateAsync(HttpContext context, IActorRef? cluster, ILogger log)
+    {
+        if (cluster is null)
+        {
+            await ErrorAsync(context, StatusCodes.Status409Conflict, NotClustered).ConfigureAwait(false);
+            return;
+        }
+
+        if (TerminateFilter(context, out var error) is not { } filter)
+        {
+            await ErrorAsync(context, StatusCodes.Status400BadRequest, error!).ConfigureAwait(false);
+            return;
+        }
+
+        var terminated = await cluster.Ask<ClusterSasTerminated>(new TerminateClusterSas(filter), ManagementActor.AskTimeout, context.RequestAborted).ConfigureAwait(false);
+        if (log.IsEnabled(LogLevel.Information))
+        {
+            log.ManagementTerminated(terminated.Count, Peer(context), "cluster-wide " + (context.Request.QueryString.Value ?? ""));
+        }
+
+        await WriteAsync(context, StatusCodes.Status200OK, terminated, ManagementJson.Default.ClusterSasTerminated).ConfigureAwait(false);
+    }
 
     /// <summary><c>POST /cluster/drain</c>: this node redirects every new client that supports it (RFC 5685) to the
     /// least-loaded other node and tells the others it drains; 409 on a single node.</summary>
@@ -72,10 +123,17 @@ internal static class ManagementRoutes
         await SaListWriter.WriteAsync(context.Response.BodyWriter, list.Sas, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static async Task ShowAsync(HttpContext context, IActorRef management)
+    private static async Task ShowAsync(HttpContext context, IActorRef management, IActorRef? cluster)
     {
         var id = (string)context.Request.RouteValues["id"]!;
-        switch (await management.Ask<object>(new ShowSa(id), ManagementActor.AskTimeout, context.RequestAborted).ConfigureAwait(false))
+        var answer = await management.Ask<object>(new ShowSa(id), ManagementActor.AskTimeout, context.RequestAborted).ConfigureAwait(false);
+        if (answer is not SaDetail && cluster is not null)
+        {
+            // Not here: the member that holds it answers.
+            answer = await cluster.Ask<object>(new ShowClusterSa(id), ManagementActor.AskTimeout, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        switch (answer)
         {
             case SaDetail detail:
                 await WriteAsync(context, StatusCodes.Status200OK, detail, ManagementJson.Default.SaDetail).ConfigureAwait(false);
@@ -86,22 +144,25 @@ internal static class ManagementRoutes
         }
     }
 
-    private static async Task TerminateAsync(HttpContext context, IActorRef management, ILogger log)
+    private static async Task TerminateAsync(HttpContext context, IActorRef management, ILogger log, IActorRef? cluster)
     {
-        if (Filter(context, out var error) is not { } filter)
+        if (TerminateFilter(context, out var error) is not { } filter)
         {
             await ErrorAsync(context, StatusCodes.Status400BadRequest, error!).ConfigureAwait(false);
             return;
         }
 
-        // Terminating everything takes a stop of the service, not a forgotten option.
-        if (filter.Id is null && filter.Identity is null && filter.VirtualIp is null && filter.Connection is null)
+        var terminated = await management.Ask<SasTerminated>(new TerminateSas(filter), ManagementActor.AskTimeout, context.RequestAborted).ConfigureAwait(false);
+        if (terminated.Ids.Count == 0 && filter.Id is not null && cluster is not null)
         {
-            await ErrorAsync(context, StatusCodes.Status400BadRequest, "expected one of id, identity, vip or connection").ConfigureAwait(false);
-            return;
+            // An id names one SA: when it is not here, the member that holds it deletes it (a Delete to its client).
+            var elsewhere = await cluster.Ask<ClusterSasTerminated>(new TerminateClusterSas(filter), ManagementActor.AskTimeout, context.RequestAborted).ConfigureAwait(false);
+            if (elsewhere.Nodes.FirstOrDefault(n => n.Ids.Count > 0) is { } holder)
+            {
+                terminated = new SasTerminated(holder.Ids) { Node = holder.Node };
+            }
         }
 
-        var terminated = await management.Ask<SasTerminated>(new TerminateSas(filter), ManagementActor.AskTimeout, context.RequestAborted).ConfigureAwait(false);
         if (log.IsEnabled(LogLevel.Information))
         {
             log.ManagementTerminated(terminated.Ids.Count, context.Items[ManagementEndpoint.PeerKey]?.ToString() ?? "?", context.Request.QueryString.Value ?? "");
@@ -167,6 +228,19 @@ internal static class ManagementRoutes
     {
         var answer = await management.Ask<T>(question, ManagementActor.AskTimeout, context.RequestAborted).ConfigureAwait(false);
         await WriteAsync(context, StatusCodes.Status200OK, answer, type).ConfigureAwait(false);
+    }
+
+    // Terminating everything takes a stop of the service, not a forgotten option.
+    private static SaFilter? TerminateFilter(HttpContext context, out string? error)
+    {
+        var filter = Filter(context, out error);
+        if (filter is not null && filter.Id is null && filter.Identity is null && filter.VirtualIp is null && filter.Connection is null)
+        {
+            error = "expected one of id, identity, vip or connection";
+            return null;
+        }
+
+        return filter;
     }
 
     private static SaFilter? Filter(HttpContext context, out string? error) =>

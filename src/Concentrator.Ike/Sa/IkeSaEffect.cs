@@ -27,6 +27,11 @@ public abstract record IkeSaEffect
 
     public sealed record Cancel(IkeSaTimer Timer) : IkeSaEffect;
 
+    /// <summary>The gateway sent the client of <paramref name="Sa"/> (<paramref name="Identity"/>) to
+    /// <paramref name="Gateway"/> with N(REDIRECT): in the IKE_AUTH response (RFC 5685 §6) with
+    /// <paramref name="InIkeAuth"/>, else in an INFORMATIONAL of the established SA (§5). For the operator's log.</summary>
+    public sealed record Redirected(string Sa, string Identity, IPAddress Gateway, bool InIkeAuth) : IkeSaEffect;
+
     /// <summary>Puts <paramref name="Child"/> into the kernel under <paramref name="Reqid"/>; with
     /// <paramref name="ReplacesPolicies"/> it takes over the policies of the CHILD SA it rekeys. Answered to
     /// <see cref="IkeSaSession.OnKernelDone"/> or <see cref="IkeSaSession.OnKernelFailed"/> under <paramref name="CorrelationId"/>.</summary>

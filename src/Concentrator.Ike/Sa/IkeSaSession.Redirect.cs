@@ -19,21 +19,23 @@ public sealed partial class IkeSaSession
         {
             fx.Add(new IkeSaEffect.Log(IkeSaLogLevel.Info, $"{_sa}: redirecting the client to {gateway}"));
             Send(fx, _sa.InitiateRedirect(gateway).Outbound);
-            ArmRedirectFallback(fx);
+            ArmRedirectFallback(fx, inIkeAuth: false);
             AfterStep(fx);
         }
 
         return fx;
     }
 
-    private void ArmRedirectFallback(List<IkeSaEffect> fx)
+    // Once per SA, when its REDIRECT goes out: in IKE_AUTH (§6) unless drain --established sent it (§5, OnRedirect).
+    private void ArmRedirectFallback(List<IkeSaEffect> fx, bool inIkeAuth = true)
     {
-        if (_redirectArmed || _sa.RedirectedTo is null || _sa.IsInitiator)
+        if (_redirectArmed || _sa.RedirectedTo is not { } gateway || _sa.IsInitiator)
         {
             return;
         }
 
         _redirectArmed = true;
+        fx.Add(new IkeSaEffect.Redirected(_sa.ToString(), _sa.RemoteIdentity?.ToString() ?? "-", gateway, inIkeAuth));
         fx.Add(new IkeSaEffect.Arm(IkeSaTimer.Redirected, _settings.HalfOpenTimeout));
     }
 

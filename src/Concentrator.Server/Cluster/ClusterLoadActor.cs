@@ -28,7 +28,7 @@ public sealed class ClusterLoadActor : ReceiveActor, IWithTimers
 
     private readonly ClusterRedirectSettings _settings;
     private readonly IPAddress? _gateway;
-    private readonly IReadOnlyList<IActorRef> _interfaces;
+    private readonly Func<IReadOnlyList<IActorRef>> _interfaces;
     private readonly IActorRef _dispatcher;
     private readonly IActorRef _replicator = DistributedData.Get(Context.System).Replicator;
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
@@ -42,7 +42,8 @@ public sealed class ClusterLoadActor : ReceiveActor, IWithTimers
     private string _reason = "";
     private IActorRef? _observer;
 
-    public ClusterLoadActor(ClusterRedirectSettings settings, IPAddress? gateway, IReadOnlyList<IActorRef> interfaces, IActorRef dispatcher)
+    /// <param name="interfaces">The actors that hold established IKE SAs now (read at each count: a reload may add one).</param>
+    public ClusterLoadActor(ClusterRedirectSettings settings, IPAddress? gateway, Func<IReadOnlyList<IActorRef>> interfaces, IActorRef dispatcher)
     {
         _settings = settings;
         _gateway = gateway;
@@ -79,9 +80,18 @@ public sealed class ClusterLoadActor : ReceiveActor, IWithTimers
 
             // RFC 5685 §5: each established SA whose client follows redirects is told where to go; its client moves and
             // deletes the SA here. The IKE SA actors hold the protocol; this only fans the order out.
-            var asks = _interfaces.Select(i => i.Ask<ClientsRedirected>(new RedirectEstablished(target), Interval * 5)).ToList();
-            Task.WhenAll(asks).ContinueWith(t => started with { EstablishedTold = t.IsCompletedSuccessfully ? t.Result.Sum(r => r.Told) : 0 },
-                TaskScheduler.Default).PipeTo(Sender);
+            var asks = _interfaces().Select(i => i.Ask<ClientsRedirected>(new RedirectEstablished(target), Interval * 5)).ToList();
+            var log = _log;
+            Task.WhenAll(asks).ContinueWith(t =>
+            {
+                var told = t.IsCompletedSuccessfully ? t.Result.Sum(r => r.Told) : 0;
+                if (log.IsEnabled(LogLevel.Information))
+                {
+                    log.DrainEstablished(told, target.ToString());
+                }
+
+                return started with { EstablishedTold = told };
+            }, TaskScheduler.Default).PipeTo(Sender);
         });
         Receive<WatchLoad>(w =>
         {
@@ -95,7 +105,7 @@ public sealed class ClusterLoadActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(ClusterRedirectSettings settings, IPAddress? gateway, IReadOnlyList<IActorRef> interfaces, IActorRef dispatcher) =>
+    public static Props Props(ClusterRedirectSettings settings, IPAddress? gateway, Func<IReadOnlyList<IActorRef>> interfaces, IActorRef dispatcher) =>
         Akka.Actor.Props.Create(() => new ClusterLoadActor(settings, gateway, interfaces, dispatcher));
 
     protected override void PreStart()
@@ -135,7 +145,7 @@ public sealed class ClusterLoadActor : ReceiveActor, IWithTimers
         }
 
         _counting = true;
-        var asks = _interfaces.Select(i => i.Ask<InterfaceState>(GetInterfaceState.Instance, Interval * 3)).ToList();
+        var asks = _interfaces().Select(i => i.Ask<InterfaceState>(GetInterfaceState.Instance, Interval * 3)).ToList();
         Task.WhenAll(asks).ContinueWith(t => t.IsCompletedSuccessfully ? new Counted(t.Result.Sum(s => s.SaCount)) : new Counted(_held),
             TaskScheduler.Default).PipeTo(Self);
     }

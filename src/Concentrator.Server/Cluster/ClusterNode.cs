@@ -15,8 +15,11 @@ public static class ClusterNode
     public static readonly TimeSpan MajorityTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>Starts them; returns <c>/user/cluster-node</c>.</summary>
+    /// <param name="interfaces">The actors holding established IKE SAs now (the load counts them; a reload may add
+    /// one); null: those of <paramref name="served"/>.</param>
     public static IActorRef Start(ActorSystem system, ClusterSettings settings, IReadOnlyCollection<PoolAllocator> pools,
-        IReadOnlyList<ServedConnection> served, IActorRef dispatcher)
+        IReadOnlyList<ServedConnection> served, IActorRef dispatcher, Func<IReadOnlyList<IActorRef>>? interfaces = null,
+        Metrics.ConcentratorMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(settings);
@@ -36,8 +39,9 @@ public static class ClusterNode
             .GroupBy(x => x.LeaseSpace, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<IActorRef>)[.. g.Select(x => x.Interface).Distinct()], StringComparer.Ordinal);
         // Load gossip, redirect (RFC 5685) and drain: the held SAs are counted at the interface actors.
-        var load = system.ActorOf(ClusterLoadActor.Props(settings.Redirect, settings.RedirectGateway, [.. served.Select(c => c.Interface).Distinct()], dispatcher),
+        IReadOnlyList<IActorRef> atStart = [.. served.Select(c => c.Interface).Distinct()];
+        var load = system.ActorOf(ClusterLoadActor.Props(settings.Redirect, settings.RedirectGateway, interfaces ?? (() => atStart), dispatcher),
             "cluster-load");
-        return system.ActorOf(NodeBlocksActor.Props([.. pools], routers, proxy, dispatcher, settings.Pools, load), "cluster-node");
+        return system.ActorOf(NodeBlocksActor.Props([.. pools], routers, proxy, dispatcher, settings.Pools, load, metrics), "cluster-node");
     }
 }

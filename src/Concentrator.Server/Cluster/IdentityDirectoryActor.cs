@@ -24,6 +24,9 @@ namespace Concentrator.Server.Cluster;
 /// reaches its replica (delta propagation, a fifth of <c>akka.cluster.distributed-data.gossip-interval</c>; full
 /// gossip every gossip-interval, 2 s by default, as the backstop) and its subscribers are told
 /// (<c>notify-subscribers-interval</c>, 500 ms by default): under a second here, 2.5 s when a delta is lost.</para>
+/// <para>A node that dies holds no SA any more but its entries would stay: when the cluster removes a member (left,
+/// or downed and removed), every node that stays sweeps the entries still naming it (the removes of several nodes
+/// agree, and an identity claimed since on another node names that node, so it stays).</para>
 /// </summary>
 public sealed class IdentityDirectoryActor : ReceiveActor
 {
@@ -42,12 +45,17 @@ public sealed class IdentityDirectoryActor : ReceiveActor
     private readonly Dictionary<string, (IkeIdentity Identity, long At, IActorRef Registry)>[] _held =
         [.. Enumerable.Range(0, Shards).Select(_ => new Dictionary<string, (IkeIdentity, long, IActorRef)>(StringComparer.Ordinal))];
 
+    // Per shard, the entries as this node's replica last told (the count of a sweep's log line).
+    private readonly LWWDictionary<string, string>[] _seen = [.. Enumerable.Range(0, Shards).Select(_ => LWWDictionary<string, string>.Empty)];
+
     public IdentityDirectoryActor()
     {
         _self = BlockOwner.Of(_cluster.SelfUniqueAddress);
         Receive<IdentityHeldHere>(OnHeld);
         Receive<IdentityLeftHere>(OnLeft);
         Receive<Changed>(OnChanged);
+        Receive<ClusterEvent.MemberRemoved>(r => Sweep(r.Member.UniqueAddress));
+        Receive<ClusterEvent.IMemberEvent>(_ => { });
         Receive<UpdateSuccess>(_ => { });
         Receive<ModifyFailure>(f => _log.DirectoryFailed("an update", f.ErrorMessage));
         Receive<StoreFailure>(f => _log.DirectoryFailed("an update", f.ToString() ?? ""));
@@ -61,6 +69,49 @@ public sealed class IdentityDirectoryActor : ReceiveActor
         {
             _replicator.Tell(Dsl.Subscribe(key, Self));
         }
+
+        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberRemoved));
+    }
+
+    protected override void PostStop() => _cluster.Unsubscribe(Self);
+
+    /// <summary>The entries of <paramref name="entries"/> whose owner is <paramref name="owner"/>, removed by
+    /// <paramref name="self"/>; every other entry kept.</summary>
+    public static LWWDictionary<string, string> WithoutOwner(LWWDictionary<string, string> entries, UniqueAddress self, string owner)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var prefix = owner + "|";
+        var swept = entries;
+        foreach (var (key, value) in entries.Entries)
+        {
+            if (value.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                swept = swept.Remove(self, key);
+            }
+        }
+
+        return swept;
+    }
+
+    // A removed member holds nothing: its entries go from every shard (WriteLocal, as every write here).
+    private void Sweep(UniqueAddress removed)
+    {
+        if (removed.Equals(_cluster.SelfUniqueAddress))
+        {
+            return;
+        }
+
+        var owner = BlockOwner.Of(removed);
+        var prefix = owner + "|";
+        var self = _cluster.SelfUniqueAddress;
+        var count = 0;
+        for (var shard = 0; shard < Shards; shard++)
+        {
+            count += _seen[shard].Entries.Count(e => e.Value.StartsWith(prefix, StringComparison.Ordinal));
+            _replicator.Tell(Dsl.Update(Keys[shard], LWWDictionary<string, string>.Empty, WriteLocal.Instance, d => WithoutOwner(d, self, owner)));
+        }
+
+        _log.DirectorySwept(owner, count);
     }
 
     /// <summary>The directory's key of an identity: its ID type and data, in hex.</summary>
@@ -128,12 +179,18 @@ public sealed class IdentityDirectoryActor : ReceiveActor
     private void OnChanged(Changed changed)
     {
         var shard = Array.FindIndex(Keys, k => k.Equals(changed.Key));
-        if (shard < 0 || _held[shard].Count == 0)
+        if (shard < 0)
         {
             return;
         }
 
         var entries = changed.Get(Keys[shard]);
+        _seen[shard] = entries;
+        if (_held[shard].Count == 0)
+        {
+            return;
+        }
+
         List<string>? moved = null;
         foreach (var (key, (identity, at, registry)) in _held[shard])
         {

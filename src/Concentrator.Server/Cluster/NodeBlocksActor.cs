@@ -45,11 +45,13 @@ public sealed class NodeBlocksActor : ReceiveActor, IWithTimers
     private bool _admitting;
     private readonly IActorRef? _load;
     private ClusterLoad? _lastLoad;
+    private readonly Metrics.ConcentratorMetrics? _metrics;
 
     public NodeBlocksActor(IReadOnlyList<PoolAllocator> pools, IReadOnlyDictionary<string, IReadOnlyList<IActorRef>> routers, IActorRef allocator,
-        IActorRef dispatcher, ClusterPoolSettings settings, IActorRef? load = null)
+        IActorRef dispatcher, ClusterPoolSettings settings, IActorRef? load = null, Metrics.ConcentratorMetrics? metrics = null)
     {
         _load = load;
+        _metrics = metrics;
         _pools = pools;
         _routers = routers;
         _allocator = allocator;
@@ -60,7 +62,14 @@ public sealed class NodeBlocksActor : ReceiveActor, IWithTimers
         Receive<BlocksOwned>(OnBlocksOwned);
         Receive<Check>(_ => CheckPools());
         Receive<GetClusterView>(_ => Sender.Tell(View()));
-        Receive<ClusterLoad>(l => _lastLoad = l);
+        Receive<ClusterLoad>(l =>
+        {
+            _lastLoad = l;
+            // The members' load for the scrape: departed members' entries stay in the gossip but not in the metric.
+            var members = _cluster.State.Members.Select(m => BlockOwner.Of(m.UniqueAddress)).ToHashSet(StringComparer.Ordinal);
+            _metrics?.SetClusterLoad(l.Nodes.Where(n => members.Contains(n.Node))
+                .Select(n => KeyValuePair.Create(n.Node.LastIndexOf('#') is var hash and > 0 ? n.Node[..hash] : n.Node, n.Held)));
+        });
         Receive<DrainNode>(d =>
         {
             if (_load is null)
@@ -77,9 +86,10 @@ public sealed class NodeBlocksActor : ReceiveActor, IWithTimers
 
     /// <param name="routers">Per pool lease space, the interface actors of the connections naming it.</param>
     /// <param name="load">The cluster load actor (redirect and drain), which this one shows in its view.</param>
+    /// <param name="metrics">The node's instruments (the members' load).</param>
     public static Props Props(IReadOnlyList<PoolAllocator> pools, IReadOnlyDictionary<string, IReadOnlyList<IActorRef>> routers, IActorRef allocator,
-        IActorRef dispatcher, ClusterPoolSettings settings, IActorRef? load = null) =>
-        Akka.Actor.Props.Create(() => new NodeBlocksActor(pools, routers, allocator, dispatcher, settings, load));
+        IActorRef dispatcher, ClusterPoolSettings settings, IActorRef? load = null, Metrics.ConcentratorMetrics? metrics = null) =>
+        Akka.Actor.Props.Create(() => new NodeBlocksActor(pools, routers, allocator, dispatcher, settings, load, metrics));
 
     protected override void PreStart()
     {

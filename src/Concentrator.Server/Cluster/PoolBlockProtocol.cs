@@ -35,11 +35,24 @@ public sealed record ClusterView(bool Enabled, string Self, string Leader, bool 
     public string RedirectTo { get; init; } = "";
 
     public string RedirectReason { get; init; } = "";
+
+    /// <summary>Every Up member's own state, asked of it (<c>concentrator cluster</c> on any node shows the whole
+    /// cluster); a member that did not answer in time is listed with why.</summary>
+    public IReadOnlyList<NodeView> Nodes { get; init; } = [];
 }
+
+/// <summary>One member as it answered: the IKE SAs it holds and its <paramref name="Share"/> of the cluster's (0 to 1,
+/// over the members that answered), whether it admits new SAs and drains, and the pool blocks it owns.
+/// <paramref name="Problem"/> says why a member did not answer (then nothing else is set).</summary>
+public sealed record NodeView(string Node, bool Self, bool Answered, string Problem, int Held, double Share, bool Admitting, bool Draining,
+    IReadOnlyList<OwnedBlock> Blocks);
 
 public sealed record NodeLoadView(string Node, int Held, string Gateway, bool Draining);
 
 public sealed record ClusterMemberView(string Address, string Status, bool Reachable, IReadOnlyList<string> Roles);
 
 /// <summary>A pool block this node owns and how many of its addresses live IKE SAs hold.</summary>
-public sealed record OwnedBlock(string Pool, string Block, ulong Size, int Leased);
+public sealed record OwnedBlock(string Pool, string Block, ulong Size, int Leased)
+{
+    public ulong Free => Size - (ulong)Math.Max(Leased, 0);
+}

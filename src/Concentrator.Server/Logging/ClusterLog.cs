@@ -3,7 +3,8 @@ using Microsoft.Extensions.Logging;
 namespace Concentrator.Server.Logging;
 
 // Event ids 13000-13099: the cluster (membership as this node sees it, admission, pool blocks); 13100-13199: the
-// identity directory and load-aware redirect.
+// identity directory and load-aware redirect; 13200-13299: directory sweeps, redirects of clients with keys, the
+// management API across members.
 internal static partial class ClusterLog
 {
     [LoggerMessage(EventId = 13000, Level = LogLevel.Information, Message = "cluster: this node {Self} is {Status}")]
@@ -42,4 +43,13 @@ internal static partial class ClusterLog
 
     [LoggerMessage(EventId = 13103, Level = LogLevel.Warning, Message = "drain: this node stops taking new clients that follow redirects; they go to {Target}")]
     public static partial void Draining(this ILogger logger, string target);
+
+    [LoggerMessage(EventId = 13200, Level = LogLevel.Information, Message = "identity directory: member {Owner} removed, its {Count} identity entry(ies) swept")]
+    public static partial void DirectorySwept(this ILogger logger, string owner, int count);
+
+    [LoggerMessage(EventId = 13201, Level = LogLevel.Information, Message = "{Sa}: client {Identity} redirected to {Gateway} {How}")]
+    public static partial void ClientRedirected(this ILogger logger, string sa, string identity, string gateway, string how);
+
+    [LoggerMessage(EventId = 13202, Level = LogLevel.Information, Message = "drain --established: {Told} established IKE SA(s) told to redirect their clients to {Target} (those that announced REDIRECT_SUPPORTED do, RFC 5685 §5)")]
+    public static partial void DrainEstablished(this ILogger logger, int told, string target);
 }

@@ -19,7 +19,12 @@ public sealed record SaNotFound(string Id);
 public sealed record TerminateSas(SaFilter Filter, string Reason = "terminated by the operator");
 
 /// <summary>The IKE SAs told to delete themselves.</summary>
-public sealed record SasTerminated(IReadOnlyList<string> Ids);
+public sealed record SasTerminated(IReadOnlyList<string> Ids)
+{
+    /// <summary>The cluster member that held them, when another than the one asked; null (and not written) otherwise.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Node { get; init; }
+}
 
 /// <summary>Asks for <see cref="PoolList"/>.</summary>
 public sealed record ListPools
@@ -117,6 +122,10 @@ public sealed record SaSummary(
     /// <summary>Bytes and packets each way of its CHILD SAs now in the kernel (as the dataplane counts them); null
     /// when they were not read.</summary>
     public SaTraffic? Traffic { get; init; }
+
+    /// <summary>The cluster member that holds it, in a cluster-wide answer; null (and not written) in a node's own.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Node { get; init; }
 }
 
 /// <summary>What the dataplane counted through an SA: <paramref name="BytesIn"/>/<paramref name="PacketsIn"/> from the

@@ -26,6 +26,7 @@ public sealed class ConcentratorMetrics : IDisposable
     private static readonly double[] KernelBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5];
 
     private int _childSas;
+    private IReadOnlyList<KeyValuePair<string, int>> _clusterLoad = [];
     private long _deadPeers;
     private long _ikeRekeys;
     private long _childRekeys;
@@ -72,9 +73,16 @@ public sealed class ConcentratorMetrics : IDisposable
         HalfOpen.Add(0);
         Meter.CreateObservableGauge("concentrator.child_sa.installed", () => (long)Volatile.Read(ref _childSas), "{sa}",
             "CHILD SAs in the kernel now (one per reqid; a rekey's old and new SA count once)");
+        Meter.CreateObservableGauge("concentrator.cluster.node.ike_sas", () => Volatile.Read(ref _clusterLoad)
+            .Select(l => new Measurement<long>(l.Value, new KeyValuePair<string, object?>("node", l.Key))), "{sa}",
+            "IKE SAs each cluster member holds, by member address, as gossiped (about a second old; none on a single node)");
     }
 
     public Meter Meter { get; }
+
+    /// <summary>The cluster's load as this node last learnt it (member address → IKE SAs held), for
+    /// <c>concentrator.cluster.node.ike_sas</c>.</summary>
+    public void SetClusterLoad(IEnumerable<KeyValuePair<string, int>> load) => Volatile.Write(ref _clusterLoad, [.. load]);
 
     public Counter<long> HandshakesStarted { get; }
 

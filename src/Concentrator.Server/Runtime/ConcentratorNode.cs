@@ -9,6 +9,7 @@ using Concentrator.Kernel;
 using Concentrator.Kernel.Netlink;
 using Concentrator.Kernel.Userspace;
 using Concentrator.Server.Cluster;
+using Concentrator.Server.Management;
 using Concentrator.Server.Config;
 using Concentrator.Server.Interfaces;
 using Concentrator.Server.Kernel;
@@ -82,6 +83,9 @@ public sealed partial class ConcentratorNode : IAsyncDisposable
 
     /// <summary><c>/user/cluster-node</c> when <c>concentrator.cluster.enabled</c> (Cluster/NodeBlocksActor), else null.</summary>
     public IActorRef? ClusterMember { get; private init; }
+
+    /// <summary><c>/user/cluster-management</c> on a cluster node (the management API across the members), else null.</summary>
+    public IActorRef? ClusterManagement { get; private set; }
 
     /// <summary>The connections served, in the operator's order (file order, then order in the file), each with its
     /// pools and the actor its established IKE SAs live under. A reload replaces the whole list at once.</summary>
@@ -233,7 +237,11 @@ public sealed partial class ConcentratorNode : IAsyncDisposable
             var drops = new DatagramDrops();
             var dispatcher = system.ActorOf(IkeSaDispatcher.Props(ikeConfig, environment, server.HalfOpen, drops, admitting: !clustered), "ike-sas");
             // A cluster node serves once it is Up with its first pool blocks (NodeBlocksActor opens admission).
-            var clusterNode = clustered ? ClusterNode.Start(system, definition.Cluster, wiring.Allocators.All, served, dispatcher) : null;
+            ConcentratorNode? started = null;
+            var clusterNode = clustered
+                ? ClusterNode.Start(system, definition.Cluster, wiring.Allocators.All, served, dispatcher,
+                    () => Volatile.Read(ref started)?.Interfaces ?? [.. served.Select(c => c.Interface).Distinct()], metrics)
+                : null;
             var options = IkeSocketOptions.From(server, kernelEspInUdp: dataplane.Mode == DataplaneMode.Kernel) with { ExternalNatT = externalNatT, Drops = drops };
             var socket = system.ActorOf(IkeSocketActor.Props(options, spis, dispatcher), "ike-socket");
 
@@ -245,7 +253,6 @@ public sealed partial class ConcentratorNode : IAsyncDisposable
                 var other => throw new InvalidOperationException($"IKE socket answered {other}"),
             };
             Volatile.Write(ref socketRef, socket);
-            ConcentratorNode? started = null;
             if (clustered)
             {
                 // Leaving on purpose (StopAsync) or downed: the SAs go before the node leaves the cluster.
@@ -270,6 +277,12 @@ public sealed partial class ConcentratorNode : IAsyncDisposable
                 ClusterMember = clusterNode,
                 Metrics = metrics,
             };
+            if (clusterNode is not null)
+            {
+                // At its well-known path on every member: the others ask it for this node's SAs and state.
+                node.ClusterManagement = system.ActorOf(ClusterManagementActor.Props(ManagementActor.Props(node), clusterNode), ClusterManagementActor.Name);
+            }
+
             // Over the connections served now: a reload's new pools and interfaces are observed from then on.
             NodeObservations.Register(metrics, drops, () => node.Served, kernel);
             node.StartInitiators(connections, candidates, environment);

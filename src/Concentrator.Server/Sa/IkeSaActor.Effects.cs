@@ -27,6 +27,14 @@ public sealed partial class IkeSaActor
                     }
 
                     break;
+                case IkeSaEffect.Redirected redirected:
+                    if (_log.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
+                    {
+                        _log.ClientRedirected(redirected.Sa, redirected.Identity, redirected.Gateway.ToString(),
+                            redirected.InIkeAuth ? "in IKE_AUTH (RFC 5685 §6)" : "in an INFORMATIONAL (RFC 5685 §5, drain --established)");
+                    }
+
+                    break;
                 case IkeSaEffect.UseArrivalSocket:
                     _socket = arrival!;
                     break;

@@ -28,12 +28,14 @@ internal sealed class ClusterLab : IAsyncDisposable
     private readonly TempDir _dir = new();
     private readonly string _tag;
     private readonly string _redirectIn;
+    private readonly string _more;
     private readonly List<string> _namespaces = [];
 
-    private ClusterLab(string prefix, string redirectIn)
+    private ClusterLab(string prefix, string redirectIn, string more)
     {
         _tag = $"{prefix}{Environment.ProcessId % 100000}";
         _redirectIn = redirectIn;
+        _more = more;
         try
         {
             var hub = Ns("hub");
@@ -59,8 +61,9 @@ internal sealed class ClusterLab : IAsyncDisposable
     public IReadOnlyList<HostProcess> Hosts { get; } = [];
 
     /// <summary>Builds the namespaces and starts the three nodes (IAsyncLifetime.DisposeAsync of the test ends them).</summary>
-    /// <paramref name="prefix"/>: of its network namespaces; <paramref name="redirectIn"/>: <c>cluster.redirect.in</c>.
-    public static ClusterLab Start(string prefix = "clu", string redirectIn = "ike-sa-init") => new(prefix, redirectIn);
+    /// <paramref name="prefix"/>: of its network namespaces; <paramref name="redirectIn"/>: <c>cluster.redirect.in</c>;
+    /// <paramref name="more"/>: more keys of every node's <c>concentrator</c> block.
+    public static ClusterLab Start(string prefix = "clu", string redirectIn = "ike-sa-init", string more = "") => new(prefix, redirectIn, more);
 
     public string Ns(string name) => $"{_tag}{name}";
 
@@ -178,6 +181,7 @@ internal sealed class ClusterLab : IAsyncDisposable
                 redirect.min-sas = 10
                 redirect.in = {{_redirectIn}}
               }
+              {{_more}}
             }
             akka.loglevel = WARNING
             """);

@@ -95,4 +95,23 @@ public sealed class IdentityDirectoryTests : TestKit
         Assert.Equal(("akka.tcp://concentrator@192.0.2.11:4053#7", true, 1_700_000_000_123L), (owner, initialContact, at));
         Assert.False(IdentityDirectoryActor.TryParseValue("garbage", out _, out _, out _));
     }
+
+    [Fact]
+    public void WithoutOwner_EntriesOfRemovedNodeAndOthers_OnlyTheRemovedNodesEntriesGo()
+    {
+        var n1 = new Akka.Cluster.UniqueAddress(new Address("akka.tcp", "concentrator", "192.0.2.11", 4053), 1);
+        var n2 = new Akka.Cluster.UniqueAddress(new Address("akka.tcp", "concentrator", "192.0.2.12", 4053), 2);
+        var (owner1, owner2) = (BlockOwner.Of(n1), BlockOwner.Of(n2));
+        var entries = Akka.DistributedData.LWWDictionary<string, string>.Empty
+            .SetItem(n1, "a", IdentityDirectoryActor.EntryValue(owner1, false, 1))
+            .SetItem(n2, "b", IdentityDirectoryActor.EntryValue(owner2, true, 2))
+            .SetItem(n2, "c", IdentityDirectoryActor.EntryValue(owner2, false, 3))
+            // The same address in an earlier incarnation is another owner: only the removed one's entries go.
+            .SetItem(n2, "d", IdentityDirectoryActor.EntryValue(owner2.Replace("#2", "#22", StringComparison.Ordinal), false, 4));
+
+        var swept = IdentityDirectoryActor.WithoutOwner(entries, n1, owner2);
+
+        Assert.Equal(["a", "d"], swept.Entries.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(entries.Entries["a"], swept.Entries["a"]);
+    }
 }
