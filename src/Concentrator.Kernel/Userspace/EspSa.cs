@@ -247,10 +247,17 @@ internal sealed class EspSa : IDisposable
         }
     }
 
-    /// <summary>Lifetime limits of an SA, the byte and packet ones with a zero read as "none", like XFRM_INF.</summary>
+    /// <summary>
+    /// Lifetime limits of an SA, the byte and packet ones with a zero read as "none", like XFRM_INF. One object per
+    /// distinct lifetime: the SAs of a connection all carry the connection's (112 bytes per SA otherwise, issue 13).
+    /// </summary>
     private sealed class Limits(in SaLifetime lifetime)
     {
+        // A concentrator has a few connections, hence a few lifetimes; past this many (per-SA jitter, say) each SA
+        // gets its own object instead of the table growing.
+        private const int MaxShared = 256;
         private static readonly Limits None = new(SaLifetime.Infinite);
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<SaLifetime, Limits> Shared = new();
 
         public SaLifetime Lifetime { get; } = lifetime;
 
@@ -266,6 +273,8 @@ internal sealed class EspSa : IDisposable
             (Limit(l.SoftBytes) & Limit(l.HardBytes) & Limit(l.SoftPackets) & Limit(l.HardPackets)) == ulong.MaxValue
             && (l.SoftAddSeconds | l.HardAddSeconds | l.SoftUseSeconds | l.HardUseSeconds) == 0
                 ? None
+                : Shared.TryGetValue(l, out var shared) ? shared
+                : Shared.Count < MaxShared ? Shared.GetOrAdd(l, static x => new Limits(x))
                 : new Limits(l);
 
         private static ulong Limit(ulong v) => v == 0 ? ulong.MaxValue : v;
