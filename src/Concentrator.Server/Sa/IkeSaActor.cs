@@ -39,10 +39,7 @@ public sealed partial class IkeSaActor : UntypedActor, IWithStash
         _spis = environment.Spis is { } table ? new IkeSpis(table, Self) : null;
         Timers = new ActorTimers(Self, Context.System.Scheduler);
         // The SPIs (this SA's, and a rekeyed SA's) are drawn by the SPI table for this actor, so none can collide later.
-        _session = IkeSaSession.Responder(config, environment.Services with
-        {
-            IkeSpiAllocator = _spis is null ? environment.Services.IkeSpiAllocator : _spis.Allocate,
-        }, local, remote, SessionSettings(environment));
+        _session = IkeSaSession.Responder(config, environment.Services, local, remote, SessionSettings(environment), _spis);
     }
 
     /// <summary>A timer of the session ran out.</summary>
