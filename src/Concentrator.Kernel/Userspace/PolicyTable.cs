@@ -9,6 +9,9 @@ namespace Concentrator.Kernel.Userspace;
 /// </summary>
 internal sealed class PolicyEntry
 {
+    /// <summary>A probe: an entry with only an identity, to find the installed one by it.</summary>
+    private PolicyEntry(PolicyKey key) => Key = key;
+
     public PolicyEntry(PolicyRequest request)
     {
         Key = PolicyKey.Of(request);
@@ -24,6 +27,11 @@ internal sealed class PolicyEntry
 
     /// <summary>The policy's identity (selector, direction, if_id, mark), the table's key.</summary>
     public PolicyKey Key { get; }
+
+    /// <summary>Entries compared by <see cref="Key"/>: the table keeps them in a set, the key inside the entry.</summary>
+    public static IEqualityComparer<PolicyEntry> ByKey { get; } = new KeyComparer();
+
+    public static PolicyEntry Probe(PolicyKey key) => new(key);
 
     public CompiledSelector Selector { get; }
 
@@ -79,6 +87,13 @@ internal sealed class PolicyEntry
 
         return c;
     }
+
+    private sealed class KeyComparer : IEqualityComparer<PolicyEntry>
+    {
+        public bool Equals(PolicyEntry? x, PolicyEntry? y) => ReferenceEquals(x, y) || (x is not null && y is not null && x.Key == y.Key);
+
+        public int GetHashCode(PolicyEntry obj) => obj.Key.GetHashCode();
+    }
 }
 
 /// <summary>
@@ -106,7 +121,10 @@ internal readonly record struct PolicyKey(TrafficSelector Selector, uint IfId, u
 /// </summary>
 internal sealed class PolicyTable
 {
-    private readonly ConcurrentDictionary<PolicyKey, PolicyEntry> _all = new();
+    // Every policy, found by its identity. A set of entries (the key lives in the entry) rather than a dictionary
+    // keyed by a copy of it: ≈ 50 bytes less per policy, three policies per CHILD SA (issue 13). Only touched under
+    // the lock; packets never read it.
+    private readonly HashSet<PolicyEntry> _all = new(PolicyEntry.ByKey);
     // The value is the one PolicyEntry of the destination (the road-warrior case, no array per client) or, when
     // several policies name it, a PolicyEntry[] in priority order.
     private readonly ConcurrentDictionary<(uint IfId, UInt128 Destination), object> _hostOut = new();
@@ -114,7 +132,16 @@ internal sealed class PolicyTable
     private readonly object _gate = new();
     private volatile PolicyEntry[] _rangeOut = [];
 
-    public int Count => _all.Count;
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _all.Count;
+            }
+        }
+    }
 
     /// <summary>Adds or (with <paramref name="replace"/>) replaces; EEXIST / ENOENT like the kernel.</summary>
     public PolicyEntry Add(PolicyRequest request, bool replace)
@@ -122,8 +149,7 @@ internal sealed class PolicyTable
         var entry = new PolicyEntry(request);
         lock (_gate)
         {
-            var id = entry.Key;
-            if (_all.TryGetValue(id, out var old))
+            if (_all.TryGetValue(entry, out var old))
             {
                 if (!replace)
                 {
@@ -133,7 +159,7 @@ internal sealed class PolicyTable
                 RemoveLocked(old);
             }
 
-            _all[id] = entry;
+            _all.Add(entry);
             if (entry.Direction == PolicyDirection.Out)
             {
                 if (entry.Selector.IsHostDestination)
@@ -179,7 +205,7 @@ internal sealed class PolicyTable
     {
         lock (_gate)
         {
-            if (!_all.TryGetValue(key, out var entry))
+            if (!_all.TryGetValue(PolicyEntry.Probe(key), out var entry))
             {
                 throw new KernelException(Errnos.ENOENT, null, "delete policy");
             }
@@ -189,7 +215,17 @@ internal sealed class PolicyTable
         }
     }
 
-    public IReadOnlyCollection<PolicyEntry> All => (IReadOnlyCollection<PolicyEntry>)_all.Values;
+    /// <summary>A snapshot of every installed policy.</summary>
+    public IReadOnlyCollection<PolicyEntry> All
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _all];
+            }
+        }
+    }
 
     /// <summary>
     /// Per packet: the outbound policy for an inner packet leaving ipsecN with this if_id, or null — of those that
@@ -301,7 +337,7 @@ internal sealed class PolicyTable
 
     private void RemoveLocked(PolicyEntry entry)
     {
-        _all.TryRemove(entry.Key, out _);
+        _all.Remove(entry);
         if (entry.Direction == PolicyDirection.Out)
         {
             if (entry.Selector.IsHostDestination)
