@@ -52,10 +52,14 @@ internal sealed class EspBenchmarkSuite : IDisposable
                 break;
         }
 
+        Request = request;
         Sa = new EspSa(request, EspTransform.Create(request), 0);
     }
 
     public EspCipher Cipher { get; }
+
+    /// <summary>The request <see cref="Sa"/> was made from (the SA keeps only what the dataplane reads).</summary>
+    public SaRequest Request { get; }
 
     public EspSa Sa { get; }
 

@@ -32,7 +32,7 @@ public class EspDecryptBenchmarks : IDisposable
     {
         _rx = new EspBenchmarkSuite(Cipher, 0, esn: false);
         // The sender shares the receiver's keys: same suite object, a second SA over the same request.
-        var tx = new EspSa(_rx.Sa.Request, EspTransform.Create(_rx.Sa.Request), 0);
+        var tx = new EspSa(_rx.Request, EspTransform.Create(_rx.Request), 0);
         var inner = new byte[PacketBytes];
         inner[0] = 0x45;
         inner[2] = (byte)(PacketBytes >> 8);

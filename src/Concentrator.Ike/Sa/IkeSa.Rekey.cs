@@ -46,6 +46,8 @@ public sealed partial class IkeSa
             ResponderSpi = responderSpi,
             IkeProposal = chosen,
             Connection = Connection,
+            SpiSource = SpiSource,
+            ChildListener = ChildListener,
             Algorithms = algorithms,
             Keymat = keymat,
             NonceI = ni,

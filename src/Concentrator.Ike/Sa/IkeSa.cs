@@ -15,8 +15,10 @@ public sealed partial class IkeSa : IDisposable
 {
     private readonly List<ChildSa> _childSas = [];
 
-    private IkeSa(bool isInitiator, IkeSaConfig config, IkeSaServices services, IPEndPoint local, IPEndPoint remote, ulong? spi = null)
+    private IkeSa(bool isInitiator, IkeSaConfig config, IkeSaServices services, IPEndPoint local, IPEndPoint remote, ulong? spi = null,
+        IIkeSpiSource? spis = null)
     {
+        SpiSource = spis;
         IsInitiator = isInitiator;
         IsSetupResponder = !isInitiator;
         Config = config;
@@ -39,12 +41,14 @@ public sealed partial class IkeSa : IDisposable
     }
 
     /// <summary>An SA that answers the IKE_SA_INIT request it will be given first (its SPIr is drawn now).</summary>
-    public static IkeSa CreateResponder(IkeSaConfig config, IkeSaServices services, IPEndPoint local, IPEndPoint remote) =>
-        new(false, config, services, local, remote);
+    /// <param name="spis">Where its own SPIs are drawn; null: <see cref="IkeSaServices.IkeSpiAllocator"/>, else at random.</param>
+    public static IkeSa CreateResponder(IkeSaConfig config, IkeSaServices services, IPEndPoint local, IPEndPoint remote, IIkeSpiSource? spis = null) =>
+        new(false, config, services, local, remote, spis: spis);
 
     /// <summary>An SA that starts with <see cref="Initiate"/> (its SPIi is drawn now).</summary>
-    public static IkeSa CreateInitiator(IkeSaConfig config, IkeSaServices services, IPEndPoint local, IPEndPoint remote) =>
-        new(true, config, services, local, remote);
+    /// <param name="spis">Where its own SPIs are drawn; null: <see cref="IkeSaServices.IkeSpiAllocator"/>, else at random.</param>
+    public static IkeSa CreateInitiator(IkeSaConfig config, IkeSaServices services, IPEndPoint local, IPEndPoint remote, IIkeSpiSource? spis = null) =>
+        new(true, config, services, local, remote, spis: spis);
 
     /// <summary>The original initiator of this SA (RFC 7296 §2.2: after a rekey, whoever initiated the rekey): the
     /// I flag of our requests.</summary>
@@ -73,7 +77,8 @@ public sealed partial class IkeSa : IDisposable
     {
         Connection = connection;
         Config = connection.Config;
-        Services = Services with { AddressAllocator = connection.AddressAllocator, IdentityGate = connection.IdentityGate };
+        // One copy per connection and services record, shared by the SAs that choose it (issue 13), not one per SA.
+        Services = connection.ServicesFor(Services);
     }
 
     public IkeSaState State { get; internal set; }
@@ -168,8 +173,19 @@ public sealed partial class IkeSa : IDisposable
 
     internal TaskManager Tasks { get; }
 
+    /// <summary>Where this SA's own SPIs (and its rekeyed successors') are drawn, if not by the services.</summary>
+    internal IIkeSpiSource? SpiSource { get; init; }
+
+    /// <summary>The session driving this SA, told of each CHILD SA added and removed.</summary>
+    internal IChildSaListener? ChildListener { get; set; }
+
     internal ulong NewSpi()
     {
+        if (SpiSource is { } source)
+        {
+            return source.Allocate();
+        }
+
         if (Services.IkeSpiAllocator is { } allocator)
         {
             return allocator();
@@ -216,6 +232,7 @@ public sealed partial class IkeSa : IDisposable
     internal void AddChildSa(ChildSa child)
     {
         Services.InstallChildSa?.Invoke(child);
+        ChildListener?.ChildSaAdded(child);
         _childSas.Add(child);
     }
 
@@ -224,6 +241,7 @@ public sealed partial class IkeSa : IDisposable
         if (_childSas.Remove(child))
         {
             Services.UninstallChildSa?.Invoke(child);
+            ChildListener?.ChildSaRemoved(child);
         }
     }
 

@@ -9,8 +9,8 @@ public sealed partial class IkeSaSession
 {
     /// <summary>An initiator SA (<see cref="IkeSa.CreateInitiator"/>); <see cref="Initiate"/> sends its first request.</summary>
     public static IkeSaSession Initiator(IkeSaConfig config, IkeSaServices services, IPEndPoint local, IPEndPoint remote,
-        IkeSaSessionSettings settings) =>
-        new(settings, s => IkeSa.CreateInitiator(config, s, local, remote), services);
+        IkeSaSessionSettings settings, IIkeSpiSource? spis = null) =>
+        new(settings, s => IkeSa.CreateInitiator(config, s, local, remote, spis), services);
 
     /// <summary>Sends IKE_SA_INIT (then, as each response arrives, IKE_AUTH with the CHILD SA) and arms its
     /// retransmission; the half-open limit armed by <see cref="Start"/> bounds the whole setup.</summary>

@@ -9,7 +9,7 @@ namespace Concentrator.Ike.Sa;
 /// and the half-open limit. Every call returns what to do as <see cref="IkeSaEffect"/>s, which the hosting actor
 /// carries out in order; time comes from the SA's <see cref="IkeSaServices.Time"/>. Used on one thread at a time.
 /// </summary>
-public sealed partial class IkeSaSession
+public sealed partial class IkeSaSession : IChildSaListener
 {
     private IkeSaSessionSettings _settings;
     // Made on the first drop: most SAs never drop a datagram.
@@ -23,14 +23,21 @@ public sealed partial class IkeSaSession
     private IkeSaSession(IkeSaSessionSettings settings, Func<IkeSaServices, IkeSa> create, IkeSaServices services)
     {
         _settings = settings;
-        // The session owns the kernel hooks: they only record, the install is decided after Process returns.
-        _sa = create(services with { InstallChildSa = _added.Add, UninstallChildSa = _removed.Add });
+        // The session hears of CHILD SAs added and removed: it only records them, the install is decided after
+        // Process returns. As the SA's listener, not hooks in a copy of the (shared) services.
+        _sa = create(services);
+        _sa.ChildListener = this;
     }
 
-    /// <summary>A responder SA that waits for its IKE_SA_INIT request.</summary>
+    /// <summary>A responder SA that waits for its IKE_SA_INIT request; <paramref name="spis"/> draws its SPIs (see
+    /// <see cref="IkeSa.CreateResponder"/>).</summary>
     public static IkeSaSession Responder(IkeSaConfig config, IkeSaServices services, IPEndPoint local, IPEndPoint remote,
-        IkeSaSessionSettings settings) =>
-        new(settings, s => IkeSa.CreateResponder(config, s, local, remote), services);
+        IkeSaSessionSettings settings, IIkeSpiSource? spis = null) =>
+        new(settings, s => IkeSa.CreateResponder(config, s, local, remote, spis), services);
+
+    void IChildSaListener.ChildSaAdded(ChildSa child) => _added.Add(child);
+
+    void IChildSaListener.ChildSaRemoved(ChildSa child) => _removed.Add(child);
 
     /// <summary>The current SA (after an IKE rekey, the new one).</summary>
     public IkeSa Sa => _sa;

@@ -35,6 +35,10 @@ internal readonly struct CompiledSelector
 
     public UInt128 DestinationKey => _dst;
 
+    /// <summary>How narrow the selector is beyond its prefixes: 2 with a port, +1 with a protocol (strongSwan's
+    /// get_priority counts the same two flags).</summary>
+    public int Specificity => (_sport != 0 || _dport != 0 ? 2 : 0) + (_proto != 0 ? 1 : 0);
+
     public bool Matches(in IpPacketInfo p) =>
         p.IsV6 == _v6
         && (p.Source & Mask(_srcPrefix)) == _src

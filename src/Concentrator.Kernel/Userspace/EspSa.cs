@@ -14,8 +14,8 @@ internal sealed class EspSa : IDisposable
     private const int SoftRaised = 1;
     private const int HardRaised = 2;
 
-    // Byte and packet limits, shared by every SA that has none (the common case: IKE rekeys by time).
-    private readonly CountLimits _limits;
+    // Lifetime limits, shared by every SA that has none (the common case: IKE rekeys by time).
+    private readonly Limits _limits;
     private readonly ushort _window; // at most UserspaceIpsecOptions.MaxReplayWindow (4096)
 
     // Per-SA drop counters by reason, allocated on the first drop: most SAs never drop a packet, and a
@@ -37,19 +37,25 @@ internal sealed class EspSa : IDisposable
     private UdpEncapsulationSocket? _udp;
 
     /// <param name="defaultReplayWindow">Window used when the request leaves <see cref="SaRequest.ReplayWindow"/> unset.</param>
+    /// <remarks>The request is not kept (issue 13: it and its key material were ≈ 290 bytes per SA): only the fields
+    /// the dataplane reads are copied, the addresses and selector by reference.</remarks>
     public EspSa(SaRequest request, EspTransform transform, long nowUnixSeconds, uint defaultReplayWindow = UserspaceIpsecOptions.DefaultReplayWindow)
     {
         _window = (ushort)ReplayWindowFor(request, defaultReplayWindow);
-        Request = request;
         Transform = transform;
         Spi = request.Spi;
+        Reqid = request.Reqid;
+        IfId = request.IfId;
+        Source = request.Source;
+        Destination = request.Destination;
+        Protocol = request.Protocol;
+        Mark = request.Mark;
+        Selector = request.Selector;
         Esn = request.Esn || (request.Flags & SaFlags.Esn) != 0;
         AddTime = nowUnixSeconds;
         // SaLifetime.Infinite is `new()`, i.e. all zeros: a zero byte/packet limit is read as "none", like XFRM_INF.
-        _limits = CountLimits.Of(request.Lifetime);
+        _limits = Limits.Of(request.Lifetime);
     }
-
-    public SaRequest Request { get; }
 
     /// <summary>
     /// The window an SA gets here: the request's own if it set one, else the dataplane default. Larger than
@@ -73,17 +79,33 @@ internal sealed class EspSa : IDisposable
 
     public uint Spi { get; }
 
-    public uint Reqid => Request.Reqid;
+    public uint Reqid { get; }
 
-    public uint IfId => Request.IfId;
+    public uint IfId { get; }
+
+    /// <summary>Outer source address (the request's object, shared with the control plane's).</summary>
+    public IPAddress Source { get; }
+
+    /// <summary>Outer destination address: with the reqid, it names an outbound SA.</summary>
+    public IPAddress Destination { get; }
+
+    public IpsecProtocol Protocol { get; }
+
+    public XfrmMark? Mark { get; }
+
+    /// <summary>The state's own selector (null = any): what decrypted packets must match when no in/fwd policy names the reqid.</summary>
+    public TrafficSelector? Selector { get; }
+
+    /// <summary>The kernel's identity of this SA, made when asked (expiry events, flushes), not kept.</summary>
+    public SaId Id => new(Source, Destination, Spi, Protocol) { IfId = IfId, Mark = Mark };
 
     public bool Esn { get; }
 
     /// <summary>The inbound anti-replay window, made on first use (one receive thread per SA; racing makers agree on one).</summary>
     public ReplayWindow Replay => Volatile.Read(ref _replay) ?? CreateReplay();
 
-    /// <summary>The SA's lifetime limits, read from the request rather than copied (64 bytes per SA).</summary>
-    public SaLifetime Lifetime => Request.Lifetime;
+    /// <summary>The SA's lifetime limits (one shared object for every SA without limits).</summary>
+    public SaLifetime Lifetime => _limits.Lifetime;
 
     /// <summary>Serialized UDP destination (RFC 3948) of an encapsulated outbound SA, set at install with
     /// <see cref="SendVia"/> so sends do not allocate.</summary>
@@ -225,24 +247,35 @@ internal sealed class EspSa : IDisposable
         }
     }
 
-    /// <summary>Byte and packet limits of an SA; a zero limit is read as "none", like XFRM_INF.</summary>
-    private sealed class CountLimits(ulong softBytes, ulong hardBytes, ulong softPackets, ulong hardPackets)
+    /// <summary>
+    /// Lifetime limits of an SA, the byte and packet ones with a zero read as "none", like XFRM_INF. One object per
+    /// distinct lifetime: the SAs of a connection all carry the connection's (112 bytes per SA otherwise, issue 13).
+    /// </summary>
+    private sealed class Limits(in SaLifetime lifetime)
     {
-        private static readonly CountLimits None = new(ulong.MaxValue, ulong.MaxValue, ulong.MaxValue, ulong.MaxValue);
+        // A concentrator has a few connections, hence a few lifetimes; past this many (per-SA jitter, say) each SA
+        // gets its own object instead of the table growing.
+        private const int MaxShared = 256;
+        private static readonly Limits None = new(SaLifetime.Infinite);
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<SaLifetime, Limits> Shared = new();
 
-        public ulong SoftBytes { get; } = softBytes;
+        public SaLifetime Lifetime { get; } = lifetime;
 
-        public ulong HardBytes { get; } = hardBytes;
+        public ulong SoftBytes { get; } = Limit(lifetime.SoftBytes);
 
-        public ulong SoftPackets { get; } = softPackets;
+        public ulong HardBytes { get; } = Limit(lifetime.HardBytes);
 
-        public ulong HardPackets { get; } = hardPackets;
+        public ulong SoftPackets { get; } = Limit(lifetime.SoftPackets);
 
-        public static CountLimits Of(in SaLifetime l)
-        {
-            ulong sb = Limit(l.SoftBytes), hb = Limit(l.HardBytes), sp = Limit(l.SoftPackets), hp = Limit(l.HardPackets);
-            return (sb & hb & sp & hp) == ulong.MaxValue ? None : new CountLimits(sb, hb, sp, hp);
-        }
+        public ulong HardPackets { get; } = Limit(lifetime.HardPackets);
+
+        public static Limits Of(in SaLifetime l) =>
+            (Limit(l.SoftBytes) & Limit(l.HardBytes) & Limit(l.SoftPackets) & Limit(l.HardPackets)) == ulong.MaxValue
+            && (l.SoftAddSeconds | l.HardAddSeconds | l.SoftUseSeconds | l.HardUseSeconds) == 0
+                ? None
+                : Shared.TryGetValue(l, out var shared) ? shared
+                : Shared.Count < MaxShared ? Shared.GetOrAdd(l, static x => new Limits(x))
+                : new Limits(l);
 
         private static ulong Limit(ulong v) => v == 0 ? ulong.MaxValue : v;
     }

@@ -25,7 +25,7 @@ internal sealed class SaTable
 
     public void Add(EspSa sa, bool inbound, bool replace)
     {
-        var key = SaKey.Of(sa.Request.Id);
+        var key = SaKey.Of(sa);
         lock (_gate)
         {
             if (_all.TryGetValue(key, out var old))
@@ -39,7 +39,7 @@ internal sealed class SaTable
                 RemoveLocked(key, old);
             }
 
-            if (inbound && _inbound.TryGetValue(sa.Spi, out var clash) && SaKey.Of(clash.Request.Id) != key)
+            if (inbound && _inbound.TryGetValue(sa.Spi, out var clash) && SaKey.Of(clash) != key)
             {
                 sa.Dispose();
                 throw new KernelException(Errnos.EEXIST, $"SPI 0x{sa.Spi:x8} is in use by another inbound SA", "add SA");
@@ -54,7 +54,7 @@ internal sealed class SaTable
             {
                 // The newest SA for a (reqid, peer) wins, as after a CHILD SA rekey the kernel prefers the newer state;
                 // the older ones stay chained behind it (through the SAs, no list per pair) for when it goes.
-                var ok = (sa.Reqid, IpPacket.Key(sa.Request.Destination));
+                var ok = (sa.Reqid, IpPacket.Key(sa.Destination));
                 sa.OlderOutbound = _outbound.TryGetValue(ok, out var newest) ? newest : null;
                 _outbound[ok] = sa;
             }
@@ -63,9 +63,13 @@ internal sealed class SaTable
 
     public EspSa? Find(SaId id) => _all.TryGetValue(SaKey.Of(id), out var sa) ? sa : null;
 
-    public EspSa Remove(SaId id)
+    public EspSa Remove(SaId id) => Remove(SaKey.Of(id));
+
+    /// <summary>Removes <paramref name="sa"/> by its identity (ESRCH when it is gone).</summary>
+    public EspSa Remove(EspSa sa) => Remove(SaKey.Of(sa));
+
+    private EspSa Remove(SaKey key)
     {
-        var key = SaKey.Of(id);
         lock (_gate)
         {
             if (!_all.TryGetValue(key, out var sa))
@@ -95,7 +99,7 @@ internal sealed class SaTable
             _inbound.TryRemove(sa.Spi, out _);
         }
 
-        var ok = (sa.Reqid, IpPacket.Key(sa.Request.Destination));
+        var ok = (sa.Reqid, IpPacket.Key(sa.Destination));
         if (!_outbound.TryGetValue(ok, out var newest))
         {
             return;
@@ -133,5 +137,7 @@ internal sealed class SaTable
     private readonly record struct SaKey(UInt128 Destination, uint Spi, IpsecProtocol Protocol, uint IfId)
     {
         public static SaKey Of(SaId id) => new(IpPacket.Key(id.Destination), id.Spi, id.Protocol, id.IfId);
+
+        public static SaKey Of(EspSa sa) => new(IpPacket.Key(sa.Destination), sa.Spi, sa.Protocol, sa.IfId);
     }
 }

@@ -109,7 +109,7 @@ internal sealed class UserspaceDataplane : IDisposable
         {
             try
             {
-                Sas.Remove(sa.Request.Id);
+                Sas.Remove(sa);
             }
             catch (KernelException)
             {
@@ -117,7 +117,7 @@ internal sealed class UserspaceDataplane : IDisposable
             }
         }
 
-        if (!_events.Writer.TryWrite(new SaExpiredEvent(sa.Request.Id, sa.Reqid, hard) { Counters = sa.Snapshot() }))
+        if (!_events.Writer.TryWrite(new SaExpiredEvent(sa.Id, sa.Reqid, hard) { Counters = sa.Snapshot() }))
         {
             _events.Writer.TryWrite(new EventsLostEvent());
         }
@@ -207,7 +207,7 @@ internal sealed class UserspaceDataplane : IDisposable
         }
 
         var policy = Policies.LookupOutbound(ifId, info);
-        if (policy is null || policy.Request.Action == PolicyAction.Block)
+        if (policy is null || policy.Action == PolicyAction.Block)
         {
             Counters.Drop(EspDrop.NoPolicy);
             return 0;
@@ -238,7 +238,7 @@ internal sealed class UserspaceDataplane : IDisposable
     /// per reqid per second (the kernel's larval state holds further ACQUIREs back the same way, for acq_expires).</summary>
     private void Acquire(uint ifId, PolicyEntry policy)
     {
-        if (policy.Request.Templates.Count == 0)
+        if (policy.TemplateSource is not { } source || policy.TemplateDestinationAddress is not { } destination)
         {
             return;
         }
@@ -250,8 +250,7 @@ internal sealed class UserspaceDataplane : IDisposable
             return;
         }
 
-        var template = policy.Request.Templates[0];
-        _events.Writer.TryWrite(new AcquireEvent(policy.Request.Selector, template.Source, template.Destination, policy.Reqid, 0) { IfId = ifId });
+        _events.Writer.TryWrite(new AcquireEvent(policy.Key.Selector, source, destination, policy.Reqid, 0) { IfId = ifId });
     }
 
     private void OutboundLoop(uint ifId, TunDevice tun)
@@ -278,7 +277,7 @@ internal sealed class UserspaceDataplane : IDisposable
                 {
                     sent = udp.SendEsp(buffer.AsSpan(start, len), sa.PeerAddress!);
                 }
-                else if (sa.RawPeerAddress is { } raw && (sa.Request.Destination.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? RawV4 : RawV6) is { } rawSocket)
+                else if (sa.RawPeerAddress is { } raw && (sa.Destination.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? RawV4 : RawV6) is { } rawSocket)
                 {
                     sent = rawSocket.Send(buffer.AsSpan(start, len), raw);
                 }

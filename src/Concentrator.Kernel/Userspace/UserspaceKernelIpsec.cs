@@ -216,14 +216,14 @@ public sealed class UserspaceKernelIpsec : IKernelIpsec
         {
             foreach (var sa in _dataplane.Sas.All.Where(s => ownership.OwnsReqid(s.Reqid)).ToList())
             {
-                Forget(_dataplane.Sas.Remove(sa.Request.Id));
+                Forget(_dataplane.Sas.Remove(sa));
                 sa.Dispose();
                 removed++;
             }
 
-            foreach (var p in _dataplane.Policies.All.Where(p => ownership.OwnsIfId(p.IfId) || p.Request.Templates.Any(t => ownership.OwnsReqid(t.Reqid))).ToList())
+            foreach (var p in _dataplane.Policies.All.Where(p => ownership.OwnsIfId(p.IfId) || (p.HasTemplate && ownership.OwnsReqid(p.Reqid))).ToList())
             {
-                _dataplane.Policies.Remove(p.Request.Id);
+                _dataplane.Policies.Remove(p);
                 removed++;
             }
 
@@ -464,7 +464,7 @@ public sealed class UserspaceKernelIpsec : IKernelIpsec
             return fromPolicies;
         }
 
-        return sa.Request.Selector is { } s && (s.Source.PrefixLength != 0 || s.Destination.PrefixLength != 0 || s.Protocol != 0)
+        return sa.Selector is { } s && (s.Source.PrefixLength != 0 || s.Destination.PrefixLength != 0 || s.Protocol != 0)
             ? [new CompiledSelector(s)]
             : [];
     }

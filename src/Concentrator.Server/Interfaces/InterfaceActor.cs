@@ -60,7 +60,7 @@ public sealed partial class InterfaceActor : ReceiveActor
         Receive<DetachConnection>(d => OnDetach(d, Sender));
         Receive<SpawnSa>(OnSpawn);
         Receive<RouteBlock>(OnRouteBlock);
-        Receive<Terminated>(OnTerminated);
+        Receive<SaStopped>(OnSaStopped);
         Receive<DeleteAllIkeSas>(d => _sas.DeleteAll(d, Sender));
         Receive<GetInterfaceState>(_ => Sender.Tell(new InterfaceState(
             _setting.InterfaceName, _index, _managed, _connections.Keys.Order(StringComparer.Ordinal).ToList(), _routed.ToList(), _children.Count - _initiating.Count)));
@@ -73,8 +73,9 @@ public sealed partial class InterfaceActor : ReceiveActor
 
     /// <summary>A failing IKE SA is stopped, never restarted: a restart would re-run its constructor with the
     /// peer's state lost, and the peer would be left talking to an SA that forgot its keys. Stopping it runs its
-    /// PostStop, which gives its addresses back to the pool and its SPIs to their tables; the kernel actor, which
-    /// watches every actor that installed something, removes its CHILD SAs.</summary>
+    /// PostStop, which gives its addresses back to the pool and its SPIs to their tables and tells the kernel actor to
+    /// remove its CHILD SAs. (The interface actor's own strategy, <see cref="SaSupervisorStrategy"/>, is this one that
+    /// also reports each child's end.)</summary>
     public static SupervisorStrategy SaSupervision { get; } =
         new OneForOneStrategy(maxNrOfRetries: -1, withinTimeRange: Timeout.InfiniteTimeSpan, localOnlyDecider: _ => Directive.Stop);
 
@@ -86,7 +87,7 @@ public sealed partial class InterfaceActor : ReceiveActor
     /// <summary>Actor name: "ipsecN", or "policy-based" for <c>ipsec-interface = no</c>.</summary>
     public static string NameFor(IpsecInterfaceSetting setting) => setting.InterfaceName ?? "policy-based";
 
-    protected override SupervisorStrategy SupervisorStrategy() => SaSupervision;
+    protected override SupervisorStrategy SupervisorStrategy() => SaSupervisorStrategy.Instance;
 
     protected override void PreStart()
     {
@@ -140,8 +141,8 @@ public sealed partial class InterfaceActor : ReceiveActor
 
     private void OnSpawn(SpawnSa spawn)
     {
+        // Not watched: its end arrives as SaStopped (SaSupervisorStrategy).
         var child = Context.ActorOf(spawn.Props, spawn.Name);
-        Context.Watch(child);
         _children[child] = spawn.Connection;
         if (spawn.Initiated)
         {
@@ -161,15 +162,16 @@ public sealed partial class InterfaceActor : ReceiveActor
         }
     }
 
-    private void OnTerminated(Terminated t)
+    private void OnSaStopped(SaStopped stopped)
     {
-        if (_children.Remove(t.ActorRef) && !_initiating.Remove(t.ActorRef))
+        var sa = stopped.Sa;
+        if (_children.Remove(sa) && !_initiating.Remove(sa))
         {
             _metrics?.Established.Add(-1, _interfaceTag);
         }
 
-        _sas.Remove(t.ActorRef);
-        _registered.Remove(t.ActorRef);
-        AnswerConnectionDeletes(t.ActorRef);
+        _sas.Remove(sa);
+        _registered.Remove(sa);
+        AnswerConnectionDeletes(sa);
     }
 }

@@ -132,7 +132,7 @@ public sealed partial class KernelActor : ReceiveActor
         switch (command)
         {
             case InstallChild install when !replyTo.IsNobody():
-                if (_owned.Add(replyTo, install))
+                if (_owned.Add(replyTo, install) && !install.OwnerReportsStop)
                 {
                     Context.Watch(replyTo);
                 }

@@ -28,6 +28,10 @@ public sealed record SaInstall(SaRequest Request);
 /// </summary>
 public sealed record InstallChild(long CorrelationId, uint Reqid, IReadOnlyList<SaInstall> Sas, IReadOnlyList<PolicyRequest> Policies) : IKernelCommand
 {
+    /// <summary>The owner sends <see cref="RemoveOwnedBy"/> itself when it stops (an IKE SA actor does, from PostStop),
+    /// so the kernel actor does not watch it: a watched actor costs Akka ≈ 400 bytes of death-watch state (issue 13).</summary>
+    public bool OwnerReportsStop { get; init; }
+
     /// <summary>Rekey: the policies exist (they belong to the same reqid) and are updated, not created, and
     /// are left in place if a later step fails.</summary>
     public bool ReplacePolicies { get; init; }

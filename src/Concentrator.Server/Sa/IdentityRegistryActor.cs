@@ -32,15 +32,8 @@ public sealed class IdentityRegistryActor : ReceiveActor
         Receive<ClaimIdentity>(OnClaim);
         Receive<IkeSaReleased>(_ => Released(Sender));
         Receive<GetIdentityHolder>(g => Sender.Tell(new IdentityHolder(g.Identity, _holders.GetValueOrDefault(g.Identity))));
-        Receive<Terminated>(t =>
-        {
-            Released(t.ActorRef);
-            if (_byActor.Remove(t.ActorRef, out var identity) && _holders.TryGetValue(identity, out var holder) && holder.Equals(t.ActorRef))
-            {
-                _holders.Remove(identity);
-                _directory?.Tell(new IdentityLeftHere(identity));
-            }
-        });
+        Receive<Terminated>(t => Stopped(t.ActorRef));
+        Receive<IdentityHolderStopped>(_ => Stopped(Sender));
         Receive<IdentityClaimedElsewhere>(OnClaimedElsewhere);
     }
 
@@ -66,7 +59,11 @@ public sealed class IdentityRegistryActor : ReceiveActor
         _holders.TryGetValue(claim.Identity, out var older);
         _holders[claim.Identity] = claimant;
         _byActor[claimant] = claim.Identity;
-        Context.Watch(claimant);
+        if (!claim.ClaimantReportsStop)
+        {
+            Context.Watch(claimant);
+        }
+
         _directory?.Tell(new IdentityHeldHere(claim.Identity, claim.InitialContact));
         if (older is null || older.Equals(claimant))
         {
@@ -80,6 +77,16 @@ public sealed class IdentityRegistryActor : ReceiveActor
         _byActor.Remove(older);
         _releasing[older] = (claimant, claim.Identity);
         older.Tell(new DeleteIkeSa($"replaced by a newer IKE SA of {claim.Identity}", Silently: claim.InitialContact));
+    }
+
+    private void Stopped(IActorRef sa)
+    {
+        Released(sa);
+        if (_byActor.Remove(sa, out var identity) && _holders.TryGetValue(identity, out var holder) && holder.Equals(sa))
+        {
+            _holders.Remove(identity);
+            _directory?.Tell(new IdentityLeftHere(identity));
+        }
     }
 
     private void Released(IActorRef older)

@@ -8,7 +8,19 @@ namespace Concentrator.Server.Sa;
 /// carried INITIAL_CONTACT (RFC 7296 §2.4: the peer lost the old one), else with a Delete sent to the peer. Answered
 /// with <see cref="IdentityGranted"/> once the older SA's CHILD SAs have left the kernel (it answered
 /// <see cref="IkeSaReleased"/> or stopped), so the newer SA can install the same selectors (the same virtual IP).</summary>
-public sealed record ClaimIdentity(IkeIdentity Identity, bool InitialContact);
+public sealed record ClaimIdentity(IkeIdentity Identity, bool InitialContact)
+{
+    /// <summary>The claimant sends <see cref="IdentityHolderStopped"/> when it stops (an IKE SA actor does, from
+    /// PostStop), so the registry does not watch it (Akka's death-watch state per watched actor, issue 13).</summary>
+    public bool ClaimantReportsStop { get; init; }
+}
+
+/// <summary>From a claimant that set <see cref="ClaimIdentity.ClaimantReportsStop"/>, as it stops: what its
+/// <c>Terminated</c> would have said.</summary>
+public sealed record IdentityHolderStopped
+{
+    public static IdentityHolderStopped Instance { get; } = new();
+}
 
 /// <summary>The claimant now holds <paramref name="Identity"/> and no older SA of it has state in the kernel.</summary>
 public sealed record IdentityGranted(IkeIdentity Identity);

@@ -11,6 +11,10 @@ namespace Concentrator.Server.Sa;
 // The one place where the session's decisions become messages, timers and log lines.
 public sealed partial class IkeSaActor
 {
+    // Whether the kernel actor and the identity registry must hear of this actor's stop (see ReportStopped).
+    private bool _installedChild;
+    private bool _claimedIdentity;
+
     /// <summary>Carries out <paramref name="effects"/> in order; <paramref name="arrival"/> is the socket of the
     /// datagram that caused them, if any.</summary>
     private void Execute(IReadOnlyList<IkeSaEffect> effects, IActorRef? arrival = null)
@@ -60,6 +64,7 @@ public sealed partial class IkeSaActor
                     CountAllBeforeRemoval();
                     // Sent on the way out: nobody is left to hear the answer, and the kernel actor logs a failure itself.
                     _kernel.Tell(new RemoveOwnedBy(all.CorrelationId, Self), ActorRefs.Nobody);
+                    _installedChild = false; // said already: ReportStopped need not say it again
                     break;
                 case IkeSaEffect.ReleaseChildSpi child:
                     _env.ChildSpis?.Release(child.Spi);
@@ -75,7 +80,8 @@ public sealed partial class IkeSaActor
                     }
                     break;
                 case IkeSaEffect.ClaimIdentity claim:
-                    _env.Identities!.Tell(new ClaimIdentity(claim.Identity, claim.InitialContact));
+                    _env.Identities!.Tell(new ClaimIdentity(claim.Identity, claim.InitialContact) { ClaimantReportsStop = true });
+                    _claimedIdentity = true;
                     break;
                 case IkeSaEffect.Established established:
                     LogEstablished();
@@ -113,7 +119,7 @@ public sealed partial class IkeSaActor
         try
         {
             request = ChildSaKernelRequests.Install(install.Child, install.CorrelationId, install.Reqid, _settings.IfId, _settings.ChildLifetime)
-                with { ReplacePolicies = ReplacesPolicies(install) };
+                with { ReplacePolicies = ReplacesPolicies(install), OwnerReportsStop = true };
         }
         catch (NotSupportedException e)
         {
@@ -122,6 +128,7 @@ public sealed partial class IkeSaActor
         }
 
         _kernel.Tell(request);
+        _installedChild = true;
         return true;
     }
 

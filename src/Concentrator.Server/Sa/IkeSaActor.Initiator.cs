@@ -34,10 +34,8 @@ public sealed partial class IkeSaActor
         _trapReqid = trapReqid;
         _spis = environment.Spis is { } table ? new IkeSpis(table, Self) : null;
         Timers = new ActorTimers(Self, Context.System.Scheduler);
-        _session = IkeSaSession.Initiator(config, environment.Services with
-        {
-            IkeSpiAllocator = _spis is null ? environment.Services.IkeSpiAllocator : _spis.Allocate,
-        }, local, remote, SessionSettings(environment) with { HandsOver = false, ReqidAllocator = TrapFirst(trapReqid, environment.Settings.ReqidAllocator) });
+        _session = IkeSaSession.Initiator(config, environment.Services, local, remote,
+            SessionSettings(environment) with { HandsOver = false, ReqidAllocator = TrapFirst(trapReqid, environment.Settings.ReqidAllocator) }, _spis);
     }
 
     /// <summary>Props of an initiating IKE SA actor (see the constructor); spawned under its home, so it never hands over.

@@ -39,10 +39,7 @@ public sealed partial class IkeSaActor : UntypedActor, IWithStash
         _spis = environment.Spis is { } table ? new IkeSpis(table, Self) : null;
         Timers = new ActorTimers(Self, Context.System.Scheduler);
         // The SPIs (this SA's, and a rekeyed SA's) are drawn by the SPI table for this actor, so none can collide later.
-        _session = IkeSaSession.Responder(config, environment.Services with
-        {
-            IkeSpiAllocator = _spis is null ? environment.Services.IkeSpiAllocator : _spis.Allocate,
-        }, local, remote, SessionSettings(environment));
+        _session = IkeSaSession.Responder(config, environment.Services, local, remote, SessionSettings(environment), _spis);
     }
 
     /// <summary>A timer of the session ran out.</summary>
@@ -98,19 +95,48 @@ public sealed partial class IkeSaActor : UntypedActor, IWithStash
 
     protected override void PostStop()
     {
-        Timers.CancelAll();
-        if (_handedOver)
+        try
         {
-            // The SA lives on in the actor it moved to: its leases, SPIs and CHILD SAs stay.
-            return;
+            Timers.CancelAll();
+            if (_handedOver)
+            {
+                // The SA lives on in the actor it moved to: its leases, SPIs and CHILD SAs stay.
+                return;
+            }
+
+            LogEnded();
+            ReportFailure();
+            EndAccounting();
+            Execute(_session.OnStopped());
+            // The session has now asked for the removal of all it installed (RemoveAll, or the removals before).
+            _installedChild = false;
+            _spis?.ReleaseAll();
+            TellInitiatorEnded();
+        }
+        finally
+        {
+            ReportStopped();
+        }
+    }
+
+    /// <summary>
+    /// What <c>Terminated</c> told the kernel actor and the identity registry when they watched this actor: nobody
+    /// watches an IKE SA now (issue 13: Akka keeps ≈ 400 bytes of death-watch state per watched actor; the interface
+    /// actor hears of its stop through its SaSupervisorStrategy). In a finally, so nothing can keep it from them. The
+    /// kernel actor is told only when the session did not get to ask for the removal of its CHILD SAs itself (an
+    /// exception on the way out): they are removed once.
+    /// </summary>
+    private void ReportStopped()
+    {
+        if (_installedChild)
+        {
+            _kernel.Tell(new RemoveOwnedBy(0, Self), ActorRefs.Nobody);
         }
 
-        LogEnded();
-        ReportFailure();
-        EndAccounting();
-        Execute(_session.OnStopped());
-        _spis?.ReleaseAll();
-        TellInitiatorEnded();
+        if (_claimedIdentity)
+        {
+            _env.Identities?.Tell(IdentityHolderStopped.Instance, Self);
+        }
     }
 
     /// <summary>One receive method switching on the phase instead of Become: with a hundred thousand IKE SAs,

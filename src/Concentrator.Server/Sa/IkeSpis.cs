@@ -10,7 +10,7 @@ namespace Concentrator.Server.Sa;
 /// the SA that uses them ends, including one drawn for a rekey that never completed. Used on the holding actor's
 /// thread only. One SPI in the common case (two during a rekey): an array sized to them, not a hash set.
 /// </summary>
-public sealed class IkeSpis(SpiTable table, IActorRef owner)
+public sealed class IkeSpis(SpiTable table, IActorRef owner) : Concentrator.Ike.Sa.IIkeSpiSource
 {
     private ulong[] _held = [];
 

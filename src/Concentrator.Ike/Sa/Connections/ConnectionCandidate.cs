@@ -15,4 +15,24 @@ public sealed record ConnectionCandidate(string Name, IkeSaConfig Config)
 
     /// <summary>The caller's handle on the connection.</summary>
     public object? Tag { get; init; }
+
+    // The last services record served under this connection and its copy with the connection's pool and gate: SAs
+    // share their services, so one copy serves them all (a benign race makes an equal second copy).
+    private Derived? _derived;
+
+    /// <summary><paramref name="services"/> with this connection's <see cref="AddressAllocator"/> and
+    /// <see cref="IdentityGate"/>, made once per services record rather than once per SA.</summary>
+    public IkeSaServices ServicesFor(IkeSaServices services)
+    {
+        if (Volatile.Read(ref _derived) is { } d && ReferenceEquals(d.Of, services))
+        {
+            return d.Services;
+        }
+
+        var made = services with { AddressAllocator = AddressAllocator, IdentityGate = IdentityGate };
+        Volatile.Write(ref _derived, new Derived(services, made));
+        return made;
+    }
+
+    private sealed record Derived(IkeSaServices Of, IkeSaServices Services);
 }
