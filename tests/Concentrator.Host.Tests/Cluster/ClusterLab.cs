@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Concentrator.Host.Tests.Management;
+using Concentrator.LoadGen.Cli;
+using Concentrator.LoadGen.Engine;
 
 namespace Concentrator.Host.Tests.Cluster;
 
@@ -68,6 +70,27 @@ internal sealed class ClusterLab : IAsyncDisposable
     public string Ns(string name) => $"{_tag}{name}";
 
     public static IPAddress NodeAddress(int node) => IPAddress.Parse($"192.0.2.1{node}");
+
+    /// <summary>A load generator swarm of <paramref name="count"/> PSK clients of node <paramref name="node"/>, from
+    /// that node's client namespace, identities <c>prefix-n@loadgen</c>.</summary>
+    public LoadSwarm Swarm(int node, string prefix, int count, int concurrency = 4, int socketsPerAddress = 2,
+        double? rate = null, TimeSpan hold = default, bool initialContact = true) => new(new LoadGenOptions
+    {
+        InitialContact = initialContact,
+        Rate = rate,
+        Hold = hold,
+        Target = new IPEndPoint(NodeAddress(node), 500),
+        Count = count,
+        Concurrency = concurrency,
+        Psk = Secret,
+        RemoteIdentity = GatewayId,
+        IdentityTemplate = $"{prefix}-{{n}}@loadgen",
+        Netns = Ns($"c{node}"),
+        SocketsPerAddress = socketsPerAddress,
+        ProgressInterval = TimeSpan.Zero,
+        RetransmitTimeout = TimeSpan.FromSeconds(2),
+        RetransmitTries = 5,
+    });
 
     public string Socket(int node) => Path.Combine(_dir.Path, $"n{node}", "concentrator.sock");
 

@@ -148,21 +148,7 @@ public sealed class ClusterManagementTests : IAsyncLifetime
 
     private static string Node(int node) => $"akka.tcp://concentrator@{ClusterLab.NodeAddress(node)}:4053";
 
-    private LoadSwarm Swarm(int node, string prefix, int count) => new(new LoadGenOptions
-    {
-        Hold = TimeSpan.FromMinutes(5),
-        Target = new IPEndPoint(ClusterLab.NodeAddress(node), 500),
-        Count = count,
-        Concurrency = 2,
-        Psk = ClusterLab.Secret,
-        RemoteIdentity = ClusterLab.GatewayId,
-        IdentityTemplate = $"{prefix}-{{n}}@loadgen",
-        Netns = _lab.Ns($"c{node}"),
-        SocketsPerAddress = 1,
-        ProgressInterval = TimeSpan.Zero,
-        RetransmitTimeout = TimeSpan.FromSeconds(2),
-        RetransmitTries = 5,
-    });
+    private LoadSwarm Swarm(int node, string prefix, int count) => _lab.Swarm(node, prefix, count, concurrency: 2, socketsPerAddress: 1);
 
     private static async Task UntilAsync(Func<Task<bool>> done, Func<string> what)
     {

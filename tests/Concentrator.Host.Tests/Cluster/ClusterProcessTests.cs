@@ -378,23 +378,8 @@ public sealed class ClusterProcessTests : IAsyncLifetime
         }
     }
 
-    private LoadSwarm Swarm(int node, string prefix, int count, double? rate = null, TimeSpan hold = default, bool initialContact = true) => new(new LoadGenOptions
-    {
-        InitialContact = initialContact,
-        Rate = rate,
-        Hold = hold,
-        Target = new IPEndPoint(ClusterLab.NodeAddress(node), 500),
-        Count = count,
-        Concurrency = 4,
-        Psk = ClusterLab.Secret,
-        RemoteIdentity = ClusterLab.GatewayId,
-        IdentityTemplate = $"{prefix}-{{n}}@loadgen",
-        Netns = _lab.Ns($"c{node}"),
-        SocketsPerAddress = 2,
-        ProgressInterval = TimeSpan.Zero,
-        RetransmitTimeout = TimeSpan.FromSeconds(2),
-        RetransmitTries = 5,
-    });
+    private LoadSwarm Swarm(int node, string prefix, int count, double? rate = null, TimeSpan hold = default, bool initialContact = true) =>
+        _lab.Swarm(node, prefix, count, rate: rate, hold: hold, initialContact: initialContact);
 
     private static async Task<string> AnyLineAsync(IReadOnlyList<HostProcess> hosts, Func<string, bool> match, TimeSpan timeout)
     {
