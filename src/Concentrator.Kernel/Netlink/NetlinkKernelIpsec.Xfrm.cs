@@ -73,7 +73,8 @@ public sealed partial class NetlinkKernelIpsec
         return CountersOf(reply.Messages);
     }
 
-    /// <summary>The counters of every state in a GETSA dump's datagrams, keyed by (daddr, spi, proto).</summary>
+    /// <summary>The counters of every state in a GETSA dump's datagrams, keyed by (daddr, spi, proto); only those fields
+    /// of each state are read (<see cref="XfrmReplies.ParseSaCounters"/>).</summary>
     internal static Dictionary<SaKey, SaCounters> CountersOf(IReadOnlyList<byte[]> messages)
     {
         var counters = new Dictionary<SaKey, SaCounters>();
@@ -83,8 +84,8 @@ public sealed partial class NetlinkKernelIpsec
             {
                 if (m.Type == XfrmConstants.XFRM_MSG_NEWSA)
                 {
-                    var sa = XfrmReplies.ParseSa(m);
-                    counters[SaKey.Of(sa.Id)] = sa.Counters;
+                    var (key, sa) = XfrmReplies.ParseSaCounters(m);
+                    counters[key] = sa;
                 }
             }
         }
