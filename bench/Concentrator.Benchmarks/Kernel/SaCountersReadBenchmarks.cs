@@ -13,7 +13,9 @@ namespace Concentrator.Benchmarks.Kernel;
 /// <summary>
 /// What <c>list-sas</c> costs the netlink dataplane to read every SA's counters (issue 14): one XFRM_MSG_GETSA per SA
 /// (the baseline, batched by the writer as the kernel actor queues them) against one XFRM_MSG_GETSA dump
-/// (<see cref="NetlinkKernelIpsec.DumpSaCountersAsync"/>), each SA then looked up by (daddr, spi, proto). This kernel
+/// (<see cref="NetlinkKernelIpsec.DumpSaCountersAsync"/>, which reads only the key and counters of each state; and
+/// <see cref="DumpFullRecords"/>, the same dump parsed into full records as it first was), each SA then looked up by
+/// (daddr, spi, proto). This kernel
 /// has no ESP, so the states are larval ones (XFRM_MSG_ALLOCSPI, one per destination, kept for an hour by
 /// net.core.xfrm_acq_expires in the benchmark's own namespace): the kernel reports them as it does any state. Needs
 /// root. Both read the same states and must find every one, or the run fails.
@@ -33,7 +35,7 @@ public class SaCountersReadBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _ns = "h5rbench-" + Guid.NewGuid().ToString("N")[..8];
+        _ns = "h8mbench-" + Guid.NewGuid().ToString("N")[..8];
         Run("ip", $"netns add {_ns}");
         Run("ip", $"netns exec {_ns} sysctl -q -w net.core.xfrm_acq_expires=3600");
         _kernel = NetlinkKernelIpsec.Open(new NetlinkKernelOptions { NamespacePath = "/var/run/netns/" + _ns, ListenForEvents = false });
@@ -65,6 +67,26 @@ public class SaCountersReadBenchmarks
         foreach (var sa in _sas)
         {
             found += counters!.ContainsKey(SaKey.Of(sa)) ? 1 : 0;
+        }
+
+        return Verified(found);
+    }
+
+    /// <summary>The dump as it was first read: a full record per state (selector, algorithms, marks, …), then its counters.</summary>
+    [Benchmark]
+    public async Task<int> DumpFullRecords()
+    {
+        var states = await _kernel!.ListSasAsync().ConfigureAwait(false);
+        var counters = new Dictionary<SaKey, SaCounters>();
+        foreach (var state in states)
+        {
+            counters[SaKey.Of(state.Id)] = state.Counters;
+        }
+
+        var found = 0;
+        foreach (var sa in _sas)
+        {
+            found += counters.ContainsKey(SaKey.Of(sa)) ? 1 : 0;
         }
 
         return Verified(found);

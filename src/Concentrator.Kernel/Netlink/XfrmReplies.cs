@@ -72,6 +72,26 @@ internal static class XfrmReplies
         };
     }
 
+    /// <summary>Only what the counters need of an XFRM_MSG_NEWSA (a GETSA dump's part): the key (daddr, spi, proto) and
+    /// the current lifetime (bytes, packets, add/use time, XFRMA_LASTUSED). Selector, algorithms, marks, encapsulation and
+    /// the other attributes are skipped: <see cref="ParseSa"/> builds the full record.</summary>
+    public static (SaKey Key, SaCounters Counters) ParseSaCounters(NetlinkMessage message)
+    {
+        var info = message.Fixed<xfrm_usersa_info>();
+        ulong? lastUsed = null;
+        foreach (var a in message.AttributesAfter<xfrm_usersa_info>())
+        {
+            if (a.Type == XFRMA_LASTUSED)
+            {
+                lastUsed = a.U64;
+            }
+        }
+
+        var cur = info.curlft;
+        var key = new SaKey(info.id.daddr.ToIPAddress(info.family), XfrmMessages.Be32(info.id.spi), (IpsecProtocol)info.id.proto);
+        return (key, SaCounters.FromKernel(cur.bytes, cur.packets, cur.add_time, cur.use_time, lastUsed));
+    }
+
     /// <summary>Payload of XFRM_MSG_NEWPOLICY: xfrm_userpolicy_info then TMPL, MARK, IF_ID.</summary>
     public static XfrmPolicyInfo ParsePolicy(NetlinkMessage message)
     {

@@ -14,9 +14,11 @@ namespace Concentrator.Server.Cluster;
 /// The cluster's load, as this node sees it (<c>/user/cluster-load</c>): every <see cref="Interval"/> it counts the IKE
 /// SAs its interface actors hold and, when the count changed, writes "held|gateway|draining" under its own name into a
 /// replicated <see cref="LWWDictionary{TKey,TValue}"/> (WriteLocal: gossip carries it, no setup waits on it). It
-/// subscribes to the dictionary, keeps the entries of members that are Up and reachable, and after each change asks
-/// <see cref="RedirectRule"/> where new clients should go, telling the dispatcher (<see cref="SetRedirect"/>) when
-/// that changed. <see cref="DrainNode"/> makes this node drain (gossiped, so the others stop sending clients here).
+/// subscribes to the dictionary and to membership, keeps the entries of members that are Up and reachable, and after each
+/// change asks <see cref="RedirectRule"/> where new clients should go, telling the dispatcher (<see cref="SetRedirect"/>) when
+/// that changed. A member the cluster removes has its entry removed (every node does it; removing twice is harmless), so
+/// neither <c>concentrator cluster</c> nor a redirect decision counts a departed node. <see cref="DrainNode"/> makes this
+/// node drain (gossiped, so the others stop sending clients here).
 /// </summary>
 public sealed class ClusterLoadActor : ReceiveActor, IWithTimers
 {
@@ -93,6 +95,9 @@ public sealed class ClusterLoadActor : ReceiveActor, IWithTimers
                 return started with { EstablishedTold = told };
             }, TaskScheduler.Default).PipeTo(Sender);
         });
+        Receive<ClusterEvent.MemberRemoved>(r => Forget(r.Member.UniqueAddress));
+        Receive<ClusterEvent.IMemberEvent>(_ => Decide());
+        Receive<ClusterEvent.IReachabilityEvent>(_ => Decide());
         Receive<WatchLoad>(w =>
         {
             _observer = w.Observer;
@@ -111,7 +116,27 @@ public sealed class ClusterLoadActor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         _replicator.Tell(Dsl.Subscribe(Key, Self));
+        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
+            typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
         Timers.StartPeriodicTimer(nameof(Count), Count.Instance, TimeSpan.Zero, Interval);
+    }
+
+    protected override void PostStop() => _cluster.Unsubscribe(Self);
+
+    /// <summary>The entries without <paramref name="node"/>'s, removed by <paramref name="self"/>.</summary>
+    public static LWWDictionary<string, string> WithoutNode(LWWDictionary<string, string> entries, UniqueAddress self, string node)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        return entries.ContainsKey(node) ? entries.Remove(self, node) : entries;
+    }
+
+    /// <summary>The loads of the entries whose node is in <paramref name="nodes"/>, by node; entries of other nodes
+    /// (departed, or not serving) and entries this version does not understand left out.</summary>
+    public static IReadOnlyList<NodeLoad> LoadsOf(IEnumerable<KeyValuePair<string, string>> entries, IReadOnlySet<string> nodes)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentNullException.ThrowIfNull(nodes);
+        return [.. entries.Where(e => nodes.Contains(e.Key)).Select(e => Parse(e.Key, e.Value)).OfType<NodeLoad>().OrderBy(l => l.Node, StringComparer.Ordinal)];
     }
 
     /// <summary>An entry's value.</summary>
@@ -158,13 +183,27 @@ public sealed class ClusterLoadActor : ReceiveActor, IWithTimers
         _replicator.Tell(Dsl.Update(Key, LWWDictionary<string, string>.Empty, WriteLocal.Instance, d => d.SetItem(node, self, value)));
     }
 
+    // A removed member holds nothing: its entry goes from the gossip (WriteLocal, as every write here) and from here now.
+    private void Forget(UniqueAddress removed)
+    {
+        if (removed.Equals(_cluster.SelfUniqueAddress))
+        {
+            return;
+        }
+
+        var node = BlockOwner.Of(removed);
+        var self = _cluster.SelfUniqueAddress;
+        _entries = WithoutNode(_entries, self, node);
+        _replicator.Tell(Dsl.Update(Key, LWWDictionary<string, string>.Empty, WriteLocal.Instance, d => WithoutNode(d, self, node)));
+        Decide();
+    }
+
     private void Decide()
     {
         var state = _cluster.State;
         var serving = state.Members.Where(m => m.Status == MemberStatus.Up && !state.Unreachable.Contains(m))
-            .Select(m => BlockOwner.Of(m.UniqueAddress)).ToHashSet(StringComparer.Ordinal);
-        var loads = _entries.Entries.Where(e => serving.Contains(e.Key) || e.Key == _self)
-            .Select(e => Parse(e.Key, e.Value)).OfType<NodeLoad>().ToList();
+            .Select(m => BlockOwner.Of(m.UniqueAddress)).Append(_self).ToHashSet(StringComparer.Ordinal);
+        var loads = LoadsOf(_entries.Entries, serving);
         var decision = RedirectRule.Decide(_self, loads, _settings, _draining);
         var target = decision?.Target;
         _reason = decision?.Reason ?? (_draining ? "this node drains but no other node serves" : "within its share");
@@ -179,8 +218,9 @@ public sealed class ClusterLoadActor : ReceiveActor, IWithTimers
 
     private ClusterLoad State()
     {
-        var loads = _entries.Entries.Select(e => Parse(e.Key, e.Value)).OfType<NodeLoad>().OrderBy(l => l.Node, StringComparer.Ordinal).ToList();
-        return new ClusterLoad(loads, _draining, _redirectTo, _reason);
+        // The members' entries (Up or not, reachable or not: the view shows them all); a departed node's are not listed.
+        var members = _cluster.State.Members.Select(m => BlockOwner.Of(m.UniqueAddress)).Append(_self).ToHashSet(StringComparer.Ordinal);
+        return new ClusterLoad(LoadsOf(_entries.Entries, members), _draining, _redirectTo, _reason);
     }
 }
 

@@ -55,7 +55,8 @@ public sealed partial class KernelActor : ReceiveActor
     public static Props Props(IKernelIpsec kernel, KernelSettings settings, ConcentratorMetrics? metrics = null) =>
         Akka.Actor.Props.Create(() => new KernelActor(kernel, settings, metrics));
 
-    private sealed record Pending(IKernelCommand Command, IActorRef ReplyTo);
+    /// <param name="Rekey">An install whose reqid had states when it was queued: a CHILD SA rekey once it is in.</param>
+    private sealed record Pending(IKernelCommand Command, IActorRef ReplyTo, bool Rekey = false);
 
     private sealed record KernelEventArrived(KernelEvent Event);
 
@@ -129,6 +130,9 @@ public sealed partial class KernelActor : ReceiveActor
             command = removal;
         }
 
+        // A rekey's new states join a reqid that has states. The first CHILD SA of a trapped connection takes over the
+        // trap's reqid and policies (XFRM_MSG_UPDPOLICY) too, but the trap had no states: that is no rekey.
+        var rekey = command is InstallChild { ReplacePolicies: true, Sas.Count: > 0 } replacing && _owned.HasStates(replacing.Reqid);
         switch (command)
         {
             case InstallChild install when !replyTo.IsNobody():
@@ -155,7 +159,7 @@ public sealed partial class KernelActor : ReceiveActor
             _byKey[key] = queue;
         }
 
-        queue.Enqueue(new Pending(command, replyTo));
+        queue.Enqueue(new Pending(command, replyTo, rekey));
         _queued++;
         _metrics?.PublishChildSas(_owned.Children);
         if (queue.Count == 1)
@@ -200,7 +204,7 @@ public sealed partial class KernelActor : ReceiveActor
             _ready.Enqueue(f.Key);
         }
 
-        Measure(f.Pending.Command, f.Reply, took);
+        Measure(f.Pending, f.Reply, took);
         if (f.Reply is KernelFailed failed)
         {
             if (f.Pending.Command is InstallChild install)
@@ -236,20 +240,21 @@ public sealed partial class KernelActor : ReceiveActor
         _metrics?.PublishChildSas(_owned.Children);
     }
 
-    private void Measure(IKernelCommand command, object reply, TimeSpan took)
+    private void Measure(Pending pending, object reply, TimeSpan took)
     {
         if (_metrics is not { } metrics)
         {
             return;
         }
 
+        var command = pending.Command;
         var name = new KeyValuePair<string, object?>(MetricTags.Command, CommandName(command));
         var ok = reply is not KernelFailed;
         metrics.KernelCommands.Add(1, name, ok ? MetricTags.Ok : MetricTags.Failed);
         metrics.KernelCommandDuration.Record(took.TotalSeconds, name);
-        if (ok && command is InstallChild { ReplacePolicies: true, Sas.Count: > 0 })
+        if (ok && pending.Rekey)
         {
-            // (A trap's policies, re-armed with no states, are no rekey.)
+            // (A trap's policies, re-armed with no states, and the first CHILD SA taking a trap over are no rekey.)
             // RFC 7296 §1.3.3: the rekeyed CHILD SA's states are in and carry the traffic.
             metrics.ChildRekeyed();
         }

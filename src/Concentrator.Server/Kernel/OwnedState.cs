@@ -123,6 +123,11 @@ internal sealed class OwnedState
 
     public IActorRef? OwnerOf(uint reqid) => _ownerOf.GetValueOrDefault(reqid);
 
+    /// <summary>Whether states of <paramref name="reqid"/> are recorded: a CHILD SA is there to be rekeyed. A trap's
+    /// policies alone (installed with no states) are not one.</summary>
+    public bool HasStates(uint reqid) =>
+        _ownerOf.TryGetValue(reqid, out var owner) && Find(_byOwner.GetValueOrDefault(owner), reqid) is { Sas.Length: > 0 };
+
     /// <summary>CHILD SAs recorded (one per reqid: a rekey's new states join the old ones' reqid).</summary>
     public int Children => _ownerOf.Count;
 

@@ -101,6 +101,27 @@ public class ReplyParserTests
     }
 
     [Fact]
+    public void ParseSaCounters_SaDump_SameKeyAndCountersAsTheFullRecord()
+    {
+        var parsed = 0;
+        foreach (var datagram in GoldenFile.Load("reply-sa-dump").Received)
+        {
+            foreach (var m in new NetlinkMessageReader(datagram))
+            {
+                if (m.Type == XfrmConstants.XFRM_MSG_NEWSA)
+                {
+                    var full = XfrmReplies.ParseSa(m);
+
+                    Assert.Equal((SaKey.Of(full.Id), full.Counters), XfrmReplies.ParseSaCounters(m));
+                    parsed++;
+                }
+            }
+        }
+
+        Assert.Equal(2, parsed);
+    }
+
+    [Fact]
     public void NewPolicy_DumpOfTwoPolicies_SelectorsTemplatesIfIdMark()
     {
         var policies = new List<XfrmPolicyInfo>();

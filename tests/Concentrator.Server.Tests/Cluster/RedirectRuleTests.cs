@@ -57,4 +57,40 @@ public sealed class RedirectRuleTests
         Assert.Equal(new NodeLoad("n", 3, null, false), ClusterLoadActor.Parse("n", ClusterLoadActor.EntryValue(3, null, false)));
         Assert.Null(RedirectRule.Decide("n1", [Node(1, 40), new NodeLoad("n2", 0, null, false)], On, draining: true));
     }
+
+    [Fact]
+    public void LoadsOf_DepartedNodesEntry_NotListedNorCountedNorATarget()
+    {
+        // n3 left holding nothing; its entry lingers in the gossip. Counted, it would be the target and the share would
+        // be 50 / 3; among the members the share is 25, 40 > 25 × 1.25, and n2 is the target.
+        KeyValuePair<string, string>[] entries =
+        [
+            new("n1", ClusterLoadActor.EntryValue(40, IPAddress.Parse("192.0.2.11"), false)),
+            new("n2", ClusterLoadActor.EntryValue(10, IPAddress.Parse("192.0.2.12"), false)),
+            new("n3", ClusterLoadActor.EntryValue(0, IPAddress.Parse("192.0.2.13"), false)),
+        ];
+        var members = new HashSet<string>(["n1", "n2"], StringComparer.Ordinal);
+
+        var loads = ClusterLoadActor.LoadsOf(entries, members);
+
+        Assert.Equal(["n1", "n2"], loads.Select(l => l.Node));
+        Assert.Equal(IPAddress.Parse("192.0.2.12"), RedirectRule.Decide("n1", loads, On, draining: false)?.Target);
+        Assert.Equal(IPAddress.Parse("192.0.2.13"), RedirectRule.Decide("n1", ClusterLoadActor.LoadsOf(entries, new HashSet<string>(["n1", "n2", "n3"])), On, draining: false)?.Target);
+    }
+
+    [Fact]
+    public void WithoutNode_RemovedMembersEntry_OnlyItGoes()
+    {
+        var n1 = new Akka.Cluster.UniqueAddress(new Akka.Actor.Address("akka.tcp", "concentrator", "192.0.2.11", 4053), 1);
+        var n2 = new Akka.Cluster.UniqueAddress(new Akka.Actor.Address("akka.tcp", "concentrator", "192.0.2.12", 4053), 2);
+        var entries = Akka.DistributedData.LWWDictionary<string, string>.Empty
+            .SetItem(n1, BlockOwner.Of(n1), ClusterLoadActor.EntryValue(40, null, false))
+            .SetItem(n2, BlockOwner.Of(n2), ClusterLoadActor.EntryValue(10, null, false));
+
+        var without = ClusterLoadActor.WithoutNode(entries, n1, BlockOwner.Of(n2));
+
+        Assert.Equal([BlockOwner.Of(n1)], without.Entries.Keys);
+        // Removing it again (every node does when the member is removed) changes nothing.
+        Assert.Same(without, ClusterLoadActor.WithoutNode(without, n1, BlockOwner.Of(n2)));
+    }
 }

@@ -45,6 +45,33 @@ public sealed class KernelActorMetricsTests : TestKit
     }
 
     [Fact]
+    public void TrapTakenOverByFirstChildSa_NoRekey_ThenItsRekeyCounted()
+    {
+        using var metrics = new ConcentratorMetrics();
+        using var recorder = new MetricsRecorder(metrics);
+        var kernel = Sys.ActorOf(KernelActor.Props(new FakeKernelIpsec(), new KernelSettings(64, 1000), metrics));
+        var initiator = CreateTestProbe();
+        var ikeSa = CreateTestProbe();
+        const uint reqid = 0x4000_0901;
+
+        // The trap: the connection initiator's policies with no states (as ConnectionInitiatorActor installs them).
+        var trap = KernelActorTests.Child(1, reqid, 0xC0000901, 0xAAAA0901);
+        kernel.Tell(trap with { Sas = [], ReplacePolicies = true }, initiator.Ref);
+        initiator.ExpectMsg(new KernelDone(1));
+        // The first CHILD SA takes the trap's reqid and policies over (XFRM_MSG_UPDPOLICY): no rekey.
+        kernel.Tell(KernelActorTests.Child(2, reqid, 0xC0000902, 0xAAAA0902) with { ReplacePolicies = true }, ikeSa.Ref);
+        ikeSa.ExpectMsg(new KernelDone(2));
+        Assert.Equal(0, metrics.ChildRekeyCount);
+        Assert.Equal(0, recorder.Observe("concentrator.rekeys", "kind=child"));
+        // Its rekey: the new states join the reqid's states.
+        kernel.Tell(KernelActorTests.Child(3, reqid, 0xC0000903, 0xAAAA0903) with { ReplacePolicies = true }, ikeSa.Ref);
+        ikeSa.ExpectMsg(new KernelDone(3));
+
+        Assert.Equal(1, metrics.ChildRekeyCount);
+        Assert.Equal(1, recorder.Observe("concentrator.rekeys", "kind=child"));
+    }
+
+    [Fact]
     public void InstallFails_CountedAsFailedAndNothingInstalled()
     {
         using var metrics = new ConcentratorMetrics();
