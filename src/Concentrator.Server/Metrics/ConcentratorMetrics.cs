@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Concentrator.Ike.Auth.Certificates;
+using Concentrator.Server.Revocation;
 
 namespace Concentrator.Server.Metrics;
 
@@ -32,6 +34,7 @@ public sealed class ConcentratorMetrics : IDisposable
     private long _childRekeys;
     private long _initiations;
     private readonly ConcurrentDictionary<string, long> _initiationFailures = new(StringComparer.Ordinal);
+    private RevocationCache? _revocation;
 
     public ConcentratorMetrics()
     {
@@ -66,6 +69,11 @@ public sealed class ConcentratorMetrics : IDisposable
         KernelCommandDuration = Meter.CreateHistogram<double>("concentrator.kernel.command.duration", "s",
             "Time from the kernel actor starting a command to its answer, by command",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = KernelBuckets });
+        RevocationFetches = Meter.CreateCounter<long>("concentrator.revocation.fetches", "{fetch}",
+            "Revocation fetches the node's fetcher ran, by kind (crl, ocsp) and outcome (ok, failed, too_large, timeout, refused: an answer that did not verify)");
+        Meter.CreateObservableCounter("concentrator.revocation.verdicts", ObserveVerdicts, "{chain}",
+            "Certificate chains whose revocation check ended, by verdict (good: every certificate good; revoked; unknown: stale, failed or missing " +
+            "information for some certificate, whether or not the policy let the peer in; none: nothing to ask for any certificate)");
         // Prometheus wants counters visible from the start, at 0, not only after their first event (the exporter shows
         // a series once it has a measurement): the ones whose labels are known now start here, the others where
         // their label values are known (connections, interfaces).
@@ -139,6 +147,26 @@ public sealed class ConcentratorMetrics : IDisposable
     {
         _initiationFailures.AddOrUpdate(cause, 1, (_, n) => n + 1);
         InitiationFailures.Add(1, new KeyValuePair<string, object?>(MetricTags.Cause, cause));
+    }
+
+    /// <summary>Fetches by kind and outcome; record through <see cref="RevocationFetched"/>.</summary>
+    public Counter<long> RevocationFetches { get; }
+
+    /// <summary>Told by the revocation fetcher when a fetch ended.</summary>
+    public void RevocationFetched(RevocationSource kind, FetchOutcome outcome) =>
+        RevocationFetches.Add(1, kind == RevocationSource.Ocsp ? MetricTags.Ocsp : MetricTags.Crl, MetricTags.FetchOutcomes[(int)outcome]);
+
+    /// <summary>The node's revocation cache, whose verdict counts <c>concentrator.revocation.verdicts</c> reports.</summary>
+    public void ObserveRevocation(RevocationCache cache) => Volatile.Write(ref _revocation, cache);
+
+    private IEnumerable<Measurement<long>> ObserveVerdicts()
+    {
+        if (Volatile.Read(ref _revocation) is not { } cache)
+        {
+            return [];
+        }
+
+        return Enum.GetValues<RevocationVerdict>().Select(v => new Measurement<long>(cache.VerdictCount(v), MetricTags.Verdicts[(int)v]));
     }
 
     public Counter<long> KernelCommands { get; }

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Concentrator.Ike.Auth.Certificates;
 using Concentrator.Server.Config;
 using Concentrator.Server.Logging;
+using Concentrator.Server.Metrics;
 using Microsoft.Extensions.Logging;
 
 namespace Concentrator.Server.Revocation;
@@ -21,14 +22,16 @@ public sealed class RevocationFetcherActor : ReceiveActor
     private readonly TimeProvider _time;
     private readonly HttpClient _http;
     private readonly ILogger _log;
+    private readonly ConcentratorMetrics? _metrics;
     private readonly Dictionary<string, List<Waiter>> _inFlight = new(StringComparer.Ordinal);
     private long _fetches;
     private long _failures;
     private long _joined;
 
-    public RevocationFetcherActor(RevocationCache cache, RevocationFetchSettings settings, TimeProvider time)
+    public RevocationFetcherActor(RevocationCache cache, RevocationFetchSettings settings, TimeProvider time, ConcentratorMetrics? metrics)
     {
         _cache = cache;
+        _metrics = metrics;
         _settings = settings;
         _time = time;
         _log = ServerLogging.For<RevocationFetcherActor>(Context);
@@ -42,8 +45,8 @@ public sealed class RevocationFetcherActor : ReceiveActor
         Receive<GetRevocationStats>(_ => Sender.Tell(new RevocationStats(_fetches, _failures, _joined, _cache.Count)));
     }
 
-    public static Props Props(RevocationCache cache, RevocationFetchSettings settings, TimeProvider? time = null) =>
-        Akka.Actor.Props.Create(() => new RevocationFetcherActor(cache, settings, time ?? TimeProvider.System));
+    public static Props Props(RevocationCache cache, RevocationFetchSettings settings, TimeProvider? time = null, ConcentratorMetrics? metrics = null) =>
+        Akka.Actor.Props.Create(() => new RevocationFetcherActor(cache, settings, time ?? TimeProvider.System, metrics));
 
     protected override void PostStop()
     {
@@ -89,6 +92,7 @@ public sealed class RevocationFetcherActor : ReceiveActor
     private async Task<Fetched> Get(RevocationFetch fetch)
     {
         long started = _time.GetTimestamp();
+        using var deadline = new CancellationTokenSource(_settings.FetchTimeout);
         try
         {
             using var request = new HttpRequestMessage(fetch.Source == RevocationSource.Ocsp ? HttpMethod.Post : HttpMethod.Get, fetch.Uri);
@@ -99,30 +103,61 @@ public sealed class RevocationFetcherActor : ReceiveActor
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/ocsp-request");
             }
 
-            using HttpResponseMessage response = await _http.SendAsync(request).ConfigureAwait(false);
+            // The body is read here, bounded, so that an oversized answer is told apart from a failed one.
+            using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                return new Fetched(fetch, null, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}", _time.GetElapsedTime(started));
+                return new Fetched(fetch, null, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}", FetchOutcome.Failed, _time.GetElapsedTime(started));
             }
 
-            byte[] data = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
-            return new Fetched(fetch, data, null, _time.GetElapsedTime(started));
+            if (response.Content.Headers.ContentLength > _settings.MaxResponseSize)
+            {
+                return TooLarge(fetch, started);
+            }
+
+            byte[]? data = await ReadBounded(response.Content, deadline.Token).ConfigureAwait(false);
+            return data is null ? TooLarge(fetch, started) : new Fetched(fetch, data, null, FetchOutcome.Ok, _time.GetElapsedTime(started));
         }
-        catch (TaskCanceledException)
+        catch (OperationCanceledException)
         {
-            return new Fetched(fetch, null, $"no answer within {_settings.FetchTimeout.TotalSeconds:0.#} s", _time.GetElapsedTime(started));
+            return new Fetched(fetch, null, $"no answer within {_settings.FetchTimeout.TotalSeconds:0.#} s", FetchOutcome.Timeout, _time.GetElapsedTime(started));
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            return new Fetched(fetch, null, e.InnerException?.Message ?? e.Message, _time.GetElapsedTime(started));
+            return new Fetched(fetch, null, e.InnerException?.Message ?? e.Message, FetchOutcome.Failed, _time.GetElapsedTime(started));
         }
+    }
+
+    private Fetched TooLarge(RevocationFetch fetch, long started) =>
+        new(fetch, null, $"the answer exceeds {_settings.MaxResponseSize} octets", FetchOutcome.TooLarge, _time.GetElapsedTime(started));
+
+    /// <summary>The body, or null when it is longer than the settings' maximum (read no further than one octet past it).</summary>
+    private async Task<byte[]?> ReadBounded(HttpContent content, CancellationToken cancel)
+    {
+        using Stream stream = await content.ReadAsStreamAsync(cancel).ConfigureAwait(false);
+        using var body = new MemoryStream();
+        byte[] buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, cancel).ConfigureAwait(false)) > 0)
+        {
+            if (body.Length + read > _settings.MaxResponseSize)
+            {
+                return null;
+            }
+
+            body.Write(buffer, 0, read);
+        }
+
+        return body.ToArray();
     }
 
 #pragma warning disable CA1873 // one line per fetch, not per packet
     private void OnFetched(Fetched fetched)
     {
         string outcome = _cache.Store(fetched.Fetch, fetched.Body, fetched.Error, _time.GetUtcNow());
-        if (fetched.Body is null || outcome.StartsWith("refused", StringComparison.Ordinal))
+        bool refused = fetched.Body is not null && outcome.StartsWith("refused", StringComparison.Ordinal);
+        _metrics?.RevocationFetched(fetched.Fetch.Source, refused ? FetchOutcome.Refused : fetched.Outcome);
+        if (fetched.Body is null || refused)
         {
             _failures++;
             _log.RevocationFetchFailed(fetched.Fetch.ToString(), outcome, fetched.Took.TotalMilliseconds);
@@ -151,5 +186,5 @@ public sealed class RevocationFetcherActor : ReceiveActor
 
     private sealed record Waiter(IActorRef Sa, ulong Spi, HashSet<string> Keys);
 
-    private sealed record Fetched(RevocationFetch Fetch, byte[]? Body, string? Error, TimeSpan Took);
+    private sealed record Fetched(RevocationFetch Fetch, byte[]? Body, string? Error, FetchOutcome Outcome, TimeSpan Took);
 }

@@ -45,6 +45,8 @@ internal sealed class NodeWiring
     {
         Clustered = clustered;
         Metrics = metrics;
+        RevocationCache = new RevocationCache(server.Revocation.CacheSize, server.Revocation.FailureLifetime, server.Revocation.CrlLifetime);
+        metrics?.ObserveRevocation(RevocationCache);
         _system = system;
         _kernelActor = kernelActor;
         Server = server;
@@ -64,10 +66,7 @@ internal sealed class NodeWiring
     public IActorRef? Radius { get; }
 
     /// <summary>The node's CRLs and OCSP answers, fetched by its revocation actor for every connection's IKE SAs.</summary>
-    public RevocationCache RevocationCache => _revocationCache ??= new RevocationCache(
-        Server.Revocation.CacheSize, Server.Revocation.FailureLifetime, Server.Revocation.CrlLifetime);
-
-    private RevocationCache? _revocationCache;
+    public RevocationCache RevocationCache { get; }
 
     public PoolAllocators Allocators { get; }
 
@@ -173,7 +172,7 @@ internal sealed class NodeWiring
             Connection = first.Connection,
             Identities = first.Identities,
             Metrics = Metrics,
-            Revocation = _revocation ??= _system.ActorOf(RevocationFetcherActor.Props(RevocationCache, Server.Revocation), "revocation"),
+            Revocation = _revocation ??= _system.ActorOf(RevocationFetcherActor.Props(RevocationCache, Server.Revocation, metrics: Metrics), "revocation"),
         };
         return (candidates[0].Config, environment);
     }

@@ -95,6 +95,9 @@ public sealed class MetricsProcessTests : IAsyncLifetime
         Assert.Contains("# TYPE concentrator_ike_sa_established gauge", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE concentrator_ike_sa_setup_duration_seconds histogram", text, StringComparison.Ordinal);
         Assert.Contains("# HELP concentrator_ike_sa_setups_total IKE SAs established", text, StringComparison.Ordinal);
+        // The node's revocation cache is observed from the start: its verdicts show at 0 before any certificate came.
+        Assert.Contains("# TYPE concentrator_revocation_verdicts_total counter", text, StringComparison.Ordinal);
+        Assert.Contains("concentrator_revocation_verdicts_total{verdict=\"revoked\"} 0", text, StringComparison.Ordinal);
     }
 
     private async Task<UdpInitiator> ConnectAsync(string identity)

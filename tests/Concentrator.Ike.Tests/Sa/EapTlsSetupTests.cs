@@ -53,6 +53,46 @@ public class EapTlsSetupTests
         Assert.Equal(pair.ResponderInstalled[0].InboundSpi, pair.InitiatorInstalled[0].OutboundSpi);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Setup_ClientCertificateWithOcspUri_RoundHeldUntilFetchedThenJudged(bool revoked)
+    {
+        var cache = new Concentrator.Ike.Auth.Certificates.RevocationCache(100, TimeSpan.FromSeconds(30), TimeSpan.FromHours(1));
+        Issued alice = TestPki.Leaf(EapTlsPki.Root, "C=CH, O=Example, CN=alice", email: ["alice@example.org"],
+            extra: new System.Security.Cryptography.X509Certificates.X509AuthorityInformationAccessExtension(["http://ocsp.example.org/"], null));
+        using var pair = new SaPair(Client(alice), Server(), new ListAllocator("10.99.0.1"), revocation: cache);
+
+        pair.Run();
+
+        // The EAP round with the client's certificate is held, its IKE_AUTH request unanswered.
+        Assert.True(pair.Responder.AwaitingEap, pair.Responder.FailureReason ?? "the responder did not hold the EAP round");
+        Assert.True(pair.Wire[^1].FromInitiator);
+        var request = Assert.IsType<Concentrator.Ike.Auth.Certificates.RevocationFetchRequest>(pair.Responder.Tasks.AuthPending);
+        Concentrator.Ike.Auth.Certificates.RevocationFetch fetch = Assert.Single(request.Fetches);
+        DateTimeOffset now = pair.Time.GetUtcNow();
+        cache.Store(fetch, OcspFixtures.Response(EapTlsPki.Root, alice.Certificate,
+            revoked ? OcspFixtures.Revoked : Org.BouncyCastle.Ocsp.CertificateStatus.Good, now.AddMinutes(-1), now.AddHours(1)), null, now);
+        byte[] held = Assert.Single(pair.Responder.ResumeVerification().Outbound);
+
+        // The held answer goes out; the conversation runs on from the initiator's next request.
+        pair.Run(pair.Initiator.Process(held, SaPair.ServerEndpoint, SaPair.ClientEndpoint));
+
+        if (revoked)
+        {
+            Assert.Equal(NotifyType.AuthenticationFailed, pair.Responder.FailureNotify);
+            Assert.Contains("revoked according to the OCSP responder", pair.Responder.FailureReason, StringComparison.Ordinal);
+            Assert.Empty(pair.ResponderInstalled);
+            Assert.NotEqual(IkeSaState.Established, pair.Initiator.State);
+        }
+        else
+        {
+            Assert.True(pair.Responder.State == IkeSaState.Established, pair.Responder.FailureReason);
+            Assert.Equal(IkeSaState.Established, pair.Initiator.State);
+            Assert.Single(pair.ResponderInstalled);
+        }
+    }
+
     [Fact]
     public void Setup_SmallFragments_MoreRoundsSameOutcome()
     {

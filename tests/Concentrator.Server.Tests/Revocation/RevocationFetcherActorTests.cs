@@ -7,7 +7,9 @@ using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Concentrator.Ike.Auth.Certificates;
 using Concentrator.Server.Config;
+using Concentrator.Server.Metrics;
 using Concentrator.Server.Revocation;
+using Concentrator.Server.Tests.Metrics;
 
 namespace Concentrator.Server.Tests.Revocation;
 
@@ -24,9 +26,12 @@ public sealed class RevocationFetcherActorTests : TestKit, IDisposable
     private readonly List<(string Method, string? ContentType)> _requests = [];
     private readonly int _port;
     private byte[] _answer = [];
+    private readonly ConcentratorMetrics _metrics = new();
+    private readonly MetricsRecorder _recorder;
 
     public RevocationFetcherActorTests()
     {
+        _recorder = new MetricsRecorder(_metrics);
         _port = FreePort();
         _http.Prefixes.Add($"http://127.0.0.1:{_port}/");
         _http.Start();
@@ -35,8 +40,11 @@ public sealed class RevocationFetcherActorTests : TestKit, IDisposable
 
     private RevocationCache Cache { get; } = new(100, TimeSpan.FromSeconds(30), TimeSpan.FromHours(1));
 
-    private IActorRef Fetcher(int maxSize = 1 << 20) =>
-        Sys.ActorOf(RevocationFetcherActor.Props(Cache, RevocationFetchSettings.Default with { FetchTimeout = TimeSpan.FromSeconds(20), MaxResponseSize = maxSize }));
+    private IActorRef Fetcher(int maxSize = 1 << 20, int timeoutSeconds = 20) =>
+        Sys.ActorOf(RevocationFetcherActor.Props(Cache, RevocationFetchSettings.Default with { FetchTimeout = TimeSpan.FromSeconds(timeoutSeconds), MaxResponseSize = maxSize },
+            metrics: _metrics));
+
+    private double Fetches(string kind, string outcome) => _recorder.Sum("concentrator.revocation.fetches", "kind=" + kind, "outcome=" + outcome);
 
     private RevocationFetch CrlFetch(int port) =>
         new(RevocationSource.Crl, new Uri($"http://127.0.0.1:{port}/ca.crl"), $"crl {port}", null, Ca.RawData, Ca.RawData);
@@ -61,6 +69,7 @@ public sealed class RevocationFetcherActorTests : TestKit, IDisposable
         Assert.Equal([("GET", null)], Requests());
         Assert.True(Cache.TryGet(fetch.Key, DateTimeOffset.UtcNow, out object? crl));
         Assert.IsType<RevocationList>(crl);
+        Assert.Equal(1, Fetches("crl", "ok"));
     }
 
     [Fact]
@@ -91,6 +100,8 @@ public sealed class RevocationFetcherActorTests : TestKit, IDisposable
         Assert.True(Cache.TryGet(fetch.Key, DateTimeOffset.UtcNow, out object? failure));
         Assert.IsType<FetchFailure>(failure);
         Assert.Equal(1, (await fetcher.Ask<RevocationStats>(GetRevocationStats.Instance, TimeSpan.FromSeconds(10))).Failures);
+        Assert.Equal(1, Fetches("crl", "failed"));
+        Assert.Equal(0, Fetches("crl", "ok"));
     }
 
     [Fact]
@@ -106,6 +117,22 @@ public sealed class RevocationFetcherActorTests : TestKit, IDisposable
         ExpectMsg<RevocationFetched>(TimeSpan.FromSeconds(20));
         Assert.True(Cache.TryGet(fetch.Key, DateTimeOffset.UtcNow, out object? failure));
         Assert.IsType<FetchFailure>(failure);
+        Assert.Equal(1, Fetches("crl", "too_large"));
+    }
+
+    [Fact]
+    public void Fetch_NoAnswerWithinFetchTimeout_CountedTimeout()
+    {
+        // The server takes the request and never answers (not released): the fetch ends at the timeout.
+        IActorRef fetcher = Fetcher(timeoutSeconds: 1);
+        RevocationFetch fetch = CrlFetch(_port);
+
+        fetcher.Tell(new FetchRevocation(new RevocationFetchRequest([fetch]), 1), TestActor);
+
+        ExpectMsg<RevocationFetched>(TimeSpan.FromSeconds(30));
+        Assert.True(Cache.TryGet(fetch.Key, DateTimeOffset.UtcNow, out object? failure));
+        Assert.Contains("no answer within 1 s", Assert.IsType<FetchFailure>(failure).Reason, StringComparison.Ordinal);
+        Assert.Equal(1, Fetches("crl", "timeout"));
     }
 
     [Fact]
@@ -123,12 +150,16 @@ public sealed class RevocationFetcherActorTests : TestKit, IDisposable
         // RFC 6960 §2.3 malformedRequest(1): not a status, so no answer is cached for the certificate.
         Assert.True(Cache.TryGet("ocsp", DateTimeOffset.UtcNow, out object? failure));
         Assert.IsType<FetchFailure>(failure);
+        Assert.Equal(1, Fetches("ocsp", "refused"));
+        Assert.Equal(0, Fetches("ocsp", "ok"));
     }
 
     public new void Dispose()
     {
         _release.TrySetResult();
         _http.Close();
+        _recorder.Dispose();
+        _metrics.Dispose();
         base.Dispose();
     }
 

@@ -129,7 +129,14 @@ public static class ChainValidator
         }
 
         ChainVerdict files = Revocation(policy, path, now);
-        return !files.IsOk || online is null ? files : OnlineRevocation.Check(policy, path, online, now, mayFetch);
+        if (files.IsOk)
+        {
+            return online is null ? files : OnlineRevocation.Check(policy, path, online, now, mayFetch);
+        }
+
+        // Refused by a CRL file before anything online was asked: the verdict counts all the same.
+        online?.CountVerdict(files.Failure == AuthFailure.CertificateRevoked ? RevocationVerdict.Revoked : RevocationVerdict.Unknown);
+        return files;
     }
 
     /// <summary>The cheap part, for choosing a connection: whether the chain the peer sent (end entity first) could

@@ -26,6 +26,8 @@ internal static class OnlineRevocation
     public static ChainVerdict Check(TrustPolicy policy, List<X509Certificate2> path, RevocationCache cache, DateTimeOffset now, bool mayFetch)
     {
         var fetches = new List<RevocationFetch>();
+        bool allGood = true;
+        bool allSkipped = true;
         for (int i = 0; i + 1 < path.Count; i++)
         {
             X509Certificate2 certificate = path[i];
@@ -35,27 +37,31 @@ internal static class OnlineRevocation
             (Status ocsp, string ocspWhy, ChainVerdict? revoked) = Ocsp(policy, certificate, issuer, byAnchor, cache, now, mayFetch, fetches);
             if (revoked is not null)
             {
-                return revoked;
+                return Counted(cache, revoked, RevocationVerdict.Revoked);
             }
 
             if (fetches.Count > before || ocsp == Status.Good)
             {
+                allSkipped = false;
                 continue;
             }
 
             (Status crl, string crlWhy, revoked) = Crl(policy, certificate, issuer, byAnchor, cache, now, mayFetch, fetches);
             if (revoked is not null)
             {
-                return revoked;
+                return Counted(cache, revoked, RevocationVerdict.Revoked);
             }
 
             if (fetches.Count > before)
             {
+                allSkipped = false;
                 continue;
             }
 
             // strongSwan: the CRL's verdict stands, except that nothing to ask by CRL leaves OCSP's failure standing.
             (Status status, string why) = crl == Status.Skipped && ocsp == Status.Failed ? (ocsp, ocspWhy) : (crl, crlWhy);
+            allGood &= status == Status.Good;
+            allSkipped &= status == Status.Skipped;
             bool fails = policy.Revocation switch
             {
                 RevocationPolicy.Strict => status != Status.Good,
@@ -65,13 +71,22 @@ internal static class OnlineRevocation
             if (fails)
             {
                 string name = $"'{ChainValidator.Name(certificate)}' (serial {certificate.SerialNumber})";
-                return new(AuthFailure.CertificateRevocationUnknown, status == Status.Skipped
+                return Counted(cache, new(AuthFailure.CertificateRevocationUnknown, status == Status.Skipped
                     ? $"no revocation information for {name} (no CRL or OCSP URI) and revocation = {Name(policy.Revocation)}"
-                    : $"the revocation status of {name} is unknown and revocation = {Name(policy.Revocation)}: {why}");
+                    : $"the revocation status of {name} is unknown and revocation = {Name(policy.Revocation)}: {why}"), RevocationVerdict.Unknown);
             }
         }
 
-        return fetches.Count > 0 ? new ChainVerdict(null, "revocation information is being fetched") { Fetches = fetches } : ChainVerdict.Ok;
+        // A check that returns fetches is not done yet (it runs again once they are in) and counts nothing.
+        return fetches.Count > 0
+            ? new ChainVerdict(null, "revocation information is being fetched") { Fetches = fetches }
+            : Counted(cache, ChainVerdict.Ok, allSkipped ? RevocationVerdict.None : allGood ? RevocationVerdict.Good : RevocationVerdict.Unknown);
+    }
+
+    private static ChainVerdict Counted(RevocationCache cache, ChainVerdict verdict, RevocationVerdict counted)
+    {
+        cache.CountVerdict(counted);
+        return verdict;
     }
 
     private static (Status, string, ChainVerdict?) Ocsp(TrustPolicy policy, X509Certificate2 certificate, X509Certificate2 issuer, bool byAnchor,

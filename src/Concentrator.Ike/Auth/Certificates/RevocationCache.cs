@@ -13,6 +13,7 @@ namespace Concentrator.Ike.Auth.Certificates;
 public sealed class RevocationCache
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly long[] _verdicts = new long[Enum.GetValues<RevocationVerdict>().Length];
 
     public RevocationCache(int capacity, TimeSpan failureLifetime, TimeSpan lifetimeWithoutNextUpdate)
     {
@@ -31,6 +32,13 @@ public sealed class RevocationCache
     public TimeSpan LifetimeWithoutNextUpdate { get; }
 
     public int Count => _entries.Count;
+
+    /// <summary>Chains judged with this cache since start whose revocation check reached <paramref name="verdict"/>
+    /// (the host's metrics read it).</summary>
+    public long VerdictCount(RevocationVerdict verdict) => Interlocked.Read(ref _verdicts[(int)verdict]);
+
+    /// <summary>Told once per chain whose revocation check reached a verdict (not while fetches are outstanding).</summary>
+    internal void CountVerdict(RevocationVerdict verdict) => Interlocked.Increment(ref _verdicts[(int)verdict]);
 
     /// <summary>What is known under <paramref name="key"/> at <paramref name="now"/>: a <see cref="RevocationList"/>, an
     /// <see cref="OcspAnswer"/> or a <see cref="FetchFailure"/>; false when nothing current is (fetch it).</summary>
@@ -113,3 +121,14 @@ public sealed class RevocationCache
 
 /// <summary>A fetch that gave no usable answer (unreachable, HTTP error, bad signature, stale), and why.</summary>
 public sealed record FetchFailure(string Reason);
+
+/// <summary>What the revocation check of a certificate chain concluded: every certificate good (OCSP good or a current
+/// CRL without it), one revoked, or no certificate had anything to ask (no CRL file, CRL or OCSP URI); otherwise unknown
+/// (stale, failed or missing for some certificate, whether or not the policy let the peer in).</summary>
+public enum RevocationVerdict
+{
+    Good,
+    Revoked,
+    Unknown,
+    None,
+}

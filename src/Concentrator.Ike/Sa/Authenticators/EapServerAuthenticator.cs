@@ -135,6 +135,22 @@ internal sealed class EapServerAuthenticator
         return Take(step);
     }
 
+    /// <summary>Online revocation for a method that checks a client certificate (EAP-TLS); false when the method has none.</summary>
+    public bool UseRevocation(Auth.Certificates.RevocationCache cache)
+    {
+        if (_server is not IRevocationWaiter waiter)
+        {
+            return false;
+        }
+
+        waiter.UseRevocation(cache);
+        return true;
+    }
+
+    /// <summary>The revocation fetches a <see cref="EapStep.Pending"/> asked for ended: the method goes on.</summary>
+    public EapVerdict RevocationFetched() =>
+        _server is IRevocationWaiter waiter ? Take(waiter.RevocationFetched()) : Take(new EapStep.Failure("revocation fetched for an EAP method that checks no certificate"));
+
     /// <summary>The backend's late answer to a <see cref="EapStep.Pending"/>.</summary>
     public EapVerdict Resume(EapStep step) => Take(step);
 

@@ -62,6 +62,11 @@ public sealed partial class IkeAuthTask
         Span<byte> first = stackalloc byte[1];
         Sa.Services.Random.Fill(first);
         _eap = new EapServerAuthenticator(config, first[0]);
+        if (Sa.Services.Revocation is { } online)
+        {
+            _eap.UseRevocation(online);
+        }
+
         // RFC 5998 §3: the responder may omit its AUTH only when the initiator offered EAP-only, and (§4) only with a
         // method that authenticates it and derives keys; the connection must allow it (strongSwan: local auth = eap).
         _eapOnly = config.EapOnly && _eap.IsMutual && request.GetNotify(NotifyType.EapOnlyAuthentication) is not null;
@@ -123,6 +128,13 @@ public sealed partial class IkeAuthTask
     {
         PendingRelay = null;
         return Verdict(_eap!.Resume(step), _eapPeer!);
+    }
+
+    /// <summary>The revocation information an EAP-TLS round waited for is in the cache: the method goes on.</summary>
+    internal IkeTaskStatus ResumeEapRevocation()
+    {
+        PendingRelay = null;
+        return Verdict(_eap!.RevocationFetched(), _eapPeer!);
     }
 
     private IkeTaskStatus Verdict(EapVerdict verdict, IkeIdentity peer)

@@ -146,6 +146,11 @@ public sealed partial class IkeAuthTask : IkeTask
     /// <summary>What the verifier waited for is done (revocation information fetched): verify again.</summary>
     internal IkeTaskStatus ResumeVerification()
     {
+        if (_waiting is null && _eap is not null)
+        {
+            return ResumeEapRevocation();
+        }
+
         PendingRelay = null;
         Verification v = _waiting ?? throw new InvalidOperationException("no verification waits");
         _waiting = null;

@@ -134,6 +134,56 @@ public class OnlineRevocationTests
     }
 
     [Fact]
+    public void Verdicts_PendingCheckCountsNothing_TheFinalOneOnce()
+    {
+        Issued leaf = OcspFixtures.LeafWithUris(Root, OcspUri, CrlUri);
+        ChainVerdict pending = Validate(leaf);
+        Assert.Equal([0L, 0L, 0L, 0L], Verdicts());
+        Answer(pending, _ => Ocsp(leaf, CertificateStatus.Good));
+
+        Assert.True(Validate(leaf, RevocationPolicy.Strict).IsOk);
+
+        Assert.Equal([1L, 0L, 0L, 0L], Verdicts());
+    }
+
+    [Fact]
+    public void Verdicts_OcspRevoked_CountedRevoked()
+    {
+        Issued leaf = OcspFixtures.LeafWithUris(Root, OcspUri, null);
+        Answer(Validate(leaf), _ => Ocsp(leaf, OcspFixtures.Revoked));
+
+        Assert.Equal(AuthFailure.CertificateRevoked, Validate(leaf).Failure);
+
+        Assert.Equal([0L, 1L, 0L, 0L], Verdicts());
+    }
+
+    [Theory]
+    [InlineData(RevocationPolicy.Relaxed)]
+    [InlineData(RevocationPolicy.Strict)]
+    public void Verdicts_EveryFetchFailed_UnknownWhetherLetInOrNot(RevocationPolicy revocation)
+    {
+        Issued leaf = OcspFixtures.LeafWithUris(Root, OcspUri, CrlUri);
+        Answer(Validate(leaf), _ => null);
+        Answer(Validate(leaf), _ => null);
+
+        _ = Validate(leaf, revocation);
+
+        Assert.Equal([0L, 0L, 1L, 0L], Verdicts());
+    }
+
+    [Theory]
+    [InlineData(RevocationPolicy.Relaxed, new[] { 0L, 0L, 0L, 1L })]
+    [InlineData(RevocationPolicy.Strict, new[] { 0L, 0L, 1L, 0L })]
+    public void Verdicts_NoUriAnywhere_NoneUnlessStrictRefuses(RevocationPolicy revocation, long[] expected)
+    {
+        _ = Validate(TestPki.Leaf(Root), revocation);
+
+        Assert.Equal(expected, Verdicts());
+    }
+
+    private long[] Verdicts() => [.. Enum.GetValues<RevocationVerdict>().Select(_cache.VerdictCount)];
+
+    [Fact]
     public void Validate_MayNotFetch_MissingCountsAsFailed()
     {
         Issued leaf = OcspFixtures.LeafWithUris(Root, OcspUri, null);

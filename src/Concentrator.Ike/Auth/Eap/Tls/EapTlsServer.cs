@@ -12,7 +12,7 @@ namespace Concentrator.Ike.Auth.Eap.Tls;
 /// (§2.1.5). The peer's certificate is judged by the connection's <see cref="TrustPolicy"/> (the same check as IKE
 /// certificates) and must name the EAP identity (IDi or the EAP-Identity answer), as strongSwan binds it.
 /// </summary>
-public sealed class EapTlsServer : IEapServer
+public sealed class EapTlsServer : IEapServer, IRevocationWaiter
 {
     private readonly EapTlsSettings _settings;
     private readonly EapTlsReassembly _incoming;
@@ -20,6 +20,12 @@ public sealed class EapTlsServer : IEapServer
     private ITlsEndpoint? _tls;
     private string _identity = "";
     private byte _identifier;
+    private const int MaxWaits = 3;
+    private RevocationCache? _online;
+    private byte[][]? _peerChain;
+    private IReadOnlyList<RevocationFetch>? _fetches;
+    private EapStep? _held;
+    private int _waits;
 
     public EapTlsServer(EapTlsSettings settings)
     {
@@ -48,7 +54,61 @@ public sealed class EapTlsServer : IEapServer
         return Request(new EapTlsFrame(EapTlsFlags.Start, null, ReadOnlyMemory<byte>.Empty).Encode());
     }
 
+    /// <summary>Checks the client's certificate online too (the node's cache, the connection's remote.revocation), as
+    /// the pubkey path does: what the cache lacks holds the EAP round (<see cref="EapStep.Pending"/> of a
+    /// <see cref="RevocationFetchRequest"/>) until <see cref="RevocationFetched"/>.</summary>
+    public void UseRevocation(RevocationCache cache) => _online = cache;
+
+    /// <summary>The fetches the held round waited for are in the cache: the client's chain is judged again and the
+    /// held step (the TLS flight that follows its certificate) goes out, or the conversation fails.</summary>
+    public EapStep RevocationFetched()
+    {
+        if (_held is not { } held || _peerChain is null)
+        {
+            return new EapStep.Failure("revocation information came while no EAP-TLS round waited for it");
+        }
+
+        X509Certificate2[] chain = [.. _peerChain.Select(X509CertificateLoader.LoadCertificate)];
+        try
+        {
+            _fetches = null;
+            if (CheckPeer(chain) is { } refused)
+            {
+                _held = null;
+                return new EapStep.Failure($"TLS: the client certificate is refused: {refused}");
+            }
+
+            if (_fetches is { } more)
+            {
+                return new EapStep.Pending(new RevocationFetchRequest(more));
+            }
+
+            _held = null;
+            return held;
+        }
+        finally
+        {
+            foreach (X509Certificate2 certificate in chain)
+            {
+                certificate.Dispose();
+            }
+        }
+    }
+
     public EapStep Process(EapPacket response)
+    {
+        EapStep step = ProcessTls(response);
+        if (_fetches is { } fetches && step is not EapStep.Failure)
+        {
+            // The TLS engine went on past the client's certificate; what it answers waits for the revocation verdict.
+            _held = step;
+            return new EapStep.Pending(new RevocationFetchRequest(fetches));
+        }
+
+        return step;
+    }
+
+    private EapStep ProcessTls(EapPacket response)
     {
         if (response.Type != EapType.Tls)
         {
@@ -107,8 +167,16 @@ public sealed class EapTlsServer : IEapServer
 
     private string? CheckPeer(IReadOnlyList<X509Certificate2> chain)
     {
-        ChainVerdict verdict = ChainValidator.Validate(_settings.Trust, chain[0], [.. chain.Skip(1)], _settings.Time.GetUtcNow());
-        if (!verdict.IsOk)
+        ChainVerdict verdict = ChainValidator.Validate(_settings.Trust, chain[0], [.. chain.Skip(1)], _settings.Time.GetUtcNow(),
+            _online, mayFetch: _waits < MaxWaits);
+        if (verdict.Fetches.Count > 0)
+        {
+            // Provisionally accepted: the round is held until the fetches are in, then judged again (RevocationFetched).
+            _waits++;
+            _fetches = verdict.Fetches;
+            _peerChain = [.. chain.Select(c => c.RawData)];
+        }
+        else if (!verdict.IsOk)
         {
             return $"{verdict.Failure}: {verdict.Detail}";
         }
