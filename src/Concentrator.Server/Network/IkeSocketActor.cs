@@ -140,7 +140,7 @@ public sealed partial class IkeSocketActor : ReceiveActor, IWithTimers
         var self = Self;
         foreach (var bound in _sockets.Values)
         {
-            _ = Task.Run(() => ReceiveLoop(bound, self, _stop.Token));
+            StartReceiving(bound, self);
         }
 
         Timers.StartPeriodicTimer(nameof(LogDrops), LogDrops.Instance, LogInterval);

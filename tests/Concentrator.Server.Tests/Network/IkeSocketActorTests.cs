@@ -128,6 +128,32 @@ public sealed class IkeSocketActorTests : TestKit
     }
 
     [Fact]
+    public void Stopped_ItsReceiveThreadsLetGoOfThePorts()
+    {
+        // Each socket's receive thread sits in a blocking recvfrom(2); stopping the actor must end that call, or the
+        // ports stay taken by a socket nobody reads.
+        var dispatcher = CreateTestProbe();
+        var (socket, ike, natT) = Start(IPAddress.Loopback, dispatcher.Ref);
+        using (var client = Client(IPAddress.Loopback))
+        {
+            client.Send(IkeBytes.Message(0x77, 0, bodyLength: 40), ike.Local);
+            dispatcher.ExpectMsg<NewSa>();
+        }
+
+        Watch(socket);
+        Sys.Stop(socket);
+        ExpectTerminated(socket);
+
+        AwaitAssert(() =>
+        {
+            using var again = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            again.Bind(ike.Local);
+            using var againNatT = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            againNatT.Bind(natT.Local);
+        }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
     public void SpiTable_UnregisterByOtherActor_KeepsEntry()
     {
         var a = CreateTestProbe().Ref;
