@@ -5,24 +5,11 @@ using Concentrator.Ike;
 
 namespace Concentrator.Server.Network;
 
-// The receive side: one dedicated thread per socket, blocked in recvfrom(2) between datagrams; touches only the
-// socket, the SPI table, the counters (atomics) and actor references. A thread of its own rather than an async loop
-// on the .NET thread pool: each datagram then wakes this thread alone, not the runtime's epoll thread and a pool
-// worker that spins before it parks again (bench/README.md, "CPU per setup"). Disposing the socket (PostStop) ends the
-// blocked call and the loop.
+// The receive side: runs on the thread pool, one loop per socket; touches only the socket, the SPI table,
+// the counters (atomics) and actor references.
 public sealed partial class IkeSocketActor
 {
-    private void StartReceiving(BoundSocket bound, IActorRef self)
-    {
-        var thread = new Thread(() => ReceiveLoop(bound, self, _stop.Token))
-        {
-            IsBackground = true,
-            Name = $"IKE receive {bound.Local}",
-        };
-        thread.Start();
-    }
-
-    private void ReceiveLoop(BoundSocket bound, IActorRef self, CancellationToken stop)
+    private async Task ReceiveLoop(BoundSocket bound, IActorRef self, CancellationToken stop)
     {
         var buffer = GC.AllocateUninitializedArray<byte>(65535);
         EndPoint any = bound.Local.AddressFamily == AddressFamily.InterNetworkV6
@@ -30,13 +17,12 @@ public sealed partial class IkeSocketActor
             : new IPEndPoint(IPAddress.Any, 0);
         while (!stop.IsCancellationRequested)
         {
-            int length;
-            EndPoint remote = any;
+            SocketReceiveFromResult received;
             try
             {
-                length = bound.Socket.ReceiveFrom(buffer, SocketFlags.None, ref remote);
+                received = await bound.Socket.ReceiveFromAsync(buffer, SocketFlags.None, any, stop).ConfigureAwait(false);
             }
-            catch (ObjectDisposedException)
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
             {
                 return;
             }
@@ -45,19 +31,12 @@ public sealed partial class IkeSocketActor
                 // An ICMP error for an earlier send, or a datagram too large: nothing to hand on.
                 continue;
             }
-            catch (SocketException)
-            {
-                // Aborted or shut down by the socket's disposal (the actor stopping): the loop ends, as the async loop
-                // on the pool did.
-                return;
-            }
-
-            if (stop.IsCancellationRequested)
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.OperationAborted)
             {
                 return;
             }
 
-            Handle(bound, buffer.AsSpan(0, length), (IPEndPoint)remote, self);
+            Handle(bound, buffer.AsSpan(0, received.ReceivedBytes), (IPEndPoint)received.RemoteEndPoint, self);
         }
     }
 

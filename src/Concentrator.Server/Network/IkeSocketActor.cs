@@ -140,7 +140,7 @@ public sealed partial class IkeSocketActor : ReceiveActor, IWithTimers
         var self = Self;
         foreach (var bound in _sockets.Values)
         {
-            StartReceiving(bound, self);
+            _ = Task.Run(() => ReceiveLoop(bound, self, _stop.Token));
         }
 
         Timers.StartPeriodicTimer(nameof(LogDrops), LogDrops.Instance, LogInterval);

@@ -128,10 +128,10 @@ public sealed class IkeSocketActorTests : TestKit
     }
 
     [Fact]
-    public void Stopped_ItsReceiveThreadsLetGoOfThePorts()
+    public void Stopped_ItsReceiveLoopsLetGoOfThePorts()
     {
-        // Each socket's receive thread sits in a blocking recvfrom(2); stopping the actor must end that call, or the
-        // ports stay taken by a socket nobody reads.
+        // Each socket has a receive loop waiting for the next datagram; stopping the actor must end the wait and close
+        // the socket, or the ports stay taken by a socket nobody reads.
         var dispatcher = CreateTestProbe();
         var (socket, ike, natT) = Start(IPAddress.Loopback, dispatcher.Ref);
         using (var client = Client(IPAddress.Loopback))
