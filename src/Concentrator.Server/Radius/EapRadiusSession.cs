@@ -28,6 +28,10 @@ public sealed class EapRadiusSession(uint nasPort)
     /// Framed-IPv6-Prefix (RFC 3162 §2.3): the client's IPv6 virtual IP.</summary>
     public IPAddress? FramedIpv6Address { get; private set; }
 
+    /// <summary>Framed-IPv6-Prefix of the Access-Accept (RFC 3162 §2.3), echoed in accounting when the client's IPv6
+    /// virtual IP lies in it.</summary>
+    public IPNetwork? FramedIpv6Prefix { get; private set; }
+
     public TimeSpan? InterimInterval { get; private set; }
 
     /// <summary>Session-Timeout of the Access-Accept (RFC 2865 §5.27): the IKE SA is deleted when it runs out.</summary>
@@ -60,6 +64,7 @@ public sealed class EapRadiusSession(uint nasPort)
                 Classes = reply.Classes;
                 FramedIpAddress = reply.FramedIpAddress;
                 FramedIpv6Address = reply.AssignedIpv6;
+                FramedIpv6Prefix = reply.FramedIpv6Prefix;
                 InterimInterval = reply.InterimInterval;
                 SessionTimeout = reply.SessionTimeout;
                 return new EapStep.Success(reply.Msk, UserName)

@@ -39,6 +39,34 @@ public readonly record struct RadiusAttribute(RadiusAttributeType Type, ReadOnly
         return new(type, value.GetAddressBytes());
     }
 
+    /// <summary>An "ipv6addr" attribute (RFC 6911 §3.1, RFC 8044 §3.9): an IPv6 address, 16 octets.</summary>
+    public static RadiusAttribute Ipv6Address(RadiusAttributeType type, IPAddress value)
+    {
+        if (value.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            throw new ArgumentException($"{type} holds an IPv6 address, got {value}", nameof(value));
+        }
+
+        return new(type, value.GetAddressBytes());
+    }
+
+    /// <summary>An "ipv6prefix" attribute (RFC 3162 §2.3): Reserved (0), Prefix-Length, then only the octets the length
+    /// needs, as FreeRADIUS sends it (RFC 8044 §3.11: "The Prefix field is up to 16 octets in length. Bits outside of
+    /// the Prefix-Length, if included, MUST be zero": IPNetwork holds none).</summary>
+    public static RadiusAttribute Ipv6Prefix(RadiusAttributeType type, IPNetwork value)
+    {
+        if (value.BaseAddress.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            throw new ArgumentException($"{type} holds an IPv6 prefix, got {value}", nameof(value));
+        }
+
+        int octets = (value.PrefixLength + 7) / 8;
+        var bytes = new byte[2 + octets];
+        bytes[1] = (byte)value.PrefixLength;
+        value.BaseAddress.GetAddressBytes().AsSpan(0, octets).CopyTo(bytes.AsSpan(2));
+        return new(type, bytes);
+    }
+
     /// <summary>A Vendor-Specific attribute (RFC 2865 §5.26) holding one sub-attribute in the recommended format:
     /// Vendor-Id (4), Vendor type (1), Vendor length (1, covering type, length and data), data.</summary>
     public static RadiusAttribute Vendor(uint vendorId, byte vendorType, ReadOnlySpan<byte> data)

@@ -118,11 +118,19 @@ public enum TerminateCause : uint
 }
 
 /// <summary>Who a session is, as every accounting record of it repeats: Acct-Session-Id (RFC 2866 §5.5), User-Name,
-/// the virtual IP (IPv4 as Framed-IP-Address, IPv6 as Framed-IPv6-Address), the NAS port, the stations, and the
-/// Class attributes of its Access-Accept.</summary>
+/// the virtual IPs (IPv4 as Framed-IP-Address, IPv6 as Framed-IPv6-Address, and the Access-Accept's
+/// Framed-IPv6-Prefix the IPv6 one came from), the NAS port, the stations, and the Class attributes of its
+/// Access-Accept.</summary>
 public sealed record AccountingSession(string SessionId, string UserName)
 {
+    /// <summary>The IPv4 virtual IP (an IPv6 address here is sent as Framed-IPv6-Address all the same).</summary>
     public IPAddress? FramedIpAddress { get; init; }
+
+    /// <summary>The IPv6 virtual IP: Framed-IPv6-Address (RFC 6911 §3.1).</summary>
+    public IPAddress? FramedIpv6Address { get; init; }
+
+    /// <summary>The Access-Accept's Framed-IPv6-Prefix (RFC 3162 §2.3) when the IPv6 virtual IP was taken from it.</summary>
+    public IPNetwork? FramedIpv6Prefix { get; init; }
 
     public uint? NasPort { get; init; }
 

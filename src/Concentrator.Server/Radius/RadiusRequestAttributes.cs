@@ -47,6 +47,18 @@ internal static class RadiusRequestAttributes
                 : RadiusAttribute.Address(RadiusAttributeType.FramedIpAddress, ip));
         }
 
+        if (session.FramedIpv6Prefix is { } prefix)
+        {
+            // RFC 3162 §3 lists Framed-IPv6-Prefix as "0+" in Accounting-Request: the prefix the Access-Accept assigned.
+            list.Add(RadiusAttribute.Ipv6Prefix(RadiusAttributeType.FramedIpv6Prefix, prefix));
+        }
+
+        if (session.FramedIpv6Address is { } ipv6 && !ipv6.Equals(session.FramedIpAddress))
+        {
+            // RFC 6911 §3.1 Framed-IPv6-Address, "0+" in Accounting-Request (§4): the client's IPv6 virtual IP.
+            list.Add(RadiusAttribute.Ipv6Address(RadiusAttributeType.FramedIpv6Address, ipv6));
+        }
+
         foreach (var c in session.Classes)
         {
             // RFC 2865 §5.25: Class "SHOULD be sent unmodified by the client to the accounting server as part of the

@@ -10,7 +10,8 @@ namespace Concentrator.Interop.Tests.Scenario39_OnlineRevocation;
 /// responder (authority information access) on the LAN host behind the gateway, where a real HTTP server
 /// (python3 -m http.server) serves the root's CRL and a real OCSP responder (openssl ocsp, signing with the root's
 /// key) answers from an OpenSSL index; the gateway serves two certificate connections, one with
-/// <c>revocation = strict</c> (ids *.strict.h1o.test) and one with the default relaxed (ids *.relaxed.h1o.test).
+/// <c>revocation = strict</c> (ids *.strict.h1o.test) and one with the default relaxed (ids *.relaxed.h1o.test), and
+/// an EAP-TLS connection with <c>revocation = strict</c> (ids *.eaptls.h1o.test).
 /// </summary>
 public sealed class OnlineRevocationLab : IDisposable
 {
@@ -33,10 +34,13 @@ public sealed class OnlineRevocationLab : IDisposable
         UnreachableRelaxed = Client("dead.relaxed.h1o.test", ocsp: DeadPort, crl: false);
         OcspRevoked = Client("ocsp.relaxed.h1o.test", ocsp: OcspPort, crl: false);
         CrlRevoked = Client("crl.relaxed.h1o.test", ocsp: null, crl: true);
+        EapTlsGood = Client("good.eaptls.h1o.test", ocsp: OcspPort, crl: false);
+        EapTlsRevoked = Client("revoked.eaptls.h1o.test", ocsp: OcspPort, crl: false);
 
         // The root's CRL lists the CRL-revoked client; the OCSP index knows the good one (V) and the revoked one (R).
         File.Copy(Pki.Pki.Crl("root", Pki.Root, Pki.RootKey, CrlRevoked.CertFile), Path.Combine(_www.Path, "root.crl"));
-        File.WriteAllText(Path.Combine(Pki.Pki.Path, "index.txt"), IndexLine('V', Good.CertFile) + IndexLine('R', OcspRevoked.CertFile));
+        File.WriteAllText(Path.Combine(Pki.Pki.Path, "index.txt"), IndexLine('V', Good.CertFile) + IndexLine('R', OcspRevoked.CertFile)
+            + IndexLine('V', EapTlsGood.CertFile) + IndexLine('R', EapTlsRevoked.CertFile));
 
         Lab = new RoadWarriorLab(overrides: Overrides(), namespacePrefix: "h1o");
         Lab.StartCharon();
@@ -62,6 +66,12 @@ public sealed class OnlineRevocationLab : IDisposable
 
     internal (string CertPem, string KeyPem, string CertFile, string Id) CrlRevoked { get; }
 
+    /// <summary>An EAP-TLS client whose certificate the OCSP responder says is good.</summary>
+    internal (string CertPem, string KeyPem, string CertFile, string Id) EapTlsGood { get; }
+
+    /// <summary>An EAP-TLS client whose certificate the OCSP responder says is revoked.</summary>
+    internal (string CertPem, string KeyPem, string CertFile, string Id) EapTlsRevoked { get; }
+
     /// <summary>The HTTP server's log: one line per request ("GET /root.crl").</summary>
     internal string CrlLog { get; }
 
@@ -69,6 +79,24 @@ public sealed class OnlineRevocationLab : IDisposable
     internal string OcspLog { get; }
 
     internal int OcspRequests => Regex.Count(File.ReadAllText(OcspLog), "Received request");
+
+    /// <summary>Whether the responder's log reaches <paramref name="count"/> requests within 10 s (openssl writes its
+    /// "Received request" line after the answer may already be in).</summary>
+    internal bool WaitForOcspRequests(int count)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (OcspRequests < count)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            Thread.Sleep(100);
+        }
+
+        return true;
+    }
 
     internal int CrlRequests => Regex.Count(File.ReadAllText(CrlLog), "GET /root.crl");
 
@@ -136,6 +164,15 @@ public sealed class OnlineRevocationLab : IDisposable
                   pools = [ "10.95.0.0/24" ]
                   ipsec-interface = 3
                 }
+                online-eaptls {
+                  local { id = "{{CertificateGateway.GatewayId}}", auth = pubkey, certs = [ "crt-gw.pem" ], key = "crt-gw.key" }
+                  remote { id = "*.eaptls.h1o.test", auth = eap-tls, cacerts = [ "crt-root.pem" ], revocation = strict }
+                  ike-proposals = [ "aes256gcm16-prfsha256-x25519" ]
+                  esp-proposals = [ "aes256gcm16" ]
+                  local-ts = [ "198.51.100.0/24" ]
+                  pools = [ "10.96.0.0/24" ]
+                  ipsec-interface = 3
+                }
                 """,
         };
         return new GatewayOverrides(Server: "concentrator.certificates.revocation.fetch-timeout = 5s") { ExtraFiles = files };
@@ -176,7 +213,9 @@ public sealed class OnlineRevocationLab : IDisposable
 /// OCSP responder a real strongSwan client's certificate names, else fetches its CRL distribution point, holding
 /// IKE_AUTH meanwhile; a revoked certificate is refused with AUTHENTICATION_FAILED, nothing installed and no lease;
 /// an unreachable responder refuses under <c>revocation = strict</c> and not under relaxed; a second setup of the same
-/// client is judged from the cache (the responder is not asked again).
+/// client is judged from the cache (the responder is not asked again). The same holds inside EAP-TLS (RFC 5216): a real
+/// strongSwan eap-tls client's certificate, checked by OCSP while the EAP round is held, is refused with
+/// AUTHENTICATION_FAILED when revoked (nothing installed, no lease) and gets its virtual IP and pings when good.
 /// Needs root, strongSwan and openssl (scripts/install-test-deps.sh); fails, never skips, without them.
 /// </summary>
 public sealed class OnlineRevocationTests : IClassFixture<OnlineRevocationLab>
@@ -250,6 +289,52 @@ public sealed class OnlineRevocationTests : IClassFixture<OnlineRevocationLab>
         Assert.True(Lab.WaitForHostLog($"http://198.51.100.10:{OnlineRevocationLab.DeadPort}/ failed", TimeSpan.FromSeconds(5)), Lab.HostLog);
         Lab.Terminate();
     }
+
+    [Fact]
+    public void StrongSwanEapTlsClient_OcspGood_EstablishedAndPings()
+    {
+        LoadEapTls(_fixture.EapTlsGood);
+        int before = _fixture.OcspRequests;
+
+        Lab.MustInitiate();
+
+        string sas = Lab.ListSas();
+        var vip = RoadWarriorLab.VirtualIp(sas);
+        Assert.True(System.Net.IPNetwork.Parse("10.96.0.0/24").Contains(vip), sas);
+        Assert.Contains("EAP method EAP_TLS succeeded, MSK established", Lab.CharonLog, StringComparison.Ordinal);
+        Assert.True(_fixture.WaitForOcspRequests(before + 1), $"OCSP requests {before} → {_fixture.OcspRequests}, expected one more:\n{Lab.HostLog}");
+        var (ping, output) = Lab.Ping(count: 1, source: vip);
+        Assert.True(ping == 0, "ping through the tunnel failed:\n" + output);
+        Lab.Terminate();
+    }
+
+    [Fact]
+    public void StrongSwanEapTlsClient_RevokedByOcsp_AuthenticationFailedNoLease()
+    {
+        LoadEapTls(_fixture.EapTlsRevoked);
+        string id = _fixture.EapTlsRevoked.Id;
+        int before = _fixture.OcspRequests;
+
+        var (code, output) = Lab.Initiate();
+
+        Assert.True(code != 0, "initiate with a revoked EAP-TLS certificate succeeded:\n" + output);
+        Assert.True(_fixture.WaitForOcspRequests(before + 1), $"the OCSP responder was not asked:\n{Lab.HostLog}");
+        // The client sent its certificate inside EAP-TLS; the round was held for the OCSP answer, then IKE_AUTH ended
+        // with AUTHENTICATION_FAILED (RFC 7296 §2.21.2) in place of the next EAP request.
+        Assert.Contains($"sending TLS client certificate 'C=CH, O=Concentrator Test, CN={id}'", Lab.CharonLog, StringComparison.Ordinal);
+        Assert.Matches(new Regex(@"parsed IKE_AUTH response \d+ \[ N\(AUTH_FAILED\) \]"), Lab.CharonLog);
+        Assert.Contains("received AUTHENTICATION_FAILED notify error", Lab.CharonLog, StringComparison.Ordinal);
+        Assert.DoesNotContain("ESTABLISHED", Lab.ListSas(), StringComparison.Ordinal);
+        const string reason = "revoked according to the OCSP responder http://198.51.100.10:8081/";
+        Assert.True(Lab.WaitForHostLog($"EAP for '{id}' failed", TimeSpan.FromSeconds(5)), Lab.HostLog);
+        // The IKE SA ended unestablished, for the OCSP verdict on the certificate sent inside TLS.
+        Assert.Matches(new Regex($"ended \\(AuthenticationFailed: EAP for '{Regex.Escape(id)}' failed: TLS: [^\\n]*{Regex.Escape(reason)}"), Lab.HostLog);
+        Assert.DoesNotContain($" to {id}", Lab.HostLog, StringComparison.Ordinal);
+        Assert.NotEqual(0, Lab.Ping(count: 1).Code);
+    }
+
+    private void LoadEapTls((string CertPem, string KeyPem, string CertFile, string Id) client) =>
+        Lab.LoadEapTls(client.Id.Split('.')[0] + "-eaptls", client.CertPem, client.KeyPem, Ca, client.Id, CertificateGateway.GatewayId);
 
     private void AssertRefused(string id, string reason)
     {

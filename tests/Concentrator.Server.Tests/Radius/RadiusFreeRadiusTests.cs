@@ -194,4 +194,33 @@ public sealed class RadiusFreeRadiusTests(FreeRadiusFixture fixture) : TestKit, 
         Assert.Contains("Class = 0x74656e616e742d61", records[2], StringComparison.Ordinal);
         Assert.Contains("NAS-Identifier = \"concentrator-test\"", records[2], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Accounting_Ipv6VipFromTheAcceptsFramedIpv6Prefix_DetailFileHasPrefixAndAddress()
+    {
+        var client = Client();
+        var (challenge, _) = Begin(client, "dave");
+        var accept = Exchange(client, 2, "dave", Answer(new EapMd5Client("password"u8.ToArray()), challenge), challenge.State);
+        var radius = new EapRadiusSession(9) { UserName = "dave" };
+        var success = Assert.IsType<EapStep.Success>(radius.Apply(accept));
+        // The pool leased the address the Accept asked for (the first of its prefix), next to an IPv4 one.
+        var session = AccountingRecords.Session(radius, 0x6666_0000_0000_0000 | (ulong)Random.Shared.NextInt64(1 << 30), [IPAddress.Parse("10.78.0.4"), .. success.Addresses]);
+
+        client.Tell(new AccountingRequest(1, TestActor, AccountingStatus.Start, session));
+        ExpectMsg<AccountingAck>(Wait);
+        client.Tell(new AccountingRequest(2, TestActor, AccountingStatus.InterimUpdate, session) { Counters = new AccountingCounters(1, 2, 3, 4, TimeSpan.FromSeconds(5)) });
+        ExpectMsg<AccountingAck>(Wait);
+        client.Tell(new AccountingRequest(3, TestActor, AccountingStatus.Stop, session) { TerminateCause = TerminateCause.UserRequest });
+        ExpectMsg<AccountingAck>(Wait);
+
+        var records = File.ReadAllText(Radius.DetailFile).Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
+            .Where(r => r.Contains($"Acct-Session-Id = \"{session.SessionId}\"", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, records.Count);
+        Assert.All(records, r =>
+        {
+            Assert.Contains("Framed-IPv6-Prefix = 2001:db8:78::/64", r, StringComparison.Ordinal);
+            Assert.Contains("Framed-IPv6-Address = 2001:db8:78::1", r, StringComparison.Ordinal);
+            Assert.Contains("Framed-IP-Address = 10.78.0.4", r, StringComparison.Ordinal);
+        });
+    }
 }

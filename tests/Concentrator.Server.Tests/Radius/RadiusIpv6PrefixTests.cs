@@ -32,6 +32,24 @@ public class RadiusIpv6PrefixTests
         Assert.Null(Read(hex));
     }
 
+    [Theory]
+    [InlineData("2001:db8:78::/64", "00 40 20010db800780000")]
+    [InlineData("2001:db8:78::5/128", "00 80 20010db8007800000000000000000005")]
+    [InlineData("::/0", "00 00")]
+    [InlineData("2001:db8:78::/56", "00 38 20010db8007800")]
+    [InlineData("2001:db8:78::/60", "00 3c 20010db800780000")]
+    public void Ipv6Prefix_Written_ReservedLengthAndTheOctetsTheLengthNeeds(string prefix, string hex)
+    {
+        var attribute = RadiusAttribute.Ipv6Prefix(RadiusAttributeType.FramedIpv6Prefix, IPNetwork.Parse(prefix));
+
+        Assert.Equal(hex.Replace(" ", "", StringComparison.Ordinal), Convert.ToHexStringLower(attribute.Value.Span));
+        Assert.Equal(IPNetwork.Parse(prefix), attribute.AsIpv6Prefix());
+    }
+
+    [Fact]
+    public void Ipv6Prefix_IPv4Network_Refused() =>
+        Assert.Throws<ArgumentException>(() => RadiusAttribute.Ipv6Prefix(RadiusAttributeType.FramedIpv6Prefix, IPNetwork.Parse("10.0.0.0/8")));
+
     [Fact]
     public void AssignedIpv6_PrefixOnly_FirstHostAddress()
     {
