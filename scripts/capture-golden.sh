@@ -169,5 +169,15 @@ setup ip addr add 10.200.0.1/24 dev gv0
 setup ip xfrm policy add src 0.0.0.0/0 dst 10.200.0.0/24 dir out priority 10 \
   tmpl src 192.0.2.1 dst 192.0.2.7 proto esp reqid 0x40000007 mode tunnel
 monitor event-acquire 2 ping -c1 -W1 10.200.0.2
+# IPv6 inside IPv4 and IPv4 inside IPv6 (traps for ::/0 towards an IPv4 peer, 0/0 towards an IPv6 one): the
+# acquire's outer addresses have the template's family, not the selector's, and the message does not say which.
+setup ip addr add 2001:db8:200::1/64 dev gv0 nodad
+setup ip xfrm policy add src ::/0 dst 2001:db8:200::/64 dir out priority 10 \
+  tmpl src 192.0.2.1 dst 192.0.2.9 proto esp reqid 0x40000009 mode tunnel
+monitor event-acquire-v6-in-v4 2 ping -6 -c1 -W1 2001:db8:200::2
+setup ip addr add 10.201.0.1/24 dev gv0
+setup ip xfrm policy add src 0.0.0.0/0 dst 10.201.0.0/24 dir out priority 10 \
+  tmpl src 2001:db8::1 dst 2001:db8::a proto esp reqid 0x4000000a mode tunnel
+monitor event-acquire-v4-in-v6 2 ping -c1 -W1 10.201.0.2
 monitor event-polexpire 4 ip xfrm policy add src 10.50.0.0/16 dst 10.60.0.0/16 dir out priority 20 \
   limit time-soft 1 limit time-hard 2 tmpl src 192.0.2.1 dst 192.0.2.8 proto esp reqid 0x40000008 mode tunnel

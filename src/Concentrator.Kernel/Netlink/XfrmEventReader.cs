@@ -134,24 +134,45 @@ internal sealed class XfrmEventReader : IDisposable
         return new PolicyExpiredEvent(id, x.pol.index, x.hard != 0);
     }
 
+    /// <summary>
+    /// xfrm_user_acquire carries no family for its outer addresses (<c>saddr</c>, <c>id.daddr</c>: the larval
+    /// state's, whose family the kernel keeps in x->props.family and does not send), and its selector is the
+    /// packet's flow, whose family differs from the tunnel's for IPv6 inside IPv4 and IPv4 inside IPv6. The
+    /// family is the template's (xfrm_user_tmpl.family, XFRMA_TMPL), as `ip xfrm monitor` prints the policy's
+    /// templates with their own family; the template the state was made for is the one with its protocol and
+    /// destination (the first, when none matches), and without templates the selector's family is all there is.
+    /// </summary>
     private static AcquireEvent Acquire(NetlinkMessage m)
     {
         var x = m.Fixed<xfrm_user_acquire>();
         uint ifId = 0;
-        uint reqid = 0;
+        xfrm_user_tmpl? first = null;
+        xfrm_user_tmpl? match = null;
         foreach (var a in m.AttributesAfter<xfrm_user_acquire>())
         {
             if (a.Type == XfrmConstants.XFRMA_IF_ID)
             {
                 ifId = a.U32;
             }
-            else if (a.Type == XfrmConstants.XFRMA_TMPL && reqid == 0)
+            else if (a.Type == XfrmConstants.XFRMA_TMPL)
             {
-                reqid = a.Struct<xfrm_user_tmpl>().reqid;
+                // XFRMA_TMPL is an array of xfrm_user_tmpl (one per template of the policy, outermost last).
+                var size = XfrmMessages.Size<xfrm_user_tmpl>();
+                for (var off = 0; off + size <= a.Value.Length; off += size)
+                {
+                    var t = System.Runtime.InteropServices.MemoryMarshal.Read<xfrm_user_tmpl>(a.Value[off..]);
+                    first ??= t;
+                    if (match is null && t.id.proto == x.id.proto && t.id.daddr.SameAs(x.id.daddr))
+                    {
+                        match = t;
+                    }
+                }
             }
         }
 
-        ushort family = x.sel.family != 0 ? x.sel.family : x.policy.sel.family;
-        return new AcquireEvent(XfrmReplies.SelectorOrAny(x.sel), x.saddr.ToIPAddress(family), x.id.daddr.ToIPAddress(family), reqid, x.policy.index) { IfId = ifId };
+        var template = match ?? first;
+        ushort selectorFamily = x.sel.family != 0 ? x.sel.family : x.policy.sel.family;
+        ushort family = template is { family: not 0 } t0 ? t0.family : selectorFamily;
+        return new AcquireEvent(XfrmReplies.SelectorOrAny(x.sel), x.saddr.ToIPAddress(family), x.id.daddr.ToIPAddress(family), template?.reqid ?? 0, x.policy.index) { IfId = ifId };
     }
 }

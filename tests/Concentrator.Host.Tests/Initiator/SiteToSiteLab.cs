@@ -8,23 +8,33 @@ namespace Concentrator.Host.Tests.Initiator;
 /// site-to-site tunnel with 0.0.0.0/0 selectors on both ends, TUN <c>ipsec1</c> (userspace dataplane), each end routing
 /// the other's LAN into ipsec1 through <c>routes</c>. A initiates (<c>start-action = start</c>, dpd-action restart, a
 /// short DPD and retry backoff), B only responds. Namespaces are named <c>in…</c> with this process's id.
+/// The IPv6 trap lab (<c>inner6</c>) adds IPv6 LANs (A 2001:db8:1::1/64, B 2001:db8:2::1/64) and A's trap selectors
+/// are those (B answers with 0.0.0.0/0 and ::/0); with <c>outer6</c> the veth carries 2001:db8:f::1 and ::2 and IKE
+/// and ESP run over IPv6. Its namespaces are named <c>h2t…</c>.
 /// </summary>
 internal sealed class SiteToSiteLab : IAsyncDisposable
 {
     public const string Secret = "site-to-site-secret-0123456789";
     private readonly TempDir _dir = new();
-    private readonly string _tag = $"in{Environment.ProcessId % 100000}";
+    private readonly string _tag;
     private readonly List<HostProcess> _exited = [];
     private readonly bool _trap;
+    private readonly bool _inner6;
+    private readonly bool _outer6;
     private bool _idle;
 
     /// <param name="trap">A with <c>start-action = trap</c> and the sites' networks as selectors (10.1.0.0/24 ===
     /// 10.2.0.0/24) instead of <c>start</c> with 0.0.0.0/0.</param>
     /// <param name="idle">A starts with <c>start-action = none</c> (see <see cref="WriteA"/> to change it).</param>
-    public SiteToSiteLab(bool trap = false, bool idle = false)
+    /// <param name="inner6">A's trap selectors are the IPv6 LANs (2001:db8:1::/64 === 2001:db8:2::/64).</param>
+    /// <param name="outer6">The sites talk IKE and ESP over IPv6 (2001:db8:f::1 and ::2) instead of IPv4.</param>
+    public SiteToSiteLab(bool trap = false, bool idle = false, bool inner6 = false, bool outer6 = false)
     {
         _trap = trap;
         _idle = idle;
+        _inner6 = inner6;
+        _outer6 = outer6;
+        _tag = (inner6 || outer6 ? "h2t" : "in") + (Environment.ProcessId % 100000);
         try
         {
             Run("ip", "netns", "add", Ns("a"));
@@ -36,6 +46,12 @@ internal sealed class SiteToSiteLab : IAsyncDisposable
                 Run("ip", "-n", Ns(site), "link", "set", "eth0", "up");
                 Run("ip", "-n", Ns(site), "link", "set", "lo", "up");
                 Run("ip", "-n", Ns(site), "addr", "add", lan, "dev", "lo");
+                if (inner6 || outer6)
+                {
+                    bool a = site == "a";
+                    Run("ip", "-n", Ns(site), "addr", "add", a ? "2001:db8:1::1/64" : "2001:db8:2::1/64", "dev", "lo");
+                    Run("ip", "-n", Ns(site), "addr", "add", a ? "2001:db8:f::1/64" : "2001:db8:f::2/64", "dev", "eth0", "nodad");
+                }
             }
 
             A = StartSite("a");
@@ -74,6 +90,13 @@ internal sealed class SiteToSiteLab : IAsyncDisposable
         return code == 0;
     }
 
+    /// <summary>One IPv6 ping from A's LAN address to B's (2001:db8:1::1 → 2001:db8:2::1 through A's ipsec1); true when answered.</summary>
+    public bool Ping6()
+    {
+        var (code, _) = ToolProcess.Run("ip", "netns", "exec", Ns("a"), "ping", "-6", "-c", "1", "-W", "2", "-I", "2001:db8:1::1", "2001:db8:2::1");
+        return code == 0;
+    }
+
     /// <summary>One ping from A's ipsec1 address (its interface-ip) to B's, over the /30 on the TUNs; true when answered.</summary>
     public bool PingInterfaceAddresses()
     {
@@ -84,8 +107,8 @@ internal sealed class SiteToSiteLab : IAsyncDisposable
     /// <summary>The addresses on ipsec1 in the site's namespace (<c>ip addr show dev ipsec1</c>).</summary>
     public string Addresses(string site) => ToolProcess.Run("ip", "-n", Ns(site), "addr", "show", "dev", "ipsec1").Output;
 
-    /// <summary>The routes through ipsec1 in the site's namespace.</summary>
-    public string Routes(string site) => ToolProcess.Run("ip", "-n", Ns(site), "route", "show", "dev", "ipsec1").Output;
+    /// <summary>The routes through ipsec1 in the site's namespace (<paramref name="family"/> "-6" for IPv6's).</summary>
+    public string Routes(string site, string family = "-4") => ToolProcess.Run("ip", family, "-n", Ns(site), "route", "show", "dev", "ipsec1").Output;
 
     /// <summary>Rewrites A's connection file (start-action = start, or none while <paramref name="idle"/>) for a reload.</summary>
     public void WriteA(bool idle)
@@ -104,7 +127,7 @@ internal sealed class SiteToSiteLab : IAsyncDisposable
               dataplane = userspace
               leases.path = ""
               management.socket = "{{Socket(site)}}"
-              ike.listen = [ "{{(a ? "192.0.2.1" : "192.0.2.2")}}" ]
+              ike.listen = [ "{{Wan(a)}}" ]
             }
             akka.loglevel = WARNING
             """);
@@ -117,7 +140,7 @@ internal sealed class SiteToSiteLab : IAsyncDisposable
         string me = a ? "a.site.test" : "b.site.test", peer = a ? "b.site.test" : "a.site.test";
         string initiator = a
             ? $$"""
-              remote.addrs = [ "192.0.2.2" ]
+              remote.addrs = [ "{{Wan(false)}}" ]
               start-action = {{(_idle ? "none" : _trap ? "trap" : "start")}}
               dpd-action = restart
               close-action = start
@@ -129,15 +152,29 @@ internal sealed class SiteToSiteLab : IAsyncDisposable
               local.id = "{{me}}"
               remote.id = "{{peer}}"
               {{initiator}}
-              local-ts = [ "{{(a && _trap ? "10.1.0.0/24" : "0.0.0.0/0")}}" ]
-              remote-ts = [ "{{(a && _trap ? "10.2.0.0/24" : "0.0.0.0/0")}}" ]
-              routes = [ "{{(a ? "10.2.0.0/24" : "10.1.0.0/24")}}" ]
+              local-ts = [ {{Selectors(a, local: true)}} ]
+              remote-ts = [ {{Selectors(a, local: false)}} ]
+              routes = [ {{(a ? "\"10.2.0.0/24\"" : "\"10.1.0.0/24\"") + (_inner6 ? (a ? ", \"2001:db8:2::/64\"" : ", \"2001:db8:1::/64\"") : "")}} ]
               ipsec-interface = yes
               interface-ip = "{{(a ? "10.255.0.1/30" : "10.255.0.2/30")}}"
               dpd { delay = 2s, timeout = 6s }
             }
             secrets { "{{peer}}" = "{{Secret}}" }
             """);
+    }
+
+    private string Wan(bool a) => _outer6 ? (a ? "2001:db8:f::1" : "2001:db8:f::2") : (a ? "192.0.2.1" : "192.0.2.2");
+
+    /// <summary>A's trap selectors are its LAN and B's (IPv6 ones in the IPv6 lab); otherwise 0.0.0.0/0 (and ::/0 on B
+    /// in the IPv6 lab, so it narrows to A's).</summary>
+    private string Selectors(bool a, bool local)
+    {
+        if (a && _trap)
+        {
+            return _inner6 ? (local ? "\"2001:db8:1::/64\"" : "\"2001:db8:2::/64\"") : (local ? "\"10.1.0.0/24\"" : "\"10.2.0.0/24\"");
+        }
+
+        return _inner6 ? "\"0.0.0.0/0\", \"::/0\"" : "\"0.0.0.0/0\"";
     }
 
     private static void Run(string file, params string[] args)

@@ -88,6 +88,53 @@ public sealed class SiteToSiteProcessTests
         Assert.Single((await JsonAsync(lab.Socket("b"), "list-sas")).EnumerateArray());
     }
 
+    /// <summary>The IPv6 trap: A's selectors are the sites' IPv6 networks, over an IPv4 (IPv6 inside IPv4) or an IPv6
+    /// outer path. The first IPv6 packet into ipsec1 is what starts the SA (its ACQUIRE names the IPv6 selector), the
+    /// IPv6 pings cross, and after <c>terminate</c> the trap is back and the next IPv6 packet starts a second SA.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TrapAction_Ipv6Selectors_TheFirstIpv6PacketInitiatesAndAfterTerminateAgain(bool outer6)
+    {
+        await using var lab = new SiteToSiteLab(trap: true, inner6: true, outer6: outer6);
+
+        await lab.A.WaitForLineAsync(l => l.Contains("\"EventId\":14004", StringComparison.Ordinal), Patience);
+        await WaitForApiAsync(lab.Socket("b"));
+        Assert.Empty((await JsonAsync(lab.Socket("b"), "list-sas")).EnumerateArray());
+        Assert.DoesNotContain(lab.A.Lines, l => l.Contains("\"EventId\":14000", StringComparison.Ordinal));
+        Assert.Contains("2001:db8:2::/64", lab.Routes("a", "-6"), StringComparison.Ordinal);
+
+        await WaitForPing6Async(lab);
+        var acquired = lab.A.Lines.Where(l => l.Contains("\"EventId\":14005", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(acquired);
+        // The ACQUIRE names the IPv6 trap policy's selector (the userspace dataplane's: the policy's, 2001:db8:1::/64 to 2001:db8:2::/64).
+        Assert.All(acquired, l => Assert.Contains("2001:db8:2::", l, StringComparison.Ordinal));
+        var sa = Assert.Single((await JsonAsync(lab.Socket("b"), "list-sas")).EnumerateArray());
+        Assert.Contains(outer6 ? "2001:db8:f::1" : "192.0.2.1", sa.ToString(), StringComparison.Ordinal);
+        // B's CHILD SA carries the IPv6 selectors (B narrowed its 0.0.0.0/0 and ::/0 to A's trap ones), as ranges.
+        var shown = (await JsonAsync(lab.Socket("b"), "show-sa", sa.GetProperty("id").GetString()!)).ToString();
+        Assert.Contains("2001:db8:1::-2001:db8:1:0:ffff:ffff:ffff:ffff", shown, StringComparison.Ordinal);
+        Assert.Contains("2001:db8:2::-2001:db8:2:0:ffff:ffff:ffff:ffff", shown, StringComparison.Ordinal);
+        Assert.DoesNotContain("0.0.0.0", shown, StringComparison.Ordinal);
+        Assert.Equal(1, (await JsonAsync(lab.Socket("a"), "stats")).GetProperty("established").GetInt32());
+
+        var terminate = await CliProcess.RunAsync(["terminate", "--connection", "s2s", "--socket", lab.Socket("a")]);
+        Assert.True(terminate.ExitCode == 0, "terminate: " + terminate.Error + terminate.Output);
+        var watch = Stopwatch.StartNew();
+        while ((await JsonAsync(lab.Socket("b"), "list-sas")).GetArrayLength() != 0
+            || lab.A.Lines.Count(l => l.Contains("\"EventId\":14004", StringComparison.Ordinal)) < 2)
+        {
+            Assert.True(watch.Elapsed < Patience, "the SA did not go or the trap did not come back:\n" + string.Join('\n', lab.A.Lines.TakeLast(30)));
+            await Task.Delay(200);
+        }
+
+        int before = lab.A.Lines.Count(l => l.Contains("\"EventId\":14005", StringComparison.Ordinal));
+        await WaitForPing6Async(lab);
+        Assert.True(lab.A.Lines.Count(l => l.Contains("\"EventId\":14005", StringComparison.Ordinal)) > before,
+            "no ACQUIRE after terminate:\n" + string.Join('\n', lab.A.Lines.TakeLast(30)));
+        Assert.Single((await JsonAsync(lab.Socket("b"), "list-sas")).EnumerateArray());
+    }
+
     [Fact]
     public async Task Reload_ConnectionNowStarts_InitiatesWithoutRestart()
     {
@@ -119,6 +166,17 @@ public sealed class SiteToSiteProcessTests
         while (!lab.Ping())
         {
             Assert.True(watch.Elapsed < Patience, "no ping through the tunnel:\nA:\n" + string.Join('\n', lab.A.Lines.TakeLast(30))
+                + "\nB:\n" + string.Join('\n', lab.B.Lines.TakeLast(30)));
+            await Task.Delay(500);
+        }
+    }
+
+    private static async Task WaitForPing6Async(SiteToSiteLab lab)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!lab.Ping6())
+        {
+            Assert.True(watch.Elapsed < Patience, "no IPv6 ping through the tunnel:\nA:\n" + string.Join('\n', lab.A.Lines.TakeLast(30))
                 + "\nB:\n" + string.Join('\n', lab.B.Lines.TakeLast(30)));
             await Task.Delay(500);
         }

@@ -20,6 +20,7 @@ public sealed partial class LibreswanGuestTests
     /// </summary>
     private void PeerTrap(LibreswanLab lab)
     {
+        log.WriteLine($"peer Host: waited {lab.WaitForPeerRunning().TotalSeconds:F1} s for it to be running");
         var step = Stopwatch.StartNew();
         lab.WaitFor(() => lab.HostLog.Contains(TrapInstalled, StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the trap of peertrap was not installed");
         var policies = Tool.Ip("-n", LibreswanLab.Gw, "xfrm", "policy");

@@ -25,9 +25,10 @@ public sealed partial class LibreswanGuestTests(ITestOutputHelper log)
     /// rekeys its CHILD SA (PFS) under a running ping and then its IKE SA, and traffic goes on; then the other
     /// direction: the gateway initiates a second 0/0 site (start-action = start, ipsec3, its `routes`), pings both
     /// ways, rekeys the CHILD SA under a running ping and the IKE SA itself; and OSPF over ipsec3, our address on it
-    /// from the connection's interface-ip. Then a second Concentrator Host (started with the first): the gateway's trap
+    /// from the connection's interface-ip. Then a second Concentrator Host (started once the first runs): the gateway's trap
     /// to it on the kernel dataplane, IPv4 and IPv6, re-armed after a terminate, and OSPF between the two
-    /// (LibreswanGuestTests.Peer.cs).
+    /// (LibreswanGuestTests.Peer.cs). Last, the gateway's trap towards libreswan: the LAN's first packet brings up the
+    /// SA with pluto (LibreswanGuestTests.Trap.cs).
     /// </summary>
     [Fact]
     public void Libreswan_ImportedRoadWarriorAndRouteBasedSite_ConnectPingAndRekey()
@@ -67,12 +68,15 @@ public sealed partial class LibreswanGuestTests(ITestOutputHelper log)
         log.WriteLine($"trap to the second Concentrator done after {clock.Elapsed.TotalSeconds:F1} s");
         PeerOspf(lab);
         log.WriteLine($"OSPF between the Concentrators done after {clock.Elapsed.TotalSeconds:F1} s");
+        SiteTrap(lab);
+        log.WriteLine($"trap to libreswan done after {clock.Elapsed.TotalSeconds:F1} s");
 
         // SIGTERM with both peers up: the Host deletes their SAs and takes its own out of the kernel.
         Assert.Equal(0, lab.StopHost(TimeSpan.FromSeconds(60)));
         Assert.Empty(Tool.Ip("-n", LibreswanLab.Gw, "xfrm", "state").Trim());
         Assert.NotEqual(0, Tool.Run("ip", "-n", LibreswanLab.Gw, "link", "show", "dev", "ipsec2").ExitCode);
         Assert.NotEqual(0, Tool.Run("ip", "-n", LibreswanLab.Gw, "link", "show", "dev", "ipsec3").ExitCode);
+        Assert.NotEqual(0, Tool.Run("ip", "-n", LibreswanLab.Gw, "link", "show", "dev", "ipsec5").ExitCode);
         Assert.DoesNotContain("10.255.36.1", Tool.Ip("-n", LibreswanLab.Gw, "addr"), StringComparison.Ordinal);
         log.WriteLine($"scenario 36 done in {clock.Elapsed.TotalSeconds:F1} s");
     }

@@ -7,10 +7,11 @@ using Concentrator.Kernel.Tests.Guest;
 namespace Concentrator.Interop.Tests.Scenario36_LibreswanGuest;
 
 // The second Concentrator of the boot: a Host in namespace peer (192.0.6.2 towards gw's 192.0.6.1; on its loopback
-// 10.40.0.1 and 2001:db8:40::1, the hosts of its network, and 10.41.0.1, announced by OSPF only), started with the
-// gateway's Host (the two starts overlap). It only answers; the gateway's connection to it (peertrap) traps: 0/0 and ::/0
-// through ipsec4, its network routed into ipsec4 by the connection's routes. The LAN namespace gets IPv6 as well
-// (2001:db8:100::10, gw 2001:db8:100::1 its router).
+// 10.40.0.1 and 2001:db8:40::1, the hosts of its network, and 10.41.0.1, announced by OSPF only), started once the
+// gateway's Host runs and waited for only before its first step (its start overlaps the road warriors' steps).
+// It only answers; the gateway's connection to it (peertrap) traps: 0/0 and ::/0 through ipsec4, its network routed
+// into ipsec4 by the connection's routes. The LAN namespace gets IPv6 as well (2001:db8:100::10, gw 2001:db8:100::1
+// its router).
 internal sealed partial class LibreswanLab
 {
     public const string Peer = "gu36-peer";
@@ -66,6 +67,7 @@ internal sealed partial class LibreswanLab
 
     private readonly StringBuilder _peerLog = new();
     private readonly Process _peer;
+    private readonly Task<bool> _peerRunning;
 
     public string PeerLog
     {
@@ -76,6 +78,14 @@ internal sealed partial class LibreswanLab
                 return _peerLog.ToString();
             }
         }
+    }
+
+    /// <summary>Waits for the peer Host (started once the gateway's runs) to be running; how long the test waited for it.</summary>
+    public TimeSpan WaitForPeerRunning()
+    {
+        var wait = Stopwatch.StartNew();
+        HostOutput.Require(_peerRunning, () => PeerLog, TimeSpan.FromSeconds(120));
+        return wait.Elapsed;
     }
 
     /// <summary>The peer Host's management API socket.</summary>

@@ -44,6 +44,32 @@ public class EventParserTests
         Assert.NotEqual(0u, e.PolicyIndex);
     }
 
+    /// <summary>xfrm_user_acquire gives no family for its outer addresses: an IPv6 selector over IPv4 outer addresses
+    /// (the trap for ::/0 towards an IPv4 peer) must read them as the template's IPv4 ones, not as IPv6.</summary>
+    [Fact]
+    public void Acquire_Ipv6InsideIpv4Template_OuterAddressesOfTheTemplatesFamily()
+    {
+        var e = Assert.Single(Parse("event-acquire-v6-in-v4").OfType<AcquireEvent>());
+
+        Assert.Equal(IPAddress.Parse("192.0.2.1"), e.Source);
+        Assert.Equal(IPAddress.Parse("192.0.2.9"), e.Destination);
+        Assert.Equal(0x40000009u, e.Reqid);
+        Assert.Equal(IPNetwork.Parse("2001:db8:200::2/128"), e.Selector.Destination);
+        Assert.Equal(IPNetwork.Parse("2001:db8:200::1/128"), e.Selector.Source);
+    }
+
+    [Fact]
+    public void Acquire_Ipv4InsideIpv6Template_OuterAddressesOfTheTemplatesFamily()
+    {
+        var e = Assert.Single(Parse("event-acquire-v4-in-v6").OfType<AcquireEvent>());
+
+        Assert.Equal(IPAddress.Parse("2001:db8::1"), e.Source);
+        Assert.Equal(IPAddress.Parse("2001:db8::a"), e.Destination);
+        Assert.Equal(0x4000000au, e.Reqid);
+        Assert.Equal(IPNetwork.Parse("10.201.0.2/32"), e.Selector.Destination);
+        Assert.Equal(IPNetwork.Parse("10.201.0.1/32"), e.Selector.Source);
+    }
+
     private static List<KernelEvent> Parse(string capture) =>
         GoldenFile.Load(capture).Received.SelectMany(d => XfrmEventReader.Parse(d)).ToList();
 }

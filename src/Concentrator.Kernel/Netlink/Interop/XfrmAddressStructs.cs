@@ -28,6 +28,10 @@ internal unsafe struct xfrm_address_t
         return a;
     }
 
+    /// <summary>All 16 bytes equal (an address of either family compares as its union).</summary>
+    public readonly bool SameAs(in xfrm_address_t other) =>
+        MemoryMarshal.AsBytes(new ReadOnlySpan<xfrm_address_t>(in this)).SequenceEqual(MemoryMarshal.AsBytes(new ReadOnlySpan<xfrm_address_t>(in other)));
+
     public readonly IPAddress ToIPAddress(ushort family)
     {
         var bytes = MemoryMarshal.AsBytes(new ReadOnlySpan<xfrm_address_t>(in this));
