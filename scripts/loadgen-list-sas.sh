@@ -11,13 +11,16 @@
 #        curl     `curl --unix-socket S http://concentrator/sas`       (the daemon and socket only, no CLI start-up)
 #      each: wall time (date +%s%N around the command), bytes written to stdout, the daemon's VmRSS before, its
 #      peak during (VmHWM after `echo 5 > /proc/PID/clear_refs` reset it, plus VmRSS sampled every ~5 ms) and
-#      VmRSS after; PAUSE s between listings;
+#      VmRSS after; CPU time (user + system) of the daemon (/proc/PID/stat) and of the client command
+#      (/usr/bin/time): on these shared cores the wall time is mostly waiting for a core, the CPU time is the work;
+#      PAUSE s between listings;
 #   4. the daemon's System.Runtime counters (dotnet-counters, 1 s) run through all listings: GC heap before,
 #      the largest during, after, and the bytes the daemon allocated over each kind's listings.
 # Medians over RUNS by bench/../scripts/lib/list-sas-table.py. Results: bench/results/list-sas-<UTC>/.
 #
 #   scripts/loadgen-list-sas.sh                      # SIZE=100000 RUNS=7
 #   NS_PREFIX=h2l SIZE=10000 RUNS=3 scripts/loadgen-list-sas.sh
+#   TRACE=1 ...                                    # then a dotnet-trace CPU sample of 3 more listings (trace-*.txt)
 set -u
 SIZE=${SIZE:-100000}
 RUNS=${RUNS:-7}
@@ -46,6 +49,7 @@ lab_prepare
 # the management endpoint on a socket of this run (HOCON merges this into the block above)
 echo "concentrator.management.socket = \"$SOCK\"" >>$D/conc/concentrator.conf
 
+cpu_ms() { awk '{print ($14 + $15) * 10}' /proc/$PID/stat; }   # utime + stime, 100 Hz ticks
 status_kib() { awk -v k="$1:" '$1 == k {print $2}' /proc/$PID/status; }
 finished() { grep -o 'established [0-9]*  failed [0-9]*' "$1" | tail -1 | awk '{print $2 + $4}'; }
 
@@ -78,17 +82,20 @@ for k in "${kinds[@]}"; do echo "$k: ${KCMD[$k]//$HOST/concentrator}" | tee -a $
 dotnet-counters collect -p $PID --counters System.Runtime --format csv --refresh-interval 1 -o $OUT/counters.csv >/dev/null 2>&1 &
 COUNTERS=$!
 sleep 3
-echo "run,kind,startNs,endNs,exit,bytes,rssBeforeKiB,hwmDuringKiB,rssSampledMaxKiB,rssAfterKiB,loadavg1" >$OUT/listings.csv
+echo "run,kind,startNs,endNs,exit,bytes,rssBeforeKiB,hwmDuringKiB,rssSampledMaxKiB,rssAfterKiB,loadavg1,daemonCpuMs,clientCpuMs" >$OUT/listings.csv
 for r in $(seq $RUNS); do
   for k in "${kinds[@]}"; do
     before=$(status_kib VmRSS)
     echo 5 >/proc/$PID/clear_refs   # resets VmHWM to the current RSS
     ( while :; do awk '$1 == "VmRSS:" {print $2}' /proc/$PID/status; sleep 0.005; done ) >$D/rss.txt 2>/dev/null &
     SAMPLER=$!
+    c0=$(cpu_ms)
     s=$(date +%s%N)
-    ${KCMD[$k]} >$D/out 2>$D/err
+    /usr/bin/time -f "%U %S" -o $D/time ${KCMD[$k]} >$D/out 2>$D/err
     rc=$?
     e=$(date +%s%N)
+    c1=$(cpu_ms)
+    ccpu=$(awk '{printf "%d", ($1 + $2) * 1000}' $D/time)
     kill $SAMPLER; wait $SAMPLER 2>/dev/null; SAMPLER=
     hwm=$(status_kib VmHWM)
     smax=$(sort -n $D/rss.txt | tail -1)
@@ -96,13 +103,29 @@ for r in $(seq $RUNS); do
     bytes=$(wc -c <$D/out)
     [ $rc = 0 ] || { echo "$k run $r exit $rc: $(head -c 300 $D/err)" | tee -a $OUT/runs.txt; }
     [ $r = 1 ] && head -c 2000 $D/out >$OUT/sample-$k.txt
-    echo "$r,$k,$s,$e,$rc,$bytes,$before,$hwm,${smax:-0},$after,$(cut -d' ' -f1 /proc/loadavg)" >>$OUT/listings.csv
-    printf '%s run %d: %d ms, %d bytes, rss %d -> peak %d KiB\n' $k $r $(( (e - s) / 1000000 )) $bytes $before $hwm | tee -a $OUT/runs.txt
+    echo "$r,$k,$s,$e,$rc,$bytes,$before,$hwm,${smax:-0},$after,$(cut -d' ' -f1 /proc/loadavg),$(( c1 - c0 )),$ccpu" >>$OUT/listings.csv
+    printf '%s run %d: %d ms, %d bytes, rss %d -> peak %d KiB, cpu daemon %d ms client %d ms\n' $k $r $(( (e - s) / 1000000 )) $bytes $before $hwm $(( c1 - c0 )) $ccpu | tee -a $OUT/runs.txt
     sleep $PAUSE
   done
 done
 sleep 2
 kill $COUNTERS; wait $COUNTERS 2>/dev/null; COUNTERS=
+# Is what the listings left behind garbage? A forced full GC (dotnet-gcdump collect induces one), then the heap again.
+command -v dotnet-gcdump >/dev/null || dotnet tool install -g dotnet-gcdump >/dev/null
+dotnet-gcdump collect -p $PID -o $D/after.gcdump >/dev/null 2>&1
+dotnet-counters collect -p $PID --counters System.Runtime --format csv -o $OUT/after-gc.csv --duration 00:00:04 >/dev/null 2>&1
+echo "after a forced full GC: VmRSS $(status_kib VmRSS) KiB" | tee -a $OUT/runs.txt
+if [ -n "${TRACE:-}" ]; then
+    # TRACE=1: where the daemon's time goes, after the measured listings: a CPU-sampling trace over 3 curl listings
+    command -v dotnet-trace >/dev/null || dotnet tool install -g dotnet-trace >/dev/null
+    dotnet-trace collect -p $PID --profile cpu-sampling --duration 00:00:01:${TRACE_S:-00} -o $D/listing.nettrace >/dev/null 2>&1 &
+    TRACER=$!
+    sleep 5
+    for i in 1 2 3; do ${KCMD[curl]} >/dev/null; done
+    wait $TRACER 2>/dev/null   # a minute in all (TRACE_S more seconds): the listings fit in it
+    dotnet-trace report $D/listing.nettrace topN -n 40 --inclusive >$OUT/trace-inclusive.txt 2>&1
+    dotnet-trace report $D/listing.nettrace topN -n 40 >$OUT/trace-exclusive.txt 2>&1
+fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a $OUT/runs.txt
 kill $HOLDER 2>/dev/null; wait $HOLDER 2>/dev/null; HOLDER=
 stop_responder

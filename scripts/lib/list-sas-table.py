@@ -17,10 +17,10 @@ def med(values):
     return statistics.median(values) if values else None
 
 
-def counters():
+def counters(name="counters.csv"):
     """[(epoch ns, heap bytes after the last GC summed over generations, bytes allocated in the interval before)] in
     time order (dotnet-counters writes an observable counter's increment per interval, not its total)."""
-    p = os.path.join(out, "counters.csv")
+    p = os.path.join(out, name)
     if not os.path.exists(p):
         return []
     heap = defaultdict(dict)
@@ -52,19 +52,20 @@ heap_during = [h for t, h, _ in samples if first <= t <= last + 10**9 and h is n
 heap_after = [h for t, h, _ in samples if t > last + 10**9 and h is not None]
 mib = 1024 * 1024
 
-print(f"| listing | runs | median wall time | min–max | bytes out | daemon VmRSS before | peak during (VmHWM) | peak − before | after | load avg (1 min) |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+print(f"| listing | runs | median wall time | min–max | CPU daemon | CPU client | bytes out | daemon VmRSS before | peak during (VmHWM) | peak − before | after | load avg (1 min) |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 for k in kinds:
     rs = [r for r in rows if r["kind"] == k and r["exit"] == "0"]
     ms = [(int(r["endNs"]) - int(r["startNs"])) / 1e6 for r in rs]
     if not ms:
-        print(f"| {k} | 0 ok of {sum(1 for r in rows if r['kind'] == k)} | | | | | | | | |")
+        print(f"| {k} | 0 ok of {sum(1 for r in rows if r['kind'] == k)} | | | | | | | | | | |")
         continue
     b = [int(r["rssBeforeKiB"]) for r in rs]
     p = [max(int(r["hwmDuringKiB"]), int(r["rssSampledMaxKiB"])) for r in rs]
     a = [int(r["rssAfterKiB"]) for r in rs]
     d = [x - y for x, y in zip(p, b)]
-    print(f"| {k} | {len(rs)} | {med(ms):,.0f} ms | {min(ms):,.0f}–{max(ms):,.0f} ms | {med([int(r['bytesOut'] if 'bytesOut' in r else r['bytes']) for r in rs]):,.0f} "
+    cpu = lambda col: f"{med([int(r[col]) for r in rs]):,.0f} ms" if col in rs[0] else "?"
+    print(f"| {k} | {len(rs)} | {med(ms):,.0f} ms | {min(ms):,.0f}–{max(ms):,.0f} ms | {cpu('daemonCpuMs')} | {cpu('clientCpuMs')} | {med([int(r['bytesOut'] if 'bytesOut' in r else r['bytes']) for r in rs]):,.0f} "
           f"| {med(b) / 1024:,.0f} MiB | {med(p) / 1024:,.0f} MiB | {med(d) / 1024:+,.1f} MiB | {med(a) / 1024:,.0f} MiB "
           f"| {med([float(r['loadavg1']) for r in rs]):.1f} |")
 
@@ -73,6 +74,9 @@ if samples:
     fmt = lambda v: f"{v / mib:,.0f} MiB" if v is not None else "?"
     print(f"GC heap (after the last collection, all generations): before the listings {fmt(heap_before[-1] if heap_before else None)}, "
           f"largest during {fmt(max(heap_during) if heap_during else None)}, after {fmt(heap_after[-1] if heap_after else None)}.")
+    forced = [h for _, h, _ in counters("after-gc.csv") if h is not None]
+    if forced:
+        print(f"After a forced full GC (dotnet-gcdump collect): GC heap {fmt(forced[-1])}.")
     allocs = [(t, a) for t, _, a in samples if a is not None]
     if allocs:
         total = sum(a for _, a in allocs)
