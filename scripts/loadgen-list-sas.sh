@@ -44,7 +44,12 @@ cleanup() {
 trap cleanup EXIT
 export PATH="$PATH:$HOME/.dotnet/tools"
 command -v dotnet-counters >/dev/null || dotnet tool install -g dotnet-counters >/dev/null || { echo "cannot install dotnet-counters"; exit 1; }
-lab_build
+if [ -n "${NO_BUILD:-}" ]; then   # NO_BUILD=1: the binaries already built (lab_build's paths)
+    LG="$ROOT/bench/Concentrator.LoadGen/bin/Release/net10.0/concentrator-loadgen" HOST="$ROOT/src/Concentrator.Host/bin/Release/net10.0/concentrator"
+    mkdir -p "$OUT"
+else
+    lab_build
+fi
 lab_prepare
 # the management endpoint on a socket of this run (HOCON merges this into the block above)
 echo "concentrator.management.socket = \"$SOCK\"" >>$D/conc/concentrator.conf
@@ -116,9 +121,9 @@ dotnet-gcdump collect -p $PID -o $D/after.gcdump >/dev/null 2>&1
 dotnet-counters collect -p $PID --counters System.Runtime --format csv -o $OUT/after-gc.csv --duration 00:00:04 >/dev/null 2>&1
 echo "after a forced full GC: VmRSS $(status_kib VmRSS) KiB" | tee -a $OUT/runs.txt
 if [ -n "${TRACE:-}" ]; then
-    # TRACE=1: where the daemon's time goes, after the measured listings: a CPU-sampling trace over 3 curl listings
+    # TRACE=1: where the daemon's time goes, after the measured listings: thread stacks sampled over 3 curl listings
     command -v dotnet-trace >/dev/null || dotnet tool install -g dotnet-trace >/dev/null
-    dotnet-trace collect -p $PID --profile cpu-sampling --duration 00:00:01:${TRACE_S:-00} -o $D/listing.nettrace >/dev/null 2>&1 &
+    dotnet-trace collect -p $PID --profile dotnet-common,dotnet-sampled-thread-time --duration 00:00:01:${TRACE_S:-00} -o $D/listing.nettrace >/dev/null 2>&1 &
     TRACER=$!
     sleep 5
     for i in 1 2 3; do ${KCMD[curl]} >/dev/null; done
