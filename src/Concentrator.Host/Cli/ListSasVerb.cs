@@ -26,7 +26,7 @@ internal static class ListSasVerb
                 {
                     if (json)
                     {
-                        await output.WriteLineAsync(await client.GetRawAsync("cluster/sas" + query, stop).ConfigureAwait(false)).ConfigureAwait(false);
+                        await client.CopyRawAsync("cluster/sas" + query, output, stop).ConfigureAwait(false);
                         return;
                     }
 
@@ -37,7 +37,7 @@ internal static class ListSasVerb
 
                 if (json)
                 {
-                    await output.WriteLineAsync(await client.GetRawAsync("sas" + query, stop).ConfigureAwait(false)).ConfigureAwait(false);
+                    await client.CopyRawAsync("sas" + query, output, stop).ConfigureAwait(false);
                     return;
                 }
 

@@ -42,6 +42,23 @@ internal sealed class ManagementClient : IDisposable
     public Task<string> GetRawAsync(string path, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, path, r => r.Content.ReadAsStringAsync(cancellationToken), cancellationToken);
 
+    /// <summary>The raw JSON of <paramref name="path"/> copied to <paramref name="output"/> as it comes, then a newline (for
+    /// --json of the listings: 100,000 SAs are some 25 MB, never held here as one string).</summary>
+    public Task CopyRawAsync(string path, TextWriter output, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, path, async r =>
+        {
+            using var reader = new StreamReader(await r.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
+            var buffer = new char[16 * 1024];
+            int n;
+            while ((n = await reader.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                await output.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+            }
+
+            await output.WriteLineAsync().ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
     public Task<string> PostRawAsync(string path, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, path, r => r.Content.ReadAsStringAsync(cancellationToken), cancellationToken);
 

@@ -22,6 +22,7 @@ namespace Concentrator.Host.Management;
 [JsonSerializable(typeof(Concentrator.Server.Cluster.ClusterView))]
 [JsonSerializable(typeof(Concentrator.Server.Cluster.DrainStarted))]
 [JsonSerializable(typeof(ClusterSaList))]
+[JsonSerializable(typeof(List<NodeReply>))]
 [JsonSerializable(typeof(ClusterSasTerminated))]
 internal sealed partial class ManagementJson : JsonSerializerContext;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using System.Threading.Channels;
 using Akka.Actor;
 using Concentrator.Host.Hosting;
 using Concentrator.Host.Logging;
@@ -21,7 +22,8 @@ namespace Concentrator.Host.Management;
 /// <item><c>GET /pools</c>, <c>GET /interfaces</c>, <c>GET /stats</c>, <c>GET /cluster</c> (members; each member's SAs, share and pool blocks)</item>
 /// <item><c>POST /cluster/drain</c>: new clients that follow redirects go to other nodes (RFC 5685)</item>
 /// <item><c>GET /cluster/sas?…</c>, <c>POST /cluster/sas/terminate?…</c>: the same over every Up member of the cluster,
-/// each SA naming its node and each member's answer (or why there is none) listed; <c>GET /sas/{id}</c> and
+/// each SA naming its node and each member's answer (or why there is none) listed; the SAs streamed, each member's as
+/// its answer arrives; <c>GET /sas/{id}</c> and
 /// <c>POST /sas/terminate?id=</c> of an SA another member holds are answered by that member</item>
 /// <item><c>POST /sas/{id}/rekey</c>: the gateway rekeys the SA's CHILD SAs now (<c>?ike=true</c>: the IKE SA)</item>
 /// <item><c>POST /reload</c>: reads and applies the configuration again (422 with the error when it is refused)</item>
@@ -73,7 +75,29 @@ internal static class ManagementRoutes
             return;
         }
 
-        await AnswerAsync(context, cluster, new ListClusterSas(filter), ManagementJson.Default.ClusterSaList).ConfigureAwait(false);
+        // Each member's SAs are written as its answer arrives (the actor hands them on through the channel); a lost actor
+        // (nothing at all within the management ask timeout) is answered with 504 before the listing starts.
+        var parts = Channel.CreateUnbounded<ClusterSaPart>(new UnboundedChannelOptions { SingleReader = true });
+        cluster.Tell(new StreamClusterSas(filter, parts.Writer));
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        bounded.CancelAfter(ManagementActor.AskTimeout);
+        try
+        {
+            if (!await parts.Reader.WaitToReadAsync(bounded.Token).ConfigureAwait(false))
+            {
+                await ErrorAsync(context, StatusCodes.Status500InternalServerError, "the cluster listing ended before any member answered").ConfigureAwait(false);
+                return;
+            }
+        }
+        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            await ErrorAsync(context, StatusCodes.Status504GatewayTimeout, "no member answered within the management timeout").ConfigureAwait(false);
+            return;
+        }
+
+        // The rest comes within the peer timeout (every member was asked at once, each ask bounded by it).
+        context.Response.ContentType = "application/json";
+        await SaListWriter.WriteClusterAsync(context.Response.BodyWriter, parts.Reader.ReadAllAsync(context.RequestAborted), context.RequestAborted).ConfigureAwait(false);
     }
 
     private static async Task ClusterTerminateAsync(HttpContext context, IActorRef? cluster, ILogger log)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Cluster;
 using Concentrator.Server.Cluster;
@@ -33,7 +34,7 @@ public sealed class ClusterManagementActor : ReceiveActor
     {
         _local = Context.ActorOf(management, "local");
         _clusterNode = clusterNode;
-        Receive<ListClusterSas>(l => Reply(ListAsync(Members(), l.Filter)));
+        Receive<StreamClusterSas>(l => _ = StreamAsync(Members(), l.Filter, l.Parts));
         Receive<ShowClusterSa>(s => Reply(ShowAsync(Members(), s.Id)));
         Receive<TerminateClusterSas>(t => Reply(TerminateAsync(Members(), t)));
         Receive<GetClusterOverview>(_ => Reply(OverviewAsync(Members())));
@@ -87,33 +88,50 @@ public sealed class ClusterManagementActor : ReceiveActor
     private sealed record Answer<T>(Member Member, T? Value, string Problem);
 
     private static Task<Answer<T>[]> AskAllAsync<T>(IEnumerable<Member> members, object question) =>
-        Task.WhenAll(members.Select(async m =>
-        {
-            if (m.Actor is null)
-            {
-                return new Answer<T>(m, default, "unreachable");
-            }
+        Task.WhenAll(members.Select(m => AskAsync<T>(m, question)));
 
-            try
-            {
-                return new Answer<T>(m, await m.Actor.Ask<T>(question, PeerTimeout).ConfigureAwait(false), "");
-            }
-            catch (AskTimeoutException)
-            {
-                return new Answer<T>(m, default, string.Create(CultureInfo.InvariantCulture, $"no answer within {PeerTimeout.TotalSeconds:0} s"));
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                return new Answer<T>(m, default, e.Message);
-            }
-        }));
-
-    private static async Task<ClusterSaList> ListAsync(List<Member> members, SaFilter filter)
+    private static async Task<Answer<T>> AskAsync<T>(Member m, object question)
     {
-        var answers = await AskAllAsync<SaList>(members, new PeerListSas(PeerSaFilter.From(filter))).ConfigureAwait(false);
-        return new ClusterSaList(
-            [.. answers.Select(a => new NodeReply(a.Member.Node, a.Value is not null, a.Problem) { Sas = a.Value?.Sas.Count ?? 0 })],
-            [.. answers.Where(a => a.Value is not null).SelectMany(a => a.Value!.Sas.Select(s => s with { Node = a.Member.Node }))]);
+        if (m.Actor is null)
+        {
+            return new Answer<T>(m, default, "unreachable");
+        }
+
+        try
+        {
+            return new Answer<T>(m, await m.Actor.Ask<T>(question, PeerTimeout).ConfigureAwait(false), "");
+        }
+        catch (AskTimeoutException)
+        {
+            return new Answer<T>(m, default, string.Create(CultureInfo.InvariantCulture, $"no answer within {PeerTimeout.TotalSeconds:0} s"));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return new Answer<T>(m, default, e.Message);
+        }
+    }
+
+    // Every member is asked at once; each answer is handed on as it arrives, so the first member's SAs are written out
+    // while the others still list theirs, and no list of the whole cluster's SAs is ever built here.
+    private static async Task StreamAsync(List<Member> members, SaFilter filter, ChannelWriter<ClusterSaPart> parts)
+    {
+        var question = new PeerListSas(PeerSaFilter.From(filter));
+        try
+        {
+            await Task.WhenAll(members.Select(async m =>
+            {
+                var answer = await AskAsync<SaList>(m, question).ConfigureAwait(false);
+                await parts.WriteAsync(answer.Value is { } list
+                    ? new ClusterSaPart(new NodeReply(m.Node, true, "") { Sas = list.Sas.Count }, list.Sas)
+                    : new ClusterSaPart(new NodeReply(m.Node, false, answer.Problem), [])).ConfigureAwait(false);
+            })).ConfigureAwait(false);
+            parts.TryComplete();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The reader gave up (the operator's request ended): nothing waits for the rest.
+            parts.TryComplete(e);
+        }
     }
 
     private static async Task<object> ShowAsync(List<Member> members, string id)

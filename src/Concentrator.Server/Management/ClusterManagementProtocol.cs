@@ -1,4 +1,5 @@
 using System.Net;
+using System.Threading.Channels;
 using Concentrator.Server.Cluster;
 
 namespace Concentrator.Server.Management;
@@ -7,10 +8,18 @@ namespace Concentrator.Server.Management;
 // questions that actor puts to its peers (the same actor on every Up member). What crosses nodes carries only strings,
 // numbers and the answer records of ManagementProtocol (no IPAddress, no actor state).
 
-/// <summary>Lists the IKE SAs matching <paramref name="Filter"/> on every Up member; answered with <see cref="ClusterSaList"/>.</summary>
-public sealed record ListClusterSas(SaFilter Filter);
+/// <summary>Lists the IKE SAs matching <paramref name="Filter"/> on every Up member, streamed: each member's answer goes
+/// to <paramref name="Parts"/> as it arrives (a member that is unreachable or silent for the peer timeout as a part
+/// without SAs), and <paramref name="Parts"/> is completed once every member is in. Not answered otherwise; asked of the
+/// local node only (a channel does not cross nodes).</summary>
+public sealed record StreamClusterSas(SaFilter Filter, ChannelWriter<ClusterSaPart> Parts);
 
-/// <summary>Every member's answer (or why there is none) and the SAs of those that answered, each naming its node.</summary>
+/// <summary>One member's part of a cluster-wide listing: its reply and the SAs it listed, as it listed them (they name no
+/// node: the node is <see cref="NodeReply.Node"/> of <paramref name="Reply"/>).</summary>
+public sealed record ClusterSaPart(NodeReply Reply, IReadOnlyList<SaSummary> Sas);
+
+/// <summary>The whole of a cluster-wide listing as the API writes it (the CLI reads it into this): every member's answer
+/// (or why there is none) and the SAs of those that answered, each naming its node.</summary>
 public sealed record ClusterSaList(IReadOnlyList<NodeReply> Nodes, IReadOnlyList<SaSummary> Sas);
 
 /// <summary>Asks for one IKE SA wherever it lives; answered with <see cref="SaDetail"/> (its summary naming the node) or
