@@ -96,7 +96,7 @@ public sealed partial class IkeSaActor
                     HandOver(handOver.Outbound);
                     break;
                 case IkeSaEffect.Unstash:
-                    Stash.UnstashAll();
+                    _stash?.UnstashAll();
                     break;
                 case IkeSaEffect.Stop:
                     Context.Stop(Self);
