@@ -134,12 +134,17 @@ shrink_log() {  # the Host logs one line per SA established, lease, release and 
 }
 
 # Builds the load generator and the Host (Release) and sets LG and HOST; creates $OUT.
+# HOST_BIN / LG_BIN=path: run that concentrator / concentrator-loadgen executable (e.g. a copy of another build's
+# output, to compare builds in one run) instead of building this checkout's.
 lab_build() {
+    local p
     for p in bench/Concentrator.LoadGen src/Concentrator.Host; do
+        [ $p = src/Concentrator.Host ] && [ -n "${HOST_BIN:-}" ] && continue
+        [ $p = bench/Concentrator.LoadGen ] && [ -n "${LG_BIN:-}" ] && continue
         dotnet build "$ROOT/$p" -c Release -v q -nologo >/dev/null || { echo "build of $p failed"; exit 1; }
     done
-    LG="$ROOT/bench/Concentrator.LoadGen/bin/Release/net10.0/concentrator-loadgen"
-    HOST="$ROOT/src/Concentrator.Host/bin/Release/net10.0/concentrator"
+    LG="${LG_BIN:-$ROOT/bench/Concentrator.LoadGen/bin/Release/net10.0/concentrator-loadgen}"
+    HOST="${HOST_BIN:-$ROOT/src/Concentrator.Host/bin/Release/net10.0/concentrator}"
     mkdir -p "$OUT"
 }
 

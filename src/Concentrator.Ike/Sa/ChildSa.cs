@@ -18,13 +18,33 @@ public sealed record ChildSa
 
     public required EspAlgorithms Algorithms { get; init; }
 
-    public required byte[] InboundEncryptionKey { get; init; }
+    // The keys are for the install only: once the kernel has the states, the IKE SA lets go of them (ReleaseKeys).
+    private byte[] _inboundEncryptionKey = [];
+    private byte[] _inboundIntegrityKey = [];
+    private byte[] _outboundEncryptionKey = [];
+    private byte[] _outboundIntegrityKey = [];
 
-    public required byte[] InboundIntegrityKey { get; init; }
+    public required byte[] InboundEncryptionKey { get => _inboundEncryptionKey; init => _inboundEncryptionKey = value; }
 
-    public required byte[] OutboundEncryptionKey { get; init; }
+    public required byte[] InboundIntegrityKey { get => _inboundIntegrityKey; init => _inboundIntegrityKey = value; }
 
-    public required byte[] OutboundIntegrityKey { get; init; }
+    public required byte[] OutboundEncryptionKey { get => _outboundEncryptionKey; init => _outboundEncryptionKey = value; }
+
+    public required byte[] OutboundIntegrityKey { get => _outboundIntegrityKey; init => _outboundIntegrityKey = value; }
+
+    /// <summary>Whether the keys are still here (until the kernel confirmed the install, <see cref="ReleaseKeys"/>).</summary>
+    public bool HasKeys => _inboundEncryptionKey.Length > 0 || _inboundIntegrityKey.Length > 0;
+
+    /// <summary>Drops this object's references to the keys once the kernel holds the states (issue 13: a hundred thousand
+    /// CHILD SAs each kept two more key arrays for nothing). Not zeroed: the install request that carried them may still
+    /// be read by the kernel's writer.</summary>
+    internal void ReleaseKeys()
+    {
+        _inboundEncryptionKey = [];
+        _inboundIntegrityKey = [];
+        _outboundEncryptionKey = [];
+        _outboundIntegrityKey = [];
+    }
 
     /// <summary>Our side of the traffic (TSr for the responder, TSi for the initiator) as agreed.</summary>
     public required IReadOnlyList<TrafficSelector> LocalSelectors { get; init; }

@@ -13,6 +13,7 @@ public sealed class IkeIdentity : IEquatable<IkeIdentity>
     public static IkeIdentity Any { get; } = new(IdType.Null, ReadOnlyMemory<byte>.Empty, isAny: true);
 
     private readonly bool _isAny;
+    private string? _text;
 
     public IkeIdentity(IdType type, ReadOnlyMemory<byte> data)
         : this(type, data, isAny: false)
@@ -203,5 +204,7 @@ public sealed class IkeIdentity : IEquatable<IkeIdentity>
         return hash.ToHashCode();
     }
 
-    public override string ToString() => _isAny ? "%any" : ToPayload(true).ToString();
+    /// <summary>The text, made once: the SA's summary and its lease in the pool keep this one string rather than a copy
+    /// each (issue 13: a hundred thousand identities held).</summary>
+    public override string ToString() => _text ??= _isAny ? "%any" : ToPayload(true).ToString();
 }

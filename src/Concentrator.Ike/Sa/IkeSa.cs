@@ -116,11 +116,21 @@ public sealed partial class IkeSa : IDisposable
     internal byte[] InitResponse { get; set; } = [];
 
     /// <summary>The IKE_SA_INIT messages only matter for the AUTH payloads (RFC 7296 §2.15); once the SA is up they
-    /// are dropped rather than kept for the SA's life.</summary>
+    /// are dropped rather than kept for the SA's life, and so are that exchange's nonces: they sign the AUTH payloads
+    /// (§2.15) and key the CHILD SA made in IKE_AUTH (§2.17), both done by then, while every later exchange brings its
+    /// own (a CHILD SA or IKE SA rekey keys from its CREATE_CHILD_SA nonces, §2.17 and §2.18, and a simultaneous rekey
+    /// compares those, §2.8.1). An SA made by a rekey has no IKE_SA_INIT messages and keeps its nonces.</summary>
     internal void ReleaseInitMessages()
     {
+        if (InitRequest.Length == 0 && InitResponse.Length == 0)
+        {
+            return;
+        }
+
         InitRequest = [];
         InitResponse = [];
+        NonceI = default;
+        NonceR = default;
     }
 
     /// <summary>RFC 7296 §2.23: the peer is behind a NAT (its source address differs from what it saw).</summary>

@@ -57,7 +57,13 @@ public sealed partial class IkeSaSession
     public IReadOnlyList<IkeSaEffect> OnKernelDone(long correlationId)
     {
         var fx = new List<IkeSaEffect>();
-        if (Waiting != IkeSaWait.Kernel || _waitingForKernel is null || !_waitingForKernel.Remove(correlationId) || _waitingForKernel.Count > 0)
+        if (Waiting != IkeSaWait.Kernel || _waitingForKernel is null || !_waitingForKernel.Remove(correlationId, out var installed))
+        {
+            return fx;
+        }
+
+        installed.ReleaseKeys();
+        if (_waitingForKernel.Count > 0)
         {
             return fx;
         }

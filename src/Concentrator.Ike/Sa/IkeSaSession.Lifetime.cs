@@ -153,8 +153,10 @@ public sealed partial class IkeSaSession
         if (_settings.IkeLifetime > TimeSpan.Zero)
         {
             // RFC 7296 §2.8.1: "the timing of rekeying requests SHOULD be jittered", so both ends rarely collide.
-            fx.Add(new IkeSaEffect.Arm(IkeSaTimer.IkeRekey, _settings.IkeLifetime * (1 - (0.1 * Fraction())), _sa.LocalSpi));
-            fx.Add(new IkeSaEffect.Arm(IkeSaTimer.IkeLifetime, _settings.IkeLifetime * 1.1, _sa.LocalSpi));
+            // Both timers carry the one boxed SPI (each is kept while it runs).
+            object spi = _sa.LocalSpi;
+            fx.Add(new IkeSaEffect.Arm(IkeSaTimer.IkeRekey, _settings.IkeLifetime * (1 - (0.1 * Fraction())), spi));
+            fx.Add(new IkeSaEffect.Arm(IkeSaTimer.IkeLifetime, _settings.IkeLifetime * 1.1, spi));
         }
     }
 

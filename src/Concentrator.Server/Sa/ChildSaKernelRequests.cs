@@ -21,6 +21,11 @@ public static class ChildSaKernelRequests
     /// policies of a CHILD SA under <paramref name="reqid"/>.</summary>
     public static InstallChild Install(ChildSa child, long correlationId, uint reqid, uint ifId, SaLifetime? lifetime = null)
     {
+        if (!child.HasKeys)
+        {
+            throw new InvalidOperationException($"CHILD SA {child.InboundSpi:x8}: its keys were released after its install");
+        }
+
         IPAddress local = child.LocalEndpoint.Address, remote = child.RemoteEndpoint.Address;
         var inbound = State(child, remote, local, child.InboundSpi, reqid, ifId, child.InboundEncryptionKey, child.InboundIntegrityKey,
             (ushort)child.RemoteEndpoint.Port, (ushort)child.LocalEndpoint.Port);

@@ -43,7 +43,7 @@ public sealed partial class IkeSaActor
                     _socket = arrival!;
                     break;
                 case IkeSaEffect.Arm arm:
-                    Timers.StartSingleTimer(arm.Timer, new Tick(arm.Timer, arm.Token), arm.Due);
+                    Timers.StartSingleTimer(TimerKey(arm.Timer), new Tick(arm.Timer, arm.Token), arm.Due);
                     break;
                 case IkeSaEffect.Cancel cancel:
                     Timers.Cancel(cancel.Timer);
@@ -96,7 +96,7 @@ public sealed partial class IkeSaActor
                     HandOver(handOver.Outbound);
                     break;
                 case IkeSaEffect.Unstash:
-                    Stash.UnstashAll();
+                    _stash?.UnstashAll();
                     break;
                 case IkeSaEffect.Stop:
                     Context.Stop(Self);
@@ -143,4 +143,9 @@ public sealed partial class IkeSaActor
         };
         _log.SessionEvent(level, log.Text, log.Exception);
     }
+
+    /// <summary>The timer's key boxed once for all SAs: a running timer keeps its key (issue 13).</summary>
+    private static object TimerKey(IkeSaTimer timer) => (int)timer < TimerKeys.Length ? TimerKeys[(int)timer] : timer;
+
+    private static readonly object[] TimerKeys = [.. Enumerable.Range(0, 32).Select(i => (object)(IkeSaTimer)i)];
 }

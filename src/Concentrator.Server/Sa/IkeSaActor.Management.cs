@@ -9,15 +9,22 @@ namespace Concentrator.Server.Sa;
 // ends without an SA.
 public sealed partial class IkeSaActor
 {
+    // The summary the home keeps for each of a hundred thousand SAs (issue 13): the identity's own text (the lease
+    // keeps the same string), the local endpoint's text shared by all SAs on it, the virtual IPs in an array.
     private SaSummary Summary() => new(
         Self.Path.Name,
         _env.Connection,
         InterfaceName,
         Sa.RemoteIdentity?.ToString(),
         Sa.RemoteEndpoint.ToString(),
-        Sa.LocalEndpoint.ToString(),
-        Sa.VirtualIps.Select(v => v.ToString()).ToList(),
+        SharedText(Sa.LocalEndpoint.ToString()),
+        Sa.VirtualIps.Select(v => v.ToString()).ToArray(),
         _establishedAt ?? Sa.CreatedAt);
+
+    /// <summary>One instance of a text many SAs keep and few values take (local endpoints, algorithm names).</summary>
+    private static string SharedText(string text) => SharedTexts.GetOrAdd(text, text);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> SharedTexts = new(StringComparer.Ordinal);
 
     private SaDetail Detail() => new(
         Summary(),

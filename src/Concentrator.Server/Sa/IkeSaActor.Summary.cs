@@ -18,7 +18,7 @@ public sealed partial class IkeSaActor
     {
         _establishedAt = Sa.Services.Time.GetUtcNow();
         _env.Metrics?.SetupDuration.Record((_establishedAt.Value - Sa.CreatedAt).TotalSeconds);
-        _espAlgorithms = Sa.ChildSas.Count == 0 ? "none" : string.Join(", ", Sa.ChildSas.Select(c => c.Algorithms.ToString()).Distinct());
+        _espAlgorithms = Sa.ChildSas.Count == 0 ? "none" : SharedText(string.Join(", ", Sa.ChildSas.Select(c => c.Algorithms.ToString()).Distinct()));
         RegisterWithHome();
         if (_log.IsEnabled(LogLevel.Information))
         {

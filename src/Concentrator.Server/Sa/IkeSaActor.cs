@@ -2,6 +2,7 @@ using Concentrator.Server.Logging;
 using Microsoft.Extensions.Logging;
 using System.Net;
 using Akka.Actor;
+using Akka.Dispatch;
 using Akka.Event;
 using Concentrator.Ike.Sa;
 using Concentrator.Kernel;
@@ -21,7 +22,7 @@ namespace Concentrator.Server.Sa;
 /// under its connection's home (IkeSaActor.Handover.cs). On stop it removes its CHILD SAs, gives its virtual IPs back
 /// and unregisters its SPIs.
 /// </summary>
-public sealed partial class IkeSaActor : UntypedActor, IWithStash
+public sealed partial class IkeSaActor : UntypedActor, IRequiresMessageQueue<IUnboundedDequeBasedMessageQueueSemantics>
 {
     private readonly IkeSaSession _session;
     private readonly IkeSaEnvironment _env;
@@ -48,7 +49,14 @@ public sealed partial class IkeSaActor : UntypedActor, IWithStash
     /// <summary>The SA's timers: Akka's <c>IWithTimers</c> costs a dictionary and two objects per timer, this a slot.</summary>
     private ActorTimers Timers { get; }
 
-    public IStash Stash { get; set; } = null!;
+    private IStash? _stash;
+
+    /// <summary>Akka's stash, made when the SA first stashes (a datagram while it waits for the kernel or the identity
+    /// registry) rather than by Akka for every actor (IWithStash): a node holds a hundred thousand SAs that never stash
+    /// once established (issue 13, 88 bytes each). Unlike IWithStash, what is stashed when the actor stops or restarts
+    /// is dropped, not sent on: datagrams the peer retransmits. The mailbox is deque-based (CompactMailbox, or Akka's
+    /// deque mailbox where no mailbox is deployed: the actor requires one).</summary>
+    private IStash Stash => _stash ??= new Akka.Actor.Internal.UnboundedStashImpl(Context);
 
     private IkeSa Sa => _session.Sa;
 

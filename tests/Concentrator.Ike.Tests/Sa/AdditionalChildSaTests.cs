@@ -17,6 +17,7 @@ public class AdditionalChildSaTests
 
         IReadOnlyList<IkeSaEffect> asked = h.FromClient(h.Client.InitiateChildCreate().Message!);
         IkeSaEffect.Install install = One<IkeSaEffect.Install>(asked);
+        byte[] inboundKey = install.Child.InboundEncryptionKey;
         Assert.NotEqual(first.Reqid, install.Reqid);
         Assert.False(install.ReplacesPolicies);
         Assert.Null(install.Child.ReplacesInboundSpi);
@@ -27,7 +28,11 @@ public class AdditionalChildSaTests
 
         Assert.Empty(h.ToClient(h.Session.OnKernelDone(install.CorrelationId)));
         Assert.Equal(2, h.Client.ChildSas.Count);
-        Assert.Equal(h.Client.ChildSas[1].OutboundEncryptionKey, install.Child.InboundEncryptionKey);
+        Assert.Equal(h.Client.ChildSas[1].OutboundEncryptionKey, inboundKey);
+        // Issue 13: once the kernel has the states, the SA lets go of the keys (the first CHILD SA's too).
+        Assert.False(install.Child.HasKeys);
+        Assert.False(first.Child.HasKeys);
+        Assert.Empty(install.Child.OutboundEncryptionKey);
         Assert.Equal(2, h.Session.InstalledChildSas);
 
         // Deleted with the IKE SA: one removal for everything this SA installed.

@@ -70,8 +70,9 @@ public class IkeSetupTests
         pair.Run();
 
         // KEYMAT = prf+(SK_d, Ni | Nr): initiator's encryption key, its integrity key, then the responder's.
+        // The IKE_SA_INIT nonces, from the wire: the established SA no longer keeps them.
         IkeSa r = pair.Responder;
-        byte[] keymat = ChildKeymat.DeriveKeymat(r.Keymat!.Prf, r.Keymat.SkD, [], r.NonceI.Span, r.NonceR.Span, 2 * (32 + 32));
+        byte[] keymat = ChildKeymat.DeriveKeymat(r.Keymat!.Prf, r.Keymat.SkD, [], WireNonce(pair, 0), WireNonce(pair, 1), 2 * (32 + 32));
         ChildSa child = r.ChildSas[0];
         Assert.Equal(keymat[..32], child.InboundEncryptionKey);
         Assert.Equal(keymat[32..64], child.InboundIntegrityKey);
@@ -153,9 +154,34 @@ public class IkeSetupTests
 
         Assert.Equal(a.Initiator.InitiatorSpi, b.Initiator.InitiatorSpi);
         Assert.Equal(a.Responder.ResponderSpi, b.Responder.ResponderSpi);
-        Assert.Equal(a.Initiator.NonceI.ToArray(), b.Initiator.NonceI.ToArray());
-        Assert.Equal(a.Responder.NonceR.ToArray(), b.Responder.NonceR.ToArray());
+        Assert.Equal(WireNonce(a, 0), WireNonce(b, 0));
+        Assert.Equal(WireNonce(a, 1), WireNonce(b, 1));
     }
+
+    [Fact]
+    public void Setup_Established_InitMessagesAndNoncesReleasedAtBothEnds()
+    {
+        using SaPair pair = SaPair.RoadWarrior("aes256gcm16-prfsha256-x25519");
+
+        pair.Run();
+
+        // Issue 13: an established SA keeps neither the IKE_SA_INIT messages nor their nonces (RFC 7296 §2.15, §2.17:
+        // both were needed for AUTH and the first CHILD SA's keys only), a hundred thousand times over on a node.
+        foreach (IkeSa sa in new[] { pair.Initiator, pair.Responder })
+        {
+            Assert.Equal(IkeSaState.Established, sa.State);
+            Assert.Empty(sa.InitRequest);
+            Assert.Empty(sa.InitResponse);
+            Assert.True(sa.NonceI.IsEmpty);
+            Assert.True(sa.NonceR.IsEmpty);
+        }
+
+        Assert.Equal(32, WireNonce(pair, 0).Length);
+    }
+
+    /// <summary>The nonce of the IKE_SA_INIT request (0) or response (1) as it went on the wire.</summary>
+    private static byte[] WireNonce(SaPair pair, int index) =>
+        IkeMessage.Parse(pair.Wire[index].Datagram).Get<NoncePayload>()!.Data.ToArray();
 
     [Fact]
     public void Setup_SmallFragmentSize_IkeAuthTravelsInFragmentsBothWays()

@@ -87,4 +87,42 @@ public sealed class ActorTimersTests() : TestKit("akka.scheduler.implementation 
         Assert.Equal(0, timers.Count);
         Assert.Null(Accepted(timers, last));
     }
+
+    [Fact]
+    public void StartSingleTimer_TwoActorsOneQueue_EachToldAtItsOwnDeadline()
+    {
+        var (early, earlySelf) = Make();
+        var (late, lateSelf) = Make();
+        late.StartSingleTimer("lifetime", "late", TimeSpan.FromSeconds(3));
+        early.StartSingleTimer("lifetime", "early", TimeSpan.FromSeconds(1));
+
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal("early", Accepted(early, earlySelf.ReceiveOne(TimeSpan.FromSeconds(5))!));
+        Assert.Equal(1, DeadlineQueue.For(Sys.Scheduler).Count);
+
+        Clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal("late", Accepted(late, lateSelf.ReceiveOne(TimeSpan.FromSeconds(5))!));
+        Assert.Equal(0, DeadlineQueue.For(Sys.Scheduler).Count);
+    }
+
+    [Fact]
+    public void CancelAll_ManyStoppedActors_NothingToldAndTheQueueStaysBounded()
+    {
+        var (timers, self) = Make();
+        timers.StartSingleTimer("lifetime", "kept", TimeSpan.FromHours(2));
+        for (int i = 0; i < 20_000; i++)
+        {
+            // Actors that stop before their lifetime runs out (a node tearing down its SAs): their entries are swept
+            // while others are queued, not kept for the hour.
+            var stopped = new ActorTimers(self.Ref, Sys.Scheduler);
+            stopped.StartSingleTimer("lifetime", i, TimeSpan.FromHours(1));
+            stopped.CancelAll();
+        }
+
+        Assert.InRange(DeadlineQueue.For(Sys.Scheduler).Count, 1, 2 * DeadlineQueue.SweepAbove + 2);
+        Clock.Advance(TimeSpan.FromHours(2));
+        // The first message the actor gets is the live timer's: none of the cancelled ones was told.
+        Assert.Equal("kept", Accepted(timers, self.ReceiveOne(TimeSpan.FromSeconds(5))!));
+        Assert.Equal(0, DeadlineQueue.For(Sys.Scheduler).Count);
+    }
 }

@@ -65,4 +65,26 @@ public sealed class IkeSaActorReplayTests : TestKit
         Assert.Equal(ExchangeType.Informational, header.ExchangeType);
         Assert.False(header.IsResponse);
     }
+
+    [Fact]
+    public void Retransmission_WhileTheKernelInstalls_StashedAndAnsweredAfterTheResponse()
+    {
+        var settings = SaActorHarness.FastSettings with { Retransmit = new RetransmitSettings(TimeSpan.FromSeconds(5), 2, 1.0) };
+        using var h = new SaActorHarness(this, settings);
+        byte[] auth = h.RunInit();
+        h.Deliver(auth);
+        InstallChild install = h.Kernel.ExpectMsg<InstallChild>();
+
+        // The SA holds its IKE_AUTH answer until the CHILD SA is in: the peer's retransmission waits in the stash (made
+        // on this first use, issue 13) and is answered with the stored response once the kernel is done.
+        h.Deliver(auth);
+        h.Kernel.Reply(new KernelDone(install.CorrelationId));
+        byte[] response = h.NextSent();
+        byte[] resent = h.NextSent();
+
+        Assert.True(IkeHeader.Read(response).IsResponse);
+        Assert.Equal(response, resent);
+        Assert.Equal(DropReason.None, h.Initiator.Process(response, SaActorHarness.ServerEndpoint, SaActorHarness.ClientEndpoint).Drop);
+        Assert.Equal(IkeSaState.Established, h.Status().State);
+    }
 }

@@ -18,7 +18,8 @@ internal sealed class AeadSkCipher : ISkCipher
     public const int SaltLength = 4;
 
     private readonly IAeadPrimitive _aead;
-    private readonly byte[] _salt;
+    // The 4 octets as a number, not an array: one object less per direction of every IKE SA (issue 13).
+    private uint _salt;
     private ulong _ivCounter;
 
     public AeadSkCipher(IAeadPrimitive aead, ReadOnlySpan<byte> salt, IRandomSource random)
@@ -26,7 +27,7 @@ internal sealed class AeadSkCipher : ISkCipher
         if (salt.Length != SaltLength)
             CryptoThrow.ArgumentLength(nameof(salt), SaltLength, salt.Length);
         _aead = aead;
-        _salt = salt.ToArray();
+        _salt = BinaryPrimitives.ReadUInt32BigEndian(salt);
         // RFC 5282 §3.1: the IV MUST NOT repeat for a given key. A counter guarantees that within this SA; its
         // random start keeps the IVs of different SAs (and restarts) unrelated.
         Span<byte> start = stackalloc byte[8];
@@ -45,7 +46,7 @@ internal sealed class AeadSkCipher : ISkCipher
         Span<byte> iv = destination[..IvLength];
         BinaryPrimitives.WriteUInt64BigEndian(iv, _ivCounter++);
         Span<byte> nonce = stackalloc byte[SaltLength + IvLength];
-        _salt.CopyTo(nonce);
+        BinaryPrimitives.WriteUInt32BigEndian(nonce, _salt);
         iv.CopyTo(nonce[SaltLength..]);
 
         // RFC 7296 §3.14: the Pad Length octet is always present; AEAD needs no block alignment, so we send no
@@ -75,7 +76,7 @@ internal sealed class AeadSkCipher : ISkCipher
             CryptoThrow.InvalidSyntax($"Encrypted payload body of {sealedBody.Length} octets is too short for IV, pad length and a {tagLength}-octet ICV");
 
         Span<byte> nonce = stackalloc byte[SaltLength + IvLength];
-        _salt.CopyTo(nonce);
+        BinaryPrimitives.WriteUInt32BigEndian(nonce, _salt);
         sealedBody[..IvLength].CopyTo(nonce[SaltLength..]);
         ReadOnlySpan<byte> ciphertextAndTag = sealedBody[IvLength..];
         int innerLength = ciphertextAndTag.Length - tagLength;
@@ -104,6 +105,6 @@ internal sealed class AeadSkCipher : ISkCipher
     public void Dispose()
     {
         _aead.Dispose();
-        CryptographicOperations.ZeroMemory(_salt);
+        _salt = 0;
     }
 }
