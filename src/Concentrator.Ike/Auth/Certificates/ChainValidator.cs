@@ -45,7 +45,7 @@ public static class ChainValidator
     /// with <paramref name="keep"/>, a chain that is not refused (passed, or waiting for revocation fetches) is handed
     /// over as <paramref name="validated"/>: the path the chain engine built, owned by the caller from then on (for the
     /// <see cref="ValidatedChainCache"/>).</summary>
-    internal static ChainVerdict Validate(TrustPolicy policy, X509Certificate2 endEntity, IReadOnlyList<X509Certificate2> intermediates, DateTimeOffset now,
+    public static ChainVerdict Validate(TrustPolicy policy, X509Certificate2 endEntity, IReadOnlyList<X509Certificate2> intermediates, DateTimeOffset now,
         RevocationCache? online, bool mayFetch, bool keep, out ValidatedChain? validated)
     {
         ArgumentNullException.ThrowIfNull(policy);
