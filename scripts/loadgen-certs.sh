@@ -17,6 +17,10 @@
 #   COUNT=1000 C=10 REPEAT=3 scripts/loadgen-certs.sh
 #   WARMUP=500 scripts/loadgen-certs.sh
 #   MODES="psk ecdsa" scripts/loadgen-certs.sh
+#   MODES="ecdsa ecdsa0 rsa rsa0" NS=h2c-cert scripts/loadgen-certs.sh
+# Modes ecdsa0/rsa0 are ecdsa/rsa with Concentrator's cache of validated chains off
+# (concentrator.certificates.chain-cache-size = 0), the in-run "before"; strongSwan is not run again for them (their
+# ratios use the same repetition's strongSwan ecdsa/rsa run). NS names the namespaces (NS-gw, NS-cl; default lc-cert).
 set -u
 COUNT=${COUNT:-1000}
 C=${C:-10}
@@ -28,7 +32,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/scripts/lib/loadgen-lab.sh"
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=${OUT:-$ROOT/bench/results/certs-$STAMP}
-GW=lc-cert-gw CL=lc-cert-cl
+NS=${NS:-lc-cert}
+GW=$NS-gw CL=$NS-cl
 D=$(mktemp -d /tmp/lc-cert-XXXXXX)
 cleanup() { stop_responder; ip netns del $GW 2>/dev/null; ip netns del $CL 2>/dev/null; rm -rf "$D"; }
 trap cleanup EXIT
@@ -77,13 +82,16 @@ for kind in ecdsa rsa; do
       echo '  unique = never'
       echo '}'
     } >$D/conc-$kind/conns/rw.conf
+    cp -r $D/conc-$kind $D/conc-${kind}0
+    echo 'concentrator.certificates.chain-cache-size = 0' >>$D/conc-${kind}0/concentrator.conf
+    cp $D/swanctl-$kind.conf $D/swanctl-${kind}0.conf
 done
 
 use_mode() {  # the responders' configuration of mode $1 where start_strongswan / start_concentrator read it
     rm -rf $D/conc $D/x509 $D/x509ca $D/private
     cp -r $D/conc-$1 $D/conc
     cp $D/swanctl-$1.conf $D/swanctl.conf
-    [ $1 != psk ] && cp -r $D/pki-$1/x509 $D/pki-$1/x509ca $D/pki-$1/private $D/
+    [ $1 != psk ] && cp -r $D/pki-${1%0}/x509 $D/pki-${1%0}/x509ca $D/pki-${1%0}/private $D/
     return 0
 }
 
@@ -91,12 +99,13 @@ echo "COUNT=$COUNT C=$C REPEAT=$REPEAT MODES=$MODES WARMUP=$WARMUP, $(nproc) cor
 for r in $(seq $REPEAT); do
   for mode in $MODES; do
     for resp in strongswan concentrator; do
+      [ $resp = strongswan ] && [ "${mode%0}" != "$mode" ] && continue  # the cache-off modes are Concentrator's only
       use_mode $mode
       J=$OUT/$resp-$mode-r$r.json; T=$OUT/$resp-$mode-r$r.txt
       if [ $resp = strongswan ]; then start_strongswan || exit 1
       else start_concentrator $OUT/concentrator-$mode-r$r.log || { stop_responder; continue; }; fi
       if [ $mode = psk ]; then AUTH="--psk lg-bench-psk --id psk-r$r-c{n}@loadgen"; WARM_AUTH="--psk lg-bench-psk --id warm-r$r-c{n}@loadgen"
-      else P=$D/pki-$mode; AUTH="--cert $P/x509/client.pem --key $P/private/client.key --ca $P/x509ca/ca.pem --remote-id gw.loadgen.test"; WARM_AUTH=$AUTH; fi
+      else P=$D/pki-${mode%0}; AUTH="--cert $P/x509/client.pem --key $P/private/client.key --ca $P/x509ca/ca.pem --remote-id gw.loadgen.test"; WARM_AUTH=$AUTH; fi
       if [ "$WARMUP" -gt 0 ]; then
         timeout 600 $LG 192.0.2.1 $WARM_AUTH --count $WARMUP --concurrency $C --teardown --netns $CL --quiet >$OUT/$resp-$mode-r$r-warmup.txt 2>&1
       fi
@@ -115,6 +124,7 @@ python3 - "$OUT" "$REPEAT" "$COUNT" "$C" "$MODES" <<'PY' | tee $OUT/table.md
 import json, os, statistics, sys
 out, rep, count, c, modes = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5].split()
 def run(resp, mode, r):
+    if resp == "strongswan" and mode.endswith("0"): mode = mode[:-1]  # cache-off modes: strongSwan's run of the mode
     p = f"{out}/{resp}-{mode}-r{r}.json"
     return json.load(open(p)) if os.path.exists(p) else None
 M = {"setups/s": lambda x: x["setupsPerSecond"], "responder CPU µs/setup": lambda x: (x.get("responderCpuMsPerSetup") or 0) * 1000,

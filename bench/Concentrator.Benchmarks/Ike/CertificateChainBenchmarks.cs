@@ -2,7 +2,13 @@ using System.Numerics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using BenchmarkDotNet.Attributes;
+using Concentrator.Ike;
 using Concentrator.Ike.Auth.Certificates;
+using Concentrator.Ike.Crypto.Signature;
+using Concentrator.Ike.Encoding;
+using Concentrator.Ike.Encoding.Payloads;
+using Concentrator.Ike.Sa;
+using Concentrator.Ike.Sa.Authenticators;
 
 namespace Concentrator.Benchmarks.Ike;
 
@@ -10,7 +16,9 @@ namespace Concentrator.Benchmarks.Ike;
 /// What checking a peer's certificate costs per IKE_AUTH, as a ratio of one ECDSA P-256 signature verification in
 /// the same run: parsing the DER the CERT payloads carry, <see cref="ChainValidator.Validate"/> on an ECDSA P-256
 /// root → intermediate → end entity chain (the BCL's X509Chain plus our checks), the same with a CRL of the
-/// intermediate, the identity binding, and the names-only read that choosing a connection by CA does per candidate.
+/// intermediate, the identity binding, and the names-only read that choosing a connection by CA does per candidate;
+/// then the whole peer check of an IKE_AUTH (<see cref="PeerChainCheck"/>) without and with the
+/// <see cref="ValidatedChainCache"/> (a known client: its chain found by the hash of its DER).
 /// </summary>
 [MemoryDiagnoser]
 public class CertificateChainBenchmarks
@@ -22,6 +30,10 @@ public class CertificateChainBenchmarks
     private byte[] _leafDer = null!, _intermediateDer = null!;
     private X509Certificate2 _leaf = null!, _intermediate = null!;
     private TrustPolicy _policy = null!, _withCrl = null!;
+    private IReadOnlyList<CertPayload> _payloads = null!;
+    private AuthPayload _auth = null!;
+    private ValidatedChainCache _chains = null!;
+    private readonly IkeIdentity _clientId = IkeIdentity.Parse("client.example.org");
 
     [GlobalSetup]
     public void Setup()
@@ -44,6 +56,13 @@ public class CertificateChainBenchmarks
         byte[] crl = new CertificateRevocationListBuilder().Build(_intermediate.SubjectName, X509SignatureGenerator.CreateForECDsa(intKey), BigInteger.One,
             Now.AddDays(7), HashAlgorithmName.SHA256, X509AuthorityKeyIdentifierExtension.CreateFromCertificate(_intermediate, true, false), Now.AddDays(-1));
         _withCrl = _policy with { Crls = [RevocationList.Parse(crl)] };
+        _payloads = [new CertPayload(CertificateEncoding.X509Signature, _leafDer), new CertPayload(CertificateEncoding.X509Signature, _intermediateDer)];
+        _auth = new AuthPayload(AuthMethod.DigitalSignature, DigitalSignatureAuth.Encode(SignatureScheme.EcdsaSha256, _signature));
+        _chains = new ValidatedChainCache(16);
+        if (!CheckPeerCached() || !CheckPeerCachedWithCrl() || !CheckPeerUncached() || _chains.Hits != 0 || !CheckPeerCached() || _chains.Hits != 1)
+        {
+            throw new InvalidOperationException("the peer check does not pass, or the cache does not hit");
+        }
     }
 
     [Benchmark(Baseline = true)]
@@ -67,8 +86,25 @@ public class CertificateChainBenchmarks
     [Benchmark]
     public bool ValidateChainWithCrl() => ChainValidator.Validate(_withCrl, _leaf, [_intermediate], Now).IsOk;
 
+    /// <summary>What a responder does with a peer's CERT payloads and AUTH per IKE_AUTH without the cache: parse, validate,
+    /// bind the identity, read the key, verify the signature.</summary>
     [Benchmark]
-    public bool BindIdentity() => IdentityBinding.Binds(_leaf, Concentrator.Ike.Sa.IkeIdentity.Parse("client.example.org"));
+    public bool CheckPeerUncached() =>
+        PeerChainCheck.Check(_policy, _payloads, _clientId, _auth, _octets, Now, null, false, null).IsOk;
+
+    /// <summary>The same for a chain the <see cref="ValidatedChainCache"/> holds: hash the DER, look it up, validity and
+    /// revocation (CRL files) of the cached path, identity, the signature with the cached key.</summary>
+    [Benchmark]
+    public bool CheckPeerCached() =>
+        PeerChainCheck.Check(_policy, _payloads, _clientId, _auth, _octets, Now, null, false, _chains).IsOk;
+
+    /// <summary>Cached, with the intermediate's CRL file checked on the hit.</summary>
+    [Benchmark]
+    public bool CheckPeerCachedWithCrl() =>
+        PeerChainCheck.Check(_withCrl, _payloads, _clientId, _auth, _octets, Now, null, false, _chains).IsOk;
+
+    [Benchmark]
+    public bool BindIdentity() => IdentityBinding.Binds(_leaf, IkeIdentity.Parse("client.example.org"));
 
     private static X509Certificate2 Ca(string name, ECDsa key, X509Certificate2? issuer, ECDsa? issuerKey)
     {

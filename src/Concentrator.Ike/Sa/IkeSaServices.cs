@@ -50,4 +50,9 @@ public sealed record IkeSaServices
     /// <summary>The node's fetched CRLs and OCSP answers: with it a peer's certificate is checked online (its CRL and
     /// OCSP URIs), fetching what is missing while IKE_AUTH is held; null: CRL files only.</summary>
     public Auth.Certificates.RevocationCache? Revocation { get; init; }
+
+    /// <summary>Responder: the node's peer chains already validated; with it a known client's certificates are not
+    /// parsed or run through the chain engine again (validity, revocation, identity and signature still are on every
+    /// use). Null: every chain is validated in full.</summary>
+    public Auth.Certificates.ValidatedChainCache? ValidatedChains { get; init; }
 }

@@ -97,6 +97,9 @@ public sealed record ServerSettings(
     /// <summary><c>concentrator.certificates.max-chain-length</c>: the most certificates a peer's chain may have.</summary>
     public int MaxCertificateChainLength { get; init; } = Concentrator.Ike.Auth.Certificates.TrustPolicy.DefaultMaxChainLength;
 
+    /// <summary><c>concentrator.certificates.chain-cache-size</c>: the most validated peer chains kept (0: none).</summary>
+    public int ChainCacheSize { get; init; } = 10000;
+
     /// <summary><c>concentrator.certificates.revocation</c>.</summary>
     public RevocationFetchSettings Revocation { get; init; } = RevocationFetchSettings.Default;
 
@@ -181,6 +184,7 @@ public sealed record ServerSettings(
             EapTls = EapTlsServerSettings.Read(r),
             EapMsChapV2MaxRetries = r.Int(ike + "eap-mschapv2.max-retries", 0, 10),
             MaxCertificateChainLength = r.Int("concentrator.certificates.max-chain-length", 2, 16),
+            ChainCacheSize = r.Int("concentrator.certificates.chain-cache-size", 0, 1_000_000),
             Revocation = RevocationFetchSettings.Read(r),
             InvalidSpiNotify = new InvalidSpiNotifySettings(
                 r.Int(ike + "invalid-spi-notify.rate", 0, 1_000_000), r.Int(ike + "invalid-spi-notify.burst", 1, 1_000_000)),

@@ -47,6 +47,7 @@ internal sealed class NodeWiring
         Metrics = metrics;
         RevocationCache = new RevocationCache(server.Revocation.CacheSize, server.Revocation.FailureLifetime, server.Revocation.CrlLifetime);
         metrics?.ObserveRevocation(RevocationCache);
+        ValidatedChains = server.ChainCacheSize > 0 ? new ValidatedChainCache(server.ChainCacheSize) : null;
         _system = system;
         _kernelActor = kernelActor;
         Server = server;
@@ -67,6 +68,9 @@ internal sealed class NodeWiring
 
     /// <summary>The node's CRLs and OCSP answers, fetched by its revocation actor for every connection's IKE SAs.</summary>
     public RevocationCache RevocationCache { get; }
+
+    /// <summary>The node's peer chains already validated (<c>concentrator.certificates.chain-cache-size</c>); null when 0.</summary>
+    public ValidatedChainCache? ValidatedChains { get; }
 
     public PoolAllocators Allocators { get; }
 
@@ -157,11 +161,15 @@ internal sealed class NodeWiring
     /// IkeAuthTask.ProcessR); the SA then moves to the chosen connection's home with its settings.</summary>
     public (IkeSaConfig Config, IkeSaEnvironment Environment) Offer(IReadOnlyList<ConnectionCandidate> candidates)
     {
+        // A new set of connections (start or reload): their CAs and CRL files may differ, so no chain validated under the
+        // previous ones is used again (the cache's keys name the trust too; this also frees the memory).
+        ValidatedChains?.Clear();
         var services = new IkeSaServices
         {
             Connections = candidates,
             ChildSpiAllocator = _childSpis.Allocate,
             Revocation = RevocationCache,
+            ValidatedChains = ValidatedChains,
         };
         var first = (ConnectionHome)candidates[0].Tag!;
         var environment = new IkeSaEnvironment(services, _kernelActor, first.Settings)

@@ -63,7 +63,7 @@ internal sealed class SaPair : IDisposable
 
     public SaPair(IkeSaConfig initiatorConfig, IkeSaConfig responderConfig, IAddressAllocator? allocator = null,
         IReadOnlyList<ConnectionCandidate>? connections = null, IPAddress? redirectInAuth = null,
-        Concentrator.Ike.Auth.Certificates.RevocationCache? revocation = null)
+        Concentrator.Ike.Auth.Certificates.RevocationCache? revocation = null, Concentrator.Ike.Auth.Certificates.ValidatedChainCache? chains = null)
     {
         Time = new ManualTime();
         InitiatorServices = new IkeSaServices
@@ -82,6 +82,7 @@ internal sealed class SaPair : IDisposable
             InstallChildSa = c => ResponderInstalled.Add(c),
             UninstallChildSa = c => ResponderUninstalled.Add(c),
             Revocation = revocation,
+            ValidatedChains = chains,
         };
         Initiator = IkeSa.CreateInitiator(initiatorConfig, InitiatorServices, ClientEndpoint, ServerEndpoint);
         Responder = IkeSa.CreateResponder(responderConfig, ResponderServices, ServerEndpoint, ClientEndpoint);

@@ -26,6 +26,7 @@ public sealed class ServerSettingsTests
         Assert.Equal(new InterfaceSettings(1400, ""), s.Interfaces);
         Assert.False(s.AllowModp1024);
         Assert.Equal(7, s.MaxCertificateChainLength);
+        Assert.Equal(10000, s.ChainCacheSize);
         Assert.Equal(new RevocationFetchSettings(TimeSpan.FromSeconds(10), 10000, TimeSpan.FromSeconds(30), TimeSpan.FromHours(1), 4194304), s.Revocation);
     }
 
@@ -97,6 +98,7 @@ public sealed class ServerSettingsTests
     [InlineData("concentrator.ike.retransmit.base = 0.5", "concentrator.ike.retransmit.base", "expected a number 1..10, got '0.5'")]
     [InlineData("concentrator.kernel { queue-bound = { a = 1 } }", "concentrator.kernel.queue-bound", "expected a single value, got an object")]
     [InlineData("concentrator.kernel.install-timeout = 0s", "concentrator.kernel.install-timeout", "greater than zero")]
+    [InlineData("concentrator.certificates.chain-cache-size = -1", "concentrator.certificates.chain-cache-size", "expected a whole number 0..1000000, got '-1'")]
     [InlineData("concentrator.userspace.replay-window = 4097", "concentrator.userspace.replay-window", "expected a whole number 1..4096, got '4097'")]
     public void From_WrongValue_NamesFileKeyAndExpectation(string hocon, string key, string expected)
     {

@@ -38,14 +38,23 @@ public static class ChainValidator
     /// URIs (and the policy's) are consulted there (<see cref="OnlineRevocation"/>); what it lacks is returned as
     /// <see cref="ChainVerdict.Fetches"/> when <paramref name="mayFetch"/>, else counts as a failed fetch.</summary>
     public static ChainVerdict Validate(TrustPolicy policy, X509Certificate2 endEntity, IReadOnlyList<X509Certificate2> intermediates, DateTimeOffset now,
-        RevocationCache? online = null, bool mayFetch = false)
+        RevocationCache? online = null, bool mayFetch = false) =>
+        Validate(policy, endEntity, intermediates, now, online, mayFetch, keep: false, out _);
+
+    /// <summary><see cref="Validate(TrustPolicy, X509Certificate2, IReadOnlyList{X509Certificate2}, DateTimeOffset, RevocationCache?, bool)"/>;
+    /// with <paramref name="keep"/>, a chain that is not refused (passed, or waiting for revocation fetches) is handed
+    /// over as <paramref name="validated"/>: the path the chain engine built, owned by the caller from then on (for the
+    /// <see cref="ValidatedChainCache"/>).</summary>
+    public static ChainVerdict Validate(TrustPolicy policy, X509Certificate2 endEntity, IReadOnlyList<X509Certificate2> intermediates, DateTimeOffset now,
+        RevocationCache? online, bool mayFetch, bool keep, out ValidatedChain? validated)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(endEntity);
         ArgumentNullException.ThrowIfNull(intermediates);
+        validated = null;
         try
         {
-            return ValidateChain(policy, endEntity, intermediates, now, online, mayFetch);
+            return ValidateChain(policy, endEntity, intermediates, now, online, mayFetch, keep, ref validated);
         }
         catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or System.Formats.Asn1.AsnContentException or FormatException)
         {
@@ -55,7 +64,7 @@ public static class ChainValidator
     }
 
     private static ChainVerdict ValidateChain(TrustPolicy policy, X509Certificate2 endEntity, IReadOnlyList<X509Certificate2> intermediates, DateTimeOffset now,
-        RevocationCache? online, bool mayFetch)
+        RevocationCache? online, bool mayFetch, bool keep, ref ValidatedChain? validated)
     {
         foreach (X509Certificate2 sent in intermediates.Prepend(endEntity))
         {
@@ -78,15 +87,23 @@ public static class ChainValidator
         chain.ChainPolicy.VerificationTime = now.UtcDateTime;
         _ = chain.Build(endEntity);
         var path = chain.ChainElements.Select(e => e.Certificate).ToList();
+        bool handedOver = false;
         try
         {
-            return Judge(policy, chain, path, endEntity, now, online, mayFetch);
+            ChainVerdict verdict = Judge(policy, chain, path, endEntity, now, online, mayFetch);
+            if (keep && verdict.Failure is null)
+            {
+                validated = ValidatedChain.Own(path, endEntity, intermediates, policy);
+                handedOver = true;
+            }
+
+            return verdict;
         }
         finally
         {
             // The chain's elements are certificates of its own (native handles): released now, not by a finalizer,
             // once per IKE_AUTH; what the caller passed in stays the caller's.
-            foreach (X509Certificate2 element in path)
+            foreach (X509Certificate2 element in handedOver ? [] : path)
             {
                 if (!ReferenceEquals(element, endEntity) && !intermediates.Any(c => ReferenceEquals(c, element))
                     && !policy.Anchors.Any(c => ReferenceEquals(c, element)))
@@ -128,7 +145,16 @@ public static class ChainValidator
             }
         }
 
-        ChainVerdict files = Revocation(policy, path, now);
+        return Revocation(policy, path, now, online, mayFetch);
+    }
+
+    /// <summary>The revocation part of the verdict on a validated <paramref name="path"/> (end entity first, trust
+    /// anchor last): the policy's CRL files, then, with <paramref name="online"/>, the CRLs and OCSP answers fetched.
+    /// Redone on every use of a chain the <see cref="ValidatedChainCache"/> holds: a certificate revoked after its chain
+    /// was cached is refused all the same.</summary>
+    internal static ChainVerdict Revocation(TrustPolicy policy, IReadOnlyList<X509Certificate2> path, DateTimeOffset now, RevocationCache? online, bool mayFetch)
+    {
+        ChainVerdict files = CrlFiles(policy, path, now);
         if (files.IsOk)
         {
             return online is null ? files : OnlineRevocation.Check(policy, path, online, now, mayFetch);
@@ -249,7 +275,7 @@ public static class ChainValidator
         return null;
     }
 
-    private static ChainVerdict Revocation(TrustPolicy policy, List<X509Certificate2> path, DateTimeOffset now)
+    private static ChainVerdict CrlFiles(TrustPolicy policy, IReadOnlyList<X509Certificate2> path, DateTimeOffset now)
     {
         for (int i = 0; i + 1 < path.Count; i++)
         {

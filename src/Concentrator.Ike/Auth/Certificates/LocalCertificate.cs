@@ -10,11 +10,18 @@ namespace Concentrator.Ike.Auth.Certificates;
 /// </summary>
 public sealed class LocalCertificate : IDisposable
 {
+    /// <summary>End entity and intermediates, and the key hash of each certificate's issuer among them (what a CERTREQ
+    /// names), made once: <see cref="ChainFor"/> runs in every IKE_AUTH.</summary>
+    private readonly X509Certificate2[] _chain;
+    private readonly byte[][] _issuerHashes;
+
     private LocalCertificate(X509Certificate2 endEntity, IReadOnlyList<X509Certificate2> intermediates, SigningKey key)
     {
         EndEntity = endEntity;
         Intermediates = intermediates;
         Key = key;
+        _chain = [endEntity, .. intermediates];
+        _issuerHashes = [.. intermediates.Select(TrustPolicy.KeyHash)];
     }
 
     public X509Certificate2 EndEntity { get; }
@@ -80,23 +87,21 @@ public sealed class LocalCertificate : IDisposable
     public IReadOnlyList<X509Certificate2> ChainFor(IReadOnlyList<ReadOnlyMemory<byte>> requested)
     {
         ArgumentNullException.ThrowIfNull(requested);
-        var chain = new List<X509Certificate2> { EndEntity };
-        chain.AddRange(Intermediates);
         if (requested.Count == 0)
         {
-            return chain;
+            return _chain;
         }
 
-        for (int i = 0; i + 1 < chain.Count; i++)
+        for (int i = 0; i < _issuerHashes.Length; i++)
         {
-            byte[] issuerHash = TrustPolicy.KeyHash(chain[i + 1]);
+            byte[] issuerHash = _issuerHashes[i];
             if (requested.Any(r => r.Span.SequenceEqual(issuerHash)))
             {
-                return chain[..(i + 1)];
+                return _chain[..(i + 1)];
             }
         }
 
-        return chain;
+        return _chain;
     }
 
     public void Dispose()

@@ -23,7 +23,7 @@ internal static class OnlineRevocation
         Failed,
     }
 
-    public static ChainVerdict Check(TrustPolicy policy, List<X509Certificate2> path, RevocationCache cache, DateTimeOffset now, bool mayFetch)
+    public static ChainVerdict Check(TrustPolicy policy, IReadOnlyList<X509Certificate2> path, RevocationCache cache, DateTimeOffset now, bool mayFetch)
     {
         var fetches = new List<RevocationFetch>();
         bool allGood = true;

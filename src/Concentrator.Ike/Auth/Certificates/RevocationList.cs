@@ -15,6 +15,7 @@ public sealed class RevocationList
     private readonly byte[] _tbs;
     private readonly byte[] _signatureAlgorithm;
     private readonly byte[] _signature;
+    private byte[]? _digest;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _signedBy = new(StringComparer.Ordinal);
 
     private RevocationList(byte[] issuer, DateTimeOffset thisUpdate, DateTimeOffset? nextUpdate, HashSet<string> revoked,
@@ -38,6 +39,9 @@ public sealed class RevocationList
     public DateTimeOffset? NextUpdate { get; }
 
     public int Count => _revoked.Count;
+
+    /// <summary>A SHA-256 of the signed part and the signature: which list this is (<see cref="ValidatedChainCache"/>).</summary>
+    internal byte[] Digest => _digest ??= SHA256.HashData([.. _tbs, .. _signature]);
 
     /// <summary>Reads a CRL in DER or PEM ("X509 CRL"); <see cref="FormatException"/> saying what is wrong.</summary>
     public static RevocationList Parse(ReadOnlySpan<byte> data)

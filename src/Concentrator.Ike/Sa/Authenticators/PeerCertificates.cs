@@ -37,8 +37,16 @@ internal sealed class PeerCertificates : IDisposable
     /// <summary>The certificates of <paramref name="message"/>, parsed, after <see cref="Payloads"/>' checks.</summary>
     public static PeerCertificates From(IkeMessage message, int maxChainLength, out AuthFailure? failure, out string detail)
     {
+        IReadOnlyList<CertPayload> payloads = Payloads(message, maxChainLength, out failure, out detail);
+        return failure is null ? From(payloads, out failure, out detail) : new PeerCertificates();
+    }
+
+    /// <summary>The certificates of <paramref name="payloads"/> (which passed <see cref="Payloads"/>' checks), parsed.</summary>
+    public static PeerCertificates From(IReadOnlyList<CertPayload> payloads, out AuthFailure? failure, out string detail)
+    {
+        (failure, detail) = (null, "");
         var result = new PeerCertificates();
-        foreach (CertPayload payload in Payloads(message, maxChainLength, out failure, out detail))
+        foreach (CertPayload payload in payloads)
         {
             try
             {

@@ -69,7 +69,7 @@ public sealed class PubkeyAuthenticator : IAuthenticator
         foreach (X509Certificate2 certificate in Local.ChainFor(sa.PeerCaHashes))
         {
             // RFC 7296 §3.6: "the first certificate provided MUST contain the public key used to verify the AUTH field".
-            message.Payloads.Add(new CertPayload(CertificateEncoding.X509Signature, certificate.RawData));
+            message.Payloads.Add(new CertPayload(CertificateEncoding.X509Signature, certificate.RawDataMemory));
         }
 
         if (sa.IsInitiator && Trust is not null)
@@ -102,36 +102,22 @@ public sealed class PubkeyAuthenticator : IAuthenticator
             return AuthFailure.UnknownIdentity;
         }
 
-        using PeerCertificates sent = PeerCertificates.From(message, Trust.MaxChainLength, out AuthFailure? malformed, out string detail);
+        IReadOnlyList<CertPayload> payloads = PeerCertificates.Payloads(message, Trust.MaxChainLength, out AuthFailure? malformed, out string detail);
         if (malformed is { } why)
         {
             return Refuse(sa, why, remote, detail);
         }
 
         // Online revocation (the responder's only): what the node's cache lacks is fetched only for a peer that proved
-        // its key below, so a stranger cannot make the gateway fetch.
+        // its key (PeerChainCheck asks for fetches only once the signature verified), so a stranger cannot make the
+        // gateway fetch. Chains validated before come from the node's ValidatedChainCache (the responder's only too).
         RevocationCache? online = sa.IsInitiator ? null : sa.Services.Revocation;
-        ChainVerdict verdict = ChainValidator.Validate(Trust, sent.EndEntity!, sent.Intermediates, sa.Services.Time.GetUtcNow(), online, mayWait);
-        if (verdict.Failure is { } chainFailure)
-        {
-            return Refuse(sa, chainFailure, remote, verdict.Detail);
-        }
-
-        if (!IdentityBinding.Binds(sent.EndEntity!, remote))
-        {
-            return Refuse(sa, AuthFailure.CertificateIdentityNotBound, remote, $"the certificate '{ChainValidator.Name(sent.EndEntity!)}' does not name it");
-        }
-
-        using VerifyingKey? key = VerifyingKey.From(sent.EndEntity!);
-        if (key is null)
-        {
-            return Refuse(sa, AuthFailure.CertificateMalformed, remote, "the certificate's key is not RSA, ECDSA P-256/384/521 or Ed25519");
-        }
-
+        ValidatedChainCache? chains = sa.IsInitiator ? null : sa.Services.ValidatedChains;
         byte[] octets = SignedOctets.Of(sa, !sa.IsInitiator, remote);
-        if (AuthSignature.Verify(key, auth, octets) is { } refused)
+        ChainVerdict verdict = PeerChainCheck.Check(Trust, payloads, remote, auth, octets, sa.Services.Time.GetUtcNow(), online, mayWait, chains);
+        if (verdict.Failure is { } failure)
         {
-            return Refuse(sa, AuthFailure.SignatureInvalid, remote, refused);
+            return Refuse(sa, failure, remote, verdict.Detail);
         }
 
         if (verdict.IsPending)
