@@ -35,9 +35,11 @@ internal sealed class ClusterLab : IAsyncDisposable
     private readonly string _pool;
     private readonly int _blockPrefix;
     private readonly int _lowWater;
+    private readonly string _akka;
 
-    private ClusterLab(string prefix, string redirectIn, string more, string pool = Pool, int blockPrefix = 27, int lowWater = LowWater)
+    private ClusterLab(string prefix, string redirectIn, string more, string pool = Pool, int blockPrefix = 27, int lowWater = LowWater, string akka = "")
     {
+        _akka = akka;
         _pool = pool;
         _blockPrefix = blockPrefix;
         _lowWater = lowWater;
@@ -74,9 +76,10 @@ internal sealed class ClusterLab : IAsyncDisposable
     public static ClusterLab Start(string prefix = "clu", string redirectIn = "ike-sa-init", string more = "") => new(prefix, redirectIn, more);
 
     /// <summary>As <see cref="Start(string, string, string)"/> with another pool: <paramref name="pool"/> cut into
-    /// <c>/<paramref name="blockPrefix"/></c> blocks, <paramref name="lowWater"/> free addresses before a node asks for more.</summary>
-    public static ClusterLab Start(string prefix, string pool, int blockPrefix, int lowWater, string more = "") =>
-        new(prefix, "ike-sa-init", more, pool, blockPrefix, lowWater);
+    /// <c>/<paramref name="blockPrefix"/></c> blocks, <paramref name="lowWater"/> free addresses before a node asks for more;
+    /// <paramref name="akka"/>: more <c>akka.*</c> lines.</summary>
+    public static ClusterLab Start(string prefix, string pool, int blockPrefix, int lowWater, string more = "", string akka = "") =>
+        new(prefix, "ike-sa-init", more, pool, blockPrefix, lowWater, akka);
 
     public string Ns(string name) => $"{_tag}{name}";
 
@@ -218,6 +221,7 @@ internal sealed class ClusterLab : IAsyncDisposable
               {{_more}}
             }
             akka.loglevel = WARNING
+            {{_akka}}
             """);
         _ = conns;
         return HostProcess.Start(["run", "--config", main, "--log-format", "json"], ["ip", "netns", "exec", Ns($"n{node}")]);
