@@ -17,7 +17,7 @@ C=${C:-10}
 REPEAT=${REPEAT:-3}
 POOL=${POOL:-10.96.0.0/16}
 BLOCK=${BLOCK:-24}
-LOW=${LOW:-300}
+LOW=${LOW:-1000}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/scripts/lib/loadgen-lab.sh"
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
