@@ -132,6 +132,13 @@ internal static class ManagementViews
             .Select(f => (IReadOnlyList<string>)[$"initiation failed: {f.Key}", Number(f.Value)]));
         rows.AddRange(stats.Drops.Select(d => (IReadOnlyList<string>)[$"dropped: {d.Key}", Number(d.Value)]));
         rows.AddRange(stats.Kernel.Select(k => (IReadOnlyList<string>)[$"netlink {k.Key}", Number(k.Value)]));
+        rows.AddRange(stats.ClusterMessages.Select(m => (IReadOnlyList<string>)[$"cluster messages sent: {m.Key}", Number(m.Value)]));
+        rows.AddRange(stats.ClusterReplicatedWrites.Select(w => (IReadOnlyList<string>)[$"cluster local writes: {w.Key}", Number(w.Value)]));
+        if (stats.ClusterMessages.Count > 0)
+        {
+            rows.Add(["pool blocks handed out", Number(stats.BlockHandOuts)]);
+        }
+
         return TextTable.Render(["COUNTER", "VALUE"], rows);
     }
 

@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.DistributedData;
 using Concentrator.Server.Logging;
+using Concentrator.Server.Metrics;
 using Microsoft.Extensions.Logging;
 
 // The allocator's lines are written once per start, removal or failed majority: not worth an IsEnabled check each.
@@ -31,11 +32,13 @@ public sealed class BlockAllocatorActor : ReceiveActor, IWithStash, IWithTimers
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
     private readonly IActorRef _replicator = DistributedData.Get(Context.System).Replicator;
     private readonly ILogger _log = ServerLogging.For<BlockAllocatorActor>(Context);
+    private readonly ClusterTraffic? _traffic;
 
-    public BlockAllocatorActor(IReadOnlyList<PoolLayout> layouts, TimeSpan timeout)
+    public BlockAllocatorActor(IReadOnlyList<PoolLayout> layouts, TimeSpan timeout, ClusterTraffic? traffic = null)
     {
         _table = new BlockTable(layouts);
         _timeout = timeout;
+        _traffic = traffic;
         Loading();
     }
 
@@ -43,8 +46,9 @@ public sealed class BlockAllocatorActor : ReceiveActor, IWithStash, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IReadOnlyList<PoolLayout> layouts, TimeSpan timeout) =>
-        Akka.Actor.Props.Create(() => new BlockAllocatorActor(layouts, timeout));
+    /// <param name="traffic">Counts what this allocator sends to other members (majority round trips, answers).</param>
+    public static Props Props(IReadOnlyList<PoolLayout> layouts, TimeSpan timeout, ClusterTraffic? traffic = null) =>
+        Akka.Actor.Props.Create(() => new BlockAllocatorActor(layouts, timeout, traffic));
 
     protected override void PreStart()
     {
@@ -54,7 +58,29 @@ public sealed class BlockAllocatorActor : ReceiveActor, IWithStash, IWithTimers
 
     protected override void PostStop() => _cluster.Unsubscribe(Self);
 
-    private void Read() => _replicator.Tell(Dsl.Get(Key, new ReadMajority(_timeout)));
+    private void Read()
+    {
+        CountMajority(ClusterMessageKind.BlockOwnersRead);
+        _replicator.Tell(Dsl.Get(Key, new ReadMajority(_timeout)));
+    }
+
+    // A majority read or write is a round trip to other members when there are any (alone, the replica is the majority).
+    private void CountMajority(ClusterMessageKind kind)
+    {
+        if (_cluster.State.Members.Count > 1)
+        {
+            _traffic?.Sent(kind);
+        }
+    }
+
+    private void Answer(IActorRef requester, BlocksOwned answer)
+    {
+        requester.Tell(answer);
+        if (!requester.Path.Address.HasLocalScope)
+        {
+            _traffic?.Sent(ClusterMessageKind.BlockHandOut);
+        }
+    }
 
     private sealed record RetryRead
     {
@@ -115,7 +141,7 @@ public sealed class BlockAllocatorActor : ReceiveActor, IWithStash, IWithTimers
         {
             if (u.Request is ValueTuple<IActorRef, BlocksOwned> reply)
             {
-                reply.Item1.Tell(reply.Item2);
+                Answer(reply.Item1, reply.Item2);
             }
         });
         // Not replicated to a majority in time: the requester is not answered and asks again; the block stays its own
@@ -151,13 +177,14 @@ public sealed class BlockAllocatorActor : ReceiveActor, IWithStash, IWithTimers
         {
             if (reply is { } r)
             {
-                r.Item1.Tell(r.Item2);
+                Answer(r.Item1, r.Item2);
             }
 
             return;
         }
 
         var self = _cluster.SelfUniqueAddress;
+        CountMajority(ClusterMessageKind.BlockOwnersWrite);
         _replicator.Tell(Dsl.Update(Key, LWWDictionary<string, string>.Empty, new WriteMajority(_timeout), reply, d =>
         {
             foreach (var key in removed)

@@ -43,10 +43,14 @@ public sealed class ClusterLoadActor : ReceiveActor, IWithTimers
     private IPAddress? _redirectTo;
     private string _reason = "";
     private IActorRef? _observer;
+    private readonly Metrics.ClusterTraffic? _traffic;
 
     /// <param name="interfaces">The actors that hold established IKE SAs now (read at each count: a reload may add one).</param>
-    public ClusterLoadActor(ClusterRedirectSettings settings, IPAddress? gateway, Func<IReadOnlyList<IActorRef>> interfaces, IActorRef dispatcher)
+    /// <param name="traffic">Counts this node's load writes (local; gossip carries them).</param>
+    public ClusterLoadActor(ClusterRedirectSettings settings, IPAddress? gateway, Func<IReadOnlyList<IActorRef>> interfaces, IActorRef dispatcher,
+        Metrics.ClusterTraffic? traffic = null)
     {
+        _traffic = traffic;
         _settings = settings;
         _gateway = gateway;
         _interfaces = interfaces;
@@ -110,8 +114,9 @@ public sealed class ClusterLoadActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(ClusterRedirectSettings settings, IPAddress? gateway, Func<IReadOnlyList<IActorRef>> interfaces, IActorRef dispatcher) =>
-        Akka.Actor.Props.Create(() => new ClusterLoadActor(settings, gateway, interfaces, dispatcher));
+    public static Props Props(ClusterRedirectSettings settings, IPAddress? gateway, Func<IReadOnlyList<IActorRef>> interfaces, IActorRef dispatcher,
+        Metrics.ClusterTraffic? traffic = null) =>
+        Akka.Actor.Props.Create(() => new ClusterLoadActor(settings, gateway, interfaces, dispatcher, traffic));
 
     protected override void PreStart()
     {
@@ -180,6 +185,7 @@ public sealed class ClusterLoadActor : ReceiveActor, IWithTimers
         var value = EntryValue(Math.Max(_held, 0), _gateway, _draining);
         var node = _cluster.SelfUniqueAddress;
         var self = _self;
+        _traffic?.Wrote(Metrics.ReplicatedWriteKind.Load);
         _replicator.Tell(Dsl.Update(Key, LWWDictionary<string, string>.Empty, WriteLocal.Instance, d => d.SetItem(node, self, value)));
     }
 

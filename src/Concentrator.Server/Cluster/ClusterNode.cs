@@ -29,7 +29,7 @@ public static class ClusterNode
         _ = Akka.DistributedData.DistributedData.Get(system);
         // Every node must have the same pools: the layout is each node's own reading of it.
         var layouts = pools.Select(p => new PoolLayout(p.LeaseSpace, [.. p.Prefixes.Select(prefix => (prefix, settings.Pools.BlockPrefixFor(prefix)))])).ToList();
-        system.ActorOf(ClusterSingletonManager.Props(BlockAllocatorActor.Props(layouts, MajorityTimeout), PoisonPill.Instance,
+        system.ActorOf(ClusterSingletonManager.Props(BlockAllocatorActor.Props(layouts, MajorityTimeout, metrics?.Cluster), PoisonPill.Instance,
             ClusterSingletonManagerSettings.Create(system)), "pool-block-allocator");
         var proxy = system.ActorOf(ClusterSingletonProxy.Props("/user/pool-block-allocator", ClusterSingletonProxySettings.Create(system)),
             "pool-block-allocator-proxy");
@@ -40,7 +40,7 @@ public static class ClusterNode
             .ToDictionary(g => g.Key, g => (IReadOnlyList<IActorRef>)[.. g.Select(x => x.Interface).Distinct()], StringComparer.Ordinal);
         // Load gossip, redirect (RFC 5685) and drain: the held SAs are counted at the interface actors.
         IReadOnlyList<IActorRef> atStart = [.. served.Select(c => c.Interface).Distinct()];
-        var load = system.ActorOf(ClusterLoadActor.Props(settings.Redirect, settings.RedirectGateway, interfaces ?? (() => atStart), dispatcher),
+        var load = system.ActorOf(ClusterLoadActor.Props(settings.Redirect, settings.RedirectGateway, interfaces ?? (() => atStart), dispatcher, metrics?.Cluster),
             "cluster-load");
         return system.ActorOf(NodeBlocksActor.Props([.. pools], routers, proxy, dispatcher, settings.Pools, load, metrics), "cluster-node");
     }

@@ -48,8 +48,12 @@ public sealed class IdentityDirectoryActor : ReceiveActor
     // Per shard, the entries as this node's replica last told (the count of a sweep's log line).
     private readonly LWWDictionary<string, string>[] _seen = [.. Enumerable.Range(0, Shards).Select(_ => LWWDictionary<string, string>.Empty)];
 
-    public IdentityDirectoryActor()
+    private readonly Metrics.ClusterTraffic? _traffic;
+
+    /// <param name="traffic">Counts the directory's writes (local; gossip carries them).</param>
+    public IdentityDirectoryActor(Metrics.ClusterTraffic? traffic = null)
     {
+        _traffic = traffic;
         _self = BlockOwner.Of(_cluster.SelfUniqueAddress);
         Receive<IdentityHeldHere>(OnHeld);
         Receive<IdentityLeftHere>(OnLeft);
@@ -61,7 +65,7 @@ public sealed class IdentityDirectoryActor : ReceiveActor
         Receive<StoreFailure>(f => _log.DirectoryFailed("an update", f.ToString() ?? ""));
     }
 
-    public static Props Props() => Akka.Actor.Props.Create(() => new IdentityDirectoryActor());
+    public static Props Props(Metrics.ClusterTraffic? traffic = null) => Akka.Actor.Props.Create(() => new IdentityDirectoryActor(traffic));
 
     protected override void PreStart()
     {
@@ -105,6 +109,7 @@ public sealed class IdentityDirectoryActor : ReceiveActor
         var prefix = owner + "|";
         var self = _cluster.SelfUniqueAddress;
         var count = 0;
+        _traffic?.Wrote(Metrics.ReplicatedWriteKind.IdentitySweep);
         for (var shard = 0; shard < Shards; shard++)
         {
             count += _seen[shard].Entries.Count(e => e.Value.StartsWith(prefix, StringComparison.Ordinal));
@@ -157,6 +162,7 @@ public sealed class IdentityDirectoryActor : ReceiveActor
         _held[shard][key] = (held.Identity, at, Sender);
         var value = EntryValue(_self, held.InitialContact, at);
         var self = _cluster.SelfUniqueAddress;
+        _traffic?.Wrote(Metrics.ReplicatedWriteKind.IdentityClaim);
         _replicator.Tell(Dsl.Update(Keys[shard], LWWDictionary<string, string>.Empty, WriteLocal.Instance, d => d.SetItem(self, key, value)));
     }
 
@@ -172,6 +178,7 @@ public sealed class IdentityDirectoryActor : ReceiveActor
         // Only an entry that still names this node goes: a later claim elsewhere stays.
         var self = _cluster.SelfUniqueAddress;
         var owner = _self + "|";
+        _traffic?.Wrote(Metrics.ReplicatedWriteKind.IdentityRelease);
         _replicator.Tell(Dsl.Update(Keys[shard], LWWDictionary<string, string>.Empty, WriteLocal.Instance,
             d => d.TryGetValue(key, out var value) && value.StartsWith(owner, StringComparison.Ordinal) ? d.Remove(self, key) : d));
     }

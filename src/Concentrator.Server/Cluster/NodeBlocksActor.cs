@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Cluster;
 using Concentrator.Server.Logging;
+using Concentrator.Server.Metrics;
 using Concentrator.Server.Runtime;
 using Concentrator.Server.Sa;
 using Concentrator.Server.Interfaces;
@@ -40,6 +42,8 @@ public sealed class NodeBlocksActor : ReceiveActor, IWithTimers
     private readonly Dictionary<(string Space, int Family), DateTime> _asked = [];
     private readonly HashSet<(string Space, int Family)> _answered = [];
     private readonly HashSet<(string Space, int Family)> _exhausted = [];
+    // Per pool and family that needs a block: when it first asked (Stopwatch ticks) and how often, until a block is owned.
+    private readonly Dictionary<(string Space, int Family), (long Since, int Asks)> _needing = [];
     private bool _up;
     private bool _gone;
     private bool _admitting;
@@ -157,7 +161,12 @@ public sealed class NodeBlocksActor : ReceiveActor, IWithTimers
                 if (low && !(_asked.TryGetValue(key, out var at) && now - at < retry))
                 {
                     _asked[key] = now;
+                    _needing[key] = _needing.TryGetValue(key, out var need) ? need with { Asks = need.Asks + 1 } : (Stopwatch.GetTimestamp(), 1);
                     _allocator.Tell(new RequestBlocks(key.LeaseSpace, key.Item2, owned + 1, _self));
+                    if (!AllocatorHere())
+                    {
+                        _metrics?.Cluster.Sent(ClusterMessageKind.BlockRequest);
+                    }
                 }
             }
         }
@@ -176,10 +185,12 @@ public sealed class NodeBlocksActor : ReceiveActor, IWithTimers
         }
 
         var family = owned.Family == 6 ? "IPv6" : "IPv4";
+        var added = 0;
         foreach (var text in owned.Blocks)
         {
             if (IPNetwork.TryParse(text, out var block) && pool.AddBlock(block))
             {
+                added++;
                 _log.BlockGranted(owned.Space, text, owned.Blocks.Count, family);
                 foreach (var router in _routers.GetValueOrDefault(owned.Space) ?? [])
                 {
@@ -188,8 +199,17 @@ public sealed class NodeBlocksActor : ReceiveActor, IWithTimers
             }
         }
 
+        if (added > 0 && _needing.Remove(key, out var need))
+        {
+            var elapsed = Stopwatch.GetElapsedTime(need.Since);
+            _metrics?.Cluster.BlockHandedOut(elapsed);
+            _log.BlockHandOut(owned.Space, family, elapsed.TotalMilliseconds, added, need.Asks);
+        }
+
         if (owned.Blocks.Count < owned.Want)
         {
+            // None to wait for: the next hand-out is timed from the next need.
+            _needing.Remove(key);
             // Asked for one more and got none: the pool is exhausted cluster-wide until a node is removed.
             if (_exhausted.Add(key))
             {
@@ -213,6 +233,21 @@ public sealed class NodeBlocksActor : ReceiveActor, IWithTimers
         {
             SetAdmission(true, "this node is Up and holds its first pool blocks");
         }
+    }
+
+    // The allocator singleton runs on the oldest member that is Up (or leaving, until it hands over): ClusterSingletonManager's rule.
+    private bool AllocatorHere()
+    {
+        Member? oldest = null;
+        foreach (var m in _cluster.State.Members)
+        {
+            if (m.Status is MemberStatus.Up or MemberStatus.Leaving && (oldest is null || m.IsOlderThan(oldest)))
+            {
+                oldest = m;
+            }
+        }
+
+        return oldest is null || oldest.UniqueAddress.Equals(_cluster.SelfUniqueAddress);
     }
 
     private ClusterView View()

@@ -27,11 +27,14 @@ public sealed class ClusterManagementActor : ReceiveActor
     private readonly IActorRef _local;
     private readonly IActorRef _clusterNode;
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
+    private readonly Metrics.ClusterTraffic? _traffic;
 
     /// <param name="management">This node's management actor (started as a child).</param>
     /// <param name="clusterNode"><c>/user/cluster-node</c> (its blocks, admission and drain).</param>
-    public ClusterManagementActor(Props management, IActorRef clusterNode)
+    /// <param name="traffic">Counts the asks to other members.</param>
+    public ClusterManagementActor(Props management, IActorRef clusterNode, Metrics.ClusterTraffic? traffic = null)
     {
+        _traffic = traffic;
         _local = Context.ActorOf(management, "local");
         _clusterNode = clusterNode;
         Receive<StreamClusterSas>(l => _ = StreamAsync(Members(), l.Filter, l.Parts));
@@ -67,8 +70,8 @@ public sealed class ClusterManagementActor : ReceiveActor
         };
     }
 
-    public static Props Props(Props management, IActorRef clusterNode) =>
-        Akka.Actor.Props.Create(() => new ClusterManagementActor(management, clusterNode));
+    public static Props Props(Props management, IActorRef clusterNode, Metrics.ClusterTraffic? traffic = null) =>
+        Akka.Actor.Props.Create(() => new ClusterManagementActor(management, clusterNode, traffic));
 
     private void Reply<T>(Task<T> answer) => answer.PipeTo(Sender, failure: e => new Status.Failure(e));
 
@@ -77,6 +80,12 @@ public sealed class ClusterManagementActor : ReceiveActor
     {
         var state = _cluster.State;
         var unreachable = state.Unreachable.Select(m => m.UniqueAddress).ToHashSet();
+        // Each reachable other member is asked once by the question these are listed for.
+        foreach (var _ in state.Members.Where(m => m.Status == MemberStatus.Up && !unreachable.Contains(m.UniqueAddress) && !m.UniqueAddress.Equals(_cluster.SelfUniqueAddress)))
+        {
+            _traffic?.Sent(Metrics.ClusterMessageKind.ManagementAsk);
+        }
+
         return [.. state.Members.Where(m => m.Status == MemberStatus.Up).OrderBy(m => m.Address.ToString(), StringComparer.Ordinal).Select(m => new Member(
             m.Address.ToString(),
             unreachable.Contains(m.UniqueAddress) ? null : Context.System.ActorSelection(new RootActorPath(m.Address) / "user" / Name),

@@ -27,14 +27,17 @@ public sealed class ManagementActor : ReceiveActor
     private readonly DatagramDrops _drops;
     private readonly ConcentratorMetrics? _metrics;
     private readonly IKernelIpsec? _kernelIpsec;
+    private readonly bool _clustered;
 
     /// <param name="served">The connections served now (a reload replaces the node's list as a whole; each question
     /// reads it once).</param>
     /// <param name="metrics">The node's instruments (dead peers, rekeys for the statistics).</param>
     /// <param name="kernelIpsec">The kernel implementation (its netlink writers' figures for the statistics).</param>
+    /// <param name="clustered">A cluster node: the statistics carry its cluster traffic.</param>
     public ManagementActor(IActorRef dispatcher, IActorRef kernel, Func<IReadOnlyList<ServedConnection>> served, DatagramDrops drops,
-        ConcentratorMetrics? metrics = null, IKernelIpsec? kernelIpsec = null)
+        ConcentratorMetrics? metrics = null, IKernelIpsec? kernelIpsec = null, bool clustered = false)
     {
+        _clustered = clustered;
         _metrics = metrics;
         _kernelIpsec = kernelIpsec;
         _dispatcher = dispatcher;
@@ -55,7 +58,8 @@ public sealed class ManagementActor : ReceiveActor
     public static Props Props(ConcentratorNode node)
     {
         ArgumentNullException.ThrowIfNull(node);
-        return Akka.Actor.Props.Create(() => new ManagementActor(node.Dispatcher, node.KernelActor, () => node.Served, node.Drops, node.Metrics, node.KernelIpsec));
+        return Akka.Actor.Props.Create(() => new ManagementActor(node.Dispatcher, node.KernelActor, () => node.Served, node.Drops, node.Metrics, node.KernelIpsec,
+            node.ClusterMember != null));
     }
 
     private void Reply<T>(Task<T> answer) => answer.PipeTo(Sender, failure: e => new Status.Failure(e));
@@ -199,6 +203,9 @@ public sealed class ManagementActor : ReceiveActor
             Initiations = _metrics?.InitiationCount ?? 0,
             InitiationFailures = _metrics?.InitiationFailureCounts ?? new Dictionary<string, long>(),
             Kernel = KernelFigures.Of(_kernelIpsec),
+            ClusterMessages = _clustered && _metrics is not null ? _metrics.Cluster.Messages : new Dictionary<string, long>(),
+            ClusterReplicatedWrites = _clustered && _metrics is not null ? _metrics.Cluster.ReplicatedWrites : new Dictionary<string, long>(),
+            BlockHandOuts = _clustered ? _metrics?.Cluster.HandOuts ?? 0 : 0,
         };
     }
 }

@@ -103,6 +103,16 @@ public sealed record Statistics(
     /// <summary>Initiations that ended without an IKE SA, by cause (the Notify, Timeout, resolve, no-route, spawn).</summary>
     public IReadOnlyDictionary<string, long> InitiationFailures { get; init; } = new Dictionary<string, long>();
 
+    /// <summary>On a cluster node: messages its code sent to other members since start, by kind (Metrics/ClusterTraffic);
+    /// empty on a single node.</summary>
+    public IReadOnlyDictionary<string, long> ClusterMessages { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>On a cluster node: writes to its own DistributedData replica (gossip carries them), by kind.</summary>
+    public IReadOnlyDictionary<string, long> ClusterReplicatedWrites { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>On a cluster node: pool blocks handed out to it since start.</summary>
+    public long BlockHandOuts { get; init; }
+
     /// <summary>The netlink writers' batches, messages and transport errors ("xfrm.batches", …); empty on the userspace dataplane.</summary>
     public IReadOnlyDictionary<string, long> Kernel { get; init; } = new Dictionary<string, long>();
 }

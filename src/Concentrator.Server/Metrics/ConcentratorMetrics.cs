@@ -39,6 +39,7 @@ public sealed class ConcentratorMetrics : IDisposable
     public ConcentratorMetrics()
     {
         Meter = new Meter(MeterName);
+        Cluster = new ClusterTraffic(Meter);
         HandshakesStarted = Meter.CreateCounter<long>("concentrator.ike_sa.handshakes", "{handshake}",
             "IKE_SA_INIT requests admitted (an IKE SA actor created for each)");
         Setups = Meter.CreateCounter<long>("concentrator.ike_sa.setups", "{setup}",
@@ -87,6 +88,9 @@ public sealed class ConcentratorMetrics : IDisposable
     }
 
     public Meter Meter { get; }
+
+    /// <summary>What this node sends to other cluster members, and its block hand-out latency.</summary>
+    public ClusterTraffic Cluster { get; }
 
     /// <summary>The cluster's load as this node last learnt it (member address → IKE SAs held), for
     /// <c>concentrator.cluster.node.ike_sas</c>.</summary>

@@ -280,7 +280,7 @@ public sealed partial class ConcentratorNode : IAsyncDisposable
             if (clusterNode is not null)
             {
                 // At its well-known path on every member: the others ask it for this node's SAs and state.
-                node.ClusterManagement = system.ActorOf(ClusterManagementActor.Props(ManagementActor.Props(node), clusterNode), ClusterManagementActor.Name);
+                node.ClusterManagement = system.ActorOf(ClusterManagementActor.Props(ManagementActor.Props(node), clusterNode, metrics.Cluster), ClusterManagementActor.Name);
             }
 
             // Over the connections served now: a reload's new pools and interfaces are observed from then on.

@@ -125,7 +125,7 @@ internal sealed class NodeWiring
             // unique = replace: the registry deletes an identity's older SA; keep refuses in IKE_AUTH; never neither.
             // Clustered, the registry is backed by the cluster-wide identity directory (the newest SA wins on any node).
             _identities ??= _system.ActorOf(IdentityRegistryActor.Props(
-                Clustered ? _system.ActorOf(Cluster.IdentityDirectoryActor.Props(), "identity-directory") : null), "identities");
+                Clustered ? _system.ActorOf(Cluster.IdentityDirectoryActor.Props(Metrics?.Cluster), "identity-directory") : null), "identities");
         }
 
         var eapRadius = connection.Remote.Auth == AuthClass.EapRadius && Radius is { } radius

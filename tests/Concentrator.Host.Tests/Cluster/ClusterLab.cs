@@ -32,9 +32,17 @@ internal sealed class ClusterLab : IAsyncDisposable
     private readonly string _redirectIn;
     private readonly string _more;
     private readonly List<string> _namespaces = [];
+    private readonly string _pool;
+    private readonly int _blockPrefix;
+    private readonly int _lowWater;
+    private readonly string _akka;
 
-    private ClusterLab(string prefix, string redirectIn, string more)
+    private ClusterLab(string prefix, string redirectIn, string more, string pool = Pool, int blockPrefix = 27, int lowWater = LowWater, string akka = "")
     {
+        _akka = akka;
+        _pool = pool;
+        _blockPrefix = blockPrefix;
+        _lowWater = lowWater;
         _tag = $"{prefix}{Environment.ProcessId % 100000}";
         _redirectIn = redirectIn;
         _more = more;
@@ -66,6 +74,12 @@ internal sealed class ClusterLab : IAsyncDisposable
     /// <paramref name="prefix"/>: of its network namespaces; <paramref name="redirectIn"/>: <c>cluster.redirect.in</c>;
     /// <paramref name="more"/>: more keys of every node's <c>concentrator</c> block.
     public static ClusterLab Start(string prefix = "clu", string redirectIn = "ike-sa-init", string more = "") => new(prefix, redirectIn, more);
+
+    /// <summary>As <see cref="Start(string, string, string)"/> with another pool: <paramref name="pool"/> cut into
+    /// <c>/<paramref name="blockPrefix"/></c> blocks, <paramref name="lowWater"/> free addresses before a node asks for more;
+    /// <paramref name="akka"/>: more <c>akka.*</c> lines.</summary>
+    public static ClusterLab Start(string prefix, string pool, int blockPrefix, int lowWater, string more = "", string akka = "") =>
+        new(prefix, "ike-sa-init", more, pool, blockPrefix, lowWater, akka);
 
     public string Ns(string name) => $"{_tag}{name}";
 
@@ -172,7 +186,7 @@ internal sealed class ClusterLab : IAsyncDisposable
     private HostProcess Start(int node)
     {
         var conns = _dir.Write($"n{node}/conns/rw.conf", $$"""
-            pools { rw { addresses = [ "{{Pool}}" ] } }
+            pools { rw { addresses = [ "{{_pool}}" ] } }
             rw {
               local.id = "{{GatewayId}}"
               remote.id = "%any"
@@ -194,8 +208,8 @@ internal sealed class ClusterLab : IAsyncDisposable
                 hostname = "{{NodeAddress(node)}}"
                 port = 4053
                 seed-nodes = [ "{{NodeAddress(1)}}:4053", "{{NodeAddress(2)}}:4053" ]
-                pools.ipv4-block-prefix = 27
-                pools.low-water = {{LowWater}}
+                pools.ipv4-block-prefix = {{_blockPrefix}}
+                pools.low-water = {{_lowWater}}
                 # A killed node is downed by the majority 5 s after membership settles (the test's (c)).
                 split-brain-resolver.stable-after = 5s
                 # Load-aware redirect (RFC 5685) from 10 SAs on: only clients that support it (strongSwan, not the
@@ -207,6 +221,7 @@ internal sealed class ClusterLab : IAsyncDisposable
               {{_more}}
             }
             akka.loglevel = WARNING
+            {{_akka}}
             """);
         _ = conns;
         return HostProcess.Start(["run", "--config", main, "--log-format", "json"], ["ip", "netns", "exec", Ns($"n{node}")]);
