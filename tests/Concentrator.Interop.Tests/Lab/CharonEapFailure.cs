@@ -7,11 +7,15 @@ namespace Concentrator.Interop.Tests.Lab;
 /// (process_client) logs "received EAP_FAILURE, EAP authentication failed".</summary>
 internal static class CharonEapFailure
 {
+    /// <summary>Checks the client's last attempt in <paramref name="charonLog"/> (a lab's log may hold earlier ones).</summary>
     public static void AssertSeen(string charonLog)
     {
+        int start = charonLog.LastIndexOf("initiating IKE_SA", StringComparison.Ordinal);
+        Assert.True(start >= 0, "charon initiated no IKE_SA:\n" + charonLog);
+        string attempt = charonLog[start..];
         // A later round carries the EAP-Failure alone; a first-round refusal carries IDr and AUTH before it.
-        Assert.Matches(new Regex(@"parsed IKE_AUTH response \d+ \[ (IDr (CERT )?AUTH )?EAP/FAIL \]"), charonLog);
-        Assert.Contains("received EAP_FAILURE, EAP authentication failed", charonLog, StringComparison.Ordinal);
-        Assert.DoesNotContain("received AUTHENTICATION_FAILED notify error", charonLog, StringComparison.Ordinal);
+        Assert.Matches(new Regex(@"parsed IKE_AUTH response \d+ \[ (IDr (CERT )?AUTH )?EAP/FAIL \]"), attempt);
+        Assert.Contains("received EAP_FAILURE, EAP authentication failed", attempt, StringComparison.Ordinal);
+        Assert.DoesNotContain("received AUTHENTICATION_FAILED notify error", attempt, StringComparison.Ordinal);
     }
 }
