@@ -1,7 +1,8 @@
 namespace Concentrator.Ike.Sa;
 
-/// <summary>Why IKE_AUTH did not authenticate the peer: all answered AUTHENTICATION_FAILED on the wire (which
-/// tells the peer nothing), kept on <see cref="IkeSa.AuthFailure"/> so the operator's log can say which.</summary>
+/// <summary>Why IKE_AUTH did not authenticate the peer: all answered AUTHENTICATION_FAILED (a failed EAP conversation:
+/// EAP-Failure) on the wire, which tells the peer nothing; kept on <see cref="IkeSa.AuthFailure"/> so the operator's
+/// log can say which.</summary>
 public enum AuthFailure
 {
     /// <summary>No IDi (or, on the initiator, no IDr) in the message.</summary>

@@ -58,8 +58,18 @@ public sealed partial class IkeSa
             ?? Answer(held.Datagram, held.Header, held.Response, status, null, held.ChildrenBefore, rekeyedBefore);
     }
 
-    /// <summary>The EAP conversation ran out of time: the SA fails without an answer (the peer may be gone, and a
-    /// held request has none yet).</summary>
+    /// <summary>The EAP conversation ran out of time while a request's answer is held for the backend (a RADIUS server
+    /// that never answered): the peer waits for that answer, so it gets EAP-Failure (RFC 3748 §4.2), as strongSwan's
+    /// eap-radius answers a RADIUS request that got no reply; the SA fails with the timeout as its reason.</summary>
+    public IkeSaResult AnswerEapTimeout(string reason)
+    {
+        AuthFailure ??= Sa.AuthFailure.EapTimedOut;
+        FailureReason ??= reason;
+        return ResumeEap(new EapStep.Failure(reason));
+    }
+
+    /// <summary>The EAP conversation ran out of time with no request to answer (the peer's turn: it may be gone), or
+    /// resuming failed: the SA fails without an answer.</summary>
     public void FailEap(string reason)
     {
         _heldAuth = null;

@@ -109,7 +109,14 @@ public sealed partial class IkeSaSession
             return;
         }
 
-        _sa.FailEap($"the EAP conversation with '{_sa.Tasks.EapPeer?.ToString() ?? "the peer"}' did not finish within {_settings.EapTimeout}");
+        string reason = $"the EAP conversation with '{_sa.Tasks.EapPeer?.ToString() ?? "the peer"}' did not finish within {_settings.EapTimeout}";
+        if (_sa.AwaitingEap)
+        {
+            fx.AddRange(Resume(() => _sa.AnswerEapTimeout(reason), "the EAP timeout while no request waits", "the EAP timeout"));
+            return;
+        }
+
+        _sa.FailEap(reason);
         fx.Add(new IkeSaEffect.Ending(_sa.ResponderSpi));
         AfterStep(fx);
     }

@@ -138,7 +138,7 @@ public sealed class EapRadiusInProcessTests : IClassFixture<EapRadiusInProcessTe
 
         var state = await client.ConnectEapAsync(TimeSpan.FromSeconds(10));
 
-        // timeout 500ms × (1 + 1 retry) × one server: the held IKE_AUTH is answered AUTHENTICATION_FAILED then.
+        // timeout 500ms × (1 + 1 retry) × one server: the held IKE_AUTH is answered EAP-Failure then.
         Assert.Equal(IkeSaState.Failed, state);
         Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(8));
         await Eventually(async () => (await node.SaStatsAsync()).Live == 0);

@@ -58,6 +58,7 @@ public class EapMsChapV2RetrySetupTests
         Assert.Equal(IkeSaState.Failed, pair.Responder.State);
         Assert.Equal(AuthFailure.EapFailed, pair.Responder.AuthFailure);
         Assert.Equal(NotifyType.AuthenticationFailed, pair.Initiator.FailureNotify);
+        EapFailureAnswer.AssertEnded(pair);
         if (maxRetries > 0)
         {
             Assert.Contains($"{maxRetries} retries used", pair.Responder.FailureReason, StringComparison.Ordinal);

@@ -33,6 +33,7 @@ public class EapNakTests
 
         Assert.Equal(IkeSaState.Failed, pair.Responder.State);
         Assert.Equal(AuthFailure.EapFailed, pair.Responder.AuthFailure);
+        EapFailureAnswer.AssertEnded(pair);
     }
 
     /// <summary>Offers EAP-MD5 first (as FreeRADIUS's default_eap_type = md5 does); after a Nak runs EAP-MSCHAPv2.</summary>

@@ -136,30 +136,40 @@ public sealed class EapSessionTests : IDisposable
     }
 
     [Fact]
-    public void PendingBackend_NeverAnswers_EapTimerEndsSaAndLateReplyIgnored()
+    public void PendingBackend_NeverAnswers_EapTimerAnswersEapFailureEndsSaAndLateReplyIgnored()
     {
         using var test = new EapSessionTests(relay: true);
         (IReadOnlyList<IkeSaEffect> fx, _) = test.FirstRound();
-        var relay = (Relay)Assert.Single(test.FromClient(test.ToClient(fx)).OfType<IkeSaEffect.RelayEap>()).Request;
+        byte[] eapResponse = test.ToClient(fx);
+        var relay = (Relay)Assert.Single(test.FromClient(eapResponse).OfType<IkeSaEffect.RelayEap>()).Request;
 
         IReadOnlyList<IkeSaEffect> timedOut = test._session.OnTimer(IkeSaTimer.Eap, null);
         IReadOnlyList<IkeSaEffect> late = test._session.OnEapReply(relay.Answer());
 
         Assert.Contains(timedOut, e => e is IkeSaEffect.Stop);
+        // The held request is answered: the peer waits for it (RFC 3748 §4.2: EAP-Failure), the reason stays the timeout.
+        byte[] sent = Assert.Single(SessionHarness.Sent(timedOut));
+        EapFailureAnswer.AssertFailure(EapFailureAnswer.Open(sent, test._client), EapFailureAnswer.Open(eapResponse, test._session.Sa));
+        Assert.Equal(AuthFailure.EapTimedOut, test._session.Sa.AuthFailure);
+        Assert.Contains("did not finish within 00:00:45", test._session.Sa.FailureReason, StringComparison.Ordinal);
         Assert.Empty(SessionHarness.Sent(late));
         Assert.Equal(IkeSaState.Failed, test._session.Sa.State);
     }
 
     [Fact]
-    public void PendingBackend_ReplyIsFailure_AuthenticationFailedSentAndStopped()
+    public void PendingBackend_ReplyIsFailure_EapFailureSentAndStopped()
     {
         using var test = new EapSessionTests(relay: true);
         (IReadOnlyList<IkeSaEffect> fx, _) = test.FirstRound();
-        Assert.Single(test.FromClient(test.ToClient(fx)).OfType<IkeSaEffect.RelayEap>());
+        byte[] eapResponse = test.ToClient(fx);
+        Assert.Single(test.FromClient(eapResponse).OfType<IkeSaEffect.RelayEap>());
 
         IReadOnlyList<IkeSaEffect> answered = test._session.OnEapReply(new EapStep.Failure("the RADIUS server said Access-Reject"));
 
-        Assert.Single(SessionHarness.Sent(answered));
+        byte[] sent = Assert.Single(SessionHarness.Sent(answered));
+        EapFailureAnswer.AssertFailure(EapFailureAnswer.Open(sent, test._client), EapFailureAnswer.Open(eapResponse, test._session.Sa));
+        Assert.True(test._client.Process(sent, SaPair.ServerEndpoint, SaPair.ClientEndpoint).Outbound.Count == 0);
+        Assert.Equal(AuthFailure.EapFailed, test._client.AuthFailure);
         Assert.Contains(answered, e => e is IkeSaEffect.Stop);
         Assert.Equal(AuthFailure.EapFailed, test._session.Sa.AuthFailure);
         Assert.Contains("Access-Reject", test._session.Sa.FailureReason, StringComparison.Ordinal);

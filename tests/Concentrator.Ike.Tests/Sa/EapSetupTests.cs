@@ -88,6 +88,7 @@ public class EapSetupTests
         Assert.Equal(AuthFailure.EapFailed, pair.Responder.AuthFailure);
         Assert.Contains("EAP identity 'alice' is not one the connection accepts", pair.Responder.FailureReason, StringComparison.Ordinal);
         Assert.Equal(6, pair.Wire.Count);
+        EapFailureAnswer.AssertEnded(pair);
         Assert.Empty(pool.Allocations);
     }
 
@@ -106,8 +107,61 @@ public class EapSetupTests
         Assert.Contains("alice", pair.Responder.FailureReason, StringComparison.Ordinal);
         Assert.DoesNotContain("guessed", pair.Responder.FailureReason, StringComparison.Ordinal);
         Assert.Equal(NotifyType.AuthenticationFailed, pair.Initiator.FailureNotify);
+        EapFailureAnswer.AssertEnded(pair);
         Assert.Empty(pair.ResponderInstalled);
         Assert.Empty(pool.Allocations);
+    }
+
+    [Fact]
+    public void Setup_BackendRefusesTheIdentityAtOnce_FirstResponseHasIdrAuthAndEapFailure()
+    {
+        var pool = new ListAllocator("10.99.0.1");
+        using var pair = new SaPair(Client(EapType.MsChapV2), Server(EapType.MsChapV2, backend: () => new RefusingBackend()), pool);
+
+        pair.Run();
+
+        Assert.Equal(4, pair.Wire.Count);
+        Assert.Equal(AuthFailure.EapFailed, pair.Responder.AuthFailure);
+        Assert.Contains("refused at once", pair.Responder.FailureReason, StringComparison.Ordinal);
+        IkeMessage response = EapFailureAnswer.AssertEnded(pair);
+        // As strongSwan's first response: the gateway still shows who it is, so the client can trust the refusal.
+        Assert.NotNull(response.Get<AuthPayload>());
+        Assert.Contains(response.GetAll<IdPayload>(), id => !id.IsInitiator);
+        Assert.Equal("vpn.example.org", pair.Initiator.RemoteIdentity!.ToString());
+        Assert.Empty(pool.Allocations);
+    }
+
+    [Fact]
+    public void Setup_AuthAfterEapSuccessDoesNotProveTheMsk_AuthenticationFailedNotifyNoEapPayload()
+    {
+        using var pair = new SaPair(Client(EapType.MsChapV2, wrap: c => new ForgetfulClient(c)), Server(EapType.MsChapV2), new ListAllocator("10.99.0.1"));
+
+        pair.Run();
+
+        Assert.Equal(AuthFailure.WrongCredential, pair.Responder.AuthFailure);
+        // EAP succeeded (its Success went out earlier): the AUTH refusal is the notify alone (RFC 7296 §2.21.2).
+        IkeMessage response = EapFailureAnswer.Open(pair.Wire[^1].Datagram, pair.Initiator);
+        Assert.Null(response.Get<EapPayload>());
+        Assert.Contains(response.GetAll<NotifyPayload>(), n => n.NotifyType == NotifyType.AuthenticationFailed);
+        Assert.Equal(NotifyType.AuthenticationFailed, pair.Initiator.FailureNotify);
+    }
+
+    /// <summary>A backend that refuses the peer before asking anything (a RADIUS server rejecting the identity).</summary>
+    private sealed class RefusingBackend : IEapServer
+    {
+        public EapStep Start(string identity, byte identifier) => new EapStep.Failure($"'{identity}' refused at once");
+
+        public EapStep Process(EapPacket response) => new EapStep.Failure("no conversation");
+    }
+
+    /// <summary>Completes the method but reports another MSK, so its AUTH after EAP-Success does not verify.</summary>
+    private sealed class ForgetfulClient(IEapClient inner) : IEapClient
+    {
+        public EapType Type => inner.Type;
+
+        public byte[]? Msk => inner.Msk is { } msk ? new byte[msk.Length] : null;
+
+        public EapPacket? Process(EapPacket request) => inner.Process(request);
     }
 
     [Fact]

@@ -119,6 +119,7 @@ public class EapTlsSetupTests
         Assert.Equal(AuthFailure.EapFailed, pair.Responder.AuthFailure);
         Assert.Contains("Unknown CA", pair.Responder.FailureReason, StringComparison.Ordinal);
         Assert.Equal(NotifyType.AuthenticationFailed, pair.Initiator.FailureNotify);
+        EapFailureAnswer.AssertEnded(pair);
         Assert.Empty(pair.ResponderInstalled);
         Assert.Empty(pool.Allocations);
     }

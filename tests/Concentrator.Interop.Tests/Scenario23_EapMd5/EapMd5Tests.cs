@@ -4,7 +4,7 @@ namespace Concentrator.Interop.Tests.Scenario23_EapMd5;
 
 /// <summary>
 /// Interop scenario 23: EAP-MD5 (tests only: no MSK, so both AUTH payloads use SK_pi/SK_pr, RFC 7296 §2.16) with a
-/// real strongSwan client: the right secret gets a virtual IP and pings, a wrong one is AUTHENTICATION_FAILED with
+/// real strongSwan client: the right secret gets a virtual IP and pings, a wrong one is refused with EAP-Failure with
 /// nothing installed. Needs root and strongSwan with eap-md5; fails, never skips, without them.
 /// </summary>
 public sealed class EapMd5Tests
@@ -25,6 +25,7 @@ public sealed class EapMd5Tests
         lab.LoadEap("carol", "carol", "wrong-secret", "eap-md5");
         var (code, output) = lab.Initiate();
         Assert.True(code != 0, "initiate with a wrong EAP-MD5 secret succeeded:\n" + output);
+        CharonEapFailure.AssertSeen(lab.CharonLog);
         Assert.True(lab.WaitForHostLog("answered the MD5 challenge with another secret", TimeSpan.FromSeconds(5)), lab.HostLog);
     }
 }

@@ -7,7 +7,7 @@ namespace Concentrator.Interop.Tests.Scenario26_EapRadiusRefusedAndDown;
 
 /// <summary>
 /// Interop scenario 26 (issue 12, EAP-RADIUS failures): through the same gateway and FreeRADIUS as scenario 25, a
-/// strongSwan client with the wrong password is refused (FreeRADIUS's Access-Reject → AUTHENTICATION_FAILED, no
+/// strongSwan client with the wrong password is refused (FreeRADIUS's Access-Reject → EAP-Failure, no
 /// lease); with FreeRADIUS stopped a client fails after the configured RADIUS timeout × tries instead of hanging, and
 /// once FreeRADIUS is back the next client gets in. Namespaces er-*. Needs root, strongSwan with eap-mschapv2 and
 /// FreeRADIUS; fails, never skips, without them.
@@ -35,7 +35,7 @@ public sealed class EapRadiusRefusedAndDownTests : IDisposable
         var (code, output) = _lab.Initiate();
 
         Assert.True(code != 0, "initiate with a wrong password succeeded:\n" + output);
-        Assert.Contains("received AUTHENTICATION_FAILED notify error", _lab.CharonLog, StringComparison.Ordinal);
+        CharonEapFailure.AssertSeen(_lab.CharonLog);
         Assert.True(_lab.WaitForHostLog("Access-Reject", TimeSpan.FromSeconds(5)), _lab.HostLog);
         Assert.DoesNotContain("lease ", _lab.HostLog, StringComparison.Ordinal);
         Assert.DoesNotContain("not-alices-password", _lab.HostLog, StringComparison.Ordinal);
@@ -51,10 +51,10 @@ public sealed class EapRadiusRefusedAndDownTests : IDisposable
 
         var (code, output) = _lab.Initiate();
 
-        // timeout 1 s × (1 + 1 retry) × one server: AUTHENTICATION_FAILED after ~2 s, well within swanctl's 12 s.
+        // timeout 1 s × (1 + 1 retry) × one server: EAP-Failure after ~2 s, well within swanctl's 12 s.
         Assert.True(code != 0, "initiate succeeded with RADIUS down:\n" + output);
         Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(11));
-        Assert.Contains("received AUTHENTICATION_FAILED notify error", _lab.CharonLog, StringComparison.Ordinal);
+        CharonEapFailure.AssertSeen(_lab.CharonLog);
         Assert.True(_lab.WaitForHostLog("RADIUS unavailable", TimeSpan.FromSeconds(5)), _lab.HostLog);
 
         _radius.Start();

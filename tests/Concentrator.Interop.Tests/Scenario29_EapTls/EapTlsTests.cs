@@ -63,6 +63,7 @@ public sealed class EapTlsTests : IDisposable
         Assert.DoesNotContain("ESTABLISHED", _lab.ListSas(), StringComparison.Ordinal);
         Assert.True(_lab.WaitForHostLog($"EAP for '{ClientId}' failed", TimeSpan.FromSeconds(10)), output + _lab.CharonLog + _lab.HostLog);
         Assert.Contains("Unknown CA", _lab.HostLog, StringComparison.Ordinal);
+        CharonEapFailure.AssertSeen(_lab.CharonLog);
     }
 
     public void Dispose()

@@ -175,7 +175,7 @@ public sealed class IkeSaActorEapTests : TestKit
     }
 
     [Fact]
-    public void PendingBackendWithoutRelay_AuthenticationFailedAndStopped()
+    public void PendingBackendWithoutRelay_EapFailureAnsweredAndStopped()
     {
         using var s = new Setup(this, noRelay: true);
         Watch(s.Actor);
@@ -186,5 +186,8 @@ public sealed class IkeSaActorEapTests : TestKit
         s.Exchange();
         ExpectTerminated(s.Actor, TimeSpan.FromSeconds(3));
         Assert.Equal(NotifyType.AuthenticationFailed, s.Initiator.FailureNotify);
+        // The answer was EAP-Failure (RFC 3748 §4.2), which our initiator takes as EAP having failed.
+        Assert.Equal(AuthFailure.EapFailed, s.Initiator.AuthFailure);
+        Assert.Contains("EAP-Failure", s.Initiator.FailureReason, StringComparison.Ordinal);
     }
 }

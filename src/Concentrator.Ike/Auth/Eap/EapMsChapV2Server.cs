@@ -9,9 +9,9 @@ namespace Concentrator.Ike.Auth.Eap;
 /// Response → EAP Success with the MSK. A wrong password is answered, up to <c>maxRetries</c> times, with a Failure
 /// Request "E=691 R=1 C=&lt;new challenge&gt;" (RFC 2759 §6, as strongSwan's eap-mschapv2 max_retries): the peer may
 /// answer the new challenge with another password, or give up with a Failure Response. Past the limit (0 by default)
-/// the conversation ends in EAP-Failure (the peer learns only AUTHENTICATION_FAILED), as strongSwan does rather than
-/// sending R=0, which Windows does not acknowledge. The secret is looked up by the EAP identity, so an unknown user
-/// and a wrong password look the same from outside, retries included.
+/// the conversation ends in EAP-Failure (RFC 3748 §4.2), as strongSwan does rather than sending R=0, which Windows
+/// does not acknowledge. The secret is looked up by the EAP identity, so an unknown user and a wrong password look
+/// the same from outside, retries included.
 /// </summary>
 public sealed class EapMsChapV2Server : IEapServer
 {

@@ -48,6 +48,7 @@ internal sealed class EapServerAuthenticator
     private readonly EapServerConfig _config;
     private readonly IEapServer _server;
     private byte _identifier;
+    private byte? _answered;
     private bool _askedIdentity;
 
     public EapServerAuthenticator(EapServerConfig config, byte firstIdentifier)
@@ -112,6 +113,8 @@ internal sealed class EapServerAuthenticator
             return Discard($"EAP response Identifier {packet.Identifier}, expected {_identifier}");
         }
 
+        byte? answeredBefore = _answered;
+        _answered = _identifier;
         _identifier++;
         if (packet.Type == EapType.Nak && !(Identity is not null && _server.AcceptsNak))
         {
@@ -129,6 +132,7 @@ internal sealed class EapServerAuthenticator
         {
             // The outstanding request stays outstanding: its Identifier is still the one a response must carry.
             _identifier--;
+            _answered = answeredBefore;
             return Discard(discard.Reason);
         }
 
@@ -211,9 +215,15 @@ internal sealed class EapServerAuthenticator
         return EapVerdict.Answer;
     }
 
-    /// <summary>The EAP packet that ends the conversation (RFC 3748 §4.2: its Identifier is the last Response's).</summary>
-    public byte[] Outcome(bool success) =>
-        (success ? EapPacket.Success((byte)(_identifier - 1)) : EapPacket.Failure((byte)(_identifier - 1))).Encode();
+    /// <summary>The EAP packet that ends the conversation: Success, or Failure when <see cref="Step"/> is one. RFC 3748
+    /// §4.2: its Identifier "MUST match the Identifier field of the Response packet that it is sent in response to"
+    /// (strongSwan's server_process_eap answers with in->get_identifier()); a conversation that fails before any
+    /// Response (the backend refused the IDi at once) uses the Identifier its first Request would have had.</summary>
+    public byte[] Outcome()
+    {
+        byte identifier = _answered ?? _identifier;
+        return (Succeeded ? EapPacket.Success(identifier) : EapPacket.Failure(identifier)).Encode();
+    }
 
     private EapVerdict Discard(string reason)
     {

@@ -151,9 +151,10 @@ public sealed partial class IkeAuthTask
 
         if (_eap!.Step is EapStep.Failure failure)
         {
-            // RFC 7296 §2.16: a failed EAP conversation ends IKE_AUTH with AUTHENTICATION_FAILED.
+            // The answer is EAP-Failure (BuildEapR), not the AUTHENTICATION_FAILED notify of Error(): see there.
             Sa.FailureReason ??= $"EAP for '{peer}' failed: {failure.Reason}";
-            return Error(AuthFailure.EapFailed, peer);
+            Explain(AuthFailure.EapFailed, peer);
+            return IkeTaskStatus.Failed;
         }
 
         return IkeTaskStatus.NeedMore;
@@ -192,10 +193,24 @@ public sealed partial class IkeAuthTask
         byte[] eap = _eap!.Step switch
         {
             EapStep.Request request => request.Message,
-            EapStep.Success => _eap.Outcome(success: true),
+            EapStep.Success or EapStep.Failure => _eap.Outcome(),
             var other => throw new InvalidOperationException($"no EAP answer to build from {other}"),
         };
         response.Payloads.Add(new EapPayload(eap));
+        if (_eap.Step is EapStep.Failure)
+        {
+            // RFC 3748 §4.2: an authenticator that cannot authenticate the peer "MUST transmit an EAP packet with
+            // the Code field set to 4" (Failure); RFC 7296 §2.16 carries it in the IKE_AUTH response like every EAP
+            // packet. No N(AUTHENTICATION_FAILED) beside it: §2.21.2 describes that notify as "usually the only
+            // payload" of a refusal, which an EAP-Failure already is, and strongSwan's responder leaves it out
+            // ("skip AUTHENTICATION_FAILED if we have EAP_FAILURE", ike_auth.c build_r), which is what the Windows,
+            // macOS/iOS and Android clients meet in the field; they end the attempt on the EAP-Failure. In the first
+            // round (the backend refused the IDi at once) IDr and AUTH come before it, as strongSwan sends them, so
+            // the peer can check who refused it.
+            Sa.Fail(NotifyType.AuthenticationFailed);
+            return IkeTaskStatus.Failed;
+        }
+
         return IkeTaskStatus.NeedMore;
     }
 
@@ -272,6 +287,10 @@ public sealed partial class IkeAuthTask
             case EapCode.Request when _client!.Process(packet) is { } answer:
                 _clientNext = answer;
                 return IkeTaskStatus.NeedMore;
+            case EapCode.Failure:
+                // RFC 3748 §4.2: the authenticator could not authenticate us (strongSwan's responder sends this
+                // instead of N(AUTHENTICATION_FAILED); RFC 7296 §2.16 says no more about it).
+                return FailI(AuthFailure.EapFailed, $"the responder answered EAP-Failure (Identifier {packet.Identifier})");
             default:
                 return FailI(AuthFailure.EapFailed, $"EAP {packet.Code} type {(byte)packet.Type} not answered");
         }

@@ -8,7 +8,8 @@ namespace Concentrator.Ike.Sa.Tasks;
 /// <summary>
 /// IKE_AUTH identities and authentication (RFC 7296 §1.2, §2.15): IDi/IDr, AUTH through the configured
 /// <see cref="IAuthenticator"/>s, INITIAL_CONTACT (§2.4). A responder that cannot verify the initiator answers
-/// AUTHENTICATION_FAILED alone and the SA fails; an initiator that cannot verify the responder fails the SA.
+/// AUTHENTICATION_FAILED alone (a failed EAP conversation: EAP-Failure instead, IkeAuthTask.Eap.cs) and the SA
+/// fails; an initiator that cannot verify the responder fails the SA.
 /// </summary>
 public sealed partial class IkeAuthTask : IkeTask
 {
