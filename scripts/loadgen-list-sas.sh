@@ -21,6 +21,11 @@
 #   scripts/loadgen-list-sas.sh                      # SIZE=100000 RUNS=7
 #   NS_PREFIX=h2l SIZE=10000 RUNS=3 scripts/loadgen-list-sas.sh
 #   TRACE=1 ...                                    # then a dotnet-trace CPU sample of 3 more listings (trace-*.txt)
+#   PERF=1 ...                                     # then `perf record -g` of the daemon over 3 more curl listings
+#                                                  # (DOTNET_PerfMapEnabled=1 and W^X off on the Host; perf-*.txt)
+#   GCDUMP=1 ...                                   # a dotnet-gcdump (full GC) before and after the listings:
+#                                                  # gcdump-before.txt / gcdump-after.txt (heap by type)
+#   NO_BUILD=1 HOST_BIN=/x/concentrator LG_BIN=/y/concentrator-loadgen CLI=/z/concentrator ...  # other builds
 set -u
 SIZE=${SIZE:-100000}
 RUNS=${RUNS:-7}
@@ -45,12 +50,15 @@ trap cleanup EXIT
 export PATH="$PATH:$HOME/.dotnet/tools"
 command -v dotnet-counters >/dev/null || dotnet tool install -g dotnet-counters >/dev/null || { echo "cannot install dotnet-counters"; exit 1; }
 if [ -n "${NO_BUILD:-}" ]; then   # NO_BUILD=1: the binaries already built (lab_build's paths)
-    LG="$ROOT/bench/Concentrator.LoadGen/bin/Release/net10.0/concentrator-loadgen" HOST="$ROOT/src/Concentrator.Host/bin/Release/net10.0/concentrator"
+    LG=${LG_BIN:-$ROOT/bench/Concentrator.LoadGen/bin/Release/net10.0/concentrator-loadgen}
+    HOST=${HOST_BIN:-$ROOT/src/Concentrator.Host/bin/Release/net10.0/concentrator}
     mkdir -p "$OUT"
 else
     lab_build
 fi
 lab_prepare
+CLI=${CLI:-$HOST}   # the client of the listings (another build's CLI against this daemon)
+[ -n "${PERF:-}" ] && export CONC_ENV="${CONC_ENV:-} DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0"   # W^X off: JIT code not run from a double mapping perf cannot name
 # the management endpoint on a socket of this run (HOCON merges this into the block above)
 echo "concentrator.management.socket = \"$SOCK\"" >>$D/conc/concentrator.conf
 
@@ -77,13 +85,18 @@ sleep $SETTLE
 FILTER_ID=hold-$(( SIZE / 2 ))@loadgen
 kinds=(json table filtered curl)
 declare -A KCMD=(
-    [json]="$HOST list-sas --json --socket $SOCK"
-    [table]="$HOST list-sas --socket $SOCK"
-    [filtered]="$HOST list-sas --json --identity $FILTER_ID --socket $SOCK"
+    [json]="$CLI list-sas --json --socket $SOCK"
+    [table]="$CLI list-sas --socket $SOCK"
+    [filtered]="$CLI list-sas --json --identity $FILTER_ID --socket $SOCK"
     [curl]="curl -sS --unix-socket $SOCK http://concentrator/sas"
 )
-for k in "${kinds[@]}"; do echo "$k: ${KCMD[$k]//$HOST/concentrator}" | tee -a $OUT/runs.txt; done
+for k in "${kinds[@]}"; do echo "$k: ${KCMD[$k]//$CLI/concentrator}" | tee -a $OUT/runs.txt; done
 
+command -v dotnet-gcdump >/dev/null || dotnet tool install -g dotnet-gcdump >/dev/null
+if [ -n "${GCDUMP:-}" ]; then
+    dotnet-gcdump collect -p $PID -o $D/before.gcdump >/dev/null 2>&1
+    dotnet-gcdump report $D/before.gcdump 2>&1 | head -60 >$OUT/gcdump-before.txt
+fi
 dotnet-counters collect -p $PID --counters System.Runtime --format csv --refresh-interval 1 -o $OUT/counters.csv >/dev/null 2>&1 &
 COUNTERS=$!
 sleep 3
@@ -116,8 +129,8 @@ done
 sleep 2
 kill $COUNTERS; wait $COUNTERS 2>/dev/null; COUNTERS=
 # Is what the listings left behind garbage? A forced full GC (dotnet-gcdump collect induces one), then the heap again.
-command -v dotnet-gcdump >/dev/null || dotnet tool install -g dotnet-gcdump >/dev/null
 dotnet-gcdump collect -p $PID -o $D/after.gcdump >/dev/null 2>&1
+[ -n "${GCDUMP:-}" ] && dotnet-gcdump report $D/after.gcdump 2>&1 | head -60 >$OUT/gcdump-after.txt
 dotnet-counters collect -p $PID --counters System.Runtime --format csv -o $OUT/after-gc.csv --duration 00:00:04 >/dev/null 2>&1
 echo "after a forced full GC: VmRSS $(status_kib VmRSS) KiB" | tee -a $OUT/runs.txt
 if [ -n "${TRACE:-}" ]; then
@@ -130,6 +143,16 @@ if [ -n "${TRACE:-}" ]; then
     wait $TRACER 2>/dev/null   # a minute in all (TRACE_S more seconds): the listings fit in it
     dotnet-trace report $D/listing.nettrace topN -n 40 --inclusive >$OUT/trace-inclusive.txt 2>&1
     dotnet-trace report $D/listing.nettrace topN -n 40 >$OUT/trace-exclusive.txt 2>&1
+fi
+if [ -n "${PERF:-}" ]; then
+    # PERF=1: where the daemon's CPU goes during 3 curl listings (the JIT'd frames named through /tmp/perf-PID.map)
+    perf record -F 499 -g -p $PID -o $D/perf.data >/dev/null 2>&1 &
+    PERFER=$!
+    sleep 2
+    for i in 1 2 3; do ${KCMD[curl]} >/dev/null; done
+    kill -INT $PERFER; wait $PERFER 2>/dev/null
+    perf report -i $D/perf.data --no-children --stdio --sort symbol 2>/dev/null | grep -v '^$' | head -150 >$OUT/perf-self.txt
+    perf report -i $D/perf.data --children --stdio --sort symbol -g none 2>/dev/null | grep -v '^$' | head -120 >$OUT/perf-inclusive.txt
 fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a $OUT/runs.txt
 kill $HOLDER 2>/dev/null; wait $HOLDER 2>/dev/null; HOLDER=

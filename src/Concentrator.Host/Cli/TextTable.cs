@@ -26,16 +26,28 @@ internal static class TextTable
             }
         }
 
-        var text = new StringBuilder();
+        // One builder for the whole table (a 100,000-row listing is some 10 MB of text): each cell appended, then its
+        // padding; the trailing blanks of a line (empty last cells) cut off before the newline.
+        var text = new StringBuilder(all.Count * (widths.Sum() + 2 * widths.Length + 1));
         foreach (var row in all)
         {
-            var line = new StringBuilder();
             for (var i = 0; i < row.Count; i++)
             {
-                line.Append(i == row.Count - 1 ? row[i] : row[i].PadRight(widths[i] + 2));
+                text.Append(row[i]);
+                if (i < row.Count - 1)
+                {
+                    text.Append(' ', widths[i] + 2 - row[i].Length);
+                }
             }
 
-            text.Append(line.ToString().TrimEnd()).Append('\n');
+            var end = text.Length;
+            while (end > 0 && text[end - 1] == ' ')
+            {
+                end--;
+            }
+
+            text.Length = end;
+            text.Append('\n');
         }
 
         return text.ToString();

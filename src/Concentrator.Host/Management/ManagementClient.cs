@@ -47,7 +47,21 @@ internal sealed class ManagementClient : IDisposable
     public Task CopyRawAsync(string path, TextWriter output, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, path, async r =>
         {
-            using var reader = new StreamReader(await r.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
+            var body = await r.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            if (ReferenceEquals(output, Console.Out))
+            {
+                // The process's own stdout: the bytes as they came (UTF-8 both ways), not decoded to text and encoded again.
+                await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                await using (var stdout = Console.OpenStandardOutput())
+                {
+                    await body.CopyToAsync(stdout, 64 * 1024, cancellationToken).ConfigureAwait(false);
+                }
+
+                await output.WriteLineAsync().ConfigureAwait(false);
+                return true;
+            }
+
+            using var reader = new StreamReader(body);
             var buffer = new char[16 * 1024];
             int n;
             while ((n = await reader.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)

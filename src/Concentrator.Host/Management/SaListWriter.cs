@@ -6,7 +6,9 @@ namespace Concentrator.Host.Management;
 
 /// <summary>Writes IKE SAs (of this node, or of every cluster member) as one JSON array, element by element, to a pipe (the HTTP response's): the serializer's
 /// own flushes only hand bytes to the pipe (no synchronous I/O, which Kestrel forbids), and the pipe is flushed to
-/// the socket every <see cref="SasPerFlush"/> SAs, so a listing of 100,000 SAs is never one buffer.</summary>
+/// the socket every <see cref="SasPerFlush"/> SAs, so a listing of 100,000 SAs is never one buffer. Each SA is written
+/// by <see cref="WriteSa"/> with property names encoded once (what the source-generated serializer writes for a
+/// <see cref="SaSummary"/>, byte for byte, without its per-call set-up and flush).</summary>
 internal static class SaListWriter
 {
     /// <summary>SAs serialized (some 250 bytes each) before they are written out.</summary>
@@ -21,9 +23,10 @@ internal static class SaListWriter
         var written = 0;
         foreach (var sa in sas)
         {
-            JsonSerializer.Serialize(writer, sa, ManagementJson.Default.SaSummary);
+            WriteSa(writer, sa, node: null);
             if (++written % SasPerFlush == 0)
             {
+                writer.Flush();   // hands what it wrote to the pipe (Advance); no I/O
                 await body.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
         }
@@ -31,6 +34,75 @@ internal static class SaListWriter
         writer.WriteEndArray();
         await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
         await body.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static JsonEncodedText Name(string property) => JsonEncodedText.Encode(JsonNamingPolicy.CamelCase.ConvertName(property));
+
+    private static readonly JsonEncodedText IdName = Name(nameof(SaSummary.Id));
+    private static readonly JsonEncodedText ConnectionName = Name(nameof(SaSummary.Connection));
+    private static readonly JsonEncodedText InterfaceName = Name(nameof(SaSummary.Interface));
+    private static readonly JsonEncodedText IdentityName = Name(nameof(SaSummary.Identity));
+    private static readonly JsonEncodedText RemoteName = Name(nameof(SaSummary.Remote));
+    private static readonly JsonEncodedText LocalName = Name(nameof(SaSummary.Local));
+    private static readonly JsonEncodedText VirtualIpsName = Name(nameof(SaSummary.VirtualIps));
+    private static readonly JsonEncodedText EstablishedAtName = Name(nameof(SaSummary.EstablishedAt));
+    private static readonly JsonEncodedText TrafficName = Name(nameof(SaSummary.Traffic));
+    private static readonly JsonEncodedText NodeName = Name(nameof(SaSummary.Node));
+    private static readonly JsonEncodedText BytesInName = Name(nameof(SaTraffic.BytesIn));
+    private static readonly JsonEncodedText PacketsInName = Name(nameof(SaTraffic.PacketsIn));
+    private static readonly JsonEncodedText BytesOutName = Name(nameof(SaTraffic.BytesOut));
+    private static readonly JsonEncodedText PacketsOutName = Name(nameof(SaTraffic.PacketsOut));
+
+    /// <summary>One <see cref="SaSummary"/> as <c>ManagementJson.Default.SaSummary</c> writes it (same properties, order,
+    /// nulls and formats; <paramref name="node"/>, when given, in place of the SA's own <see cref="SaSummary.Node"/>).
+    /// SaListWriterTests pins the equality.</summary>
+    public static void WriteSa(Utf8JsonWriter writer, SaSummary sa, string? node)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(sa);
+        writer.WriteStartObject();
+        writer.WriteString(IdName, sa.Id);
+        writer.WriteString(ConnectionName, sa.Connection);
+        writer.WriteString(InterfaceName, sa.Interface);
+        writer.WriteString(IdentityName, sa.Identity);
+        writer.WriteString(RemoteName, sa.Remote);
+        writer.WriteString(LocalName, sa.Local);
+        if (sa.VirtualIps is null)
+        {
+            writer.WriteNull(VirtualIpsName);
+        }
+        else
+        {
+            writer.WriteStartArray(VirtualIpsName);
+            foreach (var vip in sa.VirtualIps)
+            {
+                writer.WriteStringValue(vip);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteString(EstablishedAtName, sa.EstablishedAt);
+        if (sa.Traffic is { } t)
+        {
+            writer.WriteStartObject(TrafficName);
+            writer.WriteNumber(BytesInName, t.BytesIn);
+            writer.WriteNumber(PacketsInName, t.PacketsIn);
+            writer.WriteNumber(BytesOutName, t.BytesOut);
+            writer.WriteNumber(PacketsOutName, t.PacketsOut);
+            writer.WriteEndObject();
+        }
+        else
+        {
+            writer.WriteNull(TrafficName);
+        }
+
+        if ((node ?? sa.Node) is { } n)
+        {
+            writer.WriteString(NodeName, n);
+        }
+
+        writer.WriteEndObject();
     }
 
     private static readonly JsonEncodedText SasName = JsonEncodedText.Encode(JsonNamingPolicy.CamelCase.ConvertName(nameof(ClusterSaList.Sas)));
@@ -53,9 +125,10 @@ internal static class SaListWriter
             replies.Add(part.Reply);
             foreach (var sa in part.Sas)
             {
-                JsonSerializer.Serialize(writer, sa with { Node = part.Reply.Node }, ManagementJson.Default.SaSummary);
+                WriteSa(writer, sa, part.Reply.Node);
                 if (++written % SasPerFlush == 0)
                 {
+                    writer.Flush();
                     await body.FlushAsync(cancellationToken).ConfigureAwait(false);
                 }
             }

@@ -80,19 +80,28 @@ public sealed class ManagementActor : ReceiveActor
         }
 
         // Each SA's bytes and packets, read by the kernel actor in one pass over what the listed SAs installed.
+        // The gateway has a few local addresses, not one per SA: each distinct one parsed once.
         var locals = new Dictionary<string, System.Net.IPAddress>(sas.Count, StringComparer.Ordinal);
+        var parsed = new Dictionary<string, System.Net.IPAddress?>(StringComparer.Ordinal);
         foreach (var sa in sas)
         {
-            if (System.Net.IPEndPoint.TryParse(sa.Local, out var local))
+            if (!parsed.TryGetValue(sa.Local, out var local))
             {
-                locals[sa.Id] = local.Address;
+                parsed[sa.Local] = local = System.Net.IPEndPoint.TryParse(sa.Local, out var endpoint) ? endpoint.Address : null;
+            }
+
+            if (local is not null)
+            {
+                locals[sa.Id] = local;
             }
         }
 
         var traffic = await _kernel.Ask<TrafficByOwner>(new ReadTrafficByOwner(locals), AskTimeout).ConfigureAwait(false);
         return new SaList([.. sas.Select(sa => sa with
         {
-            Traffic = traffic.Counters.TryGetValue(sa.Id, out var c) ? new SaTraffic(c.InboundOctets, c.InboundPackets, c.OutboundOctets, c.OutboundPackets) : SaTraffic.Zero,
+            Traffic = traffic.Counters.TryGetValue(sa.Id, out var c) && (c.InboundOctets | c.InboundPackets | c.OutboundOctets | c.OutboundPackets) != 0
+                ? new SaTraffic(c.InboundOctets, c.InboundPackets, c.OutboundOctets, c.OutboundPackets)
+                : SaTraffic.Zero,   // an idle SA's (most of a held 100,000) shares one instance
         })]);
     }
 

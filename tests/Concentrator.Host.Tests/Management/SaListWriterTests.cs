@@ -71,4 +71,58 @@ public sealed class SaListWriterTests
 
         Assert.Equal("""{"sas":[],"nodes":[{"node":"n1","answered":true,"problem":"","sas":0,"ids":[]}]}""", Encoding.UTF8.GetString(stream.ToArray()));
     }
+
+    /// <summary>Issue 14: the hand-written SA writer must write what the source-generated serializer writes, byte for
+    /// byte (the CLI and scripts read it with that serializer).</summary>
+    public static TheoryData<SaSummary> Summaries() =>
+    [
+        Sa("ike-1", "one@loadgen"),
+        Sa("ike-2", "one@loadgen") with { Traffic = new SaTraffic(1, 2, ulong.MaxValue, 4) },
+        new SaSummary("ike-3", "rw", "policy", null, "[2001:db8::2]:4500", "[2001:db8::1]:4500", [], new DateTimeOffset(2026, 12, 6, 23, 40, 1, 123, TimeSpan.FromHours(2)))
+        {
+            Traffic = SaTraffic.Zero,
+            Node = "akka.tcp://c@192.0.2.12:4053",
+        },
+        new SaSummary("ike-4", "c\"q", "ipsec1", "CN=Ünïcode <x>&'y'", "192.0.2.2:1", "192.0.2.1:500", ["10.0.0.1", "2001:db8::1"], DateTimeOffset.UnixEpoch),
+    ];
+
+    [Theory]
+    [MemberData(nameof(Summaries))]
+    public void WriteSa_AnySummary_SameBytesAsTheSerializer(SaSummary sa)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            SaListWriter.WriteSa(writer, sa, node: null);
+        }
+
+        Assert.Equal(JsonSerializer.Serialize(sa, ManagementJson.Default.SaSummary), Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
+    [Fact]
+    public void WriteSa_NodeGiven_WrittenAsTheSerializerWritesTheSaOfThatNode()
+    {
+        var sa = Sa("ike-5", "five@loadgen") with { Traffic = new SaTraffic(5, 6, 7, 8) };
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            SaListWriter.WriteSa(writer, sa, "n2");
+        }
+
+        Assert.Equal(JsonSerializer.Serialize(sa with { Node = "n2" }, ManagementJson.Default.SaSummary), Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
+    [Fact]
+    public async Task WriteAsync_MoreSasThanOneFlush_TheSerializersArray()
+    {
+        var sas = Enumerable.Range(1, (2 * SaListWriter.SasPerFlush) + 7)
+            .Select(i => Sa($"ike-{i}", $"hold-{i}@loadgen") with { Traffic = new SaTraffic((ulong)i, 1, 2, 3) }).ToList();
+        var stream = new MemoryStream();
+        var writer = PipeWriter.Create(stream);
+
+        await SaListWriter.WriteAsync(writer, sas, CancellationToken.None);
+        await writer.CompleteAsync();
+
+        Assert.Equal(JsonSerializer.Serialize(sas, ManagementJson.Default.ListSaSummary), Encoding.UTF8.GetString(stream.ToArray()));
+    }
 }
