@@ -97,7 +97,9 @@ public sealed partial class IkeSaActor : UntypedActor, IWithStash
     {
         try
         {
+            _stopped = true;
             Timers.CancelAll();
+            AnswerWaitingShows();
             if (_handedOver)
             {
                 // The SA lives on in the actor it moved to: its leases, SPIs and CHILD SAs stay.
@@ -151,6 +153,12 @@ public sealed partial class IkeSaActor : UntypedActor, IWithStash
             }
 
             message = due;
+        }
+
+        if (OnTrafficMessage(message) || _ending)
+        {
+            // Ending: the session is done; only the counter reads it waits for count now.
+            return;
         }
 
         if (_handingOver)
