@@ -143,7 +143,6 @@ public sealed partial class IkeSocketActor : ReceiveActor, IWithTimers
             _ = Task.Run(() => ReceiveLoop(bound, self, _stop.Token));
         }
 
-        IkeSocketSender.Register(self, this);
         Timers.StartPeriodicTimer(nameof(LogDrops), LogDrops.Instance, LogInterval);
         // Once per start: the join is not worth an IsEnabled check.
 #pragma warning disable CA1873
@@ -174,7 +173,6 @@ public sealed partial class IkeSocketActor : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
-        IkeSocketSender.Unregister(Self);
         _stop.Cancel();
         foreach (var bound in _sockets.Values)
         {
@@ -225,12 +223,7 @@ public sealed partial class IkeSocketActor : ReceiveActor, IWithTimers
         _options.ExternalNatT is { } external && external.Locals.Any(e => local.Port == e.Port
         && (local.Address.Equals(e.Address) || e.Address.Equals(IPAddress.Any) || e.Address.Equals(IPAddress.IPv6Any)));
 
-    private void OnSend(SendIke send) => SendNow(send);
-
-    /// <summary>Sends <paramref name="send"/> on the bound socket: from this actor, or straight from an IKE SA actor's
-    /// thread (<see cref="IkeSocketSender"/>): the sockets are fixed once PreStart has bound them, the counters are
-    /// interlocked, and Socket.SendTo may be called from several threads at once.</summary>
-    internal void SendNow(SendIke send)
+    private void OnSend(SendIke send)
     {
         if (_options.ExternalNatT is { } external && IsExternal(send.Local))
         {
@@ -270,11 +263,6 @@ public sealed partial class IkeSocketActor : ReceiveActor, IWithTimers
         {
             bound.Socket.SendTo(datagram, send.Remote);
             _counters.Count(ref _counters.Sent);
-        }
-        catch (ObjectDisposedException)
-        {
-            // The actor stopped (its sockets closed) while an IKE SA sent.
-            _counters.Count(ref _counters.SendFailures);
         }
         catch (SocketException e)
         {

@@ -27,7 +27,7 @@ public sealed partial class IkeSaActor
                     IActorRef socket = send.ViaArrivalSocket ? arrival! : _socket;
                     foreach (byte[] datagram in send.Datagrams)
                     {
-                        IkeSocketSender.Send(socket, new SendIke(send.Local, send.Remote, datagram));
+                        socket.Tell(new SendIke(send.Local, send.Remote, datagram));
                     }
 
                     break;
