@@ -99,7 +99,7 @@ public sealed partial class IkeSaActor
                     _stash?.UnstashAll();
                     break;
                 case IkeSaEffect.Stop:
-                    Context.Stop(Self);
+                    StopWhenRead();
                     break;
                 case IkeSaEffect.RelayEap relay:
                     RelayEap(relay.Request);

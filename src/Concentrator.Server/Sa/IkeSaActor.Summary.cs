@@ -40,19 +40,12 @@ public sealed partial class IkeSaActor
             return;
         }
 
-        // The facts now (the SA is being torn down); the bytes once the kernel actor has read what is still installed
-        // (asked before the removal this stop queues next), plus what the CHILD SAs rekeyed or deleted before carried.
-        var (identity, remote, vip, connection, interfaceName, ike, esp) =
-            (Identity, Sa.RemoteEndpoint.ToString(), VirtualIp, _env.Connection, InterfaceName, IkeAlgorithms, _espAlgorithms);
-        var duration = (Sa.Services.Time.GetUtcNow() - since).TotalSeconds;
+        // The bytes: what the CHILD SAs read before their removal carried (a stop the session asked for waited for
+        // those reads, and read the CHILD SAs still installed; see StopWhenRead).
         var reason = Sa.FailureReason ?? Sa.FailureNotify?.ToString() ?? (Sa.State == IkeSaState.Established ? "its actor stopped" : "deleted");
-        var log = _log;
-        _ = ReadTrafficAsync([.. Sa.ChildSas]).ContinueWith(t =>
-        {
-            var traffic = t.Result.Total;
-            log.SaDeleted(identity, remote, vip, connection, interfaceName, ike, esp, duration, reason,
-                traffic.BytesIn, traffic.PacketsIn, traffic.BytesOut, traffic.PacketsOut);
-        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        var traffic = _retired;
+        _log.SaDeleted(Identity, Sa.RemoteEndpoint.ToString(), VirtualIp, _env.Connection, InterfaceName, IkeAlgorithms, _espAlgorithms,
+            (Sa.Services.Time.GetUtcNow() - since).TotalSeconds, reason, traffic.BytesIn, traffic.PacketsIn, traffic.BytesOut, traffic.PacketsOut);
     }
 
     private string Identity => Sa.RemoteIdentity?.ToString() ?? "(none)";

@@ -105,7 +105,9 @@ public sealed partial class IkeSaActor : UntypedActor, IRequiresMessageQueue<IUn
     {
         try
         {
+            _stopped = true;
             Timers.CancelAll();
+            AnswerWaitingShows();
             if (_handedOver)
             {
                 // The SA lives on in the actor it moved to: its leases, SPIs and CHILD SAs stay.
@@ -159,6 +161,12 @@ public sealed partial class IkeSaActor : UntypedActor, IRequiresMessageQueue<IUn
             }
 
             message = due;
+        }
+
+        if (OnTrafficMessage(message) || _ending)
+        {
+            // Ending: the session is done; only the counter reads it waits for count now.
+            return;
         }
 
         if (_handingOver)

@@ -66,6 +66,9 @@ public sealed class ChildSaKernelRequestsTests : TestKit
     [InlineData("0.0.0.0", "255.255.255.255", "0.0.0.0/0")]
     [InlineData("10.99.0.7", "10.99.0.7", "10.99.0.7/32")]
     [InlineData("2001:db8::", "2001:db8::ffff", "2001:db8::/112")]
+    [InlineData("255.255.255.253", "255.255.255.255", "255.255.255.253/32 255.255.255.254/31")]
+    [InlineData("::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "::/0")]
+    [InlineData("ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffd", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffd/128 ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/127")]
     public void Prefixes_AddressRange_ExactCover(string start, string end, string expected)
     {
         var prefixes = ChildSaKernelRequests.Prefixes(IPAddress.Parse(start), IPAddress.Parse(end));

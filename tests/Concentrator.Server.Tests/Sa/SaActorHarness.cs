@@ -82,14 +82,27 @@ internal sealed class SaActorHarness : IDisposable
 
     public SaActorHarness(TestKitBase kit, IkeSaActorSettings? settings = null, IActorRef? identities = null, int clientSeed = 1,
         string clientId = "client@example.org", bool initialContact = true, TestProbe? kernel = null, string esp = "aes256gcm16",
-        IActorRef? home = null, Concentrator.Server.Metrics.ConcentratorMetrics? metrics = null)
+        IActorRef? home = null, Concentrator.Server.Metrics.ConcentratorMetrics? metrics = null, bool answerReads = true)
     {
         _kit = kit;
         Socket = kit.CreateTestProbe();
         Kernel = kernel ?? kit.CreateTestProbe();
-        // The SA reads its CHILD SAs' counters before each removal and at its end (show-sa, the deleted line); the
-        // tests here are about installs and removals.
-        Kernel.IgnoreMessages<ReadOwnedCounters>();
+        // The SA reads its CHILD SAs' counters before each removal and at its end (show-sa, the deleted line), and a
+        // stop waits for those answers: the probe answers them with Counted (nothing, unless a test says), and keeps
+        // them out of its queue: the tests here are about installs and removals. answerReads: false leaves both to the test.
+        if (answerReads)
+        {
+            Kernel.SetAutoPilot(new DelegateAutoPilot((sender, message) =>
+            {
+                if (message is ReadOwnedCounters read)
+                {
+                    sender.Tell(Counted with { CorrelationId = read.CorrelationId });
+                }
+
+                return AutoPilot.KeepRunning;
+            }));
+            Kernel.IgnoreMessages<ReadOwnedCounters>();
+        }
         Allocator = new ListAllocator("10.99.0.1", "10.99.0.2");
         Initiator = IkeSa.CreateInitiator(ClientConfig(clientId, initialContact, esp),
             new IkeSaServices { Random = new SeededRandom(clientSeed) }, ClientEndpoint, ServerEndpoint);
@@ -109,6 +122,9 @@ internal sealed class SaActorHarness : IDisposable
     public TestProbe Socket { get; }
 
     public TestProbe Kernel { get; }
+
+    /// <summary>What the kernel probe answers to each counter read (see the constructor's answerReads).</summary>
+    public OwnedCounters Counted { get; set; } = new(0, 0, 0, 0, 0);
 
     public ListAllocator Allocator { get; }
 
