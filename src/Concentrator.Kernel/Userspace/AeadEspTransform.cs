@@ -1,9 +1,10 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 
 namespace Concentrator.Kernel.Userspace;
 
-internal enum AeadKind
+internal enum AeadKind : byte
 {
     AesGcm,
     ChaCha20Poly1305,
@@ -17,10 +18,18 @@ internal enum AeadKind
 internal sealed class AeadEspTransform : EspTransform
 {
     private const int SaltLength = 4;
-    // AesGcm or ChaCha20Poly1305 in one field (8 bytes less per SA than one field each).
-    private readonly IDisposable _aead;
+    private const int MaxKeyLength = 32;
+
+    // The cipher (AesGcm or ChaCha20Poly1305, in one field) is made on the SA's first packet, not at install: each
+    // holds an OpenSSL context, and most SAs of a concentrator sit idle (issue 13: memory per held SA). Until then
+    // the key waits here, inline; it is wiped once the cipher has it.
+    private IDisposable? _aead;
+    private KeyBytes _key;
     private readonly uint _salt;
-    private readonly int _icv;
+    private readonly byte _keyLength;
+    private readonly byte _icv;
+    private readonly AeadKind _kind;
+    private bool _disposed;
 
     public AeadEspTransform(AeadKind kind, ReadOnlySpan<byte> keyWithSalt, int icvLength)
     {
@@ -32,7 +41,6 @@ internal sealed class AeadEspTransform : EspTransform
         var key = keyWithSalt[..^SaltLength];
         // RFC 4106 section 8.1 / RFC 7634 section 2: the last four octets of the keying material are the salt.
         _salt = BinaryPrimitives.ReadUInt32BigEndian(keyWithSalt[^SaltLength..]);
-        _icv = icvLength;
         if (kind == AeadKind.AesGcm)
         {
             if (key.Length is not (16 or 24 or 32) || icvLength is not (8 or 12 or 16))
@@ -40,7 +48,10 @@ internal sealed class AeadEspTransform : EspTransform
                 throw new KernelException(Errnos.EINVAL, "AES-GCM needs a 16/24/32-byte key and an 8/12/16-byte ICV", "add SA");
             }
 
-            _aead = new AesGcm(key, icvLength);
+            if (!AesGcm.IsSupported)
+            {
+                throw new KernelException(Errnos.ENOSYS, "AES-GCM is not supported by this platform's crypto library", "add SA");
+            }
         }
         else
         {
@@ -50,9 +61,20 @@ internal sealed class AeadEspTransform : EspTransform
                 throw new KernelException(Errnos.EINVAL, "ChaCha20-Poly1305 needs a 32-byte key and a 16-byte ICV", "add SA");
             }
 
-            _aead = new ChaCha20Poly1305(key);
+            if (!ChaCha20Poly1305.IsSupported)
+            {
+                throw new KernelException(Errnos.ENOSYS, "ChaCha20-Poly1305 is not supported by this platform's crypto library", "add SA");
+            }
         }
+
+        _kind = kind;
+        _icv = (byte)icvLength;
+        _keyLength = (byte)key.Length;
+        key.CopyTo(_key);
     }
+
+    /// <summary>Whether the cipher (and its OpenSSL context) has been made: tests only.</summary>
+    internal bool HasCipher => Volatile.Read(ref _aead) is not null;
 
     public override int IvLength => 8;
 
@@ -74,13 +96,14 @@ internal sealed class AeadEspTransform : EspTransform
         BuildNonce(packet, nonce);
         var body = packet.Slice(HeaderLength + 8, bodyLength);
         var tag = packet.Slice(HeaderLength + 8 + bodyLength, _icv);
-        if (_aead is AesGcm gcm)
+        var aead = Cipher();
+        if (aead is AesGcm gcm)
         {
             gcm.Encrypt(nonce, body, body, tag, a);
         }
         else
         {
-            ((ChaCha20Poly1305)_aead).Encrypt(nonce, body, body, tag, a);
+            ((ChaCha20Poly1305)aead).Encrypt(nonce, body, body, tag, a);
         }
     }
 
@@ -92,15 +115,16 @@ internal sealed class AeadEspTransform : EspTransform
         BuildNonce(packet, nonce);
         var body = packet.Slice(HeaderLength + 8, bodyLength);
         var tag = packet.Slice(HeaderLength + 8 + bodyLength, _icv);
+        var aead = Cipher();
         try
         {
-            if (_aead is AesGcm gcm)
+            if (aead is AesGcm gcm)
             {
                 gcm.Decrypt(nonce, body, tag, body, a);
             }
             else
             {
-                ((ChaCha20Poly1305)_aead).Decrypt(nonce, body, tag, body, a);
+                ((ChaCha20Poly1305)aead).Decrypt(nonce, body, tag, body, a);
             }
 
             return true;
@@ -113,7 +137,31 @@ internal sealed class AeadEspTransform : EspTransform
 
     public override void Dispose()
     {
-        _aead.Dispose();
+        Volatile.Write(ref _disposed, true);
+        CryptographicOperations.ZeroMemory(_key);
+        Volatile.Read(ref _aead)?.Dispose();
+    }
+
+    /// <summary>
+    /// The keyed cipher, made on first use. Seal and Open of one SA may run on two threads (the transform of an
+    /// inbound SA only opens, of an outbound one only seals, but nothing forbids both): racing makers agree on one.
+    /// </summary>
+    private IDisposable Cipher() => Volatile.Read(ref _aead) ?? CreateCipher();
+
+    private IDisposable CreateCipher()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+        ReadOnlySpan<byte> key = ((ReadOnlySpan<byte>)_key)[.._keyLength];
+        IDisposable made = _kind == AeadKind.AesGcm ? new AesGcm(key, _icv) : new ChaCha20Poly1305(key);
+        if (Interlocked.CompareExchange(ref _aead, made, null) is { } other)
+        {
+            made.Dispose();
+            return other;
+        }
+
+        // A racing maker that still reads the key after this makes a cipher that loses the exchange above.
+        CryptographicOperations.ZeroMemory(_key);
+        return made;
     }
 
     private void BuildNonce(ReadOnlySpan<byte> packet, Span<byte> nonce)
@@ -135,5 +183,11 @@ internal sealed class AeadEspTransform : EspTransform
         BinaryPrimitives.WriteUInt32BigEndian(aad[4..], sequenceHigh);
         packet.Slice(4, 4).CopyTo(aad[8..]);
         return aad;
+    }
+
+    [InlineArray(MaxKeyLength)]
+    private struct KeyBytes
+    {
+        private byte _first;
     }
 }
