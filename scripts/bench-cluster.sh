@@ -22,7 +22,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/scripts/lib/loadgen-lab.sh"
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=${OUT:-$ROOT/bench/results/cluster-$STAMP}
-P=h2kb
+P=${P:-h2kb}  # namespace prefix
 D=$(mktemp -d /tmp/h2kb-XXXXXX)
 PIDS=()
 stop_hosts() {

@@ -30,25 +30,45 @@ public sealed class BlockAllocatorActor : ReceiveActor, IWithStash, IWithTimers
     private readonly BlockTable _table;
     private readonly TimeSpan _timeout;
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
-    private readonly IActorRef _replicator = DistributedData.Get(Context.System).Replicator;
+    private readonly IActorRef _replicator;
     private readonly ILogger _log = ServerLogging.For<BlockAllocatorActor>(Context);
     private readonly ClusterTraffic? _traffic;
+    // Per requester (pool, family, owner) whose majority write runs now: who else asked meanwhile. A re-ask joins the
+    // running write instead of starting another (each would write all the requester's blocks again, and under load they
+    // pile up behind each other); it is answered when that write completes, or asked again with one write if it failed.
+    private readonly Dictionary<(string Space, int Family, string Owner), InFlight> _inFlight = [];
 
-    public BlockAllocatorActor(IReadOnlyList<PoolLayout> layouts, TimeSpan timeout, ClusterTraffic? traffic = null)
+    public BlockAllocatorActor(IReadOnlyList<PoolLayout> layouts, TimeSpan timeout, ClusterTraffic? traffic = null, IActorRef? replicator = null)
     {
         _table = new BlockTable(layouts);
         _timeout = timeout;
         _traffic = traffic;
+        _replicator = replicator ?? DistributedData.Get(Context.System).Replicator;
         Loading();
     }
+
+    /// <summary>A requester's running write: the answer it will give, and the asks to answer with it.</summary>
+    private sealed class InFlight(BlocksOwned answer)
+    {
+        public BlocksOwned Answer { get; } = answer;
+
+        public List<IActorRef> Waiting { get; } = [];
+
+        /// <summary>The latest ask that came while the write ran (null: none).</summary>
+        public RequestBlocks? ReAsked { get; set; }
+    }
+
+    /// <summary>The Update's context: whose write it is.</summary>
+    private sealed record WriteFor((string Space, int Family, string Owner) Requester);
 
     public IStash Stash { get; set; } = null!;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <param name="traffic">Counts what this allocator sends to other members (majority round trips, answers).</param>
-    public static Props Props(IReadOnlyList<PoolLayout> layouts, TimeSpan timeout, ClusterTraffic? traffic = null) =>
-        Akka.Actor.Props.Create(() => new BlockAllocatorActor(layouts, timeout, traffic));
+    /// <param name="replicator">The DistributedData replicator (null: this system's); tests pass a probe.</param>
+    public static Props Props(IReadOnlyList<PoolLayout> layouts, TimeSpan timeout, ClusterTraffic? traffic = null, IActorRef? replicator = null) =>
+        Akka.Actor.Props.Create(() => new BlockAllocatorActor(layouts, timeout, traffic, replicator));
 
     protected override void PreStart()
     {
@@ -139,20 +159,53 @@ public sealed class BlockAllocatorActor : ReceiveActor, IWithStash, IWithTimers
         });
         Receive<UpdateSuccess>(u =>
         {
-            if (u.Request is ValueTuple<IActorRef, BlocksOwned> reply)
+            if (u.Request is WriteFor w && _inFlight.Remove(w.Requester, out var done))
             {
-                Answer(reply.Item1, reply.Item2);
+                foreach (var requester in done.Waiting)
+                {
+                    Answer(requester, done.Answer);
+                }
+
+                // Asked for more than this write gave (a block arrived and ran low again meanwhile): decide that now.
+                if (done.ReAsked is { } more && more.Want > done.Answer.Want)
+                {
+                    OnRequest(more, done.Waiting[^1]);
+                }
             }
         });
-        // Not replicated to a majority in time: the requester is not answered and asks again; the block stays its own
-        // here (never given to anyone else), and the next write carries it again.
-        Receive<UpdateTimeout>(_ => _log.MajorityFailed("writing block owners", "WriteMajority timed out"));
-        Receive<ModifyFailure>(u => _log.MajorityFailed("writing block owners", u.ErrorMessage));
-        Receive<StoreFailure>(u => _log.MajorityFailed("writing block owners", u.ToString() ?? ""));
+        // Not replicated to a majority in time: the requester is not answered; the block stays its own here (never given
+        // to anyone else), and the next write carries it again: at once if it asked again meanwhile, else when it does.
+        Receive<UpdateTimeout>(u => WriteFailed(u.Request, "WriteMajority timed out"));
+        Receive<ModifyFailure>(u => WriteFailed(u.Request, u.ErrorMessage));
+        Receive<StoreFailure>(u => WriteFailed(u.Request, u.ToString() ?? ""));
     }
 
-    private void OnRequest(RequestBlocks request)
+    private void WriteFailed(object? request, string why)
     {
+        _log.MajorityFailed("writing block owners", why);
+        if (request is WriteFor w && _inFlight.Remove(w.Requester, out var failed) && failed.ReAsked is { } again)
+        {
+            OnRequest(again, failed.Waiting[^1]);
+        }
+    }
+
+    private void OnRequest(RequestBlocks request) => OnRequest(request, Sender);
+
+    private void OnRequest(RequestBlocks request, IActorRef sender)
+    {
+        var requester = (request.Space, request.Family, request.Owner);
+        if (_inFlight.TryGetValue(requester, out var running))
+        {
+            // A re-ask while this requester's write runs: no second write; answered when the first completes.
+            if (!running.Waiting.Contains(sender))
+            {
+                running.Waiting.Add(sender);
+            }
+
+            running.ReAsked = request;
+            return;
+        }
+
         var family = request.Family == 6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
         var owned = _table.OwnedBy(request.Space, family, request.Owner).ToList();
         var granted = new List<IPNetwork>();
@@ -166,20 +219,25 @@ public sealed class BlockAllocatorActor : ReceiveActor, IWithStash, IWithTimers
             owned.Concat(granted).Select(b => b.ToString()).ToList());
         // Every block the requester owns is written again: an earlier write that timed out is repaired by this one.
         var entries = owned.Concat(granted).Select(b => (Entry(request.Space, b), request.Owner)).ToList();
-        Write([], entries, (Sender, answer));
+        if (entries.Count == 0)
+        {
+            // Nothing to write (the pool has no block left and it owns none): answered at once.
+            Answer(sender, answer);
+            return;
+        }
+
+        var inFlight = new InFlight(answer);
+        inFlight.Waiting.Add(sender);
+        _inFlight[requester] = inFlight;
+        Write([], entries, new WriteFor(requester));
     }
 
     private static string Entry(string space, IPNetwork block) => $"{block} {space}";
 
-    private void Write(IReadOnlyList<string> removed, IReadOnlyList<(string Key, string Owner)> set, (IActorRef, BlocksOwned)? reply)
+    private void Write(IReadOnlyList<string> removed, IReadOnlyList<(string Key, string Owner)> set, WriteFor? reply)
     {
         if (removed.Count == 0 && set.Count == 0)
         {
-            if (reply is { } r)
-            {
-                Answer(r.Item1, r.Item2);
-            }
-
             return;
         }
 

@@ -11,9 +11,6 @@ namespace Concentrator.Server.Cluster;
 /// </summary>
 public static class ClusterNode
 {
-    /// <summary>How long a majority read or write of the block owners may take before it is retried.</summary>
-    public static readonly TimeSpan MajorityTimeout = TimeSpan.FromSeconds(5);
-
     /// <summary>Starts them; returns <c>/user/cluster-node</c>.</summary>
     /// <param name="interfaces">The actors holding established IKE SAs now (the load counts them; a reload may add
     /// one); null: those of <paramref name="served"/>.</param>
@@ -29,7 +26,7 @@ public static class ClusterNode
         _ = Akka.DistributedData.DistributedData.Get(system);
         // Every node must have the same pools: the layout is each node's own reading of it.
         var layouts = pools.Select(p => new PoolLayout(p.LeaseSpace, [.. p.Prefixes.Select(prefix => (prefix, settings.Pools.BlockPrefixFor(prefix)))])).ToList();
-        system.ActorOf(ClusterSingletonManager.Props(BlockAllocatorActor.Props(layouts, MajorityTimeout, metrics?.Cluster), PoisonPill.Instance,
+        system.ActorOf(ClusterSingletonManager.Props(BlockAllocatorActor.Props(layouts, settings.Pools.MajorityTimeout, metrics?.Cluster), PoisonPill.Instance,
             ClusterSingletonManagerSettings.Create(system)), "pool-block-allocator");
         var proxy = system.ActorOf(ClusterSingletonProxy.Props("/user/pool-block-allocator", ClusterSingletonProxySettings.Create(system)),
             "pool-block-allocator-proxy");

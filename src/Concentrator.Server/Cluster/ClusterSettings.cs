@@ -21,6 +21,14 @@ public enum SplitBrainStrategy
 /// of a pool below which it asks for another block.</summary>
 public sealed record ClusterPoolSettings(int Ipv4BlockPrefix, int Ipv6BlockPrefix, int LowWater)
 {
+    /// <summary><c>pools.majority-timeout</c>: how long the allocator's majority read or write of the block owners may
+    /// take; a node asks again for a block only after longer than this (<see cref="ReAskAfter"/>).</summary>
+    public TimeSpan MajorityTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a node waits for an unanswered block request before it asks again: the majority timeout plus a
+    /// second, so a re-ask never lands while the allocator's write for the first ask may still be running.</summary>
+    public TimeSpan ReAskAfter => MajorityTimeout + TimeSpan.FromSeconds(1);
+
     /// <summary>The block prefix length for <paramref name="pool"/>'s family, never shorter than the pool prefix.</summary>
     public int BlockPrefixFor(IPNetwork pool) =>
         Math.Max(pool.PrefixLength, pool.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? Ipv4BlockPrefix : Ipv6BlockPrefix);
@@ -102,7 +110,10 @@ public sealed record ClusterSettings(
         var pools = new ClusterPoolSettings(
             r.Int(c + "pools.ipv4-block-prefix", 1, 32),
             r.Int(c + "pools.ipv6-block-prefix", 1, 128),
-            r.Int(c + "pools.low-water", 0, int.MaxValue));
+            r.Int(c + "pools.low-water", 0, int.MaxValue))
+        {
+            MajorityTimeout = ServerSettings.PositiveDuration(r, c + "pools.majority-timeout"),
+        };
         var redirectOn = r.String(c + "redirect.enabled").ToLowerInvariant() switch
         {
             "on" or "true" or "yes" => true,

@@ -25,10 +25,9 @@ namespace Concentrator.Server.Cluster;
 /// </summary>
 public sealed class NodeBlocksActor : ReceiveActor, IWithTimers
 {
-    /// <summary>How often the pools' free addresses are checked, and how long an unanswered request waits before it is
-    /// sent again.</summary>
+    /// <summary>How often the pools' free addresses are checked (an unanswered request is sent again after
+    /// <see cref="ClusterPoolSettings.ReAskAfter"/>, longer than the allocator's majority write may take).</summary>
     public static readonly TimeSpan CheckInterval = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan RequestRetry = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan ExhaustedRetry = TimeSpan.FromSeconds(10);
 
     private readonly IReadOnlyList<PoolAllocator> _pools;
@@ -157,7 +156,7 @@ public sealed class NodeBlocksActor : ReceiveActor, IWithTimers
                 var owned = pool.Blocks.Count(b => b.BaseAddress.AddressFamily == family);
                 var low = owned == 0 || pool.Free(family) < (ulong)_settings.LowWater;
                 // A pool the cluster has no block left of is asked again only every ExhaustedRetry.
-                var retry = _exhausted.Contains(key) ? ExhaustedRetry : RequestRetry;
+                var retry = _exhausted.Contains(key) && ExhaustedRetry > _settings.ReAskAfter ? ExhaustedRetry : _settings.ReAskAfter;
                 if (low && !(_asked.TryGetValue(key, out var at) && now - at < retry))
                 {
                     _asked[key] = now;

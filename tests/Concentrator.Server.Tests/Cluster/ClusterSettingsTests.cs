@@ -21,6 +21,8 @@ public sealed class ClusterSettingsTests
         Assert.Equal(SplitBrainStrategy.KeepMajority, s.Strategy);
         Assert.Equal(TimeSpan.FromSeconds(20), s.StableAfter);
         Assert.Equal(new ClusterPoolSettings(26, 120, 16), s.Pools);
+        Assert.Equal(TimeSpan.FromSeconds(5), s.Pools.MajorityTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(6), s.Pools.ReAskAfter);
         Assert.Equal(new ClusterRedirectSettings(false, null, 1.25, 10), s.Redirect);
         Assert.Equal(RedirectExchange.IkeSaInit, s.Redirect.In);
         Assert.True(s.AkkaConfig().IsEmpty);
