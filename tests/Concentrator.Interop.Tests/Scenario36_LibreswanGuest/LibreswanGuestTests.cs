@@ -28,7 +28,8 @@ public sealed partial class LibreswanGuestTests(ITestOutputHelper log)
     /// from the connection's interface-ip. Then a second Concentrator Host (started once the first runs): the gateway's trap
     /// to it on the kernel dataplane, IPv4 and IPv6, re-armed after a terminate, and OSPF between the two
     /// (LibreswanGuestTests.Peer.cs). Last, the gateway's trap towards libreswan: the LAN's first packet brings up the
-    /// SA with pluto (LibreswanGuestTests.Trap.cs).
+    /// SA with pluto (LibreswanGuestTests.Trap.cs), and configurations of libreswan's own test suite, imported and
+    /// brought up from pluto (LibreswanGuestTests.TestSuite.cs).
     /// </summary>
     [Fact]
     public void Libreswan_ImportedRoadWarriorAndRouteBasedSite_ConnectPingAndRekey()
@@ -70,6 +71,8 @@ public sealed partial class LibreswanGuestTests(ITestOutputHelper log)
         log.WriteLine($"OSPF between the Concentrators done after {clock.Elapsed.TotalSeconds:F1} s");
         SiteTrap(lab);
         log.WriteLine($"trap to libreswan done after {clock.Elapsed.TotalSeconds:F1} s");
+        TestSuite(lab);
+        log.WriteLine($"libreswan's test-suite configurations done after {clock.Elapsed.TotalSeconds:F1} s");
 
         // SIGTERM with both peers up: the Host deletes their SAs and takes its own out of the kernel.
         Assert.Equal(0, lab.StopHost(TimeSpan.FromSeconds(60)));

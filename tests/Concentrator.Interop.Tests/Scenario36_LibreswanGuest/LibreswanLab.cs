@@ -45,6 +45,7 @@ internal sealed partial class LibreswanLab : IDisposable
     private readonly StringBuilder _hostLog = new();
     private readonly Process _host;
     private readonly string _configDir;
+    private readonly string _secretsPath;
 
     public LibreswanLab()
     {
@@ -64,9 +65,11 @@ internal sealed partial class LibreswanLab : IDisposable
         Assert.True(forwarding.ExitCode == 0, forwarding.ToString());
         SetUpPeer();
         SetUpTrapSite();
+        SetUpTestSuite();
 
         var conf = _dir.Write("ipsec/ipsec.conf", IpsecConf);
         var secrets = _dir.Write("ipsec/ipsec.secrets", IpsecSecrets);
+        _secretsPath = secrets;
         var configDir = Directory.CreateDirectory(Path.Combine(_dir.Path, "conn")).FullName;
         ImportOutput = Import(conf, secrets, configDir);
         var roadIdentity = Certificates(configDir);
@@ -78,7 +81,7 @@ internal sealed partial class LibreswanLab : IDisposable
               config-dir = "conn"
               dataplane = kernel
               management.socket = "{{ManagementSocket}}"
-              ike.listen = [ "192.0.2.1", "192.0.3.1", "192.0.4.1", "{{GwTowardsPeer}}", "{{GwTowardsTrapPeer}}" ]
+              ike.listen = [ "192.0.2.1", "192.0.3.1", "192.0.4.1", "{{GwTowardsPeer}}", "{{GwTowardsTrapPeer}}", "{{GwTowardsSuite}}" ]
               interfaces.link = "{{Uplink}}"
             }
             """);

@@ -77,11 +77,12 @@ internal sealed class Pluto : IDisposable
     public bool IsReady => File.Exists(ControlSocket) || _process.HasExited;
 
     /// <summary>Loads conn <paramref name="conn"/> of the lab's ipsec.conf (<c>ipsec add</c>) and lets pluto look for
-    /// its interfaces again (<c>ipsec whack --listen</c>), then reads the secrets.</summary>
-    public void Add(string conn)
+    /// its interfaces again (<c>ipsec whack --listen</c>), then reads the secrets. <paramref name="conf"/>: another
+    /// ipsec.conf to take the conn from.</summary>
+    public void Add(string conn, string? conf = null)
     {
         Assert.False(_process.HasExited, "pluto exited:\n" + Log);
-        var add = Exec(60, Path.Combine(ExecDir, "addconn"), "--ctlsocket", ControlSocket, "--config", _conf, conn);
+        var add = Exec(60, Path.Combine(ExecDir, "addconn"), "--ctlsocket", ControlSocket, "--config", conf ?? _conf, conn);
         Assert.True(add.ExitCode == 0, $"addconn {conn} failed: {add}\n{Log}");
         var listen = Whack(60, "--listen");
         Assert.True(listen.ExitCode == 0, $"whack --listen failed: {listen}\n{Log}");
